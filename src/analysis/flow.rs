@@ -1,0 +1,211 @@
+//! Intra-procedural path reasoning on syntax: statement order, exclusive
+//! branches, statements that end a path, loops and reassignments.
+//!
+//! "Same path" (the notion the channel rules use): both nodes run in one
+//! function body (not in different func literals), the first ends before the
+//! second starts, they are not in exclusive `if`/`else` or `switch`/`select`
+//! branches, and the first is not followed by a statement that leaves its
+//! block (return, panic, a `break`/`continue` that skips the second, …).
+
+use super::syntax::{self, ancestors, enclosing_function, text, Walk};
+use tree_sitter::Node;
+
+/// Whether `b` can run after `a` on one path through one function body.
+pub fn same_path(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
+    a.end_byte() <= b.start_byte()
+        && enclosing_function(a) == enclosing_function(b)
+        && !exclusive(a, b)
+        && !leaves_before(a, b, src)
+}
+
+/// The child of `ancestor` on the path down to `node`.
+fn child_towards<'t>(ancestor: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    std::iter::once(node).chain(ancestors(node)).find(|n| n.parent() == Some(ancestor))
+}
+
+/// The lowest common ancestor of `a` and `b` (`a` itself if it contains `b`).
+pub fn common_ancestor<'t>(a: Node<'t>, b: Node<'t>) -> Option<Node<'t>> {
+    let lo = a.start_byte().min(b.start_byte());
+    let hi = a.end_byte().max(b.end_byte());
+    std::iter::once(a)
+        .chain(ancestors(a))
+        .find(|n| n.start_byte() <= lo && n.end_byte() >= hi)
+}
+
+/// Whether `a` and `b` sit in branches of which at most one runs: the two
+/// arms of an `if`/`else`, or two cases of a `switch` or `select`.
+pub fn exclusive(a: Node<'_>, b: Node<'_>) -> bool {
+    let Some(lca) = common_ancestor(a, b) else {
+        return false;
+    };
+    let (Some(ca), Some(cb)) = (child_towards(lca, a), child_towards(lca, b)) else {
+        return false;
+    };
+    if ca == cb {
+        return false;
+    }
+    let is_case =
+        |n: Node<'_>| matches!(n.kind(), "expression_case" | "default_case" | "type_case" | "communication_case");
+    match lca.kind() {
+        "if_statement" => {
+            let cons = lca.child_by_field_name("consequence");
+            let alt = lca.child_by_field_name("alternative");
+            (Some(ca) == cons && Some(cb) == alt) || (Some(ca) == alt && Some(cb) == cons)
+        }
+        "expression_switch_statement" | "type_switch_statement" | "select_statement" => is_case(ca) && is_case(cb),
+        _ => false,
+    }
+}
+
+/// Whether `stmt` always leaves the current path: `return`, `goto`,
+/// `panic(…)`, `os.Exit`, `log.Fatal*`, `runtime.Goexit`, `t.Fatal*`, and
+/// the like.
+pub fn is_terminator(stmt: Node<'_>, src: &str) -> bool {
+    match stmt.kind() {
+        "return_statement" | "goto_statement" => true,
+        "expression_statement" => stmt
+            .named_child(0)
+            .and_then(|call| syntax::callee(call, src))
+            .is_some_and(|name| {
+                let method = name.rsplit('.').next().unwrap_or(name);
+                matches!(name, "panic" | "os.Exit" | "runtime.Goexit" | "log.Fatal" | "log.Fatalf" | "log.Fatalln" | "log.Panic" | "log.Panicf" | "log.Panicln")
+                    || matches!(method, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow")
+            }),
+        "block" => last_statement(stmt).is_some_and(|s| is_terminator(s, src)),
+        "if_statement" => {
+            let cons = stmt.child_by_field_name("consequence");
+            let alt = stmt.child_by_field_name("alternative");
+            match (cons, alt) {
+                (Some(c), Some(a)) => is_terminator(c, src) && is_terminator(a, src),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The statements of a block, in order.
+pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
+    let mut c = block.walk();
+    let mut out = Vec::new();
+    for child in block.named_children(&mut c) {
+        if child.kind() == "statement_list" {
+            let mut c2 = child.walk();
+            out.extend(child.named_children(&mut c2).filter(|n| n.kind() != "comment"));
+        } else if child.kind() != "comment" {
+            out.push(child);
+        }
+    }
+    out
+}
+
+/// The last statement of a block.
+fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
+    statements(block).pop()
+}
+
+/// Whether, after `a`, a statement in one of `a`'s enclosing blocks that do
+/// not also contain `b` leaves that block so that `b` is not reached.
+fn leaves_before(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
+    let func = enclosing_function(a);
+    let mut child = a;
+    for anc in ancestors(a) {
+        if Some(anc) == func || (anc.start_byte() <= b.start_byte() && anc.end_byte() >= b.end_byte()) {
+            return false;
+        }
+        if matches!(anc.kind(), "statement_list" | "block") {
+            let mut c = anc.walk();
+            let later = anc.named_children(&mut c).skip_while(|s| *s != child).skip(1);
+            for stmt in later {
+                if is_terminator(stmt, src) || skips_to_loop(stmt, b) {
+                    return true;
+                }
+            }
+        }
+        child = anc;
+    }
+    false
+}
+
+/// Whether `stmt` is a `break`/`continue` whose target loop or switch
+/// contains `b` (so `b` is skipped), or a labeled one (judged unknowable).
+fn skips_to_loop(stmt: Node<'_>, b: Node<'_>) -> bool {
+    let is_break = stmt.kind() == "break_statement";
+    if !is_break && stmt.kind() != "continue_statement" {
+        return false;
+    }
+    if stmt.named_child(0).is_some() {
+        return true;
+    }
+    let target = ancestors(stmt).find(|n| {
+        n.kind() == "for_statement"
+            || (is_break && matches!(n.kind(), "expression_switch_statement" | "type_switch_statement" | "select_statement"))
+    });
+    target.is_some_and(|t| t.start_byte() <= b.start_byte() && t.end_byte() >= b.end_byte())
+}
+
+/// The innermost `for` loop around `node` within its own function.
+pub fn enclosing_loop(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node)
+        .take_while(|n| !syntax::is_function(*n))
+        .find(|n| n.kind() == "for_statement")
+}
+
+/// Whether `node`, inside `loop_`, is followed on its path by a statement
+/// that leaves the loop (return, panic, an unlabeled break of this loop, a
+/// labeled break or goto), so that it runs at most once.
+pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+    let mut child = node;
+    for anc in ancestors(node) {
+        if anc == loop_ {
+            return false;
+        }
+        if matches!(anc.kind(), "statement_list" | "block") {
+            let mut c = anc.walk();
+            let later: Vec<_> = anc.named_children(&mut c).skip_while(|s| *s != child).skip(1).collect();
+            for stmt in later {
+                if is_terminator(stmt, src) {
+                    return true;
+                }
+                if stmt.kind() == "break_statement" {
+                    let target = ancestors(stmt).find(|n| {
+                        matches!(n.kind(), "for_statement" | "expression_switch_statement" | "type_switch_statement" | "select_statement")
+                    });
+                    if stmt.named_child(0).is_some() || target == Some(loop_) {
+                        return true;
+                    }
+                }
+            }
+        }
+        child = anc;
+    }
+    false
+}
+
+/// Whether variable `name` is assigned (`=`, `:=`, `var`, `op=`, `&name`
+/// taken, or a range variable) anywhere within bytes `from..to` of `scope`,
+/// nested func literals included.
+pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &str) -> bool {
+    let mut found = false;
+    syntax::walk(scope, |n| {
+        if n.end_byte() <= from || n.start_byte() >= to {
+            return Walk::Skip;
+        }
+        let hit = match n.kind() {
+            "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
+                syntax::assigned_names(n, src).contains(&name)
+            }
+            "unary_expression" => {
+                n.child_by_field_name("operator").is_some_and(|o| text(o, src) == "&")
+                    && n.child_by_field_name("operand").is_some_and(|o| text(o, src) == name)
+            }
+            _ => false,
+        };
+        if hit {
+            found = true;
+            return Walk::Stop;
+        }
+        Walk::Enter
+    });
+    found
+}

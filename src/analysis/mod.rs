@@ -1,0 +1,231 @@
+//! The pure analysis core: source bytes in, findings out.
+//!
+//! Nothing here does I/O or knows about LSP, JSON or the terminal. Positions
+//! are byte offsets into the source; the edges convert them with
+//! [`crate::text::LineIndex`].
+
+mod engine;
+mod finding;
+pub mod flow;
+mod go_version;
+mod suppress;
+pub mod syntax;
+
+pub use engine::{engine, Engine, Match};
+pub use finding::{Edit, Finding, Fix, Related};
+pub use go_version::GoVersion;
+
+use crate::rules::{Rule, Severity};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use tree_sitter::{Node, Parser, Tree};
+
+/// What the caller knows about the file beyond its text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// The Go version of the module (from `go.mod`); `None` means the newest.
+    pub go_version: Option<GoVersion>,
+    /// Per-rule severity overrides by slug; `None` turns the rule off.
+    pub severities: BTreeMap<String, Option<Severity>>,
+    /// Whether the file is a test file (`_test.go`).
+    pub test_file: bool,
+}
+
+impl Options {
+    /// The severity `rule` reports with, or `None` when it is turned off.
+    pub fn severity(&self, rule: &Rule) -> Option<Severity> {
+        self.severities.get(rule.slug).copied().unwrap_or(Some(rule.severity))
+    }
+}
+
+/// Why a file cannot be analysed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputError {
+    /// The file has NUL bytes: it is binary, not Go source.
+    Binary {
+        /// Byte offset of the first NUL.
+        offset: usize,
+    },
+    /// The file is not valid UTF-8 (Go source must be).
+    NotUtf8 {
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// 1-based byte column of the first invalid byte.
+        column: usize,
+    },
+    /// The parser gave up (it was cancelled or ran out of memory).
+    ParseFailed,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputError::Binary { offset } => {
+                write!(f, "binary file (NUL byte at offset {offset}); Go source is text")
+            }
+            InputError::NotUtf8 { line, column } => {
+                write!(f, "not valid UTF-8 (first bad byte at {line}:{column}); Go source must be UTF-8")
+            }
+            InputError::ParseFailed => write!(f, "the Go parser gave up on this file"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Checks that `bytes` are Go source text: UTF-8 and free of NUL bytes.
+pub fn decode(bytes: &[u8]) -> Result<&str, InputError> {
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(InputError::Binary { offset });
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        InputError::NotUtf8 { line, column }
+    })
+}
+
+/// What the rules see: the source, the options and the effective Go version.
+pub struct Ctx<'a> {
+    /// The whole source text.
+    pub src: &'a str,
+    /// The caller's options.
+    pub options: &'a Options,
+    /// The Go version in force: a `//go:build go1.N` line overrides the
+    /// module's; `None` means the newest.
+    pub go_version: Option<GoVersion>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for `src` under `options`.
+    pub fn new(src: &'a str, options: &'a Options) -> Self {
+        let go_version = GoVersion::from_build_constraint(src).or(options.go_version);
+        Ctx {
+            src,
+            options,
+            go_version,
+        }
+    }
+
+    /// The source text of `node`.
+    pub fn text(&self, node: Node<'_>) -> &'a str {
+        syntax::text(node, self.src)
+    }
+
+    /// Whether `rule` is turned on.
+    pub fn enabled(&self, rule: &Rule) -> bool {
+        self.options.severity(rule).is_some()
+    }
+
+    /// Whether the Go version in force is older than 1.`minor`.
+    pub fn go_before(&self, minor: u32) -> bool {
+        self.go_version.is_some_and(|v| v.before(1, minor))
+    }
+}
+
+/// A reusable Go parser.
+pub struct Analyzer {
+    parser: Parser,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    /// A parser for Go.
+    pub fn new() -> Self {
+        let mut parser = Parser::new();
+        // Setting a language only fails on an ABI mismatch, which the test
+        // suite would catch; parsing then reports `ParseFailed`.
+        let _ = parser.set_language(&tree_sitter::Language::new(tree_sitter_go::LANGUAGE));
+        Analyzer { parser }
+    }
+
+    /// Parses `src`, reusing `old` (already edited with `Tree::edit`) for an
+    /// incremental reparse. A leading byte-order mark is read as blanks so the
+    /// offsets stay those of the text.
+    pub fn parse(&mut self, src: &str, old: Option<&Tree>) -> Result<Tree, InputError> {
+        let bytes = src.as_bytes();
+        let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+        let mut chunk = |offset: usize, _| -> &[u8] {
+            if bom && offset < 3 {
+                &b"   "[offset..]
+            } else {
+                bytes.get(offset..).unwrap_or_default()
+            }
+        };
+        self.parser
+            .parse_with_options(&mut chunk, old, None)
+            .ok_or(InputError::ParseFailed)
+    }
+
+    /// Decodes, parses and checks one file.
+    pub fn analyze(&mut self, bytes: &[u8], options: &Options) -> Result<Vec<Finding>, InputError> {
+        let src = decode(bytes)?;
+        let tree = self.parse(src, None)?;
+        Ok(analyze_tree(&tree, src, options))
+    }
+}
+
+/// Runs every enabled rule over a parsed file and finishes the findings.
+pub fn analyze_tree(tree: &Tree, src: &str, options: &Options) -> Vec<Finding> {
+    let raw = check_ranges(tree, src, options, None);
+    finish(raw, tree, src, options)
+}
+
+/// The raw findings (before suppressions and severity overrides) of the
+/// nodes that intersect `ranges`, or of the whole file when `None`. Rules are
+/// intra-procedural, so checking only changed top-level declarations and
+/// keeping the earlier findings of the others gives the whole-file result.
+pub fn check_ranges(tree: &Tree, src: &str, options: &Options, ranges: Option<&[Range<usize>]>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Ok(engine) = engine() else {
+        return out;
+    };
+    let ctx = Ctx::new(src, options);
+    let root = tree.root_node();
+    match ranges {
+        None => engine.run(&ctx, root, None, &mut out),
+        Some(ranges) => {
+            for range in ranges {
+                engine.run(&ctx, root, Some(range.clone()), &mut out);
+            }
+        }
+    }
+    out
+}
+
+/// The byte ranges of the top-level declarations of a file, the unit of
+/// incremental re-checking.
+pub fn top_level_ranges(tree: &Tree) -> Vec<Range<usize>> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    root.children(&mut c).map(|n| n.byte_range()).collect()
+}
+
+/// Applies severity overrides and `//gohint:ignore` comments to raw
+/// findings, reports unused or unexplained suppressions, and sorts the
+/// result by position.
+pub fn finish(mut findings: Vec<Finding>, tree: &Tree, src: &str, options: &Options) -> Vec<Finding> {
+    findings.retain_mut(|f| match options.severity(f.rule) {
+        Some(sev) => {
+            f.severity = sev;
+            true
+        }
+        None => false,
+    });
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.slug).cmp(&(b.range.start, b.range.end, b.rule.slug))
+    });
+    findings.dedup_by(|a, b| a.range == b.range && a.rule.slug == b.rule.slug);
+    suppress::apply(&mut findings, tree, src, options);
+    findings.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule.slug).cmp(&(b.range.start, b.range.end, b.rule.slug))
+    });
+    findings
+}

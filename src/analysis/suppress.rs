@@ -1,0 +1,117 @@
+//! `//gohint:ignore` and `//gohint:file-ignore` comments.
+//!
+//! `//gohint:ignore slug[,slug] -- reason` silences those rules on its own
+//! line and on the line below; `//gohint:file-ignore slug -- reason` for the
+//! whole file. A directive with no reason, naming an unknown rule, or
+//! silencing nothing is itself reported as `unused-ignore`.
+
+use super::{Finding, Options};
+use crate::rules::{self, unused_ignore};
+use tree_sitter::Tree;
+
+/// One parsed directive.
+struct Directive {
+    /// The comment's byte range.
+    range: std::ops::Range<usize>,
+    /// Whether it covers the whole file.
+    file: bool,
+    /// The slugs it names.
+    slugs: Vec<String>,
+    /// The reason after `--`, if any.
+    reason: Option<String>,
+    /// 0-based line of the comment.
+    line: usize,
+    /// How many findings it silenced.
+    used: usize,
+}
+
+const MARK: &str = "//gohint:";
+
+/// Finds the directives of `src` (only in real comments, not strings).
+fn directives(tree: &Tree, src: &str) -> Vec<Directive> {
+    let root = tree.root_node();
+    let mut out = Vec::new();
+    for (at, _) in src.match_indices(MARK) {
+        let Some(node) = root.descendant_for_byte_range(at, at + MARK.len()) else {
+            continue;
+        };
+        if node.kind() != "comment" || node.start_byte() != at {
+            continue;
+        }
+        let comment = src.get(node.byte_range()).unwrap_or("");
+        let body = &comment[MARK.len()..];
+        let (file, rest) = if let Some(r) = body.strip_prefix("file-ignore") {
+            (true, r)
+        } else if let Some(r) = body.strip_prefix("ignore") {
+            (false, r)
+        } else {
+            continue;
+        };
+        let (names, reason) = match rest.split_once("--") {
+            Some((n, r)) => (n, Some(r.trim().to_string()).filter(|r| !r.is_empty())),
+            None => (rest.split(" //").next().unwrap_or(rest), None),
+        };
+        let slugs = names
+            .split([',', ' ', '\t'])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        out.push(Directive {
+            range: node.byte_range(),
+            file,
+            slugs,
+            reason,
+            line: line_of(src, at),
+            used: 0,
+        });
+    }
+    out
+}
+
+/// 0-based line of a byte offset.
+fn line_of(src: &str, offset: usize) -> usize {
+    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Marks suppressed findings and appends `unused-ignore` findings.
+pub(super) fn apply(findings: &mut Vec<Finding>, tree: &Tree, src: &str, options: &Options) {
+    if !src.contains(MARK) {
+        return;
+    }
+    let mut dirs = directives(tree, src);
+    for f in findings.iter_mut() {
+        let line = line_of(src, f.range.start);
+        let hit = dirs.iter_mut().find(|d| {
+            d.slugs.iter().any(|s| s == f.rule.slug) && (d.file || d.line == line || d.line + 1 == line)
+        });
+        if let Some(d) = hit {
+            d.used += 1;
+            f.suppressed = Some(d.reason.clone().unwrap_or_default());
+        }
+    }
+    let Some(severity) = options.severity(&unused_ignore::RULE) else {
+        return;
+    };
+    for d in dirs {
+        let unknown: Vec<&str> = d
+            .slugs
+            .iter()
+            .map(String::as_str)
+            .filter(|s| rules::find(s).is_none())
+            .collect();
+        let problem = if d.slugs.is_empty() {
+            "this gohint directive names no rule".to_string()
+        } else if !unknown.is_empty() {
+            format!("unknown rule {} in gohint directive", unknown.join(", "))
+        } else if d.used == 0 {
+            "this gohint:ignore silences nothing: remove it".to_string()
+        } else if d.reason.is_none() {
+            "gohint:ignore without a reason: add `-- <why this is safe>`".to_string()
+        } else {
+            continue;
+        };
+        let mut finding = Finding::new(&unused_ignore::RULE, d.range.clone()).message(problem);
+        finding.severity = severity;
+        findings.push(finding);
+    }
+}

@@ -1,0 +1,164 @@
+//! Small, iterative helpers over tree-sitter-go syntax trees, shared by rules.
+//! Nothing here recurses: trees can be 10,000 levels deep.
+
+use tree_sitter::{Node, TreeCursor};
+
+/// The source text of `node` (empty if the range is not valid text).
+pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
+    src.get(node.byte_range()).unwrap_or("")
+}
+
+/// Node kinds that start a new function body (and so a new goroutine scope
+/// for rules that reason about one function at a time).
+pub fn is_function(node: Node<'_>) -> bool {
+    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+}
+
+/// `node`'s parent, its parent, and so on up to the root.
+pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    std::iter::successors(node.parent(), |n| n.parent())
+}
+
+/// The nearest function declaration, method or func literal around `node`.
+pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    ancestors(node).find(|n| is_function(*n))
+}
+
+/// The body block of a function, method or func literal.
+pub fn function_body(func: Node<'_>) -> Option<Node<'_>> {
+    func.child_by_field_name("body")
+}
+
+/// What to do after visiting a node in [`walk`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Walk {
+    /// Visit its children next.
+    Enter,
+    /// Skip its children.
+    Skip,
+    /// End the walk.
+    Stop,
+}
+
+/// Visits `root` and its descendants in document order, iteratively.
+pub fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> Walk) {
+    let mut cursor: TreeCursor<'t> = root.walk();
+    loop {
+        let enter = match visit(cursor.node()) {
+            Walk::Stop => return,
+            Walk::Enter => true,
+            Walk::Skip => false,
+        };
+        if enter && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+/// Every descendant of `root` (itself included) in document order.
+pub fn descendants(root: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    walk(root, |n| {
+        out.push(n);
+        Walk::Enter
+    });
+    out
+}
+
+/// Descendants of `root` that run in the same function as `root`: the walk
+/// does not enter nested func literals.
+pub fn same_function_descendants(root: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    walk(root, |n| {
+        if n != root && n.kind() == "func_literal" {
+            return Walk::Skip;
+        }
+        out.push(n);
+        Walk::Enter
+    });
+    out
+}
+
+/// `node` with any parentheses around it removed.
+pub fn unparen(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// The callee text of a call (`close`, `time.After`, `mu.Lock`), if the
+/// callee is an identifier or selector chain.
+pub fn callee<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let f = unparen(call.child_by_field_name("function")?);
+    matches!(f.kind(), "identifier" | "selector_expression").then(|| text(f, src))
+}
+
+/// The argument expressions of a call.
+pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
+    call.child_by_field_name("arguments")
+        .map(|args| {
+            let mut c = args.walk();
+            args.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether `node` is a call whose callee is exactly `name`.
+pub fn is_call_to(node: Node<'_>, src: &str, name: &str) -> bool {
+    callee(node, src) == Some(name)
+}
+
+/// The statement that directly contains `node` (the ancestor whose parent is
+/// a `statement_list` or `block`), or `node` itself if it is one.
+pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
+    std::iter::once(node)
+        .chain(ancestors(node))
+        .find(|n| n.parent().is_some_and(|p| matches!(p.kind(), "statement_list" | "block")))
+}
+
+/// The identifiers named on the left of an assignment, `:=` or `var` spec.
+pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    let left = match stmt.kind() {
+        "assignment_statement" | "short_var_declaration" => stmt.child_by_field_name("left"),
+        "var_spec" | "range_clause" => Some(stmt),
+        _ => None,
+    };
+    let Some(left) = left else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut c = left.walk();
+    match stmt.kind() {
+        "var_spec" => {
+            for n in stmt.children_by_field_name("name", &mut c) {
+                out.push(text(n, src));
+            }
+        }
+        "range_clause" => {
+            if let Some(l) = stmt.child_by_field_name("left") {
+                let mut c2 = l.walk();
+                out.extend(l.named_children(&mut c2).map(|n| text(unparen(n), src)));
+            }
+        }
+        _ => {
+            out.extend(left.named_children(&mut c).map(|n| text(unparen(n), src)));
+        }
+    }
+    out
+}

@@ -1,0 +1,118 @@
+//! The command line: `--check` for CI, `--explain` for learning, and (with
+//! no mode flag, or `--stdio`) the language server.
+
+mod check;
+mod walk;
+
+use crate::explain;
+use crate::rules::{Severity, RULES};
+use clap::Parser;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Output formats of `--check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-like text with source lines and corpus citations.
+    Text,
+    /// One JSON array of findings.
+    Json,
+}
+
+/// Severity threshold names for `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on info and above.
+    Info,
+    /// Fail on anything.
+    Hint,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Severity {
+        match l {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+            Level::Hint => Severity::Hint,
+        }
+    }
+}
+
+/// gohint: a Go language server and linter that explains its findings from a Go Q&A corpus.
+#[derive(Debug, Parser)]
+#[command(name = "gohint", version, about, long_about = None)]
+pub struct Args {
+    /// Check Go files and folders (default `.`; `./...` works too) and report findings.
+    #[arg(long)]
+    pub check: bool,
+    /// Files or folders to check.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format of --check.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit with 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = Level::Warning)]
+    pub fail_on: Level,
+    /// Print a rule's (or a corpus question's) explanation; with --list, list the rules.
+    #[arg(long, value_name = "SLUG", num_args = 0..=1, default_missing_value = "")]
+    pub explain: Option<String>,
+    /// With --explain: list every rule.
+    #[arg(long)]
+    pub list: bool,
+    /// List every rule with its severity and corpus question.
+    #[arg(long)]
+    pub list_rules: bool,
+    /// Serve the language server protocol over stdin/stdout (the default).
+    #[arg(long)]
+    pub stdio: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    if args.list_rules || (args.explain.is_some() && args.list) {
+        print!("{}", rule_list());
+        return ExitCode::SUCCESS;
+    }
+    if let Some(id) = &args.explain {
+        return match explain::markdown(id) {
+            Some(md) => {
+                print!("{md}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("gohint: no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules");
+                ExitCode::from(2)
+            }
+        };
+    }
+    if args.check {
+        return check::run(&args);
+    }
+    eprintln!("gohint: the language server is started by an editor; use --check PATH to lint from a terminal");
+    ExitCode::from(2)
+}
+
+/// Every rule: slug, severity and the corpus question it cites.
+pub fn rule_list() -> String {
+    let width = RULES.iter().map(|r| r.slug.len()).max().unwrap_or(0);
+    RULES
+        .iter()
+        .map(|r| {
+            let q = explain::question_of(r).map_or("", |q| q.question.as_str());
+            format!("{:width$}  {:7}  {}\n", r.slug, r.severity.name(), q)
+        })
+        .collect()
+}

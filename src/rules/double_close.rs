@@ -1,0 +1,89 @@
+//! `double-close`: closing a channel that the same path already closed.
+
+use super::{Rule, Severity};
+use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// Closing a closed channel panics.
+pub const RULE: Rule = Rule {
+    slug: "double-close",
+    severity: Severity::Error,
+    question: "what-issues-can-arise-with-a-closed-channel",
+    topic: Some("Double Close"),
+    summary: "A channel closed twice on the same path (also a deferred close plus an explicit one, or a close in a loop)",
+    why: "Closing an already closed channel panics at run time; only one party, the sender, should close a channel, exactly once.",
+    message: "channel closed a second time on this path: closing a closed channel panics",
+    fix: Some("Close the channel in one place only; when several goroutines may close it, guard the close with sync.Once."),
+    bad: "defer close(ch)\nfor _, v := range vs {\n\tch <- v\n}\nclose(ch) // panics when the deferred close runs",
+    good: "defer close(ch)\nfor _, v := range vs {\n\tch <- v\n}",
+    query: include_str!("../../queries/double-close.scm"),
+    check,
+};
+
+/// The `close(x)` call and, when deferred, its `defer` statement.
+fn close_site(call: Node<'_>) -> Node<'_> {
+    call.parent()
+        .filter(|p| p.kind() == "defer_statement")
+        .unwrap_or(call)
+}
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let (Some(call), Some(channel)) = (m.node("report"), m.node("channel")) else {
+        return;
+    };
+    let name = ctx.text(channel);
+    let Some(func) = syntax::enclosing_function(call) else {
+        return;
+    };
+    let Some(body) = syntax::function_body(func) else {
+        return;
+    };
+    let site = close_site(call);
+    // An earlier close of the same channel on the same path.
+    let earlier = syntax::same_function_descendants(body).into_iter().find(|&n| {
+        n.end_byte() <= call.start_byte()
+            && syntax::is_call_to(n, ctx.src, "close")
+            && syntax::call_args(n).first().is_some_and(|a| ctx.text(*a) == name)
+            && flow::same_path(close_site(n), site, ctx.src)
+            && !flow::assigned_in(name, body, n.end_byte(), call.start_byte(), ctx.src)
+    });
+    let stmt = syntax::statement_of(site).unwrap_or(site);
+    let fix = Fix {
+        title: format!("Remove the second close({name})"),
+        edits: vec![Edit::delete_statement(stmt, ctx.src)],
+        preferred: false,
+    };
+    if let Some(first) = earlier {
+        let what = if first.parent().is_some_and(|p| p.kind() == "defer_statement") {
+            "the deferred close here runs again when the function returns"
+        } else {
+            "first closed here"
+        };
+        out.push(Finding::new(&RULE, call.byte_range()).related(first.byte_range(), what).fix(fix));
+        return;
+    }
+    // A close repeated by a loop: unconditional in the loop body, the channel
+    // not reassigned in the loop, and nothing leaving the loop after it.
+    if site.kind() == "defer_statement" {
+        return;
+    }
+    let Some(loop_) = flow::enclosing_loop(call) else {
+        return;
+    };
+    let conditional = syntax::ancestors(call).take_while(|n| *n != loop_).any(|n| {
+        matches!(
+            n.kind(),
+            "if_statement" | "expression_switch_statement" | "type_switch_statement" | "select_statement" | "for_statement"
+        )
+    });
+    if !conditional
+        && !flow::assigned_in(name, loop_, loop_.start_byte(), loop_.end_byte(), ctx.src)
+        && !flow::leaves_loop_after(call, loop_, ctx.src)
+    {
+        out.push(
+            Finding::new(&RULE, call.byte_range())
+                .message(format!("close({name}) runs on every iteration of this loop: the second iteration panics"))
+                .related(loop_.byte_range(), "the loop"),
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! The rule catalog: each rule is one module holding its metadata and check,
+//! with its tree-sitter query in `queries/<slug>.scm` and its fixture in
+//! `tests/fixtures/<slug>.go`. Adding a rule adds its files and one line to
+//! [`RULES`].
+
+use crate::analysis::{Ctx, Finding, Match};
+
+mod double_close;
+pub(crate) mod unused_ignore;
+
+/// Every rule, in catalog order.
+pub static RULES: &[&Rule] = &[
+    &double_close::RULE,
+    &unused_ignore::RULE,
+];
+
+/// The rule with slug `slug`.
+pub fn find(slug: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.slug == slug)
+}
+
+/// How serious a finding is; ordered from least to most serious.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// A suggestion the editor may show faintly.
+    Hint,
+    /// Worth knowing; rarely a bug by itself.
+    Info,
+    /// Likely a bug or a trap.
+    Warning,
+    /// A certain bug: a panic, deadlock or data race.
+    Error,
+}
+
+impl Severity {
+    /// Every severity, least serious first.
+    pub const ALL: [Severity; 4] = [Severity::Hint, Severity::Info, Severity::Warning, Severity::Error];
+
+    /// The lower-case name used in configs and output (`error`, `warning`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Hint => "hint",
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses a lower-case severity name.
+    pub fn from_name(name: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// The check a rule runs on each match of its query.
+pub type Check = fn(&Ctx<'_>, &Match<'_, '_>, &mut Vec<Finding>);
+
+/// One rule: what it flags, why, where the corpus explains it, and how.
+#[derive(Debug)]
+pub struct Rule {
+    /// Kebab-case id, used in output, configs and suppressions.
+    pub slug: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// Corpus question id (a heading slug) that explains the concept.
+    pub question: &'static str,
+    /// The part of that answer to quote: a sub-section heading or list item
+    /// name; `None` quotes the first paragraph.
+    pub topic: Option<&'static str>,
+    /// One line: what the rule flags.
+    pub summary: &'static str,
+    /// One sentence: why it matters.
+    pub why: &'static str,
+    /// The default diagnostic message.
+    pub message: &'static str,
+    /// How to fix it, in words, when there is a usual fix.
+    pub fix: Option<&'static str>,
+    /// Go code the rule flags.
+    pub bad: &'static str,
+    /// The same code, fixed.
+    pub good: &'static str,
+    /// The tree-sitter query (from `queries/<slug>.scm`); empty for rules the
+    /// engine itself reports.
+    pub query: &'static str,
+    /// Narrows each query match to findings.
+    pub check: Check,
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.slug == other.slug
+    }
+}
+
+impl Eq for Rule {}
