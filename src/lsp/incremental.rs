@@ -1,10 +1,18 @@
 //! Incremental analysis: after an edit, reparse with the edited old tree,
 //! re-check only the top-level declarations that changed, and keep the
-//! earlier findings of the others, shifted by the edit. The result equals a
-//! from-scratch analysis because the rules are intra-procedural: a
-//! finding depends only on the declaration that holds it.
+//! earlier findings of the others, shifted by the edit.
+//!
+//! Rules look at one declaration at a time, except through top-level names:
+//! a rule may read the signature of a function it calls, or look for the
+//! callers of the function it checks. So the declarations that mention a
+//! top-level name found in the changed code are re-checked too, and a
+//! change to anything but a function (types, variables, imports, the file
+//! header) re-checks the whole file. The result equals a from-scratch
+//! analysis; the property tests hold it to that.
 
+use super::dependencies;
 use crate::analysis::{self, Analyzer, Finding, InputError, Options};
+use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::{InputEdit, Node, Tree};
 
@@ -14,6 +22,8 @@ use tree_sitter::{InputEdit, Node, Tree};
 pub struct ByteEdit {
     /// The tree-sitter edit (bytes and points).
     pub input: InputEdit,
+    /// The identifier-like words of the replaced text.
+    pub removed: Vec<String>,
 }
 
 impl ByteEdit {
@@ -69,6 +79,8 @@ pub struct Snapshot {
     pub tree: Tree,
     /// Findings before severity overrides and suppressions (the cache).
     raw: Vec<Finding>,
+    /// The names of the file's top-level declarations.
+    names: HashSet<String>,
     /// The finished findings, sorted.
     pub findings: Vec<Finding>,
 }
@@ -81,8 +93,7 @@ impl Snapshot {
         options: &Options,
     ) -> Result<Snapshot, InputError> {
         let tree = analyzer.parse(text, None)?;
-        let raw = analysis::check_ranges(&tree, text, options, None);
-        Ok(Snapshot::finish(tree, raw, text, options))
+        Snapshot::fresh_from(tree, text, options)
     }
 
     /// The snapshot of `text`, which is this snapshot's text after `edits`
@@ -98,10 +109,13 @@ impl Snapshot {
         let Snapshot {
             tree: mut old,
             mut raw,
+            names: old_names,
             ..
         } = self;
         let mut changed: Vec<Range<usize>> = Vec::new();
+        let mut words: HashSet<String> = HashSet::new();
         for edit in edits {
+            words.extend(edit.removed.iter().cloned());
             old.edit(&edit.input);
             changed = changed.iter().map(|r| edit.cover(r)).collect();
             changed.push(edit.input.start_byte..edit.input.new_end_byte);
@@ -119,7 +133,7 @@ impl Snapshot {
         }
         changed.extend(old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte));
         let tops = TopLevel::of(&tree);
-        let dirty: Vec<bool> = tops
+        let mut dirty: Vec<bool> = tops
             .nodes
             .iter()
             .map(|n| {
@@ -136,6 +150,21 @@ impl Snapshot {
         {
             return Snapshot::fresh_from(tree, text, options);
         }
+        let names = dependencies::top_level_names(&tree, text);
+        for range in &changed {
+            words.extend(dependencies::context_words(&tree, text, range));
+            words.extend(dependencies::context_words(&old, text, range));
+        }
+        for word in words
+            .iter()
+            .filter(|w| names.contains(*w) || old_names.contains(*w))
+        {
+            for at in dependencies::occurrences(text, word) {
+                if let Some(d) = dirty.get_mut(tops.owner(at)) {
+                    *d = true;
+                }
+            }
+        }
         let owner_dirty = |f: &Finding| {
             dirty
                 .get(tops.owner(f.range.start))
@@ -148,21 +177,29 @@ impl Snapshot {
             let fresh = analysis::check_ranges(&tree, text, options, Some(&ranges));
             raw.extend(fresh.into_iter().filter(|f| owner_dirty(f)));
         }
-        Ok(Snapshot::finish(tree, raw, text, options))
+        Ok(Snapshot::finish(tree, raw, text, options, names))
     }
 
     /// Checks a parsed `text` from scratch.
     fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
         let raw = analysis::check_ranges(&tree, text, options, None);
-        Ok(Snapshot::finish(tree, raw, text, options))
+        let names = dependencies::top_level_names(&tree, text);
+        Ok(Snapshot::finish(tree, raw, text, options, names))
     }
 
     /// Finishes raw findings into a snapshot.
-    fn finish(tree: Tree, raw: Vec<Finding>, text: &str, options: &Options) -> Snapshot {
+    fn finish(
+        tree: Tree,
+        raw: Vec<Finding>,
+        text: &str,
+        options: &Options,
+        names: HashSet<String>,
+    ) -> Snapshot {
         let findings = analysis::finish(raw.clone(), &tree, text, options);
         Snapshot {
             tree,
             raw,
+            names,
             findings,
         }
     }
