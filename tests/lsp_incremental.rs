@@ -95,6 +95,7 @@ const BASES: &[&str] = &[
     "package p\n\n// 日本語 😀 comment\nfunc (s *server) stop(force bool) {\n\tif force {\n\t\tclose(s.quit)\n\t}\n\tclose(s.quit)\n}\n\nfunc branches(ch chan int, fast bool) {\n\tif fast {\n\t\tclose(ch)\n\t} else {\n\t\tclose(ch)\n\t}\n}\n",
     "package p\n\nfunc suppressed(ch chan int) {\n\tclose(ch)\n\t//gohint:ignore double-close -- recovered by the caller\n\tclose(ch)\n}\n\nfunc stale(ch chan int) {\n\t//gohint:ignore double-close -- stale\n\tclose(ch)\n}\n",
     "package p\r\n\r\n// 日本語 😀\r\nfunc f(ch chan int) {\r\n\ts := \"🎉中文\"\r\n\tclose(ch)\r\n\tclose(ch)\r\n\t_ = s\r\n}\r\n",
+    "package p\n\nfunc squelch() {\n\tdefer recover()\n}\n\nfunc caller(ch chan int) {\n\tdefer squelch()\n\tclose(ch)\n}\n\nfunc helper() []int { return nil }\n\nfunc user() {\n\tfor _, x := range helper() {\n\t\t_ = x\n\t}\n}\n",
     "",
 ];
 
