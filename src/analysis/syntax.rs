@@ -20,12 +20,25 @@ pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
 }
 
 /// The nearest function declaration, method or func literal around `node`.
+/// In half-typed code whose function lost its body to a parse error, the
+/// top-level `ERROR` region holding the recovered statements stands in for
+/// the function, so rules still see them.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    ancestors(node).find(|n| is_function(*n))
+    ancestors(node).find(|n| is_function(*n) || is_recovered_body(*n))
 }
 
-/// The body block of a function, method or func literal.
+/// Whether `node` is a top-level `ERROR` region: statements the parser
+/// recovered outside any complete function.
+fn is_recovered_body(node: Node<'_>) -> bool {
+    node.is_error() && node.parent().is_some_and(|p| p.kind() == "source_file")
+}
+
+/// The body block of a function, method or func literal (a recovered
+/// `ERROR` region is its own body).
 pub fn function_body(func: Node<'_>) -> Option<Node<'_>> {
+    if is_recovered_body(func) {
+        return Some(func);
+    }
     func.child_by_field_name("body")
 }
 

@@ -1,7 +1,7 @@
 //! `gohint --check`: analyse files in parallel and report.
 
 use super::{walk, Args, Format};
-use crate::analysis::{Analyzer, Options};
+use crate::analysis::{self, Analyzer, Options};
 use crate::output::{self, text::Style, Item};
 use crate::rules::Severity;
 use crate::text::LineIndex;
@@ -18,12 +18,19 @@ enum Outcome {
     Failed(String),
 }
 
-/// Checks one file.
-fn check_file(analyzer: &mut Analyzer, path: &Path) -> Outcome {
+/// Checks one file (or, with `parse_only`, only parses it).
+fn check_file(analyzer: &mut Analyzer, path: &Path, parse_only: bool) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if parse_only {
+        let parsed = analysis::decode(&bytes).and_then(|src| analyzer.parse(src, None));
+        return match parsed {
+            Ok(_) => Outcome::Items(Vec::new()),
+            Err(e) => Outcome::Failed(e.to_string()),
+        };
+    }
     let options = Options {
         test_file: path.to_string_lossy().ends_with("_test.go"),
         ..Options::default()
@@ -58,7 +65,7 @@ pub fn run(args: &Args) -> ExitCode {
     let (files, walk_errors) = walk::files(&args.paths);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path)))
+        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path, args.parse_only)))
         .collect();
     let mut failed = walk_errors.len();
     for (path, err) in &walk_errors {

@@ -56,6 +56,9 @@ pub fn item(item: &Item, style: Style) -> String {
     let _ = writeln!(out, "{} {bar} {line}", style.paint("1;34", &item.line.to_string()));
     let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(caret_start), style.paint("1;31", &"^".repeat(width)));
     let eq = style.paint("1;34", "=");
+    for (line, col, message) in &item.related {
+        let _ = writeln!(out, "{pad} {eq} note: {message} at {}:{line}:{col}", item.path);
+    }
     let _ = writeln!(out, "{pad} {eq} why: {}", item.rule.why);
     let _ = writeln!(out, "{pad} {eq} learn: {} (gohint --explain {})", item.question(), item.rule.slug);
     out
