@@ -65,7 +65,12 @@ pub fn run(args: &Args) -> ExitCode {
     let (files, walk_errors) = walk::files(&args.paths);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path, args.parse_only)))
+        .map_init(Analyzer::new, |analyzer, path| {
+            (
+                display_path(path),
+                check_file(analyzer, path, args.parse_only),
+            )
+        })
         .collect();
     let mut failed = walk_errors.len();
     for (path, err) in &walk_errors {
