@@ -4,6 +4,8 @@
 //! are byte offsets into the source; the edges convert them with
 //! [`crate::text::LineIndex`].
 
+pub mod chan_trace;
+pub mod channels;
 mod engine;
 mod finding;
 pub mod flow;

@@ -5,11 +5,24 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod buffered_overfill_deadlock;
+mod close_nil_channel;
 mod double_close;
+mod nil_channel_op;
+mod send_after_close;
+mod unbuffered_send_deadlock;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
+pub static RULES: &[&Rule] = &[
+    &unbuffered_send_deadlock::RULE,
+    &buffered_overfill_deadlock::RULE,
+    &double_close::RULE,
+    &send_after_close::RULE,
+    &close_nil_channel::RULE,
+    &nil_channel_op::RULE,
+    &unused_ignore::RULE,
+];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {
