@@ -8,6 +8,7 @@ mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod shape;
 mod suppress;
 pub mod syntax;
 

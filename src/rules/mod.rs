@@ -5,11 +5,28 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod append_no_prealloc;
+mod defer_in_loop;
 mod double_close;
+mod explicit_gc;
+mod goroutine_missing_recover;
+mod recover_not_deferred;
+mod redundant_gomaxprocs;
+mod unchecked_type_assertion;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
+pub static RULES: &[&Rule] = &[
+    &double_close::RULE,
+    &recover_not_deferred::RULE,
+    &goroutine_missing_recover::RULE,
+    &append_no_prealloc::RULE,
+    &defer_in_loop::RULE,
+    &redundant_gomaxprocs::RULE,
+    &explicit_gc::RULE,
+    &unchecked_type_assertion::RULE,
+    &unused_ignore::RULE,
+];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {
