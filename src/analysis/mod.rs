@@ -10,6 +10,7 @@ mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod shape;
 mod suppress;
 pub mod syntax;
 
