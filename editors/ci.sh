@@ -25,7 +25,7 @@ FAILED=0
 SKIPPED=0
 SUMMARY=()
 
-log() { printf '==> %s\n' "$*"; }
+log() { printf '==> [%4ds] %s\n' $((SECONDS - START)) "$*"; }
 
 # record NAME STATUS [REASON]
 record() {
@@ -152,7 +152,12 @@ fi
 SETUP_LOG="$ARTIFACTS/code-server-setup.log"
 SETUP_PID=
 if wanted vscode && [ -x "$CHROMIUM" ]; then
-  code_server_setup >"$SETUP_LOG" 2>&1 &
+  (
+    code_server_setup
+    rc=$?
+    echo "Node $NODE24_VERSION and code-server $CODE_SERVER_VERSION ready at [$((SECONDS - START))s] (rc $rc)"
+    exit $rc
+  ) >"$SETUP_LOG" 2>&1 &
   SETUP_PID=$!
 fi
 
@@ -186,6 +191,7 @@ if wanted vscode; then
   else
     log "waiting for the code-server setup"
     if wait "$SETUP_PID"; then
+      tail -n 1 "$SETUP_LOG"
       run vscode code_server_test
     else
       cat "$SETUP_LOG"
