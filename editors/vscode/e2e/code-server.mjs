@@ -179,6 +179,23 @@ async function waitForProblems(page, predicate, what) {
 
 const doubleCloseRow = (line) => (r) => r.includes("double-close") && r.includes(`[Ln ${line}, Col 2]`);
 
+/** The "gohint" output channel, as VS Code logs it to disk. */
+function gohintLog() {
+  let text = "";
+  const walk = (dir) => {
+    for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) {
+        walk(p);
+      } else if (/-gohint\.log$/.test(name)) {
+        text += readFileSync(p, "utf8");
+      }
+    }
+  };
+  walk(join(userData, "logs"));
+  return text;
+}
+
 function logs() {
   const out = [];
   const walk = (dir) => {
@@ -318,6 +335,23 @@ try {
     const frame = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame");
     await frame.locator("h1", { hasText: "double-close" }).waitFor({ state: "visible" });
     await frame.locator("h2", { hasText: QUESTION }).waitFor({ state: "visible" });
+  });
+  await step(page, "gohint: Restart server starts a new server, gohint: Show output shows its log", async () => {
+    const starts = () => (gohintLog().match(/gohint: starting /g) ?? []).length;
+    const before = starts();
+    await runCommand(page, "gohint: Restart server");
+    const deadline = Date.now() + STEP_TIMEOUT;
+    while (starts() <= before) {
+      if (Date.now() > deadline) {
+        throw new Error(`no new "gohint: starting" line in the gohint output:\n${gohintLog().slice(-2000)}`);
+      }
+      await page.waitForTimeout(250);
+    }
+    await runCommand(page, "View: Focus Problems");
+    await waitForProblems(page, (rs) => rs.some((r) => r.includes("double-close")), "double-close after the restart");
+    await runCommand(page, "gohint: Show output");
+    // The Output panel shows the gohint channel: with gohint.trace.server on, the protocol trace.
+    await page.locator(".panel .monaco-editor", { hasText: "Received response 'textDocument/" }).first().waitFor({ state: "visible" });
   });
   code = 0;
 } catch (e) {
