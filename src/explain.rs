@@ -1,6 +1,7 @@
 //! The teaching text of a rule or corpus question, as markdown: shared by
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
+use crate::concepts::Concept;
 use crate::corpus::{self, Question};
 use crate::rules::{Rule, RULES};
 
@@ -12,13 +13,21 @@ pub fn question_of(rule: &Rule) -> Option<&'static Question> {
 
 /// The part of the corpus answer a rule quotes.
 pub fn quote(rule: &Rule) -> String {
-    question_of(rule).map(|q| q.excerpt(rule.topic)).unwrap_or_default()
+    question_of(rule)
+        .map(|q| q.excerpt(rule.topic))
+        .unwrap_or_default()
 }
 
 /// `text` as a markdown block quote.
 pub fn blockquote(text: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -26,23 +35,70 @@ pub fn blockquote(text: &str) -> String {
 /// A rule's full explanation: summary, why, the quoted corpus answer, the
 /// fix and a bad/good example.
 pub fn rule_markdown(rule: &Rule) -> String {
-    let mut out = format!("# {} ({})\n\n{}.\n\n**Why it matters:** {}\n", rule.slug, rule.severity.name(), rule.summary, rule.why);
+    let mut out = format!(
+        "# {} ({})\n\n{}.\n\n**Why it matters:** {}\n",
+        rule.slug,
+        rule.severity.name(),
+        rule.summary,
+        rule.why
+    );
     if let Some(q) = question_of(rule) {
-        out.push_str(&format!("\n## Q: {}\n\n{}\n", q.question, blockquote(&q.excerpt(rule.topic))));
+        out.push_str(&format!(
+            "\n## Q: {}\n\n{}\n",
+            q.question,
+            blockquote(&q.excerpt(rule.topic))
+        ));
     }
     if let Some(fix) = rule.fix {
         out.push_str(&format!("\n## Fix\n\n{fix}\n"));
     }
-    out.push_str(&format!("\n## Bad\n\n```go\n{}\n```\n\n## Good\n\n```go\n{}\n```\n", rule.bad, rule.good));
+    out.push_str(&format!(
+        "\n## Bad\n\n```go\n{}\n```\n\n## Good\n\n```go\n{}\n```\n",
+        rule.bad, rule.good
+    ));
     out
 }
 
 /// A corpus question's full answer.
 pub fn question_markdown(q: &Question) -> String {
-    let cited: Vec<&str> = RULES.iter().filter(|r| r.question == q.id).map(|r| r.slug).collect();
+    let cited: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.question == q.id)
+        .map(|r| r.slug)
+        .collect();
     let mut out = format!("# Q: {}\n\n{}\n", q.question, q.answer);
     if !cited.is_empty() {
-        out.push_str(&format!("\nRules that cite this question: {}\n", cited.join(", ")));
+        out.push_str(&format!(
+            "\nRules that cite this question: {}\n",
+            cited.join(", ")
+        ));
+    }
+    out
+}
+
+/// What the corpus says about a Go construct: its label, the most specific
+/// question with the part of its answer about the construct, then the
+/// related questions.
+pub fn concept_markdown(concept: &Concept) -> String {
+    let corpus = corpus::builtin();
+    let mut cites = concept
+        .cites
+        .iter()
+        .filter_map(|c| corpus.question(c.question).map(|q| (q, c.topic)));
+    let mut out = format!("**{}**\n", concept.label);
+    if let Some((q, topic)) = cites.next() {
+        out.push_str(&format!(
+            "\n## Q: {}\n\n{}\n\nFull answer: `gohint --explain {}`\n",
+            q.question,
+            blockquote(&q.excerpt(topic)),
+            q.id
+        ));
+    }
+    let also: Vec<String> = cites
+        .map(|(q, _)| format!("- Q: {} (`{}`)", q.question, q.id))
+        .collect();
+    if !also.is_empty() {
+        out.push_str(&format!("\nAlso:\n{}\n", also.join("\n")));
     }
     out
 }

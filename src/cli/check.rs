@@ -2,12 +2,13 @@
 
 use super::{walk, Args, Format};
 use crate::analysis::{Analyzer, Options};
+use crate::config::{Config, Loaded, Lookup};
 use crate::output::{self, text::Style, Item};
 use crate::rules::Severity;
 use crate::text::LineIndex;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The outcome of checking one file.
@@ -18,17 +19,58 @@ enum Outcome {
     Failed(String),
 }
 
+/// The options for one file: its `go.mod`'s Go version, then `config`.
+fn options_for(path: &Path, config: &Config, lookup: &Lookup) -> Options {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut options = Options {
+        test_file: path.to_string_lossy().ends_with("_test.go"),
+        go_version: absolute.parent().and_then(|dir| lookup.go_version(dir)),
+        ..Options::default()
+    };
+    config.apply(&mut options);
+    options
+}
+
+/// The configuration of this run: `--config PATH`, else the `gohint.toml`
+/// nearest to the first path. Its warnings go to stderr; a `--config` file
+/// that does not exist is an error.
+fn load_config(args: &Args, lookup: &Lookup) -> Result<Config, String> {
+    let loaded = match &args.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!("{}: no such configuration file", path.display()))
+        }
+        Some(path) => Some(Loaded::read(path)),
+        None => {
+            let first = args
+                .paths
+                .first()
+                .map_or_else(|| PathBuf::from("."), |p| walk::strip_ellipsis(p));
+            let first = std::path::absolute(&first).unwrap_or(first);
+            let dir = if first.is_file() {
+                first.parent().map(Path::to_path_buf)
+            } else {
+                Some(first)
+            };
+            dir.and_then(|d| lookup.config(&d)).map(|l| (*l).clone())
+        }
+    };
+    Ok(loaded
+        .map(|l| {
+            for warning in &l.warnings {
+                eprintln!("gohint: warning: {warning}");
+            }
+            l.config
+        })
+        .unwrap_or_default())
+}
+
 /// Checks one file.
-fn check_file(analyzer: &mut Analyzer, path: &Path) -> Outcome {
+fn check_file(analyzer: &mut Analyzer, path: &Path, options: &Options) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
-    let options = Options {
-        test_file: path.to_string_lossy().ends_with("_test.go"),
-        ..Options::default()
-    };
-    let findings = match analyzer.analyze(&bytes, &options) {
+    let findings = match analyzer.analyze(&bytes, options) {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
@@ -55,10 +97,21 @@ fn display_path(path: &Path) -> String {
 /// Runs `--check` and returns the exit code: 0 clean, 1 findings at or
 /// above `--fail-on`, 2 when a file could not be analysed.
 pub fn run(args: &Args) -> ExitCode {
+    let lookup = Lookup::new();
+    let config = match load_config(args, &lookup) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("gohint: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let (files, walk_errors) = walk::files(&args.paths);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path)))
+        .map_init(Analyzer::new, |analyzer, path| {
+            let options = options_for(path, &config, &lookup);
+            (display_path(path), check_file(analyzer, path, &options))
+        })
         .collect();
     let mut failed = walk_errors.len();
     for (path, err) in &walk_errors {

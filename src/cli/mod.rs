@@ -56,6 +56,9 @@ pub struct Args {
     /// Output format of --check.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// The gohint.toml to use with --check (default: the nearest one above the first PATH).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Exit with 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = Level::Warning)]
     pub fail_on: Level,
@@ -79,7 +82,11 @@ pub fn main() -> ExitCode {
         Ok(a) => a,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     if args.list_rules || (args.explain.is_some() && args.list) {
@@ -100,6 +107,9 @@ pub fn main() -> ExitCode {
     }
     if args.check {
         return check::run(&args);
+    }
+    if args.stdio || std::env::args_os().len() <= 1 {
+        return crate::lsp::serve();
     }
     eprintln!("gohint: the language server is started by an editor; use --check PATH to lint from a terminal");
     ExitCode::from(2)
