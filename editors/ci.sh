@@ -182,12 +182,12 @@ if wanted nvim; then
   if command -v nvim >/dev/null; then
     run nvim nvim_test
   else
-    record nvim skipped "SKIPPED: Neovim is not installed and cannot be (apt-get install neovim needs root)"
+    record nvim skipped "SKIPPED: no nvim on PATH; install Debian's neovim (as root: apt-get install neovim)"
   fi
 fi
 if wanted vscode; then
   if [ -z "$SETUP_PID" ]; then
-    record vscode skipped "SKIPPED: no Chromium at $CHROMIUM and it cannot be installed (apt-get install chromium needs root)"
+    record vscode skipped "SKIPPED: no Chromium at $CHROMIUM; install Debian's chromium (as root: apt-get install chromium) or set CHROMIUM"
   else
     log "waiting for the code-server setup"
     if wait "$SETUP_PID"; then
