@@ -71,6 +71,9 @@ pub struct Args {
     /// List every rule with its severity and corpus question.
     #[arg(long)]
     pub list_rules: bool,
+    /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
     /// Serve the language server protocol over stdin/stdout (the default).
     #[arg(long)]
     pub stdio: bool,
