@@ -70,7 +70,10 @@ fn directives(tree: &Tree, src: &str) -> Vec<Directive> {
 
 /// 0-based line of a byte offset.
 fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count()
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// Marks suppressed findings and appends `unused-ignore` findings.
@@ -82,7 +85,8 @@ pub(super) fn apply(findings: &mut Vec<Finding>, tree: &Tree, src: &str, options
     for f in findings.iter_mut() {
         let line = line_of(src, f.range.start);
         let hit = dirs.iter_mut().find(|d| {
-            d.slugs.iter().any(|s| s == f.rule.slug) && (d.file || d.line == line || d.line + 1 == line)
+            d.slugs.iter().any(|s| s == f.rule.slug)
+                && (d.file || d.line == line || d.line + 1 == line)
         });
         if let Some(d) = hit {
             d.used += 1;

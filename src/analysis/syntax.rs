@@ -11,7 +11,10 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 /// Node kinds that start a new function body (and so a new goroutine scope
 /// for rules that reason about one function at a time).
 pub fn is_function(node: Node<'_>) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+    matches!(
+        node.kind(),
+        "function_declaration" | "method_declaration" | "func_literal"
+    )
 }
 
 /// `node`'s parent, its parent, and so on up to the root.
@@ -116,7 +119,9 @@ pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
     call.child_by_field_name("arguments")
         .map(|args| {
             let mut c = args.walk();
-            args.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+            args.named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect()
         })
         .unwrap_or_default()
 }
@@ -129,9 +134,10 @@ pub fn is_call_to(node: Node<'_>, src: &str, name: &str) -> bool {
 /// The statement that directly contains `node` (the ancestor whose parent is
 /// a `statement_list` or `block`), or `node` itself if it is one.
 pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
-    std::iter::once(node)
-        .chain(ancestors(node))
-        .find(|n| n.parent().is_some_and(|p| matches!(p.kind(), "statement_list" | "block")))
+    std::iter::once(node).chain(ancestors(node)).find(|n| {
+        n.parent()
+            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+    })
 }
 
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.

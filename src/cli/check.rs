@@ -58,7 +58,9 @@ pub fn run(args: &Args) -> ExitCode {
     let (files, walk_errors) = walk::files(&args.paths);
     let outcomes: Vec<(String, Outcome)> = files
         .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path)))
+        .map_init(Analyzer::new, |analyzer, path| {
+            (display_path(path), check_file(analyzer, path))
+        })
         .collect();
     let mut failed = walk_errors.len();
     for (path, err) in &walk_errors {

@@ -47,17 +47,45 @@ pub fn item(item: &Item, style: Style) -> String {
     let pad = " ".repeat(gutter);
     let line = item.source_line.replace('\t', "    ");
     let before = item.source_line.get(..item.column - 1).unwrap_or("");
-    let caret_start = before.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum::<usize>();
-    let span_end = if item.end_line == item.line { item.end_column } else { item.source_line.len() + 1 };
-    let span = item.source_line.get(item.column - 1..span_end.saturating_sub(1)).unwrap_or("");
-    let width = span.chars().map(|c| if c == '\t' { 4 } else { 1 }).sum::<usize>().max(1);
+    let caret_start = before
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum::<usize>();
+    let span_end = if item.end_line == item.line {
+        item.end_column
+    } else {
+        item.source_line.len() + 1
+    };
+    let span = item
+        .source_line
+        .get(item.column - 1..span_end.saturating_sub(1))
+        .unwrap_or("");
+    let width = span
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum::<usize>()
+        .max(1);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{pad} {bar}");
-    let _ = writeln!(out, "{} {bar} {line}", style.paint("1;34", &item.line.to_string()));
-    let _ = writeln!(out, "{pad} {bar} {}{}", " ".repeat(caret_start), style.paint("1;31", &"^".repeat(width)));
+    let _ = writeln!(
+        out,
+        "{} {bar} {line}",
+        style.paint("1;34", &item.line.to_string())
+    );
+    let _ = writeln!(
+        out,
+        "{pad} {bar} {}{}",
+        " ".repeat(caret_start),
+        style.paint("1;31", &"^".repeat(width))
+    );
     let eq = style.paint("1;34", "=");
     let _ = writeln!(out, "{pad} {eq} why: {}", item.rule.why);
-    let _ = writeln!(out, "{pad} {eq} learn: {} (gohint --explain {})", item.question(), item.rule.slug);
+    let _ = writeln!(
+        out,
+        "{pad} {eq} learn: {} (gohint --explain {})",
+        item.question(),
+        item.rule.slug
+    );
     out
 }
 
@@ -73,6 +101,10 @@ pub fn summary(items: &[Item], files: usize) -> String {
     if items.is_empty() {
         format!("gohint: no findings in {files} files")
     } else {
-        format!("gohint: {} findings ({}) in {files} files", items.len(), parts.join(", "))
+        format!(
+            "gohint: {} findings ({}) in {files} files",
+            items.len(),
+            parts.join(", ")
+        )
     }
 }
