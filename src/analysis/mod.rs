@@ -4,10 +4,13 @@
 //! are byte offsets into the source; the edges convert them with
 //! [`crate::text::LineIndex`].
 
+pub mod bounds;
 mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod reach;
+pub mod scope;
 mod suppress;
 pub mod syntax;
 

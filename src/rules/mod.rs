@@ -5,11 +5,22 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod append_aliasing;
 mod double_close;
+mod lost_cancel;
+mod nil_map_write;
+mod shared_var_race;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
+pub static RULES: &[&Rule] = &[
+    &double_close::RULE,
+    &shared_var_race::RULE,
+    &lost_cancel::RULE,
+    &nil_map_write::RULE,
+    &append_aliasing::RULE,
+    &unused_ignore::RULE,
+];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {
