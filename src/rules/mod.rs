@@ -5,6 +5,7 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod append_aliasing;
 mod append_no_prealloc;
 mod buffered_overfill_deadlock;
 mod close_nil_channel;
@@ -12,10 +13,13 @@ mod defer_in_loop;
 mod double_close;
 mod explicit_gc;
 mod goroutine_missing_recover;
+mod lost_cancel;
 mod nil_channel_op;
+mod nil_map_write;
 mod recover_not_deferred;
 mod redundant_gomaxprocs;
 mod send_after_close;
+mod shared_var_race;
 mod unbuffered_send_deadlock;
 mod unchecked_type_assertion;
 pub(crate) mod unused_ignore;
@@ -31,7 +35,11 @@ pub static RULES: &[&Rule] = &[
     &append_no_prealloc::RULE,
     &close_nil_channel::RULE,
     &nil_channel_op::RULE,
+    &shared_var_race::RULE,
+    &lost_cancel::RULE,
     &unchecked_type_assertion::RULE,
+    &nil_map_write::RULE,
+    &append_aliasing::RULE,
     &defer_in_loop::RULE,
     &redundant_gomaxprocs::RULE,
     &explicit_gc::RULE,
