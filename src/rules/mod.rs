@@ -6,11 +6,25 @@
 use crate::analysis::{Ctx, Finding, Match};
 
 mod double_close;
+mod goroutine_leak_unbuffered_result;
+mod loop_var_capture;
+mod loops;
+mod receive_loop_without_ok;
+mod scope;
+mod select_default_busy_loop;
+mod time_after_in_loop;
+mod unbounded_goroutines;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
 pub static RULES: &[&Rule] = &[
     &double_close::RULE,
+    &select_default_busy_loop::RULE,
+    &receive_loop_without_ok::RULE,
+    &goroutine_leak_unbuffered_result::RULE,
+    &time_after_in_loop::RULE,
+    &unbounded_goroutines::RULE,
+    &loop_var_capture::RULE,
     &unused_ignore::RULE,
 ];
 
