@@ -1,18 +1,30 @@
-//! `gohint --check`: analyse files in parallel and report.
+//! `gohint --check`: analyse files in parallel and stream the report.
+//!
+//! Files are analysed a chunk at a time in parallel and reported in path
+//! order as each chunk completes, so output starts early and memory holds one
+//! chunk's findings, never every file's tree.
 
+use super::baseline::{Baseline, Recorder};
+use super::progress::Progress;
 use super::{walk, Args, Format};
 use crate::analysis::{self, Analyzer, Options};
-use crate::output::{self, text::Style, Item};
+use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
 use crate::rules::Severity;
 use crate::text::LineIndex;
 use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+/// Files analysed between two writes of the report.
+const CHUNK: usize = 256;
+
+/// Where rule documentation lives (SARIF `helpUri`).
+const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules");
+
 /// The outcome of checking one file.
 enum Outcome {
-    /// Its findings.
+    /// Its findings, silenced ones included.
     Items(Vec<Item>),
     /// Why it could not be analysed.
     Failed(String),
@@ -47,7 +59,6 @@ fn check_file(analyzer: &mut Analyzer, path: &Path, parse_only: bool) -> Outcome
     Outcome::Items(
         findings
             .iter()
-            .filter(|f| f.suppressed.is_none())
             .map(|f| Item::new(&shown, src, &index, f))
             .collect(),
     )
@@ -59,52 +70,183 @@ fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+/// The report writer for `format`.
+fn report(format: Format, cwd: &Path, color: bool, baseline: bool) -> Box<dyn Report> {
+    match format {
+        Format::Text => Box::new(output::text::Text {
+            style: Style { color },
+        }),
+        Format::Json => Box::<output::json::Json>::default(),
+        Format::Jsonl => Box::new(output::jsonl::Jsonl),
+        Format::Sarif => Box::new(output::sarif::Sarif::new(
+            cwd.to_path_buf(),
+            DOCS_BASE_URL,
+            baseline,
+        )),
+        Format::Github => Box::new(output::github::Github),
+        Format::Gitlab => Box::new(output::gitlab::Gitlab::new(cwd.to_path_buf())),
+    }
+}
+
+/// Prints a usage or setup error and returns exit code 2.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gohint: {message}");
+    ExitCode::from(2)
+}
+
 /// Runs `--check` and returns the exit code: 0 clean, 1 findings at or
 /// above `--fail-on`, 2 when a file could not be analysed.
 pub fn run(args: &Args) -> ExitCode {
-    let (files, walk_errors) = walk::files(&args.paths);
-    let outcomes: Vec<(String, Outcome)> = files
-        .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| (display_path(path), check_file(analyzer, path, args.parse_only)))
-        .collect();
-    let mut failed = walk_errors.len();
-    for (path, err) in &walk_errors {
-        eprintln!("gohint: {}: {err}", path.display());
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => return fail(format!("cannot read the working directory: {e}")),
+    };
+    let threshold = args.fail_on.map_or(Severity::Warning, Severity::from);
+    let (mut files, walk_errors) = walk::files(&args.paths);
+    if let Some(shard) = args.shard {
+        files.retain(|p| shard.contains(&paths::key(&cwd, p)));
     }
-    let mut items = Vec::new();
-    for (path, outcome) in outcomes {
-        match outcome {
-            Outcome::Items(mut found) => items.append(&mut found),
-            Outcome::Failed(err) => {
-                failed += 1;
-                eprintln!("gohint: {path}: {err}");
+    let mut baseline = match &args.baseline {
+        Some(file) => match Baseline::load(file, &cwd) {
+            Ok(b) => Some(b),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let mut recorder = args
+        .write_baseline
+        .as_deref()
+        .map(|f| Recorder::new(f, &cwd));
+    let to_stdout = args.output.is_none();
+    let sink: Box<dyn Write> = match &args.output {
+        Some(file) => match std::fs::File::create(file) {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(format!("{}: {e}", file.display())),
+        },
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut sink = BufWriter::new(sink);
+    let color = to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut report = report(args.format, &cwd, color, baseline.is_some());
+
+    let mut totals = Totals {
+        files: files.len(),
+        ..Totals::default()
+    };
+    for (path, err) in walk_errors {
+        eprintln!("gohint: {}: {err}", path.display());
+        totals.failures.push((display_path(&path), err));
+    }
+    let progress = Progress::new(files.len(), args.quiet);
+    let mut written = report.begin(&mut sink);
+    for chunk in files.chunks(CHUNK) {
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map_init(Analyzer::new, |analyzer, path| {
+                let outcome = check_file(analyzer, path, args.parse_only);
+                progress.inc();
+                outcome
+            })
+            .collect();
+        for (path, outcome) in chunk.iter().zip(outcomes) {
+            let shown = display_path(path);
+            let mut items = match outcome {
+                Outcome::Items(items) => items,
+                Outcome::Failed(err) => {
+                    progress.suspend(|| eprintln!("gohint: {shown}: {err}"));
+                    totals.failures.push((shown, err));
+                    continue;
+                }
+            };
+            match (&mut baseline, &recorder) {
+                (Some(b), _) => b.apply(&shown, &cwd, &mut items),
+                (None, Some(r)) => adopt(&mut items, &r.name()),
+                (None, None) => {}
+            }
+            for item in &items {
+                totals.count(item);
+                if let Some(r) = &mut recorder {
+                    r.record(item);
+                }
+                if written.is_ok() && (item.suppressed.is_none() || report.keeps_suppressed()) {
+                    written = report.item(&mut sink, item);
+                }
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = match args.format {
-        Format::Json => writeln!(out, "{}", output::json::render(&items)),
-        Format::Text => {
-            let style = Style {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            items
-                .iter()
-                .try_for_each(|i| writeln!(out, "{}", output::text::item(i, style)))
-                .and_then(|()| writeln!(out, "{}", output::text::summary(&items, files.len())))
+    progress.finish();
+    let written = written
+        .and_then(|()| report.end(&mut sink, &totals))
+        .and_then(|()| sink.flush());
+    let mut failed = !totals.failures.is_empty();
+    if let Err(e) = written {
+        // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
+        if to_stdout && e.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
         }
-    };
-    if written.is_err() {
-        // A closed pipe (e.g. `| head`) is not an analysis failure.
-        return ExitCode::SUCCESS;
+        eprintln!("gohint: writing the report: {e}");
+        failed = true;
     }
-    let threshold = Severity::from(args.fail_on);
-    if failed > 0 {
+    drop(sink);
+    let notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
+    if !args.quiet && !notes.is_empty() {
+        if args.format == Format::Text && to_stdout {
+            println!("{notes}");
+        } else {
+            eprintln!("{notes}");
+        }
+    }
+    if failed {
         ExitCode::from(2)
-    } else if items.iter().any(|i| i.severity >= threshold) {
+    } else if totals.any_at_least(threshold) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Marks every unsilenced finding as recorded in the baseline being written.
+fn adopt(items: &mut [Item], baseline: &str) {
+    for item in items.iter_mut().filter(|i| i.suppressed.is_none()) {
+        item.suppressed = Some(Suppression::Baseline(baseline.to_string()));
+    }
+}
+
+/// The closing lines for the terminal: the summary (with `--output`, or in
+/// text format), the baseline's state, the baseline written. Saving the
+/// baseline can fail, which sets `failed`.
+fn notes(
+    args: &Args,
+    totals: &Totals,
+    baseline: Option<&Baseline>,
+    recorder: Option<Recorder>,
+    failed: &mut bool,
+) -> String {
+    let mut lines = Vec::new();
+    if args.format == Format::Text || args.output.is_some() {
+        lines.push(output::text::summary(totals));
+    }
+    if let Some(file) = &args.output {
+        lines.push(format!("gohint: report written to {}", file.display()));
+    }
+    if let Some(b) = baseline {
+        let fixed = b.fixed();
+        if fixed > 0 {
+            lines.push(format!(
+                "gohint: {fixed} entries of the baseline {name} are fixed; shrink it with `gohint --check --baseline {name} --write-baseline {name}`",
+                name = b.name()
+            ));
+        }
+    }
+    if let Some(r) = recorder {
+        let name = r.name();
+        match r.save(baseline) {
+            Ok(n) => lines.push(format!("gohint: wrote {n} entries to the baseline {name}")),
+            Err(e) => {
+                eprintln!("gohint: {e}");
+                *failed = true;
+            }
+        }
+    }
+    lines.join("\n")
 }
