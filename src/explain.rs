@@ -12,13 +12,21 @@ pub fn question_of(rule: &Rule) -> Option<&'static Question> {
 
 /// The part of the corpus answer a rule quotes.
 pub fn quote(rule: &Rule) -> String {
-    question_of(rule).map(|q| q.excerpt(rule.topic)).unwrap_or_default()
+    question_of(rule)
+        .map(|q| q.excerpt(rule.topic))
+        .unwrap_or_default()
 }
 
 /// `text` as a markdown block quote.
 pub fn blockquote(text: &str) -> String {
     text.lines()
-        .map(|l| if l.is_empty() { ">".to_string() } else { format!("> {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -26,23 +34,43 @@ pub fn blockquote(text: &str) -> String {
 /// A rule's full explanation: summary, why, the quoted corpus answer, the
 /// fix and a bad/good example.
 pub fn rule_markdown(rule: &Rule) -> String {
-    let mut out = format!("# {} ({})\n\n{}.\n\n**Why it matters:** {}\n", rule.slug, rule.severity.name(), rule.summary, rule.why);
+    let mut out = format!(
+        "# {} ({})\n\n{}.\n\n**Why it matters:** {}\n",
+        rule.slug,
+        rule.severity.name(),
+        rule.summary,
+        rule.why
+    );
     if let Some(q) = question_of(rule) {
-        out.push_str(&format!("\n## Q: {}\n\n{}\n", q.question, blockquote(&q.excerpt(rule.topic))));
+        out.push_str(&format!(
+            "\n## Q: {}\n\n{}\n",
+            q.question,
+            blockquote(&q.excerpt(rule.topic))
+        ));
     }
     if let Some(fix) = rule.fix {
         out.push_str(&format!("\n## Fix\n\n{fix}\n"));
     }
-    out.push_str(&format!("\n## Bad\n\n```go\n{}\n```\n\n## Good\n\n```go\n{}\n```\n", rule.bad, rule.good));
+    out.push_str(&format!(
+        "\n## Bad\n\n```go\n{}\n```\n\n## Good\n\n```go\n{}\n```\n",
+        rule.bad, rule.good
+    ));
     out
 }
 
 /// A corpus question's full answer.
 pub fn question_markdown(q: &Question) -> String {
-    let cited: Vec<&str> = RULES.iter().filter(|r| r.question == q.id).map(|r| r.slug).collect();
+    let cited: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.question == q.id)
+        .map(|r| r.slug)
+        .collect();
     let mut out = format!("# Q: {}\n\n{}\n", q.question, q.answer);
     if !cited.is_empty() {
-        out.push_str(&format!("\nRules that cite this question: {}\n", cited.join(", ")));
+        out.push_str(&format!(
+            "\nRules that cite this question: {}\n",
+            cited.join(", ")
+        ));
     }
     out
 }

@@ -41,7 +41,10 @@ fn examples_show_findings_with_corpus_citations() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("error[double-close]"), "{text}");
-    assert!(text.contains("= learn: What issues can arise with a closed channel?"), "{text}");
+    assert!(
+        text.contains("= learn: What issues can arise with a closed channel?"),
+        "{text}"
+    );
     assert!(text.contains("= why: "), "{text}");
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
 }
@@ -52,15 +55,28 @@ fn text_format_points_at_the_span() {
     write(dir.path(), "a.go", DOUBLE_CLOSE);
     let out = gohint(&["--check", "a.go"], dir.path());
     let text = stdout(&out);
-    assert!(text.starts_with("a.go:5:2: error[double-close]: "), "{text}");
-    assert!(text.contains("5 |     close(ch)\n  |     ^^^^^^^^^\n"), "{text}");
-    assert!(text.contains("note: first closed here at a.go:4:2"), "{text}");
+    assert!(
+        text.starts_with("a.go:5:2: error[double-close]: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("5 |     close(ch)\n  |     ^^^^^^^^^\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("note: first closed here at a.go:4:2"),
+        "{text}"
+    );
 }
 
 #[test]
 fn json_is_one_array_with_one_based_byte_columns() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "a.go", "package p\n\nfunc f(ch chan int) {\n\ts := \"😀\"; close(ch); close(ch)\n\t_ = s\n}\n");
+    write(
+        dir.path(),
+        "a.go",
+        "package p\n\nfunc f(ch chan int) {\n\ts := \"😀\"; close(ch); close(ch)\n\t_ = s\n}\n",
+    );
     let out = gohint(&["--check", ".", "--format", "json"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
@@ -74,25 +90,49 @@ fn json_is_one_array_with_one_based_byte_columns() {
     // Tab (1) + `s := "` (6) + emoji (4) + `"; ` (3) + `close(ch); ` (11) = 25 bytes before.
     assert_eq!(f["column"], 26);
     assert_eq!(f["end_column"], 35);
-    assert_eq!(f["concept"]["id"], "what-issues-can-arise-with-a-closed-channel");
-    assert_eq!(f["concept"]["question"], "What issues can arise with a closed channel?");
+    assert_eq!(
+        f["concept"]["id"],
+        "what-issues-can-arise-with-a-closed-channel"
+    );
+    assert_eq!(
+        f["concept"]["question"],
+        "What issues can arise with a closed channel?"
+    );
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
 
 #[test]
 fn fail_on_sets_the_threshold() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "a.go", "package p\n\n//gohint:ignore double-close -- stale\nfunc f() {}\n");
+    write(
+        dir.path(),
+        "a.go",
+        "package p\n\n//gohint:ignore double-close -- stale\nfunc f() {}\n",
+    );
     assert_eq!(gohint(&["--check", "."], dir.path()).status.code(), Some(0));
-    assert_eq!(gohint(&["--check", ".", "--fail-on", "hint"], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        gohint(&["--check", ".", "--fail-on", "hint"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
     write(dir.path(), "b.go", DOUBLE_CLOSE);
-    assert_eq!(gohint(&["--check", ".", "--fail-on", "error"], dir.path()).status.code(), Some(1));
+    assert_eq!(
+        gohint(&["--check", ".", "--fail-on", "error"], dir.path())
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[test]
 fn clean_code_exits_zero() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "a.go", "package p\n\nfunc f(a, b chan int) {\n\tclose(a)\n\tclose(b)\n}\n");
+    write(
+        dir.path(),
+        "a.go",
+        "package p\n\nfunc f(a, b chan int) {\n\tclose(a)\n\tclose(b)\n}\n",
+    );
     let out = gohint(&["--check", "./..."], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("no findings in 1 files"));
@@ -108,19 +148,36 @@ fn unreadable_files_exit_two_and_the_rest_is_still_reported() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("bin.go: binary file"), "{err}");
-    assert!(err.contains("latin1.go: not valid UTF-8 (first bad byte at 1:17)"), "{err}");
+    assert!(
+        err.contains("latin1.go: not valid UTF-8 (first bad byte at 1:17)"),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(v.as_array().map(Vec::len), Some(1), "ok.go is still reported");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(1),
+        "ok.go is still reported"
+    );
 }
 
 #[test]
 fn usage_errors_and_missing_paths_exit_two() {
     let dir = tempfile::tempdir().expect("tempdir");
-    assert_eq!(gohint(&["--check", "--format", "yaml"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        gohint(&["--check", "--format", "yaml"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
     let out = gohint(&["--check", "nope/"], dir.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("nope/: no such file or folder"));
-    assert_eq!(gohint(&["--explain", "no-such-rule"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        gohint(&["--explain", "no-such-rule"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -135,7 +192,11 @@ fn vendor_testdata_and_hidden_folders_are_skipped_unless_named() {
     let out = gohint(&["--check", "."], dir.path());
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let out = gohint(&["--check", "testdata"], dir.path());
-    assert_eq!(out.status.code(), Some(1), "an explicitly named folder is checked");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an explicitly named folder is checked"
+    );
 }
 
 #[test]
@@ -143,10 +204,19 @@ fn explain_prints_the_corpus_answer() {
     let out = gohint(&["--explain", "double-close"], root());
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(text.contains("## Q: What issues can arise with a closed channel?"), "{text}");
+    assert!(
+        text.contains("## Q: What issues can arise with a closed channel?"),
+        "{text}"
+    );
     assert!(text.contains("> 4. **Double Close**"), "{text}");
-    assert!(text.contains("Closing an already closed channel causes a panic."), "{text}");
-    assert!(text.contains("## Bad") && text.contains("## Good"), "{text}");
+    assert!(
+        text.contains("Closing an already closed channel causes a panic."),
+        "{text}"
+    );
+    assert!(
+        text.contains("## Bad") && text.contains("## Good"),
+        "{text}"
+    );
     let q = gohint(&["--explain", "how-does-go-handle-panics"], root());
     assert!(stdout(&q).contains("# Q: How does Go handle panics?"));
 }
@@ -156,7 +226,11 @@ fn rule_list_names_every_rule() {
     let out = gohint(&["--explain", "--list"], root());
     let text = stdout(&out);
     for rule in gohint::rules::RULES {
-        assert!(text.contains(rule.slug), "{} missing from {text}", rule.slug);
+        assert!(
+            text.contains(rule.slug),
+            "{} missing from {text}",
+            rule.slug
+        );
     }
     assert_eq!(stdout(&gohint(&["--list-rules"], root())), text);
 }
@@ -164,12 +238,24 @@ fn rule_list_names_every_rule() {
 #[test]
 fn hostile_sources_do_not_crash() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let deep = format!("package p\n\nfunc f() {{\n{}{}\n}}\n", "{".repeat(10_000), "}".repeat(10_000));
+    let deep = format!(
+        "package p\n\nfunc f() {{\n{}{}\n}}\n",
+        "{".repeat(10_000),
+        "}".repeat(10_000)
+    );
     write(dir.path(), "deep.go", deep);
     let chain = format!("package p\n\nvar x = {}1\n", "1 + ".repeat(10_000));
     write(dir.path(), "chain.go", chain);
-    write(dir.path(), "half.go", "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n\tif x := \n");
-    write(dir.path(), "bom.go", "\u{feff}package p\r\n\r\nfunc f(ch chan int) {\r\n\tclose(ch)\r\n\tclose(ch)\r\n}\r\n");
+    write(
+        dir.path(),
+        "half.go",
+        "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n\tif x := \n",
+    );
+    write(
+        dir.path(),
+        "bom.go",
+        "\u{feff}package p\r\n\r\nfunc f(ch chan int) {\r\n\tclose(ch)\r\n\tclose(ch)\r\n}\r\n",
+    );
     write(dir.path(), "cr.go", "package p\rfunc f() {}\r");
     let out = gohint(&["--check", ".", "--format", "json"], dir.path());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -180,6 +266,12 @@ fn hostile_sources_do_not_crash() {
         .flatten()
         .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
         .collect();
-    assert!(hits.contains(&"half.go:5".to_string()), "half-typed code still reports: {hits:?}");
-    assert!(hits.contains(&"bom.go:5".to_string()), "BOM + CRLF file reports: {hits:?}");
+    assert!(
+        hits.contains(&"half.go:5".to_string()),
+        "half-typed code still reports: {hits:?}"
+    );
+    assert!(
+        hits.contains(&"bom.go:5".to_string()),
+        "BOM + CRLF file reports: {hits:?}"
+    );
 }

@@ -3,10 +3,27 @@
 
 use std::path::Path;
 
-const CORE: &[&str] = &["src/analysis", "src/rules", "src/corpus", "src/text", "src/explain.rs"];
+const CORE: &[&str] = &[
+    "src/analysis",
+    "src/rules",
+    "src/corpus",
+    "src/text",
+    "src/explain.rs",
+];
 const FORBIDDEN: &[&str] = &[
-    "std::fs", "std::net", "std::process", "std::io", "tokio", "tower_lsp", "ls_types", "lsp_types", "serde",
-    "println!", "eprintln!", "File::", "std::env",
+    "std::fs",
+    "std::net",
+    "std::process",
+    "std::io",
+    "tokio",
+    "tower_lsp",
+    "ls_types",
+    "lsp_types",
+    "serde",
+    "println!",
+    "eprintln!",
+    "File::",
+    "std::env",
 ];
 
 fn rust_files(path: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -28,13 +45,20 @@ fn core_modules_do_no_io_and_know_no_protocol() {
     }
     assert!(files.len() > 5, "core files found: {files:?}");
     let mut bad = Vec::new();
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "rs")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "rs"))
+    {
         let text = std::fs::read_to_string(f).unwrap_or_default();
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for word in FORBIDDEN {
                 if code.contains(word) {
-                    bad.push(format!("{}:{}: `{word}` in the pure core", f.display(), n + 1));
+                    bad.push(format!(
+                        "{}:{}: `{word}` in the pure core",
+                        f.display(),
+                        n + 1
+                    ));
                 }
             }
         }

@@ -6,7 +6,10 @@ use gohint::corpus;
 fn corpus_has_72_questions_with_stable_ids() {
     let c = corpus::builtin();
     assert_eq!(c.questions.len(), 72);
-    assert!(c.front_matter.as_deref().is_some_and(|f| f.contains("title: Golang Interview Questions")));
+    assert!(c
+        .front_matter
+        .as_deref()
+        .is_some_and(|f| f.contains("title: Golang Interview Questions")));
     for id in [
         "how-does-go-handle-dependencies",
         "what-is-the-difference-between-go-build-and-go-run-",
@@ -26,10 +29,14 @@ fn corpus_has_72_questions_with_stable_ids() {
 
 #[test]
 fn answers_keep_subsections_and_code() {
-    let q = corpus::builtin().question("how-does-go-handle-panics").expect("question");
+    let q = corpus::builtin()
+        .question("how-does-go-handle-panics")
+        .expect("question");
     assert!(q.answer.contains("#### Key Concepts"));
     assert!(q.answer.contains("```go"));
-    let closed = corpus::builtin().question("what-issues-can-arise-with-a-closed-channel").expect("question");
+    let closed = corpus::builtin()
+        .question("what-issues-can-arise-with-a-closed-channel")
+        .expect("question");
     let excerpt = closed.excerpt(Some("Double Close"));
     assert!(excerpt.starts_with("4. **Double Close**"), "{excerpt}");
     assert!(excerpt.contains("close(ch) // This will panic"));

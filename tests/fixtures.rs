@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 fn fixture_path(slug: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(format!("{slug}.go"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(format!("{slug}.go"))
 }
 
 /// The (line, slug) pairs the fixture's `// want` comments expect.
@@ -29,7 +31,10 @@ fn wants(src: &str) -> BTreeSet<(usize, String)> {
 /// e.g. `// gohint-options: go=1.21 test`.
 fn options(src: &str) -> Options {
     let mut options = Options::default();
-    if let Some(line) = src.lines().find_map(|l| l.strip_prefix("// gohint-options:")) {
+    if let Some(line) = src
+        .lines()
+        .find_map(|l| l.strip_prefix("// gohint-options:"))
+    {
         for word in line.split_whitespace() {
             if let Some(v) = word.strip_prefix("go=") {
                 options.go_version = gohint::analysis::GoVersion::parse(v);
@@ -50,8 +55,10 @@ fn every_rule_matches_its_fixture_exactly() {
             failures.push(format!("{}: missing fixture {}", rule.slug, path.display()));
             continue;
         };
-        let expected: BTreeSet<(usize, String)> =
-            wants(&src).into_iter().filter(|(_, s)| s == rule.slug).collect();
+        let expected: BTreeSet<(usize, String)> = wants(&src)
+            .into_iter()
+            .filter(|(_, s)| s == rule.slug)
+            .collect();
         let ok_lines = src.lines().filter(|l| l.contains("// ok")).count();
         if expected.len() < 4 || ok_lines < 4 {
             failures.push(format!(
@@ -75,11 +82,21 @@ fn every_rule_matches_its_fixture_exactly() {
             .map(|f| (line_of(f.range.start), f.rule.slug.to_string()))
             .collect();
         for (line, slug) in expected.difference(&actual) {
-            failures.push(format!("{}:{line}: missing finding of {slug}", path.display()));
+            failures.push(format!(
+                "{}:{line}: missing finding of {slug}",
+                path.display()
+            ));
         }
         for (line, slug) in actual.difference(&expected) {
-            failures.push(format!("{}:{line}: unexpected finding of {slug}", path.display()));
+            failures.push(format!(
+                "{}:{line}: unexpected finding of {slug}",
+                path.display()
+            ));
         }
     }
-    assert!(failures.is_empty(), "fixture mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
 }

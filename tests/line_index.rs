@@ -63,6 +63,12 @@ fn crlf_columns_equal_lf_columns() {
     let (i1, i2) = (LineIndex::new(lf), LineIndex::new(&crlf));
     let b1 = lf.find('b').unwrap_or_default();
     let b2 = crlf.find('b').unwrap_or_default();
-    assert_eq!(i1.position(lf, b1, Encoding::Utf16), i2.position(&crlf, b2, Encoding::Utf16));
-    assert_eq!(i2.position(&crlf, b2, Encoding::Utf16), LineCol { line: 1, col: 0 });
+    assert_eq!(
+        i1.position(lf, b1, Encoding::Utf16),
+        i2.position(&crlf, b2, Encoding::Utf16)
+    );
+    assert_eq!(
+        i2.position(&crlf, b2, Encoding::Utf16),
+        LineCol { line: 1, col: 0 }
+    );
 }

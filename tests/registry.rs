@@ -12,7 +12,9 @@ fn slugs_are_unique_kebab_case() {
     for rule in RULES {
         assert!(seen.insert(rule.slug), "duplicate slug {}", rule.slug);
         assert!(
-            rule.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            rule.slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "slug {} is not kebab-case",
             rule.slug
         );
@@ -29,12 +31,20 @@ fn every_rule_cites_a_real_question_and_topic() {
         if let Some(topic) = rule.topic {
             let excerpt = q.excerpt(Some(topic));
             assert!(
-                excerpt.to_lowercase().contains(&topic.to_lowercase().replace('`', "")) || excerpt.len() < q.answer.len(),
+                excerpt
+                    .to_lowercase()
+                    .contains(&topic.to_lowercase().replace('`', ""))
+                    || excerpt.len() < q.answer.len(),
                 "{}: topic {topic:?} not found in {}",
                 rule.slug,
                 rule.question
             );
-            assert_ne!(excerpt, q.excerpt(None), "{}: topic {topic:?} falls back to the first paragraph", rule.slug);
+            assert_ne!(
+                excerpt,
+                q.excerpt(None),
+                "{}: topic {topic:?} falls back to the first paragraph",
+                rule.slug
+            );
         }
     }
 }
@@ -44,9 +54,18 @@ fn every_query_lives_in_its_own_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for rule in RULES.iter().filter(|r| !r.query.is_empty()) {
         let file = root.join("queries").join(format!("{}.scm", rule.slug));
-        let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("missing {}", file.display()));
-        assert_eq!(text, rule.query, "{} must include_str! its own query file", rule.slug);
-        assert!(rule.query.contains("@report"), "{}: the query must capture @report", rule.slug);
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("missing {}", file.display()));
+        assert_eq!(
+            text, rule.query,
+            "{} must include_str! its own query file",
+            rule.slug
+        );
+        assert!(
+            rule.query.contains("@report"),
+            "{}: the query must capture @report",
+            rule.slug
+        );
     }
 }
 

@@ -19,7 +19,10 @@ pub struct Engine {
 /// does not compile (a bug caught by the test suite).
 pub fn engine() -> Result<&'static Engine, String> {
     static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
-    ENGINE.get_or_init(|| Engine::compile(RULES)).as_ref().map_err(Clone::clone)
+    ENGINE
+        .get_or_init(|| Engine::compile(RULES))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 impl Engine {
@@ -30,12 +33,14 @@ impl Engine {
         let mut starts = Vec::new();
         for rule in rules.iter().filter(|r| !r.query.trim().is_empty()) {
             // Check each query alone first, so an error names its rule.
-            Query::new(&language, rule.query).map_err(|e| format!("query of rule {}: {e}", rule.slug))?;
+            Query::new(&language, rule.query)
+                .map_err(|e| format!("query of rule {}: {e}", rule.slug))?;
             starts.push((source.len(), *rule));
             source.push_str(rule.query);
             source.push('\n');
         }
-        let query = Query::new(&language, &source).map_err(|e| format!("combined rule query: {e}"))?;
+        let query =
+            Query::new(&language, &source).map_err(|e| format!("combined rule query: {e}"))?;
         let pattern_rule = (0..query.pattern_count())
             .map(|i| {
                 let at = query.start_byte_for_pattern(i);
@@ -43,12 +48,21 @@ impl Engine {
                 starts[k].1
             })
             .collect();
-        Ok(Engine { query, pattern_rule })
+        Ok(Engine {
+            query,
+            pattern_rule,
+        })
     }
 
     /// Runs every rule over the nodes of `root` that intersect `range`
     /// (the whole tree when `None`), appending findings to `out`.
-    pub fn run(&self, ctx: &Ctx<'_>, root: Node<'_>, range: Option<Range<usize>>, out: &mut Vec<Finding>) {
+    pub fn run(
+        &self,
+        ctx: &Ctx<'_>,
+        root: Node<'_>,
+        range: Option<Range<usize>>,
+        out: &mut Vec<Finding>,
+    ) {
         let mut cursor = QueryCursor::new();
         if let Some(range) = range {
             cursor.set_byte_range(range);

@@ -89,7 +89,12 @@ impl Finding {
 
 impl Fix {
     /// A fix made of one edit.
-    pub fn single(title: impl Into<String>, range: Range<usize>, text: impl Into<String>, preferred: bool) -> Self {
+    pub fn single(
+        title: impl Into<String>,
+        range: Range<usize>,
+        text: impl Into<String>,
+        preferred: bool,
+    ) -> Self {
         Fix {
             title: title.into(),
             edits: vec![Edit {
@@ -108,8 +113,14 @@ impl Edit {
         let bytes = src.as_bytes();
         let mut start = stmt.start_byte();
         let mut end = stmt.end_byte();
-        let line_start = bytes[..start].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-        let line_end = bytes[end..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |p| end + p + 1);
+        let line_start = bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let line_end = bytes[end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| end + p + 1);
         let blank = |r: &[u8]| r.iter().all(|b| b.is_ascii_whitespace());
         if blank(&bytes[line_start..start]) && blank(&bytes[end..line_end]) {
             start = line_start;

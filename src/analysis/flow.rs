@@ -20,7 +20,9 @@ pub fn same_path(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
 
 /// The child of `ancestor` on the path down to `node`.
 fn child_towards<'t>(ancestor: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
-    std::iter::once(node).chain(ancestors(node)).find(|n| n.parent() == Some(ancestor))
+    std::iter::once(node)
+        .chain(ancestors(node))
+        .find(|n| n.parent() == Some(ancestor))
 }
 
 /// The lowest common ancestor of `a` and `b` (`a` itself if it contains `b`).
@@ -44,15 +46,21 @@ pub fn exclusive(a: Node<'_>, b: Node<'_>) -> bool {
     if ca == cb {
         return false;
     }
-    let is_case =
-        |n: Node<'_>| matches!(n.kind(), "expression_case" | "default_case" | "type_case" | "communication_case");
+    let is_case = |n: Node<'_>| {
+        matches!(
+            n.kind(),
+            "expression_case" | "default_case" | "type_case" | "communication_case"
+        )
+    };
     match lca.kind() {
         "if_statement" => {
             let cons = lca.child_by_field_name("consequence");
             let alt = lca.child_by_field_name("alternative");
             (Some(ca) == cons && Some(cb) == alt) || (Some(ca) == alt && Some(cb) == cons)
         }
-        "expression_switch_statement" | "type_switch_statement" | "select_statement" => is_case(ca) && is_case(cb),
+        "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
+            is_case(ca) && is_case(cb)
+        }
         _ => false,
     }
 }
@@ -68,8 +76,21 @@ pub fn is_terminator(stmt: Node<'_>, src: &str) -> bool {
             .and_then(|call| syntax::callee(call, src))
             .is_some_and(|name| {
                 let method = name.rsplit('.').next().unwrap_or(name);
-                matches!(name, "panic" | "os.Exit" | "runtime.Goexit" | "log.Fatal" | "log.Fatalf" | "log.Fatalln" | "log.Panic" | "log.Panicf" | "log.Panicln")
-                    || matches!(method, "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow")
+                matches!(
+                    name,
+                    "panic"
+                        | "os.Exit"
+                        | "runtime.Goexit"
+                        | "log.Fatal"
+                        | "log.Fatalf"
+                        | "log.Fatalln"
+                        | "log.Panic"
+                        | "log.Panicf"
+                        | "log.Panicln"
+                ) || matches!(
+                    method,
+                    "Fatal" | "Fatalf" | "FailNow" | "Skip" | "Skipf" | "SkipNow"
+                )
             }),
         "block" => last_statement(stmt).is_some_and(|s| is_terminator(s, src)),
         "if_statement" => {
@@ -91,7 +112,11 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
     for child in block.named_children(&mut c) {
         if child.kind() == "statement_list" {
             let mut c2 = child.walk();
-            out.extend(child.named_children(&mut c2).filter(|n| n.kind() != "comment"));
+            out.extend(
+                child
+                    .named_children(&mut c2)
+                    .filter(|n| n.kind() != "comment"),
+            );
         } else if child.kind() != "comment" {
             out.push(child);
         }
@@ -110,12 +135,17 @@ fn leaves_before(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
     let func = enclosing_function(a);
     let mut child = a;
     for anc in ancestors(a) {
-        if Some(anc) == func || (anc.start_byte() <= b.start_byte() && anc.end_byte() >= b.end_byte()) {
+        if Some(anc) == func
+            || (anc.start_byte() <= b.start_byte() && anc.end_byte() >= b.end_byte())
+        {
             return false;
         }
         if matches!(anc.kind(), "statement_list" | "block") {
             let mut c = anc.walk();
-            let later = anc.named_children(&mut c).skip_while(|s| *s != child).skip(1);
+            let later = anc
+                .named_children(&mut c)
+                .skip_while(|s| *s != child)
+                .skip(1);
             for stmt in later {
                 if is_terminator(stmt, src) || skips_to_loop(stmt, b) {
                     return true;
@@ -139,7 +169,11 @@ fn skips_to_loop(stmt: Node<'_>, b: Node<'_>) -> bool {
     }
     let target = ancestors(stmt).find(|n| {
         n.kind() == "for_statement"
-            || (is_break && matches!(n.kind(), "expression_switch_statement" | "type_switch_statement" | "select_statement"))
+            || (is_break
+                && matches!(
+                    n.kind(),
+                    "expression_switch_statement" | "type_switch_statement" | "select_statement"
+                ))
     });
     target.is_some_and(|t| t.start_byte() <= b.start_byte() && t.end_byte() >= b.end_byte())
 }
@@ -162,14 +196,24 @@ pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
         }
         if matches!(anc.kind(), "statement_list" | "block") {
             let mut c = anc.walk();
-            let later: Vec<_> = anc.named_children(&mut c).skip_while(|s| *s != child).skip(1).collect();
+            let later: Vec<_> = anc
+                .named_children(&mut c)
+                .skip_while(|s| *s != child)
+                .skip(1)
+                .collect();
             for stmt in later {
                 if is_terminator(stmt, src) {
                     return true;
                 }
                 if stmt.kind() == "break_statement" {
                     let target = ancestors(stmt).find(|n| {
-                        matches!(n.kind(), "for_statement" | "expression_switch_statement" | "type_switch_statement" | "select_statement")
+                        matches!(
+                            n.kind(),
+                            "for_statement"
+                                | "expression_switch_statement"
+                                | "type_switch_statement"
+                                | "select_statement"
+                        )
                     });
                     if stmt.named_child(0).is_some() || target == Some(loop_) {
                         return true;
@@ -182,8 +226,8 @@ pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
     false
 }
 
-/// Whether variable `name` is assigned (`=`, `:=`, `var`, `op=`, `&name`
-/// taken, or a range variable) anywhere within bytes `from..to` of `scope`,
+/// Whether variable `name` is assigned (`=`, `:=`, `var`, `op=`, `++`/`--`,
+/// `&name` taken, or a range variable) anywhere within bytes `from..to` of `scope`,
 /// nested func literals included.
 pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &str) -> bool {
     let mut found = false;
@@ -195,9 +239,14 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
             "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
                 syntax::assigned_names(n, src).contains(&name)
             }
+            "inc_statement" | "dec_statement" => {
+                n.named_child(0).is_some_and(|x| text(x, src) == name)
+            }
             "unary_expression" => {
-                n.child_by_field_name("operator").is_some_and(|o| text(o, src) == "&")
-                    && n.child_by_field_name("operand").is_some_and(|o| text(o, src) == name)
+                n.child_by_field_name("operator")
+                    .is_some_and(|o| text(o, src) == "&")
+                    && n.child_by_field_name("operand")
+                        .is_some_and(|o| text(o, src) == name)
             }
             _ => false,
         };
@@ -208,4 +257,14 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         Walk::Enter
     });
     found
+}
+
+/// Whether expression `expr` may denote something else between bytes
+/// `from..to` of `scope`: the expression itself or any identifier it reads
+/// (an index, a receiver) is assigned there.
+pub fn changes_in(expr: Node<'_>, scope: Node<'_>, from: usize, to: usize, src: &str) -> bool {
+    let whole = text(expr, src);
+    std::iter::once(whole)
+        .chain(syntax::identifiers(expr, src))
+        .any(|name| assigned_in(name, scope, from, to, src))
 }

@@ -16,7 +16,10 @@ impl GoVersion {
         let mut parts = s.split('.');
         let major = parts.next()?.parse().ok()?;
         let minor_text = parts.next().unwrap_or("0");
-        let digits: String = minor_text.chars().take_while(char::is_ascii_digit).collect();
+        let digits: String = minor_text
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         Some(GoVersion {
             major,
             minor: digits.parse().ok()?,
@@ -35,7 +38,9 @@ impl GoVersion {
     /// clause) requires, if the file has one.
     pub fn from_build_constraint(src: &str) -> Option<GoVersion> {
         let header = src.find("\npackage ").map_or(src, |p| &src[..p]);
-        let line = header.lines().find_map(|l| l.trim().strip_prefix("//go:build "))?;
+        let line = header
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("//go:build "))?;
         line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
             .filter(|t| t.starts_with("go1."))
             .filter_map(GoVersion::parse)
@@ -60,10 +65,32 @@ mod tests {
 
     #[test]
     fn parses_versions() {
-        assert_eq!(GoVersion::parse("1.22.3"), Some(GoVersion { major: 1, minor: 22 }));
-        assert_eq!(GoVersion::from_go_mod("module x\n\ngo 1.21\n"), Some(GoVersion { major: 1, minor: 21 }));
+        assert_eq!(
+            GoVersion::parse("1.22.3"),
+            Some(GoVersion {
+                major: 1,
+                minor: 22
+            })
+        );
+        assert_eq!(
+            GoVersion::from_go_mod("module x\n\ngo 1.21\n"),
+            Some(GoVersion {
+                major: 1,
+                minor: 21
+            })
+        );
         let src = "//go:build linux && go1.21\n\npackage x\n";
-        assert_eq!(GoVersion::from_build_constraint(src), Some(GoVersion { major: 1, minor: 21 }));
-        assert!(GoVersion { major: 1, minor: 21 }.before(1, 22));
+        assert_eq!(
+            GoVersion::from_build_constraint(src),
+            Some(GoVersion {
+                major: 1,
+                minor: 21
+            })
+        );
+        assert!(GoVersion {
+            major: 1,
+            minor: 21
+        }
+        .before(1, 22));
     }
 }

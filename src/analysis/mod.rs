@@ -34,7 +34,10 @@ pub struct Options {
 impl Options {
     /// The severity `rule` reports with, or `None` when it is turned off.
     pub fn severity(&self, rule: &Rule) -> Option<Severity> {
-        self.severities.get(rule.slug).copied().unwrap_or(Some(rule.severity))
+        self.severities
+            .get(rule.slug)
+            .copied()
+            .unwrap_or(Some(rule.severity))
     }
 }
 
@@ -61,10 +64,16 @@ impl std::fmt::Display for InputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             InputError::Binary { offset } => {
-                write!(f, "binary file (NUL byte at offset {offset}); Go source is text")
+                write!(
+                    f,
+                    "binary file (NUL byte at offset {offset}); Go source is text"
+                )
             }
             InputError::NotUtf8 { line, column } => {
-                write!(f, "not valid UTF-8 (first bad byte at {line}:{column}); Go source must be UTF-8")
+                write!(
+                    f,
+                    "not valid UTF-8 (first bad byte at {line}:{column}); Go source must be UTF-8"
+                )
             }
             InputError::ParseFailed => write!(f, "the Go parser gave up on this file"),
         }
@@ -82,7 +91,12 @@ pub fn decode(bytes: &[u8]) -> Result<&str, InputError> {
         let at = e.valid_up_to();
         let before = &bytes[..at];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column = at - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+        let column = at
+            - before
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1)
+            + 1;
         InputError::NotUtf8 { line, column }
     })
 }
@@ -182,7 +196,12 @@ pub fn analyze_tree(tree: &Tree, src: &str, options: &Options) -> Vec<Finding> {
 /// nodes that intersect `ranges`, or of the whole file when `None`. Rules are
 /// intra-procedural, so checking only changed top-level declarations and
 /// keeping the earlier findings of the others gives the whole-file result.
-pub fn check_ranges(tree: &Tree, src: &str, options: &Options, ranges: Option<&[Range<usize>]>) -> Vec<Finding> {
+pub fn check_ranges(
+    tree: &Tree,
+    src: &str,
+    options: &Options,
+    ranges: Option<&[Range<usize>]>,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let Ok(engine) = engine() else {
         return out;
@@ -211,7 +230,12 @@ pub fn top_level_ranges(tree: &Tree) -> Vec<Range<usize>> {
 /// Applies severity overrides and `//gohint:ignore` comments to raw
 /// findings, reports unused or unexplained suppressions, and sorts the
 /// result by position.
-pub fn finish(mut findings: Vec<Finding>, tree: &Tree, src: &str, options: &Options) -> Vec<Finding> {
+pub fn finish(
+    mut findings: Vec<Finding>,
+    tree: &Tree,
+    src: &str,
+    options: &Options,
+) -> Vec<Finding> {
     findings.retain_mut(|f| match options.severity(f.rule) {
         Some(sev) => {
             f.severity = sev;

@@ -11,7 +11,10 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 /// Node kinds that start a new function body (and so a new goroutine scope
 /// for rules that reason about one function at a time).
 pub fn is_function(node: Node<'_>) -> bool {
-    matches!(node.kind(), "function_declaration" | "method_declaration" | "func_literal")
+    matches!(
+        node.kind(),
+        "function_declaration" | "method_declaration" | "func_literal"
+    )
 }
 
 /// `node`'s parent, its parent, and so on up to the root.
@@ -129,7 +132,9 @@ pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
     call.child_by_field_name("arguments")
         .map(|args| {
             let mut c = args.walk();
-            args.named_children(&mut c).filter(|n| n.kind() != "comment").collect()
+            args.named_children(&mut c)
+                .filter(|n| n.kind() != "comment")
+                .collect()
         })
         .unwrap_or_default()
 }
@@ -139,12 +144,60 @@ pub fn is_call_to(node: Node<'_>, src: &str, name: &str) -> bool {
     callee(node, src) == Some(name)
 }
 
+/// Whether `node` calls the predeclared function `name` (`close`, `recover`,
+/// `append`, …): the callee is that identifier and the file does not declare
+/// a package-level function or variable of the same name.
+pub fn is_builtin_call(node: Node<'_>, src: &str, name: &str) -> bool {
+    is_call_to(node, src, name) && !declares_package_level(node, src, name)
+}
+
+/// Whether the file of `node` declares a package-level func, var or const
+/// named `name` (which then shadows a predeclared identifier).
+pub fn declares_package_level(node: Node<'_>, src: &str, name: &str) -> bool {
+    if !src.contains(&format!("func {name}(")) && !src.contains(&format!("var {name} ")) {
+        return false;
+    }
+    let root = std::iter::once(node)
+        .chain(ancestors(node))
+        .last()
+        .unwrap_or(node);
+    let mut c = root.walk();
+    let declared = root.children(&mut c).any(|decl| match decl.kind() {
+        "function_declaration" => decl
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == name),
+        "var_declaration" | "const_declaration" => descendants(decl)
+            .into_iter()
+            .filter(|n| matches!(n.kind(), "var_spec" | "const_spec"))
+            .any(|spec| {
+                let mut c2 = spec.walk();
+                let found = spec
+                    .children_by_field_name("name", &mut c2)
+                    .any(|n| text(n, src) == name);
+                found
+            }),
+        _ => false,
+    });
+    declared
+}
+
+/// The identifiers an expression reads (`a[i].ch` → `a`, `i`; field names
+/// after a dot are not identifiers of their own).
+pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    descendants(expr)
+        .into_iter()
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| text(n, src))
+        .collect()
+}
+
 /// The statement that directly contains `node` (the ancestor whose parent is
 /// a `statement_list` or `block`), or `node` itself if it is one.
 pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
-    std::iter::once(node)
-        .chain(ancestors(node))
-        .find(|n| n.parent().is_some_and(|p| matches!(p.kind(), "statement_list" | "block")))
+    std::iter::once(node).chain(ancestors(node)).find(|n| {
+        n.parent()
+            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+    })
 }
 
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.

@@ -74,7 +74,9 @@ impl Question {
     /// first paragraph. Matching ignores case and markdown emphasis.
     pub fn excerpt(&self, topic: Option<&str>) -> String {
         topic
-            .and_then(|t| parse::section(&self.answer, t).or_else(|| parse::list_item(&self.answer, t)))
+            .and_then(|t| {
+                parse::section(&self.answer, t).or_else(|| parse::list_item(&self.answer, t))
+            })
             .unwrap_or_else(|| parse::first_paragraph(&self.answer))
     }
 }

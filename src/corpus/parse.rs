@@ -20,15 +20,25 @@ fn lines(text: &str) -> Vec<Line<'_>> {
             match (fence, marker) {
                 (Some(open), Some(m)) if m == open => {
                     fence = None;
-                    return Line { text: raw, level: None };
+                    return Line {
+                        text: raw,
+                        level: None,
+                    };
                 }
                 (None, Some(m)) => {
                     fence = Some(m);
-                    return Line { text: raw, level: None };
+                    return Line {
+                        text: raw,
+                        level: None,
+                    };
                 }
                 _ => {}
             }
-            let level = if fence.is_none() { heading_level(raw) } else { None };
+            let level = if fence.is_none() {
+                heading_level(raw)
+            } else {
+                None
+            };
             Line { text: raw, level }
         })
         .collect()
@@ -38,12 +48,17 @@ fn lines(text: &str) -> Vec<Line<'_>> {
 fn heading_level(line: &str) -> Option<usize> {
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
     let rest = &line[hashes..];
-    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t']))).then_some(hashes)
+    ((1..=6).contains(&hashes) && (rest.is_empty() || rest.starts_with([' ', '\t'])))
+        .then_some(hashes)
 }
 
 /// The text of a heading line without its `#` marks.
 fn heading_text(line: &str) -> String {
-    line.trim_start_matches('#').trim().trim_end_matches('#').trim().to_string()
+    line.trim_start_matches('#')
+        .trim()
+        .trim_end_matches('#')
+        .trim()
+        .to_string()
 }
 
 /// Parses a Q&A document: front matter, `#` title, `##` categories and
@@ -52,7 +67,10 @@ pub fn parse(text: &str) -> Corpus {
     let mut corpus = Corpus::default();
     let mut body = text;
     let mut line_offset = 0;
-    if let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) {
+    if let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    {
         if let Some(end) = rest.find("\n---") {
             corpus.front_matter = Some(rest[..end].trim_end().to_string());
             let after = &rest[end + 4..];

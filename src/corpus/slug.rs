@@ -32,6 +32,9 @@ mod tests {
             slugify("What is the difference between `go build` and `go run` ?"),
             "what-is-the-difference-between-go-build-and-go-run-"
         );
-        assert_eq!(slugify("What is the purpose of the init() function?"), "what-is-the-purpose-of-the-init-function");
+        assert_eq!(
+            slugify("What is the purpose of the init() function?"),
+            "what-is-the-purpose-of-the-init-function"
+        );
     }
 }

@@ -32,6 +32,9 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let name = ctx.text(channel);
+    if syntax::declares_package_level(call, ctx.src, "close") {
+        return;
+    }
     let Some(func) = syntax::enclosing_function(call) else {
         return;
     };
@@ -40,13 +43,17 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     };
     let site = close_site(call);
     // An earlier close of the same channel on the same path.
-    let earlier = syntax::same_function_descendants(body).into_iter().find(|&n| {
-        n.end_byte() <= call.start_byte()
-            && syntax::is_call_to(n, ctx.src, "close")
-            && syntax::call_args(n).first().is_some_and(|a| ctx.text(*a) == name)
-            && flow::same_path(close_site(n), site, ctx.src)
-            && !flow::assigned_in(name, body, n.end_byte(), call.start_byte(), ctx.src)
-    });
+    let earlier = syntax::same_function_descendants(body)
+        .into_iter()
+        .find(|&n| {
+            n.end_byte() <= call.start_byte()
+                && syntax::is_builtin_call(n, ctx.src, "close")
+                && syntax::call_args(n)
+                    .first()
+                    .is_some_and(|a| ctx.text(*a) == name)
+                && flow::same_path(close_site(n), site, ctx.src)
+                && !flow::changes_in(channel, body, n.end_byte(), call.start_byte(), ctx.src)
+        });
     let stmt = syntax::statement_of(site).unwrap_or(site);
     let fix = Fix {
         title: format!("Remove the second close({name})"),
@@ -54,12 +61,19 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         preferred: false,
     };
     if let Some(first) = earlier {
-        let what = if first.parent().is_some_and(|p| p.kind() == "defer_statement") {
+        let what = if first
+            .parent()
+            .is_some_and(|p| p.kind() == "defer_statement")
+        {
             "the deferred close here runs again when the function returns"
         } else {
             "first closed here"
         };
-        out.push(Finding::new(&RULE, call.byte_range()).related(first.byte_range(), what).fix(fix));
+        out.push(
+            Finding::new(&RULE, call.byte_range())
+                .related(first.byte_range(), what)
+                .fix(fix),
+        );
         return;
     }
     // A close repeated by a loop: unconditional in the loop body, the channel
@@ -70,14 +84,26 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(loop_) = flow::enclosing_loop(call) else {
         return;
     };
-    let conditional = syntax::ancestors(call).take_while(|n| *n != loop_).any(|n| {
-        matches!(
-            n.kind(),
-            "if_statement" | "expression_switch_statement" | "type_switch_statement" | "select_statement" | "for_statement"
-        )
-    });
+    let conditional = syntax::ancestors(call)
+        .take_while(|n| *n != loop_)
+        .any(|n| {
+            matches!(
+                n.kind(),
+                "if_statement"
+                    | "expression_switch_statement"
+                    | "type_switch_statement"
+                    | "select_statement"
+                    | "for_statement"
+            )
+        });
     if !conditional
-        && !flow::assigned_in(name, loop_, loop_.start_byte(), loop_.end_byte(), ctx.src)
+        && !flow::changes_in(
+            channel,
+            loop_,
+            loop_.start_byte(),
+            loop_.end_byte(),
+            ctx.src,
+        )
         && !flow::leaves_loop_after(call, loop_, ctx.src)
     {
         out.push(

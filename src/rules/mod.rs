@@ -9,10 +9,7 @@ mod double_close;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[
-    &double_close::RULE,
-    &unused_ignore::RULE,
-];
+pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {
@@ -34,7 +31,12 @@ pub enum Severity {
 
 impl Severity {
     /// Every severity, least serious first.
-    pub const ALL: [Severity; 4] = [Severity::Hint, Severity::Info, Severity::Warning, Severity::Error];
+    pub const ALL: [Severity; 4] = [
+        Severity::Hint,
+        Severity::Info,
+        Severity::Warning,
+        Severity::Error,
+    ];
 
     /// The lower-case name used in configs and output (`error`, `warning`, …).
     pub fn name(self) -> &'static str {

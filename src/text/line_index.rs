@@ -60,10 +60,7 @@ impl LineIndex {
 
     /// Byte offset where zero-based `line` starts, clamped to the text.
     pub fn line_start(&self, line: u32) -> usize {
-        self.starts
-            .get(line as usize)
-            .copied()
-            .unwrap_or(self.len)
+        self.starts.get(line as usize).copied().unwrap_or(self.len)
     }
 
     /// Byte range of zero-based `line`'s content, without its `\n` or `\r\n`.
@@ -155,8 +152,14 @@ mod tests {
     fn ascii_positions() {
         let text = "ab\ncd\n";
         let idx = LineIndex::new(text);
-        assert_eq!(idx.position(text, 4, Encoding::Utf16), LineCol { line: 1, col: 1 });
-        assert_eq!(idx.offset(text, LineCol { line: 1, col: 1 }, Encoding::Utf8), 4);
+        assert_eq!(
+            idx.position(text, 4, Encoding::Utf16),
+            LineCol { line: 1, col: 1 }
+        );
+        assert_eq!(
+            idx.offset(text, LineCol { line: 1, col: 1 }, Encoding::Utf8),
+            4
+        );
         assert_eq!(idx.line_count(), 3);
     }
 
@@ -169,12 +172,21 @@ mod tests {
         assert_eq!(idx.position(text, b, Encoding::Chars).col, 2);
         assert_eq!(idx.position(text, b, Encoding::Utf8).col, 5);
         let x = text.find('x').unwrap_or_default();
-        assert_eq!(idx.position(text, x, Encoding::Utf16), LineCol { line: 1, col: 1 });
+        assert_eq!(
+            idx.position(text, x, Encoding::Utf16),
+            LineCol { line: 1, col: 1 }
+        );
         // Past the end of a CRLF line clamps before the CR.
         let end = idx.offset(text, LineCol { line: 0, col: 99 }, Encoding::Utf16);
         assert_eq!(&text[end..end + 1], "\r");
         // Inside a surrogate pair snaps to the character's start.
-        assert_eq!(idx.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16), 1);
-        assert_eq!(idx.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16), text.len());
+        assert_eq!(
+            idx.offset(text, LineCol { line: 0, col: 2 }, Encoding::Utf16),
+            1
+        );
+        assert_eq!(
+            idx.offset(text, LineCol { line: 9, col: 0 }, Encoding::Utf16),
+            text.len()
+        );
     }
 }
