@@ -228,3 +228,47 @@ pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     }
     out
 }
+
+/// The leading blanks of the line holding byte `offset`.
+pub fn line_indent(src: &str, offset: usize) -> &str {
+    let offset = offset.min(src.len());
+    let start = src.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = src.get(start..).unwrap_or("");
+    let blanks = line
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count();
+    &line[..blanks]
+}
+
+/// The call that invokes func literal `lit` directly (`func(){…}()`,
+/// `(func(){…})()`), if any.
+pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
+    let mut callee = lit;
+    while let Some(p) = callee
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        callee = p;
+    }
+    callee.parent().filter(|p| {
+        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+    })
+}
+
+/// Whether `root` (nested func literals included) calls the builtin
+/// `recover()`.
+pub fn calls_recover(root: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    walk(root, |n| {
+        if is_builtin_call(n, src, "recover") {
+            found = true;
+            return Walk::Stop;
+        }
+        Walk::Enter
+    });
+    found
+}
