@@ -129,8 +129,12 @@ fn sarif_describes_every_rule() {
             .is_some_and(|t| t.starts_with(rule.why)));
     }
     let explained = stdout(&gohint(&["--explain", "double-close"], &project()));
+    let double_close = rules
+        .iter()
+        .find(|r| r["id"] == "double-close")
+        .expect("double-close");
     assert_eq!(
-        rules[0]["help"]["markdown"],
+        double_close["help"]["markdown"],
         explained.as_str(),
         "the same explanation as --explain"
     );
