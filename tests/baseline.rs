@@ -148,7 +148,7 @@ fn a_fixed_finding_is_counted_so_the_file_can_shrink() {
     let (code, found, err) = check(dir.path(), BASELINE);
     assert_eq!((code, found), (Some(0), vec![]));
     assert!(
-        err.contains("gohint: 1 entries of the baseline .gohint-baseline.json are fixed"),
+        err.contains("gohint: 1 entry of the baseline .gohint-baseline.json is fixed"),
         "{err}"
     );
     let shrink = gohint(
@@ -163,7 +163,9 @@ fn a_fixed_finding_is_counted_so_the_file_can_shrink() {
         dir.path(),
     );
     assert_eq!(shrink.status.code(), Some(0), "{}", stderr(&shrink));
-    assert!(String::from_utf8_lossy(&shrink.stdout).contains("wrote 1 entries"));
+    assert!(String::from_utf8_lossy(&shrink.stdout).contains(
+        "wrote 1 entry to the baseline .gohint-baseline.json, dropping 1 entry now fixed"
+    ));
     let (code, found, err) = check(dir.path(), BASELINE);
     assert_eq!((code, found), (Some(0), vec![]));
     assert!(err.is_empty(), "{err}");
@@ -339,4 +341,14 @@ fn a_broken_baseline_is_an_error() {
     }
     let missing = gohint(&["--check", ".", "--baseline", "nope.json"], dir.path());
     assert_eq!(missing.status.code(), Some(2));
+    let nowhere = gohint(
+        &["--check", ".", "--write-baseline", "no/such/dir/b.json"],
+        dir.path(),
+    );
+    assert_eq!(nowhere.status.code(), Some(2));
+    assert!(
+        stderr(&nowhere).contains("no/such/dir/b.json: its folder does not exist"),
+        "{}",
+        stderr(&nowhere)
+    );
 }

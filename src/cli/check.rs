@@ -113,6 +113,12 @@ pub fn run(args: &Args) -> ExitCode {
         },
         None => None,
     };
+    if let Some(file) = &args.write_baseline {
+        let folder = paths::absolute(&cwd, file);
+        if !folder.parent().is_some_and(Path::is_dir) {
+            return fail(format!("{}: its folder does not exist", file.display()));
+        }
+    }
     let mut recorder = args
         .write_baseline
         .as_deref()
@@ -212,6 +218,15 @@ fn adopt(items: &mut [Item], baseline: &str) {
     }
 }
 
+/// `n` baseline entries, in words.
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
+    }
+}
+
 /// The closing lines for the terminal: the summary (with `--output`, or in
 /// text format), the baseline's state, the baseline written. Saving the
 /// baseline can fail, which sets `failed`.
@@ -229,24 +244,30 @@ fn notes(
     if let Some(file) = &args.output {
         lines.push(format!("gohint: report written to {}", file.display()));
     }
-    if let Some(b) = baseline {
-        let fixed = b.fixed();
-        if fixed > 0 {
-            lines.push(format!(
-                "gohint: {fixed} entries of the baseline {name} are fixed; shrink it with `gohint --check --baseline {name} --write-baseline {name}`",
-                name = b.name()
-            ));
-        }
-    }
-    if let Some(r) = recorder {
-        let name = r.name();
-        match r.save(baseline) {
-            Ok(n) => lines.push(format!("gohint: wrote {n} entries to the baseline {name}")),
-            Err(e) => {
-                eprintln!("gohint: {e}");
-                *failed = true;
+    let fixed = baseline.map_or(0, Baseline::fixed);
+    match (baseline, recorder) {
+        (_, Some(r)) => {
+            let name = r.name();
+            match r.save(baseline) {
+                Ok(n) if fixed > 0 => lines.push(format!(
+                    "gohint: wrote {} to the baseline {name}, dropping {} now fixed",
+                    entries(n),
+                    entries(fixed)
+                )),
+                Ok(n) => lines.push(format!("gohint: wrote {} to the baseline {name}", entries(n))),
+                Err(e) => {
+                    eprintln!("gohint: {e}");
+                    *failed = true;
+                }
             }
         }
+        (Some(b), None) if fixed > 0 => lines.push(format!(
+            "gohint: {} of the baseline {name} {} fixed; shrink it with `gohint --check --baseline {name} --write-baseline {name}`",
+            entries(fixed),
+            if fixed == 1 { "is" } else { "are" },
+            name = b.name()
+        )),
+        _ => {}
     }
     lines.join("\n")
 }
