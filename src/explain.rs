@@ -1,6 +1,7 @@
 //! The teaching text of a rule or corpus question, as markdown: shared by
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
+use crate::concepts::Concept;
 use crate::corpus::{self, Question};
 use crate::rules::{Rule, RULES};
 
@@ -71,6 +72,33 @@ pub fn question_markdown(q: &Question) -> String {
             "\nRules that cite this question: {}\n",
             cited.join(", ")
         ));
+    }
+    out
+}
+
+/// What the corpus says about a Go construct: its label, the most specific
+/// question with the part of its answer about the construct, then the
+/// related questions.
+pub fn concept_markdown(concept: &Concept) -> String {
+    let corpus = corpus::builtin();
+    let mut cites = concept
+        .cites
+        .iter()
+        .filter_map(|c| corpus.question(c.question).map(|q| (q, c.topic)));
+    let mut out = format!("**{}**\n", concept.label);
+    if let Some((q, topic)) = cites.next() {
+        out.push_str(&format!(
+            "\n## Q: {}\n\n{}\n\nFull answer: `gohint --explain {}`\n",
+            q.question,
+            blockquote(&q.excerpt(topic)),
+            q.id
+        ));
+    }
+    let also: Vec<String> = cites
+        .map(|(q, _)| format!("- Q: {} (`{}`)", q.question, q.id))
+        .collect();
+    if !also.is_empty() {
+        out.push_str(&format!("\nAlso:\n{}\n", also.join("\n")));
     }
     out
 }

@@ -8,19 +8,17 @@ use super::baseline::{Baseline, Recorder};
 use super::progress::Progress;
 use super::{walk, Args, Format};
 use crate::analysis::{self, Analyzer, Options};
+use crate::config::{Config, Loaded, Lookup};
 use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
 use crate::rules::Severity;
 use crate::text::LineIndex;
 use rayon::prelude::*;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Files analysed between two writes of the report.
 const CHUNK: usize = 256;
-
-/// Where rule documentation lives (SARIF `helpUri`).
-const DOCS_BASE_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules");
 
 /// The outcome of checking one file.
 enum Outcome {
@@ -30,8 +28,58 @@ enum Outcome {
     Failed(String),
 }
 
+/// The options for one file: its `go.mod`'s Go version, then `config`.
+fn options_for(path: &Path, config: &Config, lookup: &Lookup) -> Options {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut options = Options {
+        test_file: path.to_string_lossy().ends_with("_test.go"),
+        go_version: absolute.parent().and_then(|dir| lookup.go_version(dir)),
+        ..Options::default()
+    };
+    config.apply(&mut options);
+    options
+}
+
+/// The configuration of this run: `--config PATH`, else the `gohint.toml`
+/// nearest to the first path. Its warnings go to stderr; a `--config` file
+/// that does not exist is an error.
+fn load_config(args: &Args, lookup: &Lookup) -> Result<Config, String> {
+    let loaded = match &args.config {
+        Some(path) if !path.is_file() => {
+            return Err(format!("{}: no such configuration file", path.display()))
+        }
+        Some(path) => Some(Loaded::read(path)),
+        None => {
+            let first = args
+                .paths
+                .first()
+                .map_or_else(|| PathBuf::from("."), |p| walk::strip_ellipsis(p));
+            let first = std::path::absolute(&first).unwrap_or(first);
+            let dir = if first.is_file() {
+                first.parent().map(Path::to_path_buf)
+            } else {
+                Some(first)
+            };
+            dir.and_then(|d| lookup.config(&d)).map(|l| (*l).clone())
+        }
+    };
+    Ok(loaded
+        .map(|l| {
+            for warning in &l.warnings {
+                eprintln!("gohint: warning: {warning}");
+            }
+            l.config
+        })
+        .unwrap_or_default())
+}
+
 /// Checks one file (or, with `parse_only`, only parses it).
-fn check_file(analyzer: &mut Analyzer, path: &Path, parse_only: bool) -> Outcome {
+fn check_file(
+    analyzer: &mut Analyzer,
+    path: &Path,
+    options: &Options,
+    parse_only: bool,
+) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(e.to_string()),
@@ -43,11 +91,7 @@ fn check_file(analyzer: &mut Analyzer, path: &Path, parse_only: bool) -> Outcome
             Err(e) => Outcome::Failed(e.to_string()),
         };
     }
-    let options = Options {
-        test_file: path.to_string_lossy().ends_with("_test.go"),
-        ..Options::default()
-    };
-    let findings = match analyzer.analyze(&bytes, &options) {
+    let findings = match analyzer.analyze(&bytes, options) {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
@@ -71,18 +115,14 @@ fn display_path(path: &Path) -> String {
 }
 
 /// The report writer for `format`.
-fn report(format: Format, cwd: &Path, color: bool, baseline: bool) -> Box<dyn Report> {
+fn report(format: Format, cwd: &Path, docs: &str, color: bool, baseline: bool) -> Box<dyn Report> {
     match format {
         Format::Text => Box::new(output::text::Text {
             style: Style { color },
         }),
         Format::Json => Box::<output::json::Json>::default(),
         Format::Jsonl => Box::new(output::jsonl::Jsonl),
-        Format::Sarif => Box::new(output::sarif::Sarif::new(
-            cwd.to_path_buf(),
-            DOCS_BASE_URL,
-            baseline,
-        )),
+        Format::Sarif => Box::new(output::sarif::Sarif::new(cwd.to_path_buf(), docs, baseline)),
         Format::Github => Box::new(output::github::Github),
         Format::Gitlab => Box::new(output::gitlab::Gitlab::new(cwd.to_path_buf())),
     }
@@ -100,6 +140,11 @@ pub fn run(args: &Args) -> ExitCode {
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
         Err(e) => return fail(format!("cannot read the working directory: {e}")),
+    };
+    let lookup = Lookup::new();
+    let config = match load_config(args, &lookup) {
+        Ok(c) => c,
+        Err(e) => return fail(e),
     };
     let threshold = args.fail_on.map_or(Severity::Warning, Severity::from);
     let (mut files, walk_errors) = walk::files(&args.paths);
@@ -133,7 +178,13 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let mut sink = BufWriter::new(sink);
     let color = to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let mut report = report(args.format, &cwd, color, baseline.is_some());
+    let mut report = report(
+        args.format,
+        &cwd,
+        config.docs_base_url(),
+        color,
+        baseline.is_some(),
+    );
 
     let mut totals = Totals {
         files: files.len(),
@@ -149,7 +200,8 @@ pub fn run(args: &Args) -> ExitCode {
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map_init(Analyzer::new, |analyzer, path| {
-                let outcome = check_file(analyzer, path, args.parse_only);
+                let options = options_for(path, &config, &lookup);
+                let outcome = check_file(analyzer, path, &options, args.parse_only);
                 progress.inc();
                 outcome
             })

@@ -72,6 +72,9 @@ pub struct Args {
     /// Output format of --check.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// The gohint.toml to use with --check (default: the nearest one above the first PATH).
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
     /// Write the report to FILE; the summary still goes to the terminal.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -159,6 +162,9 @@ pub fn main() -> ExitCode {
     }
     if args.check {
         return check::run(&args);
+    }
+    if args.stdio || std::env::args_os().len() <= 1 {
+        return crate::lsp::serve();
     }
     eprintln!("gohint: the language server is started by an editor; use --check PATH to lint from a terminal");
     ExitCode::from(2)

@@ -52,7 +52,7 @@ pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
 }
 
 /// `./...` and `dir/...` mean the folder itself (walking is recursive).
-fn strip_ellipsis(path: &Path) -> PathBuf {
+pub fn strip_ellipsis(path: &Path) -> PathBuf {
     let s = path.to_string_lossy();
     match s.strip_suffix("...") {
         Some(rest) => {

@@ -104,7 +104,7 @@ pub struct Sarif {
 
 impl Sarif {
     /// A report whose paths are relative to absolute `root`, whose rules'
-    /// help pages are `docs_url(slug)`, and that marks each result `new` or
+    /// help pages are under `docs_base_url`, and that marks each result `new` or
     /// `unchanged` when a `baseline` is in use.
     pub fn new(root: PathBuf, docs_base_url: &str, baseline: bool) -> Sarif {
         Sarif {
@@ -180,10 +180,9 @@ impl Sarif {
 
     /// The `tool` object: gohint and every rule.
     fn tool(&self) -> Value {
-        let base = self.docs.trim_end_matches('/');
         let rules: Vec<Value> = RULES
             .iter()
-            .map(|r| rule(r, &format!("{base}/{}.md", r.slug)))
+            .map(|r| rule(r, &crate::config::docs_url(&self.docs, r.slug)))
             .collect();
         json!({
             "driver": {

@@ -1,0 +1,159 @@
+//! The nearest `go.mod` and `gohint.toml` of a folder, cached per folder.
+
+use super::{Config, FILE_NAME};
+use crate::analysis::GoVersion;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// A configuration file as read from disk.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// Its path.
+    pub path: PathBuf,
+    /// Its settings (defaults when it could not be read).
+    pub config: Config,
+    /// What was wrong with it.
+    pub warnings: Vec<String>,
+}
+
+impl Loaded {
+    /// Reads and validates the configuration file at `path`.
+    pub fn read(path: &Path) -> Loaded {
+        let origin = path.display().to_string();
+        let (config, warnings) = match std::fs::read_to_string(path) {
+            Ok(text) => Config::from_toml(&text, &origin),
+            Err(e) => (
+                Config::default(),
+                vec![format!(
+                    "{origin}: cannot read it ({e}); using the defaults"
+                )],
+            ),
+        };
+        Loaded {
+            path: path.to_path_buf(),
+            config,
+            warnings,
+        }
+    }
+}
+
+/// Finds the files that configure a folder, remembering every answer until
+/// [`Lookup::clear`] (call it when a `go.mod` or `gohint.toml` changes).
+#[derive(Default)]
+pub struct Lookup {
+    /// Folder → the `go` version of its nearest `go.mod`.
+    go_versions: Mutex<HashMap<PathBuf, Option<GoVersion>>>,
+    /// Folder → its nearest `gohint.toml`, read.
+    configs: Mutex<HashMap<PathBuf, Option<Arc<Loaded>>>>,
+}
+
+impl Lookup {
+    /// A lookup with empty caches.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The `go` directive of the nearest `go.mod` at or above `dir`.
+    pub fn go_version(&self, dir: &Path) -> Option<GoVersion> {
+        nearest(&self.go_versions, dir, "go.mod", |path| {
+            std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| GoVersion::from_go_mod(&text))
+        })
+    }
+
+    /// The nearest `gohint.toml` at or above `dir`, read.
+    pub fn config(&self, dir: &Path) -> Option<Arc<Loaded>> {
+        nearest(&self.configs, dir, FILE_NAME, |path| {
+            Some(Arc::new(Loaded::read(path)))
+        })
+    }
+
+    /// Forgets every cached answer.
+    pub fn clear(&self) {
+        self.go_versions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.configs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+}
+
+/// Walks up from `dir` to the first folder holding a file `name`, loads it,
+/// and caches the answer for every folder on the way.
+fn nearest<T: Clone>(
+    cache: &Mutex<HashMap<PathBuf, Option<T>>>,
+    dir: &Path,
+    name: &str,
+    load: impl FnOnce(&Path) -> Option<T>,
+) -> Option<T> {
+    let mut visited = Vec::new();
+    let mut found = None;
+    for folder in dir.ancestors() {
+        if let Some(hit) = cache
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(folder)
+        {
+            found = Some(hit.clone());
+            break;
+        }
+        visited.push(folder.to_path_buf());
+        let candidate = folder.join(name);
+        if candidate.is_file() {
+            found = Some(load(&candidate));
+            break;
+        }
+    }
+    let value = found.flatten();
+    let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+    for folder in visited {
+        cache.insert(folder, value.clone());
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_nearest_files_and_caches_until_cleared() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+        let inner = root.path().join("a/b");
+        std::fs::create_dir_all(&inner).unwrap_or_else(|e| panic!("mkdir: {e}"));
+        std::fs::write(root.path().join("go.mod"), "module x\n\ngo 1.21\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        std::fs::write(
+            root.path().join("a/gohint.toml"),
+            "[rules]\ndouble-close = \"off\"\n",
+        )
+        .unwrap_or_else(|e| panic!("write: {e}"));
+        let lookup = Lookup::new();
+        assert_eq!(lookup.go_version(&inner), GoVersion::parse("1.21"));
+        let loaded = lookup
+            .config(&inner)
+            .unwrap_or_else(|| panic!("gohint.toml not found"));
+        assert_eq!(loaded.path, root.path().join("a/gohint.toml"));
+        assert_eq!(loaded.config.rules.get("double-close"), Some(&None));
+        assert!(lookup.config(root.path()).is_none());
+
+        std::fs::write(inner.join("go.mod"), "module y\n\ngo 1.18\n")
+            .unwrap_or_else(|e| panic!("write: {e}"));
+        assert_eq!(
+            lookup.go_version(&inner),
+            GoVersion::parse("1.21"),
+            "cached"
+        );
+        lookup.clear();
+        assert_eq!(lookup.go_version(&inner), GoVersion::parse("1.18"));
+        assert_eq!(
+            lookup.go_version(&root.path().join("a")),
+            GoVersion::parse("1.21")
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! The editor's `gohint` settings section (from `initializationOptions`,
+//! `workspace/didChangeConfiguration` or `workspace/configuration`).
+
+use super::{validate, Config, Entry, Raw};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The settings section as sent; values are checked one by one afterwards
+/// so that one bad value does not discard the others.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Section {
+    rules: Option<Value>,
+    go_version: Option<Value>,
+    docs_base_url: Option<Value>,
+    #[serde(flatten)]
+    other: BTreeMap<String, Value>,
+}
+
+/// Parses the section, or an object holding it under `gohint` (editors
+/// often send every server's settings). Anything else holds no gohint
+/// settings.
+pub(super) fn parse(value: &Value) -> (Config, Vec<String>) {
+    let value = match value.get("gohint") {
+        Some(section) => section,
+        None if ["rules", "goVersion", "docsBaseUrl"]
+            .iter()
+            .any(|k| value.get(k).is_some()) =>
+        {
+            value
+        }
+        None => return (Config::default(), Vec::new()),
+    };
+    if value.is_null() {
+        return (Config::default(), Vec::new());
+    }
+    let Ok(section) = Section::deserialize(value) else {
+        return (
+            Config::default(),
+            vec![format!(
+                "settings: `gohint` should be an object, not {value}; using the defaults"
+            )],
+        );
+    };
+    let entry = |key: String, value: Value| Entry {
+        origin: "settings".to_string(),
+        key: format!("gohint.{key}"),
+        value,
+    };
+    let mut raw = Raw {
+        go_version: section
+            .go_version
+            .map(|v| entry("goVersion".to_string(), v)),
+        docs_base_url: section
+            .docs_base_url
+            .map(|v| entry("docsBaseUrl".to_string(), v)),
+        unknown: section
+            .other
+            .into_iter()
+            .map(|(k, v)| entry(k, v))
+            .collect(),
+        ..Raw::default()
+    };
+    match section.rules {
+        Some(Value::Object(rules)) => {
+            raw.rules = rules
+                .into_iter()
+                .map(|(slug, v)| (slug.clone(), entry(format!("rules.{slug}"), v)))
+                .collect();
+        }
+        Some(Value::Null) | None => {}
+        Some(other) => raw.problems.push(format!(
+            "settings: `gohint.rules` should be an object such as {{\"double-close\": \"warning\"}}, not {other}; it is ignored"
+        )),
+    }
+    validate(raw)
+}

@@ -1,0 +1,129 @@
+//! Findings as LSP diagnostics. Each diagnostic carries its quick fix and
+//! its "ignore on this line" edit in `data`, already in LSP positions, so
+//! code actions need no lookup.
+
+use super::positions::Converter;
+use crate::analysis::Finding;
+use crate::config;
+use crate::rules::{unused_ignore, Severity};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
+    Location, NumberOrString, TextEdit, Uri,
+};
+
+/// The `source` of every diagnostic.
+pub const SOURCE: &str = "gohint";
+
+/// What a diagnostic's `data` holds.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Data {
+    /// The rule's mechanical fix, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<FixData>,
+    /// The edit that adds a `//gohint:ignore` comment above the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ignore: Option<TextEdit>,
+}
+
+/// A fix, positioned.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FixData {
+    /// The code action title.
+    pub title: String,
+    /// Whether it is safe to apply without review.
+    pub is_preferred: bool,
+    /// The edits.
+    pub edits: Vec<TextEdit>,
+}
+
+/// The reason written into a new `//gohint:ignore` comment, for the user to replace.
+pub const IGNORE_REASON: &str = "TODO: explain why this is safe";
+
+/// The LSP severity of a gohint severity.
+fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Info => DiagnosticSeverity::INFORMATION,
+        Severity::Hint => DiagnosticSeverity::HINT,
+    }
+}
+
+/// The diagnostics of a document's unsuppressed findings.
+pub fn convert(
+    findings: &[Finding],
+    at: &Converter<'_>,
+    uri: &Uri,
+    docs_base_url: &str,
+) -> Vec<Diagnostic> {
+    findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .map(|f| diagnostic(f, at, uri, docs_base_url))
+        .collect()
+}
+
+/// One finding as a diagnostic.
+fn diagnostic(f: &Finding, at: &Converter<'_>, uri: &Uri, docs_base_url: &str) -> Diagnostic {
+    let slug = f.rule.slug;
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .related
+        .iter()
+        .map(|r| DiagnosticRelatedInformation {
+            location: Location::new(uri.clone(), at.range(&r.range)),
+            message: r.message.clone(),
+        })
+        .collect();
+    let fix = f.fix.as_ref().map(|fix| FixData {
+        title: fix.title.clone(),
+        is_preferred: fix.preferred,
+        edits: fix
+            .edits
+            .iter()
+            .map(|e| TextEdit::new(at.range(&e.range), e.text.clone()))
+            .collect(),
+    });
+    let unused_ignore = slug == unused_ignore::RULE.slug;
+    let data = Data {
+        fix,
+        ignore: (!unused_ignore).then(|| ignore_edit(slug, f.range.start, at)),
+    };
+    Diagnostic {
+        range: at.range(&f.range),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(slug.to_string())),
+        code_description: Uri::from_str(&config::docs_url(docs_base_url, slug))
+            .ok()
+            .map(|href| CodeDescription { href }),
+        source: Some(SOURCE.to_string()),
+        message: f.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        tags: unused_ignore.then(|| vec![DiagnosticTag::UNNECESSARY]),
+        data: serde_json::to_value(data).ok(),
+    }
+}
+
+/// Inserts `//gohint:ignore <slug> -- <placeholder>` on its own line above
+/// the line holding `offset`, indented like it.
+fn ignore_edit(slug: &str, offset: usize, at: &Converter<'_>) -> TextEdit {
+    let line_start = at.line_start(offset);
+    let line = at.line_text(offset);
+    let indent: String = line
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let newline = if at.line_ends_with_crlf(offset) {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let position = at.position(line_start);
+    TextEdit::new(
+        tower_lsp_server::ls_types::Range::new(position, position),
+        format!("{indent}//gohint:ignore {slug} -- {IGNORE_REASON}{newline}"),
+    )
+}

@@ -1,0 +1,66 @@
+//! The language server edge: LSP over stdio, on `tower-lsp-server`.
+//!
+//! Documents are edited synchronously in the handlers and analysed on the
+//! blocking pool; see [`documents`] for the ordering rules and
+//! [`incremental`] for how an edit re-checks only what changed.
+
+mod actions;
+mod diagnostics;
+mod documents;
+mod hover;
+mod incremental;
+mod positions;
+mod server;
+mod settings;
+mod transport;
+
+pub use server::Backend;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_lsp_server::{LspService, Server};
+
+/// How long pending replies get to flush after `exit` before the process ends.
+const EXIT_GRACE: Duration = Duration::from_millis(300);
+
+/// Serves LSP on stdin/stdout until `exit` (or until stdin closes). Exits
+/// with 0 when the client asked for `shutdown` first, else 1.
+pub fn serve() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_time()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("gohint: cannot start the language server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&shutdown);
+    runtime.block_on(async move {
+        let (input, exit) = transport::stdin();
+        let (service, socket) = LspService::build(|client| Backend::new(client, flag))
+            .custom_method("gohint/syntaxTree", Backend::syntax_tree)
+            .finish();
+        let server = Server::new(input, transport::Output, socket).serve(service);
+        tokio::select! {
+            () = server => {}
+            () = async {
+                if exit.await.is_ok() {
+                    tokio::time::sleep(EXIT_GRACE).await;
+                } else {
+                    std::future::pending::<()>().await;
+                }
+            } => {}
+        }
+    });
+    runtime.shutdown_background();
+    if shutdown.load(Ordering::SeqCst) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

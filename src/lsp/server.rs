@@ -1,0 +1,547 @@
+//! The language server: LSP requests and notifications in, analysis tasks
+//! out. Handlers never block on analysis and never await the client: they
+//! change document state synchronously and spawn the rest.
+
+use super::actions::{self, EXPLAIN};
+use super::documents::{Doc, Step};
+use super::hover;
+use super::positions::{self, Converter};
+use super::settings::Settings;
+use crate::config::FILE_NAME;
+use crate::explain;
+use crate::text::Encoding;
+use dashmap::DashMap;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// What was negotiated with the client at `initialize`.
+#[derive(Clone, Debug)]
+struct Session {
+    encoding: Encoding,
+    /// Hovers in markdown (else plain text).
+    markdown: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`); the server
+    /// then does not push them, so they are not shown twice.
+    pull: bool,
+    /// The client answers `workspace/configuration`.
+    configuration: bool,
+    /// The client takes `workspace/diagnostic/refresh`.
+    refresh: bool,
+    /// The client lets the server register file watchers.
+    watch_files: bool,
+    /// The client lets the server register for configuration changes.
+    register_configuration: bool,
+}
+
+impl Session {
+    fn new(caps: &ClientCapabilities) -> Session {
+        let (encoding, _) = positions::negotiate(caps);
+        let text = caps.text_document.as_ref();
+        let workspace = caps.workspace.as_ref();
+        Session {
+            encoding,
+            markdown: text
+                .and_then(|t| t.hover.as_ref())
+                .and_then(|h| h.content_format.as_ref())
+                .is_some_and(|f| f.contains(&MarkupKind::Markdown)),
+            pull: text.and_then(|t| t.diagnostic.as_ref()).is_some(),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            refresh: workspace
+                .and_then(|w| w.diagnostics.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            watch_files: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            register_configuration: workspace
+                .and_then(|w| w.did_change_configuration.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+        }
+    }
+}
+
+/// State shared by handlers and analysis tasks.
+struct Inner {
+    client: Client,
+    docs: DashMap<Uri, Arc<Doc>>,
+    settings: Settings,
+    session: OnceLock<Session>,
+    /// Settings warnings from `initialize`, shown once the client is ready.
+    early_warnings: Mutex<Vec<String>>,
+    /// Set by `shutdown`: the exit code is then 0.
+    shutdown: Arc<AtomicBool>,
+}
+
+/// The gohint language server.
+pub struct Backend {
+    inner: Arc<Inner>,
+}
+
+/// Parameters of `gohint/syntaxTree`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntaxTreeParams {
+    /// The document.
+    pub text_document: TextDocumentIdentifier,
+}
+
+/// Result of `gohint/syntaxTree`: the server's view of a document.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyntaxTree {
+    /// The client version of the text.
+    pub version: i32,
+    /// The text.
+    pub text: String,
+    /// The tree as an S-expression.
+    pub tree: String,
+}
+
+impl Backend {
+    /// A server talking to `client`; `shutdown` is set when the client asks
+    /// it to shut down.
+    pub fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+        Backend {
+            inner: Arc::new(Inner {
+                client,
+                docs: DashMap::new(),
+                settings: Settings::new(),
+                session: OnceLock::new(),
+                early_warnings: Mutex::new(Vec::new()),
+                shutdown,
+            }),
+        }
+    }
+
+    /// `gohint/syntaxTree`: the text and syntax tree the server holds for
+    /// a document, once analysed (for debugging rules and editors).
+    pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
+        let doc = self.inner.doc(&params.text_document.uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        let state = doc.lock();
+        let tree = state
+            .analysis
+            .as_ref()
+            .filter(|_| state.is_current())
+            .map(|a| a.tree.root_node().to_sexp())
+            .ok_or_else(|| Error::invalid_params("the document is not analysed yet"))?;
+        Ok(SyntaxTree {
+            version: state.version,
+            text: state.text.clone(),
+            tree,
+        })
+    }
+}
+
+impl Inner {
+    fn session(&self) -> Session {
+        self.session
+            .get()
+            .cloned()
+            .unwrap_or_else(|| Session::new(&ClientCapabilities::default()))
+    }
+
+    fn doc(&self, uri: &Uri) -> Result<Arc<Doc>> {
+        self.docs
+            .get(uri)
+            .map(|d| Arc::clone(d.value()))
+            .ok_or_else(|| Error::invalid_params(format!("{} is not open", uri.as_str())))
+    }
+
+    /// Starts the analysis task of a document.
+    fn analyze(self: &Arc<Self>, uri: Uri, doc: Arc<Doc>) {
+        let inner = Arc::clone(self);
+        tokio::spawn(async move {
+            let session = inner.session();
+            loop {
+                let (i, u, d) = (Arc::clone(&inner), uri.clone(), Arc::clone(&doc));
+                let step =
+                    tokio::task::spawn_blocking(move || d.step(&u, &i.settings, session.encoding))
+                        .await;
+                match step {
+                    Ok(Step::Idle) => break,
+                    Ok(Step::Analyzed {
+                        version,
+                        revision,
+                        diagnostics,
+                        warnings,
+                    }) => {
+                        for w in warnings {
+                            inner
+                                .client
+                                .show_message(MessageType::WARNING, format!("gohint: {w}"))
+                                .await;
+                        }
+                        if !session.pull {
+                            inner
+                                .publish(&uri, &doc, diagnostics, version, revision)
+                                .await;
+                        }
+                    }
+                    Ok(Step::Failed(why)) => {
+                        let message = format!("gohint: cannot analyse {}: {why}", uri.as_str());
+                        eprintln!("{message}");
+                        inner.client.log_message(MessageType::ERROR, message).await;
+                    }
+                    Err(e) => {
+                        eprintln!("gohint: the analysis task of {} failed: {e}", uri.as_str());
+                        doc.lock().unschedule();
+                        break;
+                    }
+                }
+            }
+        });
+    }
+
+    /// Publishes a document's diagnostics, unless they are stale.
+    async fn publish(
+        &self,
+        uri: &Uri,
+        doc: &Doc,
+        diagnostics: Vec<Diagnostic>,
+        version: i32,
+        revision: u64,
+    ) {
+        let _order = doc.publishing.lock().await;
+        {
+            let state = doc.lock();
+            if state.closed || state.revision != revision {
+                return;
+            }
+        }
+        self.client
+            .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+            .await;
+    }
+
+    /// Applies new editor settings (or fetches them when `value` is empty),
+    /// then re-checks every document.
+    async fn apply_settings(self: &Arc<Self>, value: Option<Value>) {
+        let value = match value {
+            Some(v) => v,
+            None => {
+                let item = ConfigurationItem {
+                    scope_uri: None,
+                    section: Some("gohint".to_string()),
+                };
+                match self.client.configuration(vec![item]).await {
+                    Ok(mut values) if !values.is_empty() => values.swap_remove(0),
+                    Ok(_) => Value::Null,
+                    Err(e) => {
+                        eprintln!("gohint: workspace/configuration failed: {e}");
+                        return;
+                    }
+                }
+            }
+        };
+        for w in self.settings.set_editor(&value) {
+            self.client
+                .show_message(MessageType::WARNING, format!("gohint: {w}"))
+                .await;
+        }
+        self.reconfigure_all().await;
+    }
+
+    /// Looks every document's configuration up again and re-checks it.
+    async fn reconfigure_all(self: &Arc<Self>) {
+        let docs: Vec<(Uri, Arc<Doc>)> = self
+            .docs
+            .iter()
+            .map(|e| (e.key().clone(), Arc::clone(e.value())))
+            .collect();
+        for (uri, doc) in docs {
+            if doc.reconfigure() {
+                self.analyze(uri, doc);
+            }
+        }
+        let session = self.session();
+        if session.pull && session.refresh {
+            if let Err(e) = self.client.workspace_diagnostic_refresh().await {
+                eprintln!("gohint: workspace/diagnostic/refresh failed: {e}");
+            }
+        }
+    }
+
+    /// Registers file watchers and configuration changes with the client.
+    async fn register(&self) {
+        let session = self.session();
+        let mut registrations = Vec::new();
+        if session.watch_files {
+            let watchers = ["**/go.mod", &format!("**/{FILE_NAME}")]
+                .iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect();
+            registrations.push(Registration {
+                id: "gohint-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            });
+        }
+        if session.register_configuration {
+            registrations.push(Registration {
+                id: "gohint-configuration".to_string(),
+                method: "workspace/didChangeConfiguration".to_string(),
+                register_options: Some(serde_json::json!({ "section": "gohint" })),
+            });
+        }
+        if !registrations.is_empty() {
+            if let Err(e) = self.client.register_capability(registrations).await {
+                eprintln!("gohint: client/registerCapability failed: {e}");
+            }
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let session = Session::new(&params.capabilities);
+        let (_, encoding) = positions::negotiate(&params.capabilities);
+        if let Some(options) = &params.initialization_options {
+            let warnings = self.inner.settings.set_editor(options);
+            self.inner
+                .early_warnings
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend(warnings);
+        }
+        let pull = session.pull;
+        let _ = self.inner.session.set(session);
+        let capabilities = ServerCapabilities {
+            position_encoding: Some(encoding),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(
+                TextDocumentSyncOptions {
+                    open_close: Some(true),
+                    change: Some(TextDocumentSyncKind::INCREMENTAL),
+                    ..TextDocumentSyncOptions::default()
+                },
+            )),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                resolve_provider: Some(false),
+                ..CodeActionOptions::default()
+            })),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: vec![EXPLAIN.to_string()],
+                ..ExecuteCommandOptions::default()
+            }),
+            diagnostic_provider: pull.then(|| {
+                DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                    identifier: Some("gohint".to_string()),
+                    inter_file_dependencies: false,
+                    workspace_diagnostics: false,
+                    ..DiagnosticOptions::default()
+                })
+            }),
+            ..ServerCapabilities::default()
+        };
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "gohint".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let warnings = std::mem::take(
+            &mut *self
+                .inner
+                .early_warnings
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for w in warnings {
+            self.inner
+                .client
+                .show_message(MessageType::WARNING, format!("gohint: {w}"))
+                .await;
+        }
+        let inner = Arc::clone(&self.inner);
+        tokio::spawn(async move {
+            inner.register().await;
+            if inner.session().configuration {
+                inner.apply_settings(None).await;
+            }
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.inner.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        let doc = Arc::new(Doc::open(item.text, item.version));
+        if let Some(old) = self.inner.docs.insert(item.uri.clone(), Arc::clone(&doc)) {
+            old.close();
+        }
+        if doc.start() {
+            self.inner.analyze(item.uri, doc);
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Ok(doc) = self.inner.doc(&uri) else {
+            eprintln!("gohint: didChange for {}, which is not open", uri.as_str());
+            return;
+        };
+        let encoding = self.inner.session().encoding;
+        let (start, notes) = doc.change(
+            params.text_document.version,
+            params.content_changes,
+            encoding,
+        );
+        for note in notes {
+            eprintln!("gohint: {}: {note}", uri.as_str());
+        }
+        if start {
+            self.inner.analyze(uri, doc);
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let Some((_, doc)) = self.inner.docs.remove(&uri) else {
+            return;
+        };
+        doc.close();
+        if !self.inner.session().pull {
+            let _order = doc.publishing.lock().await;
+            self.inner
+                .client
+                .publish_diagnostics(uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let inner = Arc::clone(&self.inner);
+        let value = params.settings;
+        let pushed = !(value.is_null() || value.as_object().is_some_and(|o| o.is_empty()));
+        if pushed {
+            for w in inner.settings.set_editor(&value) {
+                inner
+                    .client
+                    .show_message(MessageType::WARNING, format!("gohint: {w}"))
+                    .await;
+            }
+            tokio::spawn(async move { inner.reconfigure_all().await });
+        } else if inner.session().configuration {
+            tokio::spawn(async move { inner.apply_settings(None).await });
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let relevant = params.changes.iter().any(|c| {
+            let path = c.uri.path().as_str();
+            path.ends_with("/go.mod") || path.ends_with(&format!("/{FILE_NAME}"))
+        });
+        if relevant {
+            self.inner.settings.files_changed();
+            let inner = Arc::clone(&self.inner);
+            tokio::spawn(async move { inner.reconfigure_all().await });
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let doc = self.inner.doc(&at.text_document.uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        let session = self.inner.session();
+        let state = doc.lock();
+        if !state.is_current() {
+            return Ok(None);
+        }
+        let convert = Converter::new(&state.text, &state.index, session.encoding);
+        let (offset, _) = convert.offset(at.position);
+        Ok(
+            hover::at(&state, offset, session.markdown).map(|(value, range)| Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: if session.markdown {
+                        MarkupKind::Markdown
+                    } else {
+                        MarkupKind::PlainText
+                    },
+                    value,
+                }),
+                range: Some(convert.range(&range)),
+            }),
+        )
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let actions = actions::actions(
+            &params.text_document.uri,
+            &params.context.diagnostics,
+            params.context.only.as_deref(),
+        );
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        if params.command != EXPLAIN {
+            return Err(Error::invalid_params(format!(
+                "unknown command {}",
+                params.command
+            )));
+        }
+        let id = params
+            .arguments
+            .first()
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        explain::markdown(id)
+            .map(|md| Some(Value::String(md)))
+            .ok_or_else(|| {
+                Error::invalid_params(format!("no rule or corpus question named `{id}`"))
+            })
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let doc = self.inner.doc(&params.text_document.uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        let state = doc.lock();
+        let result_id = state.analyzed.to_string();
+        let report = if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
+            DocumentDiagnosticReport::Unchanged(RelatedUnchangedDocumentDiagnosticReport {
+                related_documents: None,
+                unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport {
+                    result_id,
+                },
+            })
+        } else {
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: Some(result_id),
+                    items: state.diagnostics.clone(),
+                },
+            })
+        };
+        Ok(DocumentDiagnosticReportResult::Report(report))
+    }
+}

@@ -1,0 +1,90 @@
+//! What the server knows about configuration: the editor's `gohint`
+//! settings, the `gohint.toml` and `go.mod` nearest each document, and the
+//! [`Options`] they make together.
+
+use crate::analysis::Options;
+use crate::config::{Config, Lookup};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use tower_lsp_server::ls_types::Uri;
+
+/// The effective configuration of one document.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// What the analysis is told.
+    pub options: Options,
+    /// Where rule documentation pages live.
+    pub docs_base_url: String,
+}
+
+/// The server's configuration sources.
+#[derive(Default)]
+pub struct Settings {
+    /// The editor's settings.
+    editor: RwLock<Config>,
+    /// Nearest `go.mod` and `gohint.toml` per folder.
+    lookup: Lookup,
+    /// Configuration files whose warnings the user has already been shown.
+    shown: Mutex<HashSet<PathBuf>>,
+}
+
+impl Settings {
+    /// Empty settings: every rule at its default.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Replaces the editor's settings with `value` (the `gohint` section or
+    /// an object holding it); returns what was wrong with it.
+    pub fn set_editor(&self, value: &Value) -> Vec<String> {
+        let (config, warnings) = Config::from_settings(value);
+        *self.editor.write().unwrap_or_else(PoisonError::into_inner) = config;
+        warnings
+    }
+
+    /// Forgets cached `go.mod` and `gohint.toml` files (one changed).
+    pub fn files_changed(&self) {
+        self.lookup.clear();
+        self.shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
+    /// The configuration of the document at `uri`, and the warnings of a
+    /// `gohint.toml` the user has not seen yet.
+    pub fn resolve(&self, uri: &Uri) -> (Arc<Resolved>, Vec<String>) {
+        let path = (uri.scheme().as_str() == "file")
+            .then(|| uri.to_file_path())
+            .flatten()
+            .map(|p| p.into_owned());
+        let dir = path.as_deref().and_then(|p| p.parent());
+        let file = dir.and_then(|d| self.lookup.config(d));
+        let mut warnings = Vec::new();
+        if let Some(loaded) = &file {
+            if self
+                .shown
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(loaded.path.clone())
+            {
+                warnings.clone_from(&loaded.warnings);
+            }
+        }
+        let editor = self.editor.read().unwrap_or_else(PoisonError::into_inner);
+        let config = file.map_or_else(|| editor.clone(), |f| f.config.overlay(&editor));
+        let mut options = Options {
+            go_version: dir.and_then(|d| self.lookup.go_version(d)),
+            test_file: uri.path().as_str().ends_with("_test.go"),
+            ..Options::default()
+        };
+        config.apply(&mut options);
+        let resolved = Resolved {
+            options,
+            docs_base_url: config.docs_base_url().to_string(),
+        };
+        (Arc::new(resolved), warnings)
+    }
+}

@@ -1,0 +1,347 @@
+//! Stdio for the server, hardened. The framework stops serving at the first
+//! message it cannot decode, so a reader thread checks every frame first:
+//! bad headers, invalid JSON and non-JSON-RPC bodies are answered with a
+//! JSON-RPC error right here, and only valid messages reach the framework.
+//! It also notices the `exit` notification, so the process can end on time
+//! even when a handler is stuck.
+
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::sync::{mpsc, oneshot};
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+/// Longest header block accepted before it is declared garbage.
+const MAX_HEADER: usize = 8 * 1024;
+/// Largest message body accepted.
+const MAX_BODY: usize = 512 * 1024 * 1024;
+/// JSON-RPC "Parse error".
+const PARSE_ERROR: i64 = -32700;
+/// JSON-RPC "Invalid Request".
+const INVALID_REQUEST: i64 = -32600;
+
+/// Starts reading stdin on its own thread. Returns the stream of valid
+/// messages for the framework, and a signal fired when `exit` arrives.
+pub fn stdin() -> (Input, oneshot::Receiver<()>) {
+    let (tx, rx) = mpsc::channel(64);
+    let (exit_tx, exit_rx) = oneshot::channel();
+    std::thread::spawn(move || read_loop(&tx, exit_tx));
+    (
+        Input {
+            rx,
+            chunk: Vec::new(),
+            at: 0,
+        },
+        exit_rx,
+    )
+}
+
+/// Reads frames from stdin until it closes.
+fn read_loop(tx: &mpsc::Sender<Vec<u8>>, exit: oneshot::Sender<()>) {
+    let mut exit = Some(exit);
+    let mut framer = Framer::default();
+    let mut stdin = std::io::stdin().lock();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match stdin.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                eprintln!("gohint: cannot read stdin: {e}");
+                return;
+            }
+        };
+        framer.push(&buf[..n]);
+        while let Some(frame) = framer.next() {
+            match check(frame) {
+                Ok((body, is_exit)) => {
+                    if tx.blocking_send(body).is_err() {
+                        return;
+                    }
+                    if is_exit {
+                        if let Some(signal) = exit.take() {
+                            let _ = signal.send(());
+                        }
+                    }
+                }
+                Err(response) => {
+                    eprintln!(
+                        "gohint: rejected a message: {}",
+                        response["error"]["message"]
+                    );
+                    write_frame(&serde_json::to_vec(&response).unwrap_or_default());
+                }
+            }
+        }
+    }
+}
+
+/// A frame as cut from the input.
+#[derive(Debug, PartialEq)]
+pub enum Frame {
+    /// A message body.
+    Body(Vec<u8>),
+    /// A header that cannot be read, and why.
+    BadHeader(String),
+}
+
+/// Cuts `Content-Length` framed messages out of a byte stream, skipping
+/// garbage up to the next `Content-Length` header.
+#[derive(Default)]
+pub struct Framer {
+    buf: Vec<u8>,
+    /// Where the unread input starts in `buf`.
+    at: usize,
+    /// Set after a bad header: skip to the next `Content-Length`.
+    resync: bool,
+}
+
+impl Framer {
+    /// Appends input bytes.
+    pub fn push(&mut self, bytes: &[u8]) {
+        if self.at > 0 && self.at * 2 >= self.buf.len() {
+            self.buf.drain(..self.at);
+            self.at = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// The next complete frame, if the input holds one.
+    pub fn next(&mut self) -> Option<Frame> {
+        if self.resync {
+            let unread = &self.buf[self.at..];
+            match find(&unread.to_ascii_lowercase(), b"content-length") {
+                Some(skip) => {
+                    self.at += skip;
+                    self.resync = false;
+                }
+                None => {
+                    self.at += unread.len().saturating_sub(b"content-length".len() - 1);
+                    return None;
+                }
+            }
+        }
+        let unread = &self.buf[self.at..];
+        let Some(end) = find(unread, b"\r\n\r\n") else {
+            if unread.len() > MAX_HEADER {
+                return Some(self.bad(unread.len(), "no end of header (\\r\\n\\r\\n)".to_string()));
+            }
+            return None;
+        };
+        let length = match content_length(&unread[..end]) {
+            Ok(length) => length,
+            Err(why) => return Some(self.bad(end + 4, why)),
+        };
+        let body = end + 4;
+        if unread.len() < body + length {
+            return None;
+        }
+        let frame = unread[body..body + length].to_vec();
+        self.at += body + length;
+        Some(Frame::Body(frame))
+    }
+
+    /// Drops `consumed` bytes of a bad header and resynchronises.
+    fn bad(&mut self, consumed: usize, why: String) -> Frame {
+        self.at += consumed;
+        self.resync = true;
+        Frame::BadHeader(why)
+    }
+}
+
+/// The `Content-Length` of a header block (header names ignore case).
+fn content_length(header: &[u8]) -> Result<usize, String> {
+    let text = std::str::from_utf8(header).map_err(|_| "header is not UTF-8".to_string())?;
+    let mut length = None;
+    for line in text.split("\r\n") {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(format!("bad header line {line:?}"));
+        };
+        if name.trim().eq_ignore_ascii_case("content-length") {
+            let n: usize = value
+                .trim()
+                .parse()
+                .map_err(|_| format!("bad Content-Length {:?}", value.trim()))?;
+            if n > MAX_BODY {
+                return Err(format!("Content-Length {n} is too large"));
+            }
+            length = Some(n);
+        }
+    }
+    length.ok_or_else(|| "missing Content-Length header".to_string())
+}
+
+/// The position of `needle` in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A frame the framework will accept, re-framed, and whether it is `exit`;
+/// or the JSON-RPC error response for it.
+pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
+    let body = match frame {
+        Frame::Body(body) => body,
+        Frame::BadHeader(why) => {
+            return Err(error(
+                Value::Null,
+                PARSE_ERROR,
+                &format!("Parse error: {why}"),
+            ))
+        }
+    };
+    let is_exit = match serde_json::from_slice::<Request>(&body) {
+        Ok(request) => request.method() == "exit",
+        Err(_) if serde_json::from_slice::<Response>(&body).is_ok() => false,
+        Err(request_error) => {
+            let value: Value = serde_json::from_slice(&body)
+                .map_err(|e| error(Value::Null, PARSE_ERROR, &format!("Parse error: {e}")))?;
+            let id = value
+                .get("id")
+                .filter(|id| id.is_number() || id.is_string())
+                .cloned()
+                .unwrap_or(Value::Null);
+            return Err(error(
+                id,
+                INVALID_REQUEST,
+                &format!("Invalid Request: {request_error}"),
+            ));
+        }
+    };
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(&body);
+    Ok((framed, is_exit))
+}
+
+/// A JSON-RPC error response.
+fn error(id: Value, code: i64, message: &str) -> Value {
+    json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
+}
+
+/// Writes one framed message to stdout, whole.
+fn write_frame(body: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
+    let _ = out.write_all(body);
+    let _ = out.flush();
+}
+
+/// The valid messages, as a byte stream for the framework.
+pub struct Input {
+    rx: mpsc::Receiver<Vec<u8>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl AsyncRead for Input {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.at >= this.chunk.len() {
+            match this.rx.poll_recv(cx) {
+                Poll::Ready(Some(chunk)) => {
+                    this.chunk = chunk;
+                    this.at = 0;
+                }
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let n = out.remaining().min(this.chunk.len() - this.at);
+        out.put_slice(&this.chunk[this.at..this.at + n]);
+        this.at += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Stdout for the framework. Each write is written whole under the stdout
+/// lock, so frames never interleave with the reader thread's error replies.
+pub struct Output;
+
+impl AsyncWrite for Output {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let mut out = std::io::stdout().lock();
+        Poll::Ready(
+            out.write_all(buf)
+                .and_then(|()| out.flush())
+                .map(|()| buf.len()),
+        )
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(std::io::stdout().lock().flush())
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(std::io::stdout().lock().flush())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(input: &[u8]) -> Vec<Frame> {
+        let mut f = Framer::default();
+        f.push(input);
+        std::iter::from_fn(|| f.next()).collect()
+    }
+
+    #[test]
+    fn cuts_frames_and_resynchronises_after_garbage() {
+        let got = frames(b"Content-Length: 2\r\n\r\n{}garbage\r\n\r\nContent-Length: x\r\n\r\n{}content-length: 3\r\n\r\n[1]");
+        assert_eq!(
+            got,
+            vec![
+                Frame::Body(b"{}".to_vec()),
+                Frame::BadHeader("bad header line \"garbage\"".to_string()),
+                Frame::BadHeader("bad Content-Length \"x\"".to_string()),
+                Frame::Body(b"[1]".to_vec()),
+            ]
+        );
+    }
+
+    #[test]
+    fn waits_for_split_input() {
+        let mut f = Framer::default();
+        f.push(b"Content-Len");
+        assert_eq!(f.next(), None);
+        f.push(b"gth: 2\r\n\r\n{");
+        assert_eq!(f.next(), None);
+        f.push(b"}");
+        assert_eq!(f.next(), Some(Frame::Body(b"{}".to_vec())));
+    }
+
+    #[test]
+    fn checks_bodies() {
+        let ok = check(Frame::Body(
+            br#"{"jsonrpc":"2.0","method":"exit"}"#.to_vec(),
+        ));
+        assert!(matches!(ok, Ok((_, true))));
+        let bad_json = check(Frame::Body(b"{not json".to_vec()))
+            .err()
+            .unwrap_or_default();
+        assert_eq!(bad_json["error"]["code"], PARSE_ERROR);
+        assert_eq!(bad_json["id"], Value::Null);
+        let bad_rpc = check(Frame::Body(
+            br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#.to_vec(),
+        ))
+        .err()
+        .unwrap_or_default();
+        assert_eq!(bad_rpc["error"]["code"], INVALID_REQUEST);
+        assert_eq!(bad_rpc["id"], 7);
+        assert!(check(Frame::Body(
+            br#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_vec()
+        ))
+        .is_ok());
+    }
+}
