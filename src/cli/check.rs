@@ -6,15 +6,14 @@
 
 use super::baseline::{Baseline, Recorder};
 use super::progress::Progress;
+use super::setup::Setup;
 use super::{walk, Args, Format};
 use crate::analysis::{self, Analyzer, Options};
-use crate::config::{Config, Loaded, Lookup};
 use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
-use crate::rules::Severity;
 use crate::text::LineIndex;
 use rayon::prelude::*;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Files analysed between two writes of the report.
@@ -26,51 +25,6 @@ enum Outcome {
     Items(Vec<Item>),
     /// Why it could not be analysed.
     Failed(String),
-}
-
-/// The options for one file: its `go.mod`'s Go version, then `config`.
-fn options_for(path: &Path, config: &Config, lookup: &Lookup) -> Options {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut options = Options {
-        test_file: path.to_string_lossy().ends_with("_test.go"),
-        go_version: absolute.parent().and_then(|dir| lookup.go_version(dir)),
-        ..Options::default()
-    };
-    config.apply(&mut options);
-    options
-}
-
-/// The configuration of this run: `--config PATH`, else the `gohint.toml`
-/// nearest to the first path. Its warnings go to stderr; a `--config` file
-/// that does not exist is an error.
-fn load_config(args: &Args, lookup: &Lookup) -> Result<Config, String> {
-    let loaded = match &args.config {
-        Some(path) if !path.is_file() => {
-            return Err(format!("{}: no such configuration file", path.display()))
-        }
-        Some(path) => Some(Loaded::read(path)),
-        None => {
-            let first = args
-                .paths
-                .first()
-                .map_or_else(|| PathBuf::from("."), |p| walk::strip_ellipsis(p));
-            let first = std::path::absolute(&first).unwrap_or(first);
-            let dir = if first.is_file() {
-                first.parent().map(Path::to_path_buf)
-            } else {
-                Some(first)
-            };
-            dir.and_then(|d| lookup.config(&d)).map(|l| (*l).clone())
-        }
-    };
-    Ok(loaded
-        .map(|l| {
-            for warning in &l.warnings {
-                eprintln!("gohint: warning: {warning}");
-            }
-            l.config
-        })
-        .unwrap_or_default())
 }
 
 /// Checks one file (or, with `parse_only`, only parses it).
@@ -137,29 +91,26 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 /// Runs `--check` and returns the exit code: 0 clean, 1 findings at or
 /// above `--fail-on`, 2 when a file could not be analysed.
 pub fn run(args: &Args) -> ExitCode {
-    let cwd = match std::env::current_dir() {
-        Ok(d) => d,
-        Err(e) => return fail(format!("cannot read the working directory: {e}")),
+    let setup = match Setup::load(args) {
+        Ok(s) => s,
+        Err(errors) => return fail(errors.join("\ngohint: ")),
     };
-    let lookup = Lookup::new();
-    let config = match load_config(args, &lookup) {
-        Ok(c) => c,
-        Err(e) => return fail(e),
-    };
-    let threshold = args.fail_on.map_or(Severity::Warning, Severity::from);
-    let (mut files, walk_errors) = walk::files(&args.paths);
+    let cwd = setup.cwd.as_path();
+    let config = setup.config();
+    let threshold = setup.fail_on.0;
+    let (mut files, walk_errors) = walk::files(&args.paths, setup.exclude.as_ref());
     if let Some(shard) = args.shard {
-        files.retain(|p| shard.contains(&paths::key(&cwd, p)));
+        files.retain(|p| shard.contains(&paths::key(cwd, p)));
     }
     let mut baseline = match &args.baseline {
-        Some(file) => match Baseline::load(file, &cwd) {
+        Some(file) => match Baseline::load(file, cwd) {
             Ok(b) => Some(b),
             Err(e) => return fail(e),
         },
         None => None,
     };
     if let Some(file) = &args.write_baseline {
-        let folder = paths::absolute(&cwd, file);
+        let folder = paths::absolute(cwd, file);
         if !folder.parent().is_some_and(Path::is_dir) {
             return fail(format!("{}: its folder does not exist", file.display()));
         }
@@ -167,7 +118,7 @@ pub fn run(args: &Args) -> ExitCode {
     let mut recorder = args
         .write_baseline
         .as_deref()
-        .map(|f| Recorder::new(f, &cwd));
+        .map(|f| Recorder::new(f, cwd));
     let to_stdout = args.output.is_none();
     let sink: Box<dyn Write> = match &args.output {
         Some(file) => match std::fs::File::create(file) {
@@ -180,7 +131,7 @@ pub fn run(args: &Args) -> ExitCode {
     let color = to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let mut report = report(
         args.format,
-        &cwd,
+        cwd,
         config.docs_base_url(),
         color,
         baseline.is_some(),
@@ -200,7 +151,7 @@ pub fn run(args: &Args) -> ExitCode {
         let outcomes: Vec<Outcome> = chunk
             .par_iter()
             .map_init(Analyzer::new, |analyzer, path| {
-                let options = options_for(path, &config, &lookup);
+                let options = setup.options_for(path, &config);
                 let outcome = check_file(analyzer, path, &options, args.parse_only);
                 progress.inc();
                 outcome
@@ -217,7 +168,7 @@ pub fn run(args: &Args) -> ExitCode {
                 }
             };
             match (&mut baseline, &recorder) {
-                (Some(b), _) => b.apply(&shown, &cwd, &mut items),
+                (Some(b), _) => b.apply(&shown, cwd, &mut items),
                 (None, Some(r)) => adopt(&mut items, &r.name()),
                 (None, None) => {}
             }

@@ -4,7 +4,9 @@
 mod baseline;
 mod check;
 mod merge;
+mod print_config;
 mod progress;
+mod setup;
 mod shard;
 mod walk;
 
@@ -75,6 +77,9 @@ pub struct Args {
     /// The gohint.toml to use with --check (default: the nearest one above the first PATH).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
+    /// Print the configuration --check would use for these PATHs and flags, and where each value comes from.
+    #[arg(long)]
+    pub print_config: bool,
     /// Write the report to FILE; the summary still goes to the terminal.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -159,6 +164,9 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         };
+    }
+    if args.print_config {
+        return print_config::run(&args);
     }
     if args.check {
         return check::run(&args);
