@@ -2,9 +2,11 @@
 //! `gohint.toml` file, the editor's `gohint` settings section, and the
 //! nearest `go.mod`, all mapped onto [`analysis::Options`].
 //!
-//! Bad values never stop anything: each one produces a warning naming where
-//! it came from, and the setting keeps its default.
+//! For the editor, bad values never stop anything: each one produces a
+//! warning naming where it came from, and the setting keeps its default. For
+//! `--check` ([`Config::from_toml_strict`]), the same problems are errors.
 
+mod ci;
 mod file;
 mod lookup;
 mod settings;
@@ -33,24 +35,60 @@ pub struct Config {
     pub go_version: Option<GoVersion>,
     /// Base URL of the rule documentation pages, without a trailing `/`.
     pub docs_base_url: Option<String>,
+    /// Gitignore-style patterns of files and folders `--check` skips while
+    /// walking, relative to the configuration file's folder.
+    pub exclude: Vec<String>,
+    /// The `--fail-on` threshold when the command line names none.
+    pub fail_on: Option<Severity>,
+    /// Team corpus files, as written (relative to the configuration file's
+    /// folder); see [`Loaded::corpus_paths`].
+    pub corpus_paths: Vec<String>,
+    /// Where each value came from, by its `gohint.toml` key (`go_version`,
+    /// `rules.double-close`): `gohint.toml:3`, `settings`.
+    pub origins: BTreeMap<String, String>,
 }
 
 impl Config {
     /// Reads a `gohint.toml` text; `origin` (its path) prefixes warnings.
     pub fn from_toml(text: &str, origin: &str) -> (Config, Vec<String>) {
-        file::parse(text, origin)
+        let (config, problems) = file::parse(text, origin);
+        (config, problems.iter().map(Problem::warning).collect())
+    }
+
+    /// Reads a `gohint.toml` text strictly, as `--check` does: unknown keys
+    /// and bad values are errors naming `origin` (its path), line and key.
+    pub fn from_toml_strict(text: &str, origin: &str) -> Result<Config, Vec<String>> {
+        let (config, problems) = file::parse(text, origin);
+        if problems.is_empty() {
+            return Ok(config);
+        }
+        let line = |m: &str| -> usize {
+            let rest = m.get(origin.len() + 1..).unwrap_or("");
+            rest.split(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        };
+        let mut errors: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+        errors.sort_by_key(|m| line(m));
+        Err(errors)
     }
 
     /// Reads the editor's `gohint` settings section (or an object holding
     /// one under the key `gohint`).
     pub fn from_settings(value: &Value) -> (Config, Vec<String>) {
-        settings::parse(value)
+        let (config, problems) = settings::parse(value);
+        (config, problems.iter().map(Problem::warning).collect())
     }
 
     /// This configuration with `over`'s values taking precedence.
     pub fn overlay(&self, over: &Config) -> Config {
         let mut rules = self.rules.clone();
         rules.extend(over.rules.iter().map(|(k, v)| (k.clone(), *v)));
+        let mut origins = self.origins.clone();
+        origins.extend(over.origins.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let pick =
+            |a: &Vec<String>, b: &Vec<String>| if a.is_empty() { b.clone() } else { a.clone() };
         Config {
             rules,
             go_version: over.go_version.or(self.go_version),
@@ -58,6 +96,10 @@ impl Config {
                 .docs_base_url
                 .clone()
                 .or_else(|| self.docs_base_url.clone()),
+            exclude: pick(&over.exclude, &self.exclude),
+            fail_on: over.fail_on.or(self.fail_on),
+            corpus_paths: pick(&over.corpus_paths, &self.corpus_paths),
+            origins,
         }
     }
 
@@ -100,51 +142,95 @@ struct Raw {
     rules: Vec<(String, Entry)>,
     go_version: Option<Entry>,
     docs_base_url: Option<Entry>,
+    exclude: Option<Entry>,
+    fail_on: Option<Entry>,
+    corpus_paths: Option<Entry>,
     unknown: Vec<Entry>,
     /// Values of the wrong shape, already described.
-    problems: Vec<String>,
+    problems: Vec<Problem>,
 }
 
-/// Validates raw settings into a [`Config`] and warnings.
-fn validate(raw: Raw) -> (Config, Vec<String>) {
+/// What is wrong with a setting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Problem {
+    /// Where and what: `gohint.toml:3: unknown key `colour``.
+    message: String,
+    /// What a lenient reader does instead: `it is ignored`.
+    fallback: String,
+}
+
+impl Problem {
+    fn new(message: String, fallback: impl Into<String>) -> Problem {
+        Problem {
+            message,
+            fallback: fallback.into(),
+        }
+    }
+
+    /// The problem as a warning: what is wrong, then what happens instead.
+    fn warning(&self) -> String {
+        format!("{}; {}", self.message, self.fallback)
+    }
+}
+
+/// ` (did you mean `x`?)` when a candidate is close to `word`.
+fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    did_you_mean(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// Validates raw settings into a [`Config`] and problems.
+fn validate(raw: Raw) -> (Config, Vec<Problem>) {
     let mut config = Config::default();
-    let mut warnings = raw.problems;
+    let mut problems = raw.problems;
     for entry in raw.unknown {
-        warnings.push(format!(
-            "{}: unknown key `{}`; it is ignored",
-            entry.origin, entry.key
+        let known = hint(&entry.key, ci::KEYS.iter().copied());
+        problems.push(Problem::new(
+            format!("{}: unknown key `{}`{known}", entry.origin, entry.key),
+            "it is ignored",
         ));
     }
     for (slug, entry) in raw.rules {
         let Some(rule) = rules::find(&slug) else {
-            let hint = did_you_mean(&slug)
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            warnings.push(format!(
-                "{}: unknown rule `{slug}`{hint}; it is ignored",
-                entry.origin
+            let hint = hint(&slug, rules::RULES.iter().map(|r| r.slug));
+            problems.push(Problem::new(
+                format!("{}: unknown rule `{slug}`{hint}", entry.origin),
+                "it is ignored",
             ));
             continue;
         };
         match entry.value.as_str().and_then(level) {
             Some(sev) => {
+                config.origins.insert(format!("rules.{slug}"), entry.origin);
                 config.rules.insert(slug, sev);
             }
-            None => warnings.push(format!(
-                "{}: `{}` = {} is not one of \"off\", \"hint\", \"info\", \"warning\", \"error\"; using the default ({})",
-                entry.origin,
-                entry.key,
-                entry.value,
-                rule.severity.name()
+            None => problems.push(Problem::new(
+                format!(
+                    "{}: `{}` = {} is not one of \"off\", \"hint\", \"info\", \"warning\", \"error\"",
+                    entry.origin, entry.key, entry.value,
+                ),
+                format!("using the default ({})", rule.severity.name()),
             )),
         }
     }
     if let Some(entry) = raw.go_version {
-        match entry.value.as_str().and_then(GoVersion::parse).filter(|v| v.major == 1) {
-            Some(v) => config.go_version = Some(v),
-            None => warnings.push(format!(
-                "{}: `{}` = {} is not a Go version such as \"1.22\" (write it as a string); using go.mod's",
-                entry.origin, entry.key, entry.value
+        match entry
+            .value
+            .as_str()
+            .and_then(GoVersion::parse)
+            .filter(|v| v.major == 1)
+        {
+            Some(v) => {
+                config.go_version = Some(v);
+                config.origins.insert("go_version".into(), entry.origin);
+            }
+            None => problems.push(Problem::new(
+                format!(
+                    "{}: `{}` = {} is not a Go version such as \"1.22\" (write it as a string)",
+                    entry.origin, entry.key, entry.value
+                ),
+                "using go.mod's",
             )),
         }
     }
@@ -155,14 +241,27 @@ fn validate(raw: Raw) -> (Config, Vec<String>) {
                 .iter()
                 .any(|p| u.starts_with(p) && u.len() > p.len())
         }) {
-            Some(u) => config.docs_base_url = Some(u.to_string()),
-            None => warnings.push(format!(
-                "{}: `{}` = {} is not an http(s) or file URL; using {DEFAULT_DOCS_BASE_URL}",
-                entry.origin, entry.key, entry.value
+            Some(u) => {
+                config.docs_base_url = Some(u.to_string());
+                config.origins.insert("docs_base_url".into(), entry.origin);
+            }
+            None => problems.push(Problem::new(
+                format!(
+                    "{}: `{}` = {} is not an http(s) or file URL",
+                    entry.origin, entry.key, entry.value
+                ),
+                format!("using {DEFAULT_DOCS_BASE_URL}"),
             )),
         }
     }
-    (config, warnings)
+    ci::validate(
+        &raw.exclude,
+        &raw.fail_on,
+        &raw.corpus_paths,
+        &mut config,
+        &mut problems,
+    );
+    (config, problems)
 }
 
 /// Parses a rule level: `Some(None)` is `off`.
@@ -173,14 +272,14 @@ fn level(name: &str) -> Option<Option<Severity>> {
     }
 }
 
-/// The known rule slug closest to a misspelled one, if any is close.
-fn did_you_mean(slug: &str) -> Option<&'static str> {
-    rules::RULES
-        .iter()
-        .map(|r| (edit_distance(slug, r.slug), r.slug))
-        .filter(|&(d, s)| d <= 2.max(s.len() / 4))
+/// The candidate closest to a misspelled `word`, if any is close.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, c)| d <= 2.max(c.len() / 4))
         .min()
-        .map(|(_, s)| s)
+        .map(|(_, c)| c)
 }
 
 /// Levenshtein distance between two strings, by characters.

@@ -1,67 +1,30 @@
-//! `gohint --check`: analyse files in parallel and report.
+//! `gohint --check`: analyse files in parallel and stream the report.
+//!
+//! Files are analysed a chunk at a time in parallel and reported in path
+//! order as each chunk completes, so output starts early and memory holds one
+//! chunk's findings, never every file's tree.
 
+use super::baseline::{Baseline, Recorder};
+use super::progress::Progress;
+use super::setup::Setup;
 use super::{walk, Args, Format};
 use crate::analysis::{self, Analyzer, Options};
-use crate::config::{Config, Loaded, Lookup};
-use crate::output::{self, text::Style, Item};
-use crate::rules::Severity;
+use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
 use crate::text::LineIndex;
 use rayon::prelude::*;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
+
+/// Files analysed between two writes of the report.
+const CHUNK: usize = 256;
 
 /// The outcome of checking one file.
 enum Outcome {
-    /// Its findings.
+    /// Its findings, silenced ones included.
     Items(Vec<Item>),
     /// Why it could not be analysed.
     Failed(String),
-}
-
-/// The options for one file: its `go.mod`'s Go version, then `config`.
-fn options_for(path: &Path, config: &Config, lookup: &Lookup) -> Options {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut options = Options {
-        test_file: path.to_string_lossy().ends_with("_test.go"),
-        go_version: absolute.parent().and_then(|dir| lookup.go_version(dir)),
-        ..Options::default()
-    };
-    config.apply(&mut options);
-    options
-}
-
-/// The configuration of this run: `--config PATH`, else the `gohint.toml`
-/// nearest to the first path. Its warnings go to stderr; a `--config` file
-/// that does not exist is an error.
-fn load_config(args: &Args, lookup: &Lookup) -> Result<Config, String> {
-    let loaded = match &args.config {
-        Some(path) if !path.is_file() => {
-            return Err(format!("{}: no such configuration file", path.display()))
-        }
-        Some(path) => Some(Loaded::read(path)),
-        None => {
-            let first = args
-                .paths
-                .first()
-                .map_or_else(|| PathBuf::from("."), |p| walk::strip_ellipsis(p));
-            let first = std::path::absolute(&first).unwrap_or(first);
-            let dir = if first.is_file() {
-                first.parent().map(Path::to_path_buf)
-            } else {
-                Some(first)
-            };
-            dir.and_then(|d| lookup.config(&d)).map(|l| (*l).clone())
-        }
-    };
-    Ok(loaded
-        .map(|l| {
-            for warning in &l.warnings {
-                eprintln!("gohint: warning: {warning}");
-            }
-            l.config
-        })
-        .unwrap_or_default())
 }
 
 /// Checks one file (or, with `parse_only`, only parses it).
@@ -94,7 +57,6 @@ fn check_file(
     Outcome::Items(
         findings
             .iter()
-            .filter(|f| f.suppressed.is_none())
             .map(|f| Item::new(&shown, src, &index, f))
             .collect(),
     )
@@ -106,66 +68,209 @@ fn display_path(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
+/// The report writer for `format`.
+fn report(format: Format, cwd: &Path, docs: &str, color: bool, baseline: bool) -> Box<dyn Report> {
+    match format {
+        Format::Text => Box::new(output::text::Text {
+            style: Style { color },
+        }),
+        Format::Json => Box::<output::json::Json>::default(),
+        Format::Jsonl => Box::new(output::jsonl::Jsonl),
+        Format::Sarif => Box::new(output::sarif::Sarif::new(cwd.to_path_buf(), docs, baseline)),
+        Format::Github => Box::new(output::github::Github),
+        Format::Gitlab => Box::new(output::gitlab::Gitlab::new(cwd.to_path_buf())),
+    }
+}
+
+/// Prints a usage or setup error and returns exit code 2.
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("gohint: {message}");
+    ExitCode::from(2)
+}
+
 /// Runs `--check` and returns the exit code: 0 clean, 1 findings at or
 /// above `--fail-on`, 2 when a file could not be analysed.
 pub fn run(args: &Args) -> ExitCode {
-    let lookup = Lookup::new();
-    let config = match load_config(args, &lookup) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("gohint: {e}");
-            return ExitCode::from(2);
-        }
+    let setup = match Setup::load(args) {
+        Ok(s) => s,
+        Err(errors) => return fail(errors.join("\ngohint: ")),
     };
-    let (files, walk_errors) = walk::files(&args.paths);
-    let outcomes: Vec<(String, Outcome)> = files
-        .par_iter()
-        .map_init(Analyzer::new, |analyzer, path| {
-            let options = options_for(path, &config, &lookup);
-            (
-                display_path(path),
-                check_file(analyzer, path, &options, args.parse_only),
-            )
-        })
-        .collect();
-    let mut failed = walk_errors.len();
-    for (path, err) in &walk_errors {
-        eprintln!("gohint: {}: {err}", path.display());
+    let cwd = setup.cwd.as_path();
+    let config = setup.config();
+    let threshold = setup.fail_on.0;
+    let (mut files, walk_errors) = walk::files(&args.paths, setup.exclude.as_ref());
+    if let Some(shard) = args.shard {
+        files.retain(|p| shard.contains(&paths::key(cwd, p)));
     }
-    let mut items = Vec::new();
-    for (path, outcome) in outcomes {
-        match outcome {
-            Outcome::Items(mut found) => items.append(&mut found),
-            Outcome::Failed(err) => {
-                failed += 1;
-                eprintln!("gohint: {path}: {err}");
+    let mut baseline = match &args.baseline {
+        Some(file) => match Baseline::load(file, cwd) {
+            Ok(b) => Some(b),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    if let Some(file) = &args.write_baseline {
+        let folder = paths::absolute(cwd, file);
+        if !folder.parent().is_some_and(Path::is_dir) {
+            return fail(format!("{}: its folder does not exist", file.display()));
+        }
+    }
+    let mut recorder = args
+        .write_baseline
+        .as_deref()
+        .map(|f| Recorder::new(f, cwd));
+    let to_stdout = args.output.is_none();
+    let sink: Box<dyn Write> = match &args.output {
+        Some(file) => match std::fs::File::create(file) {
+            Ok(f) => Box::new(f),
+            Err(e) => return fail(format!("{}: {e}", file.display())),
+        },
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut sink = BufWriter::new(sink);
+    let color = to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut report = report(
+        args.format,
+        cwd,
+        config.docs_base_url(),
+        color,
+        baseline.is_some(),
+    );
+
+    let mut totals = Totals {
+        files: files.len(),
+        ..Totals::default()
+    };
+    for (path, err) in walk_errors {
+        eprintln!("gohint: {}: {err}", path.display());
+        totals.failures.push((display_path(&path), err));
+    }
+    let progress = Progress::new(files.len(), args.quiet);
+    let mut written = report.begin(&mut sink);
+    for chunk in files.chunks(CHUNK) {
+        let outcomes: Vec<Outcome> = chunk
+            .par_iter()
+            .map_init(Analyzer::new, |analyzer, path| {
+                let options = setup.options_for(path, &config);
+                let outcome = check_file(analyzer, path, &options, args.parse_only);
+                progress.inc();
+                outcome
+            })
+            .collect();
+        for (path, outcome) in chunk.iter().zip(outcomes) {
+            let shown = display_path(path);
+            let mut items = match outcome {
+                Outcome::Items(items) => items,
+                Outcome::Failed(err) => {
+                    progress.suspend(|| eprintln!("gohint: {shown}: {err}"));
+                    totals.failures.push((shown, err));
+                    continue;
+                }
+            };
+            match (&mut baseline, &recorder) {
+                (Some(b), _) => b.apply(&shown, cwd, &mut items),
+                (None, Some(r)) => adopt(&mut items, &r.name()),
+                (None, None) => {}
+            }
+            for item in &items {
+                totals.count(item);
+                if let Some(r) = &mut recorder {
+                    r.record(item);
+                }
+                if written.is_ok() && (item.suppressed.is_none() || report.keeps_suppressed()) {
+                    written = report.item(&mut sink, item);
+                }
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let written = match args.format {
-        Format::Json => writeln!(out, "{}", output::json::render(&items)),
-        Format::Text => {
-            let style = Style {
-                color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            items
-                .iter()
-                .try_for_each(|i| writeln!(out, "{}", output::text::item(i, style)))
-                .and_then(|()| writeln!(out, "{}", output::text::summary(&items, files.len())))
+    progress.finish();
+    let written = written
+        .and_then(|()| report.end(&mut sink, &totals))
+        .and_then(|()| sink.flush());
+    let mut failed = !totals.failures.is_empty();
+    if let Err(e) = written {
+        // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
+        if to_stdout && e.kind() == io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
         }
-    };
-    if written.is_err() {
-        // A closed pipe (e.g. `| head`) is not an analysis failure.
-        return ExitCode::SUCCESS;
+        eprintln!("gohint: writing the report: {e}");
+        failed = true;
     }
-    let threshold = Severity::from(args.fail_on);
-    if failed > 0 {
+    drop(sink);
+    let notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
+    if !args.quiet && !notes.is_empty() {
+        if args.format == Format::Text && to_stdout {
+            println!("{notes}");
+        } else {
+            eprintln!("{notes}");
+        }
+    }
+    if failed {
         ExitCode::from(2)
-    } else if items.iter().any(|i| i.severity >= threshold) {
+    } else if totals.any_at_least(threshold) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Marks every unsilenced finding as recorded in the baseline being written.
+fn adopt(items: &mut [Item], baseline: &str) {
+    for item in items.iter_mut().filter(|i| i.suppressed.is_none()) {
+        item.suppressed = Some(Suppression::Baseline(baseline.to_string()));
+    }
+}
+
+/// `n` baseline entries, in words.
+fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
+    }
+}
+
+/// The closing lines for the terminal: the summary (with `--output`, or in
+/// text format), the baseline's state, the baseline written. Saving the
+/// baseline can fail, which sets `failed`.
+fn notes(
+    args: &Args,
+    totals: &Totals,
+    baseline: Option<&Baseline>,
+    recorder: Option<Recorder>,
+    failed: &mut bool,
+) -> String {
+    let mut lines = Vec::new();
+    if args.format == Format::Text || args.output.is_some() {
+        lines.push(output::text::summary(totals));
+    }
+    if let Some(file) = &args.output {
+        lines.push(format!("gohint: report written to {}", file.display()));
+    }
+    let fixed = baseline.map_or(0, Baseline::fixed);
+    match (baseline, recorder) {
+        (_, Some(r)) => {
+            let name = r.name();
+            match r.save(baseline) {
+                Ok(n) if fixed > 0 => lines.push(format!(
+                    "gohint: wrote {} to the baseline {name}, dropping {} now fixed",
+                    entries(n),
+                    entries(fixed)
+                )),
+                Ok(n) => lines.push(format!("gohint: wrote {} to the baseline {name}", entries(n))),
+                Err(e) => {
+                    eprintln!("gohint: {e}");
+                    *failed = true;
+                }
+            }
+        }
+        (Some(b), None) if fixed > 0 => lines.push(format!(
+            "gohint: {} of the baseline {name} {} fixed; shrink it with `gohint --check --baseline {name} --write-baseline {name}`",
+            entries(fixed),
+            if fixed == 1 { "is" } else { "are" },
+            name = b.name()
+        )),
+        _ => {}
+    }
+    lines.join("\n")
 }

@@ -1,12 +1,19 @@
 //! The command line: `--check` for CI, `--explain` for learning, and (with
 //! no mode flag, or `--stdio`) the language server.
 
+mod baseline;
 mod check;
+mod merge;
+mod print_config;
+mod progress;
+mod setup;
+mod shard;
 mod walk;
 
 use crate::explain;
 use crate::rules::{Severity, RULES};
-use clap::Parser;
+use clap::{Parser, Subcommand};
+pub use shard::Shard;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +24,14 @@ pub enum Format {
     Text,
     /// One JSON array of findings.
     Json,
+    /// One JSON object per line, streamed.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on pull requests).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 /// Severity threshold names for `--fail-on`.
@@ -45,8 +60,11 @@ impl From<Level> for Severity {
 
 /// gohint: a Go language server and linter that explains its findings from a Go Q&A corpus.
 #[derive(Debug, Parser)]
-#[command(name = "gohint", version, about, long_about = None)]
+#[command(name = "gohint", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Args {
+    /// A command other than checking, explaining or serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Check Go files and folders (default `.`; `./...` works too) and report findings.
     #[arg(long)]
     pub check: bool,
@@ -59,9 +77,27 @@ pub struct Args {
     /// The gohint.toml to use with --check (default: the nearest one above the first PATH).
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = Level::Warning)]
-    pub fail_on: Level,
+    /// Print the configuration --check would use for these PATHs and flags, and where each value comes from.
+    #[arg(long)]
+    pub print_config: bool,
+    /// Write the report to FILE; the summary still goes to the terminal.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding at or above this severity is reported [default: warning, or `fail_on` of gohint.toml].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<Level>,
+    /// Print only the report: no progress bar, summary or notes.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Report only findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in FILE (with --baseline: keep only its entries still found).
+    #[arg(long, value_name = "FILE", conflicts_with = "shard")]
+    pub write_baseline: Option<PathBuf>,
+    /// Check only shard K of N (1-based), a stable subset of the files by path hash.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Print a rule's (or a corpus question's) explanation; with --list, list the rules.
     #[arg(long, value_name = "SLUG", num_args = 0..=1, default_missing_value = "")]
     pub explain: Option<String>,
@@ -79,6 +115,24 @@ pub struct Args {
     pub stdio: bool,
 }
 
+/// Commands beyond the flag-driven modes.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Merge the SARIF, JSON, JSONL or GitLab reports of `--shard` runs into one.
+    MergeReports(MergeArgs),
+}
+
+/// Arguments of `gohint merge-reports`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The reports to merge, all in the same format.
+    #[arg(value_name = "REPORT", required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Write the merged report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
     let args = match Args::try_parse() {
@@ -92,6 +146,9 @@ pub fn main() -> ExitCode {
             };
         }
     };
+    if let Some(Command::MergeReports(m)) = &args.command {
+        return merge::run(m);
+    }
     if args.list_rules || (args.explain.is_some() && args.list) {
         print!("{}", rule_list());
         return ExitCode::SUCCESS;
@@ -107,6 +164,9 @@ pub fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         };
+    }
+    if args.print_config {
+        return print_config::run(&args);
     }
     if args.check {
         return check::run(&args);

@@ -1,7 +1,7 @@
 //! `gohint.toml`: the same settings as the editor's, in snake_case keys,
 //! with warnings that name the file and line.
 
-use super::{validate, Config, Entry, Raw};
+use super::{validate, Config, Entry, Problem, Raw};
 use crate::text::{Encoding, LineIndex};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -10,15 +10,17 @@ use toml::Spanned;
 /// Every top-level key with the span of its value.
 type Spans = BTreeMap<String, Spanned<toml::Value>>;
 
-/// The `[rules]` table with the span of each value.
+/// The `[rules]` and `[corpus]` tables with the span of each value.
 #[derive(Deserialize, Default)]
-struct RuleSpans {
+struct TableSpans {
     #[serde(default)]
     rules: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    corpus: BTreeMap<String, Spanned<toml::Value>>,
 }
 
-/// Parses a `gohint.toml` text; `origin` (its path) prefixes warnings.
-pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
+/// Parses a `gohint.toml` text; `origin` (its path) prefixes problems.
+pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<Problem>) {
     let index = LineIndex::new(text);
     let line = |offset: usize| index.position(text, offset, Encoding::Utf8).line + 1;
     let top: Spans = match toml::from_str(text) {
@@ -31,8 +33,9 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
                 .unwrap_or_default();
             return (
                 Config::default(),
-                vec![format!(
-                    "{origin}{at}: not valid TOML ({detail}); using the defaults"
+                vec![Problem::new(
+                    format!("{origin}{at}: not valid TOML ({detail})"),
+                    "using the defaults",
                 )],
             );
         }
@@ -42,23 +45,37 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
         key,
         value: serde_json::to_value(value.get_ref()).unwrap_or_default(),
     };
+    let tables = || toml::from_str::<TableSpans>(text).unwrap_or_default();
     let mut raw = Raw::default();
     for (key, value) in &top {
         match key.as_str() {
             "rules" if value.get_ref().is_table() => {
-                let rules: RuleSpans = toml::from_str(text).unwrap_or_default();
-                raw.rules = rules
+                raw.rules = tables()
                     .rules
                     .iter()
                     .map(|(slug, v)| (slug.clone(), entry(format!("rules.{slug}"), v)))
                     .collect();
             }
-            "rules" => raw.problems.push(format!(
-                "{origin}:{}: `rules` should be a table (`[rules]` then `slug = \"level\"` lines); it is ignored",
-                line(value.span().start)
+            "corpus" if value.get_ref().is_table() => {
+                for (name, v) in &tables().corpus {
+                    let e = entry(format!("corpus.{name}"), v);
+                    match name.as_str() {
+                        "paths" => raw.corpus_paths = Some(e),
+                        _ => raw.unknown.push(e),
+                    }
+                }
+            }
+            "rules" | "corpus" => raw.problems.push(Problem::new(
+                format!(
+                    "{origin}:{}: `{key}` should be a table (`[{key}]` then `key = value` lines)",
+                    line(value.span().start)
+                ),
+                "it is ignored",
             )),
             "go_version" => raw.go_version = Some(entry(key.clone(), value)),
             "docs_base_url" => raw.docs_base_url = Some(entry(key.clone(), value)),
+            "exclude" => raw.exclude = Some(entry(key.clone(), value)),
+            "fail_on" => raw.fail_on = Some(entry(key.clone(), value)),
             _ => raw.unknown.push(entry(key.clone(), value)),
         }
     }

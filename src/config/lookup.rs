@@ -38,6 +38,22 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// The folder its relative paths (`exclude`, `corpus.paths`) start from.
+    pub fn folder(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The team corpus files it names, resolved against its folder.
+    pub fn corpus_paths(&self) -> Vec<PathBuf> {
+        self.config
+            .corpus_paths
+            .iter()
+            .map(|p| self.folder().join(p))
+            .collect()
+    }
+}
+
 /// Finds the files that configure a folder, remembering every answer until
 /// [`Lookup::clear`] (call it when a `go.mod` or `gohint.toml` changes).
 #[derive(Default)]

@@ -1,7 +1,7 @@
 //! The editor's `gohint` settings section (from `initializationOptions`,
 //! `workspace/didChangeConfiguration` or `workspace/configuration`).
 
-use super::{validate, Config, Entry, Raw};
+use super::{validate, Config, Entry, Problem, Raw};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -21,7 +21,7 @@ struct Section {
 /// Parses the section, or an object holding it under `gohint` (editors
 /// often send every server's settings). Anything else holds no gohint
 /// settings.
-pub(super) fn parse(value: &Value) -> (Config, Vec<String>) {
+pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
     let value = match value.get("gohint") {
         Some(section) => section,
         None if ["rules", "goVersion", "docsBaseUrl"]
@@ -38,8 +38,9 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<String>) {
     let Ok(section) = Section::deserialize(value) else {
         return (
             Config::default(),
-            vec![format!(
-                "settings: `gohint` should be an object, not {value}; using the defaults"
+            vec![Problem::new(
+                format!("settings: `gohint` should be an object, not {value}"),
+                "using the defaults",
             )],
         );
     };
@@ -70,8 +71,9 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<String>) {
                 .collect();
         }
         Some(Value::Null) | None => {}
-        Some(other) => raw.problems.push(format!(
-            "settings: `gohint.rules` should be an object such as {{\"double-close\": \"warning\"}}, not {other}; it is ignored"
+        Some(other) => raw.problems.push(Problem::new(
+            format!("settings: `gohint.rules` should be an object such as {{\"double-close\": \"warning\"}}, not {other}"),
+            "it is ignored",
         )),
     }
     validate(raw)

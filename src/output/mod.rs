@@ -1,12 +1,77 @@
 //! Report formats of `gohint --check`. Findings arrive here already placed
-//! at lines and columns by [`Item::new`], the one conversion point of the CLI.
+//! at lines and columns by [`Item::new`], the one conversion point of the CLI,
+//! and each format streams them through the [`Report`] trait: one finding at
+//! a time, so memory stays flat however many files are checked.
 
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod jsonl;
+pub mod paths;
+pub mod sarif;
 pub mod text;
 
 use crate::analysis::Finding;
 use crate::rules::{Rule, Severity};
 use crate::text::{Encoding, LineIndex};
+use fingerprint::Fingerprint;
+use std::io::{self, Write};
+use std::ops::Range;
+
+/// Where a span starts and ends: 1-based lines, 1-based columns in UTF-8
+/// bytes and in UTF-16 code units; the end column is exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// 1-based start line.
+    pub line: usize,
+    /// 1-based start column, in UTF-8 bytes.
+    pub column: usize,
+    /// 1-based end line.
+    pub end_line: usize,
+    /// 1-based end column (exclusive), in UTF-8 bytes.
+    pub end_column: usize,
+    /// 1-based start column in UTF-16 code units (SARIF, editors).
+    pub column_utf16: usize,
+    /// 1-based end column (exclusive) in UTF-16 code units.
+    pub end_column_utf16: usize,
+}
+
+impl Span {
+    /// Places byte `range` of `src`.
+    pub fn new(src: &str, index: &LineIndex, range: &Range<usize>) -> Span {
+        let start = index.position(src, range.start, Encoding::Utf8);
+        let end = index.position(src, range.end, Encoding::Utf8);
+        let start16 = index.position(src, range.start, Encoding::Utf16);
+        let end16 = index.position(src, range.end, Encoding::Utf16);
+        Span {
+            line: start.line as usize + 1,
+            column: start.col as usize + 1,
+            end_line: end.line as usize + 1,
+            end_column: end.col as usize + 1,
+            column_utf16: start16.col as usize + 1,
+            end_column_utf16: end16.col as usize + 1,
+        }
+    }
+}
+
+/// Why a finding is not reported although a rule found it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suppression {
+    /// A `//gohint:ignore` comment silenced it; the reason it gives.
+    InSource(String),
+    /// A baseline file (named here) records it.
+    Baseline(String),
+}
+
+/// A secondary location of a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelatedItem {
+    /// Where it is, in the finding's file.
+    pub span: Span,
+    /// What is there.
+    pub message: String,
+}
 
 /// One finding, positioned for people and tools.
 #[derive(Clone, Debug)]
@@ -19,53 +84,39 @@ pub struct Item {
     pub severity: Severity,
     /// The message.
     pub message: String,
-    /// 1-based start line.
-    pub line: usize,
-    /// 1-based start column, in UTF-8 bytes.
-    pub column: usize,
-    /// 1-based end line.
-    pub end_line: usize,
-    /// 1-based end column (exclusive), in UTF-8 bytes.
-    pub end_column: usize,
-    /// 1-based start column in UTF-16 code units (for SARIF and editors).
-    pub column_utf16: usize,
-    /// 1-based end column in UTF-16 code units.
-    pub end_column_utf16: usize,
+    /// The flagged span.
+    pub span: Span,
     /// The text of the start line, without its line ending.
     pub source_line: String,
-    /// The suppression reason when a `//gohint:ignore` silenced it.
-    pub suppressed: Option<String>,
-    /// Secondary locations: 1-based line, 1-based UTF-8 column, message.
-    pub related: Vec<(usize, usize, String)>,
+    /// Identifies the flagged line by its text and its neighbours' (for
+    /// baselines and fingerprints that survive edits elsewhere).
+    pub fingerprint: Fingerprint,
+    /// Why it is silenced, when it is.
+    pub suppressed: Option<Suppression>,
+    /// Secondary locations.
+    pub related: Vec<RelatedItem>,
 }
 
 impl Item {
     /// Places `finding` of file `path` with text `src` and its `index`.
     pub fn new(path: &str, src: &str, index: &LineIndex, finding: &Finding) -> Item {
-        let start = index.position(src, finding.range.start, Encoding::Utf8);
-        let end = index.position(src, finding.range.end, Encoding::Utf8);
-        let start16 = index.position(src, finding.range.start, Encoding::Utf16);
-        let end16 = index.position(src, finding.range.end, Encoding::Utf16);
-        let line_range = index.line_range(src, start.line);
+        let span = Span::new(src, index, &finding.range);
+        let line_range = index.line_range(src, span.line as u32 - 1);
         Item {
             path: path.to_string(),
             rule: finding.rule,
             severity: finding.severity,
             message: finding.message.clone(),
-            line: start.line as usize + 1,
-            column: start.col as usize + 1,
-            end_line: end.line as usize + 1,
-            end_column: end.col as usize + 1,
-            column_utf16: start16.col as usize + 1,
-            end_column_utf16: end16.col as usize + 1,
+            span,
             source_line: src.get(line_range).unwrap_or("").to_string(),
-            suppressed: finding.suppressed.clone(),
+            fingerprint: Fingerprint::new(src, index, span.line - 1),
+            suppressed: finding.suppressed.clone().map(Suppression::InSource),
             related: finding
                 .related
                 .iter()
-                .map(|r| {
-                    let at = index.position(src, r.range.start, Encoding::Utf8);
-                    (at.line as usize + 1, at.col as usize + 1, r.message.clone())
+                .map(|r| RelatedItem {
+                    span: Span::new(src, index, &r.range),
+                    message: r.message.clone(),
                 })
                 .collect(),
         }
@@ -74,5 +125,59 @@ impl Item {
     /// The corpus question text the finding cites.
     pub fn question(&self) -> &'static str {
         crate::explain::question_of(self.rule).map_or("", |q| q.question.as_str())
+    }
+}
+
+/// What a run amounts to, for summaries and report trailers.
+#[derive(Clone, Debug, Default)]
+pub struct Totals {
+    /// Files analysed.
+    pub files: usize,
+    /// Reported findings per severity, indexed by `Severity as usize`.
+    pub by_severity: [usize; 4],
+    /// Findings silenced by `//gohint:ignore`.
+    pub suppressed: usize,
+    /// Findings already recorded in the baseline.
+    pub baselined: usize,
+    /// Files that could not be analysed: path and why.
+    pub failures: Vec<(String, String)>,
+}
+
+impl Totals {
+    /// Counts one finding.
+    pub fn count(&mut self, item: &Item) {
+        match item.suppressed {
+            None => self.by_severity[item.severity as usize] += 1,
+            Some(Suppression::InSource(_)) => self.suppressed += 1,
+            Some(Suppression::Baseline(_)) => self.baselined += 1,
+        }
+    }
+
+    /// Reported findings of every severity.
+    pub fn reported(&self) -> usize {
+        self.by_severity.iter().sum()
+    }
+
+    /// Whether a reported finding is at or above `threshold`.
+    pub fn any_at_least(&self, threshold: Severity) -> bool {
+        Severity::ALL
+            .iter()
+            .any(|&s| s >= threshold && self.by_severity[s as usize] > 0)
+    }
+}
+
+/// A report format, written as the findings stream in (sorted by path,
+/// then position).
+pub trait Report {
+    /// Writes what precedes the findings.
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()>;
+    /// Writes one finding.
+    fn item(&mut self, out: &mut dyn Write, item: &Item) -> io::Result<()>;
+    /// Writes what follows the findings.
+    fn end(&mut self, out: &mut dyn Write, totals: &Totals) -> io::Result<()>;
+    /// Whether silenced findings belong in the report (SARIF records them
+    /// with their suppression; other formats leave them out).
+    fn keeps_suppressed(&self) -> bool {
+        false
     }
 }

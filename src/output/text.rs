@@ -1,9 +1,10 @@
 //! `--format text`: rustc-like findings with the source line, a caret span,
 //! why it matters and the corpus question to learn from.
 
-use super::Item;
+use super::{Item, Report, Totals};
 use crate::rules::Severity;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Colours for terminals; `plain` prints none.
 #[derive(Clone, Copy, Debug)]
@@ -35,30 +36,31 @@ impl Style {
 /// One finding in text form.
 pub fn item(item: &Item, style: Style) -> String {
     let mut out = String::new();
+    let at = &item.span;
     let _ = writeln!(
         out,
         "{}: {}{}: {}",
-        style.paint("1", &format!("{}:{}:{}", item.path, item.line, item.column)),
+        style.paint("1", &format!("{}:{}:{}", item.path, at.line, at.column)),
         style.severity(item.severity),
         style.paint("1", &format!("[{}]", item.rule.slug)),
         item.message
     );
-    let gutter = item.line.to_string().len();
+    let gutter = at.line.to_string().len();
     let pad = " ".repeat(gutter);
     let line = item.source_line.replace('\t', "    ");
-    let before = item.source_line.get(..item.column - 1).unwrap_or("");
+    let before = item.source_line.get(..at.column - 1).unwrap_or("");
     let caret_start = before
         .chars()
         .map(|c| if c == '\t' { 4 } else { 1 })
         .sum::<usize>();
-    let span_end = if item.end_line == item.line {
-        item.end_column
+    let span_end = if at.end_line == at.line {
+        at.end_column
     } else {
         item.source_line.len() + 1
     };
     let span = item
         .source_line
-        .get(item.column - 1..span_end.saturating_sub(1))
+        .get(at.column - 1..span_end.saturating_sub(1))
         .unwrap_or("");
     let width = span
         .chars()
@@ -70,7 +72,7 @@ pub fn item(item: &Item, style: Style) -> String {
     let _ = writeln!(
         out,
         "{} {bar} {line}",
-        style.paint("1;34", &item.line.to_string())
+        style.paint("1;34", &at.line.to_string())
     );
     let _ = writeln!(
         out,
@@ -79,11 +81,11 @@ pub fn item(item: &Item, style: Style) -> String {
         style.paint("1;31", &"^".repeat(width))
     );
     let eq = style.paint("1;34", "=");
-    for (line, col, message) in &item.related {
+    for r in &item.related {
         let _ = writeln!(
             out,
-            "{pad} {eq} note: {message} at {}:{line}:{col}",
-            item.path
+            "{pad} {eq} note: {} at {}:{}:{}",
+            r.message, item.path, r.span.line, r.span.column
         );
     }
     let _ = writeln!(out, "{pad} {eq} why: {}", item.rule.why);
@@ -97,21 +99,47 @@ pub fn item(item: &Item, style: Style) -> String {
 }
 
 /// The closing summary line.
-pub fn summary(items: &[Item], files: usize) -> String {
-    let count = |s: Severity| items.iter().filter(|i| i.severity == s).count();
+pub fn summary(totals: &Totals) -> String {
+    let files = totals.files;
     let parts: Vec<String> = Severity::ALL
         .iter()
         .rev()
-        .filter(|&&s| count(s) > 0)
-        .map(|&s| format!("{} {}", count(s), s.name()))
+        .map(|&s| (s, totals.by_severity[s as usize]))
+        .filter(|&(_, n)| n > 0)
+        .map(|(s, n)| format!("{n} {}", s.name()))
         .collect();
-    if items.is_empty() {
+    let mut out = if parts.is_empty() {
         format!("gohint: no findings in {files} files")
     } else {
         format!(
             "gohint: {} findings ({}) in {files} files",
-            items.len(),
+            totals.reported(),
             parts.join(", ")
         )
+    };
+    if totals.baselined > 0 {
+        let _ = write!(out, "; {} more already in the baseline", totals.baselined);
+    }
+    out
+}
+
+/// The `text` report: findings only; the summary goes to the terminal.
+#[derive(Debug)]
+pub struct Text {
+    /// How to paint.
+    pub style: Style,
+}
+
+impl Report for Text {
+    fn begin(&mut self, _: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn item(&mut self, out: &mut dyn Write, i: &Item) -> io::Result<()> {
+        writeln!(out, "{}", item(i, self.style))
+    }
+
+    fn end(&mut self, _: &mut dyn Write, _: &Totals) -> io::Result<()> {
+        Ok(())
     }
 }

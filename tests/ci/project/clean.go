@@ -1,0 +1,6 @@
+package project
+
+func closeBoth(a, b chan int) {
+	close(a)
+	close(b)
+}

@@ -1,0 +1,6 @@
+package space
+
+func shut(done chan struct{}) {
+	defer close(done)
+	close(done)
+}
