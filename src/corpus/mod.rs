@@ -5,11 +5,13 @@
 //! (`##`) and questions (`###`), each question with a stable id (a
 //! GitHub-style heading slug) and its markdown answer.
 
+mod errata;
 mod parse;
 mod slug;
 
 use std::sync::OnceLock;
 
+pub use errata::{erratum, Erratum, ERRATA};
 pub use parse::parse;
 pub use slug::slugify;
 
