@@ -4,6 +4,7 @@
 mod check;
 mod walk;
 
+use crate::concepts::CONCEPTS;
 use crate::explain;
 use crate::rules::{Severity, RULES};
 use clap::Parser;
@@ -71,6 +72,9 @@ pub struct Args {
     /// List every rule with its severity and corpus question.
     #[arg(long)]
     pub list_rules: bool,
+    /// List every Go construct (concept) the corpus explains, with its questions.
+    #[arg(long)]
+    pub list_concepts: bool,
     /// Serve the language server protocol over stdin/stdout (the default).
     #[arg(long)]
     pub stdio: bool,
@@ -91,6 +95,10 @@ pub fn main() -> ExitCode {
     };
     if args.list_rules || (args.explain.is_some() && args.list) {
         print!("{}", rule_list());
+        return ExitCode::SUCCESS;
+    }
+    if args.list_concepts {
+        print!("{}", concept_list());
         return ExitCode::SUCCESS;
     }
     if let Some(id) = &args.explain {
@@ -123,6 +131,25 @@ pub fn rule_list() -> String {
         .map(|r| {
             let q = explain::question_of(r).map_or("", |q| q.question.as_str());
             format!("{:width$}  {:7}  {}\n", r.slug, r.severity.name(), q)
+        })
+        .collect()
+}
+
+/// Every concept: its name (usable in team corpora), what it is, and the
+/// ids of the questions that explain it.
+pub fn concept_list() -> String {
+    let width = CONCEPTS.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    CONCEPTS
+        .iter()
+        .map(|c| {
+            let questions: Vec<&str> = c.cites.iter().map(|q| q.question).collect();
+            format!(
+                "{:width$}  {}\n{:width$}  -> {}\n",
+                c.name,
+                c.label,
+                "",
+                questions.join(", ")
+            )
         })
         .collect()
 }
