@@ -148,3 +148,20 @@ pub fn markdown(id: &str) -> Option<String> {
         .map(rule_markdown)
         .or_else(|| corpus::builtin().question(id).map(question_markdown))
 }
+
+/// The markdown table of every rule (slug, severity, what it flags, corpus
+/// question), as the README shows it.
+pub fn rule_table() -> String {
+    let mut out = String::from("| rule | severity | flags | learn from |\n|---|---|---|---|\n");
+    for rule in RULES {
+        let q = question_of(rule).map_or("", |q| q.question.as_str());
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            rule.slug,
+            rule.severity.name(),
+            rule.summary.replace('|', "\\|"),
+            q.replace('|', "\\|")
+        ));
+    }
+    out
+}

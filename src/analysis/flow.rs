@@ -226,8 +226,8 @@ pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
     false
 }
 
-/// Whether variable `name` is assigned (`=`, `:=`, `var`, `op=`, `&name`
-/// taken, or a range variable) anywhere within bytes `from..to` of `scope`,
+/// Whether variable `name` is assigned (`=`, `:=`, `var`, `op=`, `++`/`--`,
+/// `&name` taken, or a range variable) anywhere within bytes `from..to` of `scope`,
 /// nested func literals included.
 pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &str) -> bool {
     let mut found = false;
@@ -238,6 +238,9 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         let hit = match n.kind() {
             "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
                 syntax::assigned_names(n, src).contains(&name)
+            }
+            "inc_statement" | "dec_statement" => {
+                n.named_child(0).is_some_and(|x| text(x, src) == name)
             }
             "unary_expression" => {
                 n.child_by_field_name("operator")
@@ -254,4 +257,14 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         Walk::Enter
     });
     found
+}
+
+/// Whether expression `expr` may denote something else between bytes
+/// `from..to` of `scope`: the expression itself or any identifier it reads
+/// (an index, a receiver) is assigned there.
+pub fn changes_in(expr: Node<'_>, scope: Node<'_>, from: usize, to: usize, src: &str) -> bool {
+    let whole = text(expr, src);
+    std::iter::once(whole)
+        .chain(syntax::identifiers(expr, src))
+        .any(|name| assigned_in(name, scope, from, to, src))
 }

@@ -4,10 +4,13 @@
 //! are byte offsets into the source; the edges convert them with
 //! [`crate::text::LineIndex`].
 
+pub mod chan_trace;
+pub mod channels;
 mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod shape;
 mod suppress;
 pub mod syntax;
 

@@ -7,6 +7,7 @@
 
 use super::{Finding, Options};
 use crate::rules::{self, unused_ignore};
+use crate::text::LineIndex;
 use tree_sitter::Tree;
 
 /// One parsed directive.
@@ -28,7 +29,7 @@ struct Directive {
 const MARK: &str = "//gohint:";
 
 /// Finds the directives of `src` (only in real comments, not strings).
-fn directives(tree: &Tree, src: &str) -> Vec<Directive> {
+fn directives(tree: &Tree, src: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<Directive> {
     let root = tree.root_node();
     let mut out = Vec::new();
     for (at, _) in src.match_indices(MARK) {
@@ -61,19 +62,11 @@ fn directives(tree: &Tree, src: &str) -> Vec<Directive> {
             file,
             slugs,
             reason,
-            line: line_of(src, at),
+            line: line_of(at),
             used: 0,
         });
     }
     out
-}
-
-/// 0-based line of a byte offset.
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
 }
 
 /// Marks suppressed findings and appends `unused-ignore` findings.
@@ -81,9 +74,11 @@ pub(super) fn apply(findings: &mut Vec<Finding>, tree: &Tree, src: &str, options
     if !src.contains(MARK) {
         return;
     }
-    let mut dirs = directives(tree, src);
+    let index = LineIndex::new(src);
+    let line_of = |offset: usize| index.line_of(offset) as usize;
+    let mut dirs = directives(tree, src, &line_of);
     for f in findings.iter_mut() {
-        let line = line_of(src, f.range.start);
+        let line = line_of(f.range.start);
         let hit = dirs.iter_mut().find(|d| {
             d.slugs.iter().any(|s| s == f.rule.slug)
                 && (d.file || d.line == line || d.line + 1 == line)

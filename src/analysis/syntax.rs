@@ -23,12 +23,25 @@ pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
 }
 
 /// The nearest function declaration, method or func literal around `node`.
+/// In half-typed code whose function lost its body to a parse error, the
+/// top-level `ERROR` region holding the recovered statements stands in for
+/// the function, so rules still see them.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    ancestors(node).find(|n| is_function(*n))
+    ancestors(node).find(|n| is_function(*n) || is_recovered_body(*n))
 }
 
-/// The body block of a function, method or func literal.
+/// Whether `node` is a top-level `ERROR` region: statements the parser
+/// recovered outside any complete function.
+fn is_recovered_body(node: Node<'_>) -> bool {
+    node.is_error() && node.parent().is_some_and(|p| p.kind() == "source_file")
+}
+
+/// The body block of a function, method or func literal (a recovered
+/// `ERROR` region is its own body).
 pub fn function_body(func: Node<'_>) -> Option<Node<'_>> {
+    if is_recovered_body(func) {
+        return Some(func);
+    }
     func.child_by_field_name("body")
 }
 
@@ -131,6 +144,53 @@ pub fn is_call_to(node: Node<'_>, src: &str, name: &str) -> bool {
     callee(node, src) == Some(name)
 }
 
+/// Whether `node` calls the predeclared function `name` (`close`, `recover`,
+/// `append`, …): the callee is that identifier and the file does not declare
+/// a package-level function or variable of the same name.
+pub fn is_builtin_call(node: Node<'_>, src: &str, name: &str) -> bool {
+    is_call_to(node, src, name) && !declares_package_level(node, src, name)
+}
+
+/// Whether the file of `node` declares a package-level func, var or const
+/// named `name` (which then shadows a predeclared identifier).
+pub fn declares_package_level(node: Node<'_>, src: &str, name: &str) -> bool {
+    if !src.contains(&format!("func {name}(")) && !src.contains(&format!("var {name} ")) {
+        return false;
+    }
+    let root = std::iter::once(node)
+        .chain(ancestors(node))
+        .last()
+        .unwrap_or(node);
+    let mut c = root.walk();
+    let declared = root.children(&mut c).any(|decl| match decl.kind() {
+        "function_declaration" => decl
+            .child_by_field_name("name")
+            .is_some_and(|n| text(n, src) == name),
+        "var_declaration" | "const_declaration" => descendants(decl)
+            .into_iter()
+            .filter(|n| matches!(n.kind(), "var_spec" | "const_spec"))
+            .any(|spec| {
+                let mut c2 = spec.walk();
+                let found = spec
+                    .children_by_field_name("name", &mut c2)
+                    .any(|n| text(n, src) == name);
+                found
+            }),
+        _ => false,
+    });
+    declared
+}
+
+/// The identifiers an expression reads (`a[i].ch` → `a`, `i`; field names
+/// after a dot are not identifiers of their own).
+pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    descendants(expr)
+        .into_iter()
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| text(n, src))
+        .collect()
+}
+
 /// The statement that directly contains `node` (the ancestor whose parent is
 /// a `statement_list` or `block`), or `node` itself if it is one.
 pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
@@ -167,4 +227,48 @@ pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
         }
     }
     out
+}
+
+/// The leading blanks of the line holding byte `offset`.
+pub fn line_indent(src: &str, offset: usize) -> &str {
+    let offset = offset.min(src.len());
+    let start = src.as_bytes()[..offset]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let line = src.get(start..).unwrap_or("");
+    let blanks = line
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count();
+    &line[..blanks]
+}
+
+/// The call that invokes func literal `lit` directly (`func(){…}()`,
+/// `(func(){…})()`), if any.
+pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
+    let mut callee = lit;
+    while let Some(p) = callee
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        callee = p;
+    }
+    callee.parent().filter(|p| {
+        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+    })
+}
+
+/// Whether `root` (nested func literals included) calls the builtin
+/// `recover()`.
+pub fn calls_recover(root: Node<'_>, src: &str) -> bool {
+    let mut found = false;
+    walk(root, |n| {
+        if is_builtin_call(n, src, "recover") {
+            found = true;
+            return Walk::Stop;
+        }
+        Walk::Enter
+    });
+    found
 }

@@ -1,7 +1,7 @@
 //! `gohint --check`: analyse files in parallel and report.
 
 use super::{walk, Args, Format};
-use crate::analysis::{Analyzer, Options};
+use crate::analysis::{self, Analyzer, Options};
 use crate::config::{Config, Loaded, Lookup};
 use crate::output::{self, text::Style, Item};
 use crate::rules::Severity;
@@ -64,12 +64,24 @@ fn load_config(args: &Args, lookup: &Lookup) -> Result<Config, String> {
         .unwrap_or_default())
 }
 
-/// Checks one file.
-fn check_file(analyzer: &mut Analyzer, path: &Path, options: &Options) -> Outcome {
+/// Checks one file (or, with `parse_only`, only parses it).
+fn check_file(
+    analyzer: &mut Analyzer,
+    path: &Path,
+    options: &Options,
+    parse_only: bool,
+) -> Outcome {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if parse_only {
+        let parsed = analysis::decode(&bytes).and_then(|src| analyzer.parse(src, None));
+        return match parsed {
+            Ok(_) => Outcome::Items(Vec::new()),
+            Err(e) => Outcome::Failed(e.to_string()),
+        };
+    }
     let findings = match analyzer.analyze(&bytes, options) {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
@@ -110,7 +122,10 @@ pub fn run(args: &Args) -> ExitCode {
         .par_iter()
         .map_init(Analyzer::new, |analyzer, path| {
             let options = options_for(path, &config, &lookup);
-            (display_path(path), check_file(analyzer, path, &options))
+            (
+                display_path(path),
+                check_file(analyzer, path, &options, args.parse_only),
+            )
         })
         .collect();
     let mut failed = walk_errors.len();

@@ -75,6 +75,9 @@ pub struct Args {
     /// List every Go construct (concept) the corpus explains, with its questions.
     #[arg(long)]
     pub list_concepts: bool,
+    /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
     /// Serve the language server protocol over stdin/stdout (the default).
     #[arg(long)]
     pub stdio: bool,

@@ -35,6 +35,8 @@ pub struct Item {
     pub source_line: String,
     /// The suppression reason when a `//gohint:ignore` silenced it.
     pub suppressed: Option<String>,
+    /// Secondary locations: 1-based line, 1-based UTF-8 column, message.
+    pub related: Vec<(usize, usize, String)>,
 }
 
 impl Item {
@@ -58,6 +60,14 @@ impl Item {
             end_column_utf16: end16.col as usize + 1,
             source_line: src.get(line_range).unwrap_or("").to_string(),
             suppressed: finding.suppressed.clone(),
+            related: finding
+                .related
+                .iter()
+                .map(|r| {
+                    let at = index.position(src, r.range.start, Encoding::Utf8);
+                    (at.line as usize + 1, at.col as usize + 1, r.message.clone())
+                })
+                .collect(),
         }
     }
 

@@ -79,6 +79,13 @@ pub fn item(item: &Item, style: Style) -> String {
         style.paint("1;31", &"^".repeat(width))
     );
     let eq = style.paint("1;34", "=");
+    for (line, col, message) in &item.related {
+        let _ = writeln!(
+            out,
+            "{pad} {eq} note: {message} at {}:{line}:{col}",
+            item.path
+        );
+    }
     let _ = writeln!(out, "{pad} {eq} why: {}", item.rule.why);
     let _ = writeln!(
         out,

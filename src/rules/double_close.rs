@@ -32,6 +32,9 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let name = ctx.text(channel);
+    if syntax::declares_package_level(call, ctx.src, "close") {
+        return;
+    }
     let Some(func) = syntax::enclosing_function(call) else {
         return;
     };
@@ -44,12 +47,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .into_iter()
         .find(|&n| {
             n.end_byte() <= call.start_byte()
-                && syntax::is_call_to(n, ctx.src, "close")
+                && syntax::is_builtin_call(n, ctx.src, "close")
                 && syntax::call_args(n)
                     .first()
                     .is_some_and(|a| ctx.text(*a) == name)
                 && flow::same_path(close_site(n), site, ctx.src)
-                && !flow::assigned_in(name, body, n.end_byte(), call.start_byte(), ctx.src)
+                && !flow::changes_in(channel, body, n.end_byte(), call.start_byte(), ctx.src)
         });
     let stmt = syntax::statement_of(site).unwrap_or(site);
     let fix = Fix {
@@ -94,7 +97,13 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             )
         });
     if !conditional
-        && !flow::assigned_in(name, loop_, loop_.start_byte(), loop_.end_byte(), ctx.src)
+        && !flow::changes_in(
+            channel,
+            loop_,
+            loop_.start_byte(),
+            loop_.end_byte(),
+            ctx.src,
+        )
         && !flow::leaves_loop_after(call, loop_, ctx.src)
     {
         out.push(

@@ -5,11 +5,38 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod append_no_prealloc;
+mod buffered_overfill_deadlock;
+mod close_nil_channel;
+mod defer_in_loop;
 mod double_close;
+mod explicit_gc;
+mod goroutine_missing_recover;
+mod nil_channel_op;
+mod recover_not_deferred;
+mod redundant_gomaxprocs;
+mod send_after_close;
+mod unbuffered_send_deadlock;
+mod unchecked_type_assertion;
 pub(crate) mod unused_ignore;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
+pub static RULES: &[&Rule] = &[
+    &unbuffered_send_deadlock::RULE,
+    &buffered_overfill_deadlock::RULE,
+    &double_close::RULE,
+    &send_after_close::RULE,
+    &recover_not_deferred::RULE,
+    &goroutine_missing_recover::RULE,
+    &append_no_prealloc::RULE,
+    &close_nil_channel::RULE,
+    &nil_channel_op::RULE,
+    &unchecked_type_assertion::RULE,
+    &defer_in_loop::RULE,
+    &redundant_gomaxprocs::RULE,
+    &explicit_gc::RULE,
+    &unused_ignore::RULE,
+];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {

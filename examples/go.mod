@@ -1,0 +1,3 @@
+module example.com/gohint-demo
+
+go 1.22

@@ -1,0 +1,398 @@
+//! The life of a channel made locally (`ch := make(chan T, n)`), followed in
+//! execution order through the rest of its block, in its own goroutine:
+//! unconditional sends one by one (constant-count loops unrolled), up to the
+//! first statement that uses the channel in any other way.
+
+use super::channels::{self, Use};
+use super::syntax::{self, text};
+use super::{flow, Fix};
+use tree_sitter::Node;
+
+/// Loops are unrolled at most this many times; a longer loop ends the trace
+/// with [`Step::Unknown`] after that many iterations.
+const MAX_UNROLL: u64 = 256;
+/// Statements visited before a trace gives up.
+const BUDGET: usize = 20_000;
+
+/// A channel made and declared by one statement.
+#[derive(Clone, Copy, Debug)]
+pub struct MadeChannel<'t> {
+    /// The declaring statement (`:=` or `var`).
+    pub stmt: Node<'t>,
+    /// The declared identifier.
+    pub ident: Node<'t>,
+    /// The `make(chan T[, n])` call.
+    pub make: Node<'t>,
+    /// Its capacity when it is a constant (0 for `make(chan T)`).
+    pub capacity: Option<u64>,
+}
+
+impl<'t> MadeChannel<'t> {
+    /// The channel `make` declares in `decl` (a `short_var_declaration` or
+    /// `var_spec`), pairing names and values by position.
+    pub fn of(decl: Node<'t>, make: Node<'t>, src: &str) -> Option<Self> {
+        let (names, values, stmt) = match decl.kind() {
+            "short_var_declaration" => {
+                let left = decl.child_by_field_name("left")?;
+                let mut c = left.walk();
+                let names: Vec<_> = left.named_children(&mut c).collect();
+                (names, decl.child_by_field_name("right")?, decl)
+            }
+            "var_spec" => {
+                let mut c = decl.walk();
+                let names: Vec<_> = decl.children_by_field_name("name", &mut c).collect();
+                let stmt = syntax::ancestors(decl).find(|a| a.kind() == "var_declaration")?;
+                (names, decl.child_by_field_name("value")?, stmt)
+            }
+            _ => return None,
+        };
+        let mut c = values.walk();
+        let index = values.named_children(&mut c).position(|v| v == make)?;
+        let ident = *names
+            .get(index)
+            .filter(|n| n.kind() == "identifier" && text(**n, src) != "_")?;
+        let args = syntax::call_args(make);
+        let capacity = match args.get(1) {
+            None => Some(0),
+            Some(n) => channels::int_value(*n, src),
+        };
+        Some(MadeChannel {
+            stmt,
+            ident,
+            make,
+            capacity,
+        })
+    }
+
+    /// A fix giving the channel a buffer of `size`.
+    pub fn capacity_fix(&self, size: u64, preferred: bool) -> Option<Fix> {
+        let args = syntax::call_args(self.make);
+        let title = format!("Give the channel a buffer of {size}");
+        Some(match (args.first(), args.get(1)) {
+            (_, Some(cap)) => Fix::single(title, cap.byte_range(), size.to_string(), preferred),
+            (Some(ty), None) => Fix::single(
+                title,
+                ty.end_byte()..ty.end_byte(),
+                format!(", {size}"),
+                preferred,
+            ),
+            (None, None) => return None,
+        })
+    }
+}
+
+/// One step of a trace.
+#[derive(Clone, Debug)]
+pub enum Step<'t> {
+    /// A send statement that runs now (once per step; a send in an unrolled
+    /// loop appears once per iteration).
+    Send(Node<'t>),
+    /// The first statement that uses the channel otherwise, or only
+    /// conditionally; every reference in it with its use (a reference inside
+    /// a func literal is [`Use::Other`]). The trace ends here.
+    Other {
+        /// The statement.
+        stmt: Node<'t>,
+        /// Each reference and how it is used.
+        uses: Vec<(Node<'t>, Use)>,
+    },
+    /// The trace could not follow the code (a long loop, a huge function).
+    Unknown,
+}
+
+enum Item<'t> {
+    Stmt(Node<'t>),
+    GiveUp,
+}
+
+/// The steps of a channel after its declaration; see the module docs.
+pub struct Trace<'t, 's> {
+    name: &'s str,
+    src: &'s str,
+    stack: Vec<Item<'t>>,
+    budget: usize,
+}
+
+impl<'t, 's> Trace<'t, 's> {
+    /// The trace of the channel declared by `made`, or `None` when its
+    /// declaration is not a statement of a block or the function uses `goto`.
+    pub fn of(made: &MadeChannel<'t>, src: &'s str) -> Option<Self> {
+        let block = made
+            .stmt
+            .parent()
+            .filter(|p| matches!(p.kind(), "statement_list" | "block"))?;
+        let func = syntax::enclosing_function(made.stmt)?;
+        if syntax::descendants(func)
+            .iter()
+            .any(|n| n.kind() == "goto_statement")
+        {
+            return None;
+        }
+        let mut c = block.walk();
+        let rest: Vec<_> = block
+            .named_children(&mut c)
+            .skip_while(|s| *s != made.stmt)
+            .skip(1)
+            .collect();
+        Some(Trace {
+            name: text(made.ident, src),
+            src,
+            stack: rest.into_iter().rev().map(Item::Stmt).collect(),
+            budget: BUDGET,
+        })
+    }
+
+    /// The uses of the channel in `stmt`.
+    fn uses(&self, stmt: Node<'t>) -> Vec<(Node<'t>, Use)> {
+        channels::references(stmt, self.name, stmt.start_byte(), self.src)
+            .into_iter()
+            .map(|r| {
+                let how = if channels::in_nested_literal(r, stmt) || in_loop_update(r, stmt) {
+                    Use::Other
+                } else {
+                    channels::classify(r, self.src)
+                };
+                (r, how)
+            })
+            .collect()
+    }
+
+    /// Pushes the body of a constant-count loop once per iteration.
+    fn unroll(&mut self, body: Node<'t>, count: u64) {
+        if count > MAX_UNROLL {
+            self.stack.push(Item::GiveUp);
+        }
+        for _ in 0..count.min(MAX_UNROLL) {
+            self.stack.push(Item::Stmt(body));
+        }
+    }
+}
+
+impl<'t> Iterator for Trace<'t, '_> {
+    type Item = Step<'t>;
+
+    fn next(&mut self) -> Option<Step<'t>> {
+        while let Some(item) = self.stack.pop() {
+            let Item::Stmt(stmt) = item else {
+                self.stack.clear();
+                return Some(Step::Unknown);
+            };
+            if self.budget == 0 {
+                self.stack.clear();
+                return Some(Step::Unknown);
+            }
+            self.budget -= 1;
+            if matches!(stmt.kind(), "comment" | "empty_statement") {
+                continue;
+            }
+            let uses = self.uses(stmt);
+            if uses.is_empty() {
+                if ends_path(stmt, self.src) {
+                    self.stack.clear();
+                    return None;
+                }
+                continue;
+            }
+            if uses
+                .iter()
+                .all(|(_, u)| matches!(u, Use::DeferredClose | Use::LenCap))
+            {
+                continue;
+            }
+            if stmt.kind() == "send_statement" && uses.len() == 1 && uses[0].1 == Use::Send {
+                return Some(Step::Send(stmt));
+            }
+            if matches!(stmt.kind(), "block" | "statement_list") {
+                let inner = flow::statements(stmt);
+                self.stack.extend(inner.into_iter().rev().map(Item::Stmt));
+                continue;
+            }
+            if stmt.kind() == "for_statement" {
+                if let (Some(count), Some(body)) =
+                    (trip_count(stmt, self.src), stmt.child_by_field_name("body"))
+                {
+                    if uses
+                        .iter()
+                        .all(|(r, _)| r.start_byte() >= body.start_byte())
+                    {
+                        self.unroll(body, count);
+                        continue;
+                    }
+                }
+            }
+            self.stack.clear();
+            return Some(Step::Other { stmt, uses });
+        }
+        None
+    }
+}
+
+/// Whether `node` sits in the update statement of a `for` clause inside
+/// `stmt`: it runs after the loop body, not in the order it is written.
+fn in_loop_update(node: Node<'_>, stmt: Node<'_>) -> bool {
+    syntax::ancestors(node)
+        .take_while(|a| a.start_byte() >= stmt.start_byte() && *a != stmt)
+        .any(|a| {
+            a.parent().is_some_and(|p| {
+                p.kind() == "for_clause" && p.child_by_field_name("update") == Some(a)
+            })
+        })
+}
+
+/// Whether nothing after `stmt` in its block runs: it returns, panics,
+/// jumps, or loops forever (`for { … }` without `break`, `select {}`).
+fn ends_path(stmt: Node<'_>, src: &str) -> bool {
+    if flow::is_terminator(stmt, src)
+        || matches!(
+            stmt.kind(),
+            "break_statement" | "continue_statement" | "fallthrough_statement"
+        )
+    {
+        return true;
+    }
+    match stmt.kind() {
+        "for_statement" => {
+            stmt.named_child_count() == 1
+                && stmt.child_by_field_name("body").is_some_and(|b| {
+                    !syntax::same_function_descendants(b)
+                        .iter()
+                        .any(|n| n.kind() == "break_statement")
+                })
+        }
+        "select_statement" => stmt.named_child_count() == 0,
+        _ => false,
+    }
+}
+
+/// The number of iterations of a loop that always runs to completion a
+/// constant number of times: `for i := A; i < B; i++` (or `<=`, `i += 1`)
+/// with `i` untouched in the body, `for range N`, or a range over a slice or
+/// array literal; and a body without `break`, `continue`, `return`, `goto`,
+/// labels or panics.
+pub fn trip_count(for_stmt: Node<'_>, src: &str) -> Option<u64> {
+    let body = for_stmt.child_by_field_name("body")?;
+    let leaves = syntax::same_function_descendants(body)
+        .into_iter()
+        .any(|n| {
+            matches!(
+                n.kind(),
+                "break_statement"
+                    | "continue_statement"
+                    | "return_statement"
+                    | "goto_statement"
+                    | "labeled_statement"
+            ) || (n.kind() == "expression_statement" && flow::is_terminator(n, src))
+        });
+    if leaves {
+        return None;
+    }
+    let header = for_stmt.named_child(0).filter(|h| *h != body)?;
+    match header.kind() {
+        "for_clause" => clause_count(header, body, src),
+        "range_clause" => range_count(header.child_by_field_name("right")?, src),
+        _ => None,
+    }
+}
+
+/// The only named child of `list`.
+fn single(list: Node<'_>) -> Option<Node<'_>> {
+    let mut c = list.walk();
+    let all: Vec<_> = list.named_children(&mut c).collect();
+    match all[..] {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// The trip count of `for i := A; i < B; i++`.
+fn clause_count(clause: Node<'_>, body: Node<'_>, src: &str) -> Option<u64> {
+    let init = clause
+        .child_by_field_name("initializer")
+        .filter(|i| i.kind() == "short_var_declaration")?;
+    let var = single(init.child_by_field_name("left")?).filter(|v| v.kind() == "identifier")?;
+    let name = text(var, src);
+    let start = channels::int_value(single(init.child_by_field_name("right")?)?, src)?;
+    let cond = clause
+        .child_by_field_name("condition")
+        .filter(|c| c.kind() == "binary_expression")?;
+    if cond.child_by_field_name("left").map(|l| text(l, src)) != Some(name) {
+        return None;
+    }
+    let end = channels::int_value(cond.child_by_field_name("right")?, src)?;
+    let end = match cond.child_by_field_name("operator").map(|o| text(o, src)) {
+        Some("<") => end,
+        Some("<=") => end.checked_add(1)?,
+        _ => return None,
+    };
+    let update = clause.child_by_field_name("update")?;
+    let steps_by_one = match update.kind() {
+        "inc_statement" => update.named_child(0).is_some_and(|v| text(v, src) == name),
+        "assignment_statement" => {
+            update
+                .child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "+=")
+                && update
+                    .child_by_field_name("left")
+                    .is_some_and(|l| text(l, src) == name)
+                && update
+                    .child_by_field_name("right")
+                    .and_then(single)
+                    .and_then(|r| channels::int_value(r, src))
+                    == Some(1)
+        }
+        _ => false,
+    };
+    if !steps_by_one || channels::bound_after(body, name, body.start_byte(), src) {
+        return None;
+    }
+    Some(end.saturating_sub(start))
+}
+
+/// The trip count of `range X` for an integer literal or a slice/array
+/// literal without keys.
+fn range_count(x: Node<'_>, src: &str) -> Option<u64> {
+    let x = syntax::unparen(x);
+    if x.kind() == "int_literal" {
+        return channels::int_value(x, src);
+    }
+    if x.kind() != "composite_literal" {
+        return None;
+    }
+    let ty = x.child_by_field_name("type")?;
+    let body = x.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let elements: Vec<_> = body
+        .named_children(&mut c)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    if elements.iter().any(|e| e.kind() != "literal_element") {
+        return None;
+    }
+    match ty.kind() {
+        "slice_type" | "implicit_length_array_type" => u64::try_from(elements.len()).ok(),
+        "array_type" => channels::int_value(ty.child_by_field_name("length")?, src),
+        _ => None,
+    }
+}
+
+/// How many sends run, one after the other, from the start of `trace`
+/// before the channel is used in any other way, and whether that count is
+/// certain (the first other use holds no send, or the block ends).
+pub fn leading_sends(trace: Trace<'_, '_>) -> (u64, bool) {
+    let mut count = 0;
+    for step in trace {
+        match step {
+            Step::Send(_) => count += 1,
+            Step::Other { uses, .. } => {
+                return (
+                    count,
+                    !uses
+                        .iter()
+                        .any(|(_, u)| matches!(u, Use::Send | Use::SelectSend)),
+                )
+            }
+            Step::Unknown => return (count, false),
+        }
+    }
+    (count, true)
+}

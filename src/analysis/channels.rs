@@ -1,0 +1,346 @@
+//! How a channel variable is used, syntactically: sends, receives, `range`,
+//! `close`, `len`/`cap`, or anything else (a hand-off the channel rules
+//! cannot follow), and where a variable is bound or rebound.
+
+use super::syntax::{self, text, Walk};
+use tree_sitter::Node;
+
+/// One use of a channel variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Use {
+    /// `ch <- v` as a statement.
+    Send,
+    /// `case ch <- v:` in a `select`.
+    SelectSend,
+    /// `<-ch` in an expression.
+    Recv,
+    /// `case <-ch:` / `case v := <-ch:` in a `select`.
+    SelectRecv,
+    /// `for … range ch`.
+    Range,
+    /// `close(ch)` run now.
+    Close,
+    /// `defer close(ch)`.
+    DeferredClose,
+    /// `len(ch)` or `cap(ch)`.
+    LenCap,
+    /// Anything else: passed, stored, compared, captured, rebound, …
+    Other,
+}
+
+impl Use {
+    /// Whether the use blocks until another goroutine acts on an unbuffered
+    /// or empty channel (a send, receive or range outside a `select`).
+    pub fn blocks(self) -> bool {
+        matches!(self, Use::Send | Use::Recv | Use::Range)
+    }
+}
+
+/// `node` with the parentheses around it: the outermost parenthesized
+/// expression that is just `node`.
+fn with_parens(node: Node<'_>) -> Node<'_> {
+    let mut n = node;
+    while let Some(p) = n
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        n = p;
+    }
+    n
+}
+
+/// How the identifier `ident` (a channel variable) is used where it stands.
+pub fn classify(ident: Node<'_>, src: &str) -> Use {
+    let e = with_parens(ident);
+    let Some(p) = e.parent() else {
+        return Use::Other;
+    };
+    match p.kind() {
+        "send_statement" if p.child_by_field_name("channel") == Some(e) => {
+            if in_select_case(p) {
+                Use::SelectSend
+            } else {
+                Use::Send
+            }
+        }
+        "unary_expression"
+            if p.child_by_field_name("operand") == Some(e)
+                && p.child_by_field_name("operator")
+                    .is_some_and(|o| text(o, src) == "<-") =>
+        {
+            let top = with_parens(p);
+            let in_case = top.parent().is_some_and(|r| {
+                r.kind() == "receive_statement"
+                    && r.child_by_field_name("right") == Some(top)
+                    && in_select_case(r)
+            });
+            if in_case {
+                Use::SelectRecv
+            } else {
+                Use::Recv
+            }
+        }
+        "range_clause" if p.child_by_field_name("right") == Some(e) => Use::Range,
+        "argument_list" => {
+            let Some(call) = p.parent() else {
+                return Use::Other;
+            };
+            if syntax::call_args(call).len() != 1 {
+                return Use::Other;
+            }
+            match syntax::callee(call, src) {
+                Some("close") if call.parent().is_some_and(|d| d.kind() == "defer_statement") => {
+                    Use::DeferredClose
+                }
+                Some("close") => Use::Close,
+                Some("len" | "cap") => Use::LenCap,
+                _ => Use::Other,
+            }
+        }
+        _ => Use::Other,
+    }
+}
+
+/// Whether `stmt` is the communication of a `select` case.
+fn in_select_case(stmt: Node<'_>) -> bool {
+    stmt.parent()
+        .is_some_and(|c| c.kind() == "communication_case")
+}
+
+/// The node to report for a use: the send statement, the receive
+/// expression, the `for` statement of a range, the `close` call.
+pub fn op_node<'t>(ident: Node<'t>, how: Use) -> Node<'t> {
+    let e = with_parens(ident);
+    let node = match how {
+        Use::Send | Use::SelectSend | Use::Recv | Use::SelectRecv => e.parent(),
+        Use::Range => e.parent().and_then(|r| r.parent()),
+        Use::Close | Use::DeferredClose | Use::LenCap => e.parent().and_then(|a| a.parent()),
+        Use::Other => None,
+    };
+    node.unwrap_or(ident)
+}
+
+/// The identifiers spelled `name` inside `root` (nested func literals
+/// included) that start at or after byte `from`, in document order.
+pub fn references<'t>(root: Node<'t>, name: &str, from: usize, src: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    syntax::walk(root, |n| {
+        if n.end_byte() <= from {
+            return Walk::Skip;
+        }
+        if n.kind() == "identifier" && n.start_byte() >= from && text(n, src) == name {
+            out.push(n);
+        }
+        Walk::Enter
+    });
+    out
+}
+
+/// Whether `node` lies inside a func literal nested in `outer` (so runs in
+/// another function than `outer`'s own statements).
+pub fn in_nested_literal(node: Node<'_>, outer: Node<'_>) -> bool {
+    syntax::ancestors(node)
+        .take_while(|a| *a != outer)
+        .any(|a| a.kind() == "func_literal")
+}
+
+/// Whether `node` binds or rebinds the variable `name`: an assignment,
+/// `:=`, `++`/`--`, `var`/`const` spec, range variable, `case v := <-c`,
+/// type switch alias, parameter of a func literal, or `&name`.
+pub fn binds(node: Node<'_>, name: &str, src: &str) -> bool {
+    let named = |list: Option<Node<'_>>| {
+        list.is_some_and(|l| {
+            let mut c = l.walk();
+            let hit = l
+                .named_children(&mut c)
+                .any(|n| text(syntax::unparen(n), src) == name);
+            hit
+        })
+    };
+    let field_names = |field: &str| {
+        let mut c = node.walk();
+        let hit = node
+            .children_by_field_name(field, &mut c)
+            .any(|n| text(n, src) == name);
+        hit
+    };
+    match node.kind() {
+        "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement" => {
+            named(node.child_by_field_name("left"))
+        }
+        "type_switch_statement" => named(node.child_by_field_name("alias")),
+        "inc_statement" | "dec_statement" => node
+            .named_child(0)
+            .is_some_and(|n| text(syntax::unparen(n), src) == name),
+        "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
+            field_names("name")
+        }
+        "unary_expression" => {
+            node.child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "&")
+                && node
+                    .child_by_field_name("operand")
+                    .is_some_and(|o| text(syntax::unparen(o), src) == name)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `name` is bound or rebound (see [`binds`]) anywhere in `root`
+/// at or after byte `from`, nested func literals included.
+pub fn bound_after(root: Node<'_>, name: &str, from: usize, src: &str) -> bool {
+    let mut found = false;
+    syntax::walk(root, |n| {
+        if n.end_byte() <= from {
+            return Walk::Skip;
+        }
+        if n.start_byte() >= from && binds(n, name, src) {
+            found = true;
+            return Walk::Stop;
+        }
+        Walk::Enter
+    });
+    found
+}
+
+/// The value of a Go integer literal (decimal, hex, octal or binary, with
+/// `_` separators), if `node` is one that fits in a `u64`.
+pub fn int_value(node: Node<'_>, src: &str) -> Option<u64> {
+    if node.kind() != "int_literal" {
+        return None;
+    }
+    let t: String = text(node, src).chars().filter(|c| *c != '_').collect();
+    let lower = t.to_ascii_lowercase();
+    let (digits, radix) = if let Some(h) = lower.strip_prefix("0x") {
+        (h.to_string(), 16)
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        (b.to_string(), 2)
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        (o.to_string(), 8)
+    } else if let Some(o) = lower.strip_prefix('0').filter(|o| !o.is_empty()) {
+        (o.to_string(), 8)
+    } else {
+        (lower, 10)
+    };
+    u64::from_str_radix(&digits, radix).ok()
+}
+
+/// Whether a panic at `node` is expected and handled: a function around it
+/// defers a func literal that calls `recover()`, or a helper named for it
+/// (`defer expectPanic(t)`): a test of the panic, typically. A bare
+/// `defer recover()` does not count: it recovers nothing.
+pub fn recovered(node: Node<'_>, src: &str) -> bool {
+    syntax::ancestors(node)
+        .filter(|a| syntax::is_function(*a))
+        .filter_map(syntax::function_body)
+        .any(|body| {
+            syntax::same_function_descendants(body)
+                .into_iter()
+                .filter(|n| n.kind() == "defer_statement")
+                .filter_map(|d| d.named_child(0))
+                .any(|call| deferred_recover(call, src))
+        })
+}
+
+/// Whether the deferred call `call` may recover a panic.
+fn deferred_recover(call: Node<'_>, src: &str) -> bool {
+    let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
+        return false;
+    };
+    if callee.kind() == "func_literal" {
+        return syntax::descendants(callee)
+            .into_iter()
+            .any(|c| syntax::is_builtin_call(c, src, "recover"));
+    }
+    let name = text(callee, src).to_ascii_lowercase();
+    callee.kind() == "identifier"
+        && !syntax::is_builtin_call(call, src, "recover")
+        && (name.contains("panic") || name.contains("recover"))
+}
+
+/// A function-local `var ch chan T` without a value that nothing ever
+/// assigns, rebinds, shadows or takes the address of after it: `ch` is a nil
+/// channel wherever it is used.
+#[derive(Clone, Debug)]
+pub struct NilChannel<'t> {
+    /// The `var` spec.
+    pub spec: Node<'t>,
+    /// The declared name.
+    pub name: Node<'t>,
+    /// Every later reference to it, with its use.
+    pub uses: Vec<(Node<'t>, Use)>,
+}
+
+/// The nil channels declared by `spec`, a `var_spec`.
+pub fn nil_channels<'t>(spec: Node<'t>, src: &str) -> Vec<NilChannel<'t>> {
+    let typed_chan = spec
+        .child_by_field_name("type")
+        .is_some_and(|t| t.kind() == "channel_type");
+    if spec.kind() != "var_spec" || !typed_chan || spec.child_by_field_name("value").is_some() {
+        return Vec::new();
+    }
+    let Some(decl) = syntax::ancestors(spec).find(|a| a.kind() == "var_declaration") else {
+        return Vec::new();
+    };
+    let Some(scope) = decl
+        .parent()
+        .filter(|p| matches!(p.kind(), "statement_list" | "block"))
+    else {
+        return Vec::new();
+    };
+    let mut c = spec.walk();
+    let names: Vec<_> = spec.children_by_field_name("name", &mut c).collect();
+    names
+        .into_iter()
+        .filter(|n| {
+            text(*n, src) != "_" && !bound_after(scope, text(*n, src), decl.end_byte(), src)
+        })
+        .map(|name| NilChannel {
+            spec,
+            name,
+            uses: references(scope, text(name, src), decl.end_byte(), src)
+                .into_iter()
+                .map(|r| (r, classify(r, src)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Whether code at `node` may run at a time only a helper decides: some
+/// func literal around it, up to the file's top level, is not called on the
+/// spot (see [`runs_in`]) but stored, returned or passed to a call.
+pub fn handed_off(node: Node<'_>) -> bool {
+    syntax::ancestors(node)
+        .last()
+        .is_some_and(|root| !runs_in(node, root))
+}
+
+/// Whether code at `node` runs as part of `func` itself, in one of its own
+/// goroutines: every func literal between them is called on the spot (`go`,
+/// `defer` or a direct call), not handed to a helper that decides when, or
+/// whether, to run it.
+pub fn runs_in(node: Node<'_>, func: Node<'_>) -> bool {
+    syntax::ancestors(node)
+        .take_while(|a| *a != func)
+        .filter(|a| a.kind() == "func_literal")
+        .all(|lit| {
+            let called = lit
+                .parent()
+                .filter(|p| p.kind() == "parenthesized_expression")
+                .unwrap_or(lit);
+            called.parent().is_some_and(|call| {
+                call.kind() == "call_expression"
+                    && call.child_by_field_name("function") == Some(called)
+            })
+        })
+}
+
+/// The span to report for a use: that of [`op_node`], except for a range,
+/// whose span is the loop header (`for v := range ch`), not the whole loop.
+pub fn op_range(ident: Node<'_>, how: Use) -> std::ops::Range<usize> {
+    let node = op_node(ident, how);
+    match (how, with_parens(ident).parent()) {
+        (Use::Range, Some(clause)) => node.start_byte()..clause.end_byte(),
+        _ => node.byte_range(),
+    }
+}

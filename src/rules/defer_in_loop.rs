@@ -1,0 +1,186 @@
+//! `defer-in-loop`: a `defer` inside a loop of its own function, so every
+//! iteration queues another call that only runs when the function returns.
+
+use super::{Rule, Severity};
+use crate::analysis::{flow, syntax, Ctx, Finding, Match};
+use tree_sitter::Node;
+
+/// Deferred calls run at function exit, not at the end of an iteration.
+pub const RULE: Rule = Rule {
+    slug: "defer-in-loop",
+    severity: Severity::Warning,
+    question: "how-does-go-handle-panics",
+    topic: Some("defer statement"),
+    summary: "A defer inside a loop of the same function (not inside a func literal in the loop)",
+    why: "A deferred call runs when the surrounding function returns, not when the iteration ends: files, locks and connections pile up until then.",
+    message: "defer in a loop runs only when the function returns: every iteration holds its resource until then",
+    fix: Some("Move the loop body into a function (or a func literal called each iteration) so the defer runs per iteration, or release the resource explicitly."),
+    bad: "for _, name := range names {\n\tf, err := os.Open(name)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close() // all files stay open until the function returns\n\tprocess(f)\n}",
+    good: "for _, name := range names {\n\tif err := processFile(name); err != nil { // defers f.Close() inside\n\t\treturn err\n\t}\n}",
+    query: include_str!("../../queries/defer-in-loop.scm"),
+    check,
+};
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(defer) = m.node("report") else {
+        return;
+    };
+    let within: Vec<Node<'_>> = syntax::ancestors(defer)
+        .take_while(|n| !syntax::is_function(*n))
+        .collect();
+    let loops: Vec<Node<'_>> = within
+        .iter()
+        .copied()
+        .filter(|n| n.kind() == "for_statement" && !runs_once(*n, ctx.src))
+        .collect();
+    let (Some(inner), Some(outer)) = (loops.first(), loops.last()) else {
+        return;
+    };
+    // A defer followed on its path by a statement that leaves every loop
+    // (a return, say), guarded by `if x == nil { x = …; defer … }`, or in
+    // the select case of a one-shot timer, runs at most once: harmless.
+    let guarded = within
+        .iter()
+        .take_while(|n| *n != outer)
+        .any(|n| once_guard(*n, defer, ctx.src) || timer_fires_once(*n, ctx.src));
+    if guarded || flow::leaves_loop_after(defer, *outer, ctx.src) {
+        return;
+    }
+    let header_end = inner
+        .child_by_field_name("body")
+        .map_or(inner.end_byte(), |b| b.start_byte());
+    out.push(
+        Finding::new(&RULE, defer.byte_range()).related(inner.start_byte()..header_end, "the loop"),
+    );
+}
+
+/// Whether `loop_` is `for i := A; i < B; i++` with constants that give at
+/// most one iteration.
+fn runs_once(loop_: Node<'_>, src: &str) -> bool {
+    let Some(clause) = loop_.named_child(0).filter(|c| c.kind() == "for_clause") else {
+        return false;
+    };
+    let int = |n: Option<Node<'_>>| n.and_then(|n| syntax::text(n, src).parse::<i64>().ok());
+    let init = clause
+        .child_by_field_name("initializer")
+        .filter(|i| i.kind() == "short_var_declaration");
+    let cond = clause
+        .child_by_field_name("condition")
+        .filter(|c| c.kind() == "binary_expression");
+    let update = clause
+        .child_by_field_name("update")
+        .map(|u| syntax::text(u, src));
+    let (Some(init), Some(cond)) = (init, cond) else {
+        return false;
+    };
+    let var = init
+        .child_by_field_name("left")
+        .map(|l| syntax::text(l, src));
+    let start = int(init.child_by_field_name("right"));
+    let left = cond
+        .child_by_field_name("left")
+        .map(|l| syntax::text(l, src));
+    let op = cond
+        .child_by_field_name("operator")
+        .map(|o| syntax::text(o, src));
+    let end = int(cond.child_by_field_name("right"));
+    let (Some(var), Some(start), Some(op), Some(end)) = (var, start, op, end) else {
+        return false;
+    };
+    let trips = match op {
+        "<" => end - start,
+        "<=" => end - start + 1,
+        _ => return false,
+    };
+    left == Some(var) && update == Some(&format!("{var}++")) && trips <= 1
+}
+
+/// Whether `node` is `if x == nil { … x = … }` (or `if !done { … done = … }`)
+/// holding `defer` in its consequence: the consequence runs once, as the
+/// first run sets what the condition tests.
+fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
+    if node.kind() != "if_statement" {
+        return false;
+    }
+    let (Some(cond), Some(cons)) = (
+        node.child_by_field_name("condition"),
+        node.child_by_field_name("consequence"),
+    ) else {
+        return false;
+    };
+    if !(cons.start_byte() <= defer.start_byte() && defer.end_byte() <= cons.end_byte()) {
+        return false;
+    }
+    let cond = syntax::unparen(cond);
+    let tested = match cond.kind() {
+        "binary_expression"
+            if cond
+                .child_by_field_name("operator")
+                .is_some_and(|o| syntax::text(o, src) == "==") =>
+        {
+            let (Some(l), Some(r)) = (
+                cond.child_by_field_name("left"),
+                cond.child_by_field_name("right"),
+            ) else {
+                return false;
+            };
+            match (syntax::text(l, src), syntax::text(r, src)) {
+                ("nil", x) | (x, "nil") => x,
+                _ => return false,
+            }
+        }
+        "unary_expression"
+            if cond
+                .child_by_field_name("operator")
+                .is_some_and(|o| syntax::text(o, src) == "!") =>
+        {
+            match cond.child_by_field_name("operand") {
+                Some(x) => syntax::text(x, src),
+                None => return false,
+            }
+        }
+        _ => return false,
+    };
+    flow::assigned_in(tested, cons, cons.start_byte(), cons.end_byte(), src)
+}
+
+/// Whether `node` is a select case `case <-t.C:` on a timer made with
+/// `time.NewTimer` in the same function and never reset: it fires once.
+fn timer_fires_once(node: Node<'_>, src: &str) -> bool {
+    if node.kind() != "communication_case" {
+        return false;
+    }
+    let received = node
+        .child_by_field_name("communication")
+        .filter(|c| c.kind() == "receive_statement")
+        .and_then(|c| c.child_by_field_name("right"))
+        .map(syntax::unparen)
+        .filter(|r| r.kind() == "unary_expression")
+        .and_then(|r| r.child_by_field_name("operand"));
+    let Some(timer) = received.and_then(|r| syntax::text(r, src).strip_suffix(".C")) else {
+        return false;
+    };
+    let Some(body) = syntax::enclosing_function(node).and_then(syntax::function_body) else {
+        return false;
+    };
+    let reset = format!("{timer}.Reset");
+    let mut made = false;
+    for n in syntax::same_function_descendants(body) {
+        match n.kind() {
+            "short_var_declaration" | "assignment_statement"
+                if syntax::assigned_names(n, src).contains(&timer) =>
+            {
+                let value = n
+                    .child_by_field_name("right")
+                    .and_then(|r| r.named_child(0));
+                if !value.is_some_and(|v| syntax::is_call_to(v, src, "time.NewTimer")) {
+                    return false;
+                }
+                made = true;
+            }
+            "call_expression" if syntax::is_call_to(n, src, &reset) => return false,
+            _ => {}
+        }
+    }
+    made
+}

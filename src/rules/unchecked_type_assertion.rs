@@ -1,0 +1,307 @@
+//! `unchecked-type-assertion`: a single-value `x.(T)`, which panics when
+//! `x` holds another type.
+
+use super::{Rule, Severity};
+use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// A failed single-value type assertion panics.
+pub const RULE: Rule = Rule {
+    slug: "unchecked-type-assertion",
+    severity: Severity::Info,
+    question: "explain-the-concept-of-type-assertions-in-go",
+    topic: None,
+    summary: "A single-value type assertion x.(T) outside a type switch and not in the `, ok` form",
+    why: "A single-value assertion panics when the interface holds another type; the `v, ok := x.(T)` form reports the mismatch instead.",
+    message: "x.(T) panics if x holds another type: use `v, ok := x.(T)` or a type switch",
+    fix: Some("Use the two-value form and handle the mismatch: `v, ok := x.(T); if !ok { … }`."),
+    bad: "func name(v any) string {\n\treturn v.(fmt.Stringer).String() // panics for non-Stringers\n}",
+    good: "func name(v any) string {\n\tif s, ok := v.(fmt.Stringer); ok {\n\t\treturn s.String()\n\t}\n\treturn fmt.Sprint(v)\n}",
+    query: include_str!("../../queries/unchecked-type-assertion.scm"),
+    check,
+};
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let (Some(assert), Some(operand), Some(ty)) =
+        (m.node("report"), m.node("operand"), m.node("type"))
+    else {
+        return;
+    };
+    let outer = outermost_parens(assert);
+    if comma_ok(outer) || guarded(assert, ctx.text(operand), ctx.text(ty), ctx.src) {
+        return;
+    }
+    let mut finding = Finding::new(&RULE, assert.byte_range()).message(format!(
+        "{} panics if {} holds another type: use the `, ok` form or a type switch",
+        ctx.text(assert),
+        ctx.text(operand)
+    ));
+    if let Some(fix) = comma_ok_fix(outer, operand, ty, ctx.src) {
+        finding = finding.fix(fix);
+    }
+    out.push(finding);
+}
+
+/// `node` with every parenthesis around it.
+fn outermost_parens(mut node: Node<'_>) -> Node<'_> {
+    while let Some(p) = node
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        node = p;
+    }
+    node
+}
+
+/// The statement that binds `expr` as the only value of its right-hand
+/// side (`:=`, `=`, `var`), and how many names it binds.
+fn binding(expr: Node<'_>) -> Option<(Node<'_>, usize)> {
+    let list = expr
+        .parent()
+        .filter(|p| p.kind() == "expression_list" && p.named_child_count() == 1)?;
+    let stmt = list.parent()?;
+    let names = match stmt.kind() {
+        "short_var_declaration" | "assignment_statement"
+            if stmt.child_by_field_name("right") == Some(list) =>
+        {
+            stmt.child_by_field_name("left")?.named_child_count()
+        }
+        "var_spec" if stmt.child_by_field_name("value") == Some(list) => {
+            let mut c = stmt.walk();
+            let n = stmt.children_by_field_name("name", &mut c).count();
+            n
+        }
+        _ => return None,
+    };
+    Some((stmt, names))
+}
+
+/// Whether `expr` is the value of a two-name `v, ok := …` form.
+fn comma_ok(expr: Node<'_>) -> bool {
+    binding(expr).is_some_and(|(_, names)| names == 2)
+}
+
+/// The operand, type and `ok` name of a `v, ok := x.(T)` statement.
+fn ok_assertion<'s>(stmt: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str, &'s str)> {
+    if stmt.kind() != "short_var_declaration" {
+        return None;
+    }
+    let value = stmt.child_by_field_name("right")?.named_child(0)?;
+    let value = syntax::unparen(value);
+    if value.kind() != "type_assertion_expression" || binding(outermost_parens(value))?.1 != 2 {
+        return None;
+    }
+    let ok = stmt.child_by_field_name("left")?.named_child(1)?;
+    Some((
+        syntax::text(value.child_by_field_name("operand")?, src),
+        syntax::text(value.child_by_field_name("type")?, src),
+        syntax::text(ok, src),
+    ))
+}
+
+/// Whether the assertion cannot fail because the code already checked the
+/// same operand and type: inside `if _, ok := x.(T); ok { … }`, after
+/// `if _, ok := x.(T); !ok { return }`, or in `case T:` of `switch x.(type)`.
+fn guarded(assert: Node<'_>, operand: &str, ty: &str, src: &str) -> bool {
+    let same = |stmt: Option<Node<'_>>| {
+        stmt.and_then(|s| ok_assertion(s, src))
+            .filter(|(o, t, _)| *o == operand && *t == ty)
+            .map(|(_, _, ok)| ok)
+    };
+    let mut child = assert;
+    for anc in syntax::ancestors(assert) {
+        if syntax::is_function(anc) {
+            return false;
+        }
+        match anc.kind() {
+            "if_statement" if anc.child_by_field_name("consequence") == Some(child) => {
+                let cond = anc
+                    .child_by_field_name("condition")
+                    .map_or("", |c| syntax::text(c, src));
+                if same(anc.child_by_field_name("initializer"))
+                    .is_some_and(|ok| cond == ok || cond.starts_with(&format!("{ok} &&")))
+                {
+                    return true;
+                }
+            }
+            "type_case" => {
+                let switch = anc.parent();
+                let value = switch
+                    .and_then(|s| s.child_by_field_name("value"))
+                    .map(|v| syntax::text(v, src));
+                let mut c = anc.walk();
+                let listed = anc
+                    .children_by_field_name("type", &mut c)
+                    .any(|t| syntax::text(t, src) == ty);
+                if value == Some(operand) && listed {
+                    return true;
+                }
+            }
+            "statement_list" | "block" => {
+                let mut c = anc.walk();
+                let earlier: Vec<Node<'_>> = anc
+                    .named_children(&mut c)
+                    .take_while(|s| *s != child)
+                    .collect();
+                let checked = earlier.into_iter().any(|s| {
+                    s.kind() == "if_statement"
+                        && s.child_by_field_name("alternative").is_none()
+                        && s.child_by_field_name("consequence")
+                            .is_some_and(|b| flow::is_terminator(b, src))
+                        && same(s.child_by_field_name("initializer")).is_some_and(|ok| {
+                            s.child_by_field_name("condition")
+                                .is_some_and(|c| syntax::text(c, src) == format!("!{ok}"))
+                        })
+                });
+                if checked {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        child = anc;
+    }
+    false
+}
+
+/// `v := x.(T)` → `v, ok := x.(T)` followed by `if !ok { return … }`, when
+/// the function's results let the check return mechanically.
+fn comma_ok_fix(outer: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -> Option<Fix> {
+    let (bind, 1) = binding(outer)? else {
+        return None;
+    };
+    let name_end = match bind.kind() {
+        "short_var_declaration" => bind.child_by_field_name("left")?.end_byte(),
+        "var_spec" if bind.child_by_field_name("type").is_none() => {
+            bind.child_by_field_name("name")?.end_byte()
+        }
+        _ => return None,
+    };
+    let stmt = syntax::statement_of(bind)?;
+    if stmt != bind && stmt.kind() != "var_declaration" {
+        return None;
+    }
+    let func = syntax::enclosing_function(stmt)?;
+    let body = syntax::function_body(func)?;
+    if syntax::descendants(body)
+        .into_iter()
+        .any(|n| n.kind() == "identifier" && syntax::text(n, src) == "ok")
+    {
+        return None;
+    }
+    let ret = mismatch_return(func, operand, ty, src)?;
+    let indent = syntax::line_indent(src, stmt.start_byte());
+    Some(Fix {
+        title: "Check the assertion with the `, ok` form".to_string(),
+        edits: vec![
+            Edit {
+                range: name_end..name_end,
+                text: ", ok".to_string(),
+            },
+            Edit {
+                range: stmt.end_byte()..stmt.end_byte(),
+                text: format!("\n{indent}if !ok {{\n{indent}\t{ret}\n{indent}}}"),
+            },
+        ],
+        preferred: false,
+    })
+}
+
+/// The `return` statement a failed check can make in `func`: a bare return
+/// when it has no or named results, else zero values and an error from
+/// fmt.Errorf when the last result is an error and fmt is imported.
+fn mismatch_return(func: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -> Option<String> {
+    let Some(result) = func.child_by_field_name("result") else {
+        return Some("return".to_string());
+    };
+    let types: Vec<Node<'_>> = if result.kind() == "parameter_list" {
+        let mut c = result.walk();
+        let params: Vec<Node<'_>> = result
+            .named_children(&mut c)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+        if params
+            .iter()
+            .any(|p| p.child_by_field_name("name").is_some())
+        {
+            return Some("return".to_string());
+        }
+        params
+            .iter()
+            .filter_map(|p| p.child_by_field_name("type"))
+            .collect()
+    } else {
+        vec![result]
+    };
+    let (last, rest) = types.split_last()?;
+    if syntax::text(*last, src) != "error" || !imports_fmt(func, src) {
+        return None;
+    }
+    let mut values = rest
+        .iter()
+        .map(|t| zero_value(*t, src))
+        .collect::<Option<Vec<_>>>()?;
+    let want = syntax::text(ty, src);
+    let plain = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '*' | '[' | ']'))
+    };
+    let stable = syntax::descendants(operand).iter().all(|n| {
+        matches!(
+            n.kind(),
+            "identifier" | "selector_expression" | "field_identifier" | "."
+        )
+    });
+    let err = match (stable, plain(want)) {
+        (true, true) => format!(
+            "fmt.Errorf(\"unexpected type %T, want {want}\", {})",
+            syntax::text(operand, src)
+        ),
+        (true, false) => format!(
+            "fmt.Errorf(\"unexpected type %T\", {})",
+            syntax::text(operand, src)
+        ),
+        (false, true) => format!("fmt.Errorf(\"unexpected type, want {want}\")"),
+        (false, false) => "fmt.Errorf(\"unexpected type\")".to_string(),
+    };
+    values.push(err);
+    Some(format!("return {}", values.join(", ")))
+}
+
+/// The zero value of a type whose zero value the syntax tells.
+fn zero_value(ty: Node<'_>, src: &str) -> Option<String> {
+    let zero = match ty.kind() {
+        "pointer_type" | "slice_type" | "map_type" | "channel_type" | "function_type"
+        | "interface_type" => "nil",
+        "type_identifier" => match syntax::text(ty, src) {
+            "string" => "\"\"",
+            "bool" => "false",
+            "error" | "any" => "nil",
+            "int" | "int8" | "int16" | "int32" | "int64" | "uint" | "uint8" | "uint16"
+            | "uint32" | "uint64" | "uintptr" | "float32" | "float64" | "complex64"
+            | "complex128" | "byte" | "rune" => "0",
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(zero.to_string())
+}
+
+/// Whether the file imports "fmt" under its own name.
+fn imports_fmt(node: Node<'_>, src: &str) -> bool {
+    let Some(root) = syntax::ancestors(node).last() else {
+        return false;
+    };
+    let mut c = root.walk();
+    let imports: Vec<Node<'_>> = root
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "import_declaration")
+        .collect();
+    imports.into_iter().flat_map(syntax::descendants).any(|n| {
+        n.kind() == "import_spec"
+            && n.child_by_field_name("path")
+                .is_some_and(|p| syntax::text(p, src) == "\"fmt\"")
+            && n.child_by_field_name("name")
+                .is_none_or(|a| syntax::text(a, src) == "fmt")
+    })
+}
