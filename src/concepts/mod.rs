@@ -6,6 +6,7 @@ mod table;
 
 pub use table::CONCEPTS;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
@@ -93,26 +94,27 @@ pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
     cursor.set_byte_range(bytes);
     let mut matches = cursor.matches(&compiled.query, tree.root_node(), src.as_bytes());
     // Per span: the concept of the latest pattern that captured it.
-    let mut found: Vec<(Range<usize>, usize, &'static Concept)> = Vec::new();
+    let mut found: HashMap<(usize, usize), (usize, &'static Concept)> = HashMap::new();
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let Some(Some(concept)) = compiled.concepts.get(capture.index as usize) else {
                 continue;
             };
-            let range = capture.node.byte_range();
-            match found.iter_mut().find(|(r, _, _)| *r == range) {
-                Some(slot) if slot.1 <= m.pattern_index => {
-                    *slot = (range, m.pattern_index, concept);
-                }
-                Some(_) => {}
-                None => found.push((range, m.pattern_index, concept)),
+            let span = (capture.node.start_byte(), capture.node.end_byte());
+            let slot = found.entry(span).or_insert((m.pattern_index, concept));
+            if slot.0 <= m.pattern_index {
+                *slot = (m.pattern_index, concept);
             }
         }
     }
-    found.sort_by_key(|(r, _, _)| (r.start, std::cmp::Reverse(r.end)));
+    let mut found: Vec<(Range<usize>, &'static Concept)> = found
+        .into_iter()
+        .map(|((start, end), (_, concept))| (start..end, concept))
+        .collect();
+    found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
     found
         .into_iter()
-        .map(|(range, _, concept)| Hit { concept, range })
+        .map(|(range, concept)| Hit { concept, range })
         .collect()
 }
 

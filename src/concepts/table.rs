@@ -343,7 +343,7 @@ pub static CONCEPTS: &[Concept] = &[
     },
     Concept {
         name: "err-check",
-        label: "`err != nil` check",
+        label: "`err` checked against `nil`",
         cites: &[q("how-do-you-handle-errors-in-go")],
     },
     Concept {
