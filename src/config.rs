@@ -33,6 +33,8 @@ pub struct Config {
     pub go_version: Option<GoVersion>,
     /// Base URL of the rule documentation pages, without a trailing `/`.
     pub docs_base_url: Option<String>,
+    /// Team corpus files (markdown Q&A) to add to the built-in corpus.
+    pub corpus_paths: Vec<String>,
 }
 
 impl Config {
@@ -58,6 +60,12 @@ impl Config {
                 .docs_base_url
                 .clone()
                 .or_else(|| self.docs_base_url.clone()),
+            corpus_paths: self
+                .corpus_paths
+                .iter()
+                .chain(&over.corpus_paths)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -100,6 +108,7 @@ struct Raw {
     rules: Vec<(String, Entry)>,
     go_version: Option<Entry>,
     docs_base_url: Option<Entry>,
+    corpus_paths: Option<Entry>,
     unknown: Vec<Entry>,
     /// Values of the wrong shape, already described.
     problems: Vec<String>,
@@ -158,6 +167,19 @@ fn validate(raw: Raw) -> (Config, Vec<String>) {
             Some(u) => config.docs_base_url = Some(u.to_string()),
             None => warnings.push(format!(
                 "{}: `{}` = {} is not an http(s) or file URL; using {DEFAULT_DOCS_BASE_URL}",
+                entry.origin, entry.key, entry.value
+            )),
+        }
+    }
+    if let Some(entry) = raw.corpus_paths {
+        let paths: Option<Vec<String>> = entry
+            .value
+            .as_array()
+            .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect());
+        match paths {
+            Some(p) => config.corpus_paths = p,
+            None => warnings.push(format!(
+                "{}: `{}` = {} is not a list of file paths; no team corpus is read",
                 entry.origin, entry.key, entry.value
             )),
         }

@@ -2,7 +2,7 @@
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
 use crate::concepts::Concept;
-use crate::corpus::{self, Question};
+use crate::corpus::{self, Question, TeamQuestion};
 use crate::rules::{Rule, RULES};
 
 /// The corpus question a rule cites (`None` only if the corpus lacks it,
@@ -88,7 +88,7 @@ pub fn question_markdown(q: &Question) -> String {
 /// What the corpus says about a Go construct: its label, the most specific
 /// question with the part of its answer about the construct, then the
 /// related questions.
-pub fn concept_markdown(concept: &Concept) -> String {
+pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     let corpus = corpus::builtin();
     let mut cites = concept
         .cites
@@ -111,6 +111,17 @@ pub fn concept_markdown(concept: &Concept) -> String {
         .collect();
     if !also.is_empty() {
         out.push_str(&format!("\nAlso:\n{}\n", also.join("\n")));
+    }
+    for t in team
+        .iter()
+        .filter(|t| t.concepts.iter().any(|c| c == concept.name))
+    {
+        out.push_str(&format!(
+            "\n## Team Q: {}\n\n{}\n\n({})\n",
+            t.question.question,
+            blockquote(&t.question.excerpt(None)),
+            t.file
+        ));
     }
     out
 }

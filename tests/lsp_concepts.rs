@@ -248,3 +248,115 @@ fn cli_lists_concepts_and_explains_questions_with_notes() {
     assert!(text.contains("methods with value receivers can only be called on value types"));
     assert!(text.contains("**Note:** methods with value receivers are in the method set"));
 }
+
+const TEAM: &str = "# Team notes
+
+## Concurrency
+
+### How do we stop our workers?
+<!-- gohint: concepts=go-statement,close -->
+
+Every worker selects on the `quit` channel; the owner closes it.
+
+### Who owns a channel?
+<!-- gohint: concepts=close,no-such-concept -->
+
+The sender closes it, never the receiver.
+";
+
+const WORKER: &str = "package w
+
+func start(quit chan struct{}) {
+	go func() { <-quit }()
+}
+";
+
+fn go_hover(c: &mut Client, uri: &str) -> String {
+    let go = WORKER.find("go func").expect("needle");
+    let pos = position(WORKER, go, false);
+    let hover = c.hover(
+        uri,
+        pos["line"].as_u64().unwrap_or(0) as u32,
+        pos["character"].as_u64().unwrap_or(0) as u32,
+    );
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn team_corpora_from_gohint_toml_follow_the_built_in_questions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("team.md"), TEAM).expect("write");
+    std::fs::write(
+        root.join("gohint.toml"),
+        "[corpus]\npaths = [\"team.md\"]\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("w")).expect("mkdir");
+    let uri = format!("file://{}", root.join("w/worker.go").display());
+    let mut c = Client::start(capabilities(false, true));
+    c.open(&uri, WORKER);
+    let warning = c.recv(|m| m["method"] == "window/showMessage");
+    let message = warning["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("team.md:11: unknown concept `no-such-concept`"),
+        "the warning names the file and line: {message}"
+    );
+    c.diagnostics(&uri, 1);
+    let text = go_hover(&mut c, &uri);
+    let builtin = text
+        .find("## Q: What is a goroutine?")
+        .unwrap_or_else(|| panic!("{text}"));
+    let team = text
+        .find("## Team Q: How do we stop our workers?")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        builtin < team,
+        "team questions come after the built-in ones:\n{text}"
+    );
+    assert!(
+        text.contains("> Every worker selects on the `quit` channel"),
+        "{text}"
+    );
+    assert!(!text.contains("<!-- gohint"), "{text}");
+    assert!(
+        !text.contains("Who owns a channel?"),
+        "claims close, not go:\n{text}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn team_corpora_from_editor_settings_and_unreadable_ones_warn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let team = root.join("team.md");
+    std::fs::write(&team, TEAM).expect("write");
+    let missing = root.join("missing.md");
+    let uri = format!("file://{}", root.join("worker.go").display());
+    let mut c = Client::spawn();
+    c.initialize(
+        capabilities(false, true),
+        Some(json!({"corpus": {"paths": [team.display().to_string(), missing.display().to_string()]}})),
+    );
+    c.open(&uri, WORKER);
+    let warning = c.recv(|m| {
+        m["method"] == "window/showMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.contains("missing.md"))
+    });
+    let message = warning["params"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("cannot read the team corpus"), "{message}");
+    c.diagnostics(&uri, 1);
+    let text = go_hover(&mut c, &uri);
+    assert!(text.contains("## Q: What is a goroutine?"), "{text}");
+    assert!(
+        text.contains("## Team Q: How do we stop our workers?"),
+        "{text}"
+    );
+    assert!(c.stop().success());
+}

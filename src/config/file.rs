@@ -59,6 +59,14 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<String>) {
             )),
             "go_version" => raw.go_version = Some(entry(key.clone(), value)),
             "docs_base_url" => raw.docs_base_url = Some(entry(key.clone(), value)),
+            "corpus" => match value.get_ref().get("paths") {
+                Some(paths) => {
+                    let mut e = entry("corpus.paths".to_string(), value);
+                    e.value = serde_json::to_value(paths).unwrap_or_default();
+                    raw.corpus_paths = Some(e);
+                }
+                None => raw.unknown.push(entry(key.clone(), value)),
+            },
             _ => raw.unknown.push(entry(key.clone(), value)),
         }
     }
