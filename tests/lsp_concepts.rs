@@ -326,6 +326,18 @@ fn team_corpora_from_gohint_toml_follow_the_built_in_questions() {
         !text.contains("Who owns a channel?"),
         "claims close, not go:\n{text}"
     );
+    let items = c.result(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": [{"uri": uri}]}),
+    );
+    let go = items
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["concept"] == "go-statement"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{items}"));
+    let questions = go["questions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(questions.first(), Some(&json!("what-is-a-goroutine")));
+    assert_eq!(questions.last(), Some(&json!("how-do-we-stop-our-workers")));
     assert!(c.stop().success());
 }
 

@@ -309,7 +309,7 @@ impl Inner {
 impl Backend {
     /// The corpus concepts of an open document: each construct's name,
     /// label, range and the question ids that explain it (most specific
-    /// first), in source order.
+    /// first, team questions last), in source order.
     async fn concepts_in_file(&self, uri: &Uri) -> Result<Value> {
         let doc = self.inner.doc(uri)?;
         let revision = doc.lock().revision;
@@ -320,13 +320,22 @@ impl Backend {
             return Ok(Value::Array(Vec::new()));
         };
         let convert = Converter::new(&state.text, &state.index, session.encoding);
+        let team = state
+            .resolved
+            .as_ref()
+            .map_or(&[][..], |r| r.team.as_slice());
         let items = concepts::all(&analysis.tree, &state.text)
             .into_iter()
             .map(|hit| {
+                let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
+                let claimed = team
+                    .iter()
+                    .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
+                    .map(|t| t.question.id.clone());
                 serde_json::json!({
                     "concept": hit.concept.name,
                     "label": hit.concept.label,
-                    "questions": hit.concept.cites.iter().map(|c| c.question).collect::<Vec<_>>(),
+                    "questions": builtin.chain(claimed).collect::<Vec<_>>(),
                     "range": convert.range(&hit.range),
                 })
             })
