@@ -2,7 +2,7 @@
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
 use crate::concepts::Concept;
-use crate::corpus::{self, Question};
+use crate::corpus::{self, Question, TeamQuestion};
 use crate::rules::{Rule, RULES};
 
 /// The corpus question a rule cites (`None` only if the corpus lacks it,
@@ -32,6 +32,14 @@ pub fn blockquote(text: &str) -> String {
         .join("\n")
 }
 
+/// The errata note for question `id`, as a markdown paragraph starting
+/// with a blank line, or nothing.
+pub fn note(id: &str) -> String {
+    corpus::erratum(id)
+        .map(|e| format!("\n**Note:** {} ({})\n", e.note, e.reference))
+        .unwrap_or_default()
+}
+
 /// A rule's full explanation: summary, why, the quoted corpus answer, the
 /// fix and a bad/good example.
 pub fn rule_markdown(rule: &Rule) -> String {
@@ -44,9 +52,10 @@ pub fn rule_markdown(rule: &Rule) -> String {
     );
     if let Some(q) = question_of(rule) {
         out.push_str(&format!(
-            "\n## Q: {}\n\n{}\n",
+            "\n## Q: {}\n\n{}\n{}",
             q.question,
-            blockquote(&q.excerpt(rule.topic))
+            blockquote(&q.excerpt(rule.topic)),
+            note(&q.id)
         ));
     }
     if let Some(fix) = rule.fix {
@@ -66,7 +75,7 @@ pub fn question_markdown(q: &Question) -> String {
         .filter(|r| r.question == q.id)
         .map(|r| r.slug)
         .collect();
-    let mut out = format!("# Q: {}\n\n{}\n", q.question, q.answer);
+    let mut out = format!("# Q: {}\n\n{}\n{}", q.question, q.answer, note(&q.id));
     if !cited.is_empty() {
         out.push_str(&format!(
             "\nRules that cite this question: {}\n",
@@ -79,7 +88,7 @@ pub fn question_markdown(q: &Question) -> String {
 /// What the corpus says about a Go construct: its label, the most specific
 /// question with the part of its answer about the construct, then the
 /// related questions.
-pub fn concept_markdown(concept: &Concept) -> String {
+pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     let corpus = corpus::builtin();
     let mut cites = concept
         .cites
@@ -87,10 +96,13 @@ pub fn concept_markdown(concept: &Concept) -> String {
         .filter_map(|c| corpus.question(c.question).map(|q| (q, c.topic)));
     let mut out = format!("**{}**\n", concept.label);
     if let Some((q, topic)) = cites.next() {
+        let excerpt = q.excerpt(topic);
         out.push_str(&format!(
-            "\n## Q: {}\n\n{}\n\nFull answer: `gohint --explain {}`\n",
+            "\n## Q: {}\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
             q.question,
-            blockquote(&q.excerpt(topic)),
+            blockquote(&excerpt),
+            example(q, &excerpt),
+            note(&q.id),
             q.id
         ));
     }
@@ -100,7 +112,45 @@ pub fn concept_markdown(concept: &Concept) -> String {
     if !also.is_empty() {
         out.push_str(&format!("\nAlso:\n{}\n", also.join("\n")));
     }
+    for t in team
+        .iter()
+        .filter(|t| t.concepts.iter().any(|c| c == concept.name))
+    {
+        out.push_str(&format!(
+            "\n## Team Q: {}\n\n{}\n\n({})\n",
+            t.question.question,
+            blockquote(&t.question.excerpt(None)),
+            t.file
+        ));
+    }
     out
+}
+
+/// The answer's first Go code example as a fenced block preceded by a
+/// blank line, unless `excerpt` already holds code.
+fn example(q: &Question, excerpt: &str) -> String {
+    if excerpt.contains("```") {
+        return String::new();
+    }
+    first_code_block(&q.answer)
+        .map(|code| format!("\n```go\n{code}\n```\n"))
+        .unwrap_or_default()
+}
+
+/// The body of the first fenced code block of `markdown`, dedented to the
+/// fence's indentation.
+fn first_code_block(markdown: &str) -> Option<String> {
+    let mut lines = markdown.lines();
+    let open = lines.find(|l| l.trim_start().starts_with("```"))?;
+    let indent = open.len() - open.trim_start().len();
+    let body: Vec<&str> = lines
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .map(|l| {
+            let strip = l.len() - l.trim_start().len();
+            l.get(strip.min(indent)..).unwrap_or(l)
+        })
+        .collect();
+    (!body.is_empty()).then(|| body.join("\n"))
 }
 
 /// The explanation for `id`: a rule slug, else a corpus question id.

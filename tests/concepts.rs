@@ -146,3 +146,83 @@ fn constructs_are_recognised_where_hovers_land() {
     let inside = SRC.find("xs = append").expect("needle");
     assert!(concepts::at(&tree, SRC, inside).is_none());
 }
+
+/// The concept tour: a Go file using every construct of the map, each line
+/// marked `// concept: name…` with the constructs found on it.
+const TOUR: &str = include_str!("fixtures/concepts/tour.go");
+
+/// Questions no Go construct reaches, and why. Keep in sync with the README.
+const LEFT_OUT: &[&str] = &[];
+
+/// The fewest questions the concept map must reach.
+const MIN_COVERAGE: usize = 65;
+
+#[test]
+fn the_tour_shows_every_concept_where_it_is_marked() {
+    let tree = Analyzer::new().parse(TOUR, None).expect("parse");
+    let hits = concepts::all(&tree, TOUR);
+    let line_of = |offset: usize| TOUR[..offset].matches('\n').count() + 1;
+    let mut failures = Vec::new();
+    let mut marked = BTreeSet::new();
+    for (i, line) in TOUR.lines().enumerate() {
+        let Some((_, names)) = line.split_once("// concept: ") else {
+            continue;
+        };
+        for name in names.split_whitespace() {
+            marked.insert(name);
+            let found = hits
+                .iter()
+                .any(|h| h.concept.name == name && line_of(h.range.start) == i + 1);
+            if !found {
+                failures.push(format!("line {}: {name} not recognised", i + 1));
+            }
+        }
+    }
+    for concept in CONCEPTS {
+        if !marked.contains(concept.name) {
+            failures.push(format!(
+                "{} has no `// concept:` line in the tour",
+                concept.name
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn coverage_every_question_is_reachable_from_go_code() {
+    let tree = Analyzer::new().parse(TOUR, None).expect("parse");
+    let seen: BTreeSet<&str> = concepts::all(&tree, TOUR)
+        .iter()
+        .map(|h| h.concept.name)
+        .collect();
+    let corpus = corpus::builtin();
+    let mut report = Vec::new();
+    let mut reachable = 0;
+    let mut unreachable = Vec::new();
+    for q in &corpus.questions {
+        let reached_by: Vec<&str> = CONCEPTS
+            .iter()
+            .filter(|c| seen.contains(c.name))
+            .filter(|c| c.cites.iter().any(|cite| cite.question == q.id))
+            .map(|c| c.name)
+            .collect();
+        report.push(format!("{:<90} {}", q.id, reached_by.join(", ")));
+        if reached_by.is_empty() {
+            unreachable.push(q.id.as_str());
+        } else {
+            reachable += 1;
+        }
+    }
+    println!("{}", report.join("\n"));
+    println!("coverage: {reachable}/{}", corpus.questions.len());
+    assert_eq!(
+        unreachable, LEFT_OUT,
+        "questions no construct reaches (update the concept map, or LEFT_OUT and the README)"
+    );
+    assert!(
+        reachable >= MIN_COVERAGE,
+        "coverage {reachable}/{} is below {MIN_COVERAGE}",
+        corpus.questions.len()
+    );
+}

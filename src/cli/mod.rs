@@ -10,6 +10,7 @@ mod setup;
 mod shard;
 mod walk;
 
+use crate::concepts::CONCEPTS;
 use crate::explain;
 use crate::rules::{Severity, RULES};
 use clap::{Parser, Subcommand};
@@ -107,6 +108,9 @@ pub struct Args {
     /// List every rule with its severity and corpus question.
     #[arg(long)]
     pub list_rules: bool,
+    /// List every Go construct (concept) the corpus explains, with its questions.
+    #[arg(long)]
+    pub list_concepts: bool,
     /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -153,6 +157,10 @@ pub fn main() -> ExitCode {
         print!("{}", rule_list());
         return ExitCode::SUCCESS;
     }
+    if args.list_concepts {
+        print!("{}", concept_list());
+        return ExitCode::SUCCESS;
+    }
     if let Some(id) = &args.explain {
         return match explain::markdown(id) {
             Some(md) => {
@@ -186,6 +194,25 @@ pub fn rule_list() -> String {
         .map(|r| {
             let q = explain::question_of(r).map_or("", |q| q.question.as_str());
             format!("{:width$}  {:7}  {}\n", r.slug, r.severity.name(), q)
+        })
+        .collect()
+}
+
+/// Every concept: its name (usable in team corpora), what it is, and the
+/// ids of the questions that explain it.
+pub fn concept_list() -> String {
+    let width = CONCEPTS.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    CONCEPTS
+        .iter()
+        .map(|c| {
+            let questions: Vec<&str> = c.cites.iter().map(|q| q.question).collect();
+            format!(
+                "{:width$}  {}\n{:width$}  -> {}\n",
+                c.name,
+                c.label,
+                "",
+                questions.join(", ")
+            )
         })
         .collect()
 }

@@ -6,6 +6,7 @@ mod table;
 
 pub use table::CONCEPTS;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
@@ -83,24 +84,51 @@ pub fn validate() -> Result<(), String> {
     compiled().map(|_| ())
 }
 
-/// The most specific construct whose span holds byte `offset` of `src`.
-pub fn at(tree: &Tree, src: &str, offset: usize) -> Option<Hit> {
-    let compiled = compiled().ok()?;
+/// Every construct found in `src` whose span meets `bytes`, in source
+/// order; on the same span only the most specific (latest pattern) one.
+pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
+    let Ok(compiled) = compiled() else {
+        return Vec::new();
+    };
     let mut cursor = QueryCursor::new();
-    cursor.set_byte_range(offset..offset.saturating_add(1).min(src.len()).max(offset));
+    cursor.set_byte_range(bytes);
     let mut matches = cursor.matches(&compiled.query, tree.root_node(), src.as_bytes());
-    let mut best: Option<Hit> = None;
+    // Per span: the concept of the latest pattern that captured it.
+    let mut found: HashMap<(usize, usize), (usize, &'static Concept)> = HashMap::new();
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let Some(Some(concept)) = compiled.concepts.get(capture.index as usize) else {
                 continue;
             };
-            let range = capture.node.byte_range();
-            let holds = range.start <= offset && offset < range.end;
-            if holds && best.as_ref().is_none_or(|b| range.len() < b.range.len()) {
-                best = Some(Hit { concept, range });
+            let span = (capture.node.start_byte(), capture.node.end_byte());
+            let slot = found.entry(span).or_insert((m.pattern_index, concept));
+            if slot.0 <= m.pattern_index {
+                *slot = (m.pattern_index, concept);
             }
         }
     }
-    best
+    let mut found: Vec<(Range<usize>, &'static Concept)> = found
+        .into_iter()
+        .map(|((start, end), (_, concept))| (start..end, concept))
+        .collect();
+    found.sort_by_key(|(r, _)| (r.start, std::cmp::Reverse(r.end)));
+    found
+        .into_iter()
+        .map(|(range, concept)| Hit { concept, range })
+        .collect()
+}
+
+/// Every construct in `src`, in source order.
+pub fn all(tree: &Tree, src: &str) -> Vec<Hit> {
+    in_range(tree, src, 0..src.len())
+}
+
+/// The most specific construct whose span holds byte `offset` of `src`: the
+/// smallest span, and on equal spans the latest pattern.
+pub fn at(tree: &Tree, src: &str, offset: usize) -> Option<Hit> {
+    let end = offset.saturating_add(1).min(src.len()).max(offset);
+    in_range(tree, src, offset..end)
+        .into_iter()
+        .filter(|h| h.range.start <= offset && offset < h.range.end)
+        .min_by_key(|h| h.range.len())
 }

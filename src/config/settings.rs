@@ -14,6 +14,7 @@ struct Section {
     rules: Option<Value>,
     go_version: Option<Value>,
     docs_base_url: Option<Value>,
+    corpus: Option<Value>,
     #[serde(flatten)]
     other: BTreeMap<String, Value>,
 }
@@ -24,7 +25,7 @@ struct Section {
 pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
     let value = match value.get("gohint") {
         Some(section) => section,
-        None if ["rules", "goVersion", "docsBaseUrl"]
+        None if ["rules", "goVersion", "docsBaseUrl", "corpus"]
             .iter()
             .any(|k| value.get(k).is_some()) =>
         {
@@ -56,6 +57,12 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
         docs_base_url: section
             .docs_base_url
             .map(|v| entry("docsBaseUrl".to_string(), v)),
+        corpus_paths: section.corpus.map(|v| {
+            entry(
+                "corpus.paths".to_string(),
+                v.get("paths").cloned().unwrap_or(v),
+            )
+        }),
         unknown: section
             .other
             .into_iter()

@@ -5,13 +5,17 @@
 //! (`##`) and questions (`###`), each question with a stable id (a
 //! GitHub-style heading slug) and its markdown answer.
 
+mod errata;
 mod parse;
 mod slug;
+mod team;
 
 use std::sync::OnceLock;
 
+pub use errata::{erratum, Erratum, ERRATA};
 pub use parse::parse;
 pub use slug::slugify;
+pub use team::{parse_team, TeamQuestion};
 
 /// The corpus text, exactly as the user wrote it.
 pub const SOURCE: &str = include_str!("../../corpus/go-interview-qa.md");
@@ -30,7 +34,7 @@ pub struct Corpus {
 }
 
 /// A `##` category.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     /// Slug of the category heading.
     pub id: String,
@@ -39,7 +43,7 @@ pub struct Category {
 }
 
 /// A `###` question and its answer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     /// Stable id: the GitHub-style slug of the heading, unique in the document.
     pub id: String,

@@ -11,6 +11,9 @@ use tower_lsp_server::ls_types::{
 /// The command that returns a rule's or question's explanation as markdown.
 pub const EXPLAIN: &str = "gohint.explain";
 
+/// The command that lists the corpus concepts of a document with their ranges.
+pub const CONCEPTS_IN_FILE: &str = "gohint.conceptsInFile";
+
 /// The code actions for gohint's `diagnostics` of the document at `uri`,
 /// limited to the kinds in `only` when the client asks.
 pub fn actions(

@@ -50,7 +50,7 @@ pub struct State {
     /// Set when the client closed the document.
     pub closed: bool,
     /// The configuration (`None`: look it up again).
-    resolved: Option<Arc<Resolved>>,
+    pub resolved: Option<Arc<Resolved>>,
     /// Bumped when the configuration goes stale, so a step that looked up
     /// the old one does not store it.
     configuration: u64,

@@ -11,9 +11,13 @@ use std::ops::Range;
 /// is about.
 pub fn at(state: &State, offset: usize, markdown: bool) -> Option<(String, Range<usize>)> {
     let analysis = state.analysis.as_ref()?;
+    let team = state
+        .resolved
+        .as_ref()
+        .map_or(&[][..], |r| r.team.as_slice());
     let (text, range) = findings_at(&analysis.findings, offset).or_else(|| {
         concepts::at(&analysis.tree, &state.text, offset)
-            .map(|hit| (explain::concept_markdown(hit.concept), hit.range))
+            .map(|hit| (explain::concept_markdown(hit.concept, team), hit.range))
     })?;
     Some((if markdown { text } else { plain(&text) }, range))
 }

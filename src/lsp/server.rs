@@ -2,14 +2,14 @@
 //! out. Handlers never block on analysis and never await the client: they
 //! change document state synchronously and spawn the rest.
 
-use super::actions::{self, EXPLAIN};
+use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
 use super::documents::{Doc, Step};
 use super::hover;
 use super::positions::{self, Converter};
 use super::settings::Settings;
 use crate::config::FILE_NAME;
-use crate::explain;
 use crate::text::Encoding;
+use crate::{concepts, explain};
 use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -306,6 +306,44 @@ impl Inner {
     }
 }
 
+impl Backend {
+    /// The corpus concepts of an open document: each construct's name,
+    /// label, range and the question ids that explain it (most specific
+    /// first, team questions last), in source order.
+    async fn concepts_in_file(&self, uri: &Uri) -> Result<Value> {
+        let doc = self.inner.doc(uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        let session = self.inner.session();
+        let state = doc.lock();
+        let Some(analysis) = state.analysis.as_ref() else {
+            return Ok(Value::Array(Vec::new()));
+        };
+        let convert = Converter::new(&state.text, &state.index, session.encoding);
+        let team = state
+            .resolved
+            .as_ref()
+            .map_or(&[][..], |r| r.team.as_slice());
+        let items = concepts::all(&analysis.tree, &state.text)
+            .into_iter()
+            .map(|hit| {
+                let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
+                let claimed = team
+                    .iter()
+                    .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
+                    .map(|t| t.question.id.clone());
+                serde_json::json!({
+                    "concept": hit.concept.name,
+                    "label": hit.concept.label,
+                    "questions": builtin.chain(claimed).collect::<Vec<_>>(),
+                    "range": convert.range(&hit.range),
+                })
+            })
+            .collect();
+        Ok(Value::Array(items))
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let session = Session::new(&params.capabilities);
@@ -336,7 +374,7 @@ impl LanguageServer for Backend {
                 ..CodeActionOptions::default()
             })),
             execute_command_provider: Some(ExecuteCommandOptions {
-                commands: vec![EXPLAIN.to_string()],
+                commands: vec![EXPLAIN.to_string(), CONCEPTS_IN_FILE.to_string()],
                 ..ExecuteCommandOptions::default()
             }),
             diagnostic_provider: pull.then(|| {
@@ -499,22 +537,27 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        if params.command != EXPLAIN {
-            return Err(Error::invalid_params(format!(
-                "unknown command {}",
-                params.command
-            )));
+        let first = params.arguments.first();
+        match params.command.as_str() {
+            EXPLAIN => {
+                let id = first.and_then(Value::as_str).unwrap_or_default();
+                explain::markdown(id)
+                    .map(|md| Some(Value::String(md)))
+                    .ok_or_else(|| {
+                        Error::invalid_params(format!("no rule or corpus question named `{id}`"))
+                    })
+            }
+            CONCEPTS_IN_FILE => {
+                let uri = first
+                    .and_then(|a| a.as_str().or_else(|| a.get("uri").and_then(Value::as_str)))
+                    .and_then(|u| u.parse::<Uri>().ok())
+                    .ok_or_else(|| {
+                        Error::invalid_params("gohint.conceptsInFile takes a document URI")
+                    })?;
+                self.concepts_in_file(&uri).await.map(Some)
+            }
+            other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
-        let id = params
-            .arguments
-            .first()
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        explain::markdown(id)
-            .map(|md| Some(Value::String(md)))
-            .ok_or_else(|| {
-                Error::invalid_params(format!("no rule or corpus question named `{id}`"))
-            })
     }
 
     async fn diagnostic(

@@ -3,10 +3,12 @@
 //! [`Options`] they make together.
 
 use crate::analysis::Options;
+use crate::concepts;
 use crate::config::{Config, Lookup};
+use crate::corpus::{self, TeamQuestion};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use tower_lsp_server::ls_types::Uri;
 
@@ -17,6 +19,8 @@ pub struct Resolved {
     pub options: Options,
     /// Where rule documentation pages live.
     pub docs_base_url: String,
+    /// Questions of the team corpora in force, in file order.
+    pub team: Arc<Vec<TeamQuestion>>,
 }
 
 /// The server's configuration sources.
@@ -74,6 +78,14 @@ impl Settings {
             }
         }
         let editor = self.editor.read().unwrap_or_else(PoisonError::into_inner);
+        let mut paths: Vec<PathBuf> = Vec::new();
+        if let Some(loaded) = &file {
+            let base = loaded.path.parent().unwrap_or(Path::new(""));
+            paths.extend(loaded.config.corpus_paths.iter().map(|p| base.join(p)));
+        }
+        let base = dir.unwrap_or(Path::new(""));
+        paths.extend(editor.corpus_paths.iter().map(|p| base.join(p)));
+        let team = self.team(&paths, &mut warnings);
         let config = file.map_or_else(|| editor.clone(), |f| f.config.overlay(&editor));
         let mut options = Options {
             go_version: dir.and_then(|d| self.lookup.go_version(d)),
@@ -84,7 +96,35 @@ impl Settings {
         let resolved = Resolved {
             options,
             docs_base_url: config.docs_base_url().to_string(),
+            team: Arc::new(team),
         };
         (Arc::new(resolved), warnings)
+    }
+
+    /// Reads and parses the team corpora at `paths`; problems are added to
+    /// `warnings` the first time each file shows them.
+    fn team(&self, paths: &[PathBuf], warnings: &mut Vec<String>) -> Vec<TeamQuestion> {
+        let mut questions = Vec::new();
+        for path in paths {
+            let name = path.display().to_string();
+            let (found, problems) = match std::fs::read_to_string(path) {
+                Ok(text) => corpus::parse_team(&name, &text, |c| concepts::find(c).is_some()),
+                Err(e) => (
+                    Vec::new(),
+                    vec![format!("{name}: cannot read the team corpus ({e})")],
+                ),
+            };
+            questions.extend(found);
+            if !problems.is_empty()
+                && self
+                    .shown
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(path.clone())
+            {
+                warnings.extend(problems);
+            }
+        }
+        questions
     }
 }

@@ -1,0 +1,374 @@
+//! Concept hovers, errata notes, `gohint.conceptsInFile` and
+//! `--list-concepts`, through the real binary.
+
+mod common;
+
+use common::{capabilities, position, range, Client};
+use serde_json::{json, Value};
+use std::process::Command;
+
+const URI: &str = "file:///tmp/gohint-concepts/shapes.go";
+
+const SRC: &str = "package shapes
+
+type Named interface{ Name() string }
+
+type Base struct{ name string }
+
+type Circle struct {
+	Base
+	r float64
+}
+
+func (c *Circle) Grow(by float64) { c.r += by }
+
+func describe(v interface{}) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return \"\"
+}
+";
+
+fn at(needle: &str) -> usize {
+    SRC.find(needle).expect("needle")
+}
+
+fn hover_text(c: &mut Client, needle: &str, delta: usize) -> (Value, String) {
+    let pos = position(SRC, at(needle) + delta, false);
+    let line = pos["line"].as_u64().unwrap_or(0) as u32;
+    let col = pos["character"].as_u64().unwrap_or(0) as u32;
+    let hover = c.hover(URI, line, col);
+    let text = hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    (hover, text)
+}
+
+#[test]
+fn concept_hovers_show_the_specific_question_its_example_a_note_and_related_ones() {
+    let mut c = Client::start(capabilities(false, true));
+    c.open(URI, SRC);
+    c.diagnostics(URI, 1);
+
+    let (hover, text) = hover_text(&mut c, "*Circle", 0);
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    assert_eq!(
+        hover["range"],
+        range(SRC, at("*Circle"), at("*Circle") + "*Circle".len(), false)
+    );
+    let sets = text
+        .find("## Q: Explain the concept of method sets and pointer receivers in Go.")
+        .unwrap_or_else(|| panic!("most specific question first:\n{text}"));
+    let note = text
+        .find("**Note:** methods with value receivers are in the method set of `*T`")
+        .unwrap_or_else(|| panic!("errata note:\n{text}"));
+    assert!(
+        text.contains("https://go.dev/ref/spec#Method_sets"),
+        "{text}"
+    );
+    let also = text.find("Also:").unwrap_or_else(|| panic!("{text}"));
+    assert!(sets < note && note < also, "{text}");
+    assert!(
+        text[also..].contains("`what-are-methods-in-go`"),
+        "related questions follow:\n{text}"
+    );
+    assert!(text.contains(
+        "`gohint --explain explain-the-concept-of-method-sets-and-pointer-receivers-in-go`"
+    ));
+
+    // A short answer without code gets the answer's code example.
+    let (_, text) = hover_text(&mut c, "\tBase\n", 1);
+    assert!(
+        text.contains("## Q: Explain the concept of type embedding in Go."),
+        "{text}"
+    );
+    assert!(text.contains("```go\ntype Person struct {"), "{text}");
+    assert!(text.contains("`A` is undefined"), "{text}");
+
+    for (needle, question) in [
+        (
+            "interface{}",
+            "What are the empty interface and type assertions?",
+        ),
+        (
+            "v.(string)",
+            "Explain the concept of type assertions in Go.",
+        ),
+        ("interface{ Name", "What are interfaces in Go?"),
+        ("float64)", "What are the basic types in Go?"),
+        (
+            "package shapes",
+            "What is the difference between `go build`",
+        ),
+    ] {
+        let (_, text) = hover_text(&mut c, needle, 0);
+        let want = format!("## Q: {question}");
+        if needle == "package shapes" {
+            // Only `package main` is about commands.
+            assert!(!text.contains(&want), "{text}");
+        } else {
+            assert!(text.contains(&want), "hover on {needle:?}:\n{text}");
+        }
+    }
+    assert!(c.stop().success());
+}
+
+#[test]
+fn concept_hovers_are_plain_text_for_clients_without_markdown() {
+    let mut c = Client::start(capabilities(false, false));
+    c.open(URI, SRC);
+    c.diagnostics(URI, 1);
+    let (hover, text) = hover_text(&mut c, "*Circle", 1);
+    assert_eq!(hover["contents"]["kind"], "plaintext");
+    assert!(
+        text.contains("Q: Explain the concept of method sets and pointer receivers in Go."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Note: methods with value receivers"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("**") && !text.contains("```") && !text.contains("\n> "),
+        "{text}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn concepts_in_file_lists_question_ids_with_ranges() {
+    let mut c = Client::start(capabilities(true, true));
+    c.open(URI, SRC);
+    c.diagnostics(URI, 1);
+    let items = c.result(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": [URI]}),
+    );
+    let items = items.as_array().cloned().unwrap_or_default();
+    let find = |concept: &str| {
+        items
+            .iter()
+            .find(|i| i["concept"] == concept)
+            .cloned()
+            .unwrap_or_else(|| panic!("{concept} missing from {items:?}"))
+    };
+    let receiver = find("pointer-receiver");
+    assert_eq!(
+        receiver["range"],
+        range(SRC, at("*Circle"), at("*Circle") + 7, true)
+    );
+    assert_eq!(
+        receiver["questions"][0],
+        "explain-the-concept-of-method-sets-and-pointer-receivers-in-go"
+    );
+    let embedded = find("embedded-field");
+    assert_eq!(
+        embedded["questions"][0],
+        "explain-the-concept-of-type-embedding-in-go"
+    );
+    assert_eq!(
+        find("type-assertion")["range"],
+        range(SRC, at("v.(string)"), at("v.(string)") + 10, true)
+    );
+    let starts: Vec<(u64, u64)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["range"]["start"]["line"].as_u64().unwrap_or(0),
+                i["range"]["start"]["character"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted, "in source order");
+    assert!(items.iter().all(|i| i["concept"] != "go-statement"));
+
+    // Unknown documents and bad arguments are errors, not crashes.
+    let err = c.request(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": ["file:///nope.go"]}),
+    );
+    assert!(err.get("error").is_some(), "{err}");
+    let err = c.request(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": [42]}),
+    );
+    assert!(err.get("error").is_some(), "{err}");
+    let md = c.result(
+        "workspace/executeCommand",
+        json!({"command": "gohint.explain", "arguments": ["explain-the-concept-of-type-embedding-in-go"]}),
+    );
+    let md = md.as_str().unwrap_or_default();
+    assert!(md.starts_with("# Q: Explain the concept of type embedding in Go."));
+    assert!(
+        md.contains("    Grade:  A,"),
+        "the corpus text is unchanged"
+    );
+    assert!(
+        md.contains("**Note:** the example does not compile"),
+        "{md}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn cli_lists_concepts_and_explains_questions_with_notes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .arg("--list-concepts")
+        .output()
+        .expect("run gohint");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "go-statement",
+        "close",
+        "pointer-receiver",
+        "table-test",
+        "gc",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(name)),
+            "{name} missing:\n{text}"
+        );
+    }
+    assert!(text.contains("-> what-is-a-goroutine, what-is-the-gpm-model-in-go"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .args([
+            "--explain",
+            "explain-the-concept-of-method-sets-and-pointer-receivers-in-go",
+        ])
+        .output()
+        .expect("run gohint");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("methods with value receivers can only be called on value types"));
+    assert!(text.contains("**Note:** methods with value receivers are in the method set"));
+}
+
+const TEAM: &str = "# Team notes
+
+## Concurrency
+
+### How do we stop our workers?
+<!-- gohint: concepts=go-statement,close -->
+
+Every worker selects on the `quit` channel; the owner closes it.
+
+### Who owns a channel?
+<!-- gohint: concepts=close,no-such-concept -->
+
+The sender closes it, never the receiver.
+";
+
+const WORKER: &str = "package w
+
+func start(quit chan struct{}) {
+	go func() { <-quit }()
+}
+";
+
+fn go_hover(c: &mut Client, uri: &str) -> String {
+    let go = WORKER.find("go func").expect("needle");
+    let pos = position(WORKER, go, false);
+    let hover = c.hover(
+        uri,
+        pos["line"].as_u64().unwrap_or(0) as u32,
+        pos["character"].as_u64().unwrap_or(0) as u32,
+    );
+    hover["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn team_corpora_from_gohint_toml_follow_the_built_in_questions() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("team.md"), TEAM).expect("write");
+    std::fs::write(
+        root.join("gohint.toml"),
+        "[corpus]\npaths = [\"team.md\"]\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("w")).expect("mkdir");
+    let uri = format!("file://{}", root.join("w/worker.go").display());
+    let mut c = Client::start(capabilities(false, true));
+    c.open(&uri, WORKER);
+    let warning = c.recv(|m| m["method"] == "window/showMessage");
+    let message = warning["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("team.md:11: unknown concept `no-such-concept`"),
+        "the warning names the file and line: {message}"
+    );
+    c.diagnostics(&uri, 1);
+    let text = go_hover(&mut c, &uri);
+    let builtin = text
+        .find("## Q: What is a goroutine?")
+        .unwrap_or_else(|| panic!("{text}"));
+    let team = text
+        .find("## Team Q: How do we stop our workers?")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        builtin < team,
+        "team questions come after the built-in ones:\n{text}"
+    );
+    assert!(
+        text.contains("> Every worker selects on the `quit` channel"),
+        "{text}"
+    );
+    assert!(!text.contains("<!-- gohint"), "{text}");
+    assert!(
+        !text.contains("Who owns a channel?"),
+        "claims close, not go:\n{text}"
+    );
+    let items = c.result(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": [{"uri": uri}]}),
+    );
+    let go = items
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["concept"] == "go-statement"))
+        .cloned()
+        .unwrap_or_else(|| panic!("{items}"));
+    let questions = go["questions"].as_array().cloned().unwrap_or_default();
+    assert_eq!(questions.first(), Some(&json!("what-is-a-goroutine")));
+    assert_eq!(questions.last(), Some(&json!("how-do-we-stop-our-workers")));
+    assert!(c.stop().success());
+}
+
+#[test]
+fn team_corpora_from_editor_settings_and_unreadable_ones_warn() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let team = root.join("team.md");
+    std::fs::write(&team, TEAM).expect("write");
+    let missing = root.join("missing.md");
+    let uri = format!("file://{}", root.join("worker.go").display());
+    let mut c = Client::spawn();
+    c.initialize(
+        capabilities(false, true),
+        Some(json!({"corpus": {"paths": [team.display().to_string(), missing.display().to_string()]}})),
+    );
+    c.open(&uri, WORKER);
+    let warning = c.recv(|m| {
+        m["method"] == "window/showMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.contains("missing.md"))
+    });
+    let message = warning["params"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("cannot read the team corpus"), "{message}");
+    c.diagnostics(&uri, 1);
+    let text = go_hover(&mut c, &uri);
+    assert!(text.contains("## Q: What is a goroutine?"), "{text}");
+    assert!(
+        text.contains("## Team Q: How do we stop our workers?"),
+        "{text}"
+    );
+    assert!(c.stop().success());
+}
