@@ -5,11 +5,31 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod defer_lock_typo;
 mod double_close;
+mod empty_critical_section;
+mod lock_calls;
+mod lock_copy;
+mod lock_not_unlocked;
+mod lock_types;
+mod mutex_copy;
+mod recursive_lock;
 pub(crate) mod unused_ignore;
+mod waitgroup_add_inside_goroutine;
+mod waitgroup_copy;
 
 /// Every rule, in catalog order.
-pub static RULES: &[&Rule] = &[&double_close::RULE, &unused_ignore::RULE];
+pub static RULES: &[&Rule] = &[
+    &double_close::RULE,
+    &waitgroup_add_inside_goroutine::RULE,
+    &waitgroup_copy::RULE,
+    &mutex_copy::RULE,
+    &lock_not_unlocked::RULE,
+    &recursive_lock::RULE,
+    &defer_lock_typo::RULE,
+    &empty_critical_section::RULE,
+    &unused_ignore::RULE,
+];
 
 /// The rule with slug `slug`.
 pub fn find(slug: &str) -> Option<&'static Rule> {
