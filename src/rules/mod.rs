@@ -10,17 +10,25 @@ mod append_no_prealloc;
 mod buffered_overfill_deadlock;
 mod close_nil_channel;
 mod defer_in_loop;
+mod defer_lock_typo;
 mod double_close;
+mod empty_critical_section;
 mod explicit_gc;
 mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
+mod lock_calls;
+mod lock_copy;
+mod lock_not_unlocked;
+mod lock_types;
 mod loop_var_capture;
 mod loops;
 mod lost_cancel;
+mod mutex_copy;
 mod nil_channel_op;
 mod nil_map_write;
 mod receive_loop_without_ok;
 mod recover_not_deferred;
+mod recursive_lock;
 mod redundant_gomaxprocs;
 mod scope;
 mod select_default_busy_loop;
@@ -31,6 +39,8 @@ mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
 mod unchecked_type_assertion;
 pub(crate) mod unused_ignore;
+mod waitgroup_add_inside_goroutine;
+mod waitgroup_copy;
 
 /// Every rule, in catalog order.
 pub static RULES: &[&Rule] = &[
@@ -50,6 +60,13 @@ pub static RULES: &[&Rule] = &[
     &unbounded_goroutines::RULE,
     &shared_var_race::RULE,
     &time_after_in_loop::RULE,
+    &waitgroup_add_inside_goroutine::RULE,
+    &waitgroup_copy::RULE,
+    &mutex_copy::RULE,
+    &lock_not_unlocked::RULE,
+    &recursive_lock::RULE,
+    &defer_lock_typo::RULE,
+    &empty_critical_section::RULE,
     &lost_cancel::RULE,
     &unchecked_type_assertion::RULE,
     &nil_map_write::RULE,

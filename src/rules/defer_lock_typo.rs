@@ -1,0 +1,54 @@
+//! `defer-lock-typo`: `mu.Lock(); defer mu.Lock()` where `defer mu.Unlock()`
+//! was meant.
+
+use super::lock_calls::{self, LockCall};
+use super::{Rule, Severity};
+use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
+
+/// The deferred Lock never releases the mutex and, at return, blocks on it.
+pub const RULE: Rule = Rule {
+    slug: "defer-lock-typo",
+    severity: Severity::Error,
+    question: "are-locks-in-go-reentrant",
+    topic: Some("Go's Mutex Behavior"),
+    summary: "`mu.Lock()` followed by `defer mu.Lock()` (or RLock twice): the deferred call should be the Unlock",
+    why: "The mutex is never released, and when the function returns the deferred Lock tries to lock a mutex this goroutine still holds: Go mutexes are not reentrant, so it deadlocks.",
+    message: "deferred Lock of a mutex this path just locked: did you mean Unlock?",
+    fix: Some("Defer the matching release: `defer mu.Unlock()` (or `defer mu.RUnlock()` after RLock)."),
+    bad: "mu.Lock()\ndefer mu.Lock()",
+    good: "mu.Lock()\ndefer mu.Unlock()",
+    query: include_str!("../../queries/defer-lock-typo.scm"),
+    check,
+};
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let (Some(defer), Some(deferred)) = (
+        m.node("report")
+            .filter(|n| !lock_calls::too_deep(*n, ctx.src)),
+        m.node("call").and_then(|n| LockCall::of(n, ctx.src)),
+    ) else {
+        return;
+    };
+    let Some(func) = syntax::enclosing_function(defer) else {
+        return;
+    };
+    let partner = lock_calls::lock_statements(func, ctx.src)
+        .into_iter()
+        .rev()
+        .filter(|l| l.call.end_byte() <= defer.start_byte())
+        .find(|l| lock_calls::is_typo_pair(l, &deferred, ctx.src));
+    let Some(lock) = partner else { return };
+    if deferred.other_api(ctx.src) {
+        return;
+    }
+    let mutex = lock_calls::short(deferred.mutex(ctx.src));
+    let (op, release) = (deferred.op.name(), deferred.op.release().name());
+    out.push(
+        Finding::new(&RULE, defer.byte_range())
+            .message(format!(
+                "`defer {mutex}.{op}()` right after locking `{mutex}`: it never releases the mutex and deadlocks at return; did you mean `defer {mutex}.{release}()`?"
+            ))
+            .related(lock.call.byte_range(), format!("`{mutex}` locked here"))
+            .fix(Fix::single(format!("Change to `defer {mutex}.{release}()`"), deferred.method.byte_range(), release, true)),
+    );
+}

@@ -1,0 +1,125 @@
+//! `empty-critical-section`: `mu.Lock()` directly followed by `mu.Unlock()`.
+
+use super::lock_calls::{self, LockCall};
+use super::{Rule, Severity};
+use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// A lock released right away protects nothing; usually the Unlock was
+/// meant to be deferred.
+pub const RULE: Rule = Rule {
+    slug: "empty-critical-section",
+    severity: Severity::Warning,
+    question: "what-is-a-mutex-in-go",
+    topic: None,
+    summary: "mu.Lock() immediately followed by mu.Unlock() (or RLock/RUnlock): a critical section with nothing in it",
+    why: "The point of a mutex is the code between Lock and Unlock; with nothing there, the code after the Unlock runs unprotected, most often because `defer` was forgotten.",
+    message: "empty critical section: the mutex is released before anything runs under it",
+    fix: Some("Defer the unlock (`defer mu.Unlock()`), or move it after the code it should protect; if the pair only waits for other holders, say so in a comment."),
+    bad: "func (c *Cache) Get(k string) string {\n\tc.mu.Lock()\n\tc.mu.Unlock()\n\treturn c.m[k]\n}",
+    good: "func (c *Cache) Get(k string) string {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.m[k]\n}",
+    query: include_str!("../../queries/empty-critical-section.scm"),
+    check,
+};
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(lock) = m
+        .node("report")
+        .filter(|n| !lock_calls::too_deep(*n, ctx.src))
+        .and_then(|n| LockCall::of(n, ctx.src))
+    else {
+        return;
+    };
+    let Some(stmt) = lock.statement() else { return };
+    let Some(next) = next_sibling(stmt) else {
+        return;
+    };
+    let Some(unlock) = next
+        .named_child(0)
+        .and_then(|c| LockCall::of(c, ctx.src))
+        .filter(|u| u.statement().is_some())
+    else {
+        return;
+    };
+    let mutex = lock.mutex(ctx.src);
+    if unlock.op != lock.op.release() || unlock.mutex(ctx.src) != mutex {
+        return;
+    }
+    // A commented pair, one in a loop (polling, stress) or one a goroutine
+    // runs to wait for the holder: a deliberate barrier, not a lost defer.
+    if commented(stmt, next, mutex, ctx.src)
+        || flow::enclosing_loop(stmt).is_some()
+        || in_goroutine(stmt)
+    {
+        return;
+    }
+    // Lock, Unlock, Unlock: a test of misuse, not a lost defer.
+    let after = next_sibling(next)
+        .and_then(|s| s.named_child(0))
+        .and_then(|c| LockCall::of(c, ctx.src));
+    if after.is_some_and(|a| a.mutex(ctx.src) == mutex && !a.op.acquires()) {
+        return;
+    }
+    if lock.other_api(ctx.src) || unlock.other_api(ctx.src) {
+        return;
+    }
+    let (op, release) = (lock.op.name(), unlock.op.name());
+    let mutex = lock_calls::short(mutex);
+    let finding = Finding::new(&RULE, unlock.call.byte_range())
+        .message(format!(
+            "empty critical section: `{mutex}.{release}()` right after `{mutex}.{op}()` protects nothing; was it meant to be deferred?"
+        ))
+        .related(lock.call.byte_range(), format!("`{mutex}` locked here"));
+    let at = next.start_byte();
+    out.push(finding.fix(Fix::single(
+        format!("Defer `{mutex}.{release}()`"),
+        at..at,
+        "defer ",
+        false,
+    )));
+}
+
+/// The next sibling statement, skipping comments.
+fn next_sibling(stmt: Node<'_>) -> Option<Node<'_>> {
+    let mut n = stmt.next_named_sibling();
+    while let Some(s) = n.filter(|s| s.kind() == "comment") {
+        n = s.next_named_sibling();
+    }
+    n
+}
+
+/// Whether a comment explains the pair: on the line above `first`, between
+/// the two statements, or a few lines above naming the mutex (`// hold
+/// closemu so no query is active`).
+fn commented(first: Node<'_>, second: Node<'_>, mutex: &str, src: &str) -> bool {
+    let is_comment = |t: &str| {
+        let t = t.trim();
+        t.starts_with("//") || t.starts_with("/*") || t.ends_with("*/")
+    };
+    let before = src.get(..first.start_byte()).unwrap_or("");
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let mut lines = before[..line_start].lines().rev();
+    let above = lines.clone().next().is_some_and(is_comment);
+    let name = mutex
+        .rsplit(['.', ']', ')'])
+        .find(|s| !s.is_empty())
+        .unwrap_or(mutex);
+    let names_it = |line: &str| {
+        line.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == name)
+    };
+    let nearby = lines.by_ref().take(6).any(|l| is_comment(l) && names_it(l));
+    let between = src
+        .get(first.end_byte()..second.start_byte())
+        .is_some_and(|t| t.contains("//") || t.contains("/*"));
+    above || nearby || between
+}
+
+/// Whether `stmt` runs in a func literal started with `go`.
+fn in_goroutine(stmt: Node<'_>) -> bool {
+    syntax::enclosing_function(stmt)
+        .filter(|f| f.kind() == "func_literal")
+        .and_then(|f| f.parent())
+        .and_then(|call| call.parent())
+        .is_some_and(|p| p.kind() == "go_statement")
+}

@@ -1,0 +1,549 @@
+//! Where one top-level declaration copies a lock (the shared core of
+//! `mutex-copy` and `waitgroup-copy`), as `go vet`'s copylocks analyzer
+//! defines a copy: a parameter or receiver passed by value, a range variable,
+//! and a value read out of a variable, field, element or pointer into an
+//! assignment, declaration, call argument, return value or literal element.
+//! Composite literals and call results are fresh values, not copies; `len`,
+//! `cap`, `new` and `unsafe.Sizeof`/`Offsetof`/`Alignof` copy nothing.
+//!
+//! The walk is one pass over the declaration that keeps the local scope, so
+//! each name resolves to its own declaration (shadowing included).
+
+use super::lock_types::{
+    declared_vars, list_items, FileTypes, LockKind, LockPath, Scope, Ty, Types,
+};
+use super::Rule;
+use crate::analysis::syntax::{self, text, unparen, Walk};
+use crate::analysis::{Ctx, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// The way a lock gets copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// A value receiver.
+    Receiver,
+    /// A parameter passed by value.
+    Parameter,
+    /// A range variable.
+    Range,
+    /// The right side of `=` or `:=`.
+    Assignment,
+    /// The value of a `var` declaration.
+    Declaration,
+    /// A call argument.
+    Argument,
+    /// A returned value.
+    Return,
+    /// An element of a composite literal.
+    Literal,
+}
+
+/// One copy of a lock.
+#[derive(Debug)]
+pub struct LockCopy<'t> {
+    /// The node to report: the parameter, the range variable or the copied
+    /// expression.
+    pub node: Node<'t>,
+    /// How the lock is copied.
+    pub site: Site,
+    /// The lock and the types that hold it.
+    pub lock: LockPath,
+}
+
+/// Every lock copy in top-level declaration `decl`.
+pub fn copies<'t>(decl: Node<'t>, src: &'t str) -> Vec<LockCopy<'t>> {
+    let file = FileTypes::of(decl, src);
+    if !file.may_hold_locks() {
+        return Vec::new();
+    }
+    let mut walker = Walker::new(file, src);
+    let mut out = Vec::new();
+    syntax::walk(decl, |n| {
+        walker.step(n, &mut out);
+        descend(n)
+    });
+    out
+}
+
+/// Whether the walk enters `n`: types, parameter lists (read by
+/// [`function`]), literals and comments hold no copies.
+fn descend(n: Node<'_>) -> Walk {
+    match n.kind() {
+        "parameter_list"
+        | "type_parameter_list"
+        | "qualified_type"
+        | "pointer_type"
+        | "slice_type"
+        | "map_type"
+        | "channel_type"
+        | "struct_type"
+        | "interface_type"
+        | "function_type"
+        | "array_type"
+        | "implicit_length_array_type"
+        | "generic_type"
+        | "type_identifier"
+        | "interpreted_string_literal"
+        | "raw_string_literal"
+        | "comment" => Walk::Skip,
+        _ => Walk::Enter,
+    }
+}
+
+/// Node kinds whose end closes the scope of a declaration made inside them.
+const SCOPE_KINDS: &[&str] = &[
+    "block",
+    "expression_case",
+    "type_case",
+    "default_case",
+    "communication_case",
+    "if_statement",
+    "for_statement",
+    "expression_switch_statement",
+    "type_switch_statement",
+    "func_literal",
+    "function_declaration",
+    "method_declaration",
+];
+
+/// A walk over one declaration in document order that keeps its local
+/// scope: the declared names, and the open nodes that end a scope (kept
+/// here rather than found through parents, which cost the depth each).
+struct Walker<'t> {
+    file: FileTypes<'t>,
+    scope: Scope<'t>,
+    open: Vec<Node<'t>>,
+    src: &'t str,
+}
+
+impl<'t> Walker<'t> {
+    fn new(file: FileTypes<'t>, src: &'t str) -> Self {
+        Walker {
+            file,
+            scope: Scope::default(),
+            open: Vec::new(),
+            src,
+        }
+    }
+
+    /// Closes the scopes that ended before `n`.
+    fn enter(&mut self, n: Node<'t>) {
+        self.scope.leave(n.start_byte());
+        while self
+            .open
+            .last()
+            .is_some_and(|o| o.end_byte() <= n.start_byte())
+        {
+            self.open.pop();
+        }
+    }
+
+    /// Visits `n`: reports its copies into `out` and declares its names.
+    fn step(&mut self, n: Node<'t>, out: &mut Vec<LockCopy<'t>>) {
+        self.enter(n);
+        let open = self.open.last().copied();
+        visit(n, &self.file, &mut self.scope, open, self.src, out);
+        if SCOPE_KINDS.contains(&n.kind()) {
+            self.open.push(n);
+        }
+    }
+
+    fn types(&self) -> Types<'_, 't> {
+        Types {
+            file: &self.file,
+            scope: &self.scope,
+        }
+    }
+}
+
+/// What declarations in this file say about a value's type.
+#[derive(Debug, Default)]
+pub struct ValueType<'t> {
+    /// Whether the type is known exactly.
+    pub known: bool,
+    /// The lock the value (or, for a pointer, the value it points to) holds.
+    pub lock: Option<LockPath>,
+    /// The type's name, when it is a named type of this file.
+    pub name: Option<&'t str>,
+}
+
+/// The type of the value `expr` inside top-level declaration `decl`, looking
+/// through one pointer.
+pub fn type_at<'t>(decl: Node<'t>, expr: Node<'t>, src: &'t str) -> ValueType<'t> {
+    let mut walker = Walker::new(FileTypes::of(decl, src), src);
+    let mut sink = Vec::new();
+    let mut result = ValueType::default();
+    syntax::walk(decl, |n| {
+        if n != expr {
+            walker.step(n, &mut sink);
+            return descend(n);
+        }
+        walker.enter(n);
+        let types = walker.types();
+        if let Ty::Val(t) | Ty::Ptr(t) = types.infer(n) {
+            let t = types.pointee_type(t).unwrap_or(t);
+            result = ValueType {
+                known: types.is_known(t),
+                lock: types.lock_in(t),
+                name: (t.kind() == "type_identifier").then(|| text(t, src)),
+            };
+        }
+        Walk::Stop
+    });
+    result
+}
+
+/// Handles one node of the walk: reports its copies, then declares its
+/// names; `open` is the innermost node around it that ends a scope.
+fn visit<'t>(
+    n: Node<'t>,
+    file: &FileTypes<'t>,
+    scope: &mut Scope<'t>,
+    open: Option<Node<'t>>,
+    src: &'t str,
+    out: &mut Vec<LockCopy<'t>>,
+) {
+    let end = open.map_or(usize::MAX, |o| o.end_byte());
+    let check = |scope: &Scope<'t>, e: Node<'t>, site: Site, out: &mut Vec<LockCopy<'t>>| {
+        if let Some(lock) = copied_lock(e, &Types { file, scope }) {
+            out.push(LockCopy {
+                node: e,
+                site,
+                lock,
+            });
+        }
+    };
+    match n.kind() {
+        "function_declaration" | "method_declaration" | "func_literal" => {
+            function(n, file, scope, src, out)
+        }
+        "var_spec" | "const_spec" => {
+            if n.kind() == "var_spec" {
+                for v in n
+                    .child_by_field_name("value")
+                    .map(list_items)
+                    .unwrap_or_default()
+                {
+                    check(scope, v, Site::Declaration, out);
+                }
+            }
+            declare(n, file, scope, src, (n.end_byte(), end));
+        }
+        "short_var_declaration" | "assignment_statement" => {
+            let plain = n.kind() == "short_var_declaration"
+                || n.child_by_field_name("operator")
+                    .is_some_and(|o| text(o, src) == "=");
+            let left = n
+                .child_by_field_name("left")
+                .map(list_items)
+                .unwrap_or_default();
+            let right = n
+                .child_by_field_name("right")
+                .map(list_items)
+                .unwrap_or_default();
+            let tuple = right.len() == 1
+                && left.len() == 2
+                && unparen(right[0]).kind() == "index_expression";
+            if plain && (left.len() == right.len() || tuple) {
+                for v in right {
+                    check(scope, v, Site::Assignment, out);
+                }
+            }
+            if n.kind() == "short_var_declaration" {
+                declare(n, file, scope, src, (n.end_byte(), end));
+            }
+        }
+        "range_clause" => {
+            let types = Types { file, scope };
+            let (k, v) = n
+                .child_by_field_name("right")
+                .map_or((Ty::Unknown, Ty::Unknown), |r| {
+                    types.range_types(types.infer(r))
+                });
+            let left = n
+                .child_by_field_name("left")
+                .map(list_items)
+                .unwrap_or_default();
+            for (var, ty) in left.into_iter().zip([k, v]) {
+                if let (Ty::Val(t), false) = (ty, text(var, src) == "_") {
+                    if let Some(lock) = types.lock_in(t) {
+                        out.push(LockCopy {
+                            node: var,
+                            site: Site::Range,
+                            lock,
+                        });
+                    }
+                }
+            }
+            if has_token(n, ":=") {
+                // `open` is the for statement: the names live in its body.
+                let from = open
+                    .and_then(|f| f.child_by_field_name("body"))
+                    .map_or(n.end_byte(), |b| b.start_byte());
+                declare(n, file, scope, src, (from, end));
+            }
+        }
+        "type_switch_statement" | "receive_statement" => {
+            let field = if n.kind() == "receive_statement" {
+                "left"
+            } else {
+                "alias"
+            };
+            if n.kind() == "type_switch_statement" || has_token(n, ":=") {
+                let end = if n.kind() == "receive_statement" {
+                    end
+                } else {
+                    n.end_byte()
+                };
+                for name in n
+                    .child_by_field_name(field)
+                    .map(list_items)
+                    .unwrap_or_default()
+                {
+                    scope.var(text(name, src), Ty::Unknown, name.end_byte(), end);
+                }
+            }
+        }
+        // A local type (package-level ones are found through `FileTypes`).
+        "type_spec" | "type_alias" if open.is_some() => {
+            if let (Some(name), Some(ty)) =
+                (n.child_by_field_name("name"), n.child_by_field_name("type"))
+            {
+                scope.type_(text(name, src), ty, n.start_byte(), end);
+            }
+        }
+        "call_expression" if !copies_nothing(n, &Types { file, scope }, src) => {
+            for arg in syntax::call_args(n) {
+                check(scope, arg, Site::Argument, out);
+            }
+        }
+        "return_statement" => {
+            for v in n.named_child(0).map(list_items).unwrap_or_default() {
+                check(scope, v, Site::Return, out);
+            }
+        }
+        "literal_value" => {
+            let mut c = n.walk();
+            for el in n.named_children(&mut c) {
+                let value = match el.kind() {
+                    "keyed_element" => el.child_by_field_name("value"),
+                    "literal_element" => Some(el),
+                    _ => None,
+                };
+                if let Some(v) = value.and_then(|v| v.named_child(0)) {
+                    check(scope, v, Site::Literal, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Declares the parameters of a function and reports the ones (and the
+/// receiver) that take a lock by value.
+fn function<'t>(
+    f: Node<'t>,
+    file: &FileTypes<'t>,
+    scope: &mut Scope<'t>,
+    src: &'t str,
+    out: &mut Vec<LockCopy<'t>>,
+) {
+    let end = f.end_byte();
+    let from = f
+        .child_by_field_name("body")
+        .map_or(end, |b| b.start_byte());
+    if let Some(tps) = f.child_by_field_name("type_parameters") {
+        let mut c = tps.walk();
+        for decl in tps
+            .named_children(&mut c)
+            .filter(|n| n.kind() == "type_parameter_declaration")
+        {
+            let Some(constraint) = decl.child_by_field_name("type") else {
+                continue;
+            };
+            let mut c2 = decl.walk();
+            for name in decl.children_by_field_name("name", &mut c2) {
+                scope.type_param(text(name, src), constraint, f.start_byte(), end);
+            }
+        }
+    }
+    for (field, site) in [
+        ("receiver", Some(Site::Receiver)),
+        ("parameters", Some(Site::Parameter)),
+        ("result", None),
+    ] {
+        let Some(list) = f
+            .child_by_field_name(field)
+            .filter(|l| l.kind() == "parameter_list")
+        else {
+            continue;
+        };
+        let mut c = list.walk();
+        let params: Vec<Node<'t>> = list.named_children(&mut c).collect();
+        for p in params {
+            let variadic = p.kind() == "variadic_parameter_declaration";
+            if p.kind() != "parameter_declaration" && !variadic {
+                continue;
+            }
+            let Some(ty) = p.child_by_field_name("type") else {
+                continue;
+            };
+            if let (Some(site), false) = (site, variadic) {
+                if let Some(lock) = (Types { file, scope }).lock_in(ty) {
+                    out.push(LockCopy {
+                        node: p,
+                        site,
+                        lock,
+                    });
+                }
+            }
+            let ty = if variadic { Ty::Unknown } else { Ty::Val(ty) };
+            let mut c2 = p.walk();
+            for name in p.children_by_field_name("name", &mut c2) {
+                scope.var(text(name, src), ty, from, end);
+            }
+        }
+    }
+}
+
+/// Declares the names a `var`/`const` spec, `:=` or range clause makes,
+/// visible in bytes `from..end`.
+fn declare<'t>(
+    stmt: Node<'t>,
+    file: &FileTypes<'t>,
+    scope: &mut Scope<'t>,
+    src: &'t str,
+    (from, end): (usize, usize),
+) {
+    let vars = declared_vars(stmt, &Types { file, scope });
+    for (name, ty) in vars {
+        scope.var(text(name, src), ty, from, end);
+    }
+}
+
+/// Whether `node` has the anonymous token `tok` among its children.
+fn has_token(node: Node<'_>, tok: &str) -> bool {
+    let mut c = node.walk();
+    let found = node
+        .children(&mut c)
+        .any(|n| !n.is_named() && n.kind() == tok);
+    found
+}
+
+/// The lock that evaluating `e` copies: `e` reads an existing value (not a
+/// composite literal, call result or `*` of one) whose type holds a lock.
+fn copied_lock<'t>(e: Node<'t>, types: &Types<'_, 't>) -> Option<LockPath> {
+    let e = unparen(e);
+    let fresh = |n: Node<'_>| {
+        matches!(
+            unparen(n).kind(),
+            "composite_literal" | "call_expression" | "func_literal"
+        )
+    };
+    if fresh(e) {
+        return None;
+    }
+    if e.kind() == "unary_expression" && e.child_by_field_name("operand").is_some_and(fresh) {
+        return None;
+    }
+    match types.infer(e) {
+        Ty::Val(t) => types.lock_in(t),
+        _ => None,
+    }
+}
+
+/// Whether `call` is to a builtin that reads no value of its arguments:
+/// `len`, `cap`, `new`, or `unsafe.Sizeof`/`Offsetof`/`Alignof` (also
+/// dot-imported), none of them shadowed.
+fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
+    let Some(f) = call.child_by_field_name("function").map(unparen) else {
+        return false;
+    };
+    let unsafe_fn = |name: &str| matches!(name, "Sizeof" | "Offsetof" | "Alignof");
+    match f.kind() {
+        "identifier" => {
+            let name = text(f, src);
+            let builtin = matches!(name, "len" | "cap" | "new")
+                || (unsafe_fn(name) && types.file.unsafe_names().contains(&""));
+            builtin && !types.declared(name, f.start_byte())
+        }
+        "selector_expression" => {
+            let (Some(pkg), Some(name)) = (
+                f.child_by_field_name("operand"),
+                f.child_by_field_name("field"),
+            ) else {
+                return false;
+            };
+            pkg.kind() == "identifier"
+                && unsafe_fn(text(name, src))
+                && types.file.unsafe_names().contains(&text(pkg, src))
+                && !types.declared(text(pkg, src), pkg.start_byte())
+        }
+        _ => false,
+    }
+}
+
+/// Reports the copies in the declaration matched as `@report` whose lock is
+/// of `kind`, as findings of `rule`.
+pub fn report(
+    rule: &'static Rule,
+    kind: LockKind,
+    ctx: &Ctx<'_>,
+    m: &Match<'_, '_>,
+    out: &mut Vec<Finding>,
+) {
+    let Some(decl) = m.node("report") else { return };
+    for copy in copies(decl, ctx.src) {
+        if copy.lock.kind != kind {
+            continue;
+        }
+        let what = copy.lock.describe();
+        let name = match copy.site {
+            Site::Parameter | Site::Receiver => param_names(copy.node, ctx.src),
+            _ => super::lock_calls::short(ctx.text(copy.node)).into_owned(),
+        };
+        let (noun, effect) = match kind {
+            LockKind::Mutex => (
+                "a lock",
+                "locking the copy does not exclude users of the original",
+            ),
+            LockKind::WaitGroup => (
+                "a WaitGroup",
+                "Add, Done and Wait on the copy never reach the original",
+            ),
+        };
+        let message = match copy.site {
+            Site::Receiver => format!("value receiver{name} copies {noun} ({what}): {effect}; use a pointer receiver"),
+            Site::Parameter => format!("parameter{name} passes {noun} by value ({what}): {effect}; pass a pointer"),
+            Site::Range => format!("range variable `{name}` copies {noun} ({what}) on every iteration: {effect}; range over the index and take a pointer"),
+            Site::Assignment => format!("assignment copies {noun}: `{name}` is {what}; copy a pointer instead"),
+            Site::Declaration => format!("variable declaration copies {noun}: `{name}` is {what}; copy a pointer instead"),
+            Site::Argument => format!("call copies {noun}: `{name}` is {what}; pass a pointer"),
+            Site::Return => format!("return copies {noun}: `{name}` is {what}; return a pointer"),
+            Site::Literal => format!("composite literal copies {noun}: `{name}` is {what}; store a pointer"),
+        };
+        let mut finding = Finding::new(rule, copy.node.byte_range()).message(message);
+        if copy.site == Site::Receiver {
+            if let Some(ty) = copy.node.child_by_field_name("type") {
+                let at = ty.start_byte();
+                finding = finding.fix(Fix::single("Use a pointer receiver", at..at, "*", false));
+            }
+        }
+        out.push(finding);
+    }
+}
+
+/// ` `a`, `b`` for a parameter declaration naming `a` and `b`; empty when it
+/// names none.
+fn param_names(param: Node<'_>, src: &str) -> String {
+    let mut c = param.walk();
+    let names: Vec<String> = param
+        .children_by_field_name("name", &mut c)
+        .map(|n| format!("`{}`", text(n, src)))
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", names.join(", "))
+    }
+}

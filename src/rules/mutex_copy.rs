@@ -1,0 +1,29 @@
+//! `mutex-copy`: a `sync.Mutex`, `RWMutex`, `Once`, `Cond`, `Map` or `Pool`
+//! (or a type of this file that holds one by value) passed, received, ranged
+//! over or assigned by value.
+
+use super::lock_copy;
+use super::lock_types::LockKind;
+use super::{Rule, Severity};
+use crate::analysis::{Ctx, Finding, Match};
+
+/// Copying a lock copies its state: the copy and the original no longer
+/// exclude each other.
+pub const RULE: Rule = Rule {
+    slug: "mutex-copy",
+    severity: Severity::Error,
+    question: "what-is-a-mutex-in-go",
+    topic: None,
+    summary: "A mutex (or a struct holding one) passed, received, ranged over or assigned by value",
+    why: "A mutex works only where it lives: a copy has its own state, so code that locks the copy does not exclude code that locks the original, and a copy of a locked mutex starts out locked.",
+    message: "this copies a lock: the copy and the original no longer exclude each other",
+    fix: Some("Share the lock through a pointer: a pointer receiver, a *T parameter, ranging over indices and taking &s[i]."),
+    bad: "type Counter struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (c Counter) Inc() { // c is a copy: its mutex guards nothing\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.n++\n}",
+    good: "type Counter struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (c *Counter) Inc() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.n++\n}",
+    query: include_str!("../../queries/mutex-copy.scm"),
+    check,
+};
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    lock_copy::report(&RULE, LockKind::Mutex, ctx, m, out);
+}

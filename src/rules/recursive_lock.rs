@@ -1,0 +1,226 @@
+//! `recursive-lock`: locking a mutex that this path already holds, directly
+//! or by calling a method of the same receiver that locks it first thing.
+//!
+//! The second form reads the called method's declaration: its findings
+//! depend on the other methods of the file, which the check reads from the
+//! whole tree on every run.
+
+use super::lock_calls::{self, LockCall, Op};
+use super::lock_copy;
+use super::{Rule, Severity};
+use crate::analysis::{flow, syntax, Ctx, Finding, Match};
+use tree_sitter::Node;
+
+/// Go mutexes are not reentrant: the second Lock waits for the first, which
+/// waits for the code after the second: a deadlock.
+pub const RULE: Rule = Rule {
+    slug: "recursive-lock",
+    severity: Severity::Error,
+    question: "are-locks-in-go-reentrant",
+    topic: Some("Go's Mutex Behavior"),
+    summary: "A mutex locked again on a path that already holds it (also Lock after RLock, or through a method that locks it)",
+    why: "Go's sync.Mutex and RWMutex are not reentrant: a goroutine that locks a mutex it already holds blocks forever.",
+    message: "this locks a mutex that this path already holds: Go mutexes are not reentrant, so it deadlocks",
+    fix: Some("Unlock before locking again, or split the method into a locked wrapper and a `…Locked` helper that assumes the lock is held."),
+    bad: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.Evict() // Evict locks c.mu again: deadlock\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\t…\n}",
+    good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}",
+    query: include_str!("../../queries/recursive-lock.scm"),
+    check,
+};
+
+/// Whether acquiring with `second` while holding with `first` deadlocks.
+fn conflicts(first: Op, second: Op) -> bool {
+    matches!(
+        (first, second),
+        (Op::Lock, Op::Lock) | (Op::RLock, Op::Lock) | (Op::Lock, Op::RLock)
+    )
+}
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(lock) = m
+        .node("report")
+        .filter(|n| !lock_calls::too_deep(*n, ctx.src))
+        .and_then(|n| LockCall::of(n, ctx.src))
+    else {
+        return;
+    };
+    let Some(stmt) = lock.statement() else { return };
+    let Some(func) = syntax::enclosing_function(stmt) else {
+        return;
+    };
+    if lock.recv_has_call() {
+        return;
+    }
+    let mutex = lock.mutex(ctx.src);
+    let shown = lock_calls::short(mutex);
+    // Held from `first` until `to`: same path, no release, same mutex.
+    let held_until = |first: &LockCall<'_>, to: Node<'_>| {
+        first.statement().is_some_and(|s| {
+            flow::same_path(s, to, ctx.src)
+                && !lock_calls::released_between(
+                    func,
+                    mutex,
+                    s.end_byte(),
+                    to.start_byte(),
+                    ctx.src,
+                )
+                && !lock_calls::recv_reassigned(first, func, s.end_byte(), to.start_byte(), ctx.src)
+        })
+    };
+    let earlier = lock_calls::lock_statements(func, ctx.src)
+        .into_iter()
+        .rev()
+        .filter(|e| e.call.end_byte() <= lock.call.start_byte() && e.mutex(ctx.src) == mutex)
+        .find(|e| conflicts(e.op, lock.op) && held_until(e, stmt));
+    if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx.src)) {
+        let (a, b) = (first.op.name(), lock.op.name());
+        out.push(
+            Finding::new(&RULE, lock.call.byte_range())
+                .message(format!(
+                    "`{shown}.{b}()` while this path already holds `{shown}` ({a} above): Go mutexes are not reentrant, so this deadlocks"
+                ))
+                .related(first.call.byte_range(), format!("`{shown}` locked here")),
+        );
+    }
+    // Calls, while the lock is held, to a method of the same receiver that locks it again.
+    let Some((recv, type_name)) = receiver(func, ctx.src) else {
+        return;
+    };
+    let Some(suffix) = mutex
+        .strip_prefix(recv)
+        .filter(|s| s.is_empty() || s.starts_with('.'))
+    else {
+        return;
+    };
+    let mut mutex_checked = None;
+    for call in syntax::same_function_descendants(func) {
+        if call.start_byte() < stmt.end_byte() || call.kind() != "call_expression" {
+            continue;
+        }
+        let Some(f) = call
+            .child_by_field_name("function")
+            .filter(|f| f.kind() == "selector_expression")
+        else {
+            continue;
+        };
+        let (Some(operand), Some(name)) = (
+            f.child_by_field_name("operand"),
+            f.child_by_field_name("field"),
+        ) else {
+            continue;
+        };
+        if ctx.text(operand) != recv || deferred_or_go(call, func) || !held_until(&lock, call) {
+            continue;
+        }
+        let Some((method, inner)) = method_lock(func, type_name, ctx.text(name), suffix, ctx.src)
+        else {
+            continue;
+        };
+        if !conflicts(lock.op, inner.op)
+            || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx.src))
+        {
+            continue;
+        }
+        let name = ctx.text(name);
+        out.push(
+            Finding::new(&RULE, call.byte_range())
+                .message(format!(
+                    "`{recv}.{name}` locks `{shown}` again while this method holds it: Go mutexes are not reentrant, so this deadlocks"
+                ))
+                .related(lock.call.byte_range(), format!("`{shown}` locked here"))
+                .related(inner.call.byte_range(), format!("`{}` locks it here", syntax::text(method, ctx.src))),
+        );
+    }
+}
+
+/// Whether the locked value may be a mutex that a second Lock blocks on:
+/// not a value of a known type that holds no lock (an interface such as
+/// `sync.Locker` may be a read locker, which can be locked twice), nor a
+/// variable assigned from `RLocker()`, nor a type of this file with its
+/// own `Lock` API.
+fn is_mutex(lock: &LockCall<'_>, src: &str) -> bool {
+    let mutex = lock.mutex(src);
+    let Some(top) = lock_calls::outermost_function(lock.call) else {
+        return false;
+    };
+    let rlocker = syntax::descendants(top).into_iter().any(|n| {
+        matches!(
+            n.kind(),
+            "assignment_statement" | "short_var_declaration" | "var_spec"
+        ) && syntax::assigned_names(n, src).contains(&mutex)
+            && syntax::text(n, src).contains("RLocker()")
+    });
+    let ty = lock_copy::type_at(top, lock.recv, src);
+    !rlocker && (ty.lock.is_some() || !ty.known) && !lock.other_api(src)
+}
+
+/// The receiver name and type name of a method declaration.
+fn receiver<'s>(func: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
+    if func.kind() != "method_declaration" {
+        return None;
+    }
+    let param = func.child_by_field_name("receiver")?.named_child(0)?;
+    let name = syntax::text(param.child_by_field_name("name")?, src);
+    Some((name, lock_calls::receiver_type(func, src)?))
+}
+
+/// Whether `call` runs later or elsewhere: under a `defer` or `go` within `func`.
+fn deferred_or_go(call: Node<'_>, func: Node<'_>) -> bool {
+    syntax::ancestors(call)
+        .take_while(|n| *n != func)
+        .any(|n| matches!(n.kind(), "defer_statement" | "go_statement"))
+}
+
+/// The method `name` of type `type_name` declared in this file, and the
+/// lock of `<its receiver><suffix>` it takes first thing: among its leading
+/// straight-line statements, before anything else touches that mutex.
+fn method_lock<'t>(
+    from: Node<'t>,
+    type_name: &str,
+    name: &str,
+    suffix: &str,
+    src: &str,
+) -> Option<(Node<'t>, LockCall<'t>)> {
+    let root = syntax::ancestors(from).last()?;
+    let mut c = root.walk();
+    let method = root.named_children(&mut c).find(|d| {
+        d.kind() == "method_declaration"
+            && d.child_by_field_name("name")
+                .is_some_and(|n| syntax::text(n, src) == name)
+            && lock_calls::receiver_type(*d, src) == Some(type_name)
+    })?;
+    let (recv, _) = receiver(method, src)?;
+    let mutex = format!("{recv}{suffix}");
+    let body = syntax::function_body(method)?;
+    for stmt in flow::statements(body) {
+        if !matches!(
+            stmt.kind(),
+            "expression_statement"
+                | "short_var_declaration"
+                | "assignment_statement"
+                | "var_declaration"
+                | "inc_statement"
+                | "dec_statement"
+        ) {
+            return None;
+        }
+        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+            if lock.mutex(src) == mutex {
+                return lock
+                    .op
+                    .acquires()
+                    .then_some((method.child_by_field_name("name")?, lock));
+            }
+        }
+        let touches = syntax::descendants(stmt).into_iter().any(|n| {
+            n.kind() == "func_literal"
+                || (n.kind() == "selector_expression"
+                    && n.child_by_field_name("field")
+                        .is_some_and(|f| lock_calls::is_unlock_helper(syntax::text(f, src))))
+        });
+        if touches {
+            return None;
+        }
+    }
+    None
+}
