@@ -710,7 +710,7 @@ fn out_of_range_edits_are_clamped_not_fatal() {
     c.change(URI, 3, json!([{"range": {"start": {"line": 0, "character": 99}, "end": {"line": 0, "character": 8}}, "text": "X"}]));
     c.diagnostics(URI, 3);
     assert_eq!(c.syntax_tree(URI)["text"], "package X\n// end\n");
-    assert!(c.stderr().contains("clamped"), "{}", c.stderr());
+    assert!(c.wait_stderr("clamped"), "{}", c.stderr());
     assert!(c.stop().success());
 }
 

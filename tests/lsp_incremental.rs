@@ -4,7 +4,7 @@
 //! its syntax tree and its diagnostics must equal a fresh parse and a
 //! from-scratch analysis of the text the edits should have produced.
 //!
-//! `GOHINT_PROP_SEQUENCES` sets how many sequences run (default 200);
+//! `GOHINT_PROP_SEQUENCES` sets how many sequences run (default 150);
 //! `GOHINT_PROP_SEED` replays one sequence.
 
 mod common;
@@ -95,8 +95,39 @@ const BASES: &[&str] = &[
     "package p\n\n// 日本語 😀 comment\nfunc (s *server) stop(force bool) {\n\tif force {\n\t\tclose(s.quit)\n\t}\n\tclose(s.quit)\n}\n\nfunc branches(ch chan int, fast bool) {\n\tif fast {\n\t\tclose(ch)\n\t} else {\n\t\tclose(ch)\n\t}\n}\n",
     "package p\n\nfunc suppressed(ch chan int) {\n\tclose(ch)\n\t//gohint:ignore double-close -- recovered by the caller\n\tclose(ch)\n}\n\nfunc stale(ch chan int) {\n\t//gohint:ignore double-close -- stale\n\tclose(ch)\n}\n",
     "package p\r\n\r\n// 日本語 😀\r\nfunc f(ch chan int) {\r\n\ts := \"🎉中文\"\r\n\tclose(ch)\r\n\tclose(ch)\r\n\t_ = s\r\n}\r\n",
+    "package p\n\nfunc squelch() {\n\tdefer recover()\n}\n\nfunc caller(ch chan int) {\n\tdefer squelch()\n\tclose(ch)\n}\n\nfunc helper() []int { return nil }\n\nfunc user() {\n\tfor _, x := range helper() {\n\t\t_ = x\n\t}\n}\n",
     "",
 ];
+
+/// The starting texts: [`BASES`], and the start of every rule's fixture
+/// (its first functions, up to about a kilobyte), so that every rule's
+/// findings go through incremental updates.
+fn bases() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut fixtures: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .map(|text| {
+            let ends: Vec<usize> = text.match_indices("\n}\n").map(|(i, _)| i + 3).collect();
+            let cut = ends
+                .iter()
+                .rev()
+                .copied()
+                .find(|&e| e <= 1000)
+                .or(ends.first().copied());
+            let cut = cut.unwrap_or(text.len());
+            text[..cut].to_string()
+        })
+        .collect();
+    fixtures.sort();
+    BASES
+        .iter()
+        .map(|b| b.to_string())
+        .chain(fixtures)
+        .collect()
+}
 
 /// A random offset of `text` that an LSP position can address: a char
 /// boundary, not between `\r` and `\n`.
@@ -246,7 +277,8 @@ struct Stats {
 /// their undo, so both the incremental and the error-recovery paths run.
 fn run_sequence(c: &mut Client, seed: u64, utf8: bool) -> Result<Stats, String> {
     let mut rng = Rng(seed);
-    let mut text = BASES[rng.below(BASES.len())].to_string();
+    let bases = bases();
+    let mut text = bases[rng.below(bases.len())].clone();
     let uri = format!("file:///gohint-prop/seq-{seed}.go");
     c.open(&uri, &text);
     let mut version = 1;
@@ -334,7 +366,7 @@ fn random_incremental_edits_match_a_fresh_parse() {
     let count: u64 = std::env::var("GOHINT_PROP_SEQUENCES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(150);
     let seeds: Vec<u64> = match std::env::var("GOHINT_PROP_SEED")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -3,6 +3,7 @@
 //! step at a time per document, and is stamped with the revision it saw so
 //! that a stale result is never published.
 
+use super::dependencies;
 use super::diagnostics;
 use super::incremental::{ByteEdit, Snapshot};
 use super::positions::Converter;
@@ -269,6 +270,7 @@ fn apply(
         )
     });
     let (start_position, old_end_position) = (at.point(start), at.point(old_end));
+    let removed = dependencies::removed_words(&state.text, start..old_end);
     state.text.replace_range(start..old_end, &change.text);
     state.index = LineIndex::new(&state.text);
     let new_end = start + change.text.len();
@@ -283,6 +285,7 @@ fn apply(
                 old_end_position,
                 new_end_position,
             },
+            removed,
         });
     }
     note

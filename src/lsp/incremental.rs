@@ -1,10 +1,18 @@
 //! Incremental analysis: after an edit, reparse with the edited old tree,
 //! re-check only the top-level declarations that changed, and keep the
-//! earlier findings of the others, shifted by the edit. The result equals a
-//! from-scratch analysis because the rules are intra-procedural: a
-//! finding depends only on the declaration that holds it.
+//! earlier findings of the others, shifted by the edit.
+//!
+//! Rules look at one declaration at a time, except through top-level names:
+//! a rule may read the signature of a function it calls, or look for the
+//! callers of the function it checks. So the declarations that mention a
+//! top-level name found in the changed code are re-checked too, and a
+//! change to anything but a function (types, variables, imports, the file
+//! header) re-checks the whole file. The result equals a from-scratch
+//! analysis; the property tests hold it to that.
 
+use super::dependencies;
 use crate::analysis::{self, Analyzer, Finding, InputError, Options};
+use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::{InputEdit, Node, Tree};
 
@@ -14,6 +22,8 @@ use tree_sitter::{InputEdit, Node, Tree};
 pub struct ByteEdit {
     /// The tree-sitter edit (bytes and points).
     pub input: InputEdit,
+    /// The identifier-like words of the replaced text.
+    pub removed: Vec<String>,
 }
 
 impl ByteEdit {
@@ -69,6 +79,8 @@ pub struct Snapshot {
     pub tree: Tree,
     /// Findings before severity overrides and suppressions (the cache).
     raw: Vec<Finding>,
+    /// The names of the file's top-level declarations.
+    names: HashSet<String>,
     /// The finished findings, sorted.
     pub findings: Vec<Finding>,
 }
@@ -81,8 +93,7 @@ impl Snapshot {
         options: &Options,
     ) -> Result<Snapshot, InputError> {
         let tree = analyzer.parse(text, None)?;
-        let raw = analysis::check_ranges(&tree, text, options, None);
-        Ok(Snapshot::finish(tree, raw, text, options))
+        Snapshot::fresh_from(tree, text, options)
     }
 
     /// The snapshot of `text`, which is this snapshot's text after `edits`
@@ -95,35 +106,125 @@ impl Snapshot {
         edits: &[ByteEdit],
         options: &Options,
     ) -> Result<Snapshot, InputError> {
+        let mut change = self.reparse(analyzer, text, edits)?;
+        if change.tree.root_node().has_error() {
+            // Error recovery may build a different tree for the same text
+            // depending on the edit history; a fresh parse keeps the result
+            // what a from-scratch analysis gives.
+            return Snapshot::fresh(analyzer, text, options);
+        }
+        let names = dependencies::top_level_names(&change.tree, text);
+        let tops = TopLevel::of(&change.tree);
+        let Some(stale) = change.stale(&tops, text, &names) else {
+            return Snapshot::fresh_from(change.tree, text, options);
+        };
+        let owner_stale = |f: &Finding| {
+            stale
+                .get(tops.owner(f.range.start))
+                .copied()
+                .unwrap_or(true)
+        };
+        let mut raw = std::mem::take(&mut change.raw);
+        raw.retain(|f| !owner_stale(f));
+        let ranges = tops.stale_ranges(&stale);
+        if !ranges.is_empty() {
+            let fresh = analysis::check_ranges(&change.tree, text, options, Some(&ranges));
+            raw.extend(fresh.into_iter().filter(|f| owner_stale(f)));
+        }
+        drop(tops);
+        Ok(Snapshot::finish(change.tree, raw, text, options, names))
+    }
+
+    /// Applies `edits` to the tree and the cached findings, and reparses.
+    fn reparse(
+        self,
+        analyzer: &mut Analyzer,
+        text: &str,
+        edits: &[ByteEdit],
+    ) -> Result<Change, InputError> {
         let Snapshot {
             tree: mut old,
             mut raw,
+            names: old_names,
             ..
         } = self;
-        let mut changed: Vec<Range<usize>> = Vec::new();
+        let mut ranges: Vec<Range<usize>> = Vec::new();
+        let mut words: HashSet<String> = HashSet::new();
         for edit in edits {
+            words.extend(edit.removed.iter().cloned());
             old.edit(&edit.input);
-            changed = changed.iter().map(|r| edit.cover(r)).collect();
-            changed.push(edit.input.start_byte..edit.input.new_end_byte);
+            ranges = ranges.iter().map(|r| edit.cover(r)).collect();
+            ranges.push(edit.input.start_byte..edit.input.new_end_byte);
             raw = raw
                 .into_iter()
                 .filter_map(|f| edit.shift_finding(f))
                 .collect();
         }
         let tree = analyzer.parse(text, Some(&old))?;
-        if tree.root_node().has_error() {
-            // Error recovery may build a different tree for the same text
-            // depending on the edit history; a fresh parse keeps the result
-            // what a from-scratch analysis gives.
-            return Snapshot::fresh(analyzer, text, options);
+        ranges.extend(old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte));
+        Ok(Change {
+            old,
+            tree,
+            ranges,
+            words,
+            old_names,
+            raw,
+        })
+    }
+
+    /// Checks a parsed `text` from scratch.
+    fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
+        let raw = analysis::check_ranges(&tree, text, options, None);
+        let names = dependencies::top_level_names(&tree, text);
+        Ok(Snapshot::finish(tree, raw, text, options, names))
+    }
+
+    /// Finishes raw findings into a snapshot.
+    fn finish(
+        tree: Tree,
+        raw: Vec<Finding>,
+        text: &str,
+        options: &Options,
+        names: HashSet<String>,
+    ) -> Snapshot {
+        let findings = analysis::finish(raw.clone(), &tree, text, options);
+        Snapshot {
+            tree,
+            raw,
+            names,
+            findings,
         }
-        changed.extend(old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte));
-        let tops = TopLevel::of(&tree);
-        let dirty: Vec<bool> = tops
+    }
+}
+
+/// A reparse after edits: both trees and what changed between them.
+struct Change {
+    /// The old tree, edited to the new offsets.
+    old: Tree,
+    /// The new tree.
+    tree: Tree,
+    /// The edited and structurally changed ranges, in new offsets.
+    ranges: Vec<Range<usize>>,
+    /// The words the edits removed.
+    words: HashSet<String>,
+    /// The top-level names before the edits.
+    old_names: HashSet<String>,
+    /// The cached raw findings, moved to the new offsets (those the edits
+    /// touched are gone).
+    raw: Vec<Finding>,
+}
+
+impl Change {
+    /// Which top-level nodes of the new tree must be checked again, or
+    /// `None` when the whole file must: the nodes the change touches, and
+    /// the nodes that mention a top-level name (old or `names`) found in the
+    /// changed code or the words it removed.
+    fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &HashSet<String>) -> Option<Vec<bool>> {
+        let mut stale: Vec<bool> = tops
             .nodes
             .iter()
             .map(|n| {
-                changed
+                self.ranges
                     .iter()
                     .any(|c| c.start <= n.end_byte() && n.start_byte() <= c.end)
             })
@@ -131,40 +232,27 @@ impl Snapshot {
         if tops
             .nodes
             .iter()
-            .zip(&dirty)
-            .any(|(n, &d)| d && !tops.is_local(*n))
+            .zip(&stale)
+            .any(|(n, &s)| s && !tops.is_local(*n))
         {
-            return Snapshot::fresh_from(tree, text, options);
+            return None;
         }
-        let owner_dirty = |f: &Finding| {
-            dirty
-                .get(tops.owner(f.range.start))
-                .copied()
-                .unwrap_or(true)
-        };
-        raw.retain(|f| !owner_dirty(f));
-        let ranges = tops.dirty_ranges(&dirty);
-        if !ranges.is_empty() {
-            let fresh = analysis::check_ranges(&tree, text, options, Some(&ranges));
-            raw.extend(fresh.into_iter().filter(|f| owner_dirty(f)));
+        let mut words = self.words.clone();
+        for range in &self.ranges {
+            words.extend(dependencies::context_words(&self.tree, text, range));
+            words.extend(dependencies::context_words(&self.old, text, range));
         }
-        Ok(Snapshot::finish(tree, raw, text, options))
-    }
-
-    /// Checks a parsed `text` from scratch.
-    fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
-        let raw = analysis::check_ranges(&tree, text, options, None);
-        Ok(Snapshot::finish(tree, raw, text, options))
-    }
-
-    /// Finishes raw findings into a snapshot.
-    fn finish(tree: Tree, raw: Vec<Finding>, text: &str, options: &Options) -> Snapshot {
-        let findings = analysis::finish(raw.clone(), &tree, text, options);
-        Snapshot {
-            tree,
-            raw,
-            findings,
+        for word in words
+            .iter()
+            .filter(|w| names.contains(*w) || self.old_names.contains(*w))
+        {
+            for at in dependencies::occurrences(text, word) {
+                if let Some(s) = stale.get_mut(tops.owner(at)) {
+                    *s = true;
+                }
+            }
         }
+        Some(stale)
     }
 }
 
@@ -212,19 +300,112 @@ impl<'t> TopLevel<'t> {
             .saturating_sub(1)
     }
 
-    /// The byte ranges of the dirty nodes, runs of neighbours merged.
-    fn dirty_ranges(&self, dirty: &[bool]) -> Vec<Range<usize>> {
+    /// The byte ranges of the stale nodes, runs of neighbours merged.
+    fn stale_ranges(&self, stale: &[bool]) -> Vec<Range<usize>> {
         let mut out: Vec<Range<usize>> = Vec::new();
-        let mut previous_dirty = false;
-        for (node, &d) in self.nodes.iter().zip(dirty) {
+        let mut previous_stale = false;
+        for (node, &d) in self.nodes.iter().zip(stale) {
             if d {
                 match out.last_mut() {
-                    Some(last) if previous_dirty => last.end = node.end_byte(),
+                    Some(last) if previous_stale => last.end = node.end_byte(),
                     _ => out.push(node.byte_range()),
                 }
             }
-            previous_dirty = d;
+            previous_stale = d;
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tree_sitter::Point;
+
+    /// Replaces `old` (its first occurrence) with `new` in `text`: the new
+    /// text and the edit.
+    fn replace(text: &str, old: &str, new: &str) -> (String, ByteEdit) {
+        let start = text
+            .find(old)
+            .unwrap_or_else(|| panic!("{old:?} not in text"));
+        let point = |t: &str, at: usize| {
+            let before = &t[..at];
+            Point::new(
+                before.matches('\n').count(),
+                at - before.rfind('\n').map_or(0, |p| p + 1),
+            )
+        };
+        let edited = format!("{}{new}{}", &text[..start], &text[start + old.len()..]);
+        let input = InputEdit {
+            start_byte: start,
+            old_end_byte: start + old.len(),
+            new_end_byte: start + new.len(),
+            start_position: point(text, start),
+            old_end_position: point(text, start + old.len()),
+            new_end_position: point(&edited, start + new.len()),
+        };
+        let removed = dependencies::removed_words(text, start..start + old.len());
+        (edited, ByteEdit { input, removed })
+    }
+
+    /// The names of the functions an edit makes stale.
+    fn stale_functions(text: &str, old: &str, new: &str) -> Option<Vec<String>> {
+        let mut analyzer = Analyzer::new();
+        let options = Options::default();
+        let snapshot =
+            Snapshot::fresh(&mut analyzer, text, &options).unwrap_or_else(|e| panic!("{e}"));
+        let (edited, edit) = replace(text, old, new);
+        let change = snapshot
+            .reparse(&mut analyzer, &edited, &[edit])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names = dependencies::top_level_names(&change.tree, &edited);
+        let tops = TopLevel::of(&change.tree);
+        let stale = change.stale(&tops, &edited, &names)?;
+        let functions = tops
+            .nodes
+            .iter()
+            .zip(&stale)
+            .filter(|(n, &s)| s && n.kind() == "function_declaration");
+        Some(
+            functions
+                .filter_map(|(n, _)| n.child_by_field_name("name"))
+                .map(|n| edited[n.byte_range()].to_string())
+                .collect(),
+        )
+    }
+
+    const SRC: &str = "package p\n\nvar limit = 3\n\nfunc squelch() {\n\tdefer recover()\n}\n\nfunc a() {\n\tdefer squelch()\n\tn := limit\n\t_ = n\n}\n\nfunc helper() int { return 1 }\n\nfunc b() {\n\tx := helper()\n\t_ = x\n}\n";
+
+    #[test]
+    fn a_body_edit_rechecks_its_function_and_those_it_names() {
+        // `defer squelch()` becomes a plain call: squelch's findings may change.
+        assert_eq!(
+            stale_functions(SRC, "defer squelch", "squelch"),
+            Some(vec!["squelch".into(), "a".into()])
+        );
+        // Cutting into a name counts the whole old name.
+        assert_eq!(
+            stale_functions(SRC, "elper()\n", "()\n"),
+            Some(vec!["helper".into(), "b".into()])
+        );
+        // Local names link nothing.
+        assert_eq!(
+            stale_functions(SRC, "_ = x", "_ = x + 1"),
+            Some(vec!["b".into()])
+        );
+    }
+
+    #[test]
+    fn a_signature_edit_rechecks_callers() {
+        assert_eq!(
+            stale_functions(SRC, "func helper() int", "func helper() string"),
+            Some(vec!["helper".into(), "b".into()])
+        );
+    }
+
+    #[test]
+    fn a_package_level_edit_rechecks_everything() {
+        assert_eq!(stale_functions(SRC, "var limit = 3", "var limit = 4"), None);
+        assert_eq!(stale_functions(SRC, "package p", "package q"), None);
     }
 }

@@ -5,6 +5,7 @@
 //! [`incremental`] for how an edit re-checks only what changed.
 
 mod actions;
+mod dependencies;
 mod diagnostics;
 mod documents;
 mod hover;

@@ -293,6 +293,18 @@ impl Client {
         )
     }
 
+    /// Waits until the server's stderr contains `text`; returns whether it did.
+    pub fn wait_stderr(&self, text: &str) -> bool {
+        let deadline = Instant::now() + TIMEOUT;
+        while Instant::now() < deadline {
+            if self.stderr().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        false
+    }
+
     /// What the server wrote to stderr so far.
     pub fn stderr(&self) -> String {
         self.stderr

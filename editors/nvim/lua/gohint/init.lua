@@ -1,0 +1,261 @@
+-- gohint for Neovim: starts the gohint language server for Go buffers and
+-- explains rules in a floating window. Works on Neovim 0.7 and later.
+--
+--   require("gohint").setup({
+--     cmd = { "gohint" },                          -- the server command
+--     settings = { rules = { ["double-close"] = "warning" }, goVersion = "1.22" },
+--   })
+
+local M = {}
+
+--- The defaults of `setup()`.
+M.defaults = {
+  -- The server command; the binary must be on PATH or given by its path.
+  cmd = { "gohint" },
+  filetypes = { "go" },
+  -- Files marking a workspace root; the file's folder when none is found.
+  root_markers = { "go.mod", "gohint.toml", ".git" },
+  -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl.
+  settings = {},
+  -- Passed on to the client.
+  on_attach = nil,
+  capabilities = nil,
+}
+
+--- The command installing gohint, shown when the binary is missing.
+M.install_command = "cargo install --locked --git https://github.com/gohint/gohint gohint"
+
+--- The active configuration (defaults until `setup()`).
+M.config = vim.deepcopy(M.defaults)
+
+local notified_missing = false
+
+--- Calls a client method: `client:m()` on 0.11+, `client.m()` before.
+local function call(client, method, ...)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
+local function notify(msg, level)
+  vim.notify("gohint: " .. msg, level or vim.log.levels.INFO)
+end
+
+--- `t`, or an empty table that encodes as a JSON object rather than `[]`.
+local function object(t)
+  if type(t) ~= "table" or vim.tbl_isempty(t) then
+    return vim.empty_dict()
+  end
+  return t
+end
+
+--- The `gohint` section of `settings`, which may also be given wrapped as `{ gohint = … }`.
+local function section(settings)
+  settings = settings or {}
+  local s = type(settings.gohint) == "table" and settings.gohint or settings
+  s = vim.deepcopy(object(s))
+  if s.rules ~= nil then
+    s.rules = object(s.rules)
+  end
+  return s
+end
+
+--- The folder holding the nearest of `markers` above `path`, else `path`'s folder.
+function M.root_dir(path, markers)
+  local dir = vim.fn.fnamemodify(path, ":p:h")
+  local current = dir
+  while current and current ~= "" do
+    for _, marker in ipairs(markers) do
+      if (vim.uv or vim.loop).fs_stat(current .. "/" .. marker) then
+        return current
+      end
+    end
+    local parent = vim.fn.fnamemodify(current, ":h")
+    if parent == current then
+      break
+    end
+    current = parent
+  end
+  return dir
+end
+
+--- Whether the configured command can be run; tells the user how to fix it when not.
+function M.executable(cmd)
+  cmd = cmd or M.config.cmd
+  if vim.fn.executable(cmd[1]) == 1 then
+    return true
+  end
+  if not notified_missing then
+    notified_missing = true
+    notify(
+      string.format(
+        "%q not found. Install it with `%s`, or pass its path: require(\"gohint\").setup({ cmd = { \"/path/to/gohint\" } })",
+        cmd[1],
+        M.install_command
+      ),
+      vim.log.levels.ERROR
+    )
+  end
+  return false
+end
+
+--- The gohint clients attached to `bufnr` (any buffer when nil).
+function M.clients(bufnr)
+  local found = {}
+  local clients
+  if vim.lsp.get_clients then
+    clients = vim.lsp.get_clients({ bufnr = bufnr, name = "gohint" })
+  else
+    clients = bufnr and vim.lsp.buf_get_clients(bufnr) or vim.lsp.get_active_clients()
+  end
+  for _, client in pairs(clients) do
+    if client.name == "gohint" and not call(client, "is_stopped") then
+      table.insert(found, client)
+    end
+  end
+  return found
+end
+
+--- The client configuration for a buffer named `path`.
+function M.client_config(path)
+  local s = section(M.config.settings)
+  return {
+    name = "gohint",
+    cmd = M.config.cmd,
+    root_dir = M.root_dir(path, M.config.root_markers),
+    init_options = s,
+    settings = { gohint = s },
+    on_attach = M.config.on_attach,
+    capabilities = M.config.capabilities or vim.lsp.protocol.make_client_capabilities(),
+  }
+end
+
+--- Starts (or reuses) a gohint client for `bufnr` and attaches it; returns the client id.
+function M.start(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if vim.bo[bufnr].buftype ~= "" or not M.executable() then
+    return nil
+  end
+  local path = vim.api.nvim_buf_get_name(bufnr)
+  local config = M.client_config(path ~= "" and path or vim.fn.getcwd() .. "/")
+  if vim.lsp.start then
+    return vim.lsp.start(config, { bufnr = bufnr })
+  end
+  -- Neovim 0.7: reuse the client of the same root, else start one.
+  for _, client in ipairs(M.clients()) do
+    if client.config.root_dir == config.root_dir then
+      vim.lsp.buf_attach_client(bufnr, client.id)
+      return client.id
+    end
+  end
+  local id = vim.lsp.start_client(config)
+  if id then
+    vim.lsp.buf_attach_client(bufnr, id)
+  end
+  return id
+end
+
+--- Replaces the server settings (the `gohint` section) of running clients without a restart.
+function M.set_settings(settings)
+  M.config.settings = settings or {}
+  local s = section(M.config.settings)
+  for _, client in ipairs(M.clients()) do
+    client.config.settings = { gohint = s }
+    call(client, "notify", "workspace/didChangeConfiguration", { settings = { gohint = s } })
+  end
+end
+
+--- The rule slugs `gohint --list-rules` prints.
+function M.rule_slugs()
+  if not M.executable() then
+    return {}
+  end
+  local slugs = {}
+  for _, line in ipairs(vim.fn.systemlist({ M.config.cmd[1], "--list-rules" })) do
+    local slug = line:match("^([%w-]+)%s")
+    if slug then
+      table.insert(slugs, slug)
+    end
+  end
+  return slugs
+end
+
+--- The rule of the gohint diagnostic under the cursor (else the first on the cursor line).
+function M.rule_at_cursor()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  local on_line
+  for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = row - 1 })) do
+    if d.source == "gohint" and d.code then
+      local code = type(d.code) == "table" and d.code.value or tostring(d.code)
+      local last = d.end_lnum == d.lnum and d.end_col or math.huge
+      if col >= d.col and col < math.max(last, d.col + 1) then
+        return code
+      end
+      on_line = on_line or code
+    end
+  end
+  return on_line
+end
+
+--- Shows `markdown` in a floating window.
+function M.show(markdown)
+  local lines = vim.split(markdown, "\n", { plain = true })
+  return vim.lsp.util.open_floating_preview(lines, "markdown", {
+    border = "rounded",
+    max_width = math.min(100, math.floor(vim.o.columns * 0.8)),
+    max_height = math.floor(vim.o.lines * 0.8),
+    focus_id = "gohint-explain",
+  })
+end
+
+--- `:GohintExplain [slug]`: asks the server for the rule's explanation and shows it.
+function M.explain(slug)
+  if slug == nil or slug == "" then
+    slug = M.rule_at_cursor()
+  end
+  if not slug then
+    notify("no gohint diagnostic under the cursor; name a rule, e.g. :GohintExplain double-close", vim.log.levels.WARN)
+    return
+  end
+  local bufnr = vim.api.nvim_get_current_buf()
+  local client = M.clients(bufnr)[1] or M.clients()[1]
+  if not client then
+    notify("the server is not running; open a Go file first (see :checkhealth gohint)", vim.log.levels.ERROR)
+    return
+  end
+  local params = { command = "gohint.explain", arguments = { slug } }
+  call(client, "request", "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify(err.message or tostring(err), vim.log.levels.ERROR)
+    elseif type(result) == "string" then
+      M.show(result)
+    elseif type(result) == "table" and type(result.value) == "string" then
+      M.show(result.value)
+    else
+      notify("no explanation for " .. slug, vim.log.levels.WARN)
+    end
+  end, bufnr)
+end
+
+--- Configures gohint and starts it for Go buffers (open ones included).
+function M.setup(opts)
+  M.config = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
+  notified_missing = false
+  local group = vim.api.nvim_create_augroup("gohint", { clear = true })
+  vim.api.nvim_create_autocmd("FileType", {
+    group = group,
+    pattern = M.config.filetypes,
+    callback = function(args)
+      M.start(args.buf)
+    end,
+  })
+  for _, bufnr in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_is_loaded(bufnr) and vim.tbl_contains(M.config.filetypes, vim.bo[bufnr].filetype) then
+      M.start(bufnr)
+    end
+  end
+end
+
+return M

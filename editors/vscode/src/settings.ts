@@ -1,0 +1,88 @@
+// Mapping VS Code's `gohint.*` settings to the server's `gohint` settings
+// section. Only values the user set explicitly are sent, so that a rule left
+// at its default can still be configured by the workspace's gohint.toml,
+// which `gohint --check` in CI reads too.
+
+/** The values of `gohint.rules.<slug>`. */
+export const SEVERITIES = ["off", "hint", "info", "warning", "error"] as const;
+
+/** One setting's explicitly set values, as `WorkspaceConfiguration.inspect` returns them. */
+export interface Inspection {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/** Looks up a key of the `gohint` section (e.g. `rules`, `goVersion`). */
+export type Inspect = (key: string) => Inspection | undefined;
+
+/** The server's `gohint` settings section. */
+export interface ServerSettings {
+  /** Severity overrides by rule slug. */
+  rules: Record<string, string>;
+  /** Go language version override, e.g. `1.21`. */
+  goVersion?: string;
+  /** Base URL of the rule documentation pages. */
+  docsBaseUrl?: string;
+}
+
+/** Settings for the server, and what was wrong with the user's values. */
+export interface Mapped {
+  settings: ServerSettings;
+  problems: string[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The most specific explicitly set value: folder, then workspace, then user. */
+function explicit(i: Inspection | undefined): unknown {
+  return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+}
+
+/** Builds the server's settings from VS Code's configuration. */
+export function serverSettings(inspect: Inspect): Mapped {
+  const problems: string[] = [];
+  const rules: Record<string, string> = {};
+  const levels = inspect("rules");
+  for (const level of [levels?.globalValue, levels?.workspaceValue, levels?.workspaceFolderValue]) {
+    if (!isObject(level)) {
+      continue;
+    }
+    for (const [slug, value] of Object.entries(level)) {
+      if (typeof value === "string" && (SEVERITIES as readonly string[]).includes(value)) {
+        rules[slug] = value;
+      } else {
+        problems.push(`"gohint.rules.${slug}" is ${JSON.stringify(value)}, not one of ${SEVERITIES.join(", ")}: the rule keeps its default severity`);
+      }
+    }
+  }
+  const settings: ServerSettings = { rules };
+
+  const goVersion = explicit(inspect("goVersion"));
+  if (typeof goVersion === "string" && goVersion.trim() !== "") {
+    const v = goVersion.trim().replace(/^go/, "");
+    if (/^1\.\d+$/.test(v)) {
+      settings.goVersion = v;
+    } else {
+      problems.push(`"gohint.goVersion" is "${goVersion}", not a Go version such as 1.22: using go.mod's`);
+    }
+  }
+
+  const docs = explicit(inspect("docsBaseUrl"));
+  if (typeof docs === "string" && docs.trim() !== "") {
+    let url: URL | undefined;
+    try {
+      url = new URL(docs.trim());
+    } catch {
+      url = undefined;
+    }
+    if (url && ["http:", "https:", "file:"].includes(url.protocol)) {
+      settings.docsBaseUrl = docs.trim();
+    } else {
+      problems.push(`"gohint.docsBaseUrl" is "${docs}", not an http(s) or file URL: using the default`);
+    }
+  }
+  return { settings, problems };
+}

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Inspection, serverSettings } from "../src/settings";
+
+function inspect(values: Record<string, Inspection>) {
+  return (key: string) => values[key];
+}
+
+describe("serverSettings", () => {
+  it("sends nothing the user did not set, so gohint.toml still applies", () => {
+    const m = serverSettings(inspect({ rules: { globalValue: undefined }, goVersion: {}, docsBaseUrl: {} }));
+    assert.deepEqual(m, { settings: { rules: {} }, problems: [] });
+    assert.deepEqual(serverSettings(() => undefined), { settings: { rules: {} }, problems: [] });
+  });
+
+  it("merges rule severities from user, workspace and folder settings, most specific last", () => {
+    const m = serverSettings(
+      inspect({
+        rules: {
+          globalValue: { "double-close": "warning", "unused-ignore": "off" },
+          workspaceValue: { "double-close": "error" },
+          workspaceFolderValue: { "goroutine-leak": "hint" },
+        },
+      }),
+    );
+    assert.deepEqual(m.settings.rules, { "double-close": "error", "unused-ignore": "off", "goroutine-leak": "hint" });
+    assert.deepEqual(m.problems, []);
+  });
+
+  it("drops bad severities with a message naming the setting", () => {
+    const m = serverSettings(inspect({ rules: { globalValue: { "double-close": "warn", "unused-ignore": 3, ok: "info" } } }));
+    assert.deepEqual(m.settings.rules, { ok: "info" });
+    assert.equal(m.problems.length, 2);
+    assert.match(m.problems[0], /"gohint\.rules\.double-close" is "warn", not one of off, hint, info, warning, error/);
+    assert.match(m.problems[1], /gohint\.rules\.unused-ignore/);
+  });
+
+  it("passes goVersion and docsBaseUrl, preferring the workspace value", () => {
+    const m = serverSettings(
+      inspect({
+        goVersion: { globalValue: "1.20", workspaceValue: " go1.22 " },
+        docsBaseUrl: { globalValue: "https://example.org/gohint/rules/" },
+      }),
+    );
+    assert.deepEqual(m, { settings: { rules: {}, goVersion: "1.22", docsBaseUrl: "https://example.org/gohint/rules/" }, problems: [] });
+  });
+
+  it("treats empty strings as unset and reports malformed values", () => {
+    assert.deepEqual(serverSettings(inspect({ goVersion: { globalValue: "" }, docsBaseUrl: { globalValue: "  " } })).settings, { rules: {} });
+    const m = serverSettings(inspect({ goVersion: { globalValue: "latest" }, docsBaseUrl: { globalValue: "docs/rules" } }));
+    assert.deepEqual(m.settings, { rules: {} });
+    assert.equal(m.problems.length, 2);
+    assert.match(m.problems[0], /gohint\.goVersion/);
+    assert.match(m.problems[1], /gohint\.docsBaseUrl/);
+  });
+});
