@@ -4,12 +4,15 @@
 //! are byte offsets into the source; the edges convert them with
 //! [`crate::text::LineIndex`].
 
+pub mod bounds;
 pub mod chan_trace;
 pub mod channels;
 mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod reach;
+pub mod scope;
 pub mod shape;
 mod suppress;
 pub mod syntax;

@@ -5,17 +5,29 @@
 
 use crate::analysis::{Ctx, Finding, Match};
 
+mod append_aliasing;
 mod append_no_prealloc;
 mod buffered_overfill_deadlock;
 mod close_nil_channel;
 mod defer_in_loop;
 mod double_close;
 mod explicit_gc;
+mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
+mod loop_var_capture;
+mod loops;
+mod lost_cancel;
 mod nil_channel_op;
+mod nil_map_write;
+mod receive_loop_without_ok;
 mod recover_not_deferred;
 mod redundant_gomaxprocs;
+mod scope;
+mod select_default_busy_loop;
 mod send_after_close;
+mod shared_var_race;
+mod time_after_in_loop;
+mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
 mod unchecked_type_assertion;
 pub(crate) mod unused_ignore;
@@ -31,7 +43,17 @@ pub static RULES: &[&Rule] = &[
     &append_no_prealloc::RULE,
     &close_nil_channel::RULE,
     &nil_channel_op::RULE,
+    &select_default_busy_loop::RULE,
+    &receive_loop_without_ok::RULE,
+    &goroutine_leak_unbuffered_result::RULE,
+    &loop_var_capture::RULE,
+    &unbounded_goroutines::RULE,
+    &shared_var_race::RULE,
+    &time_after_in_loop::RULE,
+    &lost_cancel::RULE,
     &unchecked_type_assertion::RULE,
+    &nil_map_write::RULE,
+    &append_aliasing::RULE,
     &defer_in_loop::RULE,
     &redundant_gomaxprocs::RULE,
     &explicit_gc::RULE,

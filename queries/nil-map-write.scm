@@ -1,0 +1,4 @@
+; `var m map[K]V` with no value: the check looks for writes to the nil map.
+(var_spec
+  type: (map_type)
+  !value) @report

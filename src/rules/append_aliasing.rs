@@ -1,0 +1,165 @@
+//! `append-aliasing`: `b := append(a, …)` where `a` lives on, so `a` and
+//! `b` may share one backing array.
+
+use super::{Rule, Severity};
+use crate::analysis::scope::{self, Decl, DeclKind, Resolver};
+use crate::analysis::{bounds, flow, syntax, Ctx, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// Two slices on one backing array see each other's writes.
+pub const RULE: Rule = Rule {
+    slug: "append-aliasing",
+    severity: Severity::Info,
+    question: "how-does-go-handle-slice-growth-when-capacity-is-insufficient",
+    topic: Some("Best practices"),
+    summary: "`b := append(a, …)` where `a` is a parameter or is used again: while `a` has spare capacity, `b` shares its backing array",
+    why: "append only copies when the capacity runs out; until then the result points into the same array, so a later append to `a` (or a write through it) silently changes `b`.",
+    message: "the result of append may share its backing array with the slice it appends to",
+    fix: Some("Copy explicitly (`b := append(a[:len(a):len(a)], x)` forces a new array), or keep using a single variable (`a = append(a, x)`)."),
+    bad: "func withDefault(opts []string) []string {\n\tall := append(opts, \"default\")\n\treturn all\n}",
+    good: "func withDefault(opts []string) []string {\n\tall := append(opts[:len(opts):len(opts)], \"default\")\n\treturn all\n}",
+    query: include_str!("../../queries/append-aliasing.scm"),
+    check,
+};
+
+/// The single target receiving `call` in `target := call` / `target = call`.
+fn receiver(call: Node<'_>) -> Option<Node<'_>> {
+    let values = call.parent().filter(|p| p.kind() == "expression_list")?;
+    let stmt = values.parent()?;
+    let ok = match stmt.kind() {
+        "short_var_declaration" => true,
+        "assignment_statement" => stmt
+            .child_by_field_name("operator")
+            .is_some_and(|o| o.kind() == "="),
+        _ => false,
+    };
+    let left = stmt.child_by_field_name("left")?;
+    if !ok
+        || stmt.child_by_field_name("right") != Some(values)
+        || values.named_child_count() != 1
+        || left.named_child_count() != 1
+    {
+        return None;
+    }
+    left.named_child(0).map(syntax::unparen)
+}
+
+/// Whether the slice declared by `decl` is known to have no spare capacity
+/// (a slice literal, `make([]T, n)`) or to be nil (`var a []T`), and is
+/// never reassigned: append then always copies.
+fn always_copies(decl: &Decl<'_>, refs: &[Node<'_>], ctx: &Ctx<'_>) -> bool {
+    if refs
+        .iter()
+        .any(|r| *r != decl.ident && scope::is_written(*r))
+    {
+        return false;
+    }
+    match decl.initial_value() {
+        Some(v) if v.kind() == "composite_literal" => true,
+        Some(v) if syntax::is_call_to(v, ctx.src, "make") => syntax::call_args(v).len() == 2,
+        Some(_) => false,
+        None => decl.kind == DeclKind::Var && decl.site.child_by_field_name("value").is_none(),
+    }
+}
+
+/// A later read of the slice: after the append statement, or anywhere in
+/// a loop that repeats the append (the append itself included, unless the
+/// loop gives the slice a new value).
+fn used_again<'t>(refs: &[Node<'t>], call: Node<'t>, stmt: Node<'t>) -> Option<Node<'t>> {
+    let inside = |outer: Node<'_>, n: Node<'_>| {
+        outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte()
+    };
+    let loop_ =
+        flow::enclosing_loop(stmt).filter(|l| refs.first().is_some_and(|d| !inside(*l, *d)));
+    let renewed = loop_.is_some_and(|l| refs.iter().any(|r| inside(l, *r) && plain_overwrite(*r)));
+    refs.iter().copied().find(|r| {
+        if plain_overwrite(*r) {
+            return false;
+        }
+        // A later read of the same value: no new value assigned in between.
+        let later = r.start_byte() >= stmt.end_byte()
+            && !flow::exclusive(stmt, *r)
+            && !refs.iter().any(|w| {
+                w.start_byte() >= stmt.end_byte()
+                    && w.end_byte() <= r.start_byte()
+                    && plain_overwrite(*w)
+            });
+        let repeated = loop_.is_some_and(|l| inside(l, *r) && !(renewed && inside(call, *r)));
+        later || repeated
+    })
+}
+
+/// Whether `ident` is the whole left side of a plain `=`/`:=` (a new value,
+/// not a write through the old one).
+fn plain_overwrite(ident: Node<'_>) -> bool {
+    scope::is_written(ident)
+        && ident.parent().and_then(|l| l.parent()).is_some_and(|s| {
+            matches!(
+                s.kind(),
+                "short_var_declaration" | "range_clause" | "receive_statement"
+            ) || s
+                .child_by_field_name("operator")
+                .is_some_and(|o| o.kind() == "=")
+        })
+}
+
+/// Whether `func` is named `append…`/`Append…`: by convention it appends
+/// to the caller's slice and returns the result, like `strconv.AppendInt`.
+fn is_append_style(func: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    func.child_by_field_name("name")
+        .is_some_and(|n| ctx.text(n).to_ascii_lowercase().starts_with("append"))
+}
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let (Some(call), Some(slice)) = (m.node("report"), m.node("slice")) else {
+        return;
+    };
+    if bounds::too_deep(call) {
+        return;
+    }
+    let Some(target) = receiver(call) else { return };
+    let (name, target_text) = (ctx.text(slice), ctx.text(target));
+    if target_text == name || target_text == "_" || syntax::call_args(call).len() < 2 {
+        return;
+    }
+    let mut resolver = Resolver::new(ctx.src);
+    let Some(decl) = resolver.resolve(slice) else {
+        return;
+    };
+    let Some(func) = decl.function().filter(|f| bounds::shallow(*f)) else {
+        return;
+    };
+    if is_append_style(func, ctx) {
+        return;
+    }
+    let Some(stmt) = syntax::statement_of(call) else {
+        return;
+    };
+    let refs = resolver.references(&decl, func);
+    if always_copies(&decl, &refs, ctx) {
+        return;
+    }
+    let again = used_again(&refs, call, stmt);
+    let why = match (decl.kind, again) {
+        (DeclKind::Param | DeclKind::Receiver, _) => {
+            format!("`{name}` is a parameter: the caller's slice")
+        }
+        (_, Some(_)) => format!("`{name}` is used again"),
+        _ => return,
+    };
+    let fix = Fix::single(
+        format!("Force a copy: append({name}[:len({name}):len({name})], …)"),
+        slice.byte_range(),
+        format!("{name}[:len({name}):len({name})]"),
+        false,
+    );
+    let mut finding = Finding::new(&RULE, call.byte_range())
+        .message(format!(
+            "`{target_text}` may share its backing array with `{name}` ({why}): while `{name}` has spare capacity, appending to or writing through one changes the other"
+        ))
+        .fix(fix);
+    if let Some(again) = again {
+        finding = finding.related(again.byte_range(), format!("`{name}` is used again here"));
+    }
+    out.push(finding);
+}

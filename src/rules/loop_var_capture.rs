@@ -1,0 +1,342 @@
+//! `loop-var-capture`: before Go 1.22 a loop has one variable for all its
+//! iterations, so a goroutine, deferred func, errgroup goroutine or parallel
+//! subtest that uses it may see a later iteration's value.
+
+use super::{loops, scope, Rule, Severity};
+use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::{flow, Ctx, Finding, Fix, Match};
+use tree_sitter::Node;
+
+/// A closure captures the variable, not its value.
+pub const RULE: Rule = Rule {
+    slug: "loop-var-capture",
+    severity: Severity::Warning,
+    question: "explain-the-concept-of-function-literals-and-closures-in-go",
+    topic: Some("Why Closures Can Access Enclosing Variables"),
+    summary: "A goroutine, deferred func, errgroup goroutine or parallel subtest in a loop that uses the loop variable, in Go before 1.22",
+    why: "A closure holds a reference to the variable, not a copy of its value, and before Go 1.22 all iterations of a loop share one variable: a closure that runs after its iteration (a goroutine, a deferred call, a parallel subtest) sees a later value, usually the last one.",
+    message: "loop variable captured by a func literal that may run after its iteration: before Go 1.22 all iterations share it",
+    fix: Some("Copy the variable inside the loop before the closure (`v := v`), pass it as an argument (`go func(v T) { … }(v)`), or move the module to Go 1.22 or later."),
+    bad: "for _, v := range items {\n\tgo func() {\n\t\tprocess(v)\n\t}()\n}",
+    good: "for _, v := range items {\n\tv := v\n\tgo func() {\n\t\tprocess(v)\n\t}()\n}",
+    query: include_str!("../../queries/loop-var-capture.scm"),
+    check,
+};
+
+/// How the func literal outlives its iteration.
+#[derive(Clone, Copy)]
+enum Site {
+    /// `go func() { … }()`
+    Go,
+    /// `defer func() { … }()`
+    Defer,
+    /// `g.Go(func() error { … })` on an errgroup.
+    Group,
+    /// `t.Run(name, func(t *testing.T) { t.Parallel(); … })`: uses from
+    /// this byte on (after the `Parallel` call).
+    Subtest(usize),
+}
+
+impl Site {
+    /// What runs the literal, for messages ("a goroutine").
+    fn what(self) -> &'static str {
+        match self {
+            Site::Go => "a goroutine",
+            Site::Defer => "a deferred func",
+            Site::Group => "an errgroup goroutine",
+            Site::Subtest(_) => "a parallel subtest",
+        }
+    }
+}
+
+/// The variables a loop changes every iteration: those of its range
+/// clause, or those its `for` clause's post statement assigns.
+fn loop_vars<'s>(loop_: Node<'_>, src: &'s str) -> Vec<&'s str> {
+    let mut c = loop_.walk();
+    let Some(header) = loop_
+        .named_children(&mut c)
+        .find(|n| Some(*n) != loop_.child_by_field_name("body"))
+    else {
+        return Vec::new();
+    };
+    let names: Vec<Node<'_>> = match header.kind() {
+        "range_clause" => header
+            .child_by_field_name("left")
+            .map(|l| {
+                let mut c = l.walk();
+                l.named_children(&mut c).collect()
+            })
+            .unwrap_or_default(),
+        "for_clause" => match header.child_by_field_name("update") {
+            Some(u) if matches!(u.kind(), "inc_statement" | "dec_statement") => {
+                u.named_child(0).into_iter().collect()
+            }
+            Some(u) if u.kind() == "assignment_statement" => u
+                .child_by_field_name("left")
+                .map(|l| {
+                    let mut c = l.walk();
+                    l.named_children(&mut c).collect()
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    names
+        .into_iter()
+        .filter(|n| n.kind() == "identifier")
+        .map(|n| text(n, src))
+        .filter(|n| *n != "_")
+        .collect()
+}
+
+/// The leftmost identifier of a receiver chain (`g` of `g.a.Go`).
+fn base_identifier(mut expr: Node<'_>) -> Option<Node<'_>> {
+    loop {
+        expr = syntax::unparen(expr);
+        match expr.kind() {
+            "identifier" => return Some(expr),
+            "selector_expression" => expr = expr.child_by_field_name("operand")?,
+            _ => return None,
+        }
+    }
+}
+
+/// The end of `P.Parallel()` among the top-level statements of the
+/// subtest literal (P its `*testing.T` parameter), after its last label
+/// (a jump to a later label could skip the call).
+fn parallel_end(lit: Node<'_>, src: &str) -> Option<usize> {
+    let params = lit.child_by_field_name("parameters")?;
+    let decl = params.named_child(0)?;
+    let is_test = decl
+        .child_by_field_name("type")
+        .is_some_and(|t| text(t, src) == "*testing.T");
+    if !is_test {
+        return None;
+    }
+    let param = text(decl.child_by_field_name("name")?, src);
+    let stmts = flow::statements(lit.child_by_field_name("body")?);
+    let last_label = stmts
+        .iter()
+        .rposition(|s| s.kind() == "labeled_statement")
+        .unwrap_or(0);
+    let callee = format!("{param}.Parallel");
+    stmts[last_label..].iter().find_map(|&s| {
+        let inner = std::iter::successors(Some(s), |n| {
+            (n.kind() == "labeled_statement")
+                .then(|| n.named_child(1))
+                .flatten()
+        })
+        .last()?;
+        (inner.kind() == "expression_statement"
+            && inner
+                .named_child(0)
+                .is_some_and(|c| syntax::is_call_to(c, src, &callee)))
+        .then(|| s.end_byte())
+    })
+}
+
+/// What kind of site `site` is, or `None` when it does not outlive the
+/// iteration (a plain method named Go/Run, a serial subtest).
+fn classify(site: Node<'_>, lit: Node<'_>, src: &str) -> Option<Site> {
+    match site.kind() {
+        "go_statement" => return Some(Site::Go),
+        "defer_statement" => return Some(Site::Defer),
+        _ => {}
+    }
+    let function = site.child_by_field_name("function")?;
+    let receiver = base_identifier(function.child_by_field_name("operand")?)?;
+    let declared = scope::declaration(receiver, text(receiver, src), src).map(|d| text(d, src))?;
+    let args = syntax::call_args(site);
+    match text(function.child_by_field_name("field")?, src) {
+        "Go" if args.len() == 1 && declared.contains("errgroup") => Some(Site::Group),
+        "Run" if args.len() == 2 && args[1] == lit && declared.contains("*testing.T") => {
+            parallel_end(lit, src).map(Site::Subtest)
+        }
+        _ => None,
+    }
+}
+
+/// A loop around the statement that starts the literal.
+struct Enclosing<'t, 's> {
+    /// The `for` statement.
+    loop_: Node<'t>,
+    /// The variables it changes every iteration that the statement can see
+    /// (not redeclared between the loop and the statement).
+    vars: Vec<&'s str>,
+    /// Whether its iteration may wait after the statement (a receive, a
+    /// `wg.Wait()`, reading a pipe the goroutine writes, …) before the
+    /// variables change.
+    waits: bool,
+}
+
+/// The loops around `stmt` in its function, innermost first. One walk up;
+/// the statements after `stmt` on its path are scanned once, and exclusive
+/// branches (the `else` of its `if`, other cases) are not.
+fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's>> {
+    let mut out = Vec::new();
+    let mut waits = false;
+    let mut hidden: Vec<&'s str> = Vec::new();
+    let mut child = stmt;
+    for anc in ancestors(stmt).take_while(|n| !syntax::is_function(*n)) {
+        match anc.kind() {
+            "statement_list" | "block" if !waits => {
+                let mut c = anc.walk();
+                let later: Vec<Node<'t>> = anc
+                    .named_children(&mut c)
+                    .skip_while(|s| *s != child)
+                    .skip(1)
+                    .collect();
+                waits = later.into_iter().any(|s| loops::may_block(s, src));
+            }
+            "for_statement" if anc.child_by_field_name("body") == Some(child) => {
+                let vars = loop_vars(anc, src)
+                    .into_iter()
+                    .filter(|v| !hidden.contains(v))
+                    .collect();
+                out.push(Enclosing {
+                    loop_: anc,
+                    vars,
+                    waits,
+                });
+            }
+            _ => {}
+        }
+        hidden.extend(
+            scope::declared_for(anc, child, stmt, src)
+                .into_iter()
+                .map(|(name, _)| name),
+        );
+        child = anc;
+    }
+    out
+}
+
+/// `v := v` before the statement that starts the literal.
+fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Fix {
+    let start = stmt.start_byte();
+    let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
+    let indent = &src[line_start..start];
+    let text = if indent.trim().is_empty() {
+        format!("{name} := {name}\n{indent}")
+    } else {
+        format!("{name} := {name}; ")
+    };
+    Fix::single(
+        format!("Copy the loop variable first: `{name} := {name}`"),
+        start..start,
+        text,
+        true,
+    )
+}
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(version) = ctx.go_version.filter(|_| ctx.go_before(22)) else {
+        return;
+    };
+    let (Some(site), Some(lit)) = (m.node("report"), m.node("lit")) else {
+        return;
+    };
+    let (Some(kind), Some(body), Some(stmt)) = (
+        classify(site, lit, ctx.src),
+        lit.child_by_field_name("body"),
+        syntax::statement_of(site),
+    ) else {
+        return;
+    };
+    let from = match kind {
+        Site::Subtest(end) => end,
+        _ => body.start_byte(),
+    };
+    let loops = enclosing_loops(stmt, ctx.src);
+    let names: Vec<&str> = loops.iter().flat_map(|l| l.vars.iter().copied()).collect();
+    if names.is_empty() {
+        return;
+    }
+    let may_wait_for_it = matches!(kind, Site::Go | Site::Group);
+    for use_ in scope::free_uses(lit, &names, ctx.src) {
+        let name = ctx.text(use_);
+        // The innermost loop with a variable of that name owns it.
+        let Some(owner) = loops.iter().find(|l| l.vars.contains(&name)) else {
+            continue;
+        };
+        if use_.start_byte() < from || (may_wait_for_it && owner.waits) {
+            continue;
+        }
+        out.push(
+            Finding::new(&RULE, use_.byte_range())
+                .message(format!(
+                    "loop variable {name} captured by {what}: assuming Go {version}, before 1.22 every iteration shares one {name}, so the literal may run with a later value; copy it first (`{name} := {name}`)",
+                    what = kind.what()
+                ))
+                .related(owner.loop_.byte_range(), "the loop")
+                .fix(copy_fix(stmt, name, ctx.src)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Analyzer, Finding, GoVersion, Options};
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/loop-var-capture.go");
+
+    fn captures(src: &str, go: Option<&str>) -> Vec<Finding> {
+        let options = Options {
+            go_version: go.and_then(GoVersion::parse),
+            ..Options::default()
+        };
+        let found = Analyzer::new()
+            .analyze(src.as_bytes(), &options)
+            .unwrap_or_default();
+        found
+            .into_iter()
+            .filter(|f| f.rule.slug == "loop-var-capture")
+            .collect()
+    }
+
+    #[test]
+    fn reports_before_go_1_22_and_names_the_version() {
+        let found = captures(FIXTURE, Some("1.21"));
+        let wanted = FIXTURE.matches("// want \"loop-var-capture\"").count();
+        assert!(
+            wanted >= 4 && found.len() >= wanted,
+            "{} findings for {wanted} lines",
+            found.len()
+        );
+        assert!(found.iter().all(|f| f.message.contains("Go 1.21")));
+    }
+
+    #[test]
+    fn silent_from_go_1_22_and_for_the_newest_go() {
+        for go in [Some("1.22"), Some("1.23.4"), None] {
+            assert!(captures(FIXTURE, go).is_empty(), "reported with go {go:?}");
+        }
+    }
+
+    #[test]
+    fn a_build_constraint_overrides_the_module_version() {
+        let src = "//go:build go1.20\n\npackage p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n";
+        assert_eq!(captures(src, None).len(), 1);
+        assert_eq!(captures(src, Some("1.22")).len(), 1);
+    }
+
+    #[test]
+    fn the_fix_copies_the_variable_before_the_statement() {
+        let src = "package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n";
+        let found = captures(src, Some("1.21"));
+        let Some(fix) = found.first().and_then(|f| f.fix.clone()) else {
+            panic!("no fix in {found:?}");
+        };
+        let mut fixed = src.to_string();
+        for edit in fix.edits.iter().rev() {
+            fixed.replace_range(edit.range.clone(), &edit.text);
+        }
+        assert!(fix.preferred);
+        assert!(
+            fixed.contains("\t\tx := x\n\t\tgo func() { println(x) }()"),
+            "{fixed}"
+        );
+        assert!(captures(&fixed, Some("1.21")).is_empty());
+    }
+}

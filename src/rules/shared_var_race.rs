@@ -1,0 +1,266 @@
+//! `shared-var-race`: a goroutine literal writes a captured variable, with
+//! no lock held, while another access can run at the same time.
+
+mod sync;
+mod writes;
+
+use super::{Rule, Severity};
+use crate::analysis::scope::{self, DeclKind, Resolver};
+use crate::analysis::{bounds, flow, syntax, Ctx, Finding, Match};
+use std::ops::Range;
+use sync::{other_goroutines, SyncPoints};
+use tree_sitter::Node;
+use writes::{compact, inside, Target};
+
+/// Unsynchronised concurrent access where one side writes is a data race.
+pub const RULE: Rule = Rule {
+    slug: "shared-var-race",
+    severity: Severity::Warning,
+    question: "how-does-go-handle-race-conditions",
+    topic: Some("Understanding Race Conditions"),
+    summary: "A goroutine literal writes a captured variable, without a lock or atomic, while another access can run at the same time",
+    why: "Two goroutines touching one variable, at least one writing, without synchronisation is a data race: updates are lost, values tear, and `go test -race` fails.",
+    message: "data race: this goroutine writes a shared variable that another access can touch at the same time",
+    fix: Some("Guard the variable with a sync.Mutex, use sync/atomic, or let one goroutine own it and send results on a channel; wait (wg.Wait(), a receive) before reading it."),
+    bad: "var total int\nfor _, n := range nums {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\ttotal += n // every goroutine writes total\n\t}()\n}\nwg.Wait()",
+    good: "var total atomic.Int64\nfor _, n := range nums {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\ttotal.Add(int64(n))\n\t}()\n}\nwg.Wait()",
+    query: include_str!("../../queries/shared-var-race.scm"),
+    check,
+};
+
+/// Why a write can race, and the other access when there is one.
+struct Race {
+    /// The message.
+    message: String,
+    /// The other access, with what it is.
+    related: Option<(Range<usize>, String)>,
+}
+
+/// One goroutine literal under examination.
+struct Goroutine<'t> {
+    /// The func literal.
+    lit: Node<'t>,
+    /// The statement that starts it (`go …` or `g.Go(…)`).
+    launch: Node<'t>,
+    /// The function whose code starts it.
+    parent: Node<'t>,
+    /// That function's synchronisation points.
+    syncs: SyncPoints<'t>,
+}
+
+/// The first access to the target's variable among `candidates` (value
+/// identifiers spelled like its root) that satisfies `keep`: for a field
+/// target, the access is the matching selector `s.f`.
+fn first_access<'t>(
+    t: &Target<'t>,
+    candidates: Vec<Node<'t>>,
+    ctx: &Ctx<'t>,
+    res: &mut Resolver<'t, 't>,
+    mut keep: impl FnMut(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
+    for ident in candidates {
+        let access = match &t.field {
+            None => ident,
+            Some(field) => {
+                let mut sel = ident;
+                while let Some(p) = sel.parent().filter(|p| {
+                    p.kind() == "selector_expression"
+                        && p.child_by_field_name("operand") == Some(sel)
+                }) {
+                    sel = p;
+                    if compact(ctx.text(sel)) == *field {
+                        break;
+                    }
+                }
+                if compact(ctx.text(sel)) != *field {
+                    continue;
+                }
+                sel
+            }
+        };
+        if keep(access) && t.is(res.resolve(ident).as_ref()) {
+            return Some(access);
+        }
+    }
+    None
+}
+
+/// Started in a loop, and the variable outlives an iteration: goroutines of
+/// different iterations write it together (unless each iteration waits).
+fn started_in_loop(t: &Target<'_>, g: &Goroutine<'_>, ctx: &Ctx<'_>) -> Option<Race> {
+    let lp = flow::enclosing_loop(g.launch)?;
+    if flow::leaves_loop_after(g.launch, lp, ctx.src)
+        || g.syncs.waits_later_in(g.launch, lp, ctx.src)
+    {
+        return None;
+    }
+    // Range variables are per iteration from Go 1.22; a three-clause loop
+    // variable is copied into the next iteration, a read that races too.
+    let per_iteration = t.decl.is_some_and(|d| {
+        let in_body = lp
+            .child_by_field_name("body")
+            .is_some_and(|b| inside(b, d.ident));
+        let range_var = d.site.kind() == "range_clause" && d.site.parent() == Some(lp);
+        in_body || (range_var && !ctx.go_before(22))
+    });
+    if per_iteration {
+        return None;
+    }
+    Some(Race {
+        message: format!(
+            "data race: `{}` is written by a goroutine started in a loop, so the goroutines of different iterations write it at the same time",
+            t.shown
+        ),
+        related: Some((lp.byte_range(), "the loop that starts the goroutines".to_string())),
+    })
+}
+
+/// Another goroutine literal of the function touches the variable, and the
+/// function does not wait for one before starting the other.
+fn other_goroutine<'t>(
+    t: &Target<'t>,
+    g: &Goroutine<'t>,
+    ctx: &Ctx<'t>,
+    res: &mut Resolver<'t, 't>,
+) -> Option<Race> {
+    for other in other_goroutines(g.parent, g.lit, ctx) {
+        let candidates = scope::named_values(other, t.name, ctx.src);
+        let Some(access) = first_access(t, candidates, ctx, res, |a| !inside(g.lit, a)) else {
+            continue;
+        };
+        let other_launch = syntax::statement_of(other).unwrap_or(other);
+        if syntax::enclosing_function(other_launch) == Some(g.parent) {
+            let (a, b) = if other_launch.start_byte() < g.launch.start_byte() {
+                (other_launch, g.launch)
+            } else {
+                (g.launch, other_launch)
+            };
+            if g.syncs.between(a, b, false, ctx.src) {
+                continue;
+            }
+        }
+        return Some(Race {
+            message: format!("data race: `{}` is written by this goroutine and also accessed by another goroutine", t.shown),
+            related: Some((access.byte_range(), "the other goroutine's access".to_string())),
+        });
+    }
+    None
+}
+
+/// Whether the parent sends on or closes one of the `gates` after
+/// `access`, releasing the goroutine's write only then.
+fn releases_after(body: Node<'_>, access: Node<'_>, gates: &[&str], ctx: &Ctx<'_>) -> bool {
+    !gates.is_empty()
+        && syntax::same_function_descendants(body)
+            .into_iter()
+            .any(|n| {
+                let channel = match n.kind() {
+                    "send_statement" => n.child_by_field_name("channel"),
+                    "call_expression" if syntax::is_call_to(n, ctx.src, "close") => {
+                        syntax::call_args(n).first().copied()
+                    }
+                    _ => None,
+                };
+                n.start_byte() >= access.end_byte()
+                    && channel.is_some_and(|c| gates.contains(&ctx.text(c)))
+            })
+}
+
+/// The parent reads or writes the variable after starting the goroutine,
+/// with no synchronisation in between.
+fn parent_access<'t>(
+    t: &Target<'t>,
+    g: &Goroutine<'t>,
+    ctx: &Ctx<'t>,
+    res: &mut Resolver<'t, 't>,
+) -> Option<Race> {
+    let body = syntax::function_body(g.parent)?;
+    let gates = writes::gates(g.lit, t.stmt, ctx);
+    let candidates: Vec<Node<'t>> = scope::named_values(body, t.name, ctx.src)
+        .into_iter()
+        .filter(|a| a.start_byte() >= g.launch.end_byte())
+        .collect();
+    let access = first_access(t, candidates, ctx, res, |a| {
+        syntax::enclosing_function(a) == Some(g.parent)
+            && flow::same_path(g.launch, a, ctx.src)
+            && !g.syncs.between(g.launch, a, true, ctx.src)
+            && !releases_after(body, a, &gates, ctx)
+    })?;
+    Some(Race {
+        message: format!(
+            "data race: `{}` is written by this goroutine while the function that started it still uses it, with no wg.Wait(), channel receive or Lock in between",
+            t.shown
+        ),
+        related: Some((access.byte_range(), "accessed here, concurrently with the goroutine".to_string())),
+    })
+}
+
+/// The variable is shared beyond the function (a package variable, a field
+/// of a pointer receiver or pointer parameter) and nothing waits for the
+/// goroutine or is signalled by it.
+fn shared_beyond(t: &Target<'_>, g: &Goroutine<'_>, ctx: &Ctx<'_>) -> Option<Race> {
+    let what = match &t.decl {
+        None => "a package variable",
+        Some(d) if d.kind == DeclKind::Package => "a package variable",
+        Some(d)
+            if t.field.is_some()
+                && d.declared_type()
+                    .is_some_and(|ty| ty.kind() == "pointer_type") =>
+        {
+            match d.kind {
+                DeclKind::Receiver => "a field of the receiver",
+                DeclKind::Param => "a field of a pointer parameter",
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    if g.syncs.any_after(g.launch) || writes::publishes_after(g.lit, t.stmt, ctx) {
+        return None;
+    }
+    Some(Race {
+        message: format!(
+            "data race: `{}` is {what}, shared beyond this function, and this goroutine writes it with no lock while nothing waits for it",
+            t.shown
+        ),
+        related: None,
+    })
+}
+
+fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+    let (Some(start), Some(lit)) = (m.node("report"), m.node("lit")) else {
+        return;
+    };
+    if bounds::too_deep(start) {
+        return;
+    }
+    let Some(parent) = syntax::enclosing_function(start).filter(|f| bounds::shallow(*f)) else {
+        return;
+    };
+    let mut res = Resolver::new(ctx.src);
+    let targets: Vec<Target<'_>> = writes::writes(lit, ctx, &mut res)
+        .into_iter()
+        .filter(|t| !writes::locked(t.stmt, ctx) && !writes::atomic_release_after(t.stmt, ctx))
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    let g = Goroutine {
+        lit,
+        launch: syntax::statement_of(start).unwrap_or(start),
+        parent,
+        syncs: SyncPoints::of(parent, ctx, &mut res),
+    };
+    for t in &targets {
+        let race = started_in_loop(t, &g, ctx)
+            .or_else(|| other_goroutine(t, &g, ctx, &mut res))
+            .or_else(|| parent_access(t, &g, ctx, &mut res))
+            .or_else(|| shared_beyond(t, &g, ctx));
+        let Some(race) = race else { continue };
+        let mut finding = Finding::new(&RULE, t.stmt.byte_range()).message(race.message);
+        if let Some((range, what)) = race.related {
+            finding = finding.related(range, what);
+        }
+        out.push(finding);
+    }
+}
