@@ -182,6 +182,12 @@ pub fn run(args: &Args) -> ExitCode {
                 }
             }
         }
+        // Hand each chunk to the reader as it completes; once nobody reads,
+        // stop (unless a baseline still needs every finding).
+        written = written.and_then(|()| sink.flush());
+        if written.is_err() && recorder.is_none() {
+            break;
+        }
     }
     progress.finish();
     let written = written

@@ -27,7 +27,7 @@ fn strings(value: &Value) -> Option<Vec<String>> {
 }
 
 /// Why `pattern` is not a usable gitignore-style glob, if it is not.
-pub fn glob_error(pattern: &str) -> Option<String> {
+fn glob_error(pattern: &str) -> Option<String> {
     let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
     if pattern.trim().is_empty() {
         return Some("it is empty".to_string());
