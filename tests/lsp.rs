@@ -736,3 +736,64 @@ fn pathological_documents_do_not_take_the_server_down() {
     assert!(c.hover(URI, 0, 0).is_null() || c.hover(URI, 0, 0).is_object());
     assert!(c.stop().success());
 }
+
+#[test]
+fn every_rules_quick_fix_applies_through_the_server() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    let mut c = md_client();
+    let mut fixed = std::collections::BTreeSet::new();
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).expect("fixture");
+        let uri = format!("file:///gohint-fixtures/{name}");
+        c.open(&uri, &text);
+        let diags = c.diagnostics(&uri, 1);
+        let mut version = 1;
+        for d in diags
+            .iter()
+            .filter(|d| d["data"]["fix"].is_object())
+            .take(4)
+        {
+            let slug = d["code"].as_str().unwrap_or_default().to_string();
+            let actions = c.result(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+            );
+            let title = &d["data"]["fix"]["title"];
+            let action = actions
+                .as_array()
+                .and_then(|a| a.iter().find(|a| a["title"] == *title))
+                .unwrap_or_else(|| panic!("{name}: no action {title} in {actions}"));
+            assert_eq!(action["isPreferred"], d["data"]["fix"]["isPreferred"]);
+            let edits = action["edit"]["changes"][&uri]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let after_fix = apply_edits(&text, &edits, false);
+            version += 1;
+            c.change(&uri, version, json!([{"text": after_fix}]));
+            let after = c.diagnostics(&uri, version);
+            let count = |ds: &[Value]| ds.iter().filter(|x| x["code"] == slug.as_str()).count();
+            assert!(
+                count(&after) < count(&diags),
+                "{name}: the fix {title} left every {slug} finding in place"
+            );
+            fixed.insert(slug);
+            version += 1;
+            c.change(&uri, version, json!([{"text": text}]));
+            c.diagnostics(&uri, version);
+        }
+        c.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+    }
+    assert!(fixed.contains("double-close"), "fixes applied: {fixed:?}");
+    eprintln!("quick fixes applied through the server: {fixed:?}");
+    assert!(c.stop().success());
+}

@@ -15,40 +15,100 @@ const NAME_KINDS: &[&str] = &[
     "package_identifier",
 ];
 
-/// The names the file's top-level declarations declare: functions,
-/// methods, types, variables and constants.
-pub fn top_level_names(tree: &Tree, text: &str) -> HashSet<String> {
-    let root = tree.root_node();
-    let mut names = HashSet::new();
-    let mut cursor = root.walk();
-    for top in root.named_children(&mut cursor) {
-        syntax::walk(top, |n| {
-            match n.kind() {
-                "function_declaration" | "method_declaration" | "type_spec" | "type_alias" => {
-                    if let Some(name) = n.child_by_field_name("name") {
-                        names.insert(syntax::text(name, text).to_string());
-                    }
-                    return Walk::Skip;
+/// The names a file's top-level declarations declare.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// Functions, methods, types, variables and constants.
+    decls: HashSet<String>,
+    /// Struct fields and interface methods.
+    fields: HashSet<String>,
+}
+
+impl Names {
+    /// The names declared at the top level of `tree`.
+    pub fn of(tree: &Tree, text: &str) -> Names {
+        let mut names = Names::default();
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for top in root.named_children(&mut cursor) {
+            syntax::walk(top, |n| {
+                let field = matches!(n.kind(), "field_declaration" | "method_elem");
+                let set = if field {
+                    &mut names.fields
+                } else {
+                    &mut names.decls
+                };
+                let mut c = n.walk();
+                for name in n.children_by_field_name("name", &mut c) {
+                    set.insert(syntax::text(name, text).to_string());
                 }
-                "var_spec" | "const_spec" => {
-                    let mut c = n.walk();
-                    for name in n.children_by_field_name("name", &mut c) {
-                        names.insert(syntax::text(name, text).to_string());
-                    }
-                    return Walk::Skip;
+                match n.kind() {
+                    "function_declaration"
+                    | "method_declaration"
+                    | "var_spec"
+                    | "const_spec"
+                    | "method_elem" => Walk::Skip,
+                    _ => Walk::Enter,
                 }
-                _ => {}
+            });
+        }
+        names
+    }
+
+    /// Whether `word` names a function, method, type, variable or constant.
+    pub fn declares(&self, word: &str) -> bool {
+        self.decls.contains(word)
+    }
+
+    /// Whether `word` names a struct field or an interface method.
+    pub fn has_field(&self, word: &str) -> bool {
+        self.fields.contains(word)
+    }
+}
+
+/// The name words of the innermost declaration spec (a struct field, an
+/// interface method, a `var`, `const` or `type` spec) holding `range`;
+/// none when it lies in a comment.
+pub fn spec_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<String> {
+    let mut words = HashSet::new();
+    let Some(node) = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end)
+    else {
+        return words;
+    };
+    if node.kind() == "comment" {
+        return words;
+    }
+    let spec = std::iter::once(node)
+        .chain(syntax::ancestors(node))
+        .find(|n| {
+            matches!(
+                n.kind(),
+                "field_declaration"
+                    | "method_elem"
+                    | "var_spec"
+                    | "const_spec"
+                    | "type_spec"
+                    | "type_alias"
+            )
+        });
+    if let Some(spec) = spec {
+        syntax::walk(spec, |n| {
+            if NAME_KINDS.contains(&n.kind()) {
+                words.insert(syntax::text(n, text).to_string());
             }
             Walk::Enter
         });
     }
-    names
+    words
 }
 
 /// The identifier words of the code around `range`: each statement it
 /// touches (closed intervals, so an insertion point touches its
-/// neighbours), and the signature of a top-level declaration when it
-/// touches that.
+/// neighbours) without the bodies of compound statements that it does not
+/// touch, and the signature of a top-level declaration when it touches
+/// that.
 pub fn context_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<String> {
     let mut words = HashSet::new();
     let touches = |n: Node<'_>| n.start_byte() <= range.end && range.start <= n.end_byte();
@@ -56,28 +116,53 @@ pub fn context_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<S
         if !touches(n) {
             return Walk::Skip;
         }
-        let parent = n.parent().map(|p| p.kind());
-        if parent == Some("statement_list") {
-            collect(n, text, None, &mut words);
-            return Walk::Skip;
-        }
-        if parent == Some("source_file") {
-            let body = n.child_by_field_name("body");
-            let in_body =
-                body.is_some_and(|b| b.start_byte() < range.start && range.end < b.end_byte());
-            if !in_body {
-                collect(n, text, body, &mut words);
+        match n.parent().map(|p| p.kind()) {
+            Some("statement_list") => collect(n, text, &mut words),
+            Some("source_file") => {
+                let body = n.child_by_field_name("body");
+                let in_body =
+                    body.is_some_and(|b| b.start_byte() < range.start && range.end < b.end_byte());
+                if !in_body {
+                    collect(n, text, &mut words);
+                }
             }
+            _ => {}
         }
         Walk::Enter
     });
     words
 }
 
-/// Adds the name words under `node`, except under `skip`.
-fn collect(node: Node<'_>, text: &str, skip: Option<Node<'_>>, words: &mut HashSet<String>) {
+/// The name words of the signatures (everything but the body) of the
+/// functions and methods whose signature `range` touches.
+pub fn signature_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<String> {
+    let mut words = HashSet::new();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for top in root.children(&mut cursor) {
+        let function = matches!(top.kind(), "function_declaration" | "method_declaration");
+        if !function || top.start_byte() > range.end || range.start > top.end_byte() {
+            continue;
+        }
+        let body = top.child_by_field_name("body");
+        if !body.is_some_and(|b| b.start_byte() < range.start && range.end < b.end_byte()) {
+            collect(top, text, &mut words);
+        }
+    }
+    words
+}
+
+/// Adds the name words of `node`, not descending into bodies: blocks,
+/// switch and select cases, `else` branches (statements in them are
+/// visited on their own when the range touches them).
+fn collect(node: Node<'_>, text: &str, words: &mut HashSet<String>) {
     syntax::walk(node, |n| {
-        if Some(n) == skip {
+        let body = matches!(
+            n.kind(),
+            "block" | "expression_case" | "default_case" | "type_case" | "communication_case"
+        ) || (n.kind() == "if_statement"
+            && n.parent().is_some_and(|p| p.kind() == "if_statement"));
+        if n != node && body {
             return Walk::Skip;
         }
         if NAME_KINDS.contains(&n.kind()) {
@@ -95,9 +180,10 @@ fn lexical_words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The words an edit of `range` of `text` removes or changes: the range
-/// widened to whole words, so that cutting into an identifier counts it.
-pub fn removed_words(text: &str, range: Range<usize>) -> Vec<String> {
+/// The words of `range` of `text`, the range widened to whole words: what
+/// an edit there removes (in the old text) or writes (in the new text),
+/// counting an identifier it cuts into or extends.
+pub fn touched_words(text: &str, range: Range<usize>) -> Vec<String> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let before = text.get(..range.start).unwrap_or("");
     let after = text.get(range.end..).unwrap_or("");
@@ -141,12 +227,11 @@ mod tests {
         let tree = Analyzer::new()
             .parse(SRC, None)
             .unwrap_or_else(|e| panic!("{e}"));
-        let names = top_level_names(&tree, SRC);
-        let want: HashSet<String> = ["limit", "cache", "hits", "T", "Close", "run"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(names, want);
+        let names = Names::of(&tree, SRC);
+        for declared in ["limit", "cache", "hits", "T", "Close", "run"] {
+            assert!(names.declares(declared), "{declared}");
+        }
+        assert!(names.has_field("n") && !names.declares("n") && !names.declares("x"));
         let at = SRC.find("helper").unwrap_or_default();
         let words = context_words(&tree, SRC, &(at..at + 1));
         assert!(
@@ -178,6 +263,8 @@ mod tests {
         );
         let text = "x := helper(limit)";
         let at = text.find("lper").unwrap_or_default();
-        assert_eq!(removed_words(text, at..at + 2), ["helper"]);
+        assert_eq!(touched_words(text, at..at + 2), ["helper"]);
+        assert_eq!(touched_words("x := errx", 9..9), ["errx"]);
+        assert_eq!(touched_words("defer f()", 0..6), ["defer", "f"]);
     }
 }

@@ -270,10 +270,11 @@ fn apply(
         )
     });
     let (start_position, old_end_position) = (at.point(start), at.point(old_end));
-    let removed = dependencies::removed_words(&state.text, start..old_end);
+    let mut words = dependencies::touched_words(&state.text, start..old_end);
     state.text.replace_range(start..old_end, &change.text);
     state.index = LineIndex::new(&state.text);
     let new_end = start + change.text.len();
+    words.extend(dependencies::touched_words(&state.text, start..new_end));
     let new_end_position = Converter::new(&state.text, &state.index, encoding).point(new_end);
     if !state.reset {
         state.pending.push(ByteEdit {
@@ -285,7 +286,7 @@ fn apply(
                 old_end_position,
                 new_end_position,
             },
-            removed,
+            words,
         });
     }
     note

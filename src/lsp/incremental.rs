@@ -2,15 +2,19 @@
 //! re-check only the top-level declarations that changed, and keep the
 //! earlier findings of the others, shifted by the edit.
 //!
-//! Rules look at one declaration at a time, except through top-level names:
-//! a rule may read the signature of a function it calls, or look for the
-//! callers of the function it checks. So the declarations that mention a
-//! top-level name found in the changed code are re-checked too, and a
-//! change to anything but a function (types, variables, imports, the file
-//! header) re-checks the whole file. The result equals a from-scratch
-//! analysis; the property tests hold it to that.
+//! Rules look at one declaration at a time, except through names: a rule
+//! may read the signature of a function it calls, the type of a field it
+//! selects, or the callers of the function it checks. So the declarations
+//! that mention a name the change may have given a new meaning are
+//! re-checked too ([`Change::stale`]), and a change to the imports, the
+//! package clause, the file header or the shape of a type, `var` or
+//! `const` declaration re-checks the whole file, as does any text with a
+//! syntax error (its tree is parsed afresh: error recovery can depend on
+//! the edit history). The result equals a from-scratch analysis; the
+//! property tests hold it to that.
 
-use super::dependencies;
+use super::dependencies::{self, Names};
+use crate::analysis::syntax::{self, Walk};
 use crate::analysis::{self, Analyzer, Finding, InputError, Options};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -22,8 +26,9 @@ use tree_sitter::{InputEdit, Node, Tree};
 pub struct ByteEdit {
     /// The tree-sitter edit (bytes and points).
     pub input: InputEdit,
-    /// The identifier-like words of the replaced text.
-    pub removed: Vec<String>,
+    /// The words the edit removes and writes (see
+    /// [`dependencies::touched_words`]).
+    pub words: Vec<String>,
 }
 
 impl ByteEdit {
@@ -79,8 +84,8 @@ pub struct Snapshot {
     pub tree: Tree,
     /// Findings before severity overrides and suppressions (the cache).
     raw: Vec<Finding>,
-    /// The names of the file's top-level declarations.
-    names: HashSet<String>,
+    /// The names the file's top-level declarations declare.
+    names: Names,
     /// The finished findings, sorted.
     pub findings: Vec<Finding>,
 }
@@ -113,7 +118,7 @@ impl Snapshot {
             // what a from-scratch analysis gives.
             return Snapshot::fresh(analyzer, text, options);
         }
-        let names = dependencies::top_level_names(&change.tree, text);
+        let names = Names::of(&change.tree, text);
         let tops = TopLevel::of(&change.tree);
         let Some(stale) = change.stale(&tops, text, &names) else {
             return Snapshot::fresh_from(change.tree, text, options);
@@ -131,7 +136,6 @@ impl Snapshot {
             let fresh = analysis::check_ranges(&change.tree, text, options, Some(&ranges));
             raw.extend(fresh.into_iter().filter(|f| owner_stale(f)));
         }
-        drop(tops);
         Ok(Snapshot::finish(change.tree, raw, text, options, names))
     }
 
@@ -149,9 +153,9 @@ impl Snapshot {
             ..
         } = self;
         let mut ranges: Vec<Range<usize>> = Vec::new();
-        let mut words: HashSet<String> = HashSet::new();
+        let mut words = Vec::new();
         for edit in edits {
-            words.extend(edit.removed.iter().cloned());
+            words.push(edit.words.clone());
             old.edit(&edit.input);
             ranges = ranges.iter().map(|r| edit.cover(r)).collect();
             ranges.push(edit.input.start_byte..edit.input.new_end_byte);
@@ -161,11 +165,18 @@ impl Snapshot {
                 .collect();
         }
         let tree = analyzer.parse(text, Some(&old))?;
-        ranges.extend(old.changed_ranges(&tree).map(|r| r.start_byte..r.end_byte));
+        let edited = ranges.clone();
+        let structural: Vec<Range<usize>> = old
+            .changed_ranges(&tree)
+            .map(|r| r.start_byte..r.end_byte)
+            .collect();
+        ranges.extend(structural.iter().cloned());
         Ok(Change {
             old,
             tree,
             ranges,
+            edited,
+            structural,
             words,
             old_names,
             raw,
@@ -175,7 +186,7 @@ impl Snapshot {
     /// Checks a parsed `text` from scratch.
     fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
         let raw = analysis::check_ranges(&tree, text, options, None);
-        let names = dependencies::top_level_names(&tree, text);
+        let names = Names::of(&tree, text);
         Ok(Snapshot::finish(tree, raw, text, options, names))
     }
 
@@ -185,7 +196,7 @@ impl Snapshot {
         raw: Vec<Finding>,
         text: &str,
         options: &Options,
-        names: HashSet<String>,
+        names: Names,
     ) -> Snapshot {
         let findings = analysis::finish(raw.clone(), &tree, text, options);
         Snapshot {
@@ -205,10 +216,14 @@ struct Change {
     tree: Tree,
     /// The edited and structurally changed ranges, in new offsets.
     ranges: Vec<Range<usize>>,
-    /// The words the edits removed.
-    words: HashSet<String>,
+    /// The edited ranges alone.
+    edited: Vec<Range<usize>>,
+    /// The structurally changed ranges alone.
+    structural: Vec<Range<usize>>,
+    /// The words each edit removed and wrote (in the order of `edited`).
+    words: Vec<Vec<String>>,
     /// The top-level names before the edits.
-    old_names: HashSet<String>,
+    old_names: Names,
     /// The cached raw findings, moved to the new offsets (those the edits
     /// touched are gone).
     raw: Vec<Finding>,
@@ -216,36 +231,70 @@ struct Change {
 
 impl Change {
     /// Which top-level nodes of the new tree must be checked again, or
-    /// `None` when the whole file must: the nodes the change touches, and
-    /// the nodes that mention a top-level name (old or `names`) found in the
-    /// changed code or the words it removed.
-    fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &HashSet<String>) -> Option<Vec<bool>> {
+    /// `None` when the whole file must (see [`Scope`]).
+    ///
+    /// Those the change touches, and those that mention a name it may
+    /// have changed the meaning of: a declaration's name (function,
+    /// method, type, variable, constant; before or after the change) that
+    /// an edit removed or wrote outside comments, that sits in a signature
+    /// an edit touches, or that sits in code whose structure changed — so
+    /// `defer f()` becoming `f()` re-checks `f`, and a new result type
+    /// re-checks the callers, while typing inside a local name re-checks
+    /// nothing more. In a type, `var` or `const` declaration, field names
+    /// count too: a field's new type re-checks what mentions the field.
+    fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &Names) -> Option<Vec<bool>> {
         let mut stale: Vec<bool> = tops
             .nodes
             .iter()
-            .map(|n| {
-                self.ranges
-                    .iter()
-                    .any(|c| c.start <= n.end_byte() && n.start_byte() <= c.end)
-            })
+            .map(|n| self.ranges.iter().any(|c| touches(n, c)))
             .collect();
-        if tops
-            .nodes
-            .iter()
-            .zip(&stale)
-            .any(|(n, &s)| s && !tops.is_local(*n))
-        {
-            return None;
+        let mut code_words: HashSet<&str> = HashSet::new();
+        let mut spec_words: HashSet<String> = HashSet::new();
+        for (node, _) in tops.nodes.iter().zip(&stale).filter(|(_, &s)| s) {
+            match tops.scope(*node) {
+                Scope::Own => {}
+                Scope::File => return None,
+                Scope::Names if !self.same_shape(&node.byte_range()) => return None,
+                Scope::Names => {
+                    for (range, words) in self
+                        .edited
+                        .iter()
+                        .zip(&self.words)
+                        .filter(|(r, _)| touches(node, r))
+                    {
+                        spec_words.extend(dependencies::spec_words(&self.tree, text, range));
+                        spec_words.extend(words.iter().cloned());
+                    }
+                }
+            }
         }
-        let mut words = self.words.clone();
-        for range in &self.ranges {
-            words.extend(dependencies::context_words(&self.tree, text, range));
-            words.extend(dependencies::context_words(&self.old, text, range));
+        for (range, words) in self.edited.iter().zip(&self.words) {
+            if !self.in_comment(range) {
+                code_words.extend(words.iter().map(String::as_str));
+            }
         }
-        for word in words
-            .iter()
-            .filter(|w| names.contains(*w) || self.old_names.contains(*w))
-        {
+        let mut context: HashSet<String> = HashSet::new();
+        for range in &self.edited {
+            context.extend(dependencies::signature_words(&self.tree, text, range));
+        }
+        for range in self.structural.iter().filter(|r| !self.same_shape(r)) {
+            context.extend(dependencies::context_words(&self.tree, text, range));
+            context.extend(dependencies::context_words(&self.old, text, range));
+        }
+        let declared = |w: &str| names.declares(w) || self.old_names.declares(w);
+        let field = |w: &str| names.has_field(w) || self.old_names.has_field(w);
+        let carriers: HashSet<&str> = code_words
+            .into_iter()
+            .chain(context.iter().map(String::as_str))
+            .filter(|w| declared(w))
+            .chain(
+                spec_words
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|w| declared(w) || field(w)),
+            )
+            .collect();
+        for word in carriers {
             for at in dependencies::occurrences(text, word) {
                 if let Some(s) = stale.get_mut(tops.owner(at)) {
                     *s = true;
@@ -254,6 +303,70 @@ impl Change {
         }
         Some(stale)
     }
+
+    /// Whether an edited range lies inside a comment, before and after.
+    fn in_comment(&self, range: &Range<usize>) -> bool {
+        let comment = |tree: &Tree| {
+            tree.root_node()
+                .descendant_for_byte_range(range.start, range.end)
+                .is_some_and(|n| n.kind() == "comment")
+        };
+        comment(&self.tree) && comment(&self.old)
+    }
+
+    /// Whether the code around a structurally changed range kept its
+    /// shape: the statement (or top-level node) holding it has the same
+    /// node kinds in the same order in both trees, so only token texts
+    /// changed, and the edits' words already say which.
+    fn same_shape(&self, range: &Range<usize>) -> bool {
+        match (unit(&self.tree, range), unit(&self.old, range)) {
+            (Some(new), Some(old)) => shape(new) == shape(old),
+            _ => false,
+        }
+    }
+}
+
+/// Whether `node` and `range` overlap or touch.
+fn touches(node: &Node<'_>, range: &Range<usize>) -> bool {
+    range.start <= node.end_byte() && node.start_byte() <= range.end
+}
+
+/// The statement (or top-level node) holding `range`.
+fn unit<'t>(tree: &'t Tree, range: &Range<usize>) -> Option<Node<'t>> {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end)?;
+    std::iter::once(node)
+        .chain(syntax::ancestors(node))
+        .find(|n| {
+            n.parent()
+                .is_some_and(|p| matches!(p.kind(), "statement_list" | "source_file"))
+        })
+}
+
+/// The kinds of a subtree's nodes, in document order.
+fn shape(node: Node<'_>) -> Vec<u16> {
+    let mut kinds = Vec::new();
+    syntax::walk(node, |n| {
+        kinds.push(n.kind_id());
+        Walk::Enter
+    });
+    kinds
+}
+
+/// What a change inside a top-level node can affect beyond the node itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Only what its edited words name (a function, method, comment or
+    /// terminator).
+    Own,
+    /// Also whatever names it declares, as long as its shape holds (a type,
+    /// `var` or `const` declaration whose text changed in names, literals
+    /// or comments only).
+    Names,
+    /// Everything: imports, the package clause, the file header (build
+    /// constraints) or a syntax error.
+    File,
 }
 
 /// The top-level nodes of a tree: declarations, comments and terminators.
@@ -279,16 +392,14 @@ impl<'t> TopLevel<'t> {
         }
     }
 
-    /// Whether a change inside `node` can only change findings inside it:
-    /// functions and methods, statement terminators, and comments after the
-    /// package clause. Anything else (imports, types, package-level
-    /// variables, syntax errors, the file header) may change how every
-    /// function is read, so the whole file is checked again.
-    fn is_local(&self, node: Node<'_>) -> bool {
+    /// What a change inside top-level `node` can affect.
+    fn scope(&self, node: Node<'_>) -> Scope {
         match node.kind() {
-            "function_declaration" | "method_declaration" => true,
-            "comment" => node.start_byte() > self.package_start,
-            _ => !node.is_named() && !node.is_error() && !node.is_missing(),
+            "function_declaration" | "method_declaration" => Scope::Own,
+            "comment" if node.start_byte() > self.package_start => Scope::Own,
+            "type_declaration" | "var_declaration" | "const_declaration" => Scope::Names,
+            _ if !node.is_named() && !node.is_error() && !node.is_missing() => Scope::Own,
+            _ => Scope::File,
         }
     }
 
@@ -344,8 +455,12 @@ mod tests {
             old_end_position: point(text, start + old.len()),
             new_end_position: point(&edited, start + new.len()),
         };
-        let removed = dependencies::removed_words(text, start..start + old.len());
-        (edited, ByteEdit { input, removed })
+        let mut words = dependencies::touched_words(text, start..start + old.len());
+        words.extend(dependencies::touched_words(
+            &edited,
+            start..start + new.len(),
+        ));
+        (edited, ByteEdit { input, words })
     }
 
     /// The names of the functions an edit makes stale.
@@ -358,7 +473,7 @@ mod tests {
         let change = snapshot
             .reparse(&mut analyzer, &edited, &[edit])
             .unwrap_or_else(|e| panic!("{e}"));
-        let names = dependencies::top_level_names(&change.tree, &edited);
+        let names = Names::of(&change.tree, &edited);
         let tops = TopLevel::of(&change.tree);
         let stale = change.stale(&tops, &edited, &names)?;
         let functions = tops
@@ -388,7 +503,11 @@ mod tests {
             stale_functions(SRC, "elper()\n", "()\n"),
             Some(vec!["helper".into(), "b".into()])
         );
-        // Local names link nothing.
+        // Local names link nothing, even next to a top-level name.
+        assert_eq!(
+            stale_functions(SRC, "x :=", "xy :="),
+            Some(vec!["b".into()])
+        );
         assert_eq!(
             stale_functions(SRC, "_ = x", "_ = x + 1"),
             Some(vec!["b".into()])
@@ -398,14 +517,43 @@ mod tests {
     #[test]
     fn a_signature_edit_rechecks_callers() {
         assert_eq!(
-            stale_functions(SRC, "func helper() int", "func helper() string"),
+            stale_functions(SRC, "int {", "string {"),
             Some(vec!["helper".into(), "b".into()])
         );
     }
 
     #[test]
-    fn a_package_level_edit_rechecks_everything() {
-        assert_eq!(stale_functions(SRC, "var limit = 3", "var limit = 4"), None);
-        assert_eq!(stale_functions(SRC, "package p", "package q"), None);
+    fn a_declaration_edit_rechecks_what_mentions_its_names() {
+        let src = "package p\n\ntype T struct {\n\t// the channel\n\tch chan int\n\tn  int\n}\n\nfunc a(t T) { close(t.ch) }\n\nfunc b(t T) { _ = t.n }\n";
+        assert_eq!(
+            stale_functions(src, "chan int", "chan string"),
+            Some(vec!["a".into()])
+        );
+        assert_eq!(
+            stale_functions(src, "the channel", "our channel"),
+            Some(vec![])
+        );
+        assert_eq!(
+            stale_functions(src, "\tn  int", "\tn  []int"),
+            None,
+            "a new shape re-checks the file"
+        );
+    }
+
+    #[test]
+    fn a_file_level_edit_rechecks_everything() {
+        let src = "package p\n\nimport \"sync\"\n\nvar mu sync.Mutex\n\nfunc f() {}\n";
+        assert_eq!(stale_functions(src, "\"sync\"", "\"os\""), None);
+        assert_eq!(stale_functions(src, "package p", "package q"), None);
+        assert_eq!(
+            stale_functions(src, "\nfunc f", "\n}\nfunc f"),
+            None,
+            "a syntax error"
+        );
+        // A package-level variable's value: what mentions the variable.
+        assert_eq!(
+            stale_functions(SRC, "limit = 3", "limit = 4"),
+            Some(vec!["a".into()])
+        );
     }
 }

@@ -411,6 +411,13 @@ impl LanguageServer for Backend {
                 .show_message(MessageType::WARNING, format!("gohint: {w}"))
                 .await;
         }
+        // Compile the rule and concept queries and parse the corpus now,
+        // not on the first keystroke.
+        tokio::task::spawn_blocking(|| {
+            let _ = crate::analysis::engine();
+            let _ = crate::concepts::validate();
+            let _ = crate::corpus::builtin();
+        });
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             inner.register().await;
