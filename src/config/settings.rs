@@ -33,7 +33,8 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
         }
         None => return (Config::default(), Vec::new()),
     };
-    if value.is_null() {
+    // Lua clients (Neovim) encode an empty table as `[]`: it means no settings.
+    if value.is_null() || value.as_array().is_some_and(Vec::is_empty) {
         return (Config::default(), Vec::new());
     }
     let Ok(section) = Section::deserialize(value) else {
@@ -84,4 +85,19 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
         )),
     }
     validate(raw)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use serde_json::json;
+
+    #[test]
+    fn an_empty_lua_table_means_no_settings() {
+        let (config, problems) = parse(&json!({ "gohint": [] }));
+        assert!(problems.is_empty());
+        assert!(config.rules.is_empty());
+        let (_, problems) = parse(&json!({ "gohint": [1] }));
+        assert_eq!(problems.len(), 1);
+    }
 }
