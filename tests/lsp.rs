@@ -798,3 +798,73 @@ fn every_rules_quick_fix_applies_through_the_server() {
     eprintln!("quick fixes applied through the server: {fixed:?}");
     assert!(c.stop().success());
 }
+
+#[test]
+fn go_version_comes_from_go_mod_then_settings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("go.mod"), "module example.com/x\n\ngo 1.21\n").expect("write");
+    let text = "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.GOMAXPROCS(runtime.NumCPU())\n}\n";
+    let file = root.join("main.go");
+    std::fs::write(&file, text).expect("write");
+    let uri = format!("file://{}", file.display());
+    let message = |d: &[Value]| {
+        d.iter()
+            .find(|d| d["code"] == "redundant-gomaxprocs")
+            .and_then(|d| d["message"].as_str())
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let mut c = md_client();
+    c.open(&uri, text);
+    let go121 = message(&c.diagnostics(&uri, 1));
+    assert!(!go121.is_empty(), "the rule fires");
+    // The editor's goVersion overrides go.mod.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"goVersion": "1.25"}}}),
+    );
+    let m = c.recv(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    let go125 = message(
+        m["params"]["diagnostics"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice),
+    );
+    assert_ne!(go121, go125, "the message depends on the Go version");
+    // Without it, a changed go.mod is read again once the client says so.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {}}}),
+    );
+    let m = c.recv(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    assert_eq!(
+        message(
+            m["params"]["diagnostics"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+        ),
+        go121
+    );
+    std::fs::write(root.join("go.mod"), "module example.com/x\n\ngo 1.26\n").expect("write");
+    let go_mod = format!("file://{}", root.join("go.mod").display());
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": go_mod, "type": 2}]}),
+    );
+    let m = c.recv(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()
+    });
+    assert_eq!(
+        message(
+            m["params"]["diagnostics"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+        ),
+        go125
+    );
+    assert!(c.stop().success());
+}

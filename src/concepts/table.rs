@@ -20,6 +20,7 @@ const fn t(question: &'static str, topic: &'static str) -> Cite {
     }
 }
 
+/// Question ids cited more than once.
 const PANICS: &str = "how-does-go-handle-panics";
 const SYNC: &str = "what-is-the-purpose-of-the-sync-package-in-go";
 const CHANNEL_USE: &str = "how-does-go-utilize-channels-for-communication";

@@ -378,6 +378,7 @@ struct TopLevel<'t> {
 }
 
 impl<'t> TopLevel<'t> {
+    /// The top-level nodes of `tree`.
     fn of(tree: &'t Tree) -> Self {
         let root = tree.root_node();
         let mut cursor = root.walk();

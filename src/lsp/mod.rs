@@ -15,7 +15,7 @@ mod server;
 mod settings;
 mod transport;
 
-pub use server::Backend;
+use server::Backend;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -39,6 +39,7 @@ struct Session {
 }
 
 impl Session {
+    /// What `capabilities` let the server do.
     fn new(caps: &ClientCapabilities) -> Session {
         let (encoding, _) = positions::negotiate(caps);
         let text = caps.text_document.as_ref();
@@ -142,6 +143,7 @@ impl Backend {
 }
 
 impl Inner {
+    /// The negotiated session (defaults before `initialize`).
     fn session(&self) -> Session {
         self.session
             .get()
@@ -149,6 +151,7 @@ impl Inner {
             .unwrap_or_else(|| Session::new(&ClientCapabilities::default()))
     }
 
+    /// The open document at `uri`, or an invalid-params error.
     fn doc(&self, uri: &Uri) -> Result<Arc<Doc>> {
         self.docs
             .get(uri)
