@@ -1,51 +1,32 @@
-//! Depth bounds for analyses that walk up the syntax tree.
+//! The depth bound of the analysis.
 //!
 //! `Node::parent` costs time proportional to the node's depth, so following
-//! every ancestor of a deep node costs its depth squared. Rules that resolve
-//! names or follow paths first check that the code they look at is not
-//! pathologically deep (generated tables, hostile input) and stay silent
-//! when it is. Real functions stay far below the bound: the deepest node of
-//! the Go standard library's functions is about 60 levels down.
+//! every ancestor of a deep node costs its depth squared. The engine checks
+//! only top-level declarations that nest at most [`MAX_DEPTH`] levels deep
+//! (see [`shallow`]), so every node a rule sees, and every ancestor it walks
+//! up to, lies within that bound. Real code stays far below it: the deepest
+//! node of the Go standard library's declarations is about 60 levels down.
 
 use tree_sitter::Node;
 
-/// The deepest nesting, in syntax-tree levels, that these analyses follow.
+/// The deepest nesting, in syntax-tree levels below a top-level
+/// declaration, that the rules analyse.
 pub const MAX_DEPTH: usize = 128;
 
-/// The root node of the tree `node` belongs to.
-fn root_of(node: Node<'_>) -> Node<'_> {
-    let raw = node.into_raw();
-    // SAFETY: `raw.tree` is the tree `node` borrows, alive for the node's
-    // lifetime; its root node borrows the same tree for the same lifetime.
-    unsafe { Node::from_raw(tree_sitter::ffi::ts_tree_root_node(raw.tree)) }
-}
-
-/// Whether `node` lies more than [`MAX_DEPTH`] levels below the root. One
-/// descent from the root: time proportional to the depth.
-pub fn too_deep(node: Node<'_>) -> bool {
-    let mut current = root_of(node);
-    let mut depth = 0;
-    while current != node && depth <= MAX_DEPTH {
-        match current.child_with_descendant(node) {
-            Some(next) => current = next,
-            None => break,
-        }
-        depth += 1;
-    }
-    depth > MAX_DEPTH
-}
-
 /// Whether every node of `root`'s subtree lies at most [`MAX_DEPTH`] levels
-/// below `root` (one pass over the subtree, no parent lookups).
+/// below `root`. No parent lookups, and a subtree of `k` nodes is less than
+/// `k` levels deep, so the walk only enters subtrees large enough to
+/// reach past the bound: on real code a few nodes per declaration.
 pub fn shallow(root: Node<'_>) -> bool {
     let mut cursor = root.walk();
     let mut depth = 0usize;
     loop {
-        if depth > MAX_DEPTH {
-            return false;
-        }
-        if cursor.goto_first_child() {
+        let reach = depth + cursor.node().descendant_count();
+        if reach > MAX_DEPTH && cursor.goto_first_child() {
             depth += 1;
+            if depth > MAX_DEPTH {
+                return false;
+            }
             continue;
         }
         loop {
@@ -59,6 +40,35 @@ pub fn shallow(root: Node<'_>) -> bool {
                 return true;
             }
             depth -= 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
+        assert!(parser.set_language(&language).is_ok());
+        parser.parse(src, None).expect("parses")
+    }
+
+    fn nested(levels: usize) -> String {
+        format!(
+            "package p\nfunc f() {{\n{}{}}}\n",
+            "{\n".repeat(levels),
+            "}\n".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn bounds_the_depth_below_the_declaration() {
+        for (levels, expected) in [(10, true), (60, true), (200, false), (5_000, false)] {
+            let tree = parse(&nested(levels));
+            let decl = tree.root_node().named_child(1).expect("a function");
+            assert_eq!(shallow(decl), expected, "{levels} nested blocks");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! single pass per file (or per changed declaration), dispatching each match
 //! to its rule by pattern index.
 
-use super::{Ctx, Finding};
+use super::{bounds, Ctx, Finding};
 use crate::rules::{Rule, RULES};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -54,20 +54,22 @@ impl Engine {
         })
     }
 
-    /// Runs every rule over the nodes of `root` that intersect `range`
-    /// (the whole tree when `None`), appending findings to `out`.
-    pub fn run(
-        &self,
-        ctx: &Ctx<'_>,
-        root: Node<'_>,
-        range: Option<Range<usize>>,
-        out: &mut Vec<Finding>,
-    ) {
-        let mut cursor = QueryCursor::new();
-        if let Some(range) = range {
-            cursor.set_byte_range(range);
+    /// Runs every rule over the nodes of the file that intersect `range`
+    /// (the whole file when `None`), appending findings to `out`. Top-level
+    /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out:
+    /// see [`checkable`].
+    pub fn run<'t>(&self, ctx: &Ctx<'t>, range: Option<Range<usize>>, out: &mut Vec<Finding>) {
+        let range = range.unwrap_or(0..usize::MAX);
+        for part in checkable(ctx.root, range) {
+            self.run_part(ctx, part, out);
         }
-        let mut matches = cursor.matches(&self.query, root, ctx.src.as_bytes());
+    }
+
+    /// Runs every rule over the nodes that intersect `range`.
+    fn run_part<'t>(&self, ctx: &Ctx<'t>, range: Range<usize>, out: &mut Vec<Finding>) {
+        let mut cursor = QueryCursor::new();
+        cursor.set_byte_range(range);
+        let mut matches = cursor.matches(&self.query, ctx.root, ctx.src.as_bytes());
         while let Some(m) = matches.next() {
             let Some(rule) = self.pattern_rule.get(m.pattern_index) else {
                 continue;
@@ -82,6 +84,33 @@ impl Engine {
             (rule.check)(ctx, &matched, out);
         }
     }
+}
+
+/// The parts of `range` to check: `range` without the top-level
+/// declarations that nest deeper than [`bounds::MAX_DEPTH`]. Rules walk up
+/// from the nodes they match, and each step up costs the node's depth, so
+/// such declarations (generated tables, hostile input) would cost time
+/// quadratic in their depth; the rules stay silent there instead. No real
+/// code comes near the bound.
+fn checkable(root: Node<'_>, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut parts = Vec::new();
+    let mut from = range.start;
+    let mut c = root.walk();
+    for decl in root.children(&mut c) {
+        if decl.end_byte() <= range.start || decl.start_byte() >= range.end {
+            continue;
+        }
+        if !bounds::shallow(decl) {
+            if decl.start_byte() > from {
+                parts.push(from..decl.start_byte());
+            }
+            from = from.max(decl.end_byte());
+        }
+    }
+    if from < range.end {
+        parts.push(from..range.end);
+    }
+    parts
 }
 
 /// One match of a rule's query: its captures, looked up by name.

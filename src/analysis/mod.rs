@@ -21,7 +21,7 @@ pub use engine::{engine, Engine, Match};
 pub use finding::{Edit, Finding, Fix, Related};
 pub use go_version::GoVersion;
 
-use crate::rules::{Rule, Severity};
+use crate::rules::{Facts, Rule, Severity};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
@@ -107,25 +107,33 @@ pub fn decode(bytes: &[u8]) -> Result<&str, InputError> {
     })
 }
 
-/// What the rules see: the source, the options and the effective Go version.
+/// What the rules see: the source, its syntax tree, the options, the
+/// effective Go version, and the file-wide facts rules share.
 pub struct Ctx<'a> {
     /// The whole source text.
     pub src: &'a str,
+    /// The root of the file's syntax tree.
+    pub root: Node<'a>,
     /// The caller's options.
     pub options: &'a Options,
     /// The Go version in force: a `//go:build go1.N` line overrides the
     /// module's; `None` means the newest.
     pub go_version: Option<GoVersion>,
+    /// Facts about the whole file, worked out once per run on first use.
+    pub facts: Facts<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for `src` under `options`.
-    pub fn new(src: &'a str, options: &'a Options) -> Self {
+    /// A context for the file `src` parsed as `tree`, under `options`.
+    pub fn new(src: &'a str, tree: &'a Tree, options: &'a Options) -> Self {
         let go_version = GoVersion::from_build_constraint(src).or(options.go_version);
+        let root = tree.root_node();
         Ctx {
             src,
+            root,
             options,
             go_version,
+            facts: Facts::new(root, src),
         }
     }
 
@@ -212,13 +220,12 @@ pub fn check_ranges(
     let Ok(engine) = engine() else {
         return out;
     };
-    let ctx = Ctx::new(src, options);
-    let root = tree.root_node();
+    let ctx = Ctx::new(src, tree, options);
     match ranges {
-        None => engine.run(&ctx, root, None, &mut out),
+        None => engine.run(&ctx, None, &mut out),
         Some(ranges) => {
             for range in ranges {
-                engine.run(&ctx, root, Some(range.clone()), &mut out);
+                engine.run(&ctx, Some(range.clone()), &mut out);
             }
         }
     }

@@ -10,7 +10,7 @@ mod setup;
 mod shard;
 mod walk;
 
-use crate::concepts::CONCEPTS;
+use crate::concepts;
 use crate::explain;
 use crate::rules::{Severity, RULES};
 use clap::{Parser, Subcommand};
@@ -201,9 +201,8 @@ pub fn rule_list() -> String {
 /// Every concept: its name (usable in team corpora), what it is, and the
 /// ids of the questions that explain it.
 pub fn concept_list() -> String {
-    let width = CONCEPTS.iter().map(|c| c.name.len()).max().unwrap_or(0);
-    CONCEPTS
-        .iter()
+    let width = concepts::every().map(|c| c.name.len()).max().unwrap_or(0);
+    concepts::every()
         .map(|c| {
             let questions: Vec<&str> = c.cites.iter().map(|q| q.question).collect();
             format!(

@@ -2,6 +2,7 @@
 //! with concept names, and [`CONCEPTS`] maps each name to the corpus
 //! questions that explain it. Pure: a tree and an offset in, questions out.
 
+pub mod gomod;
 mod table;
 
 pub use table::CONCEPTS;
@@ -44,9 +45,14 @@ pub struct Hit {
     pub range: Range<usize>,
 }
 
+/// Every concept: the Go ones, then the `go.mod` ones.
+pub fn every() -> impl Iterator<Item = &'static Concept> {
+    CONCEPTS.iter().chain(gomod::CONCEPTS)
+}
+
 /// The concept named `name`.
 pub fn find(name: &str) -> Option<&'static Concept> {
-    CONCEPTS.iter().find(|c| c.name == name)
+    every().find(|c| c.name == name)
 }
 
 /// The compiled concept query and, per capture index, its concept.

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, Decl, DeclKind, Resolver};
-use crate::analysis::{bounds, flow, syntax, Ctx, Finding, Fix, Match};
+use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// Two slices on one backing array see each other's writes.
@@ -114,9 +114,6 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let (Some(call), Some(slice)) = (m.node("report"), m.node("slice")) else {
         return;
     };
-    if bounds::too_deep(call) {
-        return;
-    }
     let Some(target) = receiver(call) else { return };
     let (name, target_text) = (ctx.text(slice), ctx.text(target));
     if target_text == name || target_text == "_" || syntax::call_args(call).len() < 2 {
@@ -126,7 +123,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(decl) = resolver.resolve(slice) else {
         return;
     };
-    let Some(func) = decl.function().filter(|f| bounds::shallow(*f)) else {
+    let Some(func) = decl.function() else {
         return;
     };
     if is_append_style(func, ctx) {

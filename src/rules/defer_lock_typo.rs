@@ -21,10 +21,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(defer), Some(deferred)) = (
-        m.node("report")
-            .filter(|n| !lock_calls::too_deep(*n, ctx.src)),
+        m.node("report"),
         m.node("call").and_then(|n| LockCall::of(n, ctx.src)),
     ) else {
         return;
@@ -38,7 +37,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .filter(|l| l.call.end_byte() <= defer.start_byte())
         .find(|l| lock_calls::is_typo_pair(l, &deferred, ctx.src));
     let Some(lock) = partner else { return };
-    if deferred.other_api(ctx.src) {
+    if deferred.other_api(ctx) {
         return;
     }
     let mutex = lock_calls::short(deferred.mutex(ctx.src));

@@ -22,12 +22,8 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(lock) = m
-        .node("report")
-        .filter(|n| !lock_calls::too_deep(*n, ctx.src))
-        .and_then(|n| LockCall::of(n, ctx.src))
-    else {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
+    let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
@@ -60,7 +56,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     if after.is_some_and(|a| a.mutex(ctx.src) == mutex && !a.op.acquires()) {
         return;
     }
-    if lock.other_api(ctx.src) || unlock.other_api(ctx.src) {
+    if lock.other_api(ctx) || unlock.other_api(ctx) {
         return;
     }
     let (op, release) = (lock.op.name(), unlock.op.name());

@@ -6,8 +6,8 @@
 //! `c.locks[i]`); two calls lock the same mutex when the texts are equal and
 //! nothing in between reassigns a name in it.
 
-use crate::analysis::flow;
 use crate::analysis::syntax::{self, text, Walk};
+use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
 
 /// A lock method.
@@ -112,16 +112,16 @@ impl<'t> LockCall<'t> {
     /// Whether the receiver's type is declared in this file with a method
     /// of this name that takes parameters or returns results
     /// (`func (f *File) Lock() error`): then this is not a mutex call.
-    pub fn other_api(&self, src: &str) -> bool {
+    pub fn other_api(&self, ctx: &Ctx<'t>) -> bool {
+        let src = ctx.src;
         let Some(top) = outermost_function(self.call) else {
             return false;
         };
-        let Some(name) = super::lock_copy::type_at(top, self.recv, src).name else {
+        let file = ctx.facts.lock_types();
+        let Some(name) = super::lock_copy::type_at(file, top, self.recv).name else {
             return false;
         };
-        let Some(root) = syntax::ancestors(self.call).last() else {
-            return false;
-        };
+        let root = ctx.root;
         let mut c = root.walk();
         let found = root.named_children(&mut c).any(|d| {
             d.kind() == "method_declaration"
@@ -282,35 +282,6 @@ pub fn receiver_type<'s>(method: Node<'_>, src: &'s str) -> Option<&'s str> {
         ty = ty.child_by_field_name("type")?;
     }
     (ty.kind() == "type_identifier").then(|| text(ty, src))
-}
-
-/// Nesting past which the lock rules stay silent: their path reasoning walks
-/// parents, each step costing the depth, and no real code nests this deep.
-const MAX_NESTING: usize = 64;
-
-/// Whether `node` is nested too deep for the path reasoning to be cheap:
-/// more than [`MAX_NESTING`] brackets open between the start of its
-/// top-level declaration (a line starting with `func`) and it. Counted in
-/// the text, as walking parents is what must be avoided.
-pub fn too_deep(node: Node<'_>, src: &str) -> bool {
-    let before = src.as_bytes().get(..node.start_byte()).unwrap_or_default();
-    // Backwards: a closer hides the opener it matches; an unmatched opener encloses `node`.
-    let (mut open, mut closed) = (0usize, 0usize);
-    for (i, &b) in before.iter().enumerate().rev() {
-        match b {
-            b'}' | b')' | b']' => closed += 1,
-            b'{' | b'(' | b'[' if closed > 0 => closed -= 1,
-            b'{' | b'(' | b'[' => {
-                open += 1;
-                if open > MAX_NESTING {
-                    return true;
-                }
-            }
-            b'f' if before[i..].starts_with(b"func") && (i == 0 || before[i - 1] == b'\n') => break,
-            _ => {}
-        }
-    }
-    false
 }
 
 /// `text` for a message: at most 60 characters, cut with `…`.

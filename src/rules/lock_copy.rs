@@ -50,13 +50,14 @@ pub struct LockCopy<'t> {
     pub lock: LockPath,
 }
 
-/// Every lock copy in top-level declaration `decl`.
-pub fn copies<'t>(decl: Node<'t>, src: &'t str) -> Vec<LockCopy<'t>> {
-    let file = FileTypes::of(decl, src);
+/// Every lock copy in top-level declaration `decl` of the file `file`
+/// describes (see [`super::Facts::lock_copies`], which keeps the last
+/// declaration's).
+pub fn copies<'t>(decl: Node<'t>, file: &FileTypes<'t>) -> Vec<LockCopy<'t>> {
     if !file.may_hold_locks() {
         return Vec::new();
     }
-    let mut walker = Walker::new(file, src);
+    let mut walker = Walker::new(file);
     let mut out = Vec::new();
     syntax::walk(decl, |n| {
         walker.step(n, &mut out);
@@ -109,20 +110,20 @@ const SCOPE_KINDS: &[&str] = &[
 /// A walk over one declaration in document order that keeps its local
 /// scope: the declared names, and the open nodes that end a scope (kept
 /// here rather than found through parents, which cost the depth each).
-struct Walker<'t> {
-    file: FileTypes<'t>,
+struct Walker<'f, 't> {
+    file: &'f FileTypes<'t>,
     scope: Scope<'t>,
     open: Vec<Node<'t>>,
     src: &'t str,
 }
 
-impl<'t> Walker<'t> {
-    fn new(file: FileTypes<'t>, src: &'t str) -> Self {
+impl<'f, 't> Walker<'f, 't> {
+    fn new(file: &'f FileTypes<'t>) -> Self {
         Walker {
             file,
             scope: Scope::default(),
             open: Vec::new(),
-            src,
+            src: file.src(),
         }
     }
 
@@ -142,7 +143,7 @@ impl<'t> Walker<'t> {
     fn step(&mut self, n: Node<'t>, out: &mut Vec<LockCopy<'t>>) {
         self.enter(n);
         let open = self.open.last().copied();
-        visit(n, &self.file, &mut self.scope, open, self.src, out);
+        visit(n, self.file, &mut self.scope, open, self.src, out);
         if SCOPE_KINDS.contains(&n.kind()) {
             self.open.push(n);
         }
@@ -150,7 +151,7 @@ impl<'t> Walker<'t> {
 
     fn types(&self) -> Types<'_, 't> {
         Types {
-            file: &self.file,
+            file: self.file,
             scope: &self.scope,
         }
     }
@@ -167,10 +168,11 @@ pub struct ValueType<'t> {
     pub name: Option<&'t str>,
 }
 
-/// The type of the value `expr` inside top-level declaration `decl`, looking
-/// through one pointer.
-pub fn type_at<'t>(decl: Node<'t>, expr: Node<'t>, src: &'t str) -> ValueType<'t> {
-    let mut walker = Walker::new(FileTypes::of(decl, src), src);
+/// The type of the value `expr` inside top-level declaration `decl` of the
+/// file `file` describes, looking through one pointer.
+pub fn type_at<'t>(file: &FileTypes<'t>, decl: Node<'t>, expr: Node<'t>) -> ValueType<'t> {
+    let src = file.src();
+    let mut walker = Walker::new(file);
     let mut sink = Vec::new();
     let mut result = ValueType::default();
     syntax::walk(decl, |n| {
@@ -485,15 +487,15 @@ fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
 
 /// Reports the copies in the declaration matched as `@report` whose lock is
 /// of `kind`, as findings of `rule`.
-pub fn report(
+pub fn report<'t>(
     rule: &'static Rule,
     kind: LockKind,
-    ctx: &Ctx<'_>,
-    m: &Match<'_, '_>,
+    ctx: &Ctx<'t>,
+    m: &Match<'_, 't>,
     out: &mut Vec<Finding>,
 ) {
     let Some(decl) = m.node("report") else { return };
-    for copy in copies(decl, ctx.src) {
+    for copy in ctx.facts.lock_copies(decl).iter() {
         if copy.lock.kind != kind {
             continue;
         }

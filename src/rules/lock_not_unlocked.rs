@@ -22,12 +22,8 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(lock) = m
-        .node("report")
-        .filter(|n| !lock_calls::too_deep(*n, ctx.src))
-        .and_then(|n| LockCall::of(n, ctx.src))
-    else {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
+    let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
@@ -66,7 +62,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             }),
             _ => false,
         });
-    if released || lock_calls::typo_partner(&lock, ctx.src).is_some() || lock.other_api(ctx.src) {
+    if released || lock_calls::typo_partner(&lock, ctx.src).is_some() || lock.other_api(ctx) {
         return;
     }
     let op = lock.op.name();

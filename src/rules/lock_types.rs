@@ -12,8 +12,8 @@
 //!
 //! Files that neither import `sync` nor are package `sync` are skipped at
 //! once. The facts about package-level names are computed from the whole
-//! file on every use (a cheap pass over its top-level declarations), so a declaration's findings never depend on state
-//! kept between runs; they do depend on the file's `type` declarations and
+//! file once per run (see [`super::Facts`]), so a declaration's findings
+//! never depend on state kept between runs; they do depend on the file's `type` declarations and
 //! `Lock`/`Unlock` methods, so an incremental client must re-check the file's
 //! other declarations when one of those changes. Types declared in other
 //! files of the package are unknown, and unknown means "no lock": silence,
@@ -123,12 +123,8 @@ pub struct FileTypes<'t> {
 }
 
 impl<'t> FileTypes<'t> {
-    /// The facts of the file that contains `node`.
-    pub fn of(node: Node<'t>, src: &'t str) -> Self {
-        let mut root = node;
-        while let Some(p) = root.parent() {
-            root = p;
-        }
+    /// The facts of the file `src` whose syntax tree is `root`.
+    pub fn new(root: Node<'t>, src: &'t str) -> Self {
         let mut sync_name = None;
         let mut unsafe_names = Vec::new();
         let mut imports = Vec::new();
@@ -174,6 +170,11 @@ impl<'t> FileTypes<'t> {
             imports,
             package: OnceCell::new(),
         }
+    }
+
+    /// The file's source text.
+    pub fn src(&self) -> &'t str {
+        self.src
     }
 
     /// Whether any type of this file could hold a lock: it imports `sync`

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind, Resolver};
-use crate::analysis::{bounds, flow, reach, syntax, Ctx, Edit, Finding, Fix, Match};
+use crate::analysis::{flow, reach, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// A context whose cancel function is lost leaks until its parent is done.
@@ -183,11 +183,8 @@ fn defer_fix(
 
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
-    if bounds::too_deep(call) {
-        return;
-    }
     let Some(a) = assignment(call) else { return };
-    let Some(func) = syntax::enclosing_function(call).filter(|f| bounds::shallow(*f)) else {
+    let Some(func) = syntax::enclosing_function(call) else {
         return;
     };
     let with = call

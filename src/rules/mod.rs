@@ -4,6 +4,7 @@
 //! [`RULES`].
 
 use crate::analysis::{Ctx, Finding, Match};
+pub use facts::Facts;
 
 mod append_aliasing;
 mod append_no_prealloc;
@@ -14,6 +15,7 @@ mod defer_lock_typo;
 mod double_close;
 mod empty_critical_section;
 mod explicit_gc;
+mod facts;
 mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
 mod lock_calls;
@@ -120,8 +122,9 @@ impl Severity {
     }
 }
 
-/// The check a rule runs on each match of its query.
-pub type Check = fn(&Ctx<'_>, &Match<'_, '_>, &mut Vec<Finding>);
+/// The check a rule runs on each match of its query (whose nodes belong to
+/// the context's tree).
+pub type Check = for<'t> fn(&Ctx<'t>, &Match<'_, 't>, &mut Vec<Finding>);
 
 /// One rule: what it flags, why, where the corpus explains it, and how.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind, Resolver};
-use crate::analysis::{bounds, flow, syntax, Ctx, Finding, Fix, Match};
+use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// A write to a nil map panics.
@@ -114,10 +114,7 @@ fn make_fix(spec: Node<'_>, name: &str, ctx: &Ctx<'_>) -> Option<Fix> {
 
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else { return };
-    if bounds::too_deep(spec) {
-        return;
-    }
-    let Some(func) = syntax::enclosing_function(spec).filter(|f| bounds::shallow(*f)) else {
+    let Some(func) = syntax::enclosing_function(spec) else {
         return;
     };
     let mut resolver = Resolver::new(ctx.src);

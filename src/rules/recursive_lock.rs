@@ -36,12 +36,8 @@ fn conflicts(first: Op, second: Op) -> bool {
     )
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(lock) = m
-        .node("report")
-        .filter(|n| !lock_calls::too_deep(*n, ctx.src))
-        .and_then(|n| LockCall::of(n, ctx.src))
-    else {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
+    let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
@@ -72,7 +68,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .rev()
         .filter(|e| e.call.end_byte() <= lock.call.start_byte() && e.mutex(ctx.src) == mutex)
         .find(|e| conflicts(e.op, lock.op) && held_until(e, stmt));
-    if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx.src)) {
+    if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx)) {
         let (a, b) = (first.op.name(), lock.op.name());
         out.push(
             Finding::new(&RULE, lock.call.byte_range())
@@ -117,7 +113,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         };
         if !conflicts(lock.op, inner.op)
-            || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx.src))
+            || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx))
         {
             continue;
         }
@@ -138,7 +134,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 /// `sync.Locker` may be a read locker, which can be locked twice), nor a
 /// variable assigned from `RLocker()`, nor a type of this file with its
 /// own `Lock` API.
-fn is_mutex(lock: &LockCall<'_>, src: &str) -> bool {
+fn is_mutex<'t>(lock: &LockCall<'t>, ctx: &Ctx<'t>) -> bool {
+    let src = ctx.src;
     let mutex = lock.mutex(src);
     let Some(top) = lock_calls::outermost_function(lock.call) else {
         return false;
@@ -150,8 +147,8 @@ fn is_mutex(lock: &LockCall<'_>, src: &str) -> bool {
         ) && syntax::assigned_names(n, src).contains(&mutex)
             && syntax::text(n, src).contains("RLocker()")
     });
-    let ty = lock_copy::type_at(top, lock.recv, src);
-    !rlocker && (ty.lock.is_some() || !ty.known) && !lock.other_api(src)
+    let ty = lock_copy::type_at(ctx.facts.lock_types(), top, lock.recv);
+    !rlocker && (ty.lock.is_some() || !ty.known) && !lock.other_api(ctx)
 }
 
 /// The receiver name and type name of a method declaration.

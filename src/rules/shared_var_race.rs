@@ -6,7 +6,7 @@ mod writes;
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind, Resolver};
-use crate::analysis::{bounds, flow, syntax, Ctx, Finding, Match};
+use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use std::ops::Range;
 use sync::{other_goroutines, SyncPoints};
 use tree_sitter::Node;
@@ -227,14 +227,11 @@ fn shared_beyond(t: &Target<'_>, g: &Goroutine<'_>, ctx: &Ctx<'_>) -> Option<Rac
     })
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(start), Some(lit)) = (m.node("report"), m.node("lit")) else {
         return;
     };
-    if bounds::too_deep(start) {
-        return;
-    }
-    let Some(parent) = syntax::enclosing_function(start).filter(|f| bounds::shallow(*f)) else {
+    let Some(parent) = syntax::enclosing_function(start) else {
         return;
     };
     let mut res = Resolver::new(ctx.src);

@@ -2,7 +2,7 @@
 //! not a small constant, with nothing in the loop limiting concurrency.
 
 use super::{loops, Rule, Severity};
-use crate::analysis::syntax::{self, ancestors, text, Walk};
+use crate::analysis::syntax::{self, ancestors, text};
 use crate::analysis::{flow, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -26,12 +26,13 @@ pub const RULE: Rule = Rule {
 const SMALL: u64 = 256;
 
 /// Whether `expr` is a small constant: an integer literal up to [`SMALL`],
-/// a named constant of the file, or the CPU count.
-fn small_constant(expr: Node<'_>, src: &str) -> bool {
+/// a constant declared in the file, or the CPU count.
+fn small_constant(expr: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    let src = ctx.src;
     let expr = syntax::unparen(expr);
     match expr.kind() {
         "int_literal" => int_value(text(expr, src)).is_some_and(|n| n <= SMALL),
-        "identifier" => is_const(expr, src),
+        "identifier" => ctx.facts.constants().contains(text(expr, src)),
         "call_expression" => matches!(
             syntax::callee(expr, src),
             Some("runtime.NumCPU" | "runtime.GOMAXPROCS")
@@ -53,28 +54,10 @@ fn int_value(literal: &str) -> Option<u64> {
     u64::from_str_radix(rest, radix).ok()
 }
 
-/// Whether identifier `name` is declared by a `const` in its file.
-fn is_const(name: Node<'_>, src: &str) -> bool {
-    let root = ancestors(name).last().unwrap_or(name);
-    let wanted = text(name, src);
-    let mut found = false;
-    syntax::walk(root, |n| {
-        if n.kind() == "const_spec" {
-            let mut c = n.walk();
-            found = n
-                .children_by_field_name("name", &mut c)
-                .any(|id| text(id, src) == wanted);
-            return if found { Walk::Stop } else { Walk::Skip };
-        }
-        Walk::Enter
-    });
-    found
-}
-
 /// Whether a loop runs a small constant number of times: `i < 4`,
 /// `i < runtime.NumCPU()`, `i < workers` (a constant), `range 8`, or a range
 /// over a composite literal written out in the code.
-fn small_trip_count(loop_: Node<'_>, src: &str) -> bool {
+fn small_trip_count(loop_: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let mut c = loop_.walk();
     let Some(header) = loop_
         .named_children(&mut c)
@@ -101,12 +84,12 @@ fn small_trip_count(loop_: Node<'_>, src: &str) -> bool {
                 .and_then(|r| r.named_child(0));
             let down = matches!(op, Some(">" | ">=" | "!="))
                 && right.is_some_and(|r| r.kind() == "int_literal");
-            up.is_some_and(|b| small_constant(b, src))
-                || (down && start.is_some_and(|s| small_constant(s, src)))
+            up.is_some_and(|b| small_constant(b, ctx))
+                || (down && start.is_some_and(|s| small_constant(s, ctx)))
         }),
         "range_clause" => header.child_by_field_name("right").is_some_and(|r| {
             let r = syntax::unparen(r);
-            r.kind() == "composite_literal" || small_constant(r, src)
+            r.kind() == "composite_literal" || small_constant(r, ctx)
         }),
         _ => false,
     }
@@ -226,7 +209,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             loops.push(anc);
         }
     }
-    loops.retain(|l| !small_trip_count(*l, ctx.src));
+    loops.retain(|l| !small_trip_count(*l, ctx));
     if loops.is_empty() || func_body.is_some_and(|b| ctx.text(b).contains(".SetLimit(")) {
         return;
     }

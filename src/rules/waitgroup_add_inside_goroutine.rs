@@ -25,10 +25,8 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
-    let add = m
-        .node("report")
-        .filter(|n| !lock_calls::too_deep(*n, ctx.src));
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
+    let add = m.node("report");
     let (Some(add), Some(go)) = (add, m.node("go")) else {
         return;
     };
@@ -75,7 +73,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(top) = lock_calls::outermost_function(go) else {
         return;
     };
-    let ty = lock_copy::type_at(top, recv, ctx.src);
+    let ty = lock_copy::type_at(ctx.facts.lock_types(), top, recv);
     let is_waitgroup = match (ty.known, ty.lock) {
         (_, Some(lock)) => lock.kind == LockKind::WaitGroup && lock.path.len() == 1,
         (true, None) => false,

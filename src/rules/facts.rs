@@ -1,0 +1,73 @@
+//! Facts about the whole file that rules share, worked out at most once per
+//! analysis run, on first use. A run checks one file (or the changed
+//! declarations of one), so nothing here outlives the tree it describes,
+//! and a declaration's findings never depend on an earlier run.
+
+use super::lock_copy::{self, LockCopy};
+use super::lock_types::FileTypes;
+use crate::analysis::syntax::{self, text, Walk};
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashSet;
+use std::rc::Rc;
+use tree_sitter::Node;
+
+/// The shared facts of one file.
+pub struct Facts<'t> {
+    root: Node<'t>,
+    src: &'t str,
+    lock_types: OnceCell<FileTypes<'t>>,
+    constants: OnceCell<HashSet<&'t str>>,
+    /// The lock copies of the last declaration asked about: the two copy
+    /// rules match the same declarations one right after the other.
+    lock_copies: RefCell<Option<(usize, Rc<Vec<LockCopy<'t>>>)>>,
+}
+
+impl<'t> Facts<'t> {
+    /// No facts yet about the file `src` whose syntax tree is `root`.
+    pub fn new(root: Node<'t>, src: &'t str) -> Self {
+        Facts {
+            root,
+            src,
+            lock_types: OnceCell::new(),
+            constants: OnceCell::new(),
+            lock_copies: RefCell::new(None),
+        }
+    }
+
+    /// The file's imports, package-level types and lock types.
+    pub fn lock_types(&self) -> &FileTypes<'t> {
+        self.lock_types
+            .get_or_init(|| FileTypes::new(self.root, self.src))
+    }
+
+    /// The names any `const` declaration of the file declares, at package
+    /// level or inside a function.
+    pub fn constants(&self) -> &HashSet<&'t str> {
+        self.constants.get_or_init(|| {
+            let mut names = HashSet::new();
+            syntax::walk(self.root, |n| {
+                if n.kind() != "const_spec" {
+                    return Walk::Enter;
+                }
+                let mut c = n.walk();
+                names.extend(
+                    n.children_by_field_name("name", &mut c)
+                        .map(|id| text(id, self.src)),
+                );
+                Walk::Skip
+            });
+            names
+        })
+    }
+
+    /// Every copy of a lock in top-level declaration `decl`.
+    pub fn lock_copies(&self, decl: Node<'t>) -> Rc<Vec<LockCopy<'t>>> {
+        let mut last = self.lock_copies.borrow_mut();
+        if let Some((_, copies)) = last.as_ref().filter(|(id, _)| *id == decl.id()) {
+            return Rc::clone(copies);
+        }
+        let copies = Rc::new(lock_copy::copies(decl, self.lock_types()));
+        *last = Some((decl.id(), Rc::clone(&copies)));
+        copies
+    }
+}
