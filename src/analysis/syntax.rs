@@ -1,7 +1,7 @@
 //! Small, iterative helpers over tree-sitter-go syntax trees, shared by rules.
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
-use tree_sitter::{Node, TreeCursor};
+use tree_sitter::{Language, Node, TreeCursor};
 
 /// The source text of `node` (empty if the range is not valid text).
 pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
@@ -15,6 +15,34 @@ pub fn is_function(node: Node<'_>) -> bool {
         node.kind(),
         "function_declaration" | "method_declaration" | "func_literal"
     )
+}
+
+/// A set of node kinds, tested by kind id: cheaper than comparing
+/// [`Node::kind`] strings on every node of a walk.
+pub struct KindSet(Vec<bool>);
+
+impl KindSet {
+    /// The kinds named `names` (every id of each: a kind can have aliases).
+    pub fn new(names: &[&str]) -> Self {
+        let language = Language::new(tree_sitter_go::LANGUAGE);
+        let ids = (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .is_some_and(|kind| names.contains(&kind))
+            })
+            .collect();
+        KindSet(ids)
+    }
+
+    /// Whether `node` is of one of the kinds.
+    pub fn contains(&self, node: Node<'_>) -> bool {
+        self.0
+            .get(usize::from(node.kind_id()))
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 /// `node`'s parent, its parent, and so on up to the root.

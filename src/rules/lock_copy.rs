@@ -13,8 +13,9 @@ use super::lock_types::{
     declared_vars, list_items, FileTypes, LockKind, LockPath, Scope, Ty, Types,
 };
 use super::Rule;
-use crate::analysis::syntax::{self, text, unparen, Walk};
+use crate::analysis::syntax::{self, text, unparen, KindSet, Walk};
 use crate::analysis::{Ctx, Finding, Fix, Match};
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 /// The way a lock gets copied.
@@ -69,27 +70,52 @@ pub fn copies<'t>(decl: Node<'t>, file: &FileTypes<'t>) -> Vec<LockCopy<'t>> {
 /// Whether the walk enters `n`: types, parameter lists (read by
 /// [`function`]), literals and comments hold no copies.
 fn descend(n: Node<'_>) -> Walk {
-    match n.kind() {
-        "parameter_list"
-        | "type_parameter_list"
-        | "qualified_type"
-        | "pointer_type"
-        | "slice_type"
-        | "map_type"
-        | "channel_type"
-        | "struct_type"
-        | "interface_type"
-        | "function_type"
-        | "array_type"
-        | "implicit_length_array_type"
-        | "generic_type"
-        | "type_identifier"
-        | "interpreted_string_literal"
-        | "raw_string_literal"
-        | "comment" => Walk::Skip,
-        _ => Walk::Enter,
+    static SKIPPED: LazyLock<KindSet> = LazyLock::new(|| {
+        KindSet::new(&[
+            "parameter_list",
+            "type_parameter_list",
+            "qualified_type",
+            "pointer_type",
+            "slice_type",
+            "map_type",
+            "channel_type",
+            "struct_type",
+            "interface_type",
+            "function_type",
+            "array_type",
+            "implicit_length_array_type",
+            "generic_type",
+            "type_identifier",
+            "interpreted_string_literal",
+            "raw_string_literal",
+            "comment",
+        ])
+    });
+    if SKIPPED.contains(n) {
+        Walk::Skip
+    } else {
+        Walk::Enter
     }
 }
+
+/// The node kinds [`visit`] acts on.
+const VISITED_KINDS: &[&str] = &[
+    "function_declaration",
+    "method_declaration",
+    "func_literal",
+    "var_spec",
+    "const_spec",
+    "short_var_declaration",
+    "assignment_statement",
+    "range_clause",
+    "type_switch_statement",
+    "receive_statement",
+    "type_spec",
+    "type_alias",
+    "call_expression",
+    "return_statement",
+    "literal_value",
+];
 
 /// Node kinds whose end closes the scope of a declaration made inside them.
 const SCOPE_KINDS: &[&str] = &[
@@ -140,11 +166,19 @@ impl<'f, 't> Walker<'f, 't> {
     }
 
     /// Visits `n`: reports its copies into `out` and declares its names.
+    /// Other kinds of nodes are passed over at once: scopes close by
+    /// position, so closing them at the next node acted on is the same.
     fn step(&mut self, n: Node<'t>, out: &mut Vec<LockCopy<'t>>) {
+        static ACTED_ON: LazyLock<KindSet> =
+            LazyLock::new(|| KindSet::new(&[VISITED_KINDS, SCOPE_KINDS].concat()));
+        static SCOPES: LazyLock<KindSet> = LazyLock::new(|| KindSet::new(SCOPE_KINDS));
+        if !ACTED_ON.contains(n) {
+            return;
+        }
         self.enter(n);
         let open = self.open.last().copied();
         visit(n, self.file, &mut self.scope, open, self.src, out);
-        if SCOPE_KINDS.contains(&n.kind()) {
+        if SCOPES.contains(n) {
             self.open.push(n);
         }
     }
