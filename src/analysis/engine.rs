@@ -32,15 +32,22 @@ impl Engine {
         let mut source = String::new();
         let mut starts = Vec::new();
         for rule in rules.iter().filter(|r| !r.query.trim().is_empty()) {
-            // Check each query alone first, so an error names its rule.
-            Query::new(&language, rule.query)
-                .map_err(|e| format!("query of rule {}: {e}", rule.slug))?;
             starts.push((source.len(), *rule));
             source.push_str(rule.query);
             source.push('\n');
         }
-        let query =
-            Query::new(&language, &source).map_err(|e| format!("combined rule query: {e}"))?;
+        let query = Query::new(&language, &source).map_err(|e| {
+            // Compiling is costly: only on failure compile each query alone,
+            // so the error names its rule.
+            rules
+                .iter()
+                .find_map(|rule| {
+                    Query::new(&language, rule.query)
+                        .err()
+                        .map(|e| format!("query of rule {}: {e}", rule.slug))
+                })
+                .unwrap_or_else(|| format!("combined rule query: {e}"))
+        })?;
         let pattern_rule = (0..query.pattern_count())
             .map(|i| {
                 let at = query.start_byte_for_pattern(i);
