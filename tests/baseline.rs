@@ -2,30 +2,11 @@
 //! findings, `--baseline` reports only new ones and counts the fixed ones,
 //! surviving shifted lines, neighbours and renamed files.
 
+mod common;
+
+use common::cli::{gohint, stderr, write};
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn gohint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gohint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gohint")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, content: &str) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, content).expect("write");
-}
 
 /// Two functions that close twice (lines 5 and 10), one that is fine.
 const CODE: &str = "package p
@@ -143,7 +124,7 @@ fn a_fixed_finding_is_counted_so_the_file_can_shrink() {
     write(
         dir.path(),
         "p/code.go",
-        &CODE.replace("\tclose(done)\n\tclose(done)\n", "\tclose(done)\n"),
+        CODE.replace("\tclose(done)\n\tclose(done)\n", "\tclose(done)\n"),
     );
     let (code, found, err) = check(dir.path(), BASELINE);
     assert_eq!((code, found), (Some(0), vec![]));

@@ -1,33 +1,10 @@
 //! `gohint --check` and `--explain` through the real binary: output, exit
 //! codes, hostile files.
 
+mod common;
+
+use common::cli::{gohint, stderr, stdout, write};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn gohint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gohint"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run gohint")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
-    let path = dir.join(name);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, content).expect("write");
-}
 
 const DOUBLE_CLOSE: &str = "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n}\n";
 
@@ -273,5 +250,31 @@ fn hostile_sources_do_not_crash() {
     assert!(
         hits.contains(&"bom.go:5".to_string()),
         "BOM + CRLF file reports: {hits:?}"
+    );
+}
+
+#[test]
+fn carets_line_up_under_wide_characters_and_tabs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "wide.go",
+        "package p\n\nfunc f(ch chan int) {\n\t_ = \"日本\"; close(ch); close(ch)\n}\n",
+    );
+    let out = stdout(&gohint(&["--check", "wide.go"], dir.path()));
+    let lines: Vec<&str> = out.lines().collect();
+    let source = lines
+        .iter()
+        .position(|l| l.contains("close(ch); close(ch)"))
+        .expect("the source line");
+    let caret_line = lines[source + 1];
+    let caret = caret_line.find('^').expect("a caret");
+    let second = lines[source].rfind("close(ch)").expect("second close");
+    // Each of the two CJK characters takes two cells, one more than a char.
+    let cells_before = lines[source][..second].chars().count() + 2;
+    assert_eq!(caret, cells_before, "{out}");
+    assert_eq!(
+        caret_line[caret..].trim_end(),
+        "^".repeat("close(ch)".len())
     );
 }

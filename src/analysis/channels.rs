@@ -3,6 +3,7 @@
 //! cannot follow), and where a variable is bound or rebound.
 
 use super::syntax::{self, text, Walk};
+use super::Ctx;
 use tree_sitter::Node;
 
 /// One use of a channel variable.
@@ -229,7 +230,7 @@ pub fn int_value(node: Node<'_>, src: &str) -> Option<u64> {
 /// defers a func literal that calls `recover()`, or a helper named for it
 /// (`defer expectPanic(t)`): a test of the panic, typically. A bare
 /// `defer recover()` does not count: it recovers nothing.
-pub fn recovered(node: Node<'_>, src: &str) -> bool {
+pub fn recovered(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
     syntax::ancestors(node)
         .filter(|a| syntax::is_function(*a))
         .filter_map(syntax::function_body)
@@ -238,23 +239,24 @@ pub fn recovered(node: Node<'_>, src: &str) -> bool {
                 .into_iter()
                 .filter(|n| n.kind() == "defer_statement")
                 .filter_map(|d| d.named_child(0))
-                .any(|call| deferred_recover(call, src))
+                .any(|call| deferred_recover(call, ctx))
         })
 }
 
 /// Whether the deferred call `call` may recover a panic.
-fn deferred_recover(call: Node<'_>, src: &str) -> bool {
+fn deferred_recover(call: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    let src = ctx.src;
     let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
         return false;
     };
     if callee.kind() == "func_literal" {
         return syntax::descendants(callee)
             .into_iter()
-            .any(|c| syntax::is_builtin_call(c, src, "recover"));
+            .any(|c| syntax::is_builtin_call(c, ctx, "recover"));
     }
     let name = text(callee, src).to_ascii_lowercase();
     callee.kind() == "identifier"
-        && !syntax::is_builtin_call(call, src, "recover")
+        && !syntax::is_builtin_call(call, ctx, "recover")
         && (name.contains("panic") || name.contains("recover"))
 }
 

@@ -37,9 +37,9 @@ impl GoVersion {
     /// The version a `//go:build go1.N` constraint (before the package
     /// clause) requires, if the file has one.
     pub fn from_build_constraint(src: &str) -> Option<GoVersion> {
-        let header = src.find("\npackage ").map_or(src, |p| &src[..p]);
-        let line = header
+        let line = src
             .lines()
+            .take_while(|l| !l.trim_start().starts_with("package"))
             .find_map(|l| l.trim().strip_prefix("//go:build "))?;
         line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
             .filter(|t| t.starts_with("go1."))

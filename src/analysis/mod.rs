@@ -192,11 +192,108 @@ impl Analyzer {
             .ok_or(InputError::ParseFailed)
     }
 
-    /// Decodes, parses and checks one file.
+    /// Decodes, parses and checks one file. A file of more than
+    /// [`SLICE_DECLARATIONS`] top-level declarations is checked a slice of
+    /// them at a time: see [`Analyzer::check_slices`].
     pub fn analyze(&mut self, bytes: &[u8], options: &Options) -> Result<Vec<Finding>, InputError> {
         let src = decode(bytes)?;
         let tree = self.parse(src, None)?;
-        Ok(analyze_tree(&tree, src, options))
+        let slices = slices(&tree);
+        if slices.len() <= 1 {
+            return Ok(analyze_tree(&tree, src, options));
+        }
+        let raw = self.check_slices(src, &slices, options);
+        Ok(finish(raw?, &tree, src, options))
+    }
+
+    /// The raw findings of each slice of top-level declarations, each
+    /// parsed on its own with the file's header (package clause and
+    /// imports) as tree-sitter included ranges, so positions stay those of
+    /// the file. Walking up a syntax tree costs the number of top-level
+    /// declarations at every step, which makes huge generated files
+    /// quadratic as one tree. Facts rules gather across declarations (types
+    /// that hold locks, shadowed builtins, constants) are those of the
+    /// header and the declaration's own slice.
+    fn check_slices(
+        &mut self,
+        src: &str,
+        slices: &[Slice],
+        options: &Options,
+    ) -> Result<Vec<Finding>, InputError> {
+        let mut raw = Vec::new();
+        let mut result = Ok(());
+        for slice in slices {
+            let ranges: Vec<tree_sitter::Range> = [slice.header, Some(slice.body)]
+                .into_iter()
+                .flatten()
+                .collect();
+            if self.parser.set_included_ranges(&ranges).is_err() {
+                result = Err(InputError::ParseFailed);
+                break;
+            }
+            match self.parse(src, None) {
+                Ok(part) => {
+                    let body = slice.body.start_byte..slice.body.end_byte;
+                    raw.extend(check_ranges(&part, src, options, Some(&[body])));
+                }
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        // The whole text again for the next file.
+        let _ = self.parser.set_included_ranges(&[]);
+        result.map(|()| raw)
+    }
+}
+
+/// Top-level declarations checked together: see [`Analyzer::analyze`].
+pub const SLICE_DECLARATIONS: usize = 1_000;
+
+/// A slice of a file's top-level declarations, with the file's header.
+struct Slice {
+    /// The package clause and imports (and the comments among them).
+    header: Option<tree_sitter::Range>,
+    /// From the first declaration of the slice to the end of its last.
+    body: tree_sitter::Range,
+}
+
+/// The slices of [`SLICE_DECLARATIONS`] top-level declarations of `tree`.
+fn slices(tree: &Tree) -> Vec<Slice> {
+    let root = tree.root_node();
+    let mut c = root.walk();
+    let children: Vec<Node<'_>> = root.children(&mut c).collect();
+    let header_len = children
+        .iter()
+        .take_while(|n| {
+            matches!(
+                n.kind(),
+                "package_clause" | "import_declaration" | "comment" | "\n" | ";"
+            )
+        })
+        .count();
+    let (head, decls) = children.split_at(header_len);
+    let header = head.first().zip(head.last()).map(|(a, b)| span(*a, *b));
+    decls
+        .chunks(SLICE_DECLARATIONS)
+        .filter_map(|chunk| {
+            let (first, last) = (chunk.first()?, chunk.last()?);
+            Some(Slice {
+                header,
+                body: span(*first, *last),
+            })
+        })
+        .collect()
+}
+
+/// The range from the start of `first` to the end of `last`.
+fn span(first: Node<'_>, last: Node<'_>) -> tree_sitter::Range {
+    tree_sitter::Range {
+        start_byte: first.start_byte(),
+        end_byte: last.end_byte(),
+        start_point: first.start_position(),
+        end_point: last.end_position(),
     }
 }
 

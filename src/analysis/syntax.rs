@@ -1,6 +1,7 @@
 //! Small, iterative helpers over tree-sitter-go syntax trees, shared by rules.
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
+use super::Ctx;
 use tree_sitter::{Language, Node, TreeCursor};
 
 /// The source text of `node` (empty if the range is not valid text).
@@ -175,38 +176,8 @@ pub fn is_call_to(node: Node<'_>, src: &str, name: &str) -> bool {
 /// Whether `node` calls the predeclared function `name` (`close`, `recover`,
 /// `append`, …): the callee is that identifier and the file does not declare
 /// a package-level function or variable of the same name.
-pub fn is_builtin_call(node: Node<'_>, src: &str, name: &str) -> bool {
-    is_call_to(node, src, name) && !declares_package_level(node, src, name)
-}
-
-/// Whether the file of `node` declares a package-level func, var or const
-/// named `name` (which then shadows a predeclared identifier).
-pub fn declares_package_level(node: Node<'_>, src: &str, name: &str) -> bool {
-    if !src.contains(&format!("func {name}(")) && !src.contains(&format!("var {name} ")) {
-        return false;
-    }
-    let root = std::iter::once(node)
-        .chain(ancestors(node))
-        .last()
-        .unwrap_or(node);
-    let mut c = root.walk();
-    let declared = root.children(&mut c).any(|decl| match decl.kind() {
-        "function_declaration" => decl
-            .child_by_field_name("name")
-            .is_some_and(|n| text(n, src) == name),
-        "var_declaration" | "const_declaration" => descendants(decl)
-            .into_iter()
-            .filter(|n| matches!(n.kind(), "var_spec" | "const_spec"))
-            .any(|spec| {
-                let mut c2 = spec.walk();
-                let found = spec
-                    .children_by_field_name("name", &mut c2)
-                    .any(|n| text(n, src) == name);
-                found
-            }),
-        _ => false,
-    });
-    declared
+pub fn is_builtin_call(node: Node<'_>, ctx: &Ctx<'_>, name: &str) -> bool {
+    is_call_to(node, ctx.src, name) && !ctx.facts.declared_at_package_level(name)
 }
 
 /// The identifiers an expression reads (`a[i].ch` → `a`, `i`; field names
@@ -289,10 +260,10 @@ pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
 
 /// Whether `root` (nested func literals included) calls the builtin
 /// `recover()`.
-pub fn calls_recover(root: Node<'_>, src: &str) -> bool {
+pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let mut found = false;
     walk(root, |n| {
-        if is_builtin_call(n, src, "recover") {
+        if is_builtin_call(n, ctx, "recover") {
             found = true;
             return Walk::Stop;
         }

@@ -73,6 +73,55 @@ pub struct RelatedItem {
     pub message: String,
 }
 
+/// Lines longer than this many bytes are shown around the span only, so a
+/// 1 MB line is not copied into every finding on it nor printed whole.
+const LONG_LINE: usize = 240;
+
+/// Bytes of a long line shown before the span.
+const LEAD: usize = 60;
+
+/// The part of a flagged line that reports show, without its line ending.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Excerpt {
+    /// The text shown.
+    pub text: String,
+    /// Byte column of the line where `text` starts (0 unless clipped).
+    pub offset: usize,
+    /// Whether the line goes on before `text`.
+    pub more_before: bool,
+    /// Whether the line goes on after `text`.
+    pub more_after: bool,
+}
+
+impl Excerpt {
+    /// The excerpt of `line` around 0-based byte column `column`: the whole
+    /// line unless it is long.
+    pub fn new(line: &str, column: usize) -> Excerpt {
+        if line.len() <= LONG_LINE {
+            return Excerpt {
+                text: line.to_string(),
+                offset: 0,
+                more_before: false,
+                more_after: false,
+            };
+        }
+        let mut start = column.saturating_sub(LEAD).min(line.len());
+        while !line.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + LONG_LINE).min(line.len());
+        while !line.is_char_boundary(end) {
+            end -= 1;
+        }
+        Excerpt {
+            text: line[start..end].to_string(),
+            offset: start,
+            more_before: start > 0,
+            more_after: end < line.len(),
+        }
+    }
+}
+
 /// One finding, positioned for people and tools.
 #[derive(Clone, Debug)]
 pub struct Item {
@@ -86,8 +135,8 @@ pub struct Item {
     pub message: String,
     /// The flagged span.
     pub span: Span,
-    /// The text of the start line, without its line ending.
-    pub source_line: String,
+    /// The start line's text, or the part of it around the span.
+    pub source: Excerpt,
     /// Identifies the flagged line by its text and its neighbours' (for
     /// baselines and fingerprints that survive edits elsewhere).
     pub fingerprint: Fingerprint,
@@ -108,7 +157,7 @@ impl Item {
             severity: finding.severity,
             message: finding.message.clone(),
             span,
-            source_line: src.get(line_range).unwrap_or("").to_string(),
+            source: Excerpt::new(src.get(line_range).unwrap_or(""), span.column - 1),
             fingerprint: Fingerprint::new(src, index, span.line - 1),
             suppressed: finding.suppressed.clone().map(Suppression::InSource),
             related: finding

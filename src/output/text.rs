@@ -47,26 +47,25 @@ pub fn item(item: &Item, style: Style) -> String {
     );
     let gutter = at.line.to_string().len();
     let pad = " ".repeat(gutter);
-    let line = item.source_line.replace('\t', "    ");
-    let before = item.source_line.get(..at.column - 1).unwrap_or("");
-    let caret_start = before
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum::<usize>();
+    let source = &item.source;
+    let (lead, tail) = (
+        if source.more_before { "…" } else { "" },
+        if source.more_after { "…" } else { "" },
+    );
+    let line = format!("{lead}{}{tail}", source.text.replace('\t', "    "));
+    let column = (at.column - 1).saturating_sub(source.offset);
+    let before = source.text.get(..column).unwrap_or("");
+    let caret_start = cells(lead) + cells(before);
     let span_end = if at.end_line == at.line {
-        at.end_column
+        (at.end_column - 1).saturating_sub(source.offset)
     } else {
-        item.source_line.len() + 1
+        source.text.len()
     };
-    let span = item
-        .source_line
-        .get(at.column - 1..span_end.saturating_sub(1))
+    let span = source
+        .text
+        .get(column..span_end.min(source.text.len()))
         .unwrap_or("");
-    let width = span
-        .chars()
-        .map(|c| if c == '\t' { 4 } else { 1 })
-        .sum::<usize>()
-        .max(1);
+    let width = cells(span).max(1);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{pad} {bar}");
     let _ = writeln!(
@@ -142,4 +141,18 @@ impl Report for Text {
     fn end(&mut self, _: &mut dyn Write, _: &Totals) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// The terminal cells `text` takes: a tab as four, wide (CJK, emoji)
+/// characters as two, combining marks as none.
+fn cells(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            if c == '\t' {
+                4
+            } else {
+                unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+            }
+        })
+        .sum()
 }

@@ -65,7 +65,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let Some(decl) = empty_declaration(loop_, name, ctx.src) else {
+    let Some(decl) = empty_declaration(loop_, name, ctx) else {
         return;
     };
     let xs = ctx.text(range);
@@ -161,7 +161,7 @@ fn jump_target(jump: Node<'_>, is_break: bool) -> Option<Node<'_>> {
 
 /// The declaration of `name` as an empty slice among the statements right
 /// before `loop_` in its block, with no other use of `name` in between.
-fn empty_declaration<'t>(loop_: Node<'t>, name: &str, src: &str) -> Option<EmptyDecl<'t>> {
+fn empty_declaration<'t>(loop_: Node<'t>, name: &str, ctx: &Ctx<'_>) -> Option<EmptyDecl<'t>> {
     let mut stmt = loop_;
     if stmt
         .parent()
@@ -174,10 +174,10 @@ fn empty_declaration<'t>(loop_: Node<'t>, name: &str, src: &str) -> Option<Empty
         if stmt.kind() == "comment" {
             continue;
         }
-        match declares(stmt, name, src) {
+        match declares(stmt, name, ctx) {
             Declares::Empty(decl) => return Some(decl),
             Declares::Otherwise => return None,
-            Declares::No if mentions(stmt, name, src) => return None,
+            Declares::No if mentions(stmt, name, ctx.src) => return None,
             Declares::No => {}
         }
     }
@@ -194,7 +194,8 @@ enum Declares<'t> {
 }
 
 /// Whether `stmt` declares `name` (alone in its spec) as an empty slice.
-fn declares<'t>(stmt: Node<'t>, name: &str, src: &str) -> Declares<'t> {
+fn declares<'t>(stmt: Node<'t>, name: &str, ctx: &Ctx<'_>) -> Declares<'t> {
+    let src = ctx.src;
     let decl = match stmt.kind() {
         "short_var_declaration" => {
             if syntax::assigned_names(stmt, src) != [name] {
@@ -207,7 +208,7 @@ fn declares<'t>(stmt: Node<'t>, name: &str, src: &str) -> Declares<'t> {
             only_value(stmt.child_by_field_name("right")).and_then(|value| {
                 Some(EmptyDecl {
                     stmt,
-                    slice_type: empty_slice_value(value, src)?,
+                    slice_type: empty_slice_value(value, ctx)?,
                     replace: value,
                     nil: false,
                 })
@@ -230,7 +231,7 @@ fn declares<'t>(stmt: Node<'t>, name: &str, src: &str) -> Declares<'t> {
                     replace: ty,
                     nil: true,
                 }),
-                (ty, Some(value)) => empty_slice_value(value, src)
+                (ty, Some(value)) => empty_slice_value(value, ctx)
                     .filter(|_| ty.is_none_or(|t| t.kind() == "slice_type"))
                     .map(|slice_type| EmptyDecl {
                         stmt: spec,
@@ -253,7 +254,8 @@ fn only_value(list: Option<Node<'_>>) -> Option<Node<'_>> {
 }
 
 /// The `[]T` of an empty slice value: `[]T{}` or `make([]T, 0)`.
-fn empty_slice_value<'t>(value: Node<'t>, src: &str) -> Option<Node<'t>> {
+fn empty_slice_value<'t>(value: Node<'t>, ctx: &Ctx<'_>) -> Option<Node<'t>> {
+    let src = ctx.src;
     match value.kind() {
         "composite_literal" => {
             let ty = value
@@ -264,7 +266,7 @@ fn empty_slice_value<'t>(value: Node<'t>, src: &str) -> Option<Node<'t>> {
             let empty = body.named_children(&mut c).all(|n| n.kind() == "comment");
             empty.then_some(ty)
         }
-        "call_expression" if syntax::is_builtin_call(value, src, "make") => {
+        "call_expression" if syntax::is_builtin_call(value, ctx, "make") => {
             match syntax::call_args(value).as_slice() {
                 [ty, zero] if ty.kind() == "slice_type" && syntax::text(*zero, src) == "0" => {
                     Some(*ty)

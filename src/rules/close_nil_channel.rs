@@ -50,7 +50,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         for &(ident, how) in &nil.uses {
             if !matches!(how, Use::Close | Use::DeferredClose)
                 || channels::handed_off(ident)
-                || channels::recovered(ident, ctx.src)
+                || channels::recovered(ident, ctx)
             {
                 continue;
             }

@@ -32,7 +32,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let name = ctx.text(channel);
-    if syntax::declares_package_level(call, ctx.src, "close") {
+    if ctx.facts.declared_at_package_level("close") {
         return;
     }
     let Some(func) = syntax::enclosing_function(call) else {
@@ -47,7 +47,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .into_iter()
         .find(|&n| {
             n.end_byte() <= call.start_byte()
-                && syntax::is_builtin_call(n, ctx.src, "close")
+                && syntax::is_builtin_call(n, ctx, "close")
                 && syntax::call_args(n)
                     .first()
                     .is_some_and(|a| ctx.text(*a) == name)

@@ -17,6 +17,7 @@ pub struct Facts<'t> {
     src: &'t str,
     lock_types: OnceCell<FileTypes<'t>>,
     constants: OnceCell<HashSet<&'t str>>,
+    package_level: OnceCell<HashSet<&'t str>>,
     /// The lock copies of the last declaration asked about: the two copy
     /// rules match the same declarations one right after the other.
     lock_copies: RefCell<Option<(usize, Rc<Vec<LockCopy<'t>>>)>>,
@@ -30,6 +31,7 @@ impl<'t> Facts<'t> {
             src,
             lock_types: OnceCell::new(),
             constants: OnceCell::new(),
+            package_level: OnceCell::new(),
             lock_copies: RefCell::new(None),
         }
     }
@@ -58,6 +60,38 @@ impl<'t> Facts<'t> {
             });
             names
         })
+    }
+
+    /// Whether the file declares a package-level func, var or const named
+    /// `name` (which then shadows a predeclared identifier).
+    pub fn declared_at_package_level(&self, name: &str) -> bool {
+        self.package_level
+            .get_or_init(|| {
+                let mut names = HashSet::new();
+                let mut c = self.root.walk();
+                for decl in self.root.named_children(&mut c) {
+                    match decl.kind() {
+                        "function_declaration" => names
+                            .extend(decl.child_by_field_name("name").map(|n| text(n, self.src))),
+                        "var_declaration" | "const_declaration" => {
+                            syntax::walk(decl, |n| match n.kind() {
+                                "var_spec" | "const_spec" => {
+                                    let mut c2 = n.walk();
+                                    names.extend(
+                                        n.children_by_field_name("name", &mut c2)
+                                            .map(|id| text(id, self.src)),
+                                    );
+                                    Walk::Skip
+                                }
+                                _ => Walk::Enter,
+                            })
+                        }
+                        _ => {}
+                    }
+                }
+                names
+            })
+            .contains(name)
     }
 
     /// Every copy of a lock in top-level declaration `decl`.

@@ -33,14 +33,14 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .iter()
         .copied()
         .filter(|n| {
-            syntax::is_builtin_call(*n, ctx.src, "panic")
+            syntax::is_builtin_call(*n, ctx, "panic")
                 || syntax::callee(*n, ctx.src).is_some_and(|c| LOG_PANICS.contains(&c))
         })
         .collect();
     if panics.is_empty()
         || own
             .iter()
-            .any(|n| n.kind() == "defer_statement" && recovers(*n, ctx.src))
+            .any(|n| n.kind() == "defer_statement" && recovers(*n, ctx))
     {
         return;
     }
@@ -54,7 +54,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 /// Whether deferred statement `defer` may recover: its literal calls
 /// recover(), or it defers a named helper whose name says it recovers or
 /// handles panics (`defer handlePanic()`, `defer r.Recover()`).
-fn recovers(defer: Node<'_>, src: &str) -> bool {
+fn recovers(defer: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    let src = ctx.src;
     let Some(call) = defer.named_child(0) else {
         return false;
     };
@@ -63,6 +64,6 @@ fn recovers(defer: Node<'_>, src: &str) -> bool {
             let name = name.to_ascii_lowercase();
             name.contains("recover") || name.contains("panic")
         }
-        None => syntax::calls_recover(call, src),
+        None => syntax::calls_recover(call, ctx),
     }
 }

@@ -39,7 +39,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     if m.node("args").is_some_and(|a| a.named_child_count() > 0)
-        || !syntax::is_builtin_call(call, ctx.src, "recover")
+        || !syntax::is_builtin_call(call, ctx, "recover")
     {
         return;
     }

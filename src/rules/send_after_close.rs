@@ -111,7 +111,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .rev()
         .find(|&n| {
             n.end_byte() <= send.start_byte()
-                && syntax::is_builtin_call(n, ctx.src, "close")
+                && syntax::is_builtin_call(n, ctx, "close")
                 && syntax::call_args(n)
                     .first()
                     .is_some_and(|a| syntax::text(syntax::unparen(*a), ctx.src) == name)
@@ -128,7 +128,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     };
     // A panic that a deferred recover expects, or code handed to a helper
     // (a table of crash cases, `shouldPanic(func() {…})`) is deliberate.
-    if channels::recovered(send, ctx.src) || channels::handed_off(send) {
+    if channels::recovered(send, ctx) || channels::handed_off(send) {
         return;
     }
     let base = prefixes[0];

@@ -4,6 +4,8 @@
 //! by a reader thread unless the test holds them.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use serde_json::{json, Value};
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};

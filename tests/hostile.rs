@@ -1,0 +1,368 @@
+//! Hostile input through `gohint --check`: pathological nesting, huge
+//! files, binary and mis-encoded bytes, odd line endings, a 1 MB line, tens
+//! of thousands of findings. Each must complete with a sensible report.
+//!
+//! The 100 MB file runs only with `GOHINT_HUGE_TESTS=1` (in release mode:
+//! `GOHINT_HUGE_TESTS=1 cargo test --release --test hostile`); the default
+//! run checks the same code path on a file of a few thousand declarations.
+
+mod common;
+
+use common::cli::{gohint, write};
+use serde_json::Value;
+use std::path::Path;
+
+/// `--check FILES --format json` in `dir`: the exit code and the findings.
+fn check_json(dir: &Path, files: &[&str]) -> (Option<i32>, Vec<Value>, String) {
+    let mut args = vec!["--check", "--format", "json"];
+    args.extend_from_slice(files);
+    let out = gohint(&args, dir);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON output ({e}); stderr: {stderr}"));
+    let items = v.as_array().cloned().unwrap_or_default();
+    (out.status.code(), items, stderr)
+}
+
+/// (rule, line) of each finding.
+fn hits(items: &[Value]) -> Vec<(String, u64)> {
+    items
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// A function that closes `ch` twice, on its own 5 lines starting at
+/// `line` (the second close on `line + 3`).
+fn double_close(name: &str) -> String {
+    format!("func {name}(ch chan int) {{\n\tclose(ch)\n\tx := 1\n\tclose(ch)\n\t_ = x\n}}\n")
+}
+
+#[test]
+fn deep_nesting_completes_and_the_rest_of_the_file_is_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Walking up from the bottom of these used to take minutes.
+    let ifs = format!(
+        "func deepIf(ch chan int, x bool) {{\n{}defer close(ch)\nclose(ch)\nclose(ch)\n{}}}\n",
+        "if x {\n".repeat(5_000),
+        "}\n".repeat(5_000)
+    );
+    let lits = format!(
+        "func deepLit(ch chan int) {{\n{}close(ch)\nclose(ch)\n{}}}\n",
+        "func() {\n".repeat(3_000),
+        "}()\n".repeat(3_000)
+    );
+    let loops = format!(
+        "func deepFor(ch chan int) {{\n{}defer close(ch)\n{}}}\n",
+        "for {\n".repeat(5_000),
+        "}\n".repeat(5_000)
+    );
+    let src = format!("package p\n\n{ifs}{lits}{loops}{}", double_close("shallow"));
+    let line = src.lines().count() as u64 - 2;
+    write(dir.path(), "deep.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["deep.go"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    // Rules stay silent in pathologically deep declarations and report
+    // the ordinary one after them.
+    assert_eq!(
+        hits(&items),
+        vec![("double-close".to_string(), line)],
+        "{stderr}"
+    );
+}
+
+#[test]
+fn nesting_as_deep_as_real_code_is_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // 30 nested blocks put the closes ~90 levels down; the standard
+    // library's deepest function reaches 56.
+    let src = format!(
+        "package p\n\nfunc f(ch chan int, x bool) {{\n{}close(ch)\nclose(ch)\n{}}}\n",
+        "if x {\n".repeat(30),
+        "}\n".repeat(30)
+    );
+    write(dir.path(), "deep.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["deep.go"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(hits(&items), vec![("double-close".to_string(), 35)]);
+}
+
+#[test]
+fn ten_thousand_element_expression_chains_complete() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let n = 10_000;
+    let chains = [
+        format!("a := {}1", "x + ".repeat(n)),
+        format!("b := x{}", ".f()".repeat(n)),
+        format!("c := {}x", "-".repeat(n)),
+        format!("d := {}x{}", "(".repeat(n), ")".repeat(n)),
+        format!("e := m{}", "[0]".repeat(n)),
+        format!("g := []any{{{}{}}}", "[]any{".repeat(n), "}".repeat(n)),
+        format!("h := x{}", ".(any)".repeat(n)),
+        format!("i := {}x", "<-".repeat(n)),
+        format!("j := {}x", "*".repeat(n)),
+        format!("k := {}x", "&".repeat(n)),
+    ];
+    let mut src = String::from("package p\n\n");
+    for (i, chain) in chains.iter().enumerate() {
+        src.push_str(&format!("func chain{i}(x, m any) {{\n\t{chain}\n}}\n"));
+    }
+    src.push_str(&format!("var top = {}1\n", "1 + ".repeat(n)));
+    src.push_str(&double_close("shallow"));
+    let line = src.lines().count() as u64 - 2;
+    write(dir.path(), "chains.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["chains.go"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(hits(&items), vec![("double-close".to_string(), line)]);
+}
+
+/// Thousands of top-level declarations are checked a slice at a time; the
+/// result is what checking each declaration alone gives, in every slice,
+/// and the imports at the top still count in the last slices.
+#[test]
+fn files_of_thousands_of_declarations_report_every_finding() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut src = String::from("package p\n\nimport \"runtime\"\n\n");
+    let copies = 2_500;
+    for i in 0..copies {
+        src.push_str(&double_close(&format!("close{i}")));
+        src.push_str(&format!("func gc{i}() {{ runtime.GC() }}\n"));
+    }
+    write(dir.path(), "wide.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["wide.go"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let count = |rule: &str| items.iter().filter(|f| f["rule"] == rule).count();
+    assert_eq!(count("double-close"), copies);
+    assert_eq!(count("explicit-gc"), copies);
+    assert_eq!(items.len(), 2 * copies);
+    let last = items.last().map(|f| f["line"].as_u64());
+    assert_eq!(last, Some(Some(src.lines().count() as u64)));
+}
+
+#[test]
+fn fifty_thousand_findings_in_one_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut src = String::from("package p\n\n");
+    for i in 0..5_000 {
+        src.push_str(&format!("func f{i}(v any) int {{\n"));
+        src.push_str(&"\t_ = v.(int)\n".repeat(10));
+        src.push_str("\treturn 0\n}\n");
+    }
+    write(dir.path(), "many.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["many.go", "--fail-on", "info"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(items.len(), 50_000);
+    assert!(items
+        .iter()
+        .all(|f| f["rule"] == "unchecked-type-assertion"));
+    let text = gohint(&["--check", "many.go"], dir.path());
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        out.trim_end()
+            .ends_with("gohint: 50000 findings (50000 info) in 1 files"),
+        "{}",
+        &out[out.len().saturating_sub(300)..]
+    );
+}
+
+#[test]
+fn a_one_megabyte_line_is_reported_around_the_span() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let filler = "x++; ".repeat(200_000);
+    let src = format!(
+        "package p\n\nfunc f(ch chan int, x int) {{ {filler}close(ch); close(ch); {filler}}}\n"
+    );
+    let second = src.rfind("close(ch)").expect("second close");
+    let column = second - src[..second].rfind('\n').map_or(0, |p| p + 1) + 1;
+    write(dir.path(), "long.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["long.go"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["line"], 3);
+    assert_eq!(items[0]["column"].as_u64(), Some(column as u64));
+    let text = gohint(&["--check", "long.go"], dir.path());
+    let out = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        out.len() < 4_000,
+        "the text report shows the line around the span, not 2 MB: {} bytes",
+        out.len()
+    );
+    assert!(out.contains("x++; close(ch); close(ch); x++;"), "{out}");
+    assert!(out.contains("| …") && out.contains(";…\n"), "{out}");
+    let caret_line = out.lines().find(|l| l.contains('^')).expect("a caret line");
+    let snippet = out
+        .lines()
+        .find(|l| l.contains("close(ch); close(ch)"))
+        .expect("the snippet");
+    let at = caret_line.find('^').expect("caret");
+    assert_eq!(
+        snippet.chars().skip(at).take(9).collect::<String>(),
+        "close(ch)",
+        "the caret points at the second close:\n{snippet}\n{caret_line}"
+    );
+}
+
+#[test]
+fn nul_bytes_anywhere_make_a_binary_file_and_the_others_are_still_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ok = format!("package p\n\n{}", double_close("f"));
+    write(dir.path(), "start.go", format!("\0{ok}"));
+    write(dir.path(), "middle.go", "package p\n// a \0 comment\n");
+    write(dir.path(), "end.go", format!("{ok}\0"));
+    write(dir.path(), "ok.go", &ok);
+    let (code, items, stderr) =
+        check_json(dir.path(), &["start.go", "middle.go", "end.go", "ok.go"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("start.go: binary file (NUL byte at offset 0)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("middle.go: binary file (NUL byte at offset 15)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "end.go: binary file (NUL byte at offset {})",
+            ok.len()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(hits(&items), vec![("double-close".to_string(), 6)]);
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_the_place_of_the_first_bad_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("truncated.go", b"package p\n\nvar s = \"\xE2\x82", "3:10"),
+        (
+            "continuation.go",
+            b"package p\r\n\r\nvar s = \"a\x80\"\r\n",
+            "3:11",
+        ),
+        ("overlong.go", b"package p\nvar s = \"\xC0\xAF\"\n", "2:10"),
+        ("surrogate.go", b"package p\n// \xED\xA0\x80\n", "2:4"),
+    ];
+    for (name, bytes, _) in cases {
+        write(dir.path(), name, bytes);
+    }
+    let names: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    let (code, items, stderr) = check_json(dir.path(), &names);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(items.is_empty());
+    for (name, _, at) in cases {
+        assert!(
+            stderr.contains(&format!("{name}: not valid UTF-8 (first bad byte at {at})")),
+            "{name} at {at}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn byte_order_marks_and_line_endings_keep_positions_right() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "bom-only.go", "\u{feff}");
+    // Columns count bytes, the mark's three included, as go vet's do.
+    let one_line = "\u{feff}package p; func f(ch chan int) { close(ch); close(ch) }\n";
+    let second = one_line.rfind("close(ch)").unwrap_or(0) as u64;
+    write(dir.path(), "bom-one-line.go", one_line);
+    write(
+        dir.path(),
+        "crlf.go",
+        format!(
+            "package p\r\n\r\n{}",
+            double_close("f").replace('\n', "\r\n")
+        ),
+    );
+    // Go ends lines at \n only: a lone \r is a blank, so these are all on
+    // line 1 (and not valid Go: no statement ends).
+    write(
+        dir.path(),
+        "cr.go",
+        "package p\rfunc f(ch chan int) {\r\tclose(ch); close(ch)\r}\r",
+    );
+    write(
+        dir.path(),
+        "mixed.go",
+        format!("package p\r\n\n\r{}", double_close("f")),
+    );
+    let (code, items, stderr) = check_json(
+        dir.path(),
+        &[
+            "bom-only.go",
+            "bom-one-line.go",
+            "crlf.go",
+            "cr.go",
+            "mixed.go",
+        ],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    let at = |path: &str| -> Vec<(u64, u64, u64)> {
+        items
+            .iter()
+            .filter(|f| f["path"] == path && f["rule"] == "double-close")
+            .map(|f| {
+                (
+                    f["line"].as_u64().unwrap_or(0),
+                    f["column"].as_u64().unwrap_or(0),
+                    f["end_column"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(at("bom-one-line.go"), vec![(1, second + 1, second + 10)]);
+    assert_eq!(at("crlf.go"), vec![(6, 2, 11)]);
+    assert_eq!(at("mixed.go"), vec![(6, 2, 11)]);
+    for f in items.iter().filter(|f| f["path"] == "cr.go") {
+        assert_eq!(f["line"], 1, "{f}");
+    }
+    assert!(!items.iter().any(|f| f["path"] == "bom-only.go"));
+}
+
+/// 100 MB of generated Go: many declarations of every kind the rules look
+/// at, so each slice has matches to check.
+fn huge_source(bytes: usize) -> (String, usize) {
+    let mut src = String::with_capacity(bytes + 4096);
+    src.push_str("package p\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n\t\"sync\"\n)\n\n");
+    let mut expected = 0;
+    let mut i = 0;
+    while src.len() < bytes {
+        src.push_str(&format!(
+            "type T{i} struct {{\n\tmu   sync.Mutex\n\tdata map[string][]int\n}}\n\n\
+             func (t *T{i}) Add(k string, vs []int, ch chan int) {{\n\
+             \tt.mu.Lock()\n\tdefer t.mu.Unlock()\n\
+             \tvar out []int\n\tfor _, v := range vs {{\n\t\tout = append(out, v*2)\n\t}}\n\
+             \tt.data[k] = out\n\tclose(ch)\n\tif len(out) > 3 {{\n\t\tclose(ch)\n\t}}\n\
+             \tfmt.Println(len(out))\n}}\n\n\
+             func gc{i}() {{ runtime.GC() }}\n\n"
+        ));
+        expected += 3;
+        i += 1;
+    }
+    (src, expected)
+}
+
+#[test]
+fn a_100_megabyte_file_completes() {
+    let huge = std::env::var_os("GOHINT_HUGE_TESTS").is_some_and(|v| v == "1");
+    let size = if huge {
+        100 * 1024 * 1024
+    } else {
+        2 * 1024 * 1024
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (src, expected) = huge_source(size);
+    write(dir.path(), "huge.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["huge.go", "--fail-on", "error"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let count = |rule: &str| items.iter().filter(|f| f["rule"] == rule).count();
+    assert_eq!(count("double-close"), expected / 3, "{stderr}");
+    assert_eq!(count("explicit-gc"), expected / 3, "{stderr}");
+    assert_eq!(count("append-no-prealloc"), expected / 3, "{stderr}");
+}
