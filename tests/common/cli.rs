@@ -1,11 +1,21 @@
 //! Running the `gohint` binary as a command in tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+/// The binary under test: `GOHINT_BIN` (say, a release build for the
+/// hostile-input tests on huge files; relative to the crate), else the one
+/// cargo built for the tests.
+pub fn binary() -> PathBuf {
+    match std::env::var_os("GOHINT_BIN") {
+        Some(bin) => Path::new(env!("CARGO_MANIFEST_DIR")).join(bin),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_gohint")),
+    }
+}
 
 /// Runs `gohint ARGS` in `dir`, without colour.
 pub fn gohint(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gohint"))
+    Command::new(binary())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
