@@ -17,6 +17,7 @@ mod transport;
 
 use server::Backend;
 
+use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -29,6 +30,15 @@ const EXIT_GRACE: Duration = Duration::from_millis(300);
 /// Serves LSP on stdin/stdout until `exit` (or until stdin closes). Exits
 /// with 0 when the client asked for `shutdown` first, else 1.
 pub fn serve() -> ExitCode {
+    serve_on(std::io::stdin(), std::io::stdout())
+}
+
+/// Serves LSP read from `reader` and written to `writer`, as [`serve`] does
+/// on stdio, until `exit` or the end of `reader`.
+pub fn serve_on(
+    reader: impl Read + Send + 'static,
+    writer: impl Write + Send + 'static,
+) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_time()
         .build()
@@ -42,11 +52,12 @@ pub fn serve() -> ExitCode {
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown);
     runtime.block_on(async move {
-        let (input, exit) = transport::stdin();
+        let output = transport::Output::new(writer);
+        let (input, exit) = transport::input(reader, output.clone());
         let (service, socket) = LspService::build(|client| Backend::new(client, flag))
             .custom_method("gohint/syntaxTree", Backend::syntax_tree)
             .finish();
-        let server = Server::new(input, transport::Output, socket).serve(service);
+        let server = Server::new(input, output, socket).serve(service);
         tokio::select! {
             () = server => {}
             () = async {

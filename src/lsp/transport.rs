@@ -1,13 +1,16 @@
-//! Stdio for the server, hardened. The framework stops serving at the first
-//! message it cannot decode, so a reader thread checks every frame first:
-//! bad headers, invalid JSON and non-JSON-RPC bodies are answered with a
-//! JSON-RPC error right here, and only valid messages reach the framework.
-//! It also notices the `exit` notification, so the process can end on time
+//! The server's input and output (stdio, or any reader and writer),
+//! hardened. The framework stops serving at the first message it cannot
+//! decode, so a reader thread checks every frame first: bad headers,
+//! invalid UTF-8 or JSON and non-JSON-RPC bodies are answered with a
+//! JSON-RPC error right here, and only messages the framework decodes reach
+//! it. It also notices the `exit` notification, so the process can end on time
 //! even when a handler is stuck.
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{mpsc, oneshot};
@@ -22,12 +25,13 @@ const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC "Invalid Request".
 const INVALID_REQUEST: i64 = -32600;
 
-/// Starts reading stdin on its own thread. Returns the stream of valid
-/// messages for the framework, and a signal fired when `exit` arrives.
-pub fn stdin() -> (Input, oneshot::Receiver<()>) {
+/// Starts reading `reader` on its own thread; replies to rejected messages
+/// go to `output`. Returns the stream of valid messages for the framework,
+/// and a signal fired when `exit` arrives.
+pub fn input(reader: impl Read + Send + 'static, output: Output) -> (Input, oneshot::Receiver<()>) {
     let (tx, rx) = mpsc::channel(64);
     let (exit_tx, exit_rx) = oneshot::channel();
-    std::thread::spawn(move || read_loop(&tx, exit_tx));
+    std::thread::spawn(move || read_loop(reader, &tx, &output, exit_tx));
     (
         Input {
             rx,
@@ -38,19 +42,23 @@ pub fn stdin() -> (Input, oneshot::Receiver<()>) {
     )
 }
 
-/// Reads frames from stdin until it closes.
-fn read_loop(tx: &mpsc::Sender<Vec<u8>>, exit: oneshot::Sender<()>) {
+/// Reads frames from `reader` until it closes.
+fn read_loop(
+    mut reader: impl Read,
+    tx: &mpsc::Sender<Vec<u8>>,
+    output: &Output,
+    exit: oneshot::Sender<()>,
+) {
     let mut exit = Some(exit);
     let mut framer = Framer::default();
-    let mut stdin = std::io::stdin().lock();
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        let n = match stdin.read(&mut buf) {
+        let n = match reader.read(&mut buf) {
             Ok(0) => return,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                eprintln!("gohint: cannot read stdin: {e}");
+                eprintln!("gohint: cannot read the client's messages: {e}");
                 return;
             }
         };
@@ -72,7 +80,7 @@ fn read_loop(tx: &mpsc::Sender<Vec<u8>>, exit: oneshot::Sender<()>) {
                         "gohint: rejected a message: {}",
                         response["error"]["message"]
                     );
-                    write_frame(&serde_json::to_vec(&response).unwrap_or_default());
+                    output.write_frame(&serde_json::to_vec(&response).unwrap_or_default());
                 }
             }
         }
@@ -179,8 +187,20 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+/// A message as the framework decodes it (its codec reads the body as
+/// UTF-8 text, then tries a response first).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Message {
+    /// A response to a request of the server.
+    Response(#[allow(dead_code)] Response),
+    /// A request or notification.
+    Request(Request),
+}
+
 /// A frame the framework will accept, re-framed, and whether it is `exit`;
-/// or the JSON-RPC error response for it.
+/// or the JSON-RPC error response for it. A frame is accepted exactly when
+/// the framework decodes it: the first one it cannot decode ends its input.
 pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
     let body = match frame {
         Frame::Body(body) => body,
@@ -192,21 +212,32 @@ pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
             ))
         }
     };
-    let is_exit = match serde_json::from_slice::<Request>(&body) {
-        Ok(request) => request.method() == "exit",
-        Err(_) if serde_json::from_slice::<Response>(&body).is_ok() => false,
-        Err(request_error) => {
-            let value: Value = serde_json::from_slice(&body)
+    let text = std::str::from_utf8(&body).map_err(|e| {
+        error(
+            Value::Null,
+            PARSE_ERROR,
+            &format!("Parse error: the message is not UTF-8: {e}"),
+        )
+    })?;
+    let is_exit = match serde_json::from_str::<Message>(text) {
+        Ok(Message::Request(request)) => request.method() == "exit",
+        Ok(Message::Response(_)) => false,
+        Err(_) => {
+            let value: Value = serde_json::from_str(text)
                 .map_err(|e| error(Value::Null, PARSE_ERROR, &format!("Parse error: {e}")))?;
             let id = value
                 .get("id")
                 .filter(|id| id.is_number() || id.is_string())
                 .cloned()
                 .unwrap_or(Value::Null);
+            let why = serde_json::from_value::<Request>(value).err().map_or_else(
+                || "not a request or response".to_string(),
+                |e| e.to_string(),
+            );
             return Err(error(
                 id,
                 INVALID_REQUEST,
-                &format!("Invalid Request: {request_error}"),
+                &format!("Invalid Request: {why}"),
             ));
         }
     };
@@ -218,14 +249,6 @@ pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
 /// A JSON-RPC error response.
 fn error(id: Value, code: i64, message: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
-}
-
-/// Writes one framed message to stdout, whole.
-fn write_frame(body: &[u8]) {
-    let mut out = std::io::stdout().lock();
-    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
-    let _ = out.write_all(body);
-    let _ = out.flush();
 }
 
 /// The valid messages, as a byte stream for the framework.
@@ -259,9 +282,32 @@ impl AsyncRead for Input {
     }
 }
 
-/// Stdout for the framework. Each write is written whole under the stdout
-/// lock, so frames never interleave with the reader thread's error replies.
-pub struct Output;
+/// Where the server writes (stdout), shared by the framework and the
+/// reader thread's error replies. Each write is written whole under one
+/// lock, so frames never interleave.
+#[derive(Clone)]
+pub struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
+
+impl Output {
+    /// Output to `writer`.
+    pub fn new(writer: impl Write + Send + 'static) -> Output {
+        Output(Arc::new(Mutex::new(Box::new(writer))))
+    }
+
+    /// Runs `f` on the writer, then flushes it.
+    fn with(&self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
+        let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut **out).and_then(|()| out.flush())
+    }
+
+    /// Writes one framed message, whole.
+    fn write_frame(&self, body: &[u8]) {
+        let _ = self.with(|out| {
+            write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
+            out.write_all(body)
+        });
+    }
+}
 
 impl AsyncWrite for Output {
     fn poll_write(
@@ -269,20 +315,15 @@ impl AsyncWrite for Output {
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        let mut out = std::io::stdout().lock();
-        Poll::Ready(
-            out.write_all(buf)
-                .and_then(|()| out.flush())
-                .map(|()| buf.len()),
-        )
+        Poll::Ready(self.with(|out| out.write_all(buf)).map(|()| buf.len()))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(std::io::stdout().lock().flush())
+        Poll::Ready(self.with(|_| Ok(())))
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Poll::Ready(std::io::stdout().lock().flush())
+        Poll::Ready(self.with(|_| Ok(())))
     }
 }
 
@@ -343,5 +384,21 @@ mod tests {
             br#"{"jsonrpc":"2.0","id":1,"result":null}"#.to_vec()
         ))
         .is_ok());
+    }
+
+    #[test]
+    fn rejects_what_the_framework_cannot_decode() {
+        // Invalid UTF-8 in a field a request ignores.
+        let bad_utf8 = check(Frame::Body(
+            b"{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"parems\":\"\xe0\x84\"}".to_vec(),
+        ))
+        .err()
+        .unwrap_or_default();
+        assert_eq!(bad_utf8["error"]["code"], PARSE_ERROR);
+        // The framework reads a response first, so this is not `exit`.
+        let response = check(Frame::Body(
+            br#"{"jsonrpc":"2.0","id":1,"result":0,"method":"exit"}"#.to_vec(),
+        ));
+        assert!(matches!(response, Ok((_, false))));
     }
 }

@@ -63,13 +63,14 @@ impl LineIndex {
         self.starts.get(line as usize).copied().unwrap_or(self.len)
     }
 
-    /// Byte range of zero-based `line`'s content, without its `\n` or `\r\n`.
+    /// Byte range of zero-based `line`'s content, without its `\n` or `\r\n`
+    /// (a `\r` not followed by `\n`, even at the end of the text, is content).
     pub fn line_range(&self, text: &str, line: u32) -> std::ops::Range<usize> {
         let start = self.line_start(line);
-        let mut end = self
-            .starts
-            .get(line as usize + 1)
-            .map_or(self.len, |next| next - 1);
+        let Some(&next) = self.starts.get(line as usize + 1) else {
+            return start..self.len;
+        };
+        let mut end = next - 1;
         if end > start && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }
@@ -161,6 +162,16 @@ mod tests {
             4
         );
         assert_eq!(idx.line_count(), 3);
+    }
+
+    #[test]
+    fn a_lone_cr_at_the_end_is_content() {
+        let text = "x\r";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_range(text, 0), 0..2);
+        let end = idx.position(text, 2, Encoding::Utf16);
+        assert_eq!(end, LineCol { line: 0, col: 2 });
+        assert_eq!(idx.offset(text, end, Encoding::Utf16), 2);
     }
 
     #[test]
