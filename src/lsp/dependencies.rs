@@ -1,6 +1,6 @@
-//! What links top-level declarations: their names. Used by incremental
-//! analysis to find the declarations whose findings an edit elsewhere can
-//! change.
+//! What links top-level declarations: their names, and the names of the
+//! channels the file closes. Used by incremental analysis to find the
+//! declarations whose findings an edit elsewhere can change.
 
 use crate::analysis::syntax::{self, Walk};
 use std::collections::HashSet;
@@ -22,6 +22,10 @@ pub struct Names {
     decls: HashSet<String>,
     /// Struct fields and interface methods.
     fields: HashSet<String>,
+    /// The last names of the channels closed anywhere in the file
+    /// (`close(h.in)` closes `in`): whether a channel may get closed is
+    /// read file-wide.
+    closed: HashSet<String>,
 }
 
 impl Names {
@@ -52,7 +56,18 @@ impl Names {
                 }
             });
         }
+        names.closed = occurrences(text, "close")
+            .filter_map(|at| closed_name(root, text, at))
+            .collect();
         names
+    }
+
+    /// The channel names one of `self` and `other` closes and the other
+    /// does not.
+    pub fn closed_differently<'a>(&'a self, other: &'a Names) -> impl Iterator<Item = &'a str> {
+        self.closed
+            .symmetric_difference(&other.closed)
+            .map(String::as_str)
     }
 
     /// Whether `word` names a function, method, type, variable or constant.
@@ -64,6 +79,27 @@ impl Names {
     pub fn has_field(&self, word: &str) -> bool {
         self.fields.contains(word)
     }
+}
+
+/// The last name of the channel closed by a `close(…)` call whose callee
+/// starts at byte `at`, as rules compare it (`close(h.in)` → `in`).
+fn closed_name(root: Node<'_>, text: &str, at: usize) -> Option<String> {
+    let callee = root.descendant_for_byte_range(at, at + "close".len())?;
+    let call = syntax::ancestors(callee)
+        .take(4)
+        .find(|n| n.kind() == "call_expression")?;
+    if !syntax::is_call_to(call, text, "close") {
+        return None;
+    }
+    let channel = syntax::text(*syntax::call_args(call).first()?, text);
+    Some(
+        channel
+            .rsplit('.')
+            .next()
+            .unwrap_or(channel)
+            .trim()
+            .to_string(),
+    )
 }
 
 /// The name words of the innermost declaration spec (a struct field, an

@@ -2,6 +2,7 @@
 //! its "ignore on this line" edit in `data`, already in LSP positions, so
 //! code actions need no lookup.
 
+use super::limits::Limits;
 use super::positions::Converter;
 use crate::analysis::Finding;
 use crate::config;
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
-    Location, NumberOrString, TextEdit, Uri,
+    Location, NumberOrString, Range, TextEdit, Uri,
 };
 
 /// The `source` of every diagnostic.
@@ -53,18 +54,43 @@ fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// The diagnostics of a document's unsuppressed findings.
+/// The diagnostics of a document's unsuppressed findings, in position
+/// order, at most `maxDiagnostics` of them: past the cap, one more
+/// diagnostic, where the first finding left out starts, says how many were
+/// left out and which setting shows them.
 pub fn convert(
     findings: &[Finding],
     at: &Converter<'_>,
     uri: &Uri,
     docs_base_url: &str,
+    limits: &Limits,
 ) -> Vec<Diagnostic> {
-    findings
+    let shown: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let kept = limits.max_diagnostics.cap(shown.len());
+    let mut out: Vec<Diagnostic> = shown[..kept]
         .iter()
-        .filter(|f| f.suppressed.is_none())
         .map(|f| diagnostic(f, at, uri, docs_base_url))
-        .collect()
+        .collect();
+    if let Some(first_hidden) = shown.get(kept) {
+        let start = at.position(first_hidden.range.start);
+        out.push(notice(
+            Range::new(start, start),
+            limits.capped(shown.len() - kept, shown.len()),
+        ));
+    }
+    out
+}
+
+/// A diagnostic about the server itself rather than a finding: no code, no
+/// actions.
+pub fn notice(range: Range, message: String) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        source: Some(SOURCE.to_string()),
+        message,
+        ..Diagnostic::default()
+    }
 }
 
 /// One finding as a diagnostic.
@@ -123,7 +149,7 @@ fn ignore_edit(slug: &str, offset: usize, at: &Converter<'_>) -> TextEdit {
     };
     let position = at.position(line_start);
     TextEdit::new(
-        tower_lsp_server::ls_types::Range::new(position, position),
+        Range::new(position, position),
         format!("{indent}//gohint:ignore {slug} -- {IGNORE_REASON}{newline}"),
     )
 }

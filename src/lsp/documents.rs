@@ -1,23 +1,31 @@
 //! Open documents. Each edit is applied to the text at once, synchronously,
-//! and queued for the tree; analysis runs later on the blocking pool, one
+//! and queued for the tree; analysis runs later off the async reactor, one
 //! step at a time per document, and is stamped with the revision it saw so
 //! that a stale result is never published.
+//!
+//! A syntax tree takes 25 to 35 times the memory of its text, so only the
+//! documents most recently edited keep theirs ([`Trees`]), for the next
+//! edit to reparse incrementally; the others keep their findings, are
+//! analysed from scratch at their next edit, and parse a tree for the
+//! occasion when a request needs one.
 
 use super::dependencies;
 use super::diagnostics;
 use super::incremental::{ByteEdit, Snapshot};
+use super::limits::Limits;
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
-use tower_lsp_server::ls_types::{Diagnostic, TextDocumentContentChangeEvent, Uri};
-use tree_sitter::InputEdit;
+use tower_lsp_server::ls_types::{Diagnostic, Range, TextDocumentContentChangeEvent, Uri};
+use tree_sitter::{InputEdit, Tree};
 
 /// How long a request waits for the analysis of the text it was sent for.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -29,6 +37,9 @@ pub struct Doc {
     ready: watch::Sender<u64>,
     /// Held while publishing, so publications of one document keep their order.
     pub publishing: tokio::sync::Mutex<()>,
+    /// Set when the client edits the text or waits for its analysis: the
+    /// document is then analysed ahead of those merely opened.
+    urgent: watch::Sender<bool>,
 }
 
 /// A document's text and analysis.
@@ -37,8 +48,12 @@ pub struct State {
     pub text: String,
     /// The client's version of the current text.
     pub version: i32,
-    /// Line index of the current text.
+    /// Line index of the current text, with LSP's line ends (see [`lines`]).
     pub index: LineIndex,
+    /// Whether the text has a lone `\r` line end, which tree-sitter does not
+    /// count as one: its edits' points would be off, so every change
+    /// reparses from scratch.
+    lone_cr: bool,
     /// Bumped by every change of the text or of its configuration.
     pub revision: u64,
     /// Edits since the tree of `analysis`, in order.
@@ -55,11 +70,17 @@ pub struct State {
     /// the old one does not store it.
     configuration: u64,
     /// The latest analysis, of the text at revision `analyzed`.
-    pub analysis: Option<Snapshot>,
+    pub analysis: Option<Analysis>,
     /// The revision `analysis` and `diagnostics` belong to.
     pub analyzed: u64,
     /// The diagnostics of `analysis`.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the client changed the text since opening it: only such
+    /// documents keep their syntax trees.
+    edited: bool,
+    /// Whether the text was over `maxFileSize` at the last step (the user
+    /// is told when it goes over, not at every change).
+    pub declined: bool,
 }
 
 impl State {
@@ -75,6 +96,24 @@ impl State {
     }
 }
 
+/// The latest analysis of a document.
+pub enum Analysis {
+    /// With its syntax tree, and what an edit updates it from.
+    Kept(Snapshot),
+    /// Its findings alone (see [`Trees`]).
+    Dropped(Vec<Finding>),
+}
+
+impl Analysis {
+    /// The findings, finished and sorted.
+    pub fn findings(&self) -> &[Finding] {
+        match self {
+            Analysis::Kept(snapshot) => &snapshot.findings,
+            Analysis::Dropped(findings) => findings,
+        }
+    }
+}
+
 /// A new revision number, unique across documents (so pull-diagnostic
 /// result ids never repeat, even after a document is closed and reopened).
 fn next_revision() -> u64 {
@@ -86,7 +125,8 @@ fn next_revision() -> u64 {
 pub enum Step {
     /// Nothing was left to do; the document's task ends.
     Idle,
-    /// A revision was analysed.
+    /// A revision was analysed, or declined for its size (then its only
+    /// diagnostic says so, as does a warning when it goes over the limit).
     Analyzed {
         /// The client version it was for.
         version: i32,
@@ -105,11 +145,12 @@ pub enum Step {
 impl Doc {
     /// A document opened with `text` at `version`.
     pub fn open(text: String, version: i32) -> Doc {
-        let index = LineIndex::new(&text);
+        let (index, lone_cr) = lines(&text);
         let state = State {
             text,
             version,
             index,
+            lone_cr,
             revision: next_revision(),
             pending: Vec::new(),
             reset: true,
@@ -120,11 +161,14 @@ impl Doc {
             analysis: None,
             analyzed: 0,
             diagnostics: Vec::new(),
+            edited: false,
+            declined: false,
         };
         Doc {
             state: Mutex::new(state),
             ready: watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
+            urgent: watch::Sender::new(false),
         }
     }
 
@@ -135,14 +179,22 @@ impl Doc {
 
     /// Applies the changes of one `didChange`, in order. Returns whether an
     /// analysis task must be started, and a note for each change whose range
-    /// was out of bounds (it was clamped).
+    /// was out of bounds (it was clamped); or, when `version` is older than
+    /// the document's, why nothing was changed: such a change was made to
+    /// an older text, and the newer text and its diagnostics stay.
     pub fn change(
         &self,
         version: i32,
         changes: Vec<TextDocumentContentChangeEvent>,
         encoding: Encoding,
-    ) -> (bool, Vec<String>) {
+    ) -> Result<(bool, Vec<String>), String> {
         let mut state = self.lock();
+        if version < state.version {
+            return Err(format!(
+                "ignored a change to version {version}: the document is already at version {}",
+                state.version
+            ));
+        }
         let mut notes = Vec::new();
         for change in changes {
             if let Some(note) = apply(&mut state, change, encoding) {
@@ -151,7 +203,9 @@ impl Doc {
         }
         state.version = version;
         state.revision = next_revision();
-        (schedule(&mut state), notes)
+        state.edited = true;
+        self.urgent.send_replace(true);
+        Ok((schedule(&mut state), notes))
     }
 
     /// Marks the configuration stale: it is looked up again and the whole
@@ -176,20 +230,39 @@ impl Doc {
         schedule(&mut self.lock())
     }
 
-    /// Waits until the text of `revision` (or a later one) is analysed.
+    /// Whether the client edited the text or waited for its analysis.
+    pub fn urgent(&self) -> bool {
+        *self.urgent.borrow()
+    }
+
+    /// Returns once the client edits the text or waits for its analysis.
+    pub async fn until_urgent(&self) {
+        let mut rx = self.urgent.subscribe();
+        let _ = rx.wait_for(|&urgent| urgent).await;
+    }
+
+    /// Waits until the text of `revision` (or a later one) is analysed,
+    /// which makes the document urgent.
     pub async fn ready(&self, revision: u64) {
+        self.urgent
+            .send_if_modified(|urgent| !std::mem::replace(urgent, true));
         let mut rx = self.ready.subscribe();
         let _ = tokio::time::timeout(READY_TIMEOUT, rx.wait_for(|&r| r >= revision)).await;
     }
 
     /// Runs one analysis step (blocking: call it off the async reactor).
     pub fn step(&self, uri: &Uri, settings: &Settings, encoding: Encoding) -> Step {
+        let limits = settings.limits();
         let work = {
             let mut state = self.lock();
-            if state.closed || (state.pending.is_empty() && !state.reset && state.is_current()) {
+            if state.closed || state.is_current() {
                 state.scheduled = false;
                 return Step::Idle;
             }
+            if limits.max_file_size.exceeded_by(state.text.len()) {
+                return self.decline(state, &limits);
+            }
+            state.declined = false;
             Work {
                 text: state.text.clone(),
                 index: state.index.clone(),
@@ -197,13 +270,18 @@ impl Doc {
                 revision: state.revision,
                 edits: std::mem::take(&mut state.pending),
                 reset: std::mem::take(&mut state.reset),
-                previous: state.analysis.take(),
+                previous: match state.analysis.take() {
+                    Some(Analysis::Kept(snapshot)) => Some(snapshot),
+                    _ => None,
+                },
                 resolved: state.resolved.clone(),
                 configuration: state.configuration,
             }
         };
         let (version, revision, configuration) = (work.version, work.revision, work.configuration);
-        let outcome = catch_unwind(AssertUnwindSafe(|| work.run(uri, settings, encoding)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            work.run(uri, settings, &limits, encoding)
+        }));
         let step = {
             let mut state = self.lock();
             state.analyzed = revision;
@@ -212,7 +290,7 @@ impl Doc {
                     if state.configuration == configuration {
                         state.resolved.get_or_insert(done.resolved);
                     }
-                    state.analysis = Some(done.snapshot);
+                    state.analysis = Some(Analysis::Kept(done.snapshot));
                     state.diagnostics.clone_from(&done.diagnostics);
                     Step::Analyzed {
                         version,
@@ -239,6 +317,130 @@ impl Doc {
         self.ready.send_replace(revision);
         step
     }
+
+    /// Runs `f` on the state and the syntax tree of an analysed text: the
+    /// tree kept, or one parsed for the occasion (blocking: call it off the
+    /// async reactor). `None` when the text is not analysed (not yet, or
+    /// declined, or the analysis failed).
+    pub fn with_tree<R>(&self, f: impl FnOnce(&State, &Tree) -> R) -> Option<R> {
+        let state = self.lock();
+        match state.analysis.as_ref()? {
+            Analysis::Kept(snapshot) => Some(f(&state, &snapshot.tree)),
+            Analysis::Dropped(_) => {
+                let tree = ANALYZER
+                    .with_borrow_mut(|a| a.parse(&state.text, None))
+                    .ok()?;
+                Some(f(&state, &tree))
+            }
+        }
+    }
+
+    /// Drops the syntax tree and what updates it, keeping the findings; the
+    /// next edit is analysed from scratch.
+    fn drop_tree(&self) {
+        let mut state = self.lock();
+        if let Some(Analysis::Kept(snapshot)) = state.analysis.take() {
+            state.analysis = Some(Analysis::Dropped(snapshot.findings));
+            state.pending = Vec::new();
+            state.reset = true;
+        }
+    }
+
+    /// The length of the text when its syntax tree is kept and it was
+    /// edited.
+    fn edited_tree(&self) -> Option<usize> {
+        let state = self.lock();
+        (state.edited && matches!(state.analysis, Some(Analysis::Kept(_))))
+            .then_some(state.text.len())
+    }
+
+    /// Settles a text over `maxFileSize` without parsing it: no tree (what
+    /// an earlier, smaller text had is dropped) and one diagnostic saying
+    /// why. The next step under the limit parses from scratch.
+    fn decline(&self, mut state: MutexGuard<'_, State>, limits: &Limits) -> Step {
+        let (version, revision) = (state.version, state.revision);
+        let message = limits.too_large(state.text.len());
+        state.analysis = None;
+        state.pending = Vec::new();
+        state.reset = true;
+        state.analyzed = revision;
+        state.diagnostics = vec![diagnostics::notice(Range::default(), message.clone())];
+        let warnings = if std::mem::replace(&mut state.declined, true) {
+            Vec::new()
+        } else {
+            vec![message]
+        };
+        let diagnostics = state.diagnostics.clone();
+        drop(state);
+        self.ready.send_replace(revision);
+        Step::Analyzed {
+            version,
+            revision,
+            diagnostics,
+            warnings,
+        }
+    }
+}
+
+/// The line index of `text` with the line ends of LSP (`\n`, `\r\n` and a
+/// lone `\r`), so that positions mean what they mean to the client; and
+/// whether there is a lone `\r`. [`LineIndex`] ends lines at `\n`: a lone
+/// `\r` is indexed as a `\n`, which takes the same single byte.
+fn lines(text: &str) -> (LineIndex, bool) {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !text.contains('\r') || !(0..bytes.len()).any(lone) {
+        return (LineIndex::new(text), false);
+    }
+    let ends: String = text
+        .char_indices()
+        .map(|(i, c)| if lone(i) { '\n' } else { c })
+        .collect();
+    (LineIndex::new(&ends), true)
+}
+
+/// The documents that keep their syntax trees: those edited since they were
+/// opened, the most recently analysed first, as many as a budget of text
+/// bytes holds (and always the latest).
+pub struct Trees {
+    /// Bytes of text whose trees may be kept.
+    budget: usize,
+    /// The documents keeping their trees and their text lengths, the most
+    /// recently analysed last.
+    kept: Mutex<VecDeque<(Weak<Doc>, usize)>>,
+}
+
+impl Trees {
+    /// Keeps the trees of up to `budget` bytes of text.
+    pub fn new(budget: usize) -> Trees {
+        Trees {
+            budget,
+            kept: Mutex::new(VecDeque::new()),
+        }
+    }
+
+    /// Records that `doc` was just analysed: it keeps its tree if it was
+    /// edited, and the least recently analysed documents past the budget
+    /// drop theirs.
+    pub fn analysed(&self, doc: &Arc<Doc>) {
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        let this = Arc::downgrade(doc);
+        kept.retain(|(d, _)| d.strong_count() > 0 && !d.ptr_eq(&this));
+        match doc.edited_tree() {
+            Some(len) => kept.push_back((this, len)),
+            None => doc.drop_tree(),
+        }
+        let mut total: usize = kept.iter().map(|(_, len)| len).sum();
+        while total > self.budget && kept.len() > 1 {
+            let Some((victim, len)) = kept.pop_front() else {
+                break;
+            };
+            total -= len;
+            if let Some(victim) = victim.upgrade() {
+                victim.drop_tree();
+            }
+        }
+    }
 }
 
 /// Sets the scheduled flag; true when it was not set (a task must start).
@@ -254,7 +456,7 @@ fn apply(
 ) -> Option<String> {
     let Some(range) = change.range else {
         state.text = change.text;
-        state.index = LineIndex::new(&state.text);
+        (state.index, state.lone_cr) = lines(&state.text);
         state.pending.clear();
         state.reset = true;
         return None;
@@ -270,25 +472,34 @@ fn apply(
         )
     });
     let (start_position, old_end_position) = (at.point(start), at.point(old_end));
-    let mut words = dependencies::touched_words(&state.text, start..old_end);
+    let incremental = !state.reset && !state.lone_cr;
+    let removed = if incremental {
+        dependencies::touched_words(&state.text, start..old_end)
+    } else {
+        Vec::new()
+    };
     state.text.replace_range(start..old_end, &change.text);
-    state.index = LineIndex::new(&state.text);
+    (state.index, state.lone_cr) = lines(&state.text);
     let new_end = start + change.text.len();
+    if !incremental || state.lone_cr {
+        state.pending.clear();
+        state.reset = true;
+        return note;
+    }
+    let mut words = removed;
     words.extend(dependencies::touched_words(&state.text, start..new_end));
     let new_end_position = Converter::new(&state.text, &state.index, encoding).point(new_end);
-    if !state.reset {
-        state.pending.push(ByteEdit {
-            input: InputEdit {
-                start_byte: start,
-                old_end_byte: old_end,
-                new_end_byte: new_end,
-                start_position,
-                old_end_position,
-                new_end_position,
-            },
-            words,
-        });
-    }
+    state.pending.push(ByteEdit {
+        input: InputEdit {
+            start_byte: start,
+            old_end_byte: old_end,
+            new_end_byte: new_end,
+            start_position,
+            old_end_position,
+            new_end_position,
+        },
+        words,
+    });
     note
 }
 
@@ -320,7 +531,13 @@ thread_local! {
 
 impl Work {
     /// Parses and checks the text, incrementally when it can.
-    fn run(self, uri: &Uri, settings: &Settings, encoding: Encoding) -> Result<Done, String> {
+    fn run(
+        self,
+        uri: &Uri,
+        settings: &Settings,
+        limits: &Limits,
+        encoding: Encoding,
+    ) -> Result<Done, String> {
         let (resolved, warnings) = match self.resolved {
             Some(r) => (r, Vec::new()),
             None => settings.resolve(uri),
@@ -334,8 +551,13 @@ impl Work {
         });
         let snapshot = snapshot.map_err(|e| e.to_string())?;
         let at = Converter::new(&self.text, &self.index, encoding);
-        let diagnostics =
-            diagnostics::convert(&snapshot.findings, &at, uri, &resolved.docs_base_url);
+        let diagnostics = diagnostics::convert(
+            &snapshot.findings,
+            &at,
+            uri,
+            &resolved.docs_base_url,
+            limits,
+        );
         Ok(Done {
             snapshot,
             resolved,

@@ -6,17 +6,23 @@ use super::documents::State;
 use crate::analysis::Finding;
 use crate::{concepts, explain};
 use std::ops::Range;
+use tree_sitter::Tree;
 
-/// The hover text at byte `offset` of an analysed document, and the span it
-/// is about.
-pub fn at(state: &State, offset: usize, markdown: bool) -> Option<(String, Range<usize>)> {
+/// The hover text at byte `offset` of an analysed document whose syntax
+/// tree is `tree`, and the span it is about.
+pub fn at(
+    state: &State,
+    tree: &Tree,
+    offset: usize,
+    markdown: bool,
+) -> Option<(String, Range<usize>)> {
     let analysis = state.analysis.as_ref()?;
     let team = state
         .resolved
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
-    let (text, range) = findings_at(&analysis.findings, offset).or_else(|| {
-        concepts::at(&analysis.tree, &state.text, offset)
+    let (text, range) = findings_at(analysis.findings(), offset).or_else(|| {
+        concepts::at(tree, &state.text, offset)
             .map(|hit| (explain::concept_markdown(hit.concept, team), hit.range))
     })?;
     Some((if markdown { text } else { plain(&text) }, range))

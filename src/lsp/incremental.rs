@@ -4,9 +4,10 @@
 //!
 //! Rules look at one declaration at a time, except through names: a rule
 //! may read the signature of a function it calls, the type of a field it
-//! selects, or the callers of the function it checks. So the declarations
-//! that mention a name the change may have given a new meaning are
-//! re-checked too ([`Change::stale`]), and a change to the imports, the
+//! selects, the callers of the function it checks, or whether anything in
+//! the file closes a channel of some name. So the declarations that mention
+//! a name the change may have given a new meaning are re-checked too
+//! ([`Change::stale`]), and a change to the imports, the
 //! package clause, the file header or the shape of a type, `var` or
 //! `const` declaration re-checks the whole file, as does any text with a
 //! syntax error (its tree is parsed afresh: error recovery can depend on
@@ -242,6 +243,8 @@ impl Change {
     /// re-checks the callers, while typing inside a local name re-checks
     /// nothing more. In a type, `var` or `const` declaration, field names
     /// count too: a field's new type re-checks what mentions the field.
+    /// So does a channel name that the file closed before the change and
+    /// does not after, or the other way round.
     fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &Names) -> Option<Vec<bool>> {
         let mut stale: Vec<bool> = tops
             .nodes
@@ -293,6 +296,7 @@ impl Change {
                     .map(String::as_str)
                     .filter(|w| declared(w) || field(w)),
             )
+            .chain(names.closed_differently(&self.old_names))
             .collect();
         for word in carriers {
             for at in dependencies::occurrences(text, word) {
@@ -538,6 +542,20 @@ mod tests {
             stale_functions(src, "\tn  int", "\tn  []int"),
             None,
             "a new shape re-checks the file"
+        );
+    }
+
+    #[test]
+    fn closing_a_channel_rechecks_what_mentions_its_name() {
+        let src = "package p\n\ntype hub struct{ in chan string }\n\nfunc loop(s *hub) {\n\tfor {\n\t\tmsg := <-s.in\n\t\tprintln(msg)\n\t}\n}\n\nfunc stop(t *hub) { println(t.in) }\n\nfunc other() {}\n";
+        // `in` is closed now: whether `loop` spins on a closed channel changes.
+        assert_eq!(
+            stale_functions(src, "println(t.in)", "close(t.in)"),
+            Some(vec!["loop".into(), "stop".into()])
+        );
+        assert_eq!(
+            stale_functions(src, "println(t.in)", "print(t.in)"),
+            Some(vec!["stop".into()])
         );
     }
 

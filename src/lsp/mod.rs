@@ -10,6 +10,7 @@ mod diagnostics;
 mod documents;
 mod hover;
 mod incremental;
+mod limits;
 mod positions;
 mod server;
 mod settings;

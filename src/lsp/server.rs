@@ -3,7 +3,7 @@
 //! change document state synchronously and spawn the rest.
 
 use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
-use super::documents::{Doc, Step};
+use super::documents::{Doc, State, Step, Trees};
 use super::hover;
 use super::positions::{self, Converter};
 use super::settings::Settings;
@@ -13,11 +13,17 @@ use crate::{concepts, explain};
 use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use tokio::sync::Semaphore;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
+use tree_sitter::Tree;
+
+/// Bytes of text of the edited documents whose syntax trees are kept (25
+/// to 35 times as many bytes of memory): the few files being worked on.
+const TREE_BUDGET: usize = 256 * 1024;
 
 /// What was negotiated with the client at `initialize`.
 #[derive(Clone, Debug)]
@@ -76,8 +82,72 @@ struct Inner {
     session: OnceLock<Session>,
     /// Settings warnings from `initialize`, shown once the client is ready.
     early_warnings: Mutex<Vec<String>>,
-    /// Set by `shutdown`: the exit code is then 0.
+    /// Set by `shutdown`: the exit code is then 0, and no analysis starts.
     shutdown: Arc<AtomicBool>,
+    /// One permit per analysis step of an urgent document that may run at
+    /// once: as many as there are cores (an edit may touch hundreds of
+    /// documents).
+    steps: Semaphore,
+    /// Where the documents the client merely opened are analysed, one at a
+    /// time, behind those it edits or asks about.
+    background: Queue,
+    /// Which documents keep their syntax trees.
+    trees: Trees,
+}
+
+/// A step on the background queue that has not started.
+const QUEUED: u8 = 0;
+/// A step on the background queue that started, or was withdrawn.
+const TAKEN: u8 = 1;
+
+/// A job for a [`Queue`].
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Runs jobs one at a time, in order, on a thread of its own. Analysing a
+/// file allocates mostly its syntax tree, freed again unless the file is
+/// being edited; on one thread, each analysis reuses the memory of the last
+/// instead of growing another thread's allocator arena.
+struct Queue(Option<std::sync::mpsc::Sender<Job>>);
+
+impl Queue {
+    /// Starts the thread, named `name`.
+    fn new(name: &str) -> Queue {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let worker = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                for job in rx {
+                    // A job that panics must not take the queue down with it.
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            });
+        match worker {
+            Ok(_) => Queue(Some(tx)),
+            Err(e) => {
+                eprintln!("gohint: cannot start the {name} thread: {e}");
+                Queue(None)
+            }
+        }
+    }
+
+    /// Runs `f` after the jobs queued before it; its result, or why there
+    /// is none.
+    async fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> R + Send + 'static,
+    ) -> std::result::Result<R, String> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.0
+            .as_ref()
+            .ok_or("the analysis thread did not start")?
+            .send(job)
+            .map_err(|_| "the analysis thread is gone")?;
+        rx.await
+            .map_err(|_| "the analysis job panicked".to_string())
+    }
 }
 
 /// The gohint language server.
@@ -117,6 +187,11 @@ impl Backend {
                 session: OnceLock::new(),
                 early_warnings: Mutex::new(Vec::new()),
                 shutdown,
+                steps: Semaphore::new(
+                    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
+                ),
+                background: Queue::new("gohint-analysis"),
+                trees: Trees::new(TREE_BUDGET),
             }),
         }
     }
@@ -124,20 +199,24 @@ impl Backend {
     /// `gohint/syntaxTree`: the text and syntax tree the server holds for
     /// a document, once analysed (for debugging rules and editors).
     pub async fn syntax_tree(&self, params: SyntaxTreeParams) -> Result<SyntaxTree> {
-        let doc = self.inner.doc(&params.text_document.uri)?;
-        let revision = doc.lock().revision;
-        doc.ready(revision).await;
-        let state = doc.lock();
-        let tree = state
-            .analysis
-            .as_ref()
-            .filter(|_| state.is_current())
-            .map(|a| a.tree.root_node().to_sexp())
-            .ok_or_else(|| Error::invalid_params("the document is not analysed yet"))?;
-        Ok(SyntaxTree {
-            version: state.version,
-            text: state.text.clone(),
-            tree,
+        let uri = params.text_document.uri;
+        let found = self
+            .inner
+            .with_tree(&uri, |state, tree| {
+                state.is_current().then(|| SyntaxTree {
+                    version: state.version,
+                    text: state.text.clone(),
+                    tree: tree.root_node().to_sexp(),
+                })
+            })
+            .await?;
+        found.flatten().ok_or_else(|| {
+            let declined = self.inner.doc(&uri).is_ok_and(|d| d.lock().declined);
+            Error::invalid_params(if declined {
+                "the document is larger than gohint.maxFileSize: it is not analysed"
+            } else {
+                "the document is not analysed yet"
+            })
         })
     }
 }
@@ -159,17 +238,36 @@ impl Inner {
             .ok_or_else(|| Error::invalid_params(format!("{} is not open", uri.as_str())))
     }
 
+    /// Runs `f` on an open document's state and syntax tree once the text
+    /// it had when asked is analysed, off the async reactor (a tree may have
+    /// to be parsed); `None` when the text is not analysed.
+    async fn with_tree<R: Send + 'static>(
+        &self,
+        uri: &Uri,
+        f: impl FnOnce(&State, &Tree) -> R + Send + 'static,
+    ) -> Result<Option<R>> {
+        let doc = self.doc(uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        tokio::task::spawn_blocking(move || doc.with_tree(f))
+            .await
+            .map_err(|e| {
+                eprintln!("gohint: a request on {} failed: {e}", uri.as_str());
+                Error::internal_error()
+            })
+    }
+
     /// Starts the analysis task of a document.
     fn analyze(self: &Arc<Self>, uri: Uri, doc: Arc<Doc>) {
         let inner = Arc::clone(self);
         tokio::spawn(async move {
             let session = inner.session();
             loop {
-                let (i, u, d) = (Arc::clone(&inner), uri.clone(), Arc::clone(&doc));
-                let step =
-                    tokio::task::spawn_blocking(move || d.step(&u, &i.settings, session.encoding))
-                        .await;
-                match step {
+                if inner.shutdown.load(Ordering::SeqCst) {
+                    doc.lock().unschedule();
+                    break;
+                }
+                match inner.step(&uri, &doc, session.encoding).await {
                     Ok(Step::Idle) => break,
                     Ok(Step::Analyzed {
                         version,
@@ -183,6 +281,7 @@ impl Inner {
                                 .show_message(MessageType::WARNING, format!("gohint: {w}"))
                                 .await;
                         }
+                        inner.trees.analysed(&doc);
                         if !session.pull {
                             inner
                                 .publish(&uri, &doc, diagnostics, version, revision)
@@ -190,6 +289,7 @@ impl Inner {
                         }
                     }
                     Ok(Step::Failed(why)) => {
+                        inner.trees.analysed(&doc);
                         let message = format!("gohint: cannot analyse {}: {why}", uri.as_str());
                         eprintln!("{message}");
                         inner.client.log_message(MessageType::ERROR, message).await;
@@ -204,6 +304,50 @@ impl Inner {
         });
     }
 
+    /// Runs one analysis step of a document: at once (as cores allow) if
+    /// the client edited it or waits for it, else on the background queue,
+    /// unless the client comes to while it waits there.
+    async fn step(
+        self: &Arc<Self>,
+        uri: &Uri,
+        doc: &Arc<Doc>,
+        encoding: Encoding,
+    ) -> std::result::Result<Step, String> {
+        let job = || {
+            let (inner, uri, doc) = (Arc::clone(self), uri.clone(), Arc::clone(doc));
+            move || doc.step(&uri, &inner.settings, encoding)
+        };
+        if !doc.urgent() {
+            let ticket = Arc::new(AtomicU8::new(QUEUED));
+            let claim = Arc::clone(&ticket);
+            let step = job();
+            let queued = self.background.run(move || {
+                claim
+                    .compare_exchange(QUEUED, TAKEN, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+                    .then(step)
+            });
+            tokio::pin!(queued);
+            tokio::select! {
+                done = &mut queued => return done?.ok_or_else(|| "the step was withdrawn".to_string()),
+                () = doc.until_urgent() => {}
+            }
+            // Urgent now: withdraw the step from the queue, unless it started.
+            if ticket
+                .compare_exchange(QUEUED, TAKEN, Ordering::SeqCst, Ordering::SeqCst)
+                .is_err()
+            {
+                return queued
+                    .await?
+                    .ok_or_else(|| "the step was withdrawn".to_string());
+            }
+        }
+        let _permit = self.steps.acquire().await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(job())
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     /// Publishes a document's diagnostics, unless they are stale.
     async fn publish(
         &self,
@@ -216,7 +360,7 @@ impl Inner {
         let _order = doc.publishing.lock().await;
         {
             let state = doc.lock();
-            if state.closed || state.revision != revision {
+            if state.closed || state.revision != revision || self.shutdown.load(Ordering::SeqCst) {
                 return;
             }
         }
@@ -314,37 +458,40 @@ impl Backend {
     /// label, range and the question ids that explain it (most specific
     /// first, team questions last), in source order.
     async fn concepts_in_file(&self, uri: &Uri) -> Result<Value> {
-        let doc = self.inner.doc(uri)?;
-        let revision = doc.lock().revision;
-        doc.ready(revision).await;
         let session = self.inner.session();
-        let state = doc.lock();
-        let Some(analysis) = state.analysis.as_ref() else {
-            return Ok(Value::Array(Vec::new()));
-        };
-        let convert = Converter::new(&state.text, &state.index, session.encoding);
-        let team = state
-            .resolved
-            .as_ref()
-            .map_or(&[][..], |r| r.team.as_slice());
-        let items = concepts::all(&analysis.tree, &state.text)
-            .into_iter()
-            .map(|hit| {
-                let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
-                let claimed = team
-                    .iter()
-                    .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
-                    .map(|t| t.question.id.clone());
-                serde_json::json!({
-                    "concept": hit.concept.name,
-                    "label": hit.concept.label,
-                    "questions": builtin.chain(claimed).collect::<Vec<_>>(),
-                    "range": convert.range(&hit.range),
-                })
+        let items = self
+            .inner
+            .with_tree(uri, move |state, tree| {
+                concepts(state, tree, session.encoding)
             })
-            .collect();
-        Ok(Value::Array(items))
+            .await?;
+        Ok(Value::Array(items.unwrap_or_default()))
     }
+}
+
+/// The corpus concepts of an analysed text whose syntax tree is `tree`.
+fn concepts(state: &State, tree: &Tree, encoding: Encoding) -> Vec<Value> {
+    let convert = Converter::new(&state.text, &state.index, encoding);
+    let team = state
+        .resolved
+        .as_ref()
+        .map_or(&[][..], |r| r.team.as_slice());
+    concepts::all(tree, &state.text)
+        .into_iter()
+        .map(|hit| {
+            let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
+            let claimed = team
+                .iter()
+                .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
+                .map(|t| t.question.id.clone());
+            serde_json::json!({
+                "concept": hit.concept.name,
+                "label": hit.concept.label,
+                "questions": builtin.chain(claimed).collect::<Vec<_>>(),
+                "range": convert.range(&hit.range),
+            })
+        })
+        .collect()
 }
 
 impl LanguageServer for Backend {
@@ -449,20 +596,34 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let Ok(doc) = self.inner.doc(&uri) else {
-            eprintln!("gohint: didChange for {}, which is not open", uri.as_str());
+            eprintln!(
+                "gohint: ignored a change to {}, which is not open",
+                uri.as_str()
+            );
             return;
         };
         let encoding = self.inner.session().encoding;
-        let (start, notes) = doc.change(
+        match doc.change(
             params.text_document.version,
             params.content_changes,
             encoding,
-        );
-        for note in notes {
-            eprintln!("gohint: {}: {note}", uri.as_str());
-        }
-        if start {
-            self.inner.analyze(uri, doc);
+        ) {
+            Ok((start, notes)) => {
+                for note in notes {
+                    eprintln!("gohint: {}: {note}", uri.as_str());
+                }
+                if start {
+                    self.inner.analyze(uri, doc);
+                }
+            }
+            Err(why) => {
+                let message = format!("gohint: {}: {why}", uri.as_str());
+                eprintln!("{message}");
+                let client = self.inner.client.clone();
+                tokio::spawn(
+                    async move { client.log_message(MessageType::WARNING, message).await },
+                );
+            }
         }
     }
 
@@ -512,29 +673,30 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let doc = self.inner.doc(&at.text_document.uri)?;
-        let revision = doc.lock().revision;
-        doc.ready(revision).await;
         let session = self.inner.session();
-        let state = doc.lock();
-        if !state.is_current() {
-            return Ok(None);
-        }
-        let convert = Converter::new(&state.text, &state.index, session.encoding);
-        let (offset, _) = convert.offset(at.position);
-        Ok(
-            hover::at(&state, offset, session.markdown).map(|(value, range)| Hover {
-                contents: HoverContents::Markup(MarkupContent {
-                    kind: if session.markdown {
-                        MarkupKind::Markdown
-                    } else {
-                        MarkupKind::PlainText
-                    },
-                    value,
-                }),
-                range: Some(convert.range(&range)),
-            }),
-        )
+        let hover = self
+            .inner
+            .with_tree(&at.text_document.uri, move |state, tree| {
+                if !state.is_current() {
+                    return None;
+                }
+                let convert = Converter::new(&state.text, &state.index, session.encoding);
+                let (offset, _) = convert.offset(at.position);
+                let (value, range) = hover::at(state, tree, offset, session.markdown)?;
+                Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: if session.markdown {
+                            MarkupKind::Markdown
+                        } else {
+                            MarkupKind::PlainText
+                        },
+                        value,
+                    }),
+                    range: Some(convert.range(&range)),
+                })
+            })
+            .await?;
+        Ok(hover.flatten())
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {

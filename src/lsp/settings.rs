@@ -2,6 +2,7 @@
 //! settings, the `gohint.toml` and `go.mod` nearest each document, and the
 //! [`Options`] they make together.
 
+use super::limits::Limits;
 use crate::analysis::Options;
 use crate::concepts;
 use crate::config::{Config, Lookup};
@@ -28,6 +29,8 @@ pub struct Resolved {
 pub struct Settings {
     /// The editor's settings.
     editor: RwLock<Config>,
+    /// The editor's limits.
+    limits: RwLock<Limits>,
     /// Nearest `go.mod` and `gohint.toml` per folder.
     lookup: Lookup,
     /// Configuration files whose warnings the user has already been shown.
@@ -43,9 +46,17 @@ impl Settings {
     /// Replaces the editor's settings with `value` (the `gohint` section or
     /// an object holding it); returns what was wrong with it.
     pub fn set_editor(&self, value: &Value) -> Vec<String> {
-        let (config, warnings) = Config::from_settings(value);
+        let (limits, rest, mut warnings) = Limits::split(value);
+        let (config, more) = Config::from_settings(&rest);
+        warnings.extend(more);
         *self.editor.write().unwrap_or_else(PoisonError::into_inner) = config;
+        *self.limits.write().unwrap_or_else(PoisonError::into_inner) = limits;
         warnings
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        *self.limits.read().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Forgets cached `go.mod` and `gohint.toml` files (one changed).

@@ -315,6 +315,11 @@ impl Client {
             .clone()
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits up to `timeout` for the process to end.
     pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
@@ -325,6 +330,17 @@ impl Client {
             std::thread::sleep(Duration::from_millis(5));
         }
         None
+    }
+
+    /// Everything the server wrote that was not read yet, in order (the
+    /// backlog aside), up to the end of its output; call it once the server
+    /// is told to exit.
+    pub fn unread(&mut self) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(m) = self.rx.recv_timeout(TIMEOUT) {
+            out.push(m);
+        }
+        out
     }
 
     /// `shutdown` then `exit`; returns the exit status.

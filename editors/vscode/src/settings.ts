@@ -24,6 +24,10 @@ export interface ServerSettings {
   goVersion?: string;
   /** Base URL of the rule documentation pages. */
   docsBaseUrl?: string;
+  /** Largest document analysed, in bytes (0: no limit). */
+  maxFileSize?: number;
+  /** Most diagnostics published per document (0: no limit). */
+  maxDiagnostics?: number;
 }
 
 /** Settings for the server, and what was wrong with the user's values. */
@@ -82,6 +86,18 @@ export function serverSettings(inspect: Inspect): Mapped {
       settings.docsBaseUrl = docs.trim();
     } else {
       problems.push(`"gohint.docsBaseUrl" is "${docs}", not an http(s) or file URL: using the default`);
+    }
+  }
+
+  for (const key of ["maxFileSize", "maxDiagnostics"] as const) {
+    const value = explicit(inspect(key));
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value === "number" && Number.isInteger(value) && value >= 0) {
+      settings[key] = value;
+    } else {
+      problems.push(`"gohint.${key}" is ${JSON.stringify(value)}, not a whole number of 0 or more: using the default`);
     }
   }
   return { settings, problems };

@@ -45,6 +45,16 @@ describe("serverSettings", () => {
     assert.deepEqual(m, { settings: { rules: {}, goVersion: "1.22", docsBaseUrl: "https://example.org/gohint/rules/" }, problems: [] });
   });
 
+  it("passes the limits, 0 included, and reports malformed ones", () => {
+    const m = serverSettings(inspect({ maxFileSize: { globalValue: 1048576 }, maxDiagnostics: { workspaceValue: 0 } }));
+    assert.deepEqual(m, { settings: { rules: {}, maxFileSize: 1048576, maxDiagnostics: 0 }, problems: [] });
+    const bad = serverSettings(inspect({ maxFileSize: { globalValue: -1 }, maxDiagnostics: { globalValue: "many" } }));
+    assert.deepEqual(bad.settings, { rules: {} });
+    assert.equal(bad.problems.length, 2);
+    assert.match(bad.problems[0], /gohint\.maxFileSize/);
+    assert.match(bad.problems[1], /gohint\.maxDiagnostics/);
+  });
+
   it("treats empty strings as unset and reports malformed values", () => {
     assert.deepEqual(serverSettings(inspect({ goVersion: { globalValue: "" }, docsBaseUrl: { globalValue: "  " } })).settings, { rules: {} });
     const m = serverSettings(inspect({ goVersion: { globalValue: "latest" }, docsBaseUrl: { globalValue: "docs/rules" } }));

@@ -15,7 +15,8 @@ M.defaults = {
   filetypes = { "go" },
   -- Files marking a workspace root; the file's folder when none is found.
   root_markers = { "go.mod", "gohint.toml", ".git" },
-  -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl.
+  -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl,
+  -- maxFileSize, maxDiagnostics.
   settings = {},
   -- Passed on to the client.
   on_attach = nil,

@@ -1,0 +1,668 @@
+//! Hazards through the real server: notifications about documents that are
+//! not open, versions going backwards, cancelled hovers, bursts of edits,
+//! hundreds of documents, shutdown during an analysis; and hostile texts:
+//! documents over the size limit, tens of thousands of findings, a line of
+//! 1 MB, lone CR line ends, NUL bytes and configuration files that are not
+//! UTF-8.
+
+mod common;
+
+use common::{capabilities, position, Client};
+use serde_json::{json, Value};
+
+const URI: &str = "file:///tmp/gohint-hazards/a.go";
+
+const DEMO: &str = "package demo
+
+func twice(ch chan int) {
+	close(ch)
+	close(ch)
+}
+";
+
+const CLEAN: &str = "package demo
+
+func once(ch chan int) {
+	close(ch)
+}
+";
+
+fn client() -> Client {
+    Client::start(capabilities(false, true))
+}
+
+/// A client whose `initializationOptions` are `options`.
+fn client_with(options: Value) -> Client {
+    let mut c = Client::spawn();
+    c.initialize(capabilities(false, true), Some(options));
+    c
+}
+
+/// `didChange` replacing the whole text.
+fn replace_all(c: &mut Client, uri: &str, version: i64, text: &str) {
+    c.change(uri, version, json!([{"text": text}]));
+}
+
+/// The codes of diagnostics (`""` for the server's own notices).
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or(""))
+        .collect()
+}
+
+/// The text of a hover result.
+fn hover_text(hover: &Value) -> &str {
+    hover["contents"]["value"].as_str().unwrap_or("")
+}
+
+/// The line and character of an LSP position.
+fn at(p: &Value) -> (u32, u32) {
+    (
+        p["line"].as_u64().unwrap_or(0) as u32,
+        p["character"].as_u64().unwrap_or(0) as u32,
+    )
+}
+
+/// `n` functions with a double close each.
+fn double_closes(n: usize) -> String {
+    let mut text = String::from("package demo\n\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "func f{i}(ch chan int) {{\n\tclose(ch)\n\tclose(ch)\n}}\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn a_change_to_a_document_never_opened_is_ignored() {
+    let mut c = client();
+    let ghost = "file:///tmp/gohint-hazards/ghost.go";
+    replace_all(&mut c, ghost, 2, DEMO);
+    assert!(
+        c.wait_stderr(&format!("ignored a change to {ghost}, which is not open")),
+        "{}",
+        c.stderr()
+    );
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": ghost}, "position": {"line": 3, "character": 2}}),
+    );
+    assert_eq!(hover["error"]["code"], -32602, "{hover}");
+    let tree = c.request("gohint/syntaxTree", json!({"textDocument": {"uri": ghost}}));
+    assert_eq!(tree["error"]["code"], -32602, "{tree}");
+    // Opening it later starts from the opened text, not the ignored change.
+    c.open(ghost, CLEAN);
+    assert!(c.diagnostics(ghost, 1).is_empty());
+    assert_eq!(c.syntax_tree(ghost)["text"], CLEAN);
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_change_after_close_is_ignored_and_publishes_nothing() {
+    let mut c = client();
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let cleared =
+        c.recv(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI);
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
+    assert!(cleared["params"]["version"].is_null(), "{cleared}");
+    replace_all(&mut c, URI, 2, DEMO);
+    assert!(c.wait_stderr("which is not open"), "{}", c.stderr());
+    let tree = c.request("gohint/syntaxTree", json!({"textDocument": {"uri": URI}}));
+    assert_eq!(
+        tree["error"]["code"], -32602,
+        "the change reopened it: {tree}"
+    );
+    // Reopening starts over from the client's text.
+    c.open(URI, CLEAN);
+    assert!(c.diagnostics(URI, 1).is_empty());
+    assert_eq!(c.syntax_tree(URI)["text"], CLEAN);
+    c.result("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let late: Vec<Value> = c
+        .unread()
+        .into_iter()
+        .filter(|m| m["params"]["uri"] == URI && m["params"]["version"] == 2)
+        .collect();
+    assert!(
+        late.is_empty(),
+        "published for the ignored change: {late:?}"
+    );
+}
+
+#[test]
+fn a_change_with_an_older_version_is_ignored_and_the_newer_text_stays() {
+    let mut c = client();
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    replace_all(&mut c, URI, 5, CLEAN);
+    assert!(c.diagnostics(URI, 5).is_empty());
+    // A change made to version 2's text arrives after version 5: applying
+    // it would overwrite the newer text (or, incremental, garble it).
+    replace_all(&mut c, URI, 3, DEMO);
+    assert!(
+        c.wait_stderr("ignored a change to version 3: the document is already at version 5"),
+        "{}",
+        c.stderr()
+    );
+    let logged = c.recv(|m| m["method"] == "window/logMessage");
+    assert!(
+        logged["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("ignored a change to version 3")),
+        "{logged}"
+    );
+    let tree = c.syntax_tree(URI);
+    assert_eq!(
+        (&tree["version"], &tree["text"]),
+        (&json!(5), &json!(CLEAN))
+    );
+    // The next change applies to version 5's text.
+    let end = CLEAN.find("\n}").map_or(0, |i| i + 1);
+    let p = position(CLEAN, end, false);
+    c.change(
+        URI,
+        6,
+        json!([{"range": {"start": p, "end": p}, "text": "\tclose(ch)\n"}]),
+    );
+    let mut published = Vec::new();
+    let diagnostics = loop {
+        let m = c.recv(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI
+        });
+        published.push(m["params"]["version"].clone());
+        if m["params"]["version"] == 6 {
+            break m["params"]["diagnostics"].clone();
+        }
+    };
+    assert!(!published.contains(&json!(3)), "{published:?}");
+    assert_eq!(
+        codes(diagnostics.as_array().map_or(&[][..], Vec::as_slice)),
+        ["double-close"]
+    );
+    let expected = format!("{}\tclose(ch)\n{}", &CLEAN[..end], &CLEAN[end..]);
+    assert_eq!(c.syntax_tree(URI)["text"], expected);
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_cancelled_hover_is_answered_once_and_the_server_goes_on() {
+    let mut c = client();
+    // A document that takes a while to analyse, so the hover is still
+    // waiting for it when the cancellation arrives.
+    let big = double_closes(1_000);
+    c.open(URI, &big);
+    let id = c.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": 2}}),
+    );
+    c.notify("$/cancelRequest", json!({"id": id}));
+    let answer = c.response(id);
+    assert!(
+        answer["error"]["code"] == -32800 || hover_text(&answer["result"]).contains("closed"),
+        "cancelled hover: {answer}"
+    );
+    // Cancelling a request that was answered, or never sent, is harmless.
+    c.notify("$/cancelRequest", json!({"id": id}));
+    c.notify("$/cancelRequest", json!({"id": 9999}));
+    assert_eq!(c.diagnostics(URI, 1).len(), 1000);
+    let hover = c.hover(URI, 4, 2);
+    assert!(
+        hover_text(&hover).contains("closed channel"),
+        "the server stopped serving hovers: {hover}"
+    );
+    c.result("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let again: Vec<Value> = c
+        .unread()
+        .into_iter()
+        .filter(|m| m["id"] == id && m.get("method").is_none())
+        .collect();
+    assert!(again.is_empty(), "answered twice: {again:?}");
+}
+
+#[test]
+fn a_hover_after_a_burst_of_a_thousand_changes_sees_the_final_text() {
+    let mut c = client();
+    let mut text = String::from("package demo\n\nfunc f(ch chan int) {\n\t// \n}\n");
+    c.open(URI, &text);
+    c.diagnostics(URI, 1);
+    let comment = text.find("// ").map_or(0, |i| i + 3);
+    let mut version = 1;
+    let mut at = comment;
+    for i in 0..999 {
+        let typed = ["a", "é", "😀", "中"][i % 4];
+        let p = position(&text, at, false);
+        text.insert_str(at, typed);
+        at += typed.len();
+        version += 1;
+        c.change(
+            URI,
+            version,
+            json!([{"range": {"start": p, "end": p}, "text": typed}]),
+        );
+    }
+    // The last change adds the code the hover is about.
+    let end = text.find("\n}").map_or(0, |i| i + 1);
+    let p = position(&text, end, false);
+    let added = "\tclose(ch)\n\tclose(ch)\n";
+    text.insert_str(end, added);
+    version += 1;
+    c.change(
+        URI,
+        version,
+        json!([{"range": {"start": p, "end": p}, "text": added}]),
+    );
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    let (line, character) = at_offset(&text, second);
+    let hover = c.hover(URI, line, character);
+    assert!(
+        hover_text(&hover).contains("gohint(double-close)"),
+        "the hover saw an older text: {hover}"
+    );
+    let tree = c.syntax_tree(URI);
+    assert_eq!(tree["version"], version);
+    assert_eq!(tree["text"], text);
+    assert_eq!(codes(&c.diagnostics(URI, version)), ["double-close"]);
+    assert!(c.stop().success());
+}
+
+/// The UTF-16 line and character of byte `offset` of `text`.
+fn at_offset(text: &str, offset: usize) -> (u32, u32) {
+    at(&position(text, offset, false))
+}
+
+/// Receives messages until one matches `stop`, which it returns; the
+/// diagnostics published meanwhile go into `published`, by URI.
+fn collect_until(
+    c: &mut Client,
+    published: &mut std::collections::HashMap<String, Value>,
+    stop: impl Fn(&Value) -> bool,
+) -> Value {
+    loop {
+        let m = c.recv(|m| m["method"] == "textDocument/publishDiagnostics" || stop(m));
+        if stop(&m) {
+            return m;
+        }
+        let uri = m["params"]["uri"].as_str().unwrap_or("").to_string();
+        published.insert(uri, m["params"]["diagnostics"].clone());
+    }
+}
+
+#[test]
+fn two_hundred_documents_opened_at_once_are_all_analysed_those_in_use_first() {
+    let mut c = client();
+    let n = 200;
+    let uri = |i: usize| format!("file:///tmp/gohint-hazards/many/f{i}.go");
+    for i in 0..n {
+        let text = if i % 2 == 0 {
+            double_closes(20)
+        } else {
+            format!("package many\n\nfunc f{i}() {{}}\n")
+        };
+        c.open(&uri(i), &text);
+    }
+    // Responsive while they are analysed: a hover on one of the last opened
+    // and an edit of the last do not wait for the documents opened before.
+    let mut published = std::collections::HashMap::new();
+    let id = c.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(n - 2)}, "position": {"line": 4, "character": 2}}),
+    );
+    let hover = collect_until(&mut c, &mut published, |m| {
+        m["id"] == id && m.get("method").is_none()
+    });
+    assert!(
+        hover_text(&hover["result"]).contains("double-close"),
+        "{hover}"
+    );
+    assert!(
+        published.len() < n / 2,
+        "the hover waited for {} documents",
+        published.len()
+    );
+    replace_all(&mut c, &uri(n - 1), 2, DEMO);
+    let last = uri(n - 1);
+    let edited = collect_until(&mut c, &mut published, |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == last.as_str()
+            && m["params"]["version"] == 2
+    });
+    assert_eq!(
+        codes(
+            edited["params"]["diagnostics"]
+                .as_array()
+                .map_or(&[][..], Vec::as_slice)
+        ),
+        ["double-close"]
+    );
+    assert!(
+        published.len() < n / 2,
+        "the edit waited for {} documents",
+        published.len()
+    );
+    for i in 0..n - 1 {
+        let diagnostics = match published.remove(&uri(i)) {
+            Some(d) => d.as_array().cloned().unwrap_or_default(),
+            None => c.diagnostics(&uri(i), 1),
+        };
+        let expected = if i % 2 == 0 { 20 } else { 0 };
+        assert_eq!(diagnostics.len(), expected, "document {i}");
+    }
+    assert!(c.stop().success());
+}
+
+#[test]
+fn documents_edited_past_the_syntax_tree_budget_stay_right() {
+    // Two edited documents of 150 KB: the server keeps the syntax trees of
+    // only 256 KB of edited text, so each one's edit drops the other's tree
+    // and its next edit is analysed from scratch.
+    let mut c = client();
+    let text = format!("{DEMO}\n// {}\n", "x".repeat(150_000));
+    let uris = [
+        "file:///tmp/gohint-hazards/a.go",
+        "file:///tmp/gohint-hazards/b.go",
+    ];
+    let top = json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}});
+    for uri in uris {
+        c.open(uri, &text);
+        assert_eq!(codes(&c.diagnostics(uri, 1)), ["double-close"]);
+    }
+    for uri in uris {
+        c.change(uri, 2, json!([{"range": top, "text": "// edited\n"}]));
+        assert_eq!(codes(&c.diagnostics(uri, 2)), ["double-close"]);
+    }
+    let edited = format!("// edited\n{text}");
+    let second = edited.rfind("\tclose(ch)\n").unwrap_or(0);
+    let once = format!("{}{}", &edited[..second], &edited[second + 11..]);
+    for uri in uris {
+        let cut = common::range(&edited, second, second + 11, false);
+        c.change(uri, 3, json!([{"range": cut, "text": ""}]));
+        assert!(c.diagnostics(uri, 3).is_empty());
+        assert_eq!(c.syntax_tree(uri)["text"], once);
+        let (line, character) = at_offset(&once, once.find("close(ch)").unwrap_or(0));
+        assert!(hover_text(&c.hover(uri, line, character)).contains("close"));
+    }
+    assert!(c.stop().success());
+}
+
+#[test]
+fn shutdown_while_an_analysis_runs_answers_and_exits_with_0() {
+    let mut c = client();
+    let big: String = std::iter::once("package demo\n\n".to_string())
+        .chain((0..20_000).map(|i| format!("func f{i}(v any) int {{\n\treturn v.(int)\n}}\n")))
+        .collect();
+    c.open(URI, &big);
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "text": "// edited\n"}]),
+    );
+    assert_eq!(c.result("shutdown", Value::Null), Value::Null);
+    c.notify("exit", Value::Null);
+    let status = c.wait_exit(common::TIMEOUT).expect("the server exits");
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_document_over_the_size_limit_is_declined_until_it_shrinks() {
+    let mut c = client_with(json!({"maxFileSize": "2 KB"}));
+    let big = format!("{DEMO}\n// {}\n", "x".repeat(2_100));
+    c.open(URI, &big);
+    let notice = c.diagnostics(URI, 1);
+    assert_eq!(notice.len(), 1, "{notice:?}");
+    assert_eq!(notice[0]["severity"], 3, "{notice:?}");
+    assert_eq!(
+        notice[0]["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}})
+    );
+    let message = notice[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains(&format!("({} bytes)", big.len()))
+            && message.contains("over gohint.maxFileSize (2 KB)"),
+        "{message}"
+    );
+    let shown = c.recv(|m| m["method"] == "window/showMessage");
+    assert!(
+        shown["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.ends_with(message)),
+        "{shown}"
+    );
+    // Requests are answered, without analysis.
+    assert!(c.hover(URI, 4, 2).is_null());
+    let tree = c.request("gohint/syntaxTree", json!({"textDocument": {"uri": URI}}));
+    assert!(
+        tree["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("gohint.maxFileSize")),
+        "{tree}"
+    );
+    // Typing on: the notice stays, the message is not shown again.
+    c.change(URI, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "// more\n"}]));
+    assert_eq!(c.diagnostics(URI, 2).len(), 1);
+    // Back under the limit, the kept text is analysed from scratch.
+    let current = format!("// more\n{big}");
+    let shrunk = format!("// more\n{DEMO}");
+    let cut = common::range(&current, shrunk.len(), current.len(), false);
+    c.change(URI, 3, json!([{"range": cut, "text": ""}]));
+    assert_eq!(codes(&c.diagnostics(URI, 3)), ["double-close"]);
+    assert_eq!(c.syntax_tree(URI)["text"], shrunk);
+    // Over it again, and then a raised limit analyses it without a change.
+    replace_all(&mut c, URI, 4, &big);
+    assert_eq!(codes(&c.diagnostics(URI, 4)), [""]);
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"maxFileSize": 0}}}),
+    );
+    let m = c.recv(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["version"] == 4
+            && m["params"]["diagnostics"][0]["code"] == "double-close"
+    });
+    assert_eq!(m["params"]["uri"], URI);
+    let shows = c.drain("window/showMessage");
+    assert_eq!(
+        shows.len(),
+        1,
+        "told once per time over the limit: {shows:?}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_file_of_tens_of_megabytes_is_declined_at_the_default_limit() {
+    let mut c = client();
+    let text = double_closes(600_000);
+    assert!(text.len() > 25 * 1024 * 1024, "{} bytes", text.len());
+    c.open(URI, &text);
+    let notice = c.diagnostics(URI, 1);
+    assert_eq!(codes(&notice), [""], "{notice:?}");
+    assert!(
+        notice[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("over gohint.maxFileSize (10 MB)")),
+        "{notice:?}"
+    );
+    assert!(c.hover(URI, 4, 2).is_null());
+    let tail = position(&text, text.len(), false);
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": tail, "end": tail}, "text": "// end\n"}]),
+    );
+    assert_eq!(codes(&c.diagnostics(URI, 2)), [""]);
+    replace_all(&mut c, URI, 3, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 3)), ["double-close"]);
+    assert!(c.stop().success());
+}
+
+#[test]
+fn fifty_thousand_findings_are_capped_in_position_order_and_the_cap_is_said() {
+    let mut c = client();
+    let mut text = String::from("package demo\n\n");
+    for i in 0..5_000 {
+        text.push_str(&format!("func f{i}(x any) {{\n"));
+        text.push_str(&"\t_ = x.(int)\n".repeat(10));
+        text.push_str("}\n");
+    }
+    c.open(URI, &text);
+    let diagnostics = c.diagnostics(URI, 1);
+    assert_eq!(diagnostics.len(), 1001);
+    let assertions: Vec<usize> = text.match_indices("x.(int)").map(|(i, _)| i).collect();
+    assert_eq!(assertions.len(), 50_000);
+    for (d, &offset) in diagnostics[..1000].iter().zip(&assertions) {
+        assert_eq!(d["code"], "unchecked-type-assertion", "{d}");
+        assert_eq!(d["range"]["start"], position(&text, offset, false));
+    }
+    let notice = &diagnostics[1000];
+    assert!(notice.get("code").is_none(), "{notice}");
+    assert_eq!(notice["severity"], 3);
+    assert_eq!(
+        notice["range"]["start"],
+        position(&text, assertions[1000], false)
+    );
+    let message = notice["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("50000 problems")
+            && message.contains("the 49000 from here on are not shown")
+            && message.contains("gohint.maxDiagnostics is 1000"),
+        "{message}"
+    );
+    // Findings past the cap still have their hovers.
+    let (line, character) = at_offset(&text, assertions[40_000]);
+    assert!(hover_text(&c.hover(URI, line, character)).contains("unchecked-type-assertion"));
+    // The cap is a setting.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"maxDiagnostics": 10}}}),
+    );
+    let capped =
+        c.recv(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == URI);
+    let capped = capped["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(capped.len(), 11);
+    assert!(capped[10]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("the 49990 from here on")));
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_line_of_one_megabyte_keeps_positions_exact() {
+    let mut c = client();
+    let text = format!(
+        "package demo\n\nvar s = \"{}\"; func twice(ch chan int) {{ close(ch); close(ch) }}\n",
+        "é".repeat(500_000)
+    );
+    assert!(text.len() > 1_000_000);
+    c.open(URI, &text);
+    let diagnostics = c.diagnostics(URI, 1);
+    assert_eq!(codes(&diagnostics), ["double-close"]);
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        position(&text, second, false)
+    );
+    let (line, character) = at_offset(&text, second + 2);
+    assert!(hover_text(&c.hover(URI, line, character)).contains("gohint(double-close)"));
+    // Typing at the end of the long line.
+    let gone = text.replacen("; close(ch) }", " }", 1);
+    let from = text.rfind("; close(ch) }").unwrap_or(0);
+    c.change(
+        URI,
+        2,
+        json!([{"range": common::range(&text, from, from + "; close(ch)".len(), false), "text": ""}]),
+    );
+    assert!(c.diagnostics(URI, 2).is_empty());
+    assert_eq!(c.syntax_tree(URI)["text"], gone);
+    assert!(c.stop().success());
+}
+
+/// The UTF-16 position of byte `offset` with LSP's line ends: `\n`, `\r\n`
+/// and a lone `\r`.
+fn lsp_position(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let mut line = 0;
+    let mut start = 0;
+    let bytes = before.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let lone_cr = b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n');
+        if b == b'\n' || lone_cr {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    let character: usize = before[start..].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+#[test]
+fn lone_carriage_returns_end_lines_as_the_client_counts_them() {
+    let mut c = client();
+    let text = "package demo;\r\rvar s = \"é\";\rfunc twice(ch chan int) {\n\tclose(ch);\r\tclose(ch)\r\n}\n";
+    c.open(URI, text);
+    let diagnostics = c.diagnostics(URI, 1);
+    assert_eq!(codes(&diagnostics), ["double-close"]);
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({"start": lsp_position(text, second), "end": lsp_position(text, second + 9)})
+    );
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        json!({"line": 5, "character": 1})
+    );
+    // An edit after lone CRs lands where the client made it.
+    let first = text.find("close(ch);").unwrap_or(0);
+    let range = json!({"start": lsp_position(text, first), "end": lsp_position(text, first + 10)});
+    c.change(URI, 2, json!([{"range": range, "text": "println();"}]));
+    assert!(c.diagnostics(URI, 2).is_empty());
+    let edited = text.replacen("close(ch);", "println();", 1);
+    assert_eq!(c.syntax_tree(URI)["text"], edited);
+    assert!(c.stop().success());
+}
+
+#[test]
+fn nul_bytes_in_comments_and_strings_leave_the_rest_analysed() {
+    let mut c = client();
+    let text = "package demo\n\n// a \0 b\nvar s = \"x\0y\"\n\nfunc twice(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n}\n";
+    c.open(URI, text);
+    let diagnostics = c.diagnostics(URI, 1);
+    assert_eq!(codes(&diagnostics), ["double-close"]);
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    assert_eq!(
+        diagnostics[0]["range"]["start"],
+        position(text, second, false)
+    );
+    assert_eq!(c.syntax_tree(URI)["text"], text);
+    assert!(c.stop().success());
+}
+
+#[test]
+fn configuration_files_that_are_not_utf8_warn_and_analysis_goes_on() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("gohint.toml"), b"[rules]\n\xff\xfe = \"off\"\0\n").expect("write");
+    std::fs::write(root.join("go.mod"), b"module x\n\n// \xff\ngo 1.21\n").expect("write");
+    let file = root.join("main.go");
+    let uri = format!("file://{}", file.display());
+    let mut c = client();
+    c.open(&uri, DEMO);
+    assert_eq!(codes(&c.diagnostics(&uri, 1)), ["double-close"]);
+    let shown = c.recv(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("gohint.toml: cannot read it") && message.contains("UTF-8"),
+        "{message}"
+    );
+    assert!(c.stop().success());
+}
