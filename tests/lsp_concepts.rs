@@ -372,3 +372,32 @@ fn team_corpora_from_editor_settings_and_unreadable_ones_warn() {
     );
     assert!(c.stop().success());
 }
+
+#[test]
+fn go_mod_directives_hover_with_the_dependencies_question_and_get_no_diagnostics() {
+    const MOD_URI: &str = "file:///tmp/gohint-concepts/go.mod";
+    const MOD: &str =
+        "module example.com/demo\n\ngo 1.22\n\nrequire (\n\tgolang.org/x/sync v0.7.0\n)\n";
+    let mut c = Client::start(capabilities(false, true));
+    c.open(MOD_URI, MOD);
+    let published = c.diagnostics(MOD_URI, 1);
+    assert!(published.is_empty(), "{published:?}");
+    for (needle, label) in [
+        ("module", "`module`"),
+        ("1.22", "`go`"),
+        ("require", "`require`"),
+        ("golang.org/x/sync", "`require`"),
+    ] {
+        let pos = position(MOD, MOD.find(needle).expect("needle"), false);
+        let line = pos["line"].as_u64().unwrap_or(0) as u32;
+        let col = pos["character"].as_u64().unwrap_or(0) as u32;
+        let hover = c.hover(MOD_URI, line, col);
+        let text = hover["contents"]["value"].as_str().unwrap_or_default();
+        assert!(
+            text.contains("How does Go handle dependencies?") && text.contains(label),
+            "hover on {needle}:\n{text}"
+        );
+    }
+    let blank = c.hover(MOD_URI, 1, 0);
+    assert!(blank.is_null(), "no hover on a blank line: {blank}");
+}

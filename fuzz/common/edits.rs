@@ -54,15 +54,21 @@ const PIECES: &[&str] = &[
 ];
 
 /// The LSP position of byte `offset` of `text`, counted in UTF-8 or UTF-16
-/// (computed here independently of the server's line index).
+/// (computed here independently of the server's line index). Lines end at
+/// `\n`, `\r\n` and a lone `\r`, as LSP has it.
 fn position(text: &str, offset: usize, utf8: bool) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let start = before.rfind('\n').map_or(0, |p| p + 1);
+    let bytes = text.as_bytes();
+    let (mut line, mut start) = (0, 0);
+    for (i, &b) in bytes[..offset].iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            start = i + 1;
+        }
+    }
     let col: usize = if utf8 {
         offset - start
     } else {
-        before[start..].encode_utf16().count()
+        text[start..offset].encode_utf16().count()
     };
     json!({"line": line, "character": col})
 }

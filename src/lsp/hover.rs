@@ -28,6 +28,18 @@ pub fn at(
     Some((if markdown { text } else { plain(&text) }, range))
 }
 
+/// The hover text at byte `offset` of a `go.mod` document, and the span it
+/// is about: the directive there and the question that explains it.
+pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(String, Range<usize>)> {
+    let team = state
+        .resolved
+        .as_ref()
+        .map_or(&[][..], |r| r.team.as_slice());
+    let hit = concepts::gomod::at(&state.text, offset)?;
+    let text = explain::concept_markdown(hit.concept, team);
+    Some((if markdown { text } else { plain(&text) }, hit.range))
+}
+
 /// The explanation of the unsuppressed findings whose span holds `offset`.
 fn findings_at(findings: &[Finding], offset: usize) -> Option<(String, Range<usize>)> {
     let here: Vec<&Finding> = findings

@@ -459,25 +459,39 @@ impl Backend {
     /// first, team questions last), in source order.
     async fn concepts_in_file(&self, uri: &Uri) -> Result<Value> {
         let session = self.inner.session();
+        let module_file = is_module_file(uri);
         let items = self
             .inner
             .with_tree(uri, move |state, tree| {
-                concepts(state, tree, session.encoding)
+                // A tree of an older text would give spans outside this one.
+                if !state.is_current() {
+                    return Vec::new();
+                }
+                let hits = if module_file {
+                    concepts::gomod::all(&state.text)
+                } else {
+                    concepts::all(tree, &state.text)
+                };
+                concepts(state, hits, session.encoding)
             })
             .await?;
         Ok(Value::Array(items.unwrap_or_default()))
     }
 }
 
-/// The corpus concepts of an analysed text whose syntax tree is `tree`.
-fn concepts(state: &State, tree: &Tree, encoding: Encoding) -> Vec<Value> {
+/// Whether `uri` names a `go.mod` file: hovers on its directives, no rules.
+fn is_module_file(uri: &Uri) -> bool {
+    concepts::gomod::is_gomod(uri.path().as_str())
+}
+
+/// The corpus concepts `hits` of an analysed text, for the client.
+fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<Value> {
     let convert = Converter::new(&state.text, &state.index, encoding);
     let team = state
         .resolved
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
-    concepts::all(tree, &state.text)
-        .into_iter()
+    hits.into_iter()
         .map(|hit| {
             let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
             let claimed = team
@@ -674,6 +688,7 @@ impl LanguageServer for Backend {
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
         let session = self.inner.session();
+        let module_file = is_module_file(&at.text_document.uri);
         let hover = self
             .inner
             .with_tree(&at.text_document.uri, move |state, tree| {
@@ -682,7 +697,11 @@ impl LanguageServer for Backend {
                 }
                 let convert = Converter::new(&state.text, &state.index, session.encoding);
                 let (offset, _) = convert.offset(at.position);
-                let (value, range) = hover::at(state, tree, offset, session.markdown)?;
+                let (value, range) = if module_file {
+                    hover::module_file(state, offset, session.markdown)?
+                } else {
+                    hover::at(state, tree, offset, session.markdown)?
+                };
                 Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: if session.markdown {

@@ -104,6 +104,13 @@ impl Settings {
             ..Options::default()
         };
         config.apply(&mut options);
+        if concepts::gomod::is_gomod(uri.path().as_str()) {
+            // A module file is not Go: hovers only, no rule runs on it.
+            options.severities = crate::rules::RULES
+                .iter()
+                .map(|r| (r.slug.to_string(), None))
+                .collect();
+        }
         let resolved = Resolved {
             options,
             docs_base_url: config.docs_base_url().to_string(),

@@ -3,7 +3,7 @@
 --   vim.lsp.config("gohint", { settings = { gohint = { rules = { ["double-close"] = "warning" } } } })
 return {
   cmd = { "gohint" },
-  filetypes = { "go" },
+  filetypes = { "go", "gomod" },
   root_markers = { "go.mod", "gohint.toml", ".git" },
   settings = { gohint = {} },
   before_init = function(params, config)

@@ -271,7 +271,7 @@ end)
 step("lsp/gohint.lua is a Neovim 0.11 server config", function()
   local config = dofile(here .. "/../lsp/gohint.lua")
   eq(config.cmd, { "gohint" }, "cmd")
-  eq(config.filetypes, { "go" }, "filetypes")
+  eq(config.filetypes, { "go", "gomod" }, "filetypes")
   eq(config.root_markers[1], "go.mod", "root_markers")
   local params = {}
   config.before_init(params, { settings = { gohint = { goVersion = "1.21" } } })

@@ -123,6 +123,8 @@ class Gohint {
       documentSelector: [
         { scheme: "file", language: "go" },
         { scheme: "untitled", language: "go" },
+        // Module files: hovers on `module`, `go` and `require`.
+        { scheme: "file", pattern: "**/go.mod" },
       ],
       initializationOptions: mapped.settings,
       outputChannel: this.output,

@@ -12,7 +12,7 @@ local M = {}
 M.defaults = {
   -- The server command; the binary must be on PATH or given by its path.
   cmd = { "gohint" },
-  filetypes = { "go" },
+  filetypes = { "go", "gomod" },
   -- Files marking a workspace root; the file's folder when none is found.
   root_markers = { "go.mod", "gohint.toml", ".git" },
   -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl,
