@@ -13,7 +13,10 @@ mod messages;
 #[path = "../fuzz/common/session.rs"]
 mod session;
 
+use serde_json::json;
+use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The inputs saved in `tests/fuzz/<dir>`, sorted.
 fn inputs(dir: &str) -> Vec<(PathBuf, Vec<u8>)> {
@@ -51,6 +54,32 @@ fn lsp_incremental() {
 #[test]
 fn lsp_messages() {
     replay("lsp_messages", messages::check);
+}
+
+/// Found by `lsp_messages` as output cut mid-frame: the server returned
+/// right after `exit` while the reader thread was still answering the
+/// garbage behind it, and went on writing.
+#[test]
+fn nothing_is_written_after_serve_on_returns() {
+    let mut input = session::frame(&json!({"jsonrpc": "2.0", "method": "exit"}));
+    for _ in 0..20_000 {
+        input.extend_from_slice(b"Content-Length: 1\r\n\r\nx");
+    }
+    let sink = session::Sink::default();
+    let _ = gohint::lsp::serve_on(Cursor::new(input), sink.clone());
+    let at_return = sink.bytes().len();
+    std::thread::sleep(Duration::from_millis(300));
+    let bytes = sink.bytes();
+    assert_eq!(bytes.len(), at_return, "written after serve_on returned");
+    let (messages, rest) = session::frames(&bytes);
+    assert!(
+        rest.is_empty(),
+        "a frame cut short: {:?}",
+        String::from_utf8_lossy(rest)
+    );
+    for m in &messages {
+        assert_eq!(m["error"]["code"], -32700, "not a parse error reply: {m}");
+    }
 }
 
 /// Races show up in some runs only: each input is run this many times.

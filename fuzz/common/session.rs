@@ -38,11 +38,11 @@ fn initialize(utf8: bool, pull: bool) -> Vec<u8> {
 
 /// What the server wrote so far, and a signal for each write.
 #[derive(Clone, Default)]
-struct Sink(Arc<(Mutex<Vec<u8>>, Condvar)>);
+pub struct Sink(Arc<(Mutex<Vec<u8>>, Condvar)>);
 
 impl Sink {
     /// The bytes written so far.
-    fn bytes(&self) -> MutexGuard<'_, Vec<u8>> {
+    pub fn bytes(&self) -> MutexGuard<'_, Vec<u8>> {
         self.0 .0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -75,7 +75,7 @@ impl Read for Client {
         if self.rest.position() == 0 {
             let deadline = Instant::now() + INITIALIZE_TIMEOUT;
             let mut out = self.sink.bytes();
-            while !parse(&out).0.iter().any(|m| m["id"] == 0) {
+            while !frames(&out).0.iter().any(|m| m["id"] == 0) {
                 let left = deadline.saturating_duration_since(Instant::now());
                 assert!(!left.is_zero(), "initialize was not answered");
                 out = self
@@ -107,7 +107,7 @@ pub fn run(utf8: bool, pull: bool, input: &[u8]) -> Vec<Value> {
     };
     let _ = gohint::lsp::serve_on(client, sink.clone());
     let bytes = std::mem::take(&mut *sink.bytes());
-    let (messages, rest) = parse(&bytes);
+    let (messages, rest) = frames(&bytes);
     assert!(
         rest.is_empty(),
         "unframed output: {:?}",
@@ -121,7 +121,7 @@ pub fn run(utf8: bool, pull: bool, input: &[u8]) -> Vec<Value> {
 
 /// The framed JSON messages at the start of `bytes`, and what follows them.
 /// Panics on a frame that is not JSON.
-fn parse(mut bytes: &[u8]) -> (Vec<Value>, &[u8]) {
+pub fn frames(mut bytes: &[u8]) -> (Vec<Value>, &[u8]) {
     let mut out = Vec::new();
     while let Some(end) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
         let Some(length) = std::str::from_utf8(&bytes[..end])

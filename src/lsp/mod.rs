@@ -35,7 +35,8 @@ pub fn serve() -> ExitCode {
 }
 
 /// Serves LSP read from `reader` and written to `writer`, as [`serve`] does
-/// on stdio, until `exit` or the end of `reader`.
+/// on stdio, until `exit` or the end of `reader`. Nothing is written to
+/// `writer` after it returns (a thread may still be reading `reader`).
 pub fn serve_on(
     reader: impl Read + Send + 'static,
     writer: impl Write + Send + 'static,
@@ -52,13 +53,14 @@ pub fn serve_on(
     };
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown);
+    let output = transport::Output::new(writer);
+    let server_output = output.clone();
     runtime.block_on(async move {
-        let output = transport::Output::new(writer);
-        let (input, exit) = transport::input(reader, output.clone());
+        let (input, exit) = transport::input(reader, server_output.clone());
         let (service, socket) = LspService::build(|client| Backend::new(client, flag))
             .custom_method("gohint/syntaxTree", Backend::syntax_tree)
             .finish();
-        let server = Server::new(input, output, socket).serve(service);
+        let server = Server::new(input, server_output, socket).serve(service);
         tokio::select! {
             () = server => {}
             () = async {
@@ -71,6 +73,7 @@ pub fn serve_on(
         }
     });
     runtime.shutdown_background();
+    output.close();
     if shutdown.load(Ordering::SeqCst) {
         ExitCode::SUCCESS
     } else {

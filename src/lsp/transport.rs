@@ -286,17 +286,29 @@ impl AsyncRead for Input {
 /// reader thread's error replies. Each write is written whole under one
 /// lock, so frames never interleave.
 #[derive(Clone)]
-pub struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
+pub struct Output(Arc<Mutex<Option<Box<dyn Write + Send>>>>);
 
 impl Output {
     /// Output to `writer`.
     pub fn new(writer: impl Write + Send + 'static) -> Output {
-        Output(Arc::new(Mutex::new(Box::new(writer))))
+        Output(Arc::new(Mutex::new(Some(Box::new(writer)))))
+    }
+
+    /// Flushes and drops the writer once a frame being written is whole;
+    /// later writes fail (the reader thread can outlive the server).
+    pub fn close(&self) {
+        let writer = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(mut writer) = writer {
+            let _ = writer.flush();
+        }
     }
 
     /// Runs `f` on the writer, then flushes it.
     fn with(&self, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> std::io::Result<()> {
         let mut out = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let Some(out) = out.as_mut() else {
+            return Err(std::io::ErrorKind::BrokenPipe.into());
+        };
         f(&mut **out).and_then(|()| out.flush())
     }
 
