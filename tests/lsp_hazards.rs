@@ -666,3 +666,27 @@ fn configuration_files_that_are_not_utf8_warn_and_analysis_goes_on() {
     );
     assert!(c.stop().success());
 }
+
+#[test]
+fn a_message_that_is_not_utf8_is_rejected_and_the_server_goes_on() {
+    let mut c = client();
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "go", "version": 1, "text": "package demo // BAD"}}});
+    let body = open.to_string().replace("BAD", "\u{1}").into_bytes();
+    let body: Vec<u8> = body
+        .into_iter()
+        .map(|b| if b == 1 { 0xff } else { b })
+        .collect();
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(&body);
+    c.send_raw(&frame);
+    let rejected = c.recv(|m| m["error"]["code"] == -32700);
+    assert_eq!(rejected["id"], Value::Null, "{rejected}");
+    let tree = c.request("gohint/syntaxTree", json!({"textDocument": {"uri": URI}}));
+    assert_eq!(
+        tree["error"]["code"], -32602,
+        "the document was opened: {tree}"
+    );
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    assert!(c.stop().success());
+}

@@ -130,6 +130,11 @@ impl Queue {
         }
     }
 
+    /// Whether its thread started.
+    fn started(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Runs `f` after the jobs queued before it; its result, or why there
     /// is none.
     async fn run<R: Send + 'static>(
@@ -305,8 +310,9 @@ impl Inner {
     }
 
     /// Runs one analysis step of a document: at once (as cores allow) if
-    /// the client edited it or waits for it, else on the background queue,
-    /// unless the client comes to while it waits there.
+    /// the client edited it or waits for it, else on the background queue
+    /// (if its thread could start), unless the client comes to need it
+    /// while it waits there.
     async fn step(
         self: &Arc<Self>,
         uri: &Uri,
@@ -317,7 +323,7 @@ impl Inner {
             let (inner, uri, doc) = (Arc::clone(self), uri.clone(), Arc::clone(doc));
             move || doc.step(&uri, &inner.settings, encoding)
         };
-        if !doc.urgent() {
+        if !doc.urgent() && self.background.started() {
             let ticket = Arc::new(AtomicU8::new(QUEUED));
             let claim = Arc::clone(&ticket);
             let step = job();
