@@ -36,15 +36,24 @@ impl Names {
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
             syntax::walk(top, |n| {
-                let field = matches!(n.kind(), "field_declaration" | "method_elem");
-                let set = if field {
-                    &mut names.fields
-                } else {
-                    &mut names.decls
+                let set = match n.kind() {
+                    "field_declaration" | "method_elem" => &mut names.fields,
+                    "function_declaration"
+                    | "method_declaration"
+                    | "type_spec"
+                    | "type_alias"
+                    | "var_spec"
+                    | "const_spec" => &mut names.decls,
+                    // Parameters of function types name nothing outside.
+                    _ => return Walk::Enter,
                 };
                 let mut c = n.walk();
                 for name in n.children_by_field_name("name", &mut c) {
-                    set.insert(syntax::text(name, text).to_string());
+                    let name = syntax::text(name, text);
+                    // The blank identifier declares nothing anyone can use.
+                    if name != "_" {
+                        set.insert(name.to_string());
+                    }
                 }
                 match n.kind() {
                     "function_declaration"
@@ -102,9 +111,11 @@ fn closed_name(root: Node<'_>, text: &str, at: usize) -> Option<String> {
     )
 }
 
-/// The name words of the innermost declaration spec (a struct field, an
-/// interface method, a `var`, `const` or `type` spec) holding `range`;
-/// none when it lies in a comment.
+/// The names declared by the innermost declaration spec holding `range`:
+/// a struct field's (an embedded field's type name), an interface
+/// method's, or those of a `var`, `const` or `type` spec; none when it lies
+/// in a comment. Its other words, types and values, keep their meaning:
+/// the edit's own words carry what it changed there.
 pub fn spec_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<String> {
     let mut words = HashSet::new();
     let Some(node) = tree
@@ -129,13 +140,26 @@ pub fn spec_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<Stri
                     | "type_alias"
             )
         });
-    if let Some(spec) = spec {
-        syntax::walk(spec, |n| {
-            if NAME_KINDS.contains(&n.kind()) {
-                words.insert(syntax::text(n, text).to_string());
-            }
-            Walk::Enter
-        });
+    let Some(spec) = spec else {
+        return words;
+    };
+    let mut c = spec.walk();
+    words.extend(
+        spec.children_by_field_name("name", &mut c)
+            .map(|n| syntax::text(n, text).to_string()),
+    );
+    if words.is_empty() {
+        // An embedded field is named after its type: `sync.Mutex`, `*T`.
+        if let Some(ty) = spec.child_by_field_name("type") {
+            let mut last = None;
+            syntax::walk(ty, |n| {
+                if NAME_KINDS.contains(&n.kind()) {
+                    last = Some(syntax::text(n, text).to_string());
+                }
+                Walk::Enter
+            });
+            words.extend(last);
+        }
     }
     words
 }
@@ -239,6 +263,25 @@ pub fn touched_words(text: &str, range: Range<usize>) -> Vec<String> {
     lexical_words(text.get(start..end).unwrap_or(""))
 }
 
+/// Whether `range` of the text of `tree` is code: not inside a comment or
+/// a string literal.
+pub fn in_code(tree: &Tree, range: Range<usize>) -> bool {
+    let Some(node) = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end)
+    else {
+        return true;
+    };
+    !std::iter::once(node)
+        .chain(syntax::ancestors(node).take(2))
+        .any(|n| {
+            matches!(
+                n.kind(),
+                "comment" | "interpreted_string_literal" | "raw_string_literal"
+            )
+        })
+}
+
 /// The byte offsets where `word` occurs in `text` as a whole word.
 pub fn occurrences<'a>(text: &'a str, word: &'a str) -> impl Iterator<Item = usize> + 'a {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
@@ -284,6 +327,35 @@ mod tests {
             words.contains("run") && words.contains("T") && !words.contains("helper"),
             "{words:?}"
         );
+    }
+
+    #[test]
+    fn only_declarations_declare_names() {
+        let src = "package p\n\ntype hook func(c int, _ string)\n\ntype S struct {\n\tOn func(ctx string)\n\t_  int\n}\n\nvar _ = 1\n\nfunc f() { close(s.done); close(ch) }\n";
+        let tree = Analyzer::new()
+            .parse(src, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names = Names::of(&tree, src);
+        assert!(names.declares("hook") && names.declares("f") && names.has_field("On"));
+        for word in ["c", "ctx", "_"] {
+            assert!(!names.declares(word) && !names.has_field(word), "{word}");
+        }
+        let none = Names::default();
+        let mut closed: Vec<&str> = names.closed_differently(&none).collect();
+        closed.sort_unstable();
+        assert_eq!(closed, ["ch", "done"]);
+    }
+
+    #[test]
+    fn words_in_comments_and_strings_are_not_code() {
+        let src = "package p\n\n// run runs\nfunc run() { println(\"run\", `run`, run) }\n";
+        let tree = Analyzer::new()
+            .parse(src, None)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let code: Vec<bool> = occurrences(src, "run")
+            .map(|at| in_code(&tree, at..at + 3))
+            .collect();
+        assert_eq!(code, [false, true, false, false, true]);
     }
 
     #[test]

@@ -335,6 +335,17 @@ impl Doc {
         }
     }
 
+    /// Runs `f` as [`Doc::with_tree`] does when the tree is kept (then
+    /// nothing blocks); gives `f` back when a tree would have to be parsed.
+    pub fn with_kept_tree<R, F: FnOnce(&State, &Tree) -> R>(&self, f: F) -> Result<Option<R>, F> {
+        let state = self.lock();
+        match state.analysis.as_ref() {
+            None => Ok(None),
+            Some(Analysis::Kept(snapshot)) => Ok(Some(f(&state, &snapshot.tree))),
+            Some(Analysis::Dropped(_)) => Err(f),
+        }
+    }
+
     /// Drops the syntax tree and what updates it, keeping the findings; the
     /// next edit is analysed from scratch.
     fn drop_tree(&self) {

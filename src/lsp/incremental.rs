@@ -241,8 +241,11 @@ impl Change {
     /// an edit touches, or that sits in code whose structure changed — so
     /// `defer f()` becoming `f()` re-checks `f`, and a new result type
     /// re-checks the callers, while typing inside a local name re-checks
-    /// nothing more. In a type, `var` or `const` declaration, field names
-    /// count too: a field's new type re-checks what mentions the field.
+    /// nothing more (mentions in comments and string literals do not
+    /// count: no rule reads names there). In a type, `var` or `const`
+    /// declaration, field names
+    /// count too: a field's new type re-checks what mentions the field (its
+    /// comments change nothing).
     /// So does a channel name that the file closed before the change and
     /// does not after, or the other way round.
     fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &Names) -> Option<Vec<bool>> {
@@ -263,7 +266,7 @@ impl Change {
                         .edited
                         .iter()
                         .zip(&self.words)
-                        .filter(|(r, _)| touches(node, r))
+                        .filter(|(r, _)| touches(node, r) && !self.in_comment(r))
                     {
                         spec_words.extend(dependencies::spec_words(&self.tree, text, range));
                         spec_words.extend(words.iter().cloned());
@@ -301,7 +304,7 @@ impl Change {
         for word in carriers {
             for at in dependencies::occurrences(text, word) {
                 if let Some(s) = stale.get_mut(tops.owner(at)) {
-                    *s = true;
+                    *s = *s || dependencies::in_code(&self.tree, at..at + word.len());
                 }
             }
         }
@@ -543,6 +546,16 @@ mod tests {
             None,
             "a new shape re-checks the file"
         );
+    }
+
+    #[test]
+    fn a_field_edit_rechecks_what_mentions_the_field_not_its_type() {
+        let src = "package p\n\ntype U int\n\ntype T struct {\n\t// a U, see b\n\tu U\n\tn int\n}\n\nfunc a(t T) { _ = t.u }\n\nfunc b(v U) { _ = v }\n";
+        assert_eq!(stale_functions(src, "\tu", "\tuu"), Some(vec!["a".into()]));
+        // A comment's words name nothing, even names declared in the file.
+        assert_eq!(stale_functions(src, "see b", "see a and b"), Some(vec![]));
+        // A new type for the field: what mentions the field or the types.
+        assert_eq!(stale_functions(src, "n int", "n U"), Some(vec!["b".into()]));
     }
 
     #[test]

@@ -244,7 +244,7 @@ impl Inner {
     }
 
     /// Runs `f` on an open document's state and syntax tree once the text
-    /// it had when asked is analysed, off the async reactor (a tree may have
+    /// it had when asked is analysed (off the async reactor when a tree has
     /// to be parsed); `None` when the text is not analysed.
     async fn with_tree<R: Send + 'static>(
         &self,
@@ -254,6 +254,10 @@ impl Inner {
         let doc = self.doc(uri)?;
         let revision = doc.lock().revision;
         doc.ready(revision).await;
+        let f = match doc.with_kept_tree(f) {
+            Ok(done) => return Ok(done),
+            Err(f) => f,
+        };
         tokio::task::spawn_blocking(move || doc.with_tree(f))
             .await
             .map_err(|e| {
