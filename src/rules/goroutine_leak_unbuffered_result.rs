@@ -359,24 +359,12 @@ fn capacity_fix(make: Node<'_>, name: &str) -> Option<Fix> {
 #[cfg(test)]
 mod tests {
     use crate::analysis::{Analyzer, Options};
+    use crate::rules::test_support::fixed;
 
     #[test]
     fn the_fix_gives_the_channel_one_slot() {
         let src = "package p\n\nimport \"time\"\n\nfunc f() int {\n\tch := make(chan int)\n\tgo func() { ch <- 1 }()\n\tselect {\n\tcase v := <-ch:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n";
-        let found = Analyzer::new()
-            .analyze(src.as_bytes(), &Options::default())
-            .unwrap_or_default();
-        let Some(fix) = found
-            .iter()
-            .find(|f| f.rule.slug == "goroutine-leak-unbuffered-result")
-            .and_then(|f| f.fix.clone())
-        else {
-            panic!("no finding with a fix in {found:?}");
-        };
-        let mut fixed = src.to_string();
-        for edit in fix.edits.iter().rev() {
-            fixed.replace_range(edit.range.clone(), &edit.text);
-        }
+        let (fix, fixed) = fixed(src, "goroutine-leak-unbuffered-result");
         assert!(fix.preferred);
         assert!(fixed.contains("ch := make(chan int, 1)"), "{fixed}");
         let again = Analyzer::new()

@@ -81,25 +81,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::analysis::{Analyzer, Options};
+    use crate::rules::test_support::fixed;
 
     #[test]
     fn the_fix_removes_the_empty_default() {
         let src = "package p\n\nfunc f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase v := <-in:\n\t\t\tprintln(v)\n\t\tdefault:\n\t\t}\n\t}\n}\n";
-        let found = Analyzer::new()
-            .analyze(src.as_bytes(), &Options::default())
-            .unwrap_or_default();
-        let Some(fix) = found
-            .iter()
-            .find(|f| f.rule.slug == "select-default-busy-loop")
-            .and_then(|f| f.fix.clone())
-        else {
-            panic!("no finding with a fix in {found:?}");
-        };
-        let mut fixed = src.to_string();
-        for edit in fix.edits.iter().rev() {
-            fixed.replace_range(edit.range.clone(), &edit.text);
-        }
+        let (fix, fixed) = fixed(src, "select-default-busy-loop");
         assert!(fix.preferred);
         assert_eq!(fixed, "package p\n\nfunc f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase v := <-in:\n\t\t\tprintln(v)\n\t\t}\n\t}\n}\n");
     }
