@@ -11,6 +11,7 @@ mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+mod pattern_gate;
 pub mod reach;
 pub mod scope;
 pub mod shape;
@@ -273,18 +274,35 @@ fn slices(tree: &Tree) -> Vec<Slice> {
             )
         })
         .count();
-    let (head, decls) = children.split_at(header_len);
+    let (head, rest) = children.split_at(header_len);
     let header = head.first().zip(head.last()).map(|(a, b)| span(*a, *b));
-    decls
-        .chunks(SLICE_DECLARATIONS)
-        .filter_map(|chunk| {
-            let (first, last) = (chunk.first()?, chunk.last()?);
-            Some(Slice {
+    // Comments and the tokens between declarations ride along with the
+    // declarations around them; only declarations count.
+    let mut slices = Vec::new();
+    let mut first = None;
+    let mut count = 0;
+    for (i, node) in rest.iter().enumerate() {
+        if !node.is_named() || node.kind() == "comment" {
+            continue;
+        }
+        let start = *first.get_or_insert(node);
+        count += 1;
+        if count == SLICE_DECLARATIONS || i + 1 == rest.len() {
+            slices.push(Slice {
                 header,
-                body: span(*first, *last),
-            })
-        })
-        .collect()
+                body: span(*start, *node),
+            });
+            first = None;
+            count = 0;
+        }
+    }
+    if let (Some(start), Some(last)) = (first, rest.iter().rfind(|n| n.is_named())) {
+        slices.push(Slice {
+            header,
+            body: span(*start, *last),
+        });
+    }
+    slices
 }
 
 /// The range from the start of `first` to the end of `last`.
