@@ -11,6 +11,7 @@ mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod lexical;
 mod pattern_gate;
 pub mod reach;
 pub mod scope;
@@ -193,24 +194,24 @@ impl Analyzer {
             .ok_or(InputError::ParseFailed)
     }
 
-    /// Decodes, parses and checks one file. A file of more than
-    /// [`SLICE_DECLARATIONS`] top-level declarations is checked a slice of
-    /// them at a time: see [`Analyzer::check_slices`].
+    /// Decodes, parses and checks one file. A large file is checked a slice
+    /// of its top-level declarations at a time: see [`Analyzer::check_slices`].
     pub fn analyze(&mut self, bytes: &[u8], options: &Options) -> Result<Vec<Finding>, InputError> {
         let src = decode(bytes)?;
-        let tree = self.parse(src, None)?;
-        let slices = slices(&tree);
+        let slices = slices(src);
         if slices.len() <= 1 {
+            let tree = self.parse(src, None)?;
             return Ok(analyze_tree(&tree, src, options));
         }
         let raw = self.check_slices(src, &slices, options);
-        Ok(finish(raw?, &tree, src, options))
+        Ok(finish(raw?, src, options))
     }
 
     /// The raw findings of each slice of top-level declarations, each
     /// parsed on its own with the file's header (package clause and
     /// imports) as tree-sitter included ranges, so positions stay those of
-    /// the file. Walking up a syntax tree costs the number of top-level
+    /// the file. A syntax tree takes some 35 bytes of memory per byte of
+    /// source, and walking up one costs the number of top-level
     /// declarations at every step, which makes huge generated files
     /// quadratic as one tree. Facts rules gather across declarations (types
     /// that hold locks, shadowed builtins, constants) are those of the
@@ -249,76 +250,113 @@ impl Analyzer {
     }
 }
 
-/// Top-level declarations checked together: see [`Analyzer::analyze`].
+/// At most this many top-level declarations are checked together: see
+/// [`Analyzer::check_slices`].
 pub const SLICE_DECLARATIONS: usize = 1_000;
+
+/// A slice of declarations ends once it holds this many bytes of source.
+pub const SLICE_BYTES: usize = 256 * 1024;
+
+/// Files smaller than this are checked whole without looking for slices:
+/// they cannot hold enough declarations to matter.
+const SCANNED_BYTES: usize = 32 * 1024;
 
 /// A slice of a file's top-level declarations, with the file's header.
 struct Slice {
     /// The package clause and imports (and the comments among them).
     header: Option<tree_sitter::Range>,
-    /// From the first declaration of the slice to the end of its last.
+    /// From the first declaration of the slice to the next slice.
     body: tree_sitter::Range,
 }
 
-/// The slices of [`SLICE_DECLARATIONS`] top-level declarations of `tree`.
-fn slices(tree: &Tree) -> Vec<Slice> {
-    let root = tree.root_node();
-    let mut c = root.walk();
-    let children: Vec<Node<'_>> = root.children(&mut c).collect();
-    let header_len = children
-        .iter()
-        .take_while(|n| {
-            matches!(
-                n.kind(),
-                "package_clause" | "import_declaration" | "comment" | "\n" | ";"
-            )
-        })
-        .count();
-    let (head, rest) = children.split_at(header_len);
-    let header = head.first().zip(head.last()).map(|(a, b)| span(*a, *b));
-    // Comments and the tokens between declarations ride along with the
-    // declarations around them; only declarations count.
-    let mut slices = Vec::new();
-    let mut first = None;
-    let mut count = 0;
-    for (i, node) in rest.iter().enumerate() {
-        if !node.is_named() || node.kind() == "comment" {
-            continue;
-        }
-        let start = *first.get_or_insert(node);
-        count += 1;
-        if count == SLICE_DECLARATIONS || i + 1 == rest.len() {
-            slices.push(Slice {
-                header,
-                body: span(*start, *node),
-            });
-            first = None;
-            count = 0;
-        }
-    }
-    if let (Some(start), Some(last)) = (first, rest.iter().rfind(|n| n.is_named())) {
-        slices.push(Slice {
-            header,
-            body: span(*start, *last),
-        });
-    }
-    slices
+/// Whether [`Analyzer::analyze`] checks `src` in slices.
+pub fn sliced(src: &str) -> bool {
+    slices(src).len() > 1
 }
 
-/// The range from the start of `first` to the end of `last`.
-fn span(first: Node<'_>, last: Node<'_>) -> tree_sitter::Range {
-    tree_sitter::Range {
-        start_byte: first.start_byte(),
-        end_byte: last.end_byte(),
-        start_point: first.start_position(),
-        end_point: last.end_position(),
+/// The slices of at most [`SLICE_DECLARATIONS`] top-level declarations and
+/// about [`SLICE_BYTES`] of `src` (one slice when it is small), found
+/// lexically: parsing the whole file first is what slicing avoids.
+fn slices(src: &str) -> Vec<Slice> {
+    if src.len() < SCANNED_BYTES {
+        return Vec::new();
+    }
+    let scan = lexical::scan(src);
+    let body_start = scan.declarations.iter().position(|d| !d.header);
+    let Some(body_start) = body_start else {
+        return Vec::new();
+    };
+    let decls = &scan.declarations[body_start..];
+    let mut starts = Vec::new();
+    let mut count = 0;
+    for d in decls {
+        let from = starts.last().copied();
+        if from.is_none_or(|from| count == SLICE_DECLARATIONS || d.at - from >= SLICE_BYTES) {
+            starts.push(d.at);
+            count = 0;
+        }
+        count += 1;
+    }
+    let mut points = Points::new(src);
+    let header = (body_start > 0).then(|| points.range(0, decls[0].at));
+    let ends = starts.iter().skip(1).copied().chain([src.len()]);
+    let bounds: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
+    bounds
+        .into_iter()
+        .map(|(start, end)| Slice {
+            header,
+            body: points.range(start, end),
+        })
+        .collect()
+}
+
+/// Row and column of increasing byte offsets, counted as tree-sitter does.
+struct Points<'a> {
+    src: &'a str,
+    at: usize,
+    point: tree_sitter::Point,
+}
+
+impl<'a> Points<'a> {
+    fn new(src: &'a str) -> Self {
+        Points {
+            src,
+            at: 0,
+            point: tree_sitter::Point { row: 0, column: 0 },
+        }
+    }
+
+    /// The point of `offset`, at or after every offset asked before.
+    fn point(&mut self, offset: usize) -> tree_sitter::Point {
+        let bytes = self.src.as_bytes();
+        let offset = offset.min(bytes.len());
+        for &b in bytes.get(self.at..offset).unwrap_or_default() {
+            if b == b'\n' {
+                self.point.row += 1;
+                self.point.column = 0;
+            } else {
+                self.point.column += 1;
+            }
+        }
+        self.at = self.at.max(offset);
+        self.point
+    }
+
+    /// The range from `start` to `end`.
+    fn range(&mut self, start: usize, end: usize) -> tree_sitter::Range {
+        tree_sitter::Range {
+            start_byte: start,
+            start_point: self.point(start),
+            end_byte: end,
+            end_point: self.point(end),
+        }
     }
 }
 
 /// Runs every enabled rule over a parsed file and finishes the findings.
 pub fn analyze_tree(tree: &Tree, src: &str, options: &Options) -> Vec<Finding> {
     let raw = check_ranges(tree, src, options, None);
-    finish(raw, tree, src, options)
+    finish(raw, src, options)
 }
 
 /// The raw findings (before suppressions and severity overrides) of the
@@ -358,12 +396,7 @@ pub fn top_level_ranges(tree: &Tree) -> Vec<Range<usize>> {
 /// Applies severity overrides and `//gohint:ignore` comments to raw
 /// findings, reports unused or unexplained suppressions, and sorts the
 /// result by position.
-pub fn finish(
-    mut findings: Vec<Finding>,
-    tree: &Tree,
-    src: &str,
-    options: &Options,
-) -> Vec<Finding> {
+pub fn finish(mut findings: Vec<Finding>, src: &str, options: &Options) -> Vec<Finding> {
     findings.retain_mut(|f| match options.severity(f.rule) {
         Some(sev) => {
             f.severity = sev;
@@ -375,7 +408,7 @@ pub fn finish(
         (a.range.start, a.range.end, a.rule.slug).cmp(&(b.range.start, b.range.end, b.rule.slug))
     });
     findings.dedup_by(|a, b| a.range == b.range && a.rule.slug == b.rule.slug);
-    suppress::apply(&mut findings, tree, src, options);
+    suppress::apply(&mut findings, src, options);
     findings.sort_by(|a, b| {
         (a.range.start, a.range.end, a.rule.slug).cmp(&(b.range.start, b.range.end, b.rule.slug))
     });

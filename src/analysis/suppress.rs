@@ -5,10 +5,9 @@
 //! whole file. A directive with no reason, naming an unknown rule, or
 //! silencing nothing is itself reported as `unused-ignore`.
 
-use super::{Finding, Options};
+use super::{lexical, Finding, Options};
 use crate::rules::{self, unused_ignore};
 use crate::text::LineIndex;
-use tree_sitter::Tree;
 
 /// One parsed directive.
 struct Directive {
@@ -29,18 +28,14 @@ struct Directive {
 const MARK: &str = "//gohint:";
 
 /// Finds the directives of `src` (only in real comments, not strings).
-fn directives(tree: &Tree, src: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<Directive> {
-    let root = tree.root_node();
+fn directives(src: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<Directive> {
     let mut out = Vec::new();
-    for (at, _) in src.match_indices(MARK) {
-        let Some(node) = root.descendant_for_byte_range(at, at + MARK.len()) else {
+    for range in lexical::scan(src).comments {
+        let at = range.start;
+        let comment = src.get(range.clone()).unwrap_or("");
+        let Some(body) = comment.strip_prefix(MARK) else {
             continue;
         };
-        if node.kind() != "comment" || node.start_byte() != at {
-            continue;
-        }
-        let comment = src.get(node.byte_range()).unwrap_or("");
-        let body = &comment[MARK.len()..];
         let (file, rest) = if let Some(r) = body.strip_prefix("file-ignore") {
             (true, r)
         } else if let Some(r) = body.strip_prefix("ignore") {
@@ -58,7 +53,7 @@ fn directives(tree: &Tree, src: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<D
             .map(str::to_string)
             .collect();
         out.push(Directive {
-            range: node.byte_range(),
+            range,
             file,
             slugs,
             reason,
@@ -70,13 +65,13 @@ fn directives(tree: &Tree, src: &str, line_of: &dyn Fn(usize) -> usize) -> Vec<D
 }
 
 /// Marks suppressed findings and appends `unused-ignore` findings.
-pub(super) fn apply(findings: &mut Vec<Finding>, tree: &Tree, src: &str, options: &Options) {
+pub(super) fn apply(findings: &mut Vec<Finding>, src: &str, options: &Options) {
     if !src.contains(MARK) {
         return;
     }
     let index = LineIndex::new(src);
     let line_of = |offset: usize| index.line_of(offset) as usize;
-    let mut dirs = directives(tree, src, &line_of);
+    let mut dirs = directives(src, &line_of);
     for f in findings.iter_mut() {
         let line = line_of(f.range.start);
         let hit = dirs.iter_mut().find(|d| {

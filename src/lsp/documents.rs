@@ -15,7 +15,7 @@ use super::incremental::{ByteEdit, Snapshot};
 use super::limits::Limits;
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
-use crate::analysis::{Analyzer, Finding};
+use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -270,6 +270,7 @@ impl Doc {
                 revision: state.revision,
                 edits: std::mem::take(&mut state.pending),
                 reset: std::mem::take(&mut state.reset),
+                edited: state.edited,
                 previous: match state.analysis.take() {
                     Some(Analysis::Kept(snapshot)) => Some(snapshot),
                     _ => None,
@@ -290,7 +291,7 @@ impl Doc {
                     if state.configuration == configuration {
                         state.resolved.get_or_insert(done.resolved);
                     }
-                    state.analysis = Some(Analysis::Kept(done.snapshot));
+                    state.analysis = Some(done.analysis);
                     state.diagnostics.clone_from(&done.diagnostics);
                     Step::Analyzed {
                         version,
@@ -350,6 +351,9 @@ impl Doc {
     /// next edit is analysed from scratch.
     fn drop_tree(&self) {
         let mut state = self.lock();
+        if !matches!(state.analysis, Some(Analysis::Kept(_))) {
+            return;
+        }
         if let Some(Analysis::Kept(snapshot)) = state.analysis.take() {
             state.analysis = Some(Analysis::Dropped(snapshot.findings));
             state.pending = Vec::new();
@@ -522,6 +526,8 @@ struct Work {
     revision: u64,
     edits: Vec<ByteEdit>,
     reset: bool,
+    /// Whether the client edited the text (then its tree is kept).
+    edited: bool,
     previous: Option<Snapshot>,
     resolved: Option<Arc<Resolved>>,
     configuration: u64,
@@ -529,7 +535,7 @@ struct Work {
 
 /// The result of a successful step.
 struct Done {
-    snapshot: Snapshot,
+    analysis: Analysis,
     resolved: Arc<Resolved>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
@@ -554,23 +560,28 @@ impl Work {
             None => settings.resolve(uri),
         };
         let options = &resolved.options;
-        let snapshot = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
-            Some(previous) if !self.reset => {
-                previous.update(analyzer, &self.text, &self.edits, options)
-            }
-            _ => Snapshot::fresh(analyzer, &self.text, options),
+        let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
+            Some(previous) if !self.reset => previous
+                .update(analyzer, &self.text, &self.edits, options)
+                .map(Analysis::Kept),
+            // A large text nobody edits is checked a slice at a time and
+            // keeps no tree: its whole tree would take ~35 times its size.
+            _ if !self.edited && analysis::sliced(&self.text) => analyzer
+                .analyze(self.text.as_bytes(), options)
+                .map(Analysis::Dropped),
+            _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
         });
-        let snapshot = snapshot.map_err(|e| e.to_string())?;
+        let analysis = analysis.map_err(|e| e.to_string())?;
         let at = Converter::new(&self.text, &self.index, encoding);
         let diagnostics = diagnostics::convert(
-            &snapshot.findings,
+            analysis.findings(),
             &at,
             uri,
             &resolved.docs_base_url,
             limits,
         );
         Ok(Done {
-            snapshot,
+            analysis,
             resolved,
             diagnostics,
             warnings,

@@ -199,7 +199,7 @@ impl Snapshot {
         options: &Options,
         names: Names,
     ) -> Snapshot {
-        let findings = analysis::finish(raw.clone(), &tree, text, options);
+        let findings = analysis::finish(raw.clone(), text, options);
         Snapshot {
             tree,
             raw,
