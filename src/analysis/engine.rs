@@ -8,7 +8,7 @@
 //! instead of a step of the query cursor's state machine, and most calls a
 //! word search instead of a structural match that a text predicate rejects.
 
-use super::pattern_gate::{self, Gate};
+use super::pattern_gate::{self, Gate, KindGates};
 use super::{bounds, Ctx, Finding};
 use crate::rules::{Rule, RULES};
 use std::ops::Range;
@@ -23,7 +23,7 @@ pub struct Engine {
     /// For each node kind id, the gates of the patterns that start at nodes
     /// of that kind; `None` when some pattern could start anywhere (the
     /// query then runs unanchored over the whole range).
-    gates: Option<Vec<Vec<Gate>>>,
+    gates: Option<Vec<Option<KindGates>>>,
 }
 
 /// The engine, compiled on first use; an error names the rule whose query
@@ -100,8 +100,10 @@ impl Engine {
             let inside = node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
             if inside {
-                let here = gates.get(usize::from(node.kind_id()));
-                if here.is_some_and(|g| g.iter().any(|g| g.admits(ctx.text(node)))) {
+                let here = gates
+                    .get(usize::from(node.kind_id()))
+                    .and_then(Option::as_ref);
+                if here.is_some_and(|g| g.admits(ctx.text(node))) {
                     self.run_at(ctx, &mut cursor, node, out);
                 }
                 if walk.goto_first_child() {
@@ -144,7 +146,11 @@ impl Engine {
 /// For each node kind id, the gates of the patterns of `query` (compiled
 /// from `source`) that start at nodes of that kind; `None` when a pattern is
 /// not rooted or has no gate, so it could start anywhere.
-fn gates(language: &tree_sitter::Language, query: &Query, source: &str) -> Option<Vec<Vec<Gate>>> {
+fn gates(
+    language: &tree_sitter::Language,
+    query: &Query,
+    source: &str,
+) -> Option<Vec<Option<KindGates>>> {
     let mut gates = vec![Vec::new(); language.node_kind_count()];
     for i in 0..query.pattern_count() {
         if !query.is_pattern_rooted(i) {
@@ -162,7 +168,11 @@ fn gates(language: &tree_sitter::Language, query: &Query, source: &str) -> Optio
             .filter(|_| id != 0)?
             .push(gate);
     }
-    Some(gates)
+    let compiled = gates
+        .iter()
+        .map(|g: &Vec<Gate>| (!g.is_empty()).then(|| KindGates::new(g)))
+        .collect();
+    Some(compiled)
 }
 
 /// The parts of `range` to check: `range` without the top-level
@@ -223,7 +233,7 @@ mod tests {
     fn every_rule_pattern_is_gated() {
         let engine = engine().expect("the rule queries compile");
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
-        let gated: usize = gates.iter().map(Vec::len).sum();
+        let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
         assert_eq!(gated, engine.query.pattern_count());
     }
 

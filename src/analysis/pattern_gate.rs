@@ -5,10 +5,13 @@
 //! `(#eq? @name "word")` or `(#any-of? @name "a" "b")` predicate on a capture
 //! the pattern always makes (not under a quantifier or in an alternation)
 //! only holds when that word is the text of a node inside the match, so the
-//! word appears as a whole token in the matched node's text. The engine
+//! word appears as a whole token in the matched node's text; so does an
+//! anonymous node the pattern always matches (`operator: "<-"`). The engine
 //! runs the query cursor only at nodes that pass both tests: the query stays
 //! the single source of truth, and the gate only saves the cursor's work
 //! where it could not match.
+
+use aho_corasick::AhoCorasick;
 
 /// What a pattern needs of a node before the query is worth running there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,12 +23,87 @@ pub struct Gate {
     pub words: Vec<Vec<String>>,
 }
 
-impl Gate {
-    /// Whether `text` (the text of a node of [`Gate::kind`]) may match.
+/// The gates of the patterns that start at one node kind, checked with one
+/// scan of the node's text.
+pub struct KindGates {
+    /// Whether some pattern needs no word (every node may match).
+    always: bool,
+    /// Finds the words of every gate.
+    finder: Option<AhoCorasick>,
+    /// Per gate, each group as a bit mask of the words it accepts.
+    masks: Vec<Vec<u64>>,
+}
+
+impl KindGates {
+    /// The gates of `gates` (all of one kind) checked together.
+    pub fn new(gates: &[Gate]) -> KindGates {
+        let mut words: Vec<&str> = Vec::new();
+        let mut masks = Vec::new();
+        for gate in gates {
+            let mut groups = Vec::new();
+            for group in &gate.words {
+                let mut mask = 0u64;
+                for word in group {
+                    let id = match words.iter().position(|w| w == word) {
+                        Some(id) => id,
+                        None => {
+                            words.push(word);
+                            words.len() - 1
+                        }
+                    };
+                    mask |= 1u64
+                        .checked_shl(u32::try_from(id).unwrap_or(u32::MAX))
+                        .unwrap_or(0);
+                }
+                groups.push(mask);
+            }
+            masks.push(groups);
+        }
+        let finder = AhoCorasick::new(&words).ok();
+        // Words past the 64th have no bit: their gates admit every node.
+        let always = finder.is_none()
+            || words.len() > 64
+            || masks
+                .iter()
+                .any(|groups| groups.is_empty() || groups.contains(&0));
+        KindGates {
+            always,
+            finder,
+            masks,
+        }
+    }
+
+    /// How many patterns' gates this holds.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.masks.len()
+    }
+
+    /// Whether some pattern may match at a node whose text is `text`.
     pub fn admits(&self, text: &str) -> bool {
-        self.words
+        let Some(finder) = self.finder.as_ref().filter(|_| !self.always) else {
+            return true;
+        };
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let bytes = text.as_bytes();
+        let mut found = 0u64;
+        for m in finder.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            let word = &bytes[start..end];
+            let joined_before = word.first().is_some_and(|&b| ident(b))
+                && start
+                    .checked_sub(1)
+                    .and_then(|i| bytes.get(i))
+                    .is_some_and(|&b| ident(b));
+            let joined_after =
+                word.last().is_some_and(|&b| ident(b)) && bytes.get(end).is_some_and(|&b| ident(b));
+            if !joined_before && !joined_after {
+                found |= 1u64.checked_shl(m.pattern().as_u32()).unwrap_or(0);
+            }
+        }
+        self.masks
             .iter()
-            .all(|group| group.iter().any(|w| has_token(text, w)))
+            .any(|groups| groups.iter().all(|&mask| found & mask != 0))
     }
 }
 
@@ -62,13 +140,15 @@ pub fn gate(pattern: &str) -> Option<Gate> {
         return None;
     }
     let mut certain = Vec::new();
+    let mut anonymous = Vec::new();
     let mut predicates = Vec::new();
     for item in &items {
-        collect(item, true, &mut certain, &mut predicates);
+        collect(item, true, &mut certain, &mut anonymous, &mut predicates);
     }
     let words = predicates
         .into_iter()
         .filter_map(|(name, args)| words(&name, &args, &certain))
+        .chain(anonymous.into_iter().map(|a| vec![a]))
         .collect();
     Some(Gate {
         kind: kind.clone(),
@@ -99,12 +179,14 @@ fn words(name: &str, args: &[Token], certain: &[String]) -> Option<Vec<String>> 
     }
 }
 
-/// Records the captures made whenever the pattern matches (`certain` while
-/// no quantifier or alternation lies on the way down) and every predicate.
+/// Records the captures made and the anonymous nodes matched whenever the
+/// pattern matches (`certain` while no quantifier or alternation lies on
+/// the way down), and every predicate.
 fn collect(
     item: &Item,
     certain: bool,
     captures: &mut Vec<String>,
+    anonymous: &mut Vec<String>,
     predicates: &mut Vec<(String, Vec<Token>)>,
 ) {
     match item {
@@ -119,16 +201,17 @@ fn collect(
                 captures.extend(own.iter().cloned());
             }
             for child in children {
-                collect(child, certain, captures, predicates);
+                collect(child, certain, captures, anonymous, predicates);
             }
         }
         Item::Alternation { branches } => {
             for branch in branches {
-                collect(branch, false, captures, predicates);
+                collect(branch, false, captures, anonymous, predicates);
             }
         }
+        Item::Anonymous(text) if certain => anonymous.push(text.clone()),
         Item::Predicate { name, args } => predicates.push((name.clone(), args.clone())),
-        Item::Other => {}
+        Item::Anonymous(_) | Item::Other => {}
     }
 }
 
@@ -211,6 +294,8 @@ enum Item {
     Alternation { branches: Vec<Item> },
     /// `(#name? arg…)`.
     Predicate { name: String, args: Vec<Token> },
+    /// An anonymous node: `"<-"`.
+    Anonymous(String),
     /// Anything else (anchors, field names, anonymous nodes, wildcards).
     Other,
 }
@@ -261,7 +346,8 @@ impl Parser<'_> {
                 Item::Alternation { branches }
             }
             Token::Close | Token::CloseAlt | Token::Quantifier | Token::Capture(_) => return None,
-            Token::Str(_) | Token::Word(_) => Item::Other,
+            Token::Str(text) => Item::Anonymous(text),
+            Token::Word(_) => Item::Other,
         };
         loop {
             match self.peek() {
@@ -269,6 +355,8 @@ impl Parser<'_> {
                     self.at += 1;
                     match &mut item {
                         Item::Node { quantified, .. } => *quantified = true,
+                        // An optional anonymous node requires nothing.
+                        Item::Anonymous(_) => item = Item::Other,
                         // A quantified alternation already counts as uncertain.
                         Item::Alternation { .. } | Item::Other | Item::Predicate { .. } => {}
                     }
@@ -299,23 +387,6 @@ impl Parser<'_> {
             quantified: false,
         })
     }
-}
-
-/// Whether `word` occurs in `text` as a whole token: not preceded or
-/// followed by an identifier character when it starts or ends with one.
-fn has_token(text: &str, word: &str) -> bool {
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let bytes = text.as_bytes();
-    let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
-        return true;
-    };
-    text.match_indices(word).any(|(at, _)| {
-        let before = at.checked_sub(1).and_then(|i| bytes.get(i));
-        let after = bytes.get(at + word.len());
-        let joined_before = ident(first) && before.is_some_and(|&b| ident(b));
-        let joined_after = ident(last) && after.is_some_and(|&b| ident(b));
-        !joined_before && !joined_after
-    })
 }
 
 #[cfg(test)]
@@ -361,17 +432,31 @@ mod tests {
         assert!(words(repeated).is_empty());
         let negated = r#"(identifier) @f (#not-eq? @f "x")"#;
         assert!(words(negated).is_empty());
+        let anonymous = r#"(unary_expression operator: "<-" (x "&"?) [(y "*")])"#;
+        assert_eq!(words(anonymous), vec![vec!["<-".to_string()]]);
+    }
+
+    fn kind(words: &[&[&str]]) -> Gate {
+        Gate {
+            kind: "call_expression".into(),
+            words: words
+                .iter()
+                .map(|g| g.iter().map(|w| w.to_string()).collect())
+                .collect(),
+        }
     }
 
     #[test]
-    fn admits_text_with_the_word_as_a_token() {
-        let g = Gate {
-            kind: "call_expression".into(),
-            words: vec![vec!["close".into()], vec!["0".into()]],
-        };
+    fn admits_text_with_the_words_as_tokens() {
+        let g = KindGates::new(&[kind(&[&["close"], &["0"]]), kind(&[&["Lock", "RLock"]])]);
         assert!(g.admits("close(ch, 0)"));
         assert!(!g.admits("closed(ch, 0)"));
         assert!(!g.admits("x.close(ch, 10)"));
         assert!(g.admits("x.close(ch, 10, 0)"));
+        assert!(g.admits("mu.RLock()"));
+        assert!(!g.admits("mu.RLocked()"));
+        assert!(!g.admits("x.(int) <- y"));
+        assert!(KindGates::new(&[kind(&[&["<-"]]), kind(&[])]).admits("x"));
+        assert!(KindGates::new(&[kind(&[&["<-"]])]).admits("x<-y"));
     }
 }

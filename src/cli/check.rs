@@ -49,6 +49,9 @@ fn check_file(
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
+    if findings.is_empty() {
+        return Outcome::Items(Vec::new());
+    }
     let Ok(src) = std::str::from_utf8(&bytes) else {
         return Outcome::Failed("not valid UTF-8".to_string());
     };
