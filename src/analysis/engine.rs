@@ -9,7 +9,7 @@
 //! word search instead of a structural match that a text predicate rejects.
 
 use super::pattern_gate::{self, Gate, KindGates};
-use super::{bounds, Ctx, Finding};
+use super::{bounds, syntax, Ctx, Finding};
 use crate::rules::{Rule, RULES};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -94,12 +94,16 @@ impl Engine {
             return;
         };
         cursor.set_max_start_depth(Some(0));
+        let whole = range.start == 0 && range.end >= ctx.root.end_byte();
         let mut walk = ctx.root.walk();
         loop {
             let node = walk.node();
-            let inside = node.start_byte() < range.end && node.end_byte() > range.start
+            let inside = whole
+                || node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
-            if inside {
+            // No pattern starts inside types, parameter lists, literals'
+            // text or comments.
+            if inside && !syntax::OPAQUE.contains(node) {
                 let here = gates
                     .get(usize::from(node.kind_id()))
                     .and_then(Option::as_ref);

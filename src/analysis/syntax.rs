@@ -2,6 +2,7 @@
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
 use super::Ctx;
+use std::sync::LazyLock;
 use tree_sitter::{Language, Node, TreeCursor};
 
 /// The source text of `node` (empty if the range is not valid text).
@@ -45,6 +46,32 @@ impl KindSet {
             .unwrap_or(false)
     }
 }
+
+/// Kinds whose subtrees hold no statement, call, declaration or value a
+/// rule looks at: types (an array length is a constant), parameter lists
+/// (read from their function), string literals and comments. Walks skip
+/// them.
+pub static OPAQUE: LazyLock<KindSet> = LazyLock::new(|| {
+    KindSet::new(&[
+        "parameter_list",
+        "type_parameter_list",
+        "qualified_type",
+        "pointer_type",
+        "slice_type",
+        "map_type",
+        "channel_type",
+        "struct_type",
+        "interface_type",
+        "function_type",
+        "array_type",
+        "implicit_length_array_type",
+        "generic_type",
+        "type_identifier",
+        "interpreted_string_literal",
+        "raw_string_literal",
+        "comment",
+    ])
+});
 
 /// `node`'s parent, its parent, and so on up to the root.
 pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {

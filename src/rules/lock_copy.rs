@@ -67,31 +67,10 @@ pub fn copies<'t>(decl: Node<'t>, file: &FileTypes<'t>) -> Vec<LockCopy<'t>> {
     out
 }
 
-/// Whether the walk enters `n`: types, parameter lists (read by
-/// [`function`]), literals and comments hold no copies.
+/// Whether the walk enters `n`: not [`syntax::OPAQUE`] kinds (parameter
+/// lists are read by [`function`]).
 fn descend(n: Node<'_>) -> Walk {
-    static SKIPPED: LazyLock<KindSet> = LazyLock::new(|| {
-        KindSet::new(&[
-            "parameter_list",
-            "type_parameter_list",
-            "qualified_type",
-            "pointer_type",
-            "slice_type",
-            "map_type",
-            "channel_type",
-            "struct_type",
-            "interface_type",
-            "function_type",
-            "array_type",
-            "implicit_length_array_type",
-            "generic_type",
-            "type_identifier",
-            "interpreted_string_literal",
-            "raw_string_literal",
-            "comment",
-        ])
-    });
-    if SKIPPED.contains(n) {
+    if syntax::OPAQUE.contains(n) {
         Walk::Skip
     } else {
         Walk::Enter
