@@ -28,6 +28,9 @@ use tower_lsp_server::{LspService, Server};
 /// How long pending replies get to flush after `exit` before the process ends.
 const EXIT_GRACE: Duration = Duration::from_millis(300);
 
+/// How many requests the server works on at once.
+const CONCURRENT_REQUESTS: usize = 32;
+
 /// Serves LSP on stdin/stdout until `exit` (or until stdin closes). Exits
 /// with 0 when the client asked for `shutdown` first, else 1.
 pub fn serve() -> ExitCode {
@@ -60,7 +63,12 @@ pub fn serve_on(
         let (service, socket) = LspService::build(|client| Backend::new(client, flag))
             .custom_method("gohint/syntaxTree", Backend::syntax_tree)
             .finish();
-        let server = Server::new(input, server_output, socket).serve(service);
+        // Requests wait for the analysis of the text they ask about; more
+        // than the framework's 4 in flight keep one slow document from
+        // holding up requests about the others.
+        let server = Server::new(input, server_output, socket)
+            .concurrency_level(CONCURRENT_REQUESTS)
+            .serve(service);
         tokio::select! {
             () = server => {}
             () = async {
