@@ -89,7 +89,7 @@ impl KindGates {
         let mut found = 0u64;
         for m in finder.find_overlapping_iter(text) {
             let (start, end) = (m.start(), m.end());
-            let word = &bytes[start..end];
+            let word = bytes.get(start..end).unwrap_or_default();
             let joined_before = word.first().is_some_and(|&b| ident(b))
                 && start
                     .checked_sub(1)
