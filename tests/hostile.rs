@@ -385,3 +385,72 @@ fn a_100_megabyte_file_completes() {
     assert_eq!(count("append-no-prealloc"), flawed, "{stderr}");
     assert_eq!(items.len(), 3 * flawed, "{stderr}");
 }
+
+/// A file large enough to be checked in slices, whose declarations hide
+/// look-alikes of declarations from the lexical scan that finds the slices:
+/// `func` lines inside raw strings and comments, `;`-separated declarations,
+/// grouped `var`s and a suppression. No finding depends on a declaration
+/// elsewhere in the file (a slice does not see the others).
+fn sliced_source() -> String {
+    let mut src = String::from("package p\n\nimport (\n\t\"runtime\"\n\t\"sync\"\n)\n\n");
+    let mut i = 0;
+    while src.len() < 3 * gohint::analysis::SLICE_BYTES {
+        src.push_str(&format!(
+            "// func fake{i}() {{ close(ch); close(ch) }}\n\
+             var doc{i} = `\nfunc inString{i}(ch chan int) {{\n\tclose(ch)\n\tclose(ch)\n}}\n`\n\n\
+             /* type T{i} struct{{}}\nfunc inComment{i}() {{}} */\n\
+             type Guarded{i} struct {{\n\tmu sync.Mutex\n\tn  int\n}}\n\n\
+             func value{i}(mu sync.Mutex) {{ _ = mu }}\n\n\
+             var (\n\ta{i} = '\"'\n\tb{i} = \"{{\"\n)\n\n\
+             func twice{i}(ch chan int) {{\n\tclose(ch)\n\tif a{i} > 0 {{\n\t\treturn\n\t}}\n\tclose(ch) //gohint:ignore double-close -- fixture\n}}\n\n\
+             const c{i} = 1; func gc{i}() {{ runtime.GC() }}\n\n"
+        ));
+        i += 1;
+    }
+    src
+}
+
+#[test]
+fn a_file_checked_in_slices_reports_what_its_whole_tree_does() {
+    use gohint::analysis::{analyze_tree, sliced, Analyzer, Options};
+    let src = sliced_source();
+    assert!(sliced(&src), "the file should be checked in slices");
+    let options = Options::default();
+    let mut analyzer = Analyzer::new();
+    let in_slices = analyzer
+        .analyze(src.as_bytes(), &options)
+        .expect("analyses");
+    let tree = analyzer.parse(&src, None).expect("parses");
+    // The lexical scan that cuts the slices finds exactly the top-level
+    // declarations of the syntax tree.
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let parsed: Vec<usize> = root
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .map(|n| n.start_byte())
+        .collect();
+    let scanned: Vec<usize> = gohint::analysis::lexical::scan(&src)
+        .declarations
+        .iter()
+        .map(|d| d.at)
+        .collect();
+    assert_eq!(scanned, parsed);
+    let whole = analyze_tree(&tree, &src, &options);
+    let key =
+        |f: &gohint::analysis::Finding| (f.rule.slug, f.range.clone(), f.suppressed.is_some());
+    assert!(whole.len() > 100, "{} findings", whole.len());
+    let (a, b): (Vec<_>, Vec<_>) = (
+        in_slices.iter().map(key).collect(),
+        whole.iter().map(key).collect(),
+    );
+    let first = a.iter().zip(&b).position(|(x, y)| x != y);
+    assert!(
+        first.is_none() && a.len() == b.len(),
+        "{} findings in slices, {} whole; first difference at {first:?}: {:?} vs {:?}",
+        a.len(),
+        b.len(),
+        first.and_then(|i| a.get(i)),
+        first.and_then(|i| b.get(i)),
+    );
+}
