@@ -147,6 +147,25 @@ fn files_of_thousands_of_declarations_report_every_finding() {
 }
 
 #[test]
+fn twenty_thousand_findings_in_one_function() {
+    // Each assertion used to rescan the statements before it and the whole
+    // function body: minutes for one generated function.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut src = String::from("package p\n\nfunc f(x any) int {\n");
+    for i in 0..10_000 {
+        src.push_str(&format!("\t_ = x.(int)\n\tv{i} := x.(int)\n\t_ = v{i}\n"));
+    }
+    src.push_str("\treturn 0\n}\n");
+    write(dir.path(), "one.go", &src);
+    let (code, items, stderr) = check_json(dir.path(), &["one.go", "--fail-on", "info"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(items.len(), 20_000);
+    assert!(items
+        .iter()
+        .all(|f| f["rule"] == "unchecked-type-assertion"));
+}
+
+#[test]
 fn fifty_thousand_findings_in_one_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut src = String::from("package p\n\n");

@@ -7,7 +7,7 @@ use super::lock_copy::{self, LockCopy};
 use super::lock_types::FileTypes;
 use crate::analysis::syntax::{self, text, Walk};
 use std::cell::{OnceCell, RefCell};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use tree_sitter::Node;
 
@@ -21,6 +21,11 @@ pub struct Facts<'t> {
     /// The lock copies of the last declaration asked about: the two copy
     /// rules match the same declarations one right after the other.
     lock_copies: RefCell<Option<(usize, Rc<Vec<LockCopy<'t>>>)>>,
+    /// The `if` statements without `else` of each statement list asked
+    /// about, by the list's node id.
+    plain_ifs: RefCell<HashMap<usize, Rc<[Node<'t>]>>>,
+    /// The identifiers of each node asked about, by node id.
+    identifiers: RefCell<HashMap<usize, Rc<HashSet<&'t str>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -33,7 +38,48 @@ impl<'t> Facts<'t> {
             constants: OnceCell::new(),
             package_level: OnceCell::new(),
             lock_copies: RefCell::new(None),
+            plain_ifs: RefCell::new(HashMap::new()),
+            identifiers: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// The names of the identifiers anywhere in `node` (a function body,
+    /// say), worked out once per node.
+    pub fn identifiers(&self, node: Node<'t>) -> Rc<HashSet<&'t str>> {
+        if let Some(names) = self.identifiers.borrow().get(&node.id()) {
+            return Rc::clone(names);
+        }
+        let names: Rc<HashSet<&'t str>> = Rc::new(
+            syntax::descendants(node)
+                .into_iter()
+                .filter(|n| n.kind() == "identifier")
+                .map(|n| text(n, self.src))
+                .collect(),
+        );
+        self.identifiers
+            .borrow_mut()
+            .insert(node.id(), Rc::clone(&names));
+        names
+    }
+
+    /// The `if` statements without `else` directly in `list` (a block or
+    /// statement list), in order: where rules look for an earlier guard,
+    /// once per list rather than once per statement that needs one.
+    pub fn plain_ifs(&self, list: Node<'t>) -> Rc<[Node<'t>]> {
+        if let Some(ifs) = self.plain_ifs.borrow().get(&list.id()) {
+            return Rc::clone(ifs);
+        }
+        let mut c = list.walk();
+        let ifs: Rc<[Node<'t>]> = list
+            .named_children(&mut c)
+            .filter(|s| {
+                s.kind() == "if_statement" && s.child_by_field_name("alternative").is_none()
+            })
+            .collect();
+        self.plain_ifs
+            .borrow_mut()
+            .insert(list.id(), Rc::clone(&ifs));
+        ifs
     }
 
     /// The file's imports, package-level types and lock types.

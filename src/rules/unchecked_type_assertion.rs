@@ -21,14 +21,14 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(assert), Some(operand), Some(ty)) =
         (m.node("report"), m.node("operand"), m.node("type"))
     else {
         return;
     };
     let outer = outermost_parens(assert);
-    if comma_ok(outer) || guarded(assert, ctx.text(operand), ctx.text(ty), ctx.src) {
+    if comma_ok(outer) || guarded(assert, ctx.text(operand), ctx.text(ty), ctx) {
         return;
     }
     let mut finding = Finding::new(&RULE, assert.byte_range()).message(format!(
@@ -36,7 +36,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         ctx.text(assert),
         ctx.text(operand)
     ));
-    if let Some(fix) = comma_ok_fix(outer, operand, ty, ctx.src) {
+    if let Some(fix) = comma_ok_fix(outer, operand, ty, ctx) {
         finding = finding.fix(fix);
     }
     out.push(finding);
@@ -102,7 +102,8 @@ fn ok_assertion<'s>(stmt: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str, &
 /// Whether the assertion cannot fail because the code already checked the
 /// same operand and type: inside `if _, ok := x.(T); ok { … }`, after
 /// `if _, ok := x.(T); !ok { return }`, or in `case T:` of `switch x.(type)`.
-fn guarded(assert: Node<'_>, operand: &str, ty: &str, src: &str) -> bool {
+fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool {
+    let src = ctx.src;
     let same = |stmt: Option<Node<'_>>| {
         stmt.and_then(|s| ok_assertion(s, src))
             .filter(|(o, t, _)| *o == operand && *t == ty)
@@ -138,16 +139,13 @@ fn guarded(assert: Node<'_>, operand: &str, ty: &str, src: &str) -> bool {
                 }
             }
             "statement_list" | "block" => {
-                let mut c = anc.walk();
-                let earlier: Vec<Node<'_>> = anc
-                    .named_children(&mut c)
-                    .take_while(|s| *s != child)
-                    .collect();
-                let checked = earlier.into_iter().any(|s| {
-                    s.kind() == "if_statement"
-                        && s.child_by_field_name("alternative").is_none()
-                        && s.child_by_field_name("consequence")
-                            .is_some_and(|b| flow::is_terminator(b, src))
+                let ifs = ctx.facts.plain_ifs(anc);
+                let earlier = ifs
+                    .iter()
+                    .take_while(|s| s.end_byte() <= child.start_byte());
+                let checked = earlier.copied().any(|s| {
+                    s.child_by_field_name("consequence")
+                        .is_some_and(|b| flow::is_terminator(b, src))
                         && same(s.child_by_field_name("initializer")).is_some_and(|ok| {
                             s.child_by_field_name("condition")
                                 .is_some_and(|c| syntax::text(c, src) == format!("!{ok}"))
@@ -166,7 +164,13 @@ fn guarded(assert: Node<'_>, operand: &str, ty: &str, src: &str) -> bool {
 
 /// `v := x.(T)` → `v, ok := x.(T)` followed by `if !ok { return … }`, when
 /// the function's results let the check return mechanically.
-fn comma_ok_fix(outer: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -> Option<Fix> {
+fn comma_ok_fix<'t>(
+    outer: Node<'t>,
+    operand: Node<'t>,
+    ty: Node<'t>,
+    ctx: &Ctx<'t>,
+) -> Option<Fix> {
+    let src = ctx.src;
     let (bind, 1) = binding(outer)? else {
         return None;
     };
@@ -183,10 +187,7 @@ fn comma_ok_fix(outer: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -> 
     }
     let func = syntax::enclosing_function(stmt)?;
     let body = syntax::function_body(func)?;
-    if syntax::descendants(body)
-        .into_iter()
-        .any(|n| n.kind() == "identifier" && syntax::text(n, src) == "ok")
-    {
+    if ctx.facts.identifiers(body).contains("ok") {
         return None;
     }
     let ret = mismatch_return(func, operand, ty, src)?;
