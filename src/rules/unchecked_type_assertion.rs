@@ -190,7 +190,7 @@ fn comma_ok_fix<'t>(
     if ctx.facts.identifiers(body).contains("ok") {
         return None;
     }
-    let ret = mismatch_return(func, operand, ty, src)?;
+    let ret = mismatch_return(func, operand, ty, ctx)?;
     let indent = syntax::line_indent(src, stmt.start_byte());
     Some(Fix {
         title: "Check the assertion with the `, ok` form".to_string(),
@@ -211,7 +211,13 @@ fn comma_ok_fix<'t>(
 /// The `return` statement a failed check can make in `func`: a bare return
 /// when it has no or named results, else zero values and an error from
 /// fmt.Errorf when the last result is an error and fmt is imported.
-fn mismatch_return(func: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -> Option<String> {
+fn mismatch_return(
+    func: Node<'_>,
+    operand: Node<'_>,
+    ty: Node<'_>,
+    ctx: &Ctx<'_>,
+) -> Option<String> {
+    let src = ctx.src;
     let Some(result) = func.child_by_field_name("result") else {
         return Some("return".to_string());
     };
@@ -235,7 +241,7 @@ fn mismatch_return(func: Node<'_>, operand: Node<'_>, ty: Node<'_>, src: &str) -
         vec![result]
     };
     let (last, rest) = types.split_last()?;
-    if syntax::text(*last, src) != "error" || !imports_fmt(func, src) {
+    if syntax::text(*last, src) != "error" || !imports_fmt(ctx.root, src) {
         return None;
     }
     let mut values = rest
@@ -288,11 +294,9 @@ fn zero_value(ty: Node<'_>, src: &str) -> Option<String> {
     Some(zero.to_string())
 }
 
-/// Whether the file imports "fmt" under its own name.
-fn imports_fmt(node: Node<'_>, src: &str) -> bool {
-    let Some(root) = syntax::ancestors(node).last() else {
-        return false;
-    };
+/// Whether the file whose syntax tree is `root` imports "fmt" under its
+/// own name.
+fn imports_fmt(root: Node<'_>, src: &str) -> bool {
     let mut c = root.walk();
     let imports: Vec<Node<'_>> = root
         .named_children(&mut c)
