@@ -94,6 +94,9 @@ impl<'t> Facts<'t> {
         self.constants.get_or_init(|| {
             let mut names = HashSet::new();
             syntax::walk(self.root, |n| {
+                if syntax::OPAQUE.contains(n) {
+                    return Walk::Skip;
+                }
                 if n.kind() != "const_spec" {
                     return Walk::Enter;
                 }
