@@ -9,6 +9,7 @@
 //! word search instead of a structural match that a text predicate rejects.
 
 use super::pattern_gate::{self, Gate, KindGates};
+use super::triggers::{Hits, Triggers};
 use super::{bounds, syntax, Ctx, Finding};
 use crate::rules::{Rule, RULES};
 use std::ops::Range;
@@ -24,6 +25,8 @@ pub struct Engine {
     /// of that kind; `None` when some pattern could start anywhere (the
     /// query then runs unanchored over the whole range).
     gates: Option<Vec<Option<KindGates>>>,
+    /// What marks the nodes worth entering; `None` enters every node.
+    triggers: Option<Triggers>,
 }
 
 /// The engine, compiled on first use; an error names the rule whose query
@@ -66,11 +69,15 @@ impl Engine {
                 starts[k].1
             })
             .collect();
-        let gates = gates(&language, &query, &source);
+        let (gates, triggers) = match pattern_gates(&query, &source) {
+            Some(list) => (by_kind(&language, &list), Triggers::new(&list)),
+            None => (None, None),
+        };
         Ok(Engine {
             query,
             pattern_rule,
             gates,
+            triggers,
         })
     }
 
@@ -78,6 +85,7 @@ impl Engine {
     /// the reference the gates must agree with (see `tests/gates.rs`).
     pub fn ungated(mut self) -> Engine {
         self.gates = None;
+        self.triggers = None;
         self
     }
 
@@ -102,6 +110,7 @@ impl Engine {
         };
         cursor.set_max_start_depth(Some(0));
         let whole = range.start == 0 && range.end >= ctx.root.end_byte();
+        let mut marks = Marks::new(self.triggers.as_ref(), ctx, &range);
         let mut walk = ctx.root.walk();
         loop {
             let node = walk.node();
@@ -109,8 +118,9 @@ impl Engine {
                 || node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
             // No pattern starts inside types, parameter lists, literals'
-            // text or comments.
-            if inside && !syntax::OPAQUE.contains(node) {
+            // text or comments, unless a syntax error put code there.
+            let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
+            if inside && !opaque && marks.visits(node) {
                 let here = gates
                     .get(usize::from(node.kind_id()))
                     .and_then(Option::as_ref);
@@ -118,6 +128,7 @@ impl Engine {
                     self.run_at(ctx, &mut cursor, node, out);
                 }
                 if walk.goto_first_child() {
+                    marks.enter(node);
                     continue;
                 }
             }
@@ -125,6 +136,7 @@ impl Engine {
                 if !walk.goto_parent() {
                     return;
                 }
+                marks.leave();
             }
         }
     }
@@ -154,36 +166,92 @@ impl Engine {
     }
 }
 
-/// For each node kind id, the gates of the patterns of `query` (compiled
-/// from `source`) that start at nodes of that kind; `None` when a pattern is
-/// not rooted or has no gate, so it could start anywhere.
-fn gates(
-    language: &tree_sitter::Language,
-    query: &Query,
-    source: &str,
-) -> Option<Vec<Option<KindGates>>> {
+/// The gate of each pattern of `query` (compiled from `source`); `None`
+/// when a pattern is not rooted or has no gate, so it could start anywhere.
+fn pattern_gates(query: &Query, source: &str) -> Option<Vec<Gate>> {
+    (0..query.pattern_count())
+        .map(|i| {
+            if !query.is_pattern_rooted(i) {
+                return None;
+            }
+            let end = if i + 1 < query.pattern_count() {
+                query.start_byte_for_pattern(i + 1)
+            } else {
+                source.len()
+            };
+            pattern_gate::gate(source.get(query.start_byte_for_pattern(i)..end)?)
+        })
+        .collect()
+}
+
+/// For each node kind id, the gates of the patterns that start at nodes of
+/// that kind; `None` when a gate names a kind the grammar lacks.
+fn by_kind(language: &tree_sitter::Language, list: &[Gate]) -> Option<Vec<Option<KindGates>>> {
     let mut gates = vec![Vec::new(); language.node_kind_count()];
-    for i in 0..query.pattern_count() {
-        if !query.is_pattern_rooted(i) {
-            return None;
-        }
-        let end = if i + 1 < query.pattern_count() {
-            query.start_byte_for_pattern(i + 1)
-        } else {
-            source.len()
-        };
-        let gate = pattern_gate::gate(source.get(query.start_byte_for_pattern(i)..end)?)?;
+    for gate in list {
         let id = language.id_for_node_kind(&gate.kind, true);
         gates
             .get_mut(usize::from(id))
             .filter(|_| id != 0)?
-            .push(gate);
+            .push(gate.clone());
     }
     let compiled = gates
         .iter()
         .map(|g: &Vec<Gate>| (!g.is_empty()).then(|| KindGates::new(g)))
         .collect();
     Some(compiled)
+}
+
+/// The triggers of one run of the walk (see [`Triggers`]) and, for each
+/// node the walk is inside of, whether it visits all that node's children.
+struct Marks<'e> {
+    triggers: Option<&'e Triggers>,
+    hits: Hits,
+    through: Vec<bool>,
+}
+
+impl<'e> Marks<'e> {
+    /// The hits of the top-level declarations that intersect `range`.
+    fn new(triggers: Option<&'e Triggers>, ctx: &Ctx<'_>, range: &Range<usize>) -> Self {
+        let hits = match triggers {
+            Some(t) => {
+                let mut c = ctx.root.walk();
+                let mut span = range.clone();
+                for decl in ctx.root.children(&mut c) {
+                    if decl.start_byte() < range.end && decl.end_byte() > range.start {
+                        span.start = span.start.min(decl.start_byte());
+                        span.end = span.end.max(decl.end_byte());
+                    }
+                }
+                t.hits(ctx.src, span)
+            }
+            None => Vec::new(),
+        };
+        Marks {
+            triggers,
+            hits: Hits::new(hits),
+            through: Vec::new(),
+        }
+    }
+
+    /// Whether the walk visits `node`: the root, a child of a node passed
+    /// through, and any node holding a hit. Asked in document order.
+    fn visits(&mut self, node: Node<'_>) -> bool {
+        self.triggers.is_none()
+            || self.through.last().is_none_or(|&all| all)
+            || self.hits.within(node)
+    }
+
+    /// The walk went down into the children of `node`.
+    fn enter(&mut self, node: Node<'_>) {
+        let all = self.triggers.is_none_or(|t| t.passes_through(node));
+        self.through.push(all);
+    }
+
+    /// The walk went back up to the parent.
+    fn leave(&mut self) {
+        self.through.pop();
+    }
 }
 
 /// The parts of `range` to check: `range` without the top-level
@@ -245,5 +313,6 @@ mod tests {
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
         let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
         assert_eq!(gated, engine.query.pattern_count());
+        assert!(engine.triggers.is_some(), "the walk enters every node");
     }
 }

@@ -18,6 +18,7 @@ pub mod scope;
 pub mod shape;
 mod suppress;
 pub mod syntax;
+pub mod triggers;
 
 pub use engine::{engine, Engine, Match};
 pub use finding::{Edit, Finding, Fix, Related};

@@ -6,6 +6,7 @@
 use super::lock_copy::{self, LockCopy};
 use super::lock_types::FileTypes;
 use crate::analysis::syntax::{self, text, Walk};
+use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -93,18 +94,24 @@ impl<'t> Facts<'t> {
     pub fn constants(&self) -> &HashSet<&'t str> {
         self.constants.get_or_init(|| {
             let mut names = HashSet::new();
+            // Only the nodes that hold the keyword `const` can hold a
+            // constant declaration.
+            let mut hits = Hits::of_word(self.root, self.src, "const");
             syntax::walk(self.root, |n| {
-                if syntax::OPAQUE.contains(n) {
+                if syntax::OPAQUE.contains(n) || !hits.within(n) {
                     return Walk::Skip;
                 }
-                if n.kind() != "const_spec" {
+                if n.kind() != "const_declaration" {
                     return Walk::Enter;
                 }
                 let mut c = n.walk();
-                names.extend(
-                    n.children_by_field_name("name", &mut c)
-                        .map(|id| text(id, self.src)),
-                );
+                for spec in n.named_children(&mut c) {
+                    let mut c2 = spec.walk();
+                    names.extend(
+                        spec.children_by_field_name("name", &mut c2)
+                            .map(|id| text(id, self.src)),
+                    );
+                }
                 Walk::Skip
             });
             names

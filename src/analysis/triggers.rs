@@ -1,0 +1,366 @@
+//! Where in a file a rule pattern could match, found by one scan of the text.
+//!
+//! Every node a pattern matches at holds a word its gate requires (see
+//! [`super::pattern_gate`]) or, for kinds whose patterns need no word, a
+//! token every node of the kind holds (`go` for a `go_statement`). Every
+//! ancestor of such a node holds it too. So the engine's walk only enters
+//! nodes whose text holds one of these *hits*: on real code it visits a
+//! fraction of the tree instead of every node.
+
+use super::pattern_gate::Gate;
+use super::syntax::KindSet;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::Range;
+use tree_sitter::Node;
+
+/// Where the walk finds nodes of a kind whose patterns need no word.
+#[derive(Clone, Copy, Debug)]
+enum Mark {
+    /// Every node of the kind holds this token (`go` for a `go_statement`).
+    Holds(&'static str),
+    /// The token lies in an ancestor (`var` for a `var_spec`): every parent
+    /// the kind can have is one of these kinds, and the outermost of them
+    /// on the way up holds the token. The walk visits every child of these.
+    Under(&'static str, &'static [&'static str]),
+    /// Only the root is the kind's parent, and the walk visits every child
+    /// of the root.
+    TopLevel,
+}
+
+/// The marks of the node kinds whose patterns need no word; the tests below
+/// check them against the grammar and real code.
+const MARKS: &[(&str, Mark)] = &[
+    ("go_statement", Mark::Holds("go")),
+    ("defer_statement", Mark::Holds("defer")),
+    ("for_statement", Mark::Holds("for")),
+    ("send_statement", Mark::Holds("<-")),
+    ("type_assertion_expression", Mark::Holds(".(")),
+    ("function_declaration", Mark::TopLevel),
+    ("method_declaration", Mark::TopLevel),
+    (
+        "var_spec",
+        Mark::Under("var", &["var_declaration", "var_spec_list"]),
+    ),
+    (
+        "receive_statement",
+        Mark::Under("case", &["communication_case"]),
+    ),
+];
+
+/// The root's kind: the walk starts there and visits all its children.
+const ROOT: &str = "source_file";
+
+/// How a type assertion's `.` can be followed on the way to its `(`: at
+/// once, or after blanks or a comment (prose's `. Next` is left out).
+const ASSERTION_DOTS: &[&str] = &[
+    ".(", ".\t", ".\n", ".\r", "./", ". (", ".  ", ". \t", ". \n", ". \r", ". /",
+];
+
+/// How a match of the finder is confirmed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Confirm {
+    /// A word: not joined to identifier characters on either side.
+    Token,
+    /// A dot that starts a type assertion: `(` follows after blanks and
+    /// comments.
+    Assertion,
+}
+
+/// The words and tokens that mark where patterns could match, found with
+/// one Aho-Corasick scan.
+pub struct Triggers {
+    finder: AhoCorasick,
+    /// Per pattern of `finder`, how its matches are confirmed.
+    confirm: Vec<Confirm>,
+    /// The kinds whose children the walk always visits.
+    through: KindSet,
+}
+
+impl Triggers {
+    /// The triggers of `gates`, one per pattern of the rule query; `None`
+    /// when some gate's kind needs no word and has no known token, so only
+    /// a walk of every node finds its matches.
+    pub fn new(gates: &[Gate]) -> Option<Triggers> {
+        let mut words: Vec<String> = Vec::new();
+        let mut through: Vec<&str> = vec![ROOT];
+        for gate in gates {
+            // The last group: `runtime.GC` needs `GC`, rarer than `runtime`.
+            let needed: Vec<String> = match gate.words.last() {
+                Some(group) => group.clone(),
+                None if gate.kind == ROOT => Vec::new(),
+                None => match MARKS.iter().find(|m| m.0 == gate.kind)?.1 {
+                    Mark::Holds(token) => vec![token.to_string()],
+                    Mark::Under(token, parents) => {
+                        through.extend_from_slice(parents);
+                        vec![token.to_string()]
+                    }
+                    Mark::TopLevel => Vec::new(),
+                },
+            };
+            for word in needed {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut confirm = Vec::new();
+        for word in words {
+            if word == ".(" {
+                for dot in ASSERTION_DOTS {
+                    patterns.push(dot.to_string());
+                    confirm.push(Confirm::Assertion);
+                }
+            } else {
+                patterns.push(word);
+                confirm.push(Confirm::Token);
+            }
+        }
+        // Leftmost-longest loses no hit: of two overlapping words, the one
+        // left out starts inside the other or is a shorter prefix of it, so
+        // it is joined to an identifier character and no whole token; the
+        // punctuation patterns never overlap words or each other.
+        let finder = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .ok()?;
+        Some(Triggers {
+            finder,
+            confirm,
+            through: KindSet::new(&through),
+        })
+    }
+
+    /// The start offsets of the triggers in `src[range]`, in order.
+    pub fn hits(&self, src: &str, range: Range<usize>) -> Vec<usize> {
+        let bytes = src.as_bytes();
+        let start = range.start.min(bytes.len());
+        let end = range.end.clamp(start, bytes.len());
+        let haystack = bytes.get(start..end).unwrap_or_default();
+        self.finder
+            .find_iter(haystack)
+            .map(|m| (m.pattern().as_usize(), start + m.start(), start + m.end()))
+            .filter(|&(pattern, from, to)| match self.confirm.get(pattern) {
+                Some(Confirm::Token) => whole_token(bytes, from, to),
+                Some(Confirm::Assertion) => opens_after_dot(bytes, from + 1),
+                None => false,
+            })
+            .map(|(_, from, _)| from)
+            .collect()
+    }
+
+    /// Whether the walk visits every child of `node`: the root, the
+    /// parents of [`Mark::Under`] kinds, and syntax errors, inside which
+    /// any node can stand anywhere.
+    pub fn passes_through(&self, node: Node<'_>) -> bool {
+        node.is_error() || self.through.contains(node)
+    }
+}
+
+/// Offsets of hits, asked about by nodes in document order.
+pub struct Hits {
+    at: Vec<usize>,
+    /// The first hit at or after the start of the last node asked about.
+    next: usize,
+}
+
+impl Hits {
+    /// The hits at offsets `at`, in order.
+    pub fn new(at: Vec<usize>) -> Self {
+        Hits { at, next: 0 }
+    }
+
+    /// Where `word` (a keyword or identifier) stands as a whole token in the
+    /// text of `root`'s children: only those, as `root` may be one slice of
+    /// a large file.
+    pub fn of_word(root: Node<'_>, src: &str, word: &str) -> Self {
+        let bytes = src.as_bytes();
+        let mut at = Vec::new();
+        let mut c = root.walk();
+        for child in root.children(&mut c) {
+            let range = child.byte_range();
+            let Some(text) = src.get(range.clone()) else {
+                continue;
+            };
+            at.extend(
+                text.match_indices(word)
+                    .map(|(i, _)| range.start + i)
+                    .filter(|&i| whole_token(bytes, i, i + word.len())),
+            );
+        }
+        Hits::new(at)
+    }
+
+    /// Whether `node` holds a hit. Each node asked about must start at or
+    /// after the one asked about before.
+    pub fn within(&mut self, node: Node<'_>) -> bool {
+        let start = node.start_byte();
+        while self.at.get(self.next).is_some_and(|&h| h < start) {
+            self.next += 1;
+        }
+        self.at.get(self.next).is_some_and(|&h| h < node.end_byte())
+    }
+}
+
+/// Whether `bytes[from..to]` is not joined to identifier characters: the
+/// test [`super::pattern_gate::KindGates::admits`] applies to words.
+fn whole_token(bytes: &[u8], from: usize, to: usize) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let word = bytes.get(from..to).unwrap_or_default();
+    let joined_before = word.first().is_some_and(ident)
+        && from
+            .checked_sub(1)
+            .and_then(|i| bytes.get(i))
+            .is_some_and(ident);
+    let joined_after = word.last().is_some_and(ident) && bytes.get(to).is_some_and(ident);
+    !joined_before && !joined_after
+}
+
+/// Whether `(` is the next byte from `at` on that is not a blank or part of
+/// a comment.
+fn opens_after_dot(bytes: &[u8], mut at: usize) -> bool {
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        match rest {
+            [b' ' | b'\t' | b'\n' | b'\r', ..] => at += 1,
+            [b'/', b'/', ..] => match rest.iter().position(|&b| b == b'\n') {
+                Some(end) => at += end,
+                None => return false,
+            },
+            [b'/', b'*', ..] => match rest.windows(2).skip(2).position(|w| w == b"*/") {
+                Some(end) => at += end + 4,
+                None => return false,
+            },
+            [b'(', ..] => return true,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate(kind: &str, words: &[&[&str]]) -> Gate {
+        Gate {
+            kind: kind.to_string(),
+            words: words
+                .iter()
+                .map(|g| g.iter().map(|w| w.to_string()).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn finds_words_as_whole_tokens() {
+        let triggers = Triggers::new(&[gate("call_expression", &[&["close"]])]).expect("triggers");
+        let src = "close(c); closer(c); x.close(); enclose()";
+        assert_eq!(triggers.hits(src, 0..src.len()), vec![0, 23]);
+        assert_eq!(triggers.hits(src, 10..src.len()), vec![23]);
+    }
+
+    #[test]
+    fn finds_type_assertions_however_spaced() {
+        let triggers = Triggers::new(&[gate("type_assertion_expression", &[])]).expect("triggers");
+        let src = "a.(T) b. (T) c./* x */(T) d.\n// y\n(T) e.f() end. Here";
+        assert_eq!(triggers.hits(src, 0..src.len()), vec![1, 7, 14, 27]);
+    }
+
+    #[test]
+    fn a_kind_with_no_word_and_no_token_leaves_no_triggers() {
+        assert!(Triggers::new(&[gate("block", &[])]).is_none());
+        assert!(Triggers::new(&[gate(ROOT, &[])]).is_some());
+    }
+
+    /// Every node of a kind in [`MARKS`] holds its token (or the ancestor
+    /// named does), in the rule fixtures and in oddly spaced code.
+    #[test]
+    fn every_node_of_a_marked_kind_holds_its_token() {
+        let mut sources = vec![concat!(
+            "package p\nvar (\n\ta map[int]int\n\tb, c chan int\n)\n",
+            "func (r T) m(x any, ch chan int) {\n\tvar d = x. (int)\n",
+            "\tfor range ch {\n\t\tselect {\n\t\tcase v := <-ch:\n\t\t\tch <- v\n",
+            "\t\tcase ch <- 1:\n\t\t}\n\t}\n\tgo r.m(x./* c */(int), ch)\n",
+            "\tdefer r.m(d, ch)\n}\nfunc f() {}\n"
+        )
+        .to_string()];
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for entry in std::fs::read_dir(fixtures)
+            .expect("the fixtures folder")
+            .flatten()
+        {
+            if entry.path().extension().is_some_and(|e| e == "go") {
+                sources.push(std::fs::read_to_string(entry.path()).expect("a fixture"));
+            }
+        }
+        let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
+        let mut parser = tree_sitter::Parser::new();
+        parser.set_language(&language).expect("the Go grammar");
+        let mut seen = vec![0; MARKS.len()];
+        for src in &sources {
+            let tree = parser.parse(src, None).expect("parses");
+            let mut stack = vec![tree.root_node()];
+            while let Some(node) = stack.pop() {
+                let mut c = node.walk();
+                stack.extend(node.children(&mut c));
+                let Some(k) = MARKS.iter().position(|m| m.0 == node.kind()) else {
+                    continue;
+                };
+                seen[k] += 1;
+                let (kind, mark) = MARKS[k];
+                let (token, holder) = match mark {
+                    Mark::Holds(token) => (token, Some(node)),
+                    Mark::Under(token, parents) => (
+                        token,
+                        std::iter::successors(node.parent(), |p| p.parent())
+                            .take_while(|p| parents.contains(&p.kind()))
+                            .last(),
+                    ),
+                    Mark::TopLevel => {
+                        assert_eq!(node.parent().map(|p| p.kind()), Some(ROOT));
+                        continue;
+                    }
+                };
+                let holder = holder.expect("a node holding the token");
+                let triggers = Triggers::new(&[gate(kind, &[])]).expect("triggers");
+                let hits = triggers.hits(src, holder.byte_range());
+                assert!(
+                    !hits.is_empty(),
+                    "{kind} without {token}: {}",
+                    &src[holder.byte_range()]
+                );
+            }
+        }
+        for ((kind, _), n) in MARKS.iter().zip(seen) {
+            assert!(n > 0, "no {kind} in the sources");
+        }
+    }
+
+    #[test]
+    fn the_parents_named_are_every_parent_the_grammar_allows() {
+        let types: serde_json::Value =
+            serde_json::from_str(tree_sitter_go::NODE_TYPES).expect("node types");
+        let kinds = types.as_array().expect("a list of node types");
+        for (kind, mark) in MARKS {
+            let named: &[&str] = match mark {
+                Mark::Holds(_) => continue,
+                Mark::Under(_, parents) => parents,
+                Mark::TopLevel => &[ROOT],
+            };
+            let needle = format!("\"type\":\"{kind}\"");
+            let mut allowed: Vec<&str> = kinds
+                .iter()
+                .filter(|t| {
+                    let shape = serde_json::json!([t.get("children"), t.get("fields")]);
+                    shape.to_string().contains(&needle)
+                })
+                .filter_map(|t| t.get("type").and_then(|t| t.as_str()))
+                .collect();
+            allowed.sort_unstable();
+            let mut named = named.to_vec();
+            named.sort_unstable();
+            assert_eq!(allowed, named, "parents of {kind}");
+        }
+    }
+}
