@@ -25,6 +25,10 @@ pub struct Engine {
     /// of that kind; `None` when some pattern could start anywhere (the
     /// query then runs unanchored over the whole range).
     gates: Option<Vec<Option<KindGates>>>,
+    /// For each node kind id, the bare patterns of that kind (see
+    /// [`pattern_gate::bare`]) and their capture: disabled in the query,
+    /// their rules get every node of the kind the walk visits.
+    bare: Vec<Vec<(usize, u32)>>,
     /// What marks the nodes worth entering; `None` enters every node.
     triggers: Option<Triggers>,
 }
@@ -40,8 +44,19 @@ pub fn engine() -> Result<&'static Engine, String> {
 }
 
 impl Engine {
-    /// Compiles the queries of `rules` into one.
+    /// Compiles the queries of `rules` into one, with the gates, bare
+    /// patterns and triggers that spare most of the query's work.
     pub fn compile(rules: &[&'static Rule]) -> Result<Engine, String> {
+        Engine::build(rules, true)
+    }
+
+    /// The same engine running its query unanchored over the whole range:
+    /// the reference the gates must agree with (see `tests/gates.rs`).
+    pub fn compile_ungated(rules: &[&'static Rule]) -> Result<Engine, String> {
+        Engine::build(rules, false)
+    }
+
+    fn build(rules: &[&'static Rule], gated: bool) -> Result<Engine, String> {
         let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
         let mut source = String::new();
         let mut starts = Vec::new();
@@ -50,7 +65,7 @@ impl Engine {
             source.push_str(rule.query);
             source.push('\n');
         }
-        let query = Query::new(&language, &source).map_err(|e| {
+        let mut query = Query::new(&language, &source).map_err(|e| {
             // Compiling is costly: only on failure compile each query alone,
             // so the error names its rule.
             rules
@@ -69,24 +84,41 @@ impl Engine {
                 starts[k].1
             })
             .collect();
-        let (gates, triggers) = match pattern_gates(&query, &source) {
-            Some(list) => (by_kind(&language, &list), Triggers::new(&list)),
-            None => (None, None),
+        let mut bare = vec![Vec::new(); language.node_kind_count()];
+        let list = pattern_gates(&query, &source).filter(|_| gated);
+        let Some(list) = list else {
+            return Ok(Engine {
+                query,
+                pattern_rule,
+                gates: None,
+                bare,
+                triggers: None,
+            });
         };
+        let mut queried = Vec::new();
+        for (i, gate) in list.iter().enumerate() {
+            let found = pattern_source(&query, &source, i)
+                .and_then(pattern_gate::bare)
+                .and_then(|(kind, capture)| {
+                    let id = language.id_for_node_kind(&kind, true);
+                    let index = query.capture_index_for_name(&capture)?;
+                    Some((usize::from(id), index)).filter(|_| id != 0)
+                });
+            match found.and_then(|(id, index)| Some((bare.get_mut(id)?, index))) {
+                Some((of_kind, index)) => {
+                    of_kind.push((i, index));
+                    query.disable_pattern(i);
+                }
+                None => queried.push(gate.clone()),
+            }
+        }
         Ok(Engine {
             query,
             pattern_rule,
-            gates,
-            triggers,
+            gates: by_kind(&language, &queried),
+            bare,
+            triggers: Triggers::new(&list),
         })
-    }
-
-    /// The same engine running its query unanchored over the whole range:
-    /// the reference the gates must agree with (see `tests/gates.rs`).
-    pub fn ungated(mut self) -> Engine {
-        self.gates = None;
-        self.triggers = None;
-        self
     }
 
     /// Runs every rule over the nodes of the file that intersect `range`
@@ -121,9 +153,12 @@ impl Engine {
             // text or comments, unless a syntax error put code there.
             let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
             if inside && !opaque && marks.visits(node) {
-                let here = gates
-                    .get(usize::from(node.kind_id()))
-                    .and_then(Option::as_ref);
+                let kind = usize::from(node.kind_id());
+                for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
+                    let captures = [QueryCapture { node, index }];
+                    self.dispatch(ctx, pattern, &captures, out);
+                }
+                let here = gates.get(kind).and_then(Option::as_ref);
                 if here.is_some_and(|g| g.admits(ctx.text(node))) {
                     self.run_at(ctx, &mut cursor, node, out);
                 }
@@ -151,19 +186,39 @@ impl Engine {
     ) {
         let mut matches = cursor.matches(&self.query, node, ctx.src.as_bytes());
         while let Some(m) = matches.next() {
-            let Some(rule) = self.pattern_rule.get(m.pattern_index) else {
-                continue;
-            };
-            if !ctx.enabled(rule) {
-                continue;
-            }
+            self.dispatch(ctx, m.pattern_index, m.captures, out);
+        }
+    }
+
+    /// Hands a match of `pattern` to its rule, when the rule is on.
+    fn dispatch<'t>(
+        &self,
+        ctx: &Ctx<'t>,
+        pattern: usize,
+        captures: &[QueryCapture<'t>],
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(rule) = self.pattern_rule.get(pattern) else {
+            return;
+        };
+        if ctx.enabled(rule) {
             let matched = Match {
                 query: &self.query,
-                captures: m.captures,
+                captures,
             };
             (rule.check)(ctx, &matched, out);
         }
     }
+}
+
+/// The source of pattern `i` of `query`, compiled from `source`.
+fn pattern_source<'s>(query: &Query, source: &'s str, i: usize) -> Option<&'s str> {
+    let end = if i + 1 < query.pattern_count() {
+        query.start_byte_for_pattern(i + 1)
+    } else {
+        source.len()
+    };
+    source.get(query.start_byte_for_pattern(i)..end)
 }
 
 /// The gate of each pattern of `query` (compiled from `source`); `None`
@@ -174,12 +229,7 @@ fn pattern_gates(query: &Query, source: &str) -> Option<Vec<Gate>> {
             if !query.is_pattern_rooted(i) {
                 return None;
             }
-            let end = if i + 1 < query.pattern_count() {
-                query.start_byte_for_pattern(i + 1)
-            } else {
-                source.len()
-            };
-            pattern_gate::gate(source.get(query.start_byte_for_pattern(i)..end)?)
+            pattern_gate::gate(pattern_source(query, source, i)?)
         })
         .collect()
 }
@@ -312,7 +362,9 @@ mod tests {
         let engine = engine().expect("the rule queries compile");
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
         let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
-        assert_eq!(gated, engine.query.pattern_count());
+        let bare: usize = engine.bare.iter().map(Vec::len).sum();
+        assert!(bare > 0, "no bare pattern");
+        assert_eq!(gated + bare, engine.query.pattern_count());
         assert!(engine.triggers.is_some(), "the walk enters every node");
     }
 }

@@ -13,6 +13,33 @@
 
 use aho_corasick::AhoCorasick;
 
+/// Node kinds every node of which holds this keyword (or token) of its own:
+/// a pattern that certainly matches such a node below its root needs the
+/// keyword in the root's text. Checked against the grammar's use on real
+/// code by the tests of [`super::triggers`].
+pub const KEYWORDS: &[(&str, &str)] = &[
+    ("channel_type", "chan"),
+    ("communication_case", "case"),
+    ("default_case", "default"),
+    ("defer_statement", "defer"),
+    ("for_statement", "for"),
+    ("func_literal", "func"),
+    ("go_statement", "go"),
+    ("interface_type", "interface"),
+    ("map_type", "map"),
+    ("range_clause", "range"),
+    ("select_statement", "select"),
+    ("send_statement", "<-"),
+    ("struct_type", "struct"),
+    ("type_switch_statement", "switch"),
+    ("var_declaration", "var"),
+];
+
+/// The keyword every node of `kind` holds, if [`KEYWORDS`] names one.
+pub fn keyword(kind: &str) -> Option<&'static str> {
+    KEYWORDS.iter().find(|k| k.0 == kind).map(|k| k.1)
+}
+
 /// What a pattern needs of a node before the query is worth running there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Gate {
@@ -145,15 +172,36 @@ pub fn gate(pattern: &str) -> Option<Gate> {
     for item in &items {
         collect(item, true, &mut certain, &mut anonymous, &mut predicates);
     }
+    // The root's own keyword holds wherever the root kind does.
+    let own = keyword(kind);
     let words = predicates
         .into_iter()
         .filter_map(|(name, args)| words(&name, &args, &certain))
-        .chain(anonymous.into_iter().map(|a| vec![a]))
+        .chain(
+            anonymous
+                .into_iter()
+                .filter(|a| Some(a.as_str()) != own)
+                .map(|a| vec![a]),
+        )
         .collect();
     Some(Gate {
         kind: kind.clone(),
         words,
     })
+}
+
+/// The kind and capture of a pattern that is one node and its capture,
+/// `(go_statement) @report`: it matches every node of the kind, so the
+/// engine hands those nodes to its rule without running the query.
+pub fn bare(pattern: &str) -> Option<(String, String)> {
+    match tokenize(pattern)?.as_slice() {
+        [Token::Open, Token::Word(kind), Token::Close, Token::Capture(capture)]
+            if !kind.starts_with(['_', '#', '"']) && kind != "ERROR" =>
+        {
+            Some((kind.clone(), capture.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// The words a predicate requires, when it is an `#eq?` or `#any-of?` of a
@@ -179,9 +227,9 @@ fn words(name: &str, args: &[Token], certain: &[String]) -> Option<Vec<String>> 
     }
 }
 
-/// Records the captures made and the anonymous nodes matched whenever the
-/// pattern matches (`certain` while no quantifier or alternation lies on
-/// the way down), and every predicate.
+/// Records the captures made and the anonymous nodes and [`KEYWORDS`]
+/// matched whenever the pattern matches (`certain` while no quantifier or
+/// alternation lies on the way down), and every predicate.
 fn collect(
     item: &Item,
     certain: bool,
@@ -199,6 +247,8 @@ fn collect(
             let certain = certain && !quantified;
             if certain {
                 captures.extend(own.iter().cloned());
+                let held = item_kind(item).and_then(keyword);
+                anonymous.extend(held.map(str::to_string));
             }
             for child in children {
                 collect(child, certain, captures, anonymous, predicates);
@@ -212,6 +262,16 @@ fn collect(
         Item::Anonymous(text) if certain => anonymous.push(text.clone()),
         Item::Predicate { name, args } => predicates.push((name.clone(), args.clone())),
         Item::Anonymous(_) | Item::Other => {}
+    }
+}
+
+/// The kind of a node item.
+fn item_kind(item: &Item) -> Option<&str> {
+    match item {
+        Item::Node {
+            kind: Some(kind), ..
+        } => Some(kind),
+        _ => None,
     }
 }
 
@@ -424,7 +484,8 @@ mod tests {
             function: (identifier) @make (#eq? @make "make")
             arguments: (argument_list . (channel_type) . (int_literal)? @cap .))
             (#any-of? @cap "0")"#;
-        assert_eq!(words(optional), vec![vec!["make".to_string()]]);
+        let make_chan = vec![vec!["make".to_string()], vec!["chan".to_string()]];
+        assert_eq!(words(optional), make_chan);
         let alternative = r#"(call_expression function: [(identifier) @f (selector_expression)]
             (#eq? @f "close"))"#;
         assert!(words(alternative).is_empty());
@@ -434,6 +495,27 @@ mod tests {
         assert!(words(negated).is_empty());
         let anonymous = r#"(unary_expression operator: "<-" (x "&"?) [(y "*")])"#;
         assert_eq!(words(anonymous), vec![vec!["<-".to_string()]]);
+    }
+
+    #[test]
+    fn finds_bare_patterns() {
+        let found = Some(("go_statement".to_string(), "report".to_string()));
+        assert_eq!(bare("(go_statement) @report ; every one"), found);
+        assert_eq!(bare("(go_statement)"), None);
+        assert_eq!(bare("(_) @x"), None);
+        assert_eq!(bare("(go_statement) @a @b"), None);
+        assert_eq!(bare("(go_statement (call_expression)) @x"), None);
+        assert_eq!(bare("((go_statement) @x (#eq? @x \"go f()\"))"), None);
+    }
+
+    #[test]
+    fn requires_the_keywords_of_certain_nodes_below_the_root() {
+        let select = "(for_statement body: (block (statement_list
+            (select_statement (default_case) @report)))) @loop";
+        let keywords = vec![vec!["select".to_string()], vec!["default".to_string()]];
+        assert_eq!(words(select), keywords);
+        assert!(words("(var_spec type: (map_type)? !value)").is_empty());
+        assert!(words("(go_statement) @report").is_empty());
     }
 
     fn kind(words: &[&[&str]]) -> Gate {

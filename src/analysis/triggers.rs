@@ -2,12 +2,13 @@
 //!
 //! Every node a pattern matches at holds a word its gate requires (see
 //! [`super::pattern_gate`]) or, for kinds whose patterns need no word, a
-//! token every node of the kind holds (`go` for a `go_statement`). Every
+//! token every node of the kind holds (`go` for a `go_statement`, see
+//! [`KEYWORDS`](super::pattern_gate::KEYWORDS)). Every
 //! ancestor of such a node holds it too. So the engine's walk only enters
 //! nodes whose text holds one of these *hits*: on real code it visits a
 //! fraction of the tree instead of every node.
 
-use super::pattern_gate::Gate;
+use super::pattern_gate::{keyword, Gate};
 use super::syntax::KindSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
@@ -27,13 +28,10 @@ enum Mark {
     TopLevel,
 }
 
-/// The marks of the node kinds whose patterns need no word; the tests below
-/// check them against the grammar and real code.
+/// The marks of the node kinds whose patterns need no word, besides those
+/// holding one of the [`KEYWORDS`](super::pattern_gate::KEYWORDS); the tests below check both against the
+/// grammar and real code.
 const MARKS: &[(&str, Mark)] = &[
-    ("go_statement", Mark::Holds("go")),
-    ("defer_statement", Mark::Holds("defer")),
-    ("for_statement", Mark::Holds("for")),
-    ("send_statement", Mark::Holds("<-")),
     ("type_assertion_expression", Mark::Holds(".(")),
     ("function_declaration", Mark::TopLevel),
     ("method_declaration", Mark::TopLevel),
@@ -88,6 +86,10 @@ impl Triggers {
             let needed: Vec<String> = match gate.words.last() {
                 Some(group) => group.clone(),
                 None if gate.kind == ROOT => Vec::new(),
+                None if keyword(&gate.kind).is_some() => keyword(&gate.kind)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
                 None => match MARKS.iter().find(|m| m.0 == gate.kind)?.1 {
                     Mark::Holds(token) => vec![token.to_string()],
                     Mark::Under(token, parents) => {
@@ -240,6 +242,7 @@ fn opens_after_dot(bytes: &[u8], mut at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::pattern_gate::KEYWORDS;
     use super::*;
 
     fn gate(kind: &str, words: &[&[&str]]) -> Gate {
@@ -273,8 +276,9 @@ mod tests {
         assert!(Triggers::new(&[gate(ROOT, &[])]).is_some());
     }
 
-    /// Every node of a kind in [`MARKS`] holds its token (or the ancestor
-    /// named does), in the rule fixtures and in oddly spaced code.
+    /// Every node of a kind in [`MARKS`] or [`KEYWORDS`](super::pattern_gate::KEYWORDS) holds its token
+    /// (or the ancestor named does), in the rule fixtures and in oddly
+    /// spaced code.
     #[test]
     fn every_node_of_a_marked_kind_holds_its_token() {
         let mut sources = vec![concat!(
@@ -282,7 +286,9 @@ mod tests {
             "func (r T) m(x any, ch chan int) {\n\tvar d = x. (int)\n",
             "\tfor range ch {\n\t\tselect {\n\t\tcase v := <-ch:\n\t\t\tch <- v\n",
             "\t\tcase ch <- 1:\n\t\t}\n\t}\n\tgo r.m(x./* c */(int), ch)\n",
-            "\tdefer r.m(d, ch)\n}\nfunc f() {}\n"
+            "\tdefer r.m(d, ch)\n}\nfunc f() {}\n",
+            "func g(x interface{ M() }) struct{} {\n\tswitch y := x.(type) {\n\tdefault:\n",
+            "\t\t_ = func() { _ = y }\n\t}\n\tselect {\n\tdefault:\n\t}\n\treturn struct{}{}\n}\n"
         )
         .to_string()];
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -297,18 +303,22 @@ mod tests {
         let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
         let mut parser = tree_sitter::Parser::new();
         parser.set_language(&language).expect("the Go grammar");
-        let mut seen = vec![0; MARKS.len()];
+        let keywords = KEYWORDS
+            .iter()
+            .map(|&(kind, word)| (kind, Mark::Holds(word)));
+        let marks: Vec<(&str, Mark)> = MARKS.iter().copied().chain(keywords).collect();
+        let mut seen = vec![0; marks.len()];
         for src in &sources {
             let tree = parser.parse(src, None).expect("parses");
             let mut stack = vec![tree.root_node()];
             while let Some(node) = stack.pop() {
                 let mut c = node.walk();
                 stack.extend(node.children(&mut c));
-                let Some(k) = MARKS.iter().position(|m| m.0 == node.kind()) else {
+                let Some(k) = marks.iter().position(|m| m.0 == node.kind()) else {
                     continue;
                 };
                 seen[k] += 1;
-                let (kind, mark) = MARKS[k];
+                let (kind, mark) = marks[k];
                 let (token, holder) = match mark {
                     Mark::Holds(token) => (token, Some(node)),
                     Mark::Under(token, parents) => (
@@ -332,7 +342,7 @@ mod tests {
                 );
             }
         }
-        for ((kind, _), n) in MARKS.iter().zip(seen) {
+        for ((kind, _), n) in marks.iter().zip(seen) {
             assert!(n > 0, "no {kind} in the sources");
         }
     }

@@ -55,7 +55,7 @@ pub struct LockCopy<'t> {
 /// describes (see [`super::Facts::lock_copies`], which keeps the last
 /// declaration's).
 pub fn copies<'t>(decl: Node<'t>, file: &FileTypes<'t>) -> Vec<LockCopy<'t>> {
-    if !file.may_hold_locks() {
+    if !file.may_copy_locks(decl) {
         return Vec::new();
     }
     let mut walker = Walker::new(file);

@@ -19,6 +19,7 @@
 //! files of the package are unknown, and unknown means "no lock": silence,
 //! not a guess.
 
+use super::lock_names;
 use crate::analysis::syntax::{text, unparen};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -120,6 +121,10 @@ pub struct FileTypes<'t> {
     /// The names of all imports (the last path element when unnamed).
     imports: Vec<&'t str>,
     package: OnceCell<Package<'t>>,
+    /// The names leading to locks (see [`super::lock_names`]); `None` when
+    /// locks can be named without a qualifier (a dot import of `sync`, or
+    /// package `sync` itself), so any declaration may copy one.
+    lock_names: OnceCell<Option<HashSet<&'t str>>>,
 }
 
 impl<'t> FileTypes<'t> {
@@ -169,6 +174,7 @@ impl<'t> FileTypes<'t> {
             unsafe_names,
             imports,
             package: OnceCell::new(),
+            lock_names: OnceCell::new(),
         }
     }
 
@@ -181,6 +187,24 @@ impl<'t> FileTypes<'t> {
     /// or is package `sync`.
     pub fn may_hold_locks(&self) -> bool {
         self.sync_name.is_some() || self.in_sync
+    }
+
+    /// Whether top-level declaration `decl` may copy a lock: the file may
+    /// hold locks and `decl` names `sync`, a locker type, or a package-level
+    /// type or variable that leads to one.
+    pub fn may_copy_locks(&self, decl: Node<'t>) -> bool {
+        if !self.may_hold_locks() {
+            return false;
+        }
+        let names = self.lock_names.get_or_init(|| {
+            let sync = self.sync_name.filter(|n| !n.is_empty() && !self.in_sync)?;
+            let mut seeds = vec![sync];
+            seeds.extend(self.package().lockers.iter().copied());
+            Some(lock_names::leading_to_locks(self.root, self.src, &seeds))
+        });
+        names
+            .as_ref()
+            .is_none_or(|names| lock_names::mentions(text(decl, self.src), names))
     }
 
     fn package(&self) -> &Package<'t> {
