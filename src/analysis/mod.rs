@@ -12,7 +12,7 @@ mod finding;
 pub mod flow;
 mod go_version;
 pub mod lexical;
-mod pattern_gate;
+pub mod pattern_gate;
 pub mod reach;
 pub mod scope;
 pub mod shape;

@@ -102,7 +102,7 @@ impl KindGates {
 
     /// How many patterns' gates this holds.
     #[cfg(test)]
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.masks.len()
     }
 

@@ -16,7 +16,7 @@ use tree_sitter::Node;
 
 /// Where the walk finds nodes of a kind whose patterns need no word.
 #[derive(Clone, Copy, Debug)]
-enum Mark {
+pub enum Mark {
     /// Every node of the kind holds this token (`go` for a `go_statement`).
     Holds(&'static str),
     /// The token lies in an ancestor (`var` for a `var_spec`): every parent
@@ -29,9 +29,9 @@ enum Mark {
 }
 
 /// The marks of the node kinds whose patterns need no word, besides those
-/// holding one of the [`KEYWORDS`](super::pattern_gate::KEYWORDS); the tests below check both against the
-/// grammar and real code.
-const MARKS: &[(&str, Mark)] = &[
+/// holding one of the [`KEYWORDS`](super::pattern_gate::KEYWORDS); `tests/triggers.rs` checks both
+/// against the grammar and real code.
+pub const MARKS: &[(&str, Mark)] = &[
     ("type_assertion_expression", Mark::Holds(".(")),
     ("function_declaration", Mark::TopLevel),
     ("method_declaration", Mark::TopLevel),
@@ -46,7 +46,7 @@ const MARKS: &[(&str, Mark)] = &[
 ];
 
 /// The root's kind: the walk starts there and visits all its children.
-const ROOT: &str = "source_file";
+pub const ROOT: &str = "source_file";
 
 /// How a type assertion's `.` can be followed on the way to its `(`: at
 /// once, or after blanks or a comment (prose's `. Next` is left out).
@@ -242,7 +242,6 @@ fn opens_after_dot(bytes: &[u8], mut at: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::pattern_gate::KEYWORDS;
     use super::*;
 
     fn gate(kind: &str, words: &[&[&str]]) -> Gate {
@@ -274,103 +273,5 @@ mod tests {
     fn a_kind_with_no_word_and_no_token_leaves_no_triggers() {
         assert!(Triggers::new(&[gate("block", &[])]).is_none());
         assert!(Triggers::new(&[gate(ROOT, &[])]).is_some());
-    }
-
-    /// Every node of a kind in [`MARKS`] or [`KEYWORDS`](super::pattern_gate::KEYWORDS) holds its token
-    /// (or the ancestor named does), in the rule fixtures and in oddly
-    /// spaced code.
-    #[test]
-    fn every_node_of_a_marked_kind_holds_its_token() {
-        let mut sources = vec![concat!(
-            "package p\nvar (\n\ta map[int]int\n\tb, c chan int\n)\n",
-            "func (r T) m(x any, ch chan int) {\n\tvar d = x. (int)\n",
-            "\tfor range ch {\n\t\tselect {\n\t\tcase v := <-ch:\n\t\t\tch <- v\n",
-            "\t\tcase ch <- 1:\n\t\t}\n\t}\n\tgo r.m(x./* c */(int), ch)\n",
-            "\tdefer r.m(d, ch)\n}\nfunc f() {}\n",
-            "func g(x interface{ M() }) struct{} {\n\tswitch y := x.(type) {\n\tdefault:\n",
-            "\t\t_ = func() { _ = y }\n\t}\n\tselect {\n\tdefault:\n\t}\n\treturn struct{}{}\n}\n"
-        )
-        .to_string()];
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        for entry in std::fs::read_dir(fixtures)
-            .expect("the fixtures folder")
-            .flatten()
-        {
-            if entry.path().extension().is_some_and(|e| e == "go") {
-                sources.push(std::fs::read_to_string(entry.path()).expect("a fixture"));
-            }
-        }
-        let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
-        let mut parser = tree_sitter::Parser::new();
-        parser.set_language(&language).expect("the Go grammar");
-        let keywords = KEYWORDS
-            .iter()
-            .map(|&(kind, word)| (kind, Mark::Holds(word)));
-        let marks: Vec<(&str, Mark)> = MARKS.iter().copied().chain(keywords).collect();
-        let mut seen = vec![0; marks.len()];
-        for src in &sources {
-            let tree = parser.parse(src, None).expect("parses");
-            let mut stack = vec![tree.root_node()];
-            while let Some(node) = stack.pop() {
-                let mut c = node.walk();
-                stack.extend(node.children(&mut c));
-                let Some(k) = marks.iter().position(|m| m.0 == node.kind()) else {
-                    continue;
-                };
-                seen[k] += 1;
-                let (kind, mark) = marks[k];
-                let (token, holder) = match mark {
-                    Mark::Holds(token) => (token, Some(node)),
-                    Mark::Under(token, parents) => (
-                        token,
-                        std::iter::successors(node.parent(), |p| p.parent())
-                            .take_while(|p| parents.contains(&p.kind()))
-                            .last(),
-                    ),
-                    Mark::TopLevel => {
-                        assert_eq!(node.parent().map(|p| p.kind()), Some(ROOT));
-                        continue;
-                    }
-                };
-                let holder = holder.expect("a node holding the token");
-                let triggers = Triggers::new(&[gate(kind, &[])]).expect("triggers");
-                let hits = triggers.hits(src, holder.byte_range());
-                assert!(
-                    !hits.is_empty(),
-                    "{kind} without {token}: {}",
-                    &src[holder.byte_range()]
-                );
-            }
-        }
-        for ((kind, _), n) in marks.iter().zip(seen) {
-            assert!(n > 0, "no {kind} in the sources");
-        }
-    }
-
-    #[test]
-    fn the_parents_named_are_every_parent_the_grammar_allows() {
-        let types: serde_json::Value =
-            serde_json::from_str(tree_sitter_go::NODE_TYPES).expect("node types");
-        let kinds = types.as_array().expect("a list of node types");
-        for (kind, mark) in MARKS {
-            let named: &[&str] = match mark {
-                Mark::Holds(_) => continue,
-                Mark::Under(_, parents) => parents,
-                Mark::TopLevel => &[ROOT],
-            };
-            let needle = format!("\"type\":\"{kind}\"");
-            let mut allowed: Vec<&str> = kinds
-                .iter()
-                .filter(|t| {
-                    let shape = serde_json::json!([t.get("children"), t.get("fields")]);
-                    shape.to_string().contains(&needle)
-                })
-                .filter_map(|t| t.get("type").and_then(|t| t.as_str()))
-                .collect();
-            allowed.sort_unstable();
-            let mut named = named.to_vec();
-            named.sort_unstable();
-            assert_eq!(allowed, named, "parents of {kind}");
-        }
     }
 }
