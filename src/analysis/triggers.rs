@@ -54,6 +54,35 @@ const ASSERTION_DOTS: &[&str] = &[
     ".(", ".\t", ".\n", ".\r", "./", ". (", ".  ", ". \t", ". \n", ". \r", ". /",
 ];
 
+/// Go's keywords.
+const GO_KEYWORDS: &[&str] = &[
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+];
+
 /// How a match of the finder is confirmed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Confirm {
@@ -81,27 +110,47 @@ impl Triggers {
     pub fn new(gates: &[Gate]) -> Option<Triggers> {
         let mut words: Vec<String> = Vec::new();
         let mut through: Vec<&str> = vec![ROOT];
-        for gate in gates {
-            // The last group: `runtime.GC` needs `GC`, rarer than `runtime`.
-            let needed: Vec<String> = match gate.words.last() {
-                Some(group) => group.clone(),
-                None if gate.kind == ROOT => Vec::new(),
-                None if keyword(&gate.kind).is_some() => keyword(&gate.kind)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect(),
+        // The root is always visited: its patterns need no trigger.
+        let gates: Vec<&Gate> = gates.iter().filter(|g| g.kind != ROOT).collect();
+        // First the tokens of the kinds whose patterns need no word.
+        for gate in gates.iter().filter(|g| g.words.is_empty()) {
+            let token = match keyword(&gate.kind) {
+                Some(k) => Some(k),
                 None => match MARKS.iter().find(|m| m.0 == gate.kind)?.1 {
-                    Mark::Holds(token) => vec![token.to_string()],
+                    Mark::Holds(token) => Some(token),
                     Mark::Under(token, parents) => {
                         through.extend_from_slice(parents);
-                        vec![token.to_string()]
+                        Some(token)
                     }
-                    Mark::TopLevel => Vec::new(),
+                    Mark::TopLevel => None,
                 },
             };
-            for word in needed {
-                if !words.contains(&word) {
-                    words.push(word);
+            words.extend(token.map(str::to_string).filter(|t| !words.contains(t)));
+        }
+        // Then, for each pattern needing words, one group of them (all its
+        // words, as a node may hold any one of them): none when a group, or
+        // the keyword of the root kind, is a trigger already. Patterns with
+        // one group go first, so the others can often reuse their words;
+        // else the last group free of Go keywords, which every file is full
+        // of (`Go` rather than `func` for `g.Go(func() {…})`), and `GC`
+        // rather than `runtime` as the last group names the function.
+        let mut needing: Vec<&&Gate> = gates.iter().filter(|g| !g.words.is_empty()).collect();
+        needing.sort_by_key(|g| g.words.len() > 1);
+        for gate in needing {
+            let covered = keyword(&gate.kind).is_some_and(|k| words.iter().any(|w| w == k))
+                || gate
+                    .words
+                    .iter()
+                    .any(|group| group.iter().all(|w| words.contains(w)));
+            if covered {
+                continue;
+            }
+            let plain =
+                |group: &&Vec<String>| !group.iter().any(|w| GO_KEYWORDS.contains(&w.as_str()));
+            let group = gate.words.iter().rev().find(plain).or(gate.words.last());
+            for word in group.into_iter().flatten() {
+                if !words.contains(word) {
+                    words.push(word.clone());
                 }
             }
         }
