@@ -2,11 +2,11 @@
 //!
 //! Every node a pattern matches at holds a word its gate requires (see
 //! [`super::pattern_gate`]) or, for kinds whose patterns need no word, a
-//! token every node of the kind holds (`go` for a `go_statement`, see
-//! [`KEYWORDS`](super::pattern_gate::KEYWORDS)). Every
-//! ancestor of such a node holds it too. So the engine's walk only enters
-//! nodes whose text holds one of these *hits*: on real code it visits a
-//! fraction of the tree instead of every node.
+//! token every node of the kind holds (`go` for a `go_statement`: see
+//! [`super::pattern_gate::KEYWORDS`] and [`MARKS`]). Every ancestor of such
+//! a node holds it too. So the engine's walk only enters nodes whose text
+//! holds one of these *hits*: on real code it visits a fraction of the tree
+//! instead of every node.
 
 use super::pattern_gate::{keyword, Gate};
 use super::syntax::KindSet;
@@ -29,8 +29,8 @@ pub enum Mark {
 }
 
 /// The marks of the node kinds whose patterns need no word, besides those
-/// holding one of the [`KEYWORDS`](super::pattern_gate::KEYWORDS); `tests/triggers.rs` checks both
-/// against the grammar and real code.
+/// holding one of the [`super::pattern_gate::KEYWORDS`];
+/// `tests/triggers.rs` checks both against the grammar and real code.
 pub const MARKS: &[(&str, Mark)] = &[
     ("type_assertion_expression", Mark::Holds(".(")),
     ("function_declaration", Mark::TopLevel),
@@ -169,8 +169,9 @@ impl Triggers {
         }
         // Leftmost-longest loses no hit: of two overlapping words, the one
         // left out starts inside the other or is a shorter prefix of it, so
-        // it is joined to an identifier character and no whole token; the
-        // punctuation patterns never overlap words or each other.
+        // it is joined to an identifier character and no whole token; no
+        // word holds punctuation, and the dot patterns that overlap start
+        // at the same dot, so either gives the same hit.
         let finder = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
