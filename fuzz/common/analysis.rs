@@ -4,10 +4,12 @@
 //! analysable too. Shared by the fuzz targets and the regression tests.
 #![allow(dead_code)]
 
-use gohint::analysis::{decode, Analyzer, Finding, GoVersion, Options};
+use gohint::analysis::{decode, engine, Analyzer, Ctx, Engine, Finding, GoVersion, Options};
+use gohint::rules::RULES;
 use gohint::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 thread_local! {
     static ANALYZER: RefCell<Analyzer> = RefCell::new(Analyzer::new());
@@ -41,6 +43,32 @@ pub fn analyze_and_check(bytes: &[u8], options: &Options) {
     for f in &findings {
         check_finding(f, src, &index, true);
     }
+    gates_agree(src, options);
+}
+
+/// Checks that the engine's gates, bare patterns and walk triggers change
+/// no finding: the raw findings of the whole tree equal those of the rule
+/// query run over every node.
+fn gates_agree(src: &str, options: &Options) {
+    static UNGATED: OnceLock<Engine> = OnceLock::new();
+    let ungated =
+        UNGATED.get_or_init(|| Engine::compile_ungated(RULES).expect("the rule queries compile"));
+    let Ok(tree) = ANALYZER.with_borrow_mut(|a| a.parse(src, None)) else {
+        return;
+    };
+    let ctx = Ctx::new(src, &tree, options);
+    let raw = |engine: &Engine| {
+        let mut out = Vec::new();
+        engine.run(&ctx, None, &mut out);
+        let mut raw: Vec<_> = out
+            .into_iter()
+            .map(|f| (f.rule.slug, f.range.start, f.range.end))
+            .collect();
+        raw.sort();
+        raw
+    };
+    let gated = engine().expect("the rule queries compile");
+    assert_eq!(raw(gated), raw(ungated), "the gates change the findings");
 }
 
 /// Checks that `range` is a span of `src` that converts to positions and
