@@ -47,6 +47,26 @@ fn replay(dir: &str, check: impl Fn(&[u8])) {
 }
 
 #[test]
+fn analyze_bytes() {
+    replay("analyze_bytes", |data| {
+        if let Some((&first, text)) = data.split_first() {
+            analysis::analyze_and_check(text, &analysis::options(first));
+        }
+    });
+}
+
+/// The mutated Go files of `mutate_go`, checked under every set of options
+/// the target picks from.
+#[test]
+fn mutate_go() {
+    replay("mutate_go", |text| {
+        for options in 0..4 {
+            analysis::analyze_and_check(text, &analysis::options(options));
+        }
+    });
+}
+
+#[test]
 fn lsp_incremental() {
     replay("lsp_incremental", edits::check);
 }

@@ -158,8 +158,10 @@ impl Engine {
                     let captures = [QueryCapture { node, index }];
                     self.dispatch(ctx, pattern, &captures, out);
                 }
+                // Around a syntax error a keyword the gate expects can be
+                // missing: the query decides there.
                 let here = gates.get(kind).and_then(Option::as_ref);
-                if here.is_some_and(|g| g.admits(ctx.text(node))) {
+                if here.is_some_and(|g| node.has_error() || g.admits(ctx.text(node))) {
                     self.run_at(ctx, &mut cursor, node, out);
                 }
                 if walk.goto_first_child() {

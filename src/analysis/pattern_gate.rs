@@ -111,20 +111,10 @@ impl KindGates {
         let Some(finder) = self.finder.as_ref().filter(|_| !self.always) else {
             return true;
         };
-        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
         let bytes = text.as_bytes();
         let mut found = 0u64;
         for m in finder.find_overlapping_iter(text) {
-            let (start, end) = (m.start(), m.end());
-            let word = bytes.get(start..end).unwrap_or_default();
-            let joined_before = word.first().is_some_and(|&b| ident(b))
-                && start
-                    .checked_sub(1)
-                    .and_then(|i| bytes.get(i))
-                    .is_some_and(|&b| ident(b));
-            let joined_after =
-                word.last().is_some_and(|&b| ident(b)) && bytes.get(end).is_some_and(|&b| ident(b));
-            if !joined_before && !joined_after {
+            if whole_token(bytes, m.start(), m.end()) {
                 found |= 1u64.checked_shl(m.pattern().as_u32()).unwrap_or(0);
             }
         }
@@ -132,6 +122,23 @@ impl KindGates {
             .iter()
             .any(|groups| groups.iter().all(|&mask| found & mask != 0))
     }
+}
+
+/// Whether `bytes[from..to]` may be a whole token: not joined to an
+/// identifier before it or to identifier characters after it. A number
+/// before it does not join (`0close(c)` lexes as `0` and `close`), so a
+/// word after digits counts, as the safe side is to admit.
+pub fn whole_token(bytes: &[u8], from: usize, to: usize) -> bool {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let word = bytes.get(from..to).unwrap_or_default();
+    let before = bytes.get(..from).unwrap_or_default();
+    let run = before.iter().rev().take_while(|b| ident(b)).count();
+    let run_start = before.len().checked_sub(run).and_then(|i| before.get(i));
+    let joined_before = word.first().is_some_and(ident)
+        && run > 0
+        && run_start.is_some_and(|b| !b.is_ascii_digit());
+    let joined_after = word.last().is_some_and(ident) && bytes.get(to).is_some_and(ident);
+    !joined_before && !joined_after
 }
 
 /// The gate of the pattern whose source is `pattern`, or `None` when the
@@ -533,12 +540,14 @@ mod tests {
         let g = KindGates::new(&[kind(&[&["close"], &["0"]]), kind(&[&["Lock", "RLock"]])]);
         assert!(g.admits("close(ch, 0)"));
         assert!(!g.admits("closed(ch, 0)"));
-        assert!(!g.admits("x.close(ch, 10)"));
+        assert!(!g.admits("x.close(ch, n0)"));
         assert!(g.admits("x.close(ch, 10, 0)"));
         assert!(g.admits("mu.RLock()"));
         assert!(!g.admits("mu.RLocked()"));
         assert!(!g.admits("x.(int) <- y"));
         assert!(KindGates::new(&[kind(&[&["<-"]]), kind(&[])]).admits("x"));
         assert!(KindGates::new(&[kind(&[&["<-"]])]).admits("x<-y"));
+        assert!(g.admits("{ 0close(ch, 0) }"));
+        assert!(!g.admits("{ x0close(ch, 0) }"));
     }
 }

@@ -8,7 +8,7 @@
 //! holds one of these *hits*: on real code it visits a fraction of the tree
 //! instead of every node.
 
-use super::pattern_gate::{keyword, Gate};
+use super::pattern_gate::{keyword, whole_token, Gate};
 use super::syntax::KindSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
@@ -203,10 +203,11 @@ impl Triggers {
     }
 
     /// Whether the walk visits every child of `node`: the root, the
-    /// parents of [`Mark::Under`] kinds, and syntax errors, inside which
-    /// any node can stand anywhere.
+    /// parents of [`Mark::Under`] kinds, and nodes holding a syntax error,
+    /// inside which any node can stand anywhere and a token can be missing
+    /// or cut off by skipped text.
     pub fn passes_through(&self, node: Node<'_>) -> bool {
-        node.is_error() || self.through.contains(node)
+        node.has_error() || self.through.contains(node)
     }
 }
 
@@ -253,20 +254,6 @@ impl Hits {
         }
         self.at.get(self.next).is_some_and(|&h| h < node.end_byte())
     }
-}
-
-/// Whether `bytes[from..to]` is not joined to identifier characters: the
-/// test [`super::pattern_gate::KindGates::admits`] applies to words.
-fn whole_token(bytes: &[u8], from: usize, to: usize) -> bool {
-    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-    let word = bytes.get(from..to).unwrap_or_default();
-    let joined_before = word.first().is_some_and(ident)
-        && from
-            .checked_sub(1)
-            .and_then(|i| bytes.get(i))
-            .is_some_and(ident);
-    let joined_after = word.last().is_some_and(ident) && bytes.get(to).is_some_and(ident);
-    !joined_before && !joined_after
 }
 
 /// Whether `(` is the next byte from `at` on that is not a blank or part of
