@@ -94,25 +94,29 @@ impl<'t> Facts<'t> {
     pub fn constants(&self) -> &HashSet<&'t str> {
         self.constants.get_or_init(|| {
             let mut names = HashSet::new();
-            // Only the nodes that hold the keyword `const` can hold a
-            // constant declaration.
+            // Only nodes that hold the keyword `const`, or a syntax error
+            // (which can cut a spec off its keyword), can hold a constant.
             let mut hits = Hits::of_word(self.root, self.src, "const");
-            syntax::walk(self.root, |n| {
-                if syntax::OPAQUE.contains(n) || !hits.within(n) {
-                    return Walk::Skip;
+            let mut declare = |spec: Node<'t>| {
+                let mut c = spec.walk();
+                names.extend(
+                    spec.children_by_field_name("name", &mut c)
+                        .map(|id| text(id, self.src)),
+                );
+            };
+            syntax::walk(self.root, |n| match n.kind() {
+                "const_declaration" => {
+                    let mut c = n.walk();
+                    n.named_children(&mut c).for_each(&mut declare);
+                    Walk::Skip
                 }
-                if n.kind() != "const_declaration" {
-                    return Walk::Enter;
+                "const_spec" => {
+                    declare(n);
+                    Walk::Skip
                 }
-                let mut c = n.walk();
-                for spec in n.named_children(&mut c) {
-                    let mut c2 = spec.walk();
-                    names.extend(
-                        spec.children_by_field_name("name", &mut c2)
-                            .map(|id| text(id, self.src)),
-                    );
-                }
-                Walk::Skip
+                _ if syntax::OPAQUE.contains(n) => Walk::Skip,
+                _ if hits.within(n) || n.has_error() => Walk::Enter,
+                _ => Walk::Skip,
             });
             names
         })
