@@ -10,36 +10,9 @@
 mod common;
 
 use common::{capabilities, position, Client};
+use gohint::analysis::syntax::GO_KEYWORDS;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-
-const KEYWORDS: &[&str] = &[
-    "break",
-    "case",
-    "chan",
-    "const",
-    "continue",
-    "default",
-    "defer",
-    "else",
-    "fallthrough",
-    "for",
-    "func",
-    "go",
-    "goto",
-    "if",
-    "import",
-    "interface",
-    "map",
-    "package",
-    "range",
-    "return",
-    "select",
-    "struct",
-    "switch",
-    "type",
-    "var",
-];
 
 /// The file to open.
 fn file() -> Option<String> {
@@ -75,7 +48,7 @@ fn sites(text: &str) -> Vec<usize> {
                     (None, true) => start = Some(i),
                     (Some(s), false) => {
                         let token = &line[s..i];
-                        if !KEYWORDS.contains(&token)
+                        if !GO_KEYWORDS.contains(&token)
                             && !token.starts_with(|c: char| c.is_ascii_digit())
                         {
                             out.push(offset + i);

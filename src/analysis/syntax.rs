@@ -101,6 +101,35 @@ pub fn function_body(func: Node<'_>) -> Option<Node<'_>> {
     func.child_by_field_name("body")
 }
 
+/// Go's keywords.
+pub const GO_KEYWORDS: &[&str] = &[
+    "break",
+    "case",
+    "chan",
+    "const",
+    "continue",
+    "default",
+    "defer",
+    "else",
+    "fallthrough",
+    "for",
+    "func",
+    "go",
+    "goto",
+    "if",
+    "import",
+    "interface",
+    "map",
+    "package",
+    "range",
+    "return",
+    "select",
+    "struct",
+    "switch",
+    "type",
+    "var",
+];
+
 /// What to do after visiting a node in [`walk`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Walk {

@@ -9,7 +9,7 @@
 //! instead of every node.
 
 use super::pattern_gate::{keyword, whole_token, Gate};
-use super::syntax::KindSet;
+use super::syntax::{KindSet, GO_KEYWORDS};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::ops::Range;
 use tree_sitter::Node;
@@ -52,35 +52,6 @@ pub const ROOT: &str = "source_file";
 /// once, or after blanks or a comment (prose's `. Next` is left out).
 const ASSERTION_DOTS: &[&str] = &[
     ".(", ".\t", ".\n", ".\r", "./", ". (", ".  ", ". \t", ". \n", ". \r", ". /",
-];
-
-/// Go's keywords.
-const GO_KEYWORDS: &[&str] = &[
-    "break",
-    "case",
-    "chan",
-    "const",
-    "continue",
-    "default",
-    "defer",
-    "else",
-    "fallthrough",
-    "for",
-    "func",
-    "go",
-    "goto",
-    "if",
-    "import",
-    "interface",
-    "map",
-    "package",
-    "range",
-    "return",
-    "select",
-    "struct",
-    "switch",
-    "type",
-    "var",
 ];
 
 /// How a match of the finder is confirmed.

@@ -87,13 +87,7 @@ fn identifiers(source: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn parse(src: &str) -> tree_sitter::Tree {
-        let mut parser = tree_sitter::Parser::new();
-        let language = tree_sitter::Language::new(tree_sitter_go::LANGUAGE);
-        assert!(parser.set_language(&language).is_ok());
-        parser.parse(src, None).expect("parses")
-    }
+    use crate::analysis::Analyzer;
 
     #[test]
     fn follows_types_and_variables_to_the_lock() {
@@ -104,7 +98,7 @@ mod tests {
                    var global = outer{}\n\
                    var (\n\ta, b = plain{}, global\n)\n\
                    func f() {}\n";
-        let tree = parse(src);
+        let tree = Analyzer::new().parse(src, None).expect("parses");
         let names = leading_to_locks(tree.root_node(), src, &["sync"]);
         let mut found: Vec<&str> = names.into_iter().collect();
         found.sort_unstable();
