@@ -17,6 +17,7 @@ Modes (one per run):
 
 import argparse
 import collections
+import functools
 import glob
 import json
 import os
@@ -120,10 +121,17 @@ class Source:
 
     def __init__(self, name, root, group, exclude=()):
         self.name, self.root, self.group, self.exclude = name, root, group, tuple(exclude)
-        self.files = [f for f in go_files(root) if not self.excluded(f)]
-        self.lines = count_lines(self.files)
         self.findings = []
         self.wall = 0.0
+
+    @functools.cached_property
+    def files(self):
+        """The .go files gohint checks here (read only by the counts report)."""
+        return [f for f in go_files(self.root) if not self.excluded(f)]
+
+    @functools.cached_property
+    def lines(self):
+        return count_lines(self.files)
 
     def excluded(self, path):
         return any(path == e or path.startswith(e + "/") for e in self.exclude)
@@ -345,6 +353,22 @@ def enclosing(lines, n):
     return start, end
 
 
+def assign_keys(sources, files):
+    """Gives each finding its verdict key: rule, path, the first line of the enclosing top-level
+    declaration, the flagged line's text (whitespace squashed) and, when the same text is flagged
+    more than once in that declaration, its occurrence (1, 2, …). Line numbers are left out, so
+    a key survives edits elsewhere in the file."""
+    seen = collections.Counter()
+    for s in sources:
+        for f in s.findings:
+            lines = files.lines(f["path"])
+            start, _ = enclosing(lines, f["line"])
+            decl = squash(lines[start - 1]) if 0 < start <= len(lines) else ""
+            base = (f["rule"], f["key_path"], decl, squash(files.line(f["path"], f["line"])))
+            seen[base] += 1
+            f["key"] = base + (seen[base],)
+
+
 def sample_findings(args, sources):
     """Up to args.n findings per rule: a seeded sample of the third-party projects' findings,
     topped up from deps (with --deps), then from the standard library, when they have fewer."""
@@ -370,6 +394,7 @@ def sample_findings(args, sources):
 
 def sample(args, sources):
     files = Files()
+    assign_keys(sources, files)
     for rule, (chosen, sizes) in sample_findings(args, sources).items():
         print("=" * 100)
         print("%s: %d sampled of %s" % (rule, len(chosen), ", ".join("%d in %s" % (v, k) for k, v in sorted(sizes.items()))))
@@ -379,26 +404,26 @@ def sample(args, sources):
             print("-" * 100)
             print("[%s %d/%d] %s %s:%d:%d" % (rule, i, len(chosen), f["project"], f["key_path"], f["line"], f["column"]))
             print("    " + f["message"])
-            print("    key: %s\t%s\t%s" % (rule, f["key_path"], squash(files.line(f["path"], f["line"]))))
+            print("    key: " + "\t".join(str(x) for x in f["key"]))
             for n in range(a, b + 1):
                 print("%s%5d  %s" % (">>" if n == f["line"] else "  ", n, lines[n - 1]))
 
 
+VERDICT_COLUMNS = ("rule", "project", "path", "declaration", "line text", "occurrence", "verdict", "reason")
+
+
 def read_verdicts(path):
+    """The verdict file: tab-separated VERDICT_COLUMNS, # comments, a header line."""
     rows = []
     with open(path) as fh:
         for i, line in enumerate(fh, 1):
             line = line.rstrip("\n")
-            if not line or line.startswith("#"):
+            if not line or line.startswith("#") or line.startswith("rule\t"):
                 continue
             parts = line.split("\t")
-            if parts[0] == "rule":
-                continue
-            if len(parts) < 6 or parts[4] not in VERDICT_KINDS:
-                die("%s:%d: want rule, project, path, line text, verdict (%s), reason" % (path, i, "|".join(VERDICT_KINDS)))
-            rows.append(
-                {"rule": parts[0], "project": parts[1], "path": parts[2], "text": parts[3], "verdict": parts[4], "reason": parts[5]}
-            )
+            if len(parts) != len(VERDICT_COLUMNS) or parts[6] not in VERDICT_KINDS or not parts[5].isdigit():
+                die("%s:%d: want %s, tab-separated; verdict one of %s" % (path, i, ", ".join(VERDICT_COLUMNS), "|".join(VERDICT_KINDS)))
+            rows.append(dict(zip(VERDICT_COLUMNS, parts)))
     return rows
 
 
@@ -407,31 +432,35 @@ def ledger(args, sources):
     sev = severities(args.bin)
     files = Files()
     verdicts = read_verdicts(args.verdicts)
+    assign_keys(sources, files)
     now = collections.defaultdict(collections.Counter)
     present = set()
     for s in sources:
         for f in s.findings:
             now[f["rule"]][s.group] += 1
-            present.add((f["rule"], f["key_path"], squash(files.line(f["path"], f["line"]))))
+            present.add(f["key"])
     stats = collections.defaultdict(collections.Counter)
     for v in verdicts:
-        k = (v["rule"], v["path"], v["text"])
-        stats[v["rule"]]["audited" if k in present else "gone"] += 1
+        k = (v["rule"], v["path"], v["declaration"], v["line text"], int(v["occurrence"]))
+        if k not in present:
+            stats[v["rule"]]["gone"] += 1
         stats[v["rule"]][v["verdict"] + ("" if k in present else "-gone")] += 1
-    rules = sorted(set(now) | set(stats), key=lambda r: (["error", "warning", "info", "hint"].index(sev[r]) if sev.get(r) in ("error", "warning", "info", "hint") else 9, r))
-    head = "| rule | severity | findings (projects) | findings (deps) | audited | real | wrong | debatable | unaudited | precision | no longer reported (real/wrong/debatable) |"
+    order = {"error": 0, "warning": 1, "info": 2, "hint": 3}
+    rules = sorted(set(now) | set(stats) | set(sev), key=lambda r: (order.get(sev.get(r), 9), r))
+    head = (
+        "| rule | severity | findings: projects | deps | std | audited | real | wrong | debatable "
+        "| unaudited | precision | no longer reported (real/wrong/debatable) |"
+    )
     out = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rules:
-        st = stats[r]
+        st, n = stats[r], now[r]
         audited = st["real"] + st["wrong"] + st["debatable"]
-        total = now[r]["projects"] + now[r]["deps"]
-        unaudited = max(0, total - st["audited"])
+        unaudited = max(0, n["projects"] + n["deps"] + n["std"] - audited)
         prec = "%.0f%%" % (100.0 * st["real"] / audited) if audited else "–"
         gone = "%d/%d/%d" % (st["real-gone"], st["wrong-gone"], st["debatable-gone"]) if st["gone"] else ""
-        out.append(
-            "| `%s` | %s | %d | %s | %d | %d | %d | %d | %d | %s | %s |"
-            % (r, sev.get(r, "?"), now[r]["projects"], now[r]["deps"] if args.deps else "–", audited, st["real"], st["wrong"], st["debatable"], unaudited, prec, gone)
-        )
+        cols = [n["projects"], n["deps"] if args.deps else "–", n["std"] if args.std else "–"]
+        cols += [audited, st["real"], st["wrong"], st["debatable"], unaudited, prec, gone]
+        out.append("| `%s` | %s | %s |" % (r, sev.get(r, "?"), " | ".join(str(c) for c in cols)))
     table = "\n".join(out)
     print(table)
     if not args.no_write and os.path.exists(args.doc):
