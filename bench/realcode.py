@@ -395,6 +395,10 @@ def sample_findings(args, sources):
 def sample(args, sources):
     files = Files()
     assign_keys(sources, files)
+    if args.unaudited:
+        audited = {verdict_key(v) for v in read_verdicts(args.verdicts)}
+        for s in sources:
+            s.findings = [f for f in s.findings if f["key"] not in audited]
     for rule, (chosen, sizes) in sample_findings(args, sources).items():
         print("=" * 100)
         print("%s: %d sampled of %s" % (rule, len(chosen), ", ".join("%d in %s" % (v, k) for k, v in sorted(sizes.items()))))
@@ -427,6 +431,11 @@ def read_verdicts(path):
     return rows
 
 
+def verdict_key(v):
+    """A verdict's key, as assign_keys gives it to a finding."""
+    return (v["rule"], v["path"], v["declaration"], v["line text"], int(v["occurrence"]))
+
+
 def ledger(args, sources):
     """Joins the current findings with the verdicts on (rule, path, flagged line's text)."""
     sev = severities(args.bin)
@@ -441,7 +450,7 @@ def ledger(args, sources):
             present.add(f["key"])
     stats = collections.defaultdict(collections.Counter)
     for v in verdicts:
-        k = (v["rule"], v["path"], v["declaration"], v["line text"], int(v["occurrence"]))
+        k = verdict_key(v)
         if k not in present:
             stats[v["rule"]]["gone"] += 1
         stats[v["rule"]][v["verdict"] + ("" if k in present else "-gone")] += 1
@@ -499,6 +508,7 @@ def main():
     p.add_argument("--no-write", action="store_true", help="--ledger: print the table only")
     p.add_argument("--rule", action="append", help="--sample: only this rule (repeatable)")
     p.add_argument("--n", type=int, default=20, help="--sample: findings per rule")
+    p.add_argument("--unaudited", action="store_true", help="--sample: only findings with no verdict yet")
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--reuse", metavar="DIR", help="keep gohint's reports in DIR and reuse them on the next run")
     args = p.parse_args()

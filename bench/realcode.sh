@@ -4,7 +4,8 @@
 # client_golang, x/tools, staticcheck), optionally their whole dependency tree (--deps).
 #
 #   bench/realcode.sh                  counts per project and rule, per 10k lines, wall time
-#   bench/realcode.sh --sample [--rule R] [--deps]   20 seeded findings per rule, with their functions
+#   bench/realcode.sh --sample [--rule R] [--deps] [--unaudited]   20 seeded findings per rule, with
+#                                      their functions (--unaudited: only those with no verdict yet)
 #   bench/realcode.sh --check-budget   fail when a rule has more findings than bench/realcode-budget.tsv
 #   bench/realcode.sh --write-budget   refresh bench/realcode-budget.tsv
 #   bench/realcode.sh --ledger         precision per rule from docs/precision/verdicts.tsv;
