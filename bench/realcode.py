@@ -514,6 +514,8 @@ def main():
     args = p.parse_args()
     if not os.access(args.bin, os.X_OK):
         die("no gohint binary at %s (cargo build --release, or pass --bin)" % args.bin)
+    if args.projects and args.budget == BUDGET and (args.check_budget or args.write_budget):
+        die("the committed budget counts the Debian projects: give --project runs their own --budget FILE")
     if args.ledger:
         args.deps = True
     sources = load_sources(args)
