@@ -252,9 +252,10 @@ def report(args, sources):
     sev = severities(args.bin)
     print("%-12s %7s %9s %9s %9s %8s  %s" % ("project", "files", "lines", "findings", "per 10k", "wall s", "root"))
     for s in sources:
+        wall = "reused" if s.wall != s.wall else "%.2f" % s.wall
         print(
-            "%-12s %7d %9d %9d %9.2f %8.2f  %s"
-            % (s.name, len(s.files), s.lines, len(s.findings), per10k(len(s.findings), s.lines), s.wall, s.root)
+            "%-12s %7d %9d %9d %9.2f %8s  %s"
+            % (s.name, len(s.files), s.lines, len(s.findings), per10k(len(s.findings), s.lines), wall, s.root)
         )
     counts = {s.name: collections.Counter(f["rule"] for f in s.findings) for s in sources}
     rules = sorted(set(sev) | {r for c in counts.values() for r in c})
@@ -290,8 +291,10 @@ def read_budget(path):
             line = line.strip()
             if not line or line.startswith("#"):
                 continue
-            rule, count = line.split("\t")[:2]
-            budget[rule] = int(count)
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[1].isdigit():
+                die("%s: want `rule<TAB>count` lines, got %r" % (path, line))
+            budget[parts[0]] = int(parts[1])
     return budget
 
 
