@@ -457,6 +457,7 @@ def ledger(args, sources):
         if k not in present:
             stats[v["rule"]]["gone"] += 1
         stats[v["rule"]][v["verdict"] + ("" if k in present else "-gone")] += 1
+    groups = {s.group for s in sources}
     order = {"error": 0, "warning": 1, "info": 2, "hint": 3}
     rules = sorted(set(now) | set(stats) | set(sev), key=lambda r: (order.get(sev.get(r), 9), r))
     head = (
@@ -470,7 +471,7 @@ def ledger(args, sources):
         unaudited = max(0, n["projects"] + n["deps"] + n["std"] - audited)
         prec = "%.0f%%" % (100.0 * st["real"] / audited) if audited else "–"
         gone = "%d/%d/%d" % (st["real-gone"], st["wrong-gone"], st["debatable-gone"]) if st["gone"] else ""
-        cols = [n["projects"], n["deps"] if args.deps else "–", n["std"] if args.std else "–"]
+        cols = [n[g] if g in groups else "–" for g in ("projects", "deps", "std")]
         cols += [audited, st["real"], st["wrong"], st["debatable"], unaudited, prec, gone]
         out.append("| `%s` | %s | %s |" % (r, sev.get(r, "?"), " | ".join(str(c) for c in cols)))
     table = "\n".join(out)
