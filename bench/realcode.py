@@ -475,8 +475,9 @@ def ledger(args, sources):
         cols += [audited, st["real"], st["wrong"], st["debatable"], unaudited, prec, gone]
         out.append("| `%s` | %s | %s |" % (r, sev.get(r, "?"), " | ".join(str(c) for c in cols)))
     table = "\n".join(out)
-    print(table)
-    if not args.no_write and os.path.exists(args.doc):
+    if not args.no_write:
+        if not os.path.exists(args.doc):
+            die("no %s to update (--no-write prints the table only)" % args.doc)
         with open(args.doc) as fh:
             doc = fh.read()
         a, b = doc.find(LEDGER_START), doc.find(LEDGER_END)
@@ -485,6 +486,8 @@ def ledger(args, sources):
         doc = doc[: a + len(LEDGER_START)] + "\n" + table + "\n" + doc[b:]
         with open(args.doc, "w") as fh:
             fh.write(doc)
+    print(table)
+    if not args.no_write:
         print("updated the table in %s" % os.path.relpath(args.doc))
     return 0
 
@@ -537,4 +540,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the reader (say, `| head`) has had enough
+        sys.stderr.close()
+        sys.exit(0)
