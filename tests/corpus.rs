@@ -50,3 +50,77 @@ fn repeated_headings_get_unique_ids() {
     assert_eq!(ids, ["same", "same-1"]);
     assert!(c.questions[1].answer.contains("### not a heading"));
 }
+
+#[test]
+fn every_erratum_is_anchored_to_a_passage_of_its_answer_and_recorded_in_the_audit() {
+    let c = corpus::builtin();
+    let audit =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/corpus-audit.md"))
+            .expect("docs/corpus-audit.md");
+    let mut ids = std::collections::HashSet::new();
+    for e in corpus::ERRATA {
+        assert!(ids.insert(e.id), "{} is used twice", e.id);
+        let q = c
+            .question(e.question)
+            .unwrap_or_else(|| panic!("{}: no question {}", e.id, e.question));
+        assert!(!e.passages.is_empty(), "{} anchors nothing", e.id);
+        for p in e.passages {
+            assert!(
+                q.answer.contains(p),
+                "{}: the passage {p:?} is not in the answer of {}",
+                e.id,
+                e.question
+            );
+        }
+        assert!(
+            audit.contains(&format!("| {} |", e.id)),
+            "{} has no row in docs/corpus-audit.md",
+            e.id
+        );
+    }
+}
+
+fn explain(id: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .args(["--explain", id])
+        .output()
+        .expect("run gohint");
+    assert!(out.status.success(), "--explain {id}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn corrections_are_shown_where_their_passage_is_shown_and_only_there() {
+    let panics = explain("how-does-go-handle-panics");
+    assert!(panics.contains("This line won't be reached due to panic"));
+    assert!(
+        panics.contains("**Note:** it is reached: the deferred `recoverFromPanic` stops the panic"),
+        "{panics}"
+    );
+    assert!(panics.contains("**Note:** `recover` must be called *directly*"));
+
+    // A rule quoting the select example carries the correction of its output…
+    let busy = explain("select-default-busy-loop");
+    assert!(busy.contains("No communication ready."));
+    assert!(
+        busy.contains("prints `No communication ready.` at once"),
+        "{busy}"
+    );
+    // …and one quoting another part of the same answer does not.
+    let send = explain("send-after-close");
+    assert!(!send.contains("**Note:**"), "{send}");
+
+    // A rule whose quote contradicts it is shown with the correction.
+    let bounded = explain("unbounded-goroutines");
+    assert!(bounded.contains("it limits nothing"), "{bounded}");
+}
+
+#[test]
+fn a_passage_wrong_beyond_a_note_is_never_shown() {
+    let answer = explain("how-can-concurrent-safety-be-ensured-when-using-shared-memory-in-go");
+    assert!(
+        answer.contains("sync.Map"),
+        "the rest of the answer is shown"
+    );
+    assert!(!answer.contains("Certainly!"), "{answer}");
+}

@@ -12,7 +12,7 @@ mod team;
 
 use std::sync::OnceLock;
 
-pub use errata::{erratum, Erratum, ERRATA};
+pub use errata::{errata_for, without_withdrawn, Erratum, ERRATA};
 pub use parse::parse;
 pub use slug::slugify;
 pub use team::{parse_team, TeamQuestion};
