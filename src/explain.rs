@@ -112,7 +112,7 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     let mut out = format!("**{}**\n", concept.label);
     if let Some((q, topic)) = cites.next() {
         let quoted = excerpt(q, topic);
-        let code = example(q, &quoted);
+        let code = example(q, topic, &quoted);
         out.push_str(&format!(
             "\n## Q: {}\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
             q.question,
@@ -142,31 +142,15 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     out
 }
 
-/// The answer's first Go code example as a fenced block preceded by a
-/// blank line, unless `excerpt` already holds code.
-fn example(q: &Question, excerpt: &str) -> String {
+/// The quoted part's Go example as a fenced block preceded by a blank line,
+/// unless `excerpt` already holds code.
+fn example(q: &Question, topic: Option<&str>, excerpt: &str) -> String {
     if excerpt.contains("```") {
         return String::new();
     }
-    first_code_block(&q.answer)
+    q.example(topic)
         .map(|code| format!("\n```go\n{code}\n```\n"))
         .unwrap_or_default()
-}
-
-/// The body of the first fenced code block of `markdown`, dedented to the
-/// fence's indentation.
-fn first_code_block(markdown: &str) -> Option<String> {
-    let mut lines = markdown.lines();
-    let open = lines.find(|l| l.trim_start().starts_with("```"))?;
-    let indent = open.len() - open.trim_start().len();
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.trim_start().starts_with("```"))
-        .map(|l| {
-            let strip = l.len() - l.trim_start().len();
-            l.get(strip.min(indent)..).unwrap_or(l)
-        })
-        .collect();
-    (!body.is_empty()).then(|| body.join("\n"))
 }
 
 /// The explanation for `id`: a rule slug, else a corpus question id.

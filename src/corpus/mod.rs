@@ -83,6 +83,19 @@ impl Question {
             })
             .unwrap_or_else(|| parse::first_paragraph(&self.answer))
     }
+
+    /// The first Go code example of the part of the answer quoted for
+    /// `topic`: inside that sub-section or list item, or, for the first
+    /// paragraph, anywhere before the answer's first sub-heading. Blocks in
+    /// other languages (mermaid, bash, output) are never examples.
+    pub fn example(&self, topic: Option<&str>) -> Option<String> {
+        let part = topic
+            .and_then(|t| {
+                parse::section(&self.answer, t).or_else(|| parse::list_item(&self.answer, t))
+            })
+            .unwrap_or_else(|| parse::lead(&self.answer));
+        parse::first_go_block(&part)
+    }
 }
 
 /// The built-in corpus, parsed on first use.
