@@ -50,7 +50,10 @@ pub static ERRATA: &[Erratum] = &[
     Erratum {
         id: "E3",
         question: "how-does-go-handle-race-conditions",
-        passages: &["Channels can also be used for synchronization by ensuring that only one goroutine writes to a variable at a time."],
+        passages: &[
+            "Channels can also be used for synchronization by ensuring that only one goroutine writes to a variable at a time.",
+            "done <- struct{}{} // Signal that the increment is done",
+        ],
         note: Some("the channel program under this item still has a data race (`go run -race` reports it): \
                     both goroutines increment `counter` at once and the channel only says that they \
                     finished. Let one goroutine own `counter` and send it the increments, or use a mutex or \
@@ -355,6 +358,30 @@ pub static ERRATA: &[Erratum] = &[
         note: Some("escape analysis decides for `make` exactly as for `new`: a small slice or map that does \
                     not escape is allocated on the stack."),
         reference: "`go build -gcflags=-m`",
+    },
+    Erratum {
+        id: "E38",
+        question: "how-does-garbage-collection-work-in-go",
+        passages: &["for gray queue is not empty {"],
+        note: Some("the marking loop is pseudo-code, not Go (`for gray queue is not empty` does not \
+                    compile); the runtime's loop is `gcDrain` in runtime/mgcmark.go."),
+        reference: "runtime/mgcmark.go",
+    },
+    Erratum {
+        id: "E39",
+        question: "what-is-the-gpm-model-in-go",
+        passages: &["result := syscall.Read(fd, buffer)"],
+        note: Some("pseudo-code: `entersyscall`/`exitsyscall` are runtime internals that the `syscall` \
+                    package calls itself, and `syscall.Read` returns `(n int, err error)`."),
+        reference: "https://pkg.go.dev/syscall#Read and runtime/proc.go",
+    },
+    Erratum {
+        id: "E40",
+        question: "how-does-go-utilize-channels-for-communication",
+        passages: &["ch := make(chan int, 5) // Buffered channel with capacity 5"],
+        note: Some("the two lines are alternatives: declaring `ch` twice with `:=` in one scope does not \
+                    compile."),
+        reference: "https://go.dev/ref/spec#Short_variable_declarations",
     },
 ];
 

@@ -5,6 +5,7 @@
 //! (`##`) and questions (`###`), each question with a stable id (a
 //! GitHub-style heading slug) and its markdown answer.
 
+mod blocks;
 mod errata;
 mod parse;
 mod slug;
@@ -12,6 +13,7 @@ mod team;
 
 use std::sync::OnceLock;
 
+pub use blocks::{go_blocks, program, GoBlock};
 pub use errata::{errata_for, without_withdrawn, Erratum, ERRATA};
 pub use parse::parse;
 pub use slug::slugify;
