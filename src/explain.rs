@@ -14,7 +14,7 @@ pub fn question_of(rule: &Rule) -> Option<&'static Question> {
 /// The part of the corpus answer a rule quotes.
 pub fn quote(rule: &Rule) -> String {
     question_of(rule)
-        .map(|q| q.excerpt(rule.topic))
+        .map(|q| excerpt(q, rule.topic))
         .unwrap_or_default()
 }
 
@@ -32,12 +32,20 @@ pub fn blockquote(text: &str) -> String {
         .join("\n")
 }
 
-/// The errata note for question `id`, as a markdown paragraph starting
-/// with a blank line, or nothing.
-pub fn note(id: &str) -> String {
-    corpus::erratum(id)
-        .map(|e| format!("\n**Note:** {} ({})\n", e.note, e.reference))
-        .unwrap_or_default()
+/// The corrections of question `id` that apply to `shown` (the part of its
+/// answer about to be shown), as markdown paragraphs each starting with a
+/// blank line, or nothing.
+pub fn notes(id: &str, shown: &str) -> String {
+    corpus::errata_for(id, shown)
+        .filter_map(|e| e.note.map(|note| (note, e.reference)))
+        .map(|(note, reference)| format!("\n**Note:** {note} ({reference})\n"))
+        .collect()
+}
+
+/// The part of question `q`'s answer a rule or construct quotes, without any
+/// passage that is wrong beyond a note.
+fn excerpt(q: &Question, topic: Option<&str>) -> String {
+    corpus::without_withdrawn(&q.id, &q.excerpt(topic))
 }
 
 /// A rule's full explanation: summary, why, the quoted corpus answer, the
@@ -51,11 +59,12 @@ pub fn rule_markdown(rule: &Rule) -> String {
         rule.why
     );
     if let Some(q) = question_of(rule) {
+        let quoted = excerpt(q, rule.topic);
         out.push_str(&format!(
             "\n## Q: {}\n\n{}\n{}",
             q.question,
-            blockquote(&q.excerpt(rule.topic)),
-            note(&q.id)
+            blockquote(&quoted),
+            notes(&q.id, &quoted)
         ));
     }
     if let Some(fix) = rule.fix {
@@ -75,7 +84,13 @@ pub fn question_markdown(q: &Question) -> String {
         .filter(|r| r.question == q.id)
         .map(|r| r.slug)
         .collect();
-    let mut out = format!("# Q: {}\n\n{}\n{}", q.question, q.answer, note(&q.id));
+    let answer = corpus::without_withdrawn(&q.id, &q.answer);
+    let mut out = format!(
+        "# Q: {}\n\n{}\n{}",
+        q.question,
+        answer,
+        notes(&q.id, &answer)
+    );
     if !cited.is_empty() {
         out.push_str(&format!(
             "\nRules that cite this question: {}\n",
@@ -96,13 +111,14 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
         .filter_map(|c| corpus.question(c.question).map(|q| (q, c.topic)));
     let mut out = format!("**{}**\n", concept.label);
     if let Some((q, topic)) = cites.next() {
-        let excerpt = q.excerpt(topic);
+        let quoted = excerpt(q, topic);
+        let code = example(q, topic, &quoted);
         out.push_str(&format!(
             "\n## Q: {}\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
             q.question,
-            blockquote(&excerpt),
-            example(q, &excerpt),
-            note(&q.id),
+            blockquote(&quoted),
+            code,
+            notes(&q.id, &format!("{quoted}\n{code}")),
             q.id
         ));
     }
@@ -126,31 +142,15 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     out
 }
 
-/// The answer's first Go code example as a fenced block preceded by a
-/// blank line, unless `excerpt` already holds code.
-fn example(q: &Question, excerpt: &str) -> String {
+/// The quoted part's Go example as a fenced block preceded by a blank line,
+/// unless `excerpt` already holds code.
+fn example(q: &Question, topic: Option<&str>, excerpt: &str) -> String {
     if excerpt.contains("```") {
         return String::new();
     }
-    first_code_block(&q.answer)
+    q.example(topic)
         .map(|code| format!("\n```go\n{code}\n```\n"))
         .unwrap_or_default()
-}
-
-/// The body of the first fenced code block of `markdown`, dedented to the
-/// fence's indentation.
-fn first_code_block(markdown: &str) -> Option<String> {
-    let mut lines = markdown.lines();
-    let open = lines.find(|l| l.trim_start().starts_with("```"))?;
-    let indent = open.len() - open.trim_start().len();
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.trim_start().starts_with("```"))
-        .map(|l| {
-            let strip = l.len() - l.trim_start().len();
-            l.get(strip.min(indent)..).unwrap_or(l)
-        })
-        .collect();
-    (!body.is_empty()).then(|| body.join("\n"))
 }
 
 /// The explanation for `id`: a rule slug, else a corpus question id.

@@ -3,6 +3,7 @@
 
 mod baseline;
 mod check;
+mod corpus_check;
 mod merge;
 mod print_config;
 mod progress;
@@ -124,6 +125,16 @@ pub struct Args {
 pub enum Command {
     /// Merge the SARIF, JSON, JSONL or GitLab reports of `--shard` runs into one.
     MergeReports(MergeArgs),
+    /// Work on the Q&A corpus.
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
+}
+
+/// `gohint corpus …` commands.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Compile every Go block of the corpus (or of a team corpus), run the programs and compare their output with what the text claims.
+    Check(corpus_check::CorpusCheckArgs),
 }
 
 /// Arguments of `gohint merge-reports`.
@@ -150,8 +161,10 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    if let Some(Command::MergeReports(m)) = &args.command {
-        return merge::run(m);
+    match &args.command {
+        Some(Command::MergeReports(m)) => return merge::run(m),
+        Some(Command::Corpus(CorpusCommand::Check(c))) => return corpus_check::run(c),
+        None => {}
     }
     if args.list_rules || (args.explain.is_some() && args.list) {
         print!("{}", rule_list());
