@@ -77,6 +77,53 @@ pub fn rule_markdown(rule: &Rule) -> String {
     out
 }
 
+/// How many lines of the corpus a finding's hover quotes.
+const HOVER_QUOTE_LINES: usize = 3;
+
+/// A finding's hover: the message once, why it matters, the fix, at most
+/// [`HOVER_QUOTE_LINES`] lines of the corpus passage (with the corrections
+/// of what they show) and where the full answer is. No headings: hovers are
+/// small popups.
+pub fn finding_markdown(rule: &Rule, message: &str) -> String {
+    let mut out = format!(
+        "**gohint({})** {}: {message}\n\n**Why:** {}\n",
+        rule.slug,
+        rule.severity.name(),
+        rule.why
+    );
+    if let Some(fix) = rule.fix {
+        out.push_str(&format!("\n**Fix:** {fix}\n"));
+    }
+    if let Some(q) = question_of(rule) {
+        let quoted = excerpt(q, rule.topic);
+        let shown = hover_lines(&quoted);
+        if !shown.is_empty() {
+            out.push_str(&format!(
+                "\n{}\n{}",
+                blockquote(&shown),
+                notes(&q.id, &shown)
+            ));
+        }
+        out.push_str(&format!(
+            "\nQ: {} — full answer: `gohint --explain {}`\n",
+            q.question, rule.slug
+        ));
+    }
+    out
+}
+
+/// The first lines of prose of a quote: no heading lines, and nothing from
+/// a code block on.
+fn hover_lines(quote: &str) -> String {
+    quote
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .take(HOVER_QUOTE_LINES)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A corpus question's full answer.
 pub fn question_markdown(q: &Question) -> String {
     let cited: Vec<&str> = RULES
