@@ -12,6 +12,7 @@ mod walk;
 
 use crate::concepts;
 use crate::explain;
+use crate::rules::preset::Preset;
 use crate::rules::{Severity, RULES};
 use clap::{Parser, Subcommand};
 pub use shard::Shard;
@@ -59,6 +60,24 @@ impl From<Level> for Severity {
     }
 }
 
+/// Preset names for `--preset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetName {
+    /// Only rule groups precise on real code can fail the build.
+    Ci,
+    /// Every rule on, teaching notes as hints (the editor's default).
+    Learn,
+}
+
+impl From<PresetName> for Preset {
+    fn from(p: PresetName) -> Preset {
+        match p {
+            PresetName::Ci => Preset::Ci,
+            PresetName::Learn => Preset::Learn,
+        }
+    }
+}
+
 /// gohint: a Go language server and linter that explains its findings from a Go Q&A corpus.
 #[derive(Debug, Parser)]
 #[command(name = "gohint", version, about, long_about = None, args_conflicts_with_subcommands = true)]
@@ -87,6 +106,9 @@ pub struct Args {
     /// Exit with 1 when a finding at or above this severity is reported [default: warning, or `fail_on` of gohint.toml].
     #[arg(long, value_enum)]
     pub fail_on: Option<Level>,
+    /// The default levels of the rule groups [default: ci, or `preset` of gohint.toml].
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetName>,
     /// Print only the report: no progress bar, summary or notes.
     #[arg(long, short)]
     pub quiet: bool,

@@ -7,6 +7,7 @@ use super::Args;
 use crate::analysis::Options;
 use crate::config::{Config, Loaded, Lookup};
 use crate::output::paths;
+use crate::rules::preset::Preset;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,8 @@ pub struct Setup {
     pub exclude: Option<Exclude>,
     /// The `go.mod` lookup, cached per folder.
     pub lookup: Lookup,
+    /// The preset named with `--preset`.
+    pub preset: Option<Preset>,
 }
 
 impl Setup {
@@ -76,15 +79,23 @@ impl Setup {
             fail_on,
             exclude,
             lookup,
+            preset: args.preset.map(Preset::from),
         })
     }
 
-    /// The settings of the configuration file (defaults without one).
+    /// The settings of the configuration file (defaults without one),
+    /// under `--preset`.
     pub fn config(&self) -> Config {
-        self.file
+        let mut config = self
+            .file
             .as_ref()
             .map(|f| f.config.clone())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Some(preset) = self.preset {
+            config.preset = Some(preset);
+            config.origins.insert("preset".into(), "--preset".into());
+        }
+        config
     }
 
     /// The analysis options of `path`: its `go.mod`'s Go version, then the
@@ -98,7 +109,7 @@ impl Setup {
                 .and_then(|dir| self.lookup.go_version(dir)),
             ..Options::default()
         };
-        config.apply(&mut options);
+        config.apply(&mut options, Preset::Ci);
         options
     }
 }

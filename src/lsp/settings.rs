@@ -7,6 +7,7 @@ use crate::analysis::Options;
 use crate::concepts;
 use crate::config::{Config, Lookup};
 use crate::corpus::{self, TeamQuestion};
+use crate::rules::preset::Preset;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -103,7 +104,7 @@ impl Settings {
             test_file: uri.path().as_str().ends_with("_test.go"),
             ..Options::default()
         };
-        config.apply(&mut options);
+        config.apply(&mut options, Preset::Learn);
         if concepts::gomod::is_gomod(uri.path().as_str()) {
             // A module file is not Go: hovers only, no rule runs on it.
             options.severities = crate::rules::RULES
