@@ -6,13 +6,16 @@
 //! warning naming where it came from, and the setting keeps its default. For
 //! `--check` ([`Config::from_toml_strict`]), the same problems are errors.
 
+mod assumed;
 mod ci;
 mod file;
 mod levels;
 mod lookup;
 mod settings;
 
+pub use assumed::{newest_go_note, VERSION_DEPENDENT};
 pub use levels::{Level, Source};
+pub(crate) use settings::SECTION_KEYS;
 pub use lookup::{Loaded, Lookup};
 
 use crate::analysis::{GoVersion, Options};
