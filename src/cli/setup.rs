@@ -5,11 +5,12 @@
 use super::walk::{self, Exclude};
 use super::Args;
 use crate::analysis::Options;
-use crate::config::{Config, Loaded, Lookup};
+use crate::config::{self, Config, Loaded, Lookup};
 use crate::output::paths;
 use crate::rules::preset::Preset;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The settings of one run.
 pub struct Setup {
@@ -27,6 +28,8 @@ pub struct Setup {
     pub lookup: Lookup,
     /// The preset named with `--preset`.
     pub preset: Option<Preset>,
+    /// Whether a file was checked that nothing gave a Go version.
+    assumed_go: AtomicBool,
 }
 
 impl Setup {
@@ -80,6 +83,7 @@ impl Setup {
             exclude,
             lookup,
             preset: args.preset.map(Preset::from),
+            assumed_go: AtomicBool::new(false),
         })
     }
 
@@ -110,7 +114,18 @@ impl Setup {
             ..Options::default()
         };
         config.apply(&mut options, Preset::Ci);
+        if options.go_version.is_none() {
+            self.assumed_go.store(true, Ordering::Relaxed);
+        }
         options
+    }
+
+    /// What was assumed for the files checked so far that nothing gave a
+    /// Go version, if there were any.
+    pub fn assumed_go(&self) -> Option<String> {
+        self.assumed_go
+            .load(Ordering::Relaxed)
+            .then(|| config::newest_go_note("`go_version` in gohint.toml"))
     }
 }
 
