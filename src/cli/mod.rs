@@ -208,16 +208,26 @@ pub fn main() -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Every rule: slug, severity and the corpus question it cites.
+/// Every rule: slug, group, level under each preset and the corpus
+/// question it cites.
 pub fn rule_list() -> String {
     let width = RULES.iter().map(|r| r.slug.len()).max().unwrap_or(0);
-    RULES
-        .iter()
-        .map(|r| {
-            let q = explain::question_of(r).map_or("", |q| q.question.as_str());
-            format!("{:width$}  {:7}  {}\n", r.slug, r.severity.name(), q)
-        })
-        .collect()
+    let mut out = format!(
+        "{:width$}  {:11}  {:7}  {:7}  learn from\n",
+        "rule", "group", "ci", "learn"
+    );
+    for r in RULES {
+        let q = explain::question_of(r).map_or("", |q| q.question.as_str());
+        out.push_str(&format!(
+            "{:width$}  {:11}  {:7}  {:7}  {}\n",
+            r.slug,
+            r.group.name(),
+            Preset::Ci.level(r).name(),
+            Preset::Learn.level(r).name(),
+            q
+        ));
+    }
+    out
 }
 
 /// Every concept: its name (usable in team corpora), what it is, and the
