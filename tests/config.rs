@@ -1,6 +1,10 @@
 //! `gohint --check` reads the same `gohint.toml` as the language server:
 //! discovered upward from the first path, or named with `--config`.
 
+mod common;
+
+use common::{capabilities, Client};
+use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -400,4 +404,174 @@ fn the_assumed_go_version_is_said_with_what_it_changed() {
     std::fs::write(dir.path().join("gohint.toml"), "go_version = \"1.22\"\n").expect("write");
     let out = gohint(dir.path(), &["--check", "pkg"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("is assumed"));
+}
+
+/// The severity of each rule's first diagnostic in a publish.
+fn published(message: &Value) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for d in message["params"]["diagnostics"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+    {
+        let rule = d["code"].as_str().unwrap_or_default().to_string();
+        out.entry(rule).or_insert(d["severity"].as_i64().unwrap_or(0));
+    }
+    out
+}
+
+/// Waits for a publish for `uri` in which `rule` has `severity` (1 error …
+/// 4 hint); returns every rule's severity in it.
+fn wait_for(
+    c: &mut Client,
+    uri: &str,
+    rule: &str,
+    severity: i64,
+) -> std::collections::BTreeMap<String, i64> {
+    let m = c.recv(|m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && published(m).get(rule) == Some(&severity)
+    });
+    published(&m)
+}
+
+/// A folder for documents of the language server tests, with a go.mod.
+fn workspace() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("go.mod"), "module x\n\ngo 1.22\n").expect("write");
+    let uri = format!("file://{}", root.display());
+    (dir, uri)
+}
+
+#[test]
+fn the_editor_defaults_to_learn_with_quieter_test_files() {
+    let (_dir, root) = workspace();
+    let mut c = Client::start(capabilities(false, true));
+    let (file, test) = (format!("{root}/a.go"), format!("{root}/a_test.go"));
+    c.open(&file, GROUPS);
+    let found = wait_for(&mut c, &file, "unchecked-type-assertion", 4);
+    assert_eq!(found.get("double-close"), Some(&1));
+    assert_eq!(found.get("defer-in-loop"), Some(&2));
+    c.open(&test, GROUPS);
+    let found = wait_for(&mut c, &test, "defer-in-loop", 3);
+    assert_eq!(found.get("double-close"), Some(&1));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"tests": "skip", "preset": "ci"}}}),
+    );
+    let found = wait_for(&mut c, &test, "unchecked-type-assertion", 3);
+    assert_eq!(found.get("defer-in-loop"), None, "{found:?}");
+    assert!(c.stop().success());
+}
+
+#[test]
+fn empty_configuration_answers_keep_the_initialization_options() {
+    let (_dir, root) = workspace();
+    let file = format!("{root}/a.go");
+    let mut caps = capabilities(false, true);
+    caps["workspace"] =
+        json!({"configuration": true, "didChangeConfiguration": {"dynamicRegistration": true}});
+    let mut c = Client::spawn();
+    c.answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .configuration = json!([null]);
+    c.initialize(
+        caps,
+        Some(json!({"rules": {"double-close": "warning"}, "groups": {"pedantic": "info"}})),
+    );
+    c.open(&file, GROUPS);
+    let pulls = |c: &Client| {
+        c.answers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .seen
+            .iter()
+            .filter(|r| r["method"] == "workspace/configuration")
+            .count()
+    };
+    let wait_pulls = |c: &Client, n: usize| {
+        let start = std::time::Instant::now();
+        while pulls(c) < n {
+            assert!(start.elapsed() < common::TIMEOUT, "no workspace/configuration request");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    wait_pulls(&c, 1);
+    let found = wait_for(&mut c, &file, "double-close", 2);
+    assert_eq!(found.get("unchecked-type-assertion"), Some(&3));
+    // An empty answer changes nothing either.
+    c.answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .configuration = json!([{}]);
+    c.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    wait_pulls(&c, 2);
+    // A real answer overrides key by key: the initialization options' other
+    // keys stay.
+    c.answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .configuration = json!([{"rules": {"defer-in-loop": "error"}}]);
+    c.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    let found = wait_for(&mut c, &file, "defer-in-loop", 1);
+    assert_eq!(found.get("double-close"), Some(&2), "{found:?}");
+    assert_eq!(found.get("unchecked-type-assertion"), Some(&3), "{found:?}");
+    assert!(c.stop().success());
+}
+
+#[test]
+fn pushed_settings_override_key_by_key_and_null_unsets() {
+    let (_dir, root) = workspace();
+    let file = format!("{root}/a.go");
+    let mut c = Client::spawn();
+    c.initialize(
+        capabilities(false, true),
+        Some(json!({"gohint": {"rules": {"double-close": "warning"}}})),
+    );
+    c.open(&file, GROUPS);
+    let found = wait_for(&mut c, &file, "double-close", 2);
+    assert_eq!(found.get("unchecked-type-assertion"), Some(&4));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"preset": "ci"}}}),
+    );
+    let found = wait_for(&mut c, &file, "unchecked-type-assertion", 3);
+    assert_eq!(found.get("double-close"), Some(&2), "{found:?}");
+    assert_eq!(found.get("defer-in-loop"), Some(&3), "{found:?}");
+    // Other servers' settings, null and {} change nothing; the next change
+    // shows the earlier keys all still hold.
+    for nothing in [json!({"gopls": {"staticcheck": true}}), json!(null), json!({}), json!({"gohint": {}})] {
+        c.notify("workspace/didChangeConfiguration", json!({ "settings": nothing }));
+    }
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"rules": {"lost-cancel": "off"}}}}),
+    );
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"rules": {"double-close": null}}}}),
+    );
+    let found = wait_for(&mut c, &file, "double-close", 1);
+    assert_eq!(found.get("unchecked-type-assertion"), Some(&3), "{found:?}");
+    assert!(c.stop().success());
+}
+
+#[test]
+fn the_server_logs_the_go_version_it_assumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let uri = format!("file://{}/a.go", root.display());
+    let mut c = Client::start(capabilities(false, true));
+    c.open(&uri, GROUPS);
+    wait_for(&mut c, &uri, "double-close", 1);
+    assert!(
+        c.wait_stderr("no go.mod gives a Go version, so the newest Go is assumed: loop-var-capture is off"),
+        "{}",
+        c.stderr()
+    );
+    assert!(c.stderr().contains("`goVersion` in the editor's gohint settings"));
+    assert!(c.stop().success());
 }
