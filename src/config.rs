@@ -15,8 +15,8 @@ mod settings;
 
 pub use assumed::{newest_go_note, VERSION_DEPENDENT};
 pub use levels::{Level, Source};
-pub(crate) use settings::SECTION_KEYS;
 pub use lookup::{Loaded, Lookup};
+pub(crate) use settings::SECTION_KEYS;
 
 use crate::analysis::{GoVersion, Options};
 use crate::rules::preset::{Preset, Tests};
@@ -278,7 +278,13 @@ fn validate(raw: Raw) -> (Config, Vec<Problem>) {
             )),
         }
     }
-    levels::validate(&raw.groups, &raw.preset, &raw.tests, &mut config, &mut problems);
+    levels::validate(
+        &raw.groups,
+        &raw.preset,
+        &raw.tests,
+        &mut config,
+        &mut problems,
+    );
     ci::validate(
         &raw.exclude,
         &raw.fail_on,

@@ -205,9 +205,13 @@ fn print_config_shows_effective_values_and_their_origins() {
         "unused-ignore = \"hint\" # preset ci (pedantic, at most the rule's own level)"
     );
     assert_eq!(line("preset ="), "preset = \"ci\" # default of --check");
-    assert_eq!(line("pedantic ="), "pedantic = \"info\" # preset ci: idiom and teaching notes");
+    assert_eq!(
+        line("pedantic ="),
+        "pedantic = \"info\" # preset ci: idiom and teaching notes"
+    );
     assert!(
-        line("defer-in-loop =").starts_with("defer-in-loop = \"info\" # preset ci (suspicious, held back: "),
+        line("defer-in-loop =")
+            .starts_with("defer-in-loop = \"info\" # preset ci (suspicious, held back: "),
         "{text}"
     );
     assert_eq!(line("exclude ="), "exclude = [] # default");
@@ -300,26 +304,37 @@ fn presets_decide_what_fails_the_build() {
     let ci = gohint(dir.path(), &["--check", "--format", "json", "."]);
     let found = severities(&ci);
     assert_eq!(level(&found, "a.go", "defer-in-loop"), Some("info"));
-    assert_eq!(level(&found, "a.go", "unchecked-type-assertion"), Some("info"));
+    assert_eq!(
+        level(&found, "a.go", "unchecked-type-assertion"),
+        Some("info")
+    );
     assert_eq!(ci.status.code(), Some(0), "{found:?}");
     // learn: every rule at its group's level, teaching notes as hints.
-    let learn = gohint(dir.path(), &["--check", "--preset", "learn", "--format", "json", "."]);
+    let learn = gohint(
+        dir.path(),
+        &["--check", "--preset", "learn", "--format", "json", "."],
+    );
     let found = severities(&learn);
     assert_eq!(level(&found, "a.go", "defer-in-loop"), Some("warning"));
-    assert_eq!(level(&found, "a.go", "unchecked-type-assertion"), Some("hint"));
+    assert_eq!(
+        level(&found, "a.go", "unchecked-type-assertion"),
+        Some("hint")
+    );
     assert_eq!(learn.status.code(), Some(1), "{found:?}");
     // gohint.toml's preset applies, and --preset wins over it.
     std::fs::write(dir.path().join("gohint.toml"), "preset = \"learn\"\n").expect("write");
     let file = gohint(dir.path(), &["--check", "--format", "json", "."]);
     assert_eq!(file.status.code(), Some(1));
-    let flag = gohint(dir.path(), &["--check", "--preset", "ci", "--format", "json", "."]);
+    let flag = gohint(
+        dir.path(),
+        &["--check", "--preset", "ci", "--format", "json", "."],
+    );
     assert_eq!(flag.status.code(), Some(0));
-    let printed = String::from_utf8_lossy(
-        &gohint(dir.path(), &["--print-config", "--preset", "ci"]).stdout,
-    )
-    .split_whitespace()
-    .collect::<Vec<_>>()
-    .join(" ");
+    let printed =
+        String::from_utf8_lossy(&gohint(dir.path(), &["--print-config", "--preset", "ci"]).stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
     assert!(printed.contains("preset = \"ci\" # --preset"), "{printed}");
     let bad = gohint(dir.path(), &["--check", "--preset", "strict", "."]);
     assert_eq!(bad.status.code(), Some(2));
@@ -338,18 +353,29 @@ fn rules_win_over_groups_which_win_over_the_preset() {
     let found = severities(&out);
     assert_eq!(level(&found, "a.go", "double-close"), None, "{found:?}");
     assert_eq!(level(&found, "a.go", "defer-in-loop"), Some("hint"));
-    assert_eq!(level(&found, "a.go", "unchecked-type-assertion"), Some("warning"));
+    assert_eq!(
+        level(&found, "a.go", "unchecked-type-assertion"),
+        Some("warning")
+    );
     assert_eq!(out.status.code(), Some(1));
     let printed = String::from_utf8_lossy(&gohint(dir.path(), &["--print-config"]).stdout)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
     assert!(
-        printed.contains("unchecked-type-assertion = \"warning\" # groups.pedantic (gohint.toml:4)"),
+        printed
+            .contains("unchecked-type-assertion = \"warning\" # groups.pedantic (gohint.toml:4)"),
         "{printed}"
     );
-    assert!(printed.contains("defer-in-loop = \"hint\" # gohint.toml:6"), "{printed}");
-    std::fs::write(dir.path().join("gohint.toml"), "[groups]\nstyle = \"off\"\n").expect("write");
+    assert!(
+        printed.contains("defer-in-loop = \"hint\" # gohint.toml:6"),
+        "{printed}"
+    );
+    std::fs::write(
+        dir.path().join("gohint.toml"),
+        "[groups]\nstyle = \"off\"\n",
+    )
+    .expect("write");
     let out = gohint(dir.path(), &["--check", "."]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -394,8 +420,12 @@ fn the_assumed_go_version_is_said_with_what_it_changed() {
         "{text}"
     );
     assert!(text.contains("set `go_version` in gohint.toml"), "{text}");
-    let printed = String::from_utf8_lossy(&gohint(dir.path(), &["--print-config"]).stdout).into_owned();
-    assert!(printed.contains("# no go.mod gives a Go version"), "{printed}");
+    let printed =
+        String::from_utf8_lossy(&gohint(dir.path(), &["--print-config"]).stdout).into_owned();
+    assert!(
+        printed.contains("# no go.mod gives a Go version"),
+        "{printed}"
+    );
     // With a go.mod, or go_version set, nothing is assumed.
     std::fs::write(dir.path().join("go.mod"), "module x\n\ngo 1.21\n").expect("write");
     let out = gohint(dir.path(), &["--check", "pkg"]);
@@ -415,7 +445,8 @@ fn published(message: &Value) -> std::collections::BTreeMap<String, i64> {
         .unwrap_or_default()
     {
         let rule = d["code"].as_str().unwrap_or_default().to_string();
-        out.entry(rule).or_insert(d["severity"].as_i64().unwrap_or(0));
+        out.entry(rule)
+            .or_insert(d["severity"].as_i64().unwrap_or(0));
     }
     out
 }
@@ -495,7 +526,10 @@ fn empty_configuration_answers_keep_the_initialization_options() {
     let wait_pulls = |c: &Client, n: usize| {
         let start = std::time::Instant::now();
         while pulls(c) < n {
-            assert!(start.elapsed() < common::TIMEOUT, "no workspace/configuration request");
+            assert!(
+                start.elapsed() < common::TIMEOUT,
+                "no workspace/configuration request"
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     };
@@ -507,7 +541,10 @@ fn empty_configuration_answers_keep_the_initialization_options() {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .configuration = json!([{}]);
-    c.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
     wait_pulls(&c, 2);
     // A real answer overrides key by key: the initialization options' other
     // keys stay.
@@ -515,7 +552,10 @@ fn empty_configuration_answers_keep_the_initialization_options() {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .configuration = json!([{"rules": {"defer-in-loop": "error"}}]);
-    c.notify("workspace/didChangeConfiguration", json!({"settings": null}));
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": null}),
+    );
     let found = wait_for(&mut c, &file, "defer-in-loop", 1);
     assert_eq!(found.get("double-close"), Some(&2), "{found:?}");
     assert_eq!(found.get("unchecked-type-assertion"), Some(&3), "{found:?}");
@@ -543,8 +583,16 @@ fn pushed_settings_override_key_by_key_and_null_unsets() {
     assert_eq!(found.get("defer-in-loop"), Some(&3), "{found:?}");
     // Other servers' settings, null and {} change nothing; the next change
     // shows the earlier keys all still hold.
-    for nothing in [json!({"gopls": {"staticcheck": true}}), json!(null), json!({}), json!({"gohint": {}})] {
-        c.notify("workspace/didChangeConfiguration", json!({ "settings": nothing }));
+    for nothing in [
+        json!({"gopls": {"staticcheck": true}}),
+        json!(null),
+        json!({}),
+        json!({"gohint": {}}),
+    ] {
+        c.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": nothing }),
+        );
     }
     c.notify(
         "workspace/didChangeConfiguration",
@@ -568,10 +616,14 @@ fn the_server_logs_the_go_version_it_assumes() {
     c.open(&uri, GROUPS);
     wait_for(&mut c, &uri, "double-close", 1);
     assert!(
-        c.wait_stderr("no go.mod gives a Go version, so the newest Go is assumed: loop-var-capture is off"),
+        c.wait_stderr(
+            "no go.mod gives a Go version, so the newest Go is assumed: loop-var-capture is off"
+        ),
         "{}",
         c.stderr()
     );
-    assert!(c.stderr().contains("`goVersion` in the editor's gohint settings"));
+    assert!(c
+        .stderr()
+        .contains("`goVersion` in the editor's gohint settings"));
     assert!(c.stop().success());
 }

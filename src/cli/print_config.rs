@@ -49,7 +49,9 @@ pub fn render(setup: &Setup) -> String {
         None => {
             let here = setup.lookup.go_version(&setup.searched_from);
             out.push_str(&match here {
-                Some(v) => format!("# go_version is unset: each file uses its nearest go.mod (here: go {v})\n"),
+                Some(v) => format!(
+                    "# go_version is unset: each file uses its nearest go.mod (here: go {v})\n"
+                ),
                 None => format!(
                     "# go_version is unset: each file uses its nearest go.mod (none here)\n# {}\n",
                     config::newest_go_note("`go_version` in gohint.toml")
@@ -125,7 +127,10 @@ fn groups(config: &Config, preset: Preset) -> Vec<(String, String)> {
         .iter()
         .map(|&group| {
             let (level, from) = match config.groups.get(&group) {
-                Some(set) => (*set, origin(Some(config), &format!("groups.{}", group.name()))),
+                Some(set) => (
+                    *set,
+                    origin(Some(config), &format!("groups.{}", group.name())),
+                ),
                 None => (
                     Some(preset.group_level(group)),
                     format!("preset {}", preset.name()),
@@ -157,7 +162,11 @@ fn rules(config: &Config) -> Vec<(String, String)> {
                     origin(Some(config), &format!("groups.{}", g.name()))
                 ),
                 Source::Preset(p) if level.severity < Some(p.group_level(rule.group)) => {
-                    format!("preset {} ({}, at most the rule's own level)", p.name(), rule.group.name())
+                    format!(
+                        "preset {} ({}, at most the rule's own level)",
+                        p.name(),
+                        rule.group.name()
+                    )
                 }
                 Source::Preset(p) => format!("preset {} ({})", p.name(), rule.group.name()),
                 Source::HeldBack(p, held) => format!(

@@ -40,12 +40,7 @@ pub(crate) const SECTION_KEYS: &[&str] = &[
 pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
     let value = match value.get("gohint") {
         Some(section) => section,
-        None if SECTION_KEYS
-            .iter()
-            .any(|k| value.get(k).is_some()) =>
-        {
-            value
-        }
+        None if SECTION_KEYS.iter().any(|k| value.get(k).is_some()) => value,
         None => return (Config::default(), Vec::new()),
     };
     // Lua clients (Neovim) encode an empty table as `[]`: it means no settings.

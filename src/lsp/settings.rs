@@ -155,11 +155,7 @@ impl Settings {
             .insert(dir.to_path_buf());
         if first {
             let how = "`goVersion` in the editor's gohint settings or `go_version` in gohint.toml";
-            eprintln!(
-                "gohint: {}: {}",
-                dir.display(),
-                config::newest_go_note(how)
-            );
+            eprintln!("gohint: {}: {}", dir.display(), config::newest_go_note(how));
         }
     }
 
@@ -246,7 +242,10 @@ mod tests {
     #[test]
     fn merging_overrides_key_by_key_and_null_removes() {
         let mut base = json!({"rules": {"a": "off", "b": "hint"}, "preset": "ci"});
-        merge(&mut base, json!({"rules": {"b": null, "c": "info"}, "goVersion": "1.21"}));
+        merge(
+            &mut base,
+            json!({"rules": {"b": null, "c": "info"}, "goVersion": "1.21"}),
+        );
         assert_eq!(
             base,
             json!({"rules": {"a": "off", "c": "info"}, "preset": "ci", "goVersion": "1.21"})
