@@ -208,7 +208,7 @@ pub fn run(args: &Args) -> ExitCode {
     drop(sink);
     let mut notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
     if let Some(note) = setup.assumed_go().filter(|_| args.format == Format::Text) {
-        notes = format!("{notes}\ngohint: {note}");
+        notes = format!("gohint: {note}\n{notes}");
     }
     if !args.quiet && !notes.is_empty() {
         if args.format == Format::Text && to_stdout {
