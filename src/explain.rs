@@ -3,6 +3,7 @@
 
 use crate::concepts::Concept;
 use crate::corpus::{self, Question, TeamQuestion};
+use crate::rules::preset::Preset;
 use crate::rules::{Rule, RULES};
 
 /// The corpus question a rule cites (`None` only if the corpus lacks it,
@@ -210,13 +211,17 @@ pub fn markdown(id: &str) -> Option<String> {
 /// The markdown table of every rule (slug, severity, what it flags, corpus
 /// question), as the README shows it.
 pub fn rule_table() -> String {
-    let mut out = String::from("| rule | severity | flags | learn from |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| rule | group | ci | learn | flags | learn from |\n|---|---|---|---|---|---|\n",
+    );
     for rule in RULES {
         let q = question_of(rule).map_or("", |q| q.question.as_str());
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             rule.slug,
-            rule.severity.name(),
+            rule.group.name(),
+            Preset::Ci.level(rule).name(),
+            Preset::Learn.level(rule).name(),
             rule.summary.replace('|', "\\|"),
             q.replace('|', "\\|")
         ));

@@ -848,10 +848,10 @@ fn go_version_comes_from_go_mod_then_settings() {
             .map_or(&[][..], Vec::as_slice),
     );
     assert_ne!(go121, go125, "the message depends on the Go version");
-    // Without it, a changed go.mod is read again once the client says so.
+    // Without it (a null unsets it), a changed go.mod is read again once the client says so.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"gohint": {}}}),
+        json!({"settings": {"gohint": {"goVersion": null}}}),
     );
     let m = c.recv(|m| {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()

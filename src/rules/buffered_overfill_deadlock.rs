@@ -10,6 +10,7 @@ use crate::analysis::{Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "buffered-overfill-deadlock",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "whats-the-difference-between-buffered-and-unbuffered-channels",
     topic: Some("Asynchronous"),
     summary: "More sends than a buffered channel's constant capacity in one goroutine, with no receive in between and no goroutine holding the channel yet",

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "lock-not-unlocked",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-is-a-mutex-in-go",
     topic: None,
     summary: "mu.Lock() or mu.RLock() with no Unlock/RUnlock of the same mutex anywhere in the function",

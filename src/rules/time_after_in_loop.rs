@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "time-after-in-loop",
     severity: Severity::Info,
+    group: super::Group::Performance,
     question: "what-is-the-select-statement-used-for",
     topic: Some("Example"),
     summary: "`time.After` as a select case inside a loop: a new timer every iteration and a timeout that restarts",

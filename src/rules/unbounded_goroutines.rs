@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "unbounded-goroutines",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "how-can-you-limit-the-number-of-goroutines-running-concurrently",
     topic: None,
     summary: "A goroutine started on every iteration of a loop that is not a small constant, with no semaphore, worker pool or limit",

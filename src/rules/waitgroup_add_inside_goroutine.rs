@@ -13,6 +13,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "waitgroup-add-inside-goroutine",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-is-the-purpose-of-the-sync-package-in-go",
     topic: Some("`sync.WaitGroup`"),
     summary: "wg.Add called inside the goroutine it counts instead of before the go statement",
