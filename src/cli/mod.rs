@@ -168,7 +168,9 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("gohint: no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules");
+                crate::output::escape::eprint(&format!(
+                    "no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules"
+                ));
                 ExitCode::from(2)
             }
         };
