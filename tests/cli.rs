@@ -293,7 +293,11 @@ fn control_characters_in_names_and_source_lines_are_escaped() {
         "a\n::error file=evil.go,line=1::FROM-NAME\n.go",
         DOUBLE_CLOSE,
     );
-    write(dir.path(), "b\x1b[2J\x1b]0;TITLE\x07\u{2028}.go", DOUBLE_CLOSE);
+    write(
+        dir.path(),
+        "b\x1b[2J\x1b]0;TITLE\x07\u{2028}.go",
+        DOUBLE_CLOSE,
+    );
     write(
         dir.path(),
         "h\n::error file=x.go::VIA-STDERR\r::stop-commands::t\n.go",
@@ -331,11 +335,15 @@ fn control_characters_in_names_and_source_lines_are_escaped() {
     }
     let text = stdout(&gohint(&["--check", "."], dir.path()));
     assert!(
-        text.contains("a\\u{a}::error file=evil.go,line=1::FROM-NAME\\u{a}.go:5:2: error[double-close]"),
+        text.contains(
+            "a\\u{a}::error file=evil.go,line=1::FROM-NAME\\u{a}.go:5:2: error[double-close]"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("note: first closed here at b\\u{1b}[2J\\u{1b}]0;TITLE\\u{7}\\u{2028}.go:4:2"),
+        text.contains(
+            "note: first closed here at b\\u{1b}[2J\\u{1b}]0;TITLE\\u{7}\\u{2028}.go:4:2"
+        ),
         "{text}"
     );
     // The caret stays under the span after the escapes before it.
@@ -423,7 +431,9 @@ fn a_file_named_twice_is_checked_once() {
         text.extend(args);
         let summary = stdout(&gohint(&text, dir.path()));
         assert!(
-            summary.contains(&format!("gohint: {want} findings ({want} error) in {want} files")),
+            summary.contains(&format!(
+                "gohint: {want} findings ({want} error) in {want} files"
+            )),
             "{args:?}: {summary}"
         );
     }
@@ -445,10 +455,19 @@ fn odd_files_get_an_accurate_word() {
     symlink("loop2.go", p.join("loop1.go")).expect("symlink");
     symlink("loop1.go", p.join("loop2.go")).expect("symlink");
     for (name, why) in [
-        ("pipe.go", "pipe.go: a named pipe (FIFO), not a file or folder"),
+        (
+            "pipe.go",
+            "pipe.go: a named pipe (FIFO), not a file or folder",
+        ),
         ("zero.go", "zero.go: a device, not a file or folder"),
-        ("dangling.go", "dangling.go: a symbolic link to gone.go, which does not exist"),
-        ("loop1.go", "loop1.go: a symbolic link that cannot be followed"),
+        (
+            "dangling.go",
+            "dangling.go: a symbolic link to gone.go, which does not exist",
+        ),
+        (
+            "loop1.go",
+            "loop1.go: a symbolic link that cannot be followed",
+        ),
         ("nope.go", "nope.go: no such file or folder"),
     ] {
         let out = gohint(&["--check", name], p);
@@ -471,8 +490,18 @@ fn odd_files_get_an_accurate_word() {
     std::fs::remove_dir_all(p.join("pkg")).expect("rm");
     std::fs::remove_dir_all(p.join("elsewhere")).expect("rm");
     let out = gohint(&["--check", "."], p);
-    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains("no findings in 0 files"), "{}", stdout(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("no findings in 0 files"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(
         gohint(&["--check", "_skipped.go"], p).status.code(),
         Some(1),
