@@ -361,8 +361,8 @@ fn a_baseline_with_a_byte_order_mark_is_read_and_one_that_is_no_object_is_not() 
 fn baselines_written_at_the_same_time_all_succeed() {
     use std::process::{Command, Stdio};
     let dir = baselined();
-    for _ in 0..3 {
-        let children: Vec<_> = (0..4)
+    for _ in 0..5 {
+        let children: Vec<_> = (0..8)
             .map(|_| {
                 Command::new(common::cli::binary())
                     .args(["--check", ".", "--write-baseline", "wb.json"])
