@@ -487,6 +487,14 @@ fn odd_files_get_an_accurate_word() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
     assert_eq!(v[0]["path"], "pkg/link.go");
+    let both = gohint(&["--check", "pkg", "elsewhere", "--format", "json"], p);
+    let v: serde_json::Value = serde_json::from_slice(&both.stdout).expect("json");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(1),
+        "a link and its file: {v}"
+    );
+    assert_eq!(v[0]["path"], "elsewhere/linked.go");
     std::fs::remove_dir_all(p.join("pkg")).expect("rm");
     std::fs::remove_dir_all(p.join("elsewhere")).expect("rm");
     let out = gohint(&["--check", "."], p);

@@ -72,7 +72,8 @@ pub fn files(paths: &[PathBuf], exclude: Option<&Exclude>) -> Walked {
         let path = strip_ellipsis(path);
         match std::fs::metadata(&path) {
             Ok(m) if m.is_file() => {
-                found.push(path);
+                let real = canonical(&path);
+                found.push((path, real));
                 continue;
             }
             Ok(m) if m.is_dir() => {}
@@ -86,6 +87,9 @@ pub fn files(paths: &[PathBuf], exclude: Option<&Exclude>) -> Walked {
                 continue;
             }
         }
+        // The walk follows no link to a folder, so below the folder's own
+        // canonical path, only the links to files need resolving.
+        let root = canonical(&path);
         let exclude = exclude.cloned();
         let walker = ignore::WalkBuilder::new(&path)
             .hidden(false)
@@ -98,25 +102,33 @@ pub fn files(paths: &[PathBuf], exclude: Option<&Exclude>) -> Walked {
             .build();
         for entry in walker {
             match entry {
-                Ok(e) if is_go(e.path()) && is_file(&e) => found.push(e.into_path()),
+                Ok(e) if is_go(e.path()) && is_file(&e) => {
+                    let real = match e.path().strip_prefix(&path) {
+                        Ok(rest) if !e.path_is_symlink() => root.join(rest),
+                        _ => canonical(e.path()),
+                    };
+                    found.push((e.into_path(), real));
+                }
                 Ok(_) => {}
                 Err(err) => errors.push((path.clone(), err.to_string())),
             }
         }
     }
     found.sort();
-    let mut canonical = HashSet::new();
-    found.retain(|p| {
-        let real = std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .unwrap_or_else(|_| p.clone());
-        canonical.insert(real)
-    });
+    let mut seen = HashSet::new();
+    found.retain(|(_, real)| seen.insert(real.clone()));
     Walked {
-        files: found,
+        files: found.into_iter().map(|(path, _)| path).collect(),
         errors,
-        canonical,
+        canonical: seen,
     }
+}
+
+/// `path` with every symbolic link resolved (else made absolute).
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// Whether a walked entry is a regular file or a symbolic link to one (a
