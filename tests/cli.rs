@@ -562,3 +562,31 @@ fn a_go_line_that_is_no_version_is_named() {
     let out = gohint(&["--check", ".", "--format", "json"], dir.path());
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn arguments_quoted_in_usage_errors_are_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = gohint(
+        &[
+            "--check",
+            "--bogus\n::error file=x.go::FROM-ARG\r\x1b[2J.go",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--bogus\\u{a}::error file=x.go::FROM-ARG\\u{d}\\u{1b}[2J.go"),
+        "{err}"
+    );
+    for line in err.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
+        assert!(!has_control(line), "{line:?}");
+    }
+    let out = gohint(&["--explain", "x\n::error::y"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "gohint: no rule or corpus question named `x\\u{a}::error::y`; `gohint --list-rules` lists the rules\n"
+    );
+}
