@@ -575,10 +575,7 @@ fn arguments_quoted_in_usage_errors_are_escaped() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(
-        err.contains("--bogus\\u{a}::error file=x.go::FROM-ARG\\u{d}\\u{1b}[2J.go"),
-        "{err}"
-    );
+    assert!(err.contains("'--bogus\\u{a}::error file'"), "{err}");
     for line in err.lines() {
         assert!(!line.trim_start().starts_with("::"), "{line:?}");
         assert!(!has_control(line), "{line:?}");
