@@ -528,3 +528,47 @@ fn jsonl_lines_hold_no_line_separator() {
         assert_eq!(paths, ["a\u{2028}b.go", "c\u{2029}d.go", "e\u{85}f.go"]);
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_through_a_link_writes_where_it_points() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_files(dir.path(), 2);
+    let out = gohint(
+        &[
+            "--check",
+            ".",
+            "--format",
+            "json",
+            "-q",
+            "-o",
+            "/dev/stdout",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the report on stdout");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    let out = gohint(&["--check", ".", "-q", "-o", "/dev/null"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let null = std::fs::symlink_metadata("/dev/null").expect("/dev/null");
+    assert!(null.file_type().is_char_device(), "/dev/null is left alone");
+    std::fs::create_dir(dir.path().join("reports")).expect("mkdir");
+    std::fs::write(dir.path().join("reports/real.json"), "old").expect("write");
+    std::os::unix::fs::symlink("reports/real.json", dir.path().join("link.json")).expect("symlink");
+    let out = gohint(
+        &["--check", ".", "--format", "json", "-q", "-o", "link.json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let link = std::fs::symlink_metadata(dir.path().join("link.json")).expect("link");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let text = std::fs::read_to_string(dir.path().join("reports/real.json")).expect("read");
+    let v: Value = serde_json::from_str(&text).expect("the report");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        leftovers(&dir.path().join("reports"), &["real.json"]),
+        Vec::<String>::new()
+    );
+}

@@ -91,15 +91,19 @@ impl Lookup {
 
     /// The `go` directive of the nearest `go.mod` at or above `dir`. A
     /// directive that is not a Go version counts as none, and is recorded
-    /// for [`Lookup::go_mod_warnings`].
+    /// (once) for [`Lookup::go_mod_warnings`].
     pub fn go_version(&self, dir: &Path) -> Option<GoVersion> {
         nearest(&self.go_versions, dir, "go.mod", |path| {
             let text = std::fs::read_to_string(path).ok()?;
             go_directive(&text).unwrap_or_else(|why| {
-                self.go_mod_warnings
+                let mut warnings = self
+                    .go_mod_warnings
                     .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push((path.to_path_buf(), why));
+                    .unwrap_or_else(PoisonError::into_inner);
+                let warning = (path.to_path_buf(), why);
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
                 None
             })
         })

@@ -2,6 +2,8 @@
 //! the same folder, under a name no other process uses, and renamed over the
 //! target only once complete. A run that fails or is killed leaves the
 //! previous file as it was; concurrent runs each leave a complete file.
+//! A target that exists but is no regular file (`/dev/stdout`, a pipe) is
+//! written directly; a symbolic link is followed, so its file is replaced.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
@@ -14,8 +16,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct AtomicFile {
     /// The file the writes go to.
     file: Option<File>,
-    /// Its path, next to `target`.
-    temp: PathBuf,
+    /// Its path, next to `target`, unless the target is written directly.
+    temp: Option<PathBuf>,
     /// The file it replaces when committed.
     target: PathBuf,
 }
@@ -40,15 +42,27 @@ fn temp_name(target: &Path, attempt: u32) -> PathBuf {
 impl AtomicFile {
     /// Starts writing in place of `target` (its folder must exist).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let link = std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
+        let target = match link {
+            true => std::fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()),
+            false => target.to_path_buf(),
+        };
+        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file()) {
+            return Ok(AtomicFile {
+                file: Some(OpenOptions::new().write(true).open(&target)?),
+                temp: None,
+                target,
+            });
+        }
         let mut attempt = 0;
         loop {
-            let temp = temp_name(target, attempt);
+            let temp = temp_name(&target, attempt);
             match OpenOptions::new().write(true).create_new(true).open(&temp) {
                 Ok(file) => {
                     return Ok(AtomicFile {
                         file: Some(file),
-                        temp,
-                        target: target.to_path_buf(),
+                        temp: Some(temp),
+                        target,
                     })
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
@@ -69,15 +83,18 @@ impl AtomicFile {
     /// Flushes the file to disk and renames it over the target. Without a
     /// commit (an error, a panic), dropping it removes the temporary file.
     pub fn commit(mut self) -> io::Result<()> {
-        let Some(file) = self.file.take() else {
+        let Some(mut file) = self.file.take() else {
             return Err(io::Error::other("already committed"));
+        };
+        let Some(temp) = &self.temp else {
+            return file.flush();
         };
         let renamed = file.sync_all().and_then(|()| {
             drop(file);
-            std::fs::rename(&self.temp, &self.target)
+            std::fs::rename(temp, &self.target)
         });
         if renamed.is_err() {
-            let _ = std::fs::remove_file(&self.temp);
+            let _ = std::fs::remove_file(temp);
         }
         renamed
     }
@@ -101,8 +118,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
+        if let (Some(_), Some(temp)) = (self.file.take(), &self.temp) {
+            let _ = std::fs::remove_file(temp);
         }
     }
 }
