@@ -350,6 +350,15 @@ fn output_never_overwrites_a_file_being_checked() {
         let now = std::fs::read_to_string(dir.path().join("a.go")).expect("read");
         assert_eq!(now, source, "{args:?}");
     }
+    let out = gohint(&["--check", ".", "--write-baseline", "a.go"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a.go: --write-baseline names a file being checked"),
+        "{}",
+        stderr(&out)
+    );
+    let now = std::fs::read_to_string(dir.path().join("a.go")).expect("read");
+    assert_eq!(now, source);
     assert_eq!(leftovers(dir.path(), &["a.go"]), Vec::<String>::new());
 }
 

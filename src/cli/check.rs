@@ -188,11 +188,16 @@ pub fn run(args: &Args) -> ExitCode {
     let config = setup.config();
     let threshold = setup.fail_on.0;
     let walked = walk::files(&args.paths, setup.exclude.as_ref());
-    if let Some(file) = &args.output {
+    let written_files = [
+        ("--output", &args.output),
+        ("--write-baseline", &args.write_baseline),
+    ];
+    for (flag, file) in written_files {
+        let Some(file) = file else { continue };
         let target = std::fs::canonicalize(file);
         if target.is_ok_and(|t| walked.canonical.contains(&t)) {
             return fail(format!(
-                "{}: --output names a file being checked; it is not overwritten",
+                "{}: {flag} names a file being checked; it is not overwritten",
                 display_path(file)
             ));
         }
