@@ -11,7 +11,7 @@ mod file;
 mod lookup;
 mod settings;
 
-pub use lookup::{Loaded, Lookup};
+pub use lookup::{read_text, Loaded, Lookup};
 
 use crate::analysis::{GoVersion, Options};
 use crate::rules::{self, Severity};

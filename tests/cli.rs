@@ -587,3 +587,37 @@ fn arguments_quoted_in_usage_errors_are_escaped() {
         "gohint: no rule or corpus question named `x\\u{a}::error::y`; `gohint --list-rules` lists the rules\n"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_go_mod_or_gohint_toml_that_is_no_small_file_is_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.go", DOUBLE_CLOSE);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("go.mod")).expect("symlink");
+    let out = gohint(&["--check", ".", "--config", "go.mod"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("go.mod: no such configuration file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("go.mod")).expect("rm");
+    for name in ["go.mod", "gohint.toml"] {
+        let file = std::fs::File::create(dir.path().join(name)).expect("create");
+        file.set_len(1 << 40).expect("set_len");
+    }
+    let out = gohint(&["--check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("gohint.toml: cannot read it: larger than 4 MB"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("gohint.toml")).expect("rm");
+    let out = gohint(&["--check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "gohint: go.mod: cannot read it: larger than 4 MB\n"
+    );
+}

@@ -5,7 +5,7 @@
 use super::walk::{self, Exclude};
 use super::Args;
 use crate::analysis::Options;
-use crate::config::{Config, Loaded, Lookup};
+use crate::config::{self, Config, Loaded, Lookup};
 use crate::output::paths;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
@@ -116,7 +116,7 @@ pub fn origin(config: Option<&Config>, key: &str) -> String {
 fn read(path: &Path, cwd: &Path) -> Result<Loaded, Vec<String>> {
     let shown = paths::key(cwd, path);
     let text =
-        std::fs::read_to_string(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
+        config::read_text(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
     let config = Config::from_toml_strict(&text, &shown)?;
     let loaded = Loaded {
         path: path.to_path_buf(),

@@ -6,6 +6,30 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// The largest `go.mod` or `gohint.toml` read, in bytes.
+const MAX_CONFIG: u64 = 4 << 20;
+
+/// Reads a `go.mod` or `gohint.toml`: a regular file of at most 4 MB of
+/// UTF-8 (a link to a device, or a huge file, is refused, not read).
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let too_big = || Error::new(ErrorKind::InvalidData, "larger than 4 MB");
+    if meta.len() > MAX_CONFIG {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| Error::new(ErrorKind::InvalidData, e.utf8_error()))
+}
+
 /// A configuration file as read from disk.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -21,7 +45,7 @@ impl Loaded {
     /// Reads and validates the configuration file at `path`.
     pub fn read(path: &Path) -> Loaded {
         let origin = path.display().to_string();
-        let (config, warnings) = match std::fs::read_to_string(path) {
+        let (config, warnings) = match read_text(path) {
             Ok(text) => Config::from_toml(&text, &origin),
             Err(e) => (
                 Config::default(),
@@ -94,8 +118,8 @@ impl Lookup {
     /// (once) for [`Lookup::go_mod_warnings`].
     pub fn go_version(&self, dir: &Path) -> Option<GoVersion> {
         nearest(&self.go_versions, dir, "go.mod", |path| {
-            let text = std::fs::read_to_string(path).ok()?;
-            go_directive(&text).unwrap_or_else(|why| {
+            let text = read_text(path).map_err(|e| format!("cannot read it: {e}"));
+            text.and_then(|t| go_directive(&t)).unwrap_or_else(|why| {
                 let mut warnings = self
                     .go_mod_warnings
                     .lock()
