@@ -15,7 +15,7 @@ mod settings;
 
 pub use assumed::{newest_go_note, VERSION_DEPENDENT};
 pub use levels::{Level, Source};
-pub use lookup::{Loaded, Lookup};
+pub use lookup::{read_text, Loaded, Lookup};
 pub(crate) use settings::SECTION_KEYS;
 
 use crate::analysis::{GoVersion, Options};

@@ -333,3 +333,59 @@ fn a_broken_baseline_is_an_error() {
         stderr(&nowhere)
     );
 }
+
+#[test]
+fn a_baseline_with_a_byte_order_mark_is_read_and_one_that_is_no_object_is_not() {
+    let dir = baselined();
+    let file = dir.path().join(".gohint-baseline.json");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, format!("\u{feff}{text}")).expect("write");
+    let (code, _, err) = check(dir.path(), BASELINE);
+    assert_eq!(code, Some(0), "{err}");
+    for bad in ["[1, []]", "[]", "\u{feff}[1, []]", "\"x\"", "1"] {
+        write(dir.path(), ".gohint-baseline.json", bad);
+        let out = gohint(
+            &["--check", ".", "--baseline", ".gohint-baseline.json"],
+            dir.path(),
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            err.contains(".gohint-baseline.json: not a gohint baseline"),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn baselines_written_at_the_same_time_all_succeed() {
+    use std::process::{Command, Stdio};
+    let dir = baselined();
+    for _ in 0..5 {
+        let children: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new(common::cli::binary())
+                    .args(["--check", ".", "--write-baseline", "wb.json"])
+                    .current_dir(dir.path())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("spawn")
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().expect("wait");
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        }
+        let text = std::fs::read_to_string(dir.path().join("wb.json")).expect("read");
+        let v: Value = serde_json::from_str(&text).expect("a whole baseline");
+        assert!(v["entries"].as_array().is_some_and(|e| !e.is_empty()));
+    }
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read_dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}

@@ -315,3 +315,272 @@ fn shard_arguments_are_checked() {
         "a baseline is written from an unsharded run"
     );
 }
+
+/// The names in `dir` that are not `keep`: temporary files left behind.
+fn leftovers(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()) && !n.starts_with("pkg"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_never_overwrites_a_file_being_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_files(dir.path(), 2);
+    let source = "package p\n\nfunc a(c chan int) { close(c); close(c) }\n";
+    std::fs::write(dir.path().join("a.go"), source).expect("write");
+    let abs = dir.path().join("a.go");
+    for (paths, output) in [
+        (&["."][..], "a.go"),
+        (&["a.go"], "./a.go"),
+        (&["./..."], abs.to_str().expect("utf-8")),
+        (&["pkg0", "a.go"], "pkg0/../a.go"),
+    ] {
+        let mut args = vec!["--check", "--format", "json", "-o", output];
+        args.extend(paths);
+        let out = gohint(&args, dir.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).contains("--output names a file being checked; it is not overwritten"),
+            "{}",
+            stderr(&out)
+        );
+        let now = std::fs::read_to_string(dir.path().join("a.go")).expect("read");
+        assert_eq!(now, source, "{args:?}");
+    }
+    let out = gohint(&["--check", ".", "--write-baseline", "a.go"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a.go: --write-baseline names a file being checked"),
+        "{}",
+        stderr(&out)
+    );
+    let now = std::fs::read_to_string(dir.path().join("a.go")).expect("read");
+    assert_eq!(now, source);
+    assert_eq!(leftovers(dir.path(), &["a.go"]), Vec::<String>::new());
+}
+
+#[test]
+fn output_is_replaced_whole() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_files(dir.path(), 600);
+    let old = "[]\n";
+    std::fs::write(dir.path().join("r.json"), old).expect("write");
+    let run = |output: &str| {
+        Command::new(common::cli::binary())
+            .args(["--check", ".", "--format", "json", "-q", "-o", output])
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn")
+    };
+    // A run killed on its way leaves the previous report as it was, or (if
+    // it got to the end) the new one whole: never a part of one.
+    for delay in [5, 30, 80] {
+        let mut child = run("r.json");
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        let text = std::fs::read_to_string(dir.path().join("r.json")).expect("read");
+        let v: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("killed after {delay} ms: {e}: {} bytes", text.len()));
+        assert!(
+            matches!(v.as_array().map(Vec::len), Some(0 | 601)),
+            "{delay}"
+        );
+    }
+    // A killed run cannot clean up: it may leave its hidden temporary file.
+    for name in leftovers(dir.path(), &["r.json"]) {
+        assert!(
+            name.starts_with(".r.json.") && name.ends_with(".tmp"),
+            "{name}"
+        );
+        std::fs::remove_file(dir.path().join(name)).expect("rm");
+    }
+    // Runs at the same time each leave a complete report.
+    let children: Vec<_> = (0..3).map(|_| run("c.json")).collect();
+    for child in children {
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(1));
+        let text = std::fs::read_to_string(dir.path().join("c.json")).expect("read");
+        let v: Value = serde_json::from_str(&text).expect("a whole report");
+        assert_eq!(v.as_array().map(Vec::len), Some(601));
+    }
+    let out = gohint(&["--check", ".", "-q", "-o", "r.json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        leftovers(dir.path(), &["r.json", "c.json"]),
+        Vec::<String>::new(),
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn merge_reports_names_a_malformed_shard() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_files(dir.path(), 6);
+    for k in 1..=2 {
+        let shard = format!("{k}/2");
+        let name = format!("s{k}.sarif");
+        gohint(
+            &[
+                "--check", ".", "--format", "sarif", "--shard", &shard, "-o", &name,
+            ],
+            dir.path(),
+        );
+    }
+    let good: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("s1.sarif")).expect("read"))
+            .expect("sarif");
+    let variant = |name: &str, edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        std::fs::write(dir.path().join(name), v.to_string()).expect("write");
+    };
+    variant("runs.sarif", &|v| v["runs"] = serde_json::json!({}));
+    variant("results.sarif", &|v| v["runs"][0]["results"] = Value::Null);
+    variant("index.sarif", &|v| {
+        v["runs"][0]["results"][0]["ruleIndex"] = Value::from(99_999)
+    });
+    variant("rules.sarif", &|v| {
+        v["runs"][0]["tool"]["driver"]["rules"] = Value::from("none")
+    });
+    let text = std::fs::read_to_string(dir.path().join("s1.sarif")).expect("read");
+    std::fs::write(dir.path().join("cut.sarif"), &text[..text.len() / 2]).expect("write");
+    std::fs::write(dir.path().join("empty.sarif"), "").expect("write");
+    std::fs::write(dir.path().join("blank.json"), "\n\n").expect("write");
+    std::fs::write(
+        dir.path().join("mixed.json"),
+        "[{\"rule\":\"double-close\",\"path\":\"a.go\"}, 3]",
+    )
+    .expect("write");
+    for (bad, why) in [
+        (
+            "runs.sarif",
+            "runs.sarif: a SARIF log whose `runs` is not an array",
+        ),
+        (
+            "results.sarif",
+            "results.sarif: SARIF run 1: `results` is not an array",
+        ),
+        (
+            "index.sarif",
+            "index.sarif: SARIF run 1: result 1 has `ruleIndex` 99999, but the run has 31 rules",
+        ),
+        (
+            "rules.sarif",
+            "rules.sarif: SARIF run 1: `tool.driver.rules` is not an array",
+        ),
+        ("cut.sarif", "cut.sarif: line 1: not a gohint"),
+        ("empty.sarif", "empty.sarif: empty: not a report"),
+        ("blank.json", "blank.json: empty: not a report"),
+        ("mixed.json", "mixed.json: item 2 is not a gohint finding"),
+        ("/dev/null", "/dev/null: empty: not a report"),
+    ] {
+        for args in [
+            &["merge-reports", bad, "s2.sarif"][..],
+            &["merge-reports", "s2.sarif", bad],
+        ] {
+            let out = gohint(args, dir.path());
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(stdout(&out).is_empty(), "{args:?}");
+            assert!(stderr(&out).contains(why), "{args:?}: {}", stderr(&out));
+        }
+    }
+    let ok = gohint(
+        &["merge-reports", "s1.sarif", "s2.sarif", "-o", "m.sarif"],
+        dir.path(),
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let merged: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("m.sarif")).expect("read"))
+            .expect("sarif");
+    let whole: Value = serde_json::from_str(&report_of(dir.path(), "sarif")).expect("sarif");
+    assert_eq!(
+        merged["runs"][0]["results"], whole["runs"][0]["results"],
+        "merged shards equal the whole run"
+    );
+}
+
+/// The `format` report of a run in `dir`.
+fn report_of(dir: &Path, format: &str) -> String {
+    stdout(&gohint(&["--check", ".", "--format", format], dir))
+}
+
+#[test]
+fn jsonl_lines_hold_no_line_separator() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = "package p\n\nfunc f(c chan int) { close(c); close(c) }\n";
+    for name in ["a\u{2028}b.go", "c\u{2029}d.go", "e\u{85}f.go"] {
+        std::fs::write(dir.path().join(name), src).expect("write");
+    }
+    let out = gohint(
+        &["--check", ".", "--format", "jsonl", "-o", "r.jsonl"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("r.jsonl")).expect("read");
+    let merged = gohint(&["merge-reports", "r.jsonl"], dir.path());
+    for text in [text, stdout(&merged)] {
+        assert!(!text.contains(['\u{2028}', '\u{2029}', '\u{85}']), "{text}");
+        let paths: Vec<String> = text
+            .lines()
+            .map(|l| {
+                let v: Value = serde_json::from_str(l).expect("one object per line");
+                v["path"].as_str().expect("path").to_string()
+            })
+            .collect();
+        assert_eq!(paths, ["a\u{2028}b.go", "c\u{2029}d.go", "e\u{85}f.go"]);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_device_or_through_a_link_writes_where_it_points() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    many_files(dir.path(), 2);
+    let out = gohint(
+        &[
+            "--check",
+            ".",
+            "--format",
+            "json",
+            "-q",
+            "-o",
+            "/dev/stdout",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("the report on stdout");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    let out = gohint(&["--check", ".", "-q", "-o", "/dev/null"], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let null = std::fs::symlink_metadata("/dev/null").expect("/dev/null");
+    assert!(null.file_type().is_char_device(), "/dev/null is left alone");
+    std::fs::create_dir(dir.path().join("reports")).expect("mkdir");
+    std::fs::write(dir.path().join("reports/real.json"), "old").expect("write");
+    std::os::unix::fs::symlink("reports/real.json", dir.path().join("link.json")).expect("symlink");
+    let out = gohint(
+        &["--check", ".", "--format", "json", "-q", "-o", "link.json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let link = std::fs::symlink_metadata(dir.path().join("link.json")).expect("link");
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    let text = std::fs::read_to_string(dir.path().join("reports/real.json")).expect("read");
+    let v: Value = serde_json::from_str(&text).expect("the report");
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        leftovers(&dir.path().join("reports"), &["real.json"]),
+        Vec::<String>::new()
+    );
+}

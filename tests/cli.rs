@@ -278,3 +278,346 @@ fn carets_line_up_under_wide_characters_and_tabs() {
         "^".repeat("close(ch)".len())
     );
 }
+
+/// Whether `text` holds a character a terminal or a CI log reader acts on.
+fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| (c.is_control() && c != '\n') || c == '\u{2028}' || c == '\u{2029}')
+}
+
+#[test]
+fn control_characters_in_names_and_source_lines_are_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a\n::error file=evil.go,line=1::FROM-NAME\n.go",
+        DOUBLE_CLOSE,
+    );
+    write(
+        dir.path(),
+        "b\x1b[2J\x1b]0;TITLE\x07\u{2028}.go",
+        DOUBLE_CLOSE,
+    );
+    write(
+        dir.path(),
+        "h\n::error file=x.go::VIA-STDERR\r::stop-commands::t\n.go",
+        b"\x00",
+    );
+    write(
+        dir.path(),
+        "src.go",
+        "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch) // \x1b[2J\x1b]0;pwned\x07\r::error::from-source\u{85}x\n}\n",
+    );
+    for format in ["text", "github", "json", "sarif"] {
+        let out = gohint(&["--check", ".", "--format", format], dir.path());
+        assert_eq!(out.status.code(), Some(2), "the binary file fails");
+        let err = stderr(&out);
+        assert!(err.contains("h\\u{a}::error file=x.go::VIA-STDERR\\u{d}::stop-commands::t\\u{a}.go: binary file"), "{err}");
+        for line in err.lines() {
+            assert!(line.starts_with("gohint: "), "{format} stderr: {line:?}");
+            assert!(!has_control(line), "{format} stderr: {line:?}");
+        }
+        if format == "json" || format == "sarif" {
+            continue;
+        }
+        let text = stdout(&out);
+        for line in text.lines() {
+            if format == "github" {
+                // Its own escapes: every line is one annotation, and the
+                // runner splits lines at a lone CR too.
+                assert!(line.starts_with("::error file="), "{line:?}");
+                assert!(!line.contains('\r'), "{line:?}");
+            } else {
+                assert!(!line.trim_start().starts_with("::"), "{line:?}");
+                assert!(!has_control(line), "{line:?}");
+            }
+        }
+    }
+    let text = stdout(&gohint(&["--check", "."], dir.path()));
+    assert!(
+        text.contains(
+            "a\\u{a}::error file=evil.go,line=1::FROM-NAME\\u{a}.go:5:2: error[double-close]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "note: first closed here at b\\u{1b}[2J\\u{1b}]0;TITLE\\u{7}\\u{2028}.go:4:2"
+        ),
+        "{text}"
+    );
+    // The caret stays under the span after the escapes before it.
+    assert!(
+        text.contains("5 |     close(ch) // \\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{d}::error::from-source\\u{85}x\n  |     ^^^^^^^^^\n"),
+        "{text}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_shown_byte_by_byte() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = std::ffi::OsStr::from_bytes(b"i\xff.go");
+    std::fs::write(dir.path().join(name), DOUBLE_CLOSE).expect("write");
+    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v[0]["path"], "i\\xff.go", "{v}");
+    let text = stdout(&gohint(&["--check", "."], dir.path()));
+    assert!(text.starts_with("i\\xff.go:5:2: error"), "{text}");
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_verdict() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let body = "func f{i}(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n}\n";
+    let mut src = String::from("package p\n\n");
+    for i in 0..400 {
+        src.push_str(&body.replace("{i}", &i.to_string()));
+    }
+    write(dir.path(), "a.go", &src);
+    for format in ["text", "json", "jsonl", "github"] {
+        let mut child = Command::new(common::cli::binary())
+            .args(["--check", ".", "--format", format])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        // The reader goes away before (or while) the report is written, as
+        // `gohint --check . | head -1` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{format}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.go", DOUBLE_CLOSE);
+    write(dir.path(), "sub/b.go", DOUBLE_CLOSE);
+    let abs = dir.path().join("a.go");
+    let abs = abs.to_str().expect("utf-8");
+    let root = dir.path().to_str().expect("utf-8");
+    for args in [
+        &[".", "a.go"][..],
+        &["a.go", "./a.go"],
+        &[abs, "a.go"],
+        &[root, "."],
+        &["./...", "sub", "sub/b.go", "./sub/../a.go"],
+    ] {
+        let mut all = vec!["--check", "--format", "sarif"];
+        all.extend(args);
+        let out = gohint(&all, dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif");
+        let results = v["runs"][0]["results"].as_array().expect("results");
+        let whole = [".", "./...", "sub", root];
+        let want = if args.iter().any(|a| whole.contains(a)) {
+            2
+        } else {
+            1
+        };
+        assert_eq!(results.len(), want, "{args:?}: {results:?}");
+        for r in results {
+            let fp = r["partialFingerprints"]["gohint/v1"]
+                .as_str()
+                .expect("fingerprint");
+            assert!(fp.ends_with(":0"), "{args:?}: {fp}");
+        }
+        let mut text = vec!["--check"];
+        text.extend(args);
+        let summary = stdout(&gohint(&text, dir.path()));
+        assert!(
+            summary.contains(&format!(
+                "gohint: {want} findings ({want} error) in {want} files"
+            )),
+            "{args:?}: {summary}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_files_get_an_accurate_word() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(p.join("pipe.go"))
+        .status()
+        .expect("mkfifo");
+    assert!(fifo.success());
+    symlink("/dev/zero", p.join("zero.go")).expect("symlink");
+    symlink("gone.go", p.join("dangling.go")).expect("symlink");
+    symlink("loop2.go", p.join("loop1.go")).expect("symlink");
+    symlink("loop1.go", p.join("loop2.go")).expect("symlink");
+    for (name, why) in [
+        (
+            "pipe.go",
+            "pipe.go: a named pipe (FIFO), not a file or folder",
+        ),
+        ("zero.go", "zero.go: a device, not a file or folder"),
+        (
+            "dangling.go",
+            "dangling.go: a symbolic link to gone.go, which does not exist",
+        ),
+        (
+            "loop1.go",
+            "loop1.go: a symbolic link that cannot be followed",
+        ),
+        ("nope.go", "nope.go: no such file or folder"),
+    ] {
+        let out = gohint(&["--check", name], p);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(stderr(&out).contains(why), "{name}: {}", stderr(&out));
+    }
+    // Walking the folder, none of them is read (nothing hangs), and neither
+    // are the files the go tool leaves out; a link to a Go file is checked
+    // like the file itself.
+    write(p, "_skipped.go", DOUBLE_CLOSE);
+    write(p, ".skipped.go", DOUBLE_CLOSE);
+    write(p, "elsewhere/linked.go", DOUBLE_CLOSE);
+    write(p, "pkg/real.go", "package p\n");
+    symlink("../elsewhere/linked.go", p.join("pkg/link.go")).expect("symlink");
+    let out = gohint(&["--check", "pkg", "--format", "json"], p);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+    assert_eq!(v[0]["path"], "pkg/link.go");
+    let both = gohint(&["--check", "pkg", "elsewhere", "--format", "json"], p);
+    let v: serde_json::Value = serde_json::from_slice(&both.stdout).expect("json");
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(1),
+        "a link and its file: {v}"
+    );
+    assert_eq!(v[0]["path"], "elsewhere/linked.go");
+    std::fs::remove_dir_all(p.join("pkg")).expect("rm");
+    std::fs::remove_dir_all(p.join("elsewhere")).expect("rm");
+    let out = gohint(&["--check", "."], p);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("no findings in 0 files"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        gohint(&["--check", "_skipped.go"], p).status.code(),
+        Some(1),
+        "a file named is checked whatever its name"
+    );
+}
+
+#[test]
+fn huge_files_are_not_read_whole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sparse = |name: &str, head: &[u8], len: u64| {
+        let file = std::fs::File::create(dir.path().join(name)).expect("create");
+        std::io::Write::write_all(&mut &file, head).expect("write");
+        file.set_len(len).expect("set_len");
+    };
+    sparse("zeros.go", b"", 1 << 40);
+    let mut head = b"package p\n".to_vec();
+    head.resize(1 << 17, b'\n');
+    sparse("big.go", &head, 1 << 40);
+    write(dir.path(), "ok.go", DOUBLE_CLOSE);
+    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("zeros.go: binary file (NUL byte at offset 0)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("big.go: 1048576 MB, larger than the 256 MB gohint reads of one file"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
+}
+
+#[test]
+fn a_go_line_that_is_no_version_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "go.mod", "module x\n\ngo garbage\n");
+    write(dir.path(), "a.go", DOUBLE_CLOSE);
+    write(dir.path(), "b/a.go", DOUBLE_CLOSE);
+    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(
+        err,
+        "gohint: go.mod: `go garbage` is not a Go version; the rules that depend on it assume the newest Go\n"
+    );
+    write(dir.path(), "go.mod", "module x\n\ngo 1.21\n");
+    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn arguments_quoted_in_usage_errors_are_escaped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = gohint(
+        &[
+            "--check",
+            "--bogus\n::error file=x.go::FROM-ARG\r\x1b[2J.go",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("'--bogus\\u{a}::error file'"), "{err}");
+    for line in err.lines() {
+        assert!(!line.trim_start().starts_with("::"), "{line:?}");
+        assert!(!has_control(line), "{line:?}");
+    }
+    let out = gohint(&["--explain", "x\n::error::y"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out),
+        "gohint: no rule or corpus question named `x\\u{a}::error::y`; `gohint --list-rules` lists the rules\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_go_mod_or_gohint_toml_that_is_no_small_file_is_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a.go", DOUBLE_CLOSE);
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("go.mod")).expect("symlink");
+    let out = gohint(&["--check", ".", "--config", "go.mod"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("go.mod: no such configuration file"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("go.mod")).expect("rm");
+    for name in ["go.mod", "gohint.toml"] {
+        let file = std::fs::File::create(dir.path().join(name)).expect("create");
+        file.set_len(1 << 40).expect("set_len");
+    }
+    let out = gohint(&["--check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("gohint.toml: cannot read it: larger than 4 MB"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::remove_file(dir.path().join("gohint.toml")).expect("rm");
+    let out = gohint(&["--check", "."], dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "gohint: go.mod: cannot read it: larger than 4 MB\n"
+    );
+}

@@ -18,7 +18,8 @@
 //! Entries of checked files that match nothing, and of files that no longer
 //! exist, are "fixed": the baseline can shrink.
 
-use crate::output::{paths, Item, Suppression};
+use crate::output::atomic::AtomicFile;
+use crate::output::{escape, paths, Item, Suppression};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -134,9 +135,16 @@ fn root_of(file: &Path, cwd: &Path) -> PathBuf {
 impl Baseline {
     /// Reads baseline `file`; the error names the file and what is wrong.
     pub fn load(file: &Path, cwd: &Path) -> Result<Baseline, String> {
-        let name = file.display().to_string();
+        let name = escape::os(file.as_os_str());
         let text = std::fs::read_to_string(file).map_err(|e| format!("{name}: {e}"))?;
-        let parsed: File = serde_json::from_str(&text)
+        // A byte order mark (some editors write one) is no part of the JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        if !text.trim_start().starts_with('{') {
+            return Err(format!(
+                "{name}: not a gohint baseline: not a JSON object with `version` and `entries`"
+            ));
+        }
+        let parsed: File = serde_json::from_str(text)
             .map_err(|e| format!("{name}: not a gohint baseline: {e}"))?;
         if parsed.version != VERSION {
             return Err(format!(
@@ -259,7 +267,7 @@ impl Recorder {
 
     /// The file as the user named it.
     pub fn name(&self) -> String {
-        self.file.display().to_string()
+        escape::os(self.file.as_os_str())
     }
 
     /// Records `item` if it is marked as in the baseline: a fresh baseline
@@ -288,12 +296,9 @@ impl Recorder {
             version: VERSION,
             entries: self.entries,
         };
-        let name = self.file.display();
+        let name = escape::os(self.file.as_os_str());
         let text = serde_json::to_string_pretty(&doc).map_err(|e| format!("{name}: {e}"))? + "\n";
-        let tmp = self.file.with_extension("tmp~");
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, &self.file))
-            .map_err(|e| format!("{name}: {e}"))?;
+        AtomicFile::write(&self.file, text.as_bytes()).map_err(|e| format!("{name}: {e}"))?;
         Ok(count)
     }
 }

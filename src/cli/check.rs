@@ -8,16 +8,95 @@ use super::baseline::{Baseline, Recorder};
 use super::progress::Progress;
 use super::setup::Setup;
 use super::{walk, Args, Format};
-use crate::analysis::{self, Analyzer, Options};
+use crate::analysis::{self, Analyzer, InputError, Options};
+use crate::output::atomic::AtomicFile;
+use crate::output::escape::{self, control};
 use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
 use crate::text::LineIndex;
 use rayon::prelude::*;
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Files analysed between two writes of the report.
 const CHUNK: usize = 256;
+
+/// The largest file read, in bytes; a larger one is named as not analysed.
+const MAX_FILE: u64 = 256 << 20;
+
+/// The bytes read first, to tell a binary file by a NUL before reading it
+/// whole (a sparse file of a gigabyte of NULs is not read).
+const PREFIX: u64 = 64 << 10;
+
+/// Reads a file to check: a regular file of at most [`MAX_FILE`] bytes
+/// whose first [`PREFIX`] bytes hold no NUL.
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    let mut file = File::open(path).map_err(|e| e.to_string())?;
+    let meta = file.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file; not read".to_string());
+    }
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(PREFIX)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if let Some(offset) = memchr::memchr(0, &bytes) {
+        return Err(InputError::Binary { offset }.to_string());
+    }
+    let too_big = || {
+        format!(
+            "{} MB, larger than the {} MB gohint reads of one file",
+            meta.len().max(MAX_FILE + 1) >> 20,
+            MAX_FILE >> 20
+        )
+    };
+    if meta.len() > MAX_FILE {
+        return Err(too_big());
+    }
+    file.take(MAX_FILE + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// Where the report goes: stdout, or a file replaced whole at the end.
+enum Sink {
+    /// Standard output.
+    Stdout(io::Stdout),
+    /// The `--output` file, being written.
+    File(AtomicFile),
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Stdout(s) => s.write(buf),
+            Sink::File(f) => f.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(s) => s.flush(),
+            Sink::File(f) => f.flush(),
+        }
+    }
+}
+
+impl Sink {
+    /// Finishes the report: the file replaces the old one.
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Stdout(_) => Ok(()),
+            Sink::File(f) => f.commit(),
+        }
+    }
+}
 
 /// The outcome of checking one file.
 enum Outcome {
@@ -34,9 +113,9 @@ fn check_file(
     options: &Options,
     parse_only: bool,
 ) -> Outcome {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read(path) {
         Ok(b) => b,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return Outcome::Failed(e),
     };
     if parse_only {
         let parsed = analysis::decode(&bytes).and_then(|src| analyzer.parse(src, None));
@@ -65,9 +144,13 @@ fn check_file(
     )
 }
 
-/// The path as printed: `/`-separated, without a leading `./`.
+/// The path as printed: `/`-separated, without a leading `./`, the bytes
+/// of a name that is not UTF-8 as `\xHH`.
 fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = escape::os(path.as_os_str());
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s = s.replace('\\', "/");
+    }
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
@@ -87,7 +170,7 @@ fn report(format: Format, cwd: &Path, docs: &str, color: bool, baseline: bool) -
 
 /// Prints a usage or setup error and returns exit code 2.
 fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("gohint: {message}");
+    escape::eprint(&message.to_string());
     ExitCode::from(2)
 }
 
@@ -96,12 +179,30 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 pub fn run(args: &Args) -> ExitCode {
     let setup = match Setup::load(args) {
         Ok(s) => s,
-        Err(errors) => return fail(errors.join("\ngohint: ")),
+        Err(errors) => {
+            errors.iter().for_each(|e| escape::eprint(e));
+            return ExitCode::from(2);
+        }
     };
     let cwd = setup.cwd.as_path();
     let config = setup.config();
     let threshold = setup.fail_on.0;
-    let (mut files, walk_errors) = walk::files(&args.paths, setup.exclude.as_ref());
+    let walked = walk::files(&args.paths, setup.exclude.as_ref());
+    let written_files = [
+        ("--output", &args.output),
+        ("--write-baseline", &args.write_baseline),
+    ];
+    for (flag, file) in written_files {
+        let Some(file) = file else { continue };
+        let target = std::fs::canonicalize(file);
+        if target.is_ok_and(|t| walked.canonical.contains(&t)) {
+            return fail(format!(
+                "{}: {flag} names a file being checked; it is not overwritten",
+                display_path(file)
+            ));
+        }
+    }
+    let (mut files, walk_errors) = (walked.files, walked.errors);
     if let Some(shard) = args.shard {
         files.retain(|p| shard.contains(&paths::key(cwd, p)));
     }
@@ -115,7 +216,7 @@ pub fn run(args: &Args) -> ExitCode {
     if let Some(file) = &args.write_baseline {
         let folder = paths::absolute(cwd, file);
         if !folder.parent().is_some_and(Path::is_dir) {
-            return fail(format!("{}: its folder does not exist", file.display()));
+            return fail(format!("{}: its folder does not exist", display_path(file)));
         }
     }
     let mut recorder = args
@@ -123,12 +224,12 @@ pub fn run(args: &Args) -> ExitCode {
         .as_deref()
         .map(|f| Recorder::new(f, cwd));
     let to_stdout = args.output.is_none();
-    let sink: Box<dyn Write> = match &args.output {
-        Some(file) => match std::fs::File::create(file) {
-            Ok(f) => Box::new(f),
-            Err(e) => return fail(format!("{}: {e}", file.display())),
+    let sink = match &args.output {
+        Some(file) => match AtomicFile::create(file) {
+            Ok(f) => Sink::File(f),
+            Err(e) => return fail(format!("{}: {e}", display_path(file))),
         },
-        None => Box::new(io::stdout().lock()),
+        None => Sink::Stdout(io::stdout()),
     };
     let mut sink = BufWriter::new(sink);
     let color = to_stdout && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -145,8 +246,9 @@ pub fn run(args: &Args) -> ExitCode {
         ..Totals::default()
     };
     for (path, err) in walk_errors {
-        eprintln!("gohint: {}: {err}", path.display());
-        totals.failures.push((display_path(&path), err));
+        let shown = display_path(&path);
+        escape::eprint(&format!("{shown}: {err}"));
+        totals.failures.push((shown, err));
     }
     let progress = Progress::new(files.len(), args.quiet);
     let mut written = report.begin(&mut sink);
@@ -165,7 +267,7 @@ pub fn run(args: &Args) -> ExitCode {
             let mut items = match outcome {
                 Outcome::Items(items) => items,
                 Outcome::Failed(err) => {
-                    progress.suspend(|| eprintln!("gohint: {shown}: {err}"));
+                    progress.suspend(|| escape::eprint(&format!("{shown}: {err}")));
                     totals.failures.push((shown, err));
                     continue;
                 }
@@ -193,28 +295,45 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     progress.finish();
+    let mut go_mods = setup.lookup.go_mod_warnings();
+    go_mods.sort();
+    go_mods.dedup();
+    for (go_mod, why) in go_mods {
+        escape::eprint(&format!("{}: {why}", paths::key(cwd, &go_mod)));
+    }
+    // The file replaces the previous report only when it is complete.
     let written = written
         .and_then(|()| report.end(&mut sink, &totals))
-        .and_then(|()| sink.flush());
+        .and_then(|()| sink.into_inner().map_err(io::IntoInnerError::into_error))
+        .and_then(Sink::finish);
     let mut failed = !totals.failures.is_empty();
+    // A closed pipe (e.g. `| head`) is the reader's choice, not a failure:
+    // nothing more goes to stdout, and the findings still give the verdict.
+    let mut closed = false;
     if let Err(e) = written {
-        // A closed pipe (e.g. `| head`) is the reader's choice, not a failure.
         if to_stdout && e.kind() == io::ErrorKind::BrokenPipe {
-            return ExitCode::SUCCESS;
+            closed = true;
+        } else {
+            escape::eprint(&format!("writing the report: {e}"));
+            failed = true;
         }
-        eprintln!("gohint: writing the report: {e}");
-        failed = true;
     }
-    drop(sink);
     let mut notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
     if let Some(note) = setup.assumed_go().filter(|_| args.format == Format::Text) {
-        notes = format!("gohint: {note}\n{notes}");
+        notes.insert(0, format!("gohint: {note}"));
     }
-    if !args.quiet && !notes.is_empty() {
+    if !args.quiet {
         if args.format == Format::Text && to_stdout {
-            println!("{notes}");
+            let mut out = io::stdout().lock();
+            if !closed {
+                for line in &notes {
+                    if writeln!(out, "{}", control(line)).is_err() {
+                        break;
+                    }
+                }
+            }
         } else {
-            eprintln!("{notes}");
+            notes.iter().for_each(|line| escape::eprint(line));
         }
     }
     if failed {
@@ -244,20 +363,21 @@ fn entries(n: usize) -> String {
 
 /// The closing lines for the terminal: the summary (with `--output`, or in
 /// text format), the baseline's state, the baseline written. Saving the
-/// baseline can fail, which sets `failed`.
+/// baseline can fail, which sets `failed`. Names in them are shown as they
+/// are; the caller escapes each line.
 fn notes(
     args: &Args,
     totals: &Totals,
     baseline: Option<&Baseline>,
     recorder: Option<Recorder>,
     failed: &mut bool,
-) -> String {
+) -> Vec<String> {
     let mut lines = Vec::new();
     if args.format == Format::Text || args.output.is_some() {
         lines.push(output::text::summary(totals));
     }
     if let Some(file) = &args.output {
-        lines.push(format!("gohint: report written to {}", file.display()));
+        lines.push(format!("gohint: report written to {}", display_path(file)));
     }
     let fixed = baseline.map_or(0, Baseline::fixed);
     match (baseline, recorder) {
@@ -271,7 +391,7 @@ fn notes(
                 )),
                 Ok(n) => lines.push(format!("gohint: wrote {} to the baseline {name}", entries(n))),
                 Err(e) => {
-                    eprintln!("gohint: {e}");
+                    escape::eprint(&e);
                     *failed = true;
                 }
             }
@@ -284,5 +404,5 @@ fn notes(
         )),
         _ => {}
     }
-    lines.join("\n")
+    lines
 }

@@ -4,7 +4,8 @@
 //! duplicates (overlapping inputs) dropped.
 
 use super::MergeArgs;
-use crate::output::{paths, sarif};
+use crate::output::atomic::AtomicFile;
+use crate::output::{escape, jsonl, paths, sarif};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::io::Write;
@@ -42,11 +43,60 @@ enum Parsed {
     Findings(Option<Kind>, Vec<Value>),
 }
 
-/// Reads one report and tells its kind.
+/// Checks that a SARIF log has the shape a merge relies on: `runs` an
+/// array of runs, each with a `results` array of objects whose `ruleIndex`,
+/// where given, is an index of the run's `tool.driver.rules`.
+fn check_sarif(log: &Value) -> Result<(), String> {
+    let Some(runs) = log.get("runs").and_then(Value::as_array) else {
+        return Err("a SARIF log whose `runs` is not an array".to_string());
+    };
+    for (r, run) in runs.iter().enumerate() {
+        let run_no = r + 1;
+        let Some(results) = run.get("results").and_then(Value::as_array) else {
+            return Err(format!("SARIF run {run_no}: `results` is not an array"));
+        };
+        let rules = match run.pointer("/tool/driver/rules") {
+            None => 0,
+            Some(Value::Array(rules)) => rules.len(),
+            Some(_) => {
+                return Err(format!(
+                    "SARIF run {run_no}: `tool.driver.rules` is not an array"
+                ))
+            }
+        };
+        for (i, result) in results.iter().enumerate() {
+            if !result.is_object() {
+                return Err(format!(
+                    "SARIF run {run_no}: result {} is not an object",
+                    i + 1
+                ));
+            }
+            match result.get("ruleIndex") {
+                None => {}
+                Some(v) if v.as_u64().is_some_and(|n| n < rules as u64) => {}
+                Some(v) => {
+                    return Err(format!(
+                        "SARIF run {run_no}: result {} has `ruleIndex` {v}, but the run has {rules} rules",
+                        i + 1
+                    ))
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads one report and tells its kind. An empty file (a shard run that
+/// was killed, say) is not a report.
 fn parse(text: &str) -> Result<Parsed, String> {
+    if text.trim().is_empty() {
+        return Err("empty: not a report (was its run stopped?)".to_string());
+    }
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(o)) if o.contains_key("runs") => {
-            return Ok(Parsed::Sarif(Value::Object(o)))
+            let log = Value::Object(o);
+            check_sarif(&log)?;
+            return Ok(Parsed::Sarif(log));
         }
         Ok(Value::Array(items)) => {
             let kind = match items.first() {
@@ -55,6 +105,14 @@ fn parse(text: &str) -> Result<Parsed, String> {
                 Some(v) if v.get("rule").is_some() => Some(Kind::Json),
                 Some(_) => return Err("an array, but not of gohint findings".to_string()),
             };
+            let key = if kind == Some(Kind::Gitlab) {
+                "check_name"
+            } else {
+                "rule"
+            };
+            if let Some(i) = items.iter().position(|v| v.get(key).is_none()) {
+                return Err(format!("item {} is not a gohint finding", i + 1));
+            }
             return Ok(Parsed::Findings(kind, items));
         }
         _ => {}
@@ -300,7 +358,10 @@ fn merge(texts: &[(String, String)]) -> Result<String, String> {
         Some(Kind::Sarif) => Ok(pretty(&merge_sarif(logs)?)? + "\n"),
         Some(Kind::Jsonl) => {
             sort(&mut items, Kind::Jsonl);
-            Ok(items.iter().map(|v| format!("{v}\n")).collect())
+            Ok(items
+                .iter()
+                .map(|v| format!("{}\n", jsonl::line(&v.to_string())))
+                .collect())
         }
         Some(k) => {
             sort(&mut items, k);
@@ -315,10 +376,11 @@ fn merge(texts: &[(String, String)]) -> Result<String, String> {
 pub fn run(args: &MergeArgs) -> ExitCode {
     let mut texts = Vec::new();
     for path in &args.reports {
+        let name = escape::os(path.as_os_str());
         match std::fs::read_to_string(path) {
-            Ok(t) => texts.push((path.display().to_string(), t)),
+            Ok(t) => texts.push((name, t)),
             Err(e) => {
-                eprintln!("gohint: {}: {e}", path.display());
+                escape::eprint(&format!("{name}: {e}"));
                 return ExitCode::from(2);
             }
         }
@@ -326,21 +388,22 @@ pub fn run(args: &MergeArgs) -> ExitCode {
     let merged = match merge(&texts) {
         Ok(m) => m,
         Err(e) => {
-            eprintln!("gohint: cannot merge: {e}");
+            escape::eprint(&format!("cannot merge: {e}"));
             return ExitCode::from(2);
         }
     };
     let written = match &args.output {
-        Some(file) => std::fs::write(file, merged).map_err(|e| format!("{}: {e}", file.display())),
-        None => std::io::stdout()
-            .lock()
-            .write_all(merged.as_bytes())
-            .map_err(|e| e.to_string()),
+        Some(file) => AtomicFile::write(file, merged.as_bytes())
+            .map_err(|e| format!("{}: {e}", escape::os(file.as_os_str()))),
+        None => match std::io::stdout().lock().write_all(merged.as_bytes()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.to_string()),
+            _ => Ok(()),
+        },
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gohint: {e}");
+            escape::eprint(&e);
             ExitCode::from(2)
         }
     }

@@ -175,7 +175,7 @@ pub fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
         Err(e) => {
-            let _ = e.print();
+            print_usage_error(&e);
             return if e.use_stderr() {
                 ExitCode::from(2)
             } else {
@@ -203,7 +203,9 @@ pub fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("gohint: no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules");
+                crate::output::escape::eprint(&format!(
+                    "no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules"
+                ));
                 ExitCode::from(2)
             }
         };
@@ -219,6 +221,38 @@ pub fn main() -> ExitCode {
     }
     eprintln!("gohint: the language server is started by an editor; use --check PATH to lint from a terminal");
     ExitCode::from(2)
+}
+
+/// Prints a command-line parsing error (or `--help`). The arguments it
+/// quotes may be file names from a glob: ones holding control characters are
+/// shown escaped, so that they cannot start a line of their own.
+fn print_usage_error(e: &clap::Error) {
+    let unsafe_args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .filter(|a| crate::output::escape::control(a) != a.as_str())
+        .collect();
+    if unsafe_args.is_empty() {
+        let _ = e.print();
+        return;
+    }
+    // clap quotes an argument whole, or the parts of `--name=value`.
+    let mut pieces: Vec<&str> = unsafe_args
+        .iter()
+        .flat_map(|a| {
+            let (name, value) = a.split_once('=').unwrap_or((a, ""));
+            [a.as_str(), name, value]
+        })
+        .collect();
+    pieces.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    let mut text = e.render().to_string();
+    for piece in pieces.into_iter().filter(|p| !p.is_empty()) {
+        text = text.replace(piece, &crate::output::escape::control(piece));
+    }
+    if e.use_stderr() {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
 }
 
 /// Every rule: slug, group, level under each preset and the corpus

@@ -5,7 +5,7 @@
 use super::setup::{origin, Setup};
 use super::Args;
 use crate::config::{self, Config, Source, DEFAULT_DOCS_BASE_URL};
-use crate::output::paths;
+use crate::output::{escape, paths};
 use crate::rules::preset::{Preset, QUIETER_IN_TESTS};
 use crate::rules::{Group, Severity, RULES};
 use std::process::ExitCode;
@@ -33,11 +33,11 @@ pub fn render(setup: &Setup) -> String {
     match &setup.file {
         Some(f) => out.push_str(&format!(
             "# Configuration file: {}\n",
-            paths::key(&setup.cwd, &f.path)
+            escape::control(&paths::key(&setup.cwd, &f.path))
         )),
         None => out.push_str(&format!(
             "# Configuration file: none (no gohint.toml in {} or above it)\n",
-            setup.searched_from.display()
+            escape::control(&escape::os(setup.searched_from.as_os_str()))
         )),
     }
     let mut top = Vec::new();
@@ -196,9 +196,7 @@ pub fn run(args: &Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(errors) => {
-            for e in errors {
-                eprintln!("gohint: {e}");
-            }
+            errors.iter().for_each(|e| escape::eprint(e));
             ExitCode::from(2)
         }
     }

@@ -142,7 +142,7 @@ pub fn origin(config: Option<&Config>, key: &str) -> String {
 fn read(path: &Path, cwd: &Path) -> Result<Loaded, Vec<String>> {
     let shown = paths::key(cwd, path);
     let text =
-        std::fs::read_to_string(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
+        config::read_text(path).map_err(|e| vec![format!("{shown}: cannot read it: {e}")])?;
     let config = Config::from_toml_strict(&text, &shown)?;
     let loaded = Loaded {
         path: path.to_path_buf(),

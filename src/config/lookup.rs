@@ -6,6 +6,30 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+/// The largest `go.mod` or `gohint.toml` read, in bytes.
+const MAX_CONFIG: u64 = 4 << 20;
+
+/// Reads a `go.mod` or `gohint.toml`: a regular file of at most 4 MB of
+/// UTF-8 (a link to a device, or a huge file, is refused, not read).
+pub fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    let too_big = || Error::new(ErrorKind::InvalidData, "larger than 4 MB");
+    if meta.len() > MAX_CONFIG {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| Error::new(ErrorKind::InvalidData, e.utf8_error()))
+}
+
 /// A configuration file as read from disk.
 #[derive(Clone, Debug)]
 pub struct Loaded {
@@ -21,7 +45,7 @@ impl Loaded {
     /// Reads and validates the configuration file at `path`.
     pub fn read(path: &Path) -> Loaded {
         let origin = path.display().to_string();
-        let (config, warnings) = match std::fs::read_to_string(path) {
+        let (config, warnings) = match read_text(path) {
             Ok(text) => Config::from_toml(&text, &origin),
             Err(e) => (
                 Config::default(),
@@ -54,12 +78,31 @@ impl Loaded {
     }
 }
 
+/// The `go` directive of a `go.mod` file's text: `Ok(None)` without one,
+/// an error saying what is wrong when it is not a Go version.
+fn go_directive(go_mod: &str) -> Result<Option<GoVersion>, String> {
+    let Some(line) = go_mod
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("go ").map(str::trim))
+    else {
+        return Ok(None);
+    };
+    match GoVersion::parse(line) {
+        Some(v) => Ok(Some(v)),
+        None => Err(format!(
+            "`go {line}` is not a Go version; the rules that depend on it assume the newest Go"
+        )),
+    }
+}
+
 /// Finds the files that configure a folder, remembering every answer until
 /// [`Lookup::clear`] (call it when a `go.mod` or `gohint.toml` changes).
 #[derive(Default)]
 pub struct Lookup {
     /// Folder → the `go` version of its nearest `go.mod`.
     go_versions: Mutex<HashMap<PathBuf, Option<GoVersion>>>,
+    /// Problems found in the `go.mod` files read: each file and what.
+    go_mod_warnings: Mutex<Vec<(PathBuf, String)>>,
     /// Folder → its nearest `gohint.toml`, read.
     configs: Mutex<HashMap<PathBuf, Option<Arc<Loaded>>>>,
 }
@@ -70,13 +113,36 @@ impl Lookup {
         Self::default()
     }
 
-    /// The `go` directive of the nearest `go.mod` at or above `dir`.
+    /// The `go` directive of the nearest `go.mod` at or above `dir`. A
+    /// directive that is not a Go version counts as none, and is recorded
+    /// (once) for [`Lookup::go_mod_warnings`].
     pub fn go_version(&self, dir: &Path) -> Option<GoVersion> {
         nearest(&self.go_versions, dir, "go.mod", |path| {
-            std::fs::read_to_string(path)
-                .ok()
-                .and_then(|text| GoVersion::from_go_mod(&text))
+            let text = read_text(path).map_err(|e| format!("cannot read it: {e}"));
+            text.and_then(|t| go_directive(&t)).unwrap_or_else(|why| {
+                let mut warnings = self
+                    .go_mod_warnings
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                let warning = (path.to_path_buf(), why);
+                if !warnings.contains(&warning) {
+                    warnings.push(warning);
+                }
+                None
+            })
         })
+    }
+
+    /// The `go.mod` files read so far whose `go` line is not a Go version,
+    /// each with what is wrong, in the order they were read; each is
+    /// returned once.
+    pub fn go_mod_warnings(&self) -> Vec<(PathBuf, String)> {
+        std::mem::take(
+            &mut *self
+                .go_mod_warnings
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
     }
 
     /// The nearest `gohint.toml` at or above `dir`, read.
@@ -167,9 +233,27 @@ mod tests {
         );
         lookup.clear();
         assert_eq!(lookup.go_version(&inner), GoVersion::parse("1.18"));
+        assert!(lookup.go_mod_warnings().is_empty());
         assert_eq!(
             lookup.go_version(&root.path().join("a")),
             GoVersion::parse("1.21")
         );
+    }
+
+    #[test]
+    fn a_go_line_that_is_no_version_is_reported() {
+        assert_eq!(go_directive("module x\n"), Ok(None));
+        assert_eq!(
+            go_directive("module x\ngo 1.21 // pinned\n"),
+            Ok(GoVersion::parse("1.21"))
+        );
+        for bad in ["go garbage", "go 1.99999999999999999999"] {
+            let err = go_directive(&format!("module x\n{bad}\n")).err();
+            assert!(
+                err.as_deref()
+                    .is_some_and(|e| e.starts_with(&format!("`{bad}` is not a Go version"))),
+                "{err:?}"
+            );
+        }
     }
 }

@@ -3,6 +3,8 @@
 //! and each format streams them through the [`Report`] trait: one finding at
 //! a time, so memory stays flat however many files are checked.
 
+pub mod atomic;
+pub mod escape;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;

@@ -1,6 +1,7 @@
 //! `--format text`: rustc-like findings with the source line, a caret span,
 //! why it matters and the corpus question to learn from.
 
+use super::escape::control;
 use super::{Item, Report, Totals};
 use crate::rules::Severity;
 use std::fmt::Write as _;
@@ -33,17 +34,25 @@ impl Style {
     }
 }
 
-/// One finding in text form.
+/// A piece of a source line as shown: tabs as four spaces, control
+/// characters escaped.
+fn shown(text: &str) -> String {
+    control(&text.replace('\t', "    ")).into_owned()
+}
+
+/// One finding in text form. The path, the message and the source line are
+/// shown with their control characters escaped.
 pub fn item(item: &Item, style: Style) -> String {
     let mut out = String::new();
     let at = &item.span;
+    let path = control(&item.path);
     let _ = writeln!(
         out,
         "{}: {}{}: {}",
-        style.paint("1", &format!("{}:{}:{}", item.path, at.line, at.column)),
+        style.paint("1", &format!("{path}:{}:{}", at.line, at.column)),
         style.severity(item.severity),
         style.paint("1", &format!("[{}]", item.rule.slug)),
-        item.message
+        control(&item.message)
     );
     let gutter = at.line.to_string().len();
     let pad = " ".repeat(gutter);
@@ -52,10 +61,10 @@ pub fn item(item: &Item, style: Style) -> String {
         if source.more_before { "…" } else { "" },
         if source.more_after { "…" } else { "" },
     );
-    let line = format!("{lead}{}{tail}", source.text.replace('\t', "    "));
+    let line = format!("{lead}{}{tail}", shown(&source.text));
     let column = (at.column - 1).saturating_sub(source.offset);
     let before = source.text.get(..column).unwrap_or("");
-    let caret_start = cells(lead) + cells(before);
+    let caret_start = cells(lead) + cells(&shown(before));
     let span_end = if at.end_line == at.line {
         (at.end_column - 1).saturating_sub(source.offset)
     } else {
@@ -65,7 +74,7 @@ pub fn item(item: &Item, style: Style) -> String {
         .text
         .get(column..span_end.min(source.text.len()))
         .unwrap_or("");
-    let width = cells(span).max(1);
+    let width = cells(&shown(span)).max(1);
     let bar = style.paint("1;34", "|");
     let _ = writeln!(out, "{pad} {bar}");
     let _ = writeln!(
@@ -83,8 +92,10 @@ pub fn item(item: &Item, style: Style) -> String {
     for r in &item.related {
         let _ = writeln!(
             out,
-            "{pad} {eq} note: {} at {}:{}:{}",
-            r.message, item.path, r.span.line, r.span.column
+            "{pad} {eq} note: {} at {path}:{}:{}",
+            control(&r.message),
+            r.span.line,
+            r.span.column
         );
     }
     let _ = writeln!(out, "{pad} {eq} why: {}", item.rule.why);
