@@ -110,9 +110,9 @@ fn corrections_are_shown_where_their_passage_is_shown_and_only_there() {
     let send = explain("send-after-close");
     assert!(!send.contains("**Note:**"), "{send}");
 
-    // A rule whose quote contradicts it is shown with the correction.
-    let bounded = explain("unbounded-goroutines");
-    assert!(bounded.contains("it limits nothing"), "{bounded}");
+    // A question whose answer is wrong is shown with the correction.
+    let limit = explain("how-can-you-limit-the-number-of-goroutines-running-concurrently");
+    assert!(limit.contains("it limits nothing"), "{limit}");
 }
 
 #[test]
