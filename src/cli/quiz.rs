@@ -61,7 +61,13 @@ pub fn run(args: &QuizArgs) -> ExitCode {
         questions,
         review: args.review,
     };
-    let items = learn::select(learn::every_item(seed), &filter, &progress, seed, args.count);
+    let items = learn::select(
+        learn::every_item(seed),
+        &filter,
+        &progress,
+        seed,
+        args.count,
+    );
     if items.is_empty() {
         eprintln!("gohint: no quiz questions match{}", describe(args));
         return ExitCode::from(2);
@@ -83,11 +89,7 @@ pub fn run(args: &QuizArgs) -> ExitCode {
             right += 1;
             let _ = writeln!(out, "Right.\n");
         } else {
-            let _ = writeln!(
-                out,
-                "Wrong: the answer is {}).\n",
-                letter(item.answer)
-            );
+            let _ = writeln!(out, "Wrong: the answer is {}).\n", letter(item.answer));
         }
         let _ = writeln!(out, "{}", item.explanation.trim_end());
         progress.answer(item.question, verdict);
@@ -168,7 +170,11 @@ fn letter(i: usize) -> char {
 
 /// An item as the terminal shows it.
 fn render(item: &Item, n: usize, of: usize) -> String {
-    let mut s = format!("Question {n} of {of} [{}]\n{}\n", item.kind.name(), item.prompt);
+    let mut s = format!(
+        "Question {n} of {of} [{}]\n{}\n",
+        item.kind.name(),
+        item.prompt
+    );
     if let Some(code) = &item.code {
         s.push('\n');
         s.push_str(&indent(code, "    "));
@@ -211,7 +217,10 @@ fn ask(item: &Item, input: &mut impl BufRead, out: &mut impl Write) -> Option<bo
         match learn::grade(item, typed) {
             Some(verdict) => return Some(verdict),
             None => {
-                let _ = writeln!(out, "Answer with a letter a-{last} or the text of a choice.");
+                let _ = writeln!(
+                    out,
+                    "Answer with a letter a-{last} or the text of a choice."
+                );
             }
         }
     }
@@ -236,35 +245,32 @@ pub fn question_list() -> String {
 /// `gohint --explain <words>`: the rule or question with that id, else the
 /// one whose name holds the words; several → their list; none → exit 2.
 pub fn explain(query: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
     if let Some(md) = explain::markdown(query.trim()) {
-        print!("{md}");
+        let _ = write!(out, "{md}");
         return ExitCode::SUCCESS;
     }
     let hits = search::search(query);
-    match hits.as_slice() {
+    let one = match hits.as_slice() {
         [] => {
             eprintln!(
                 "gohint: no rule or corpus question matches `{query}`; `gohint --list-rules` and `gohint --list-questions` list them"
             );
-            ExitCode::from(2)
+            return ExitCode::from(2);
         }
-        [one] => match explain::markdown(one.id()) {
-            Some(md) => {
-                print!("{md}");
-                ExitCode::SUCCESS
-            }
-            None => ExitCode::from(2),
-        },
+        [one] => one,
         many => {
-            println!(
+            let _ = writeln!(
+                out,
                 "{} rules and questions match `{query}`; explain one with `gohint --explain <id>`:",
                 many.len()
             );
-            let width = many.iter().map(|h| h.id().len()).max().unwrap_or(0);
             for h in many {
-                println!("  {:width$}  {}", h.id(), h.title());
+                let _ = writeln!(out, "  {}  {}", h.id(), h.title());
             }
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-    }
+    };
+    let _ = write!(out, "{}", explain::markdown(one.id()).unwrap_or_default());
+    ExitCode::SUCCESS
 }

@@ -264,8 +264,13 @@ fn spot_bug(rule: &'static Rule, seed: u64) -> Option<Item> {
         .into_iter()
         .map(|r| r.summary.to_string())
         .collect();
-    let (id, choices, answer) =
-        multiple_choice(Kind::SpotBug, rule.slug, rule.summary.to_string(), wrong, seed)?;
+    let (id, choices, answer) = multiple_choice(
+        Kind::SpotBug,
+        rule.slug,
+        rule.summary.to_string(),
+        wrong,
+        seed,
+    )?;
     Some(Item {
         id,
         kind: Kind::SpotBug,
@@ -287,7 +292,11 @@ fn fix(rule: &'static Rule, seed: u64) -> Option<Item> {
     }
     let mut rng = Rng::keyed(seed, rule.good);
     let mut wrong = vec![rule.bad.to_string()];
-    wrong.extend(others(rule, &mut rng).into_iter().map(|r| r.bad.to_string()));
+    wrong.extend(
+        others(rule, &mut rng)
+            .into_iter()
+            .map(|r| r.bad.to_string()),
+    );
     let (id, choices, answer) =
         multiple_choice(Kind::Fix, rule.slug, rule.good.to_string(), wrong, seed)?;
     Some(Item {
@@ -362,21 +371,30 @@ const SENTENCE_MAX: usize = 240;
 fn first_sentence(q: &Question) -> Option<String> {
     let text = corpus::without_withdrawn(&q.id, &q.excerpt(None));
     let mut joined = String::new();
-    for line in text
+    for raw in text
         .lines()
-        .map(str::trim)
-        .take_while(|l| !l.starts_with("```"))
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
     {
+        let line = raw.trim();
         if line.starts_with('|') {
             joined = table_row(&text).unwrap_or_default();
             break;
         }
-        let item = line.trim_start_matches(['-', '*', ' ']);
-        if !joined.is_empty() {
-            joined.push_str(if item.len() < line.len() { "; " } else { " " });
+        let item = list_item(line);
+        if item.is_some() && raw.starts_with(char::is_whitespace) {
+            continue;
         }
-        joined.push_str(item);
+        let body = item.map_or(line, |i| i.trim_end_matches(':'));
+        if !joined.is_empty() {
+            let sep = if item.is_some() && !joined.ends_with([':', '.']) {
+                ", "
+            } else {
+                " "
+            };
+            joined.push_str(sep);
+        }
+        joined.push_str(body);
     }
     let joined = joined.replace("**", "");
     let end = joined
@@ -394,6 +412,18 @@ fn first_sentence(q: &Question) -> Option<String> {
     let cut: String = sentence.chars().take(SENTENCE_MAX).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     Some(format!("{cut}…"))
+}
+
+/// The text of a list item line (`- x`, `* x`, `1. x`), if it is one.
+fn list_item(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
+        return Some(rest.trim());
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    line.get(digits..)
+        .filter(|_| digits > 0)
+        .and_then(|rest| rest.strip_prefix(". "))
+        .map(str::trim)
 }
 
 /// The first data row of the first markdown table of `text`, as
@@ -470,7 +500,10 @@ mod tests {
             .find(|i| i.question == "what-is-the-select-statement-used-for")
             .expect("select item");
         assert!(
-            select.choices.iter().any(|c| c == "Received from channel1: 42"),
+            select
+                .choices
+                .iter()
+                .any(|c| c == "Received from channel1: 42"),
             "the corpus's wrong claim is a choice: {:?}",
             select.choices
         );
@@ -493,7 +526,10 @@ mod tests {
             .expect("a multi-line output item");
         let letter = (b'a' + item.answer as u8) as char;
         assert_eq!(grade(item, &letter.to_string()), Some(true));
-        assert_eq!(grade(item, &letter.to_ascii_uppercase().to_string()), Some(true));
+        assert_eq!(
+            grade(item, &letter.to_ascii_uppercase().to_string()),
+            Some(true)
+        );
         let wrong = (b'a' + ((item.answer + 1) % item.choices.len()) as u8) as char;
         assert_eq!(grade(item, &wrong.to_string()), Some(false));
         let typed = item.choices[item.answer].replace('\n', " ");
@@ -501,6 +537,25 @@ mod tests {
         assert_eq!(grade(item, "z"), None);
         assert_eq!(grade(item, "   "), None);
         assert_eq!(grade(item, "no such answer"), None);
+    }
+
+    #[test]
+    fn a_lead_in_takes_the_names_of_its_list_items() {
+        let q = corpus::builtin()
+            .question("what-issues-can-arise-with-a-closed-channel")
+            .expect("question");
+        let s = first_sentence(q).expect("sentence");
+        assert!(
+            s.starts_with("Closed channels in Go can lead to several issues"),
+            "{s}"
+        );
+        assert!(s.contains(": Panic on Send"), "{s}");
+        assert!(!s.contains("**") && !s.contains(" 1."), "{s}");
+        let q = corpus::builtin()
+            .question("what-is-the-difference-between-go-build-and-go-run-")
+            .expect("question");
+        let s = first_sentence(q).expect("sentence");
+        assert!(s.contains("`go run`: Compile and run in one step"), "{s}");
     }
 
     #[test]

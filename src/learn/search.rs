@@ -75,11 +75,7 @@ pub fn search(query: &str) -> Vec<Hit> {
         .map(|q| (Hit::Question(q), words(&q.question)));
     let mut hits: Vec<(usize, usize, Hit)> = rules
         .chain(questions)
-        .filter(|(_, name)| {
-            wanted
-                .iter()
-                .all(|q| name.iter().any(|w| matches(q, w)))
-        })
+        .filter(|(_, name)| wanted.iter().all(|q| name.iter().any(|w| matches(q, w))))
         .map(|(hit, name)| {
             let inexact = wanted.iter().filter(|q| !name.contains(q)).count();
             let unasked = name
@@ -103,9 +99,13 @@ mod tests {
 
     #[test]
     fn a_few_words_find_the_question() {
-        assert_eq!(ids("closed channel"), ["what-issues-can-arise-with-a-closed-channel"]);
+        assert_eq!(
+            ids("closed channel"),
+            ["what-issues-can-arise-with-a-closed-channel"]
+        );
         assert_eq!(ids("What is a MUTEX?")[0], "what-is-a-mutex-in-go");
-        assert!(ids("goroutine leaks").contains(&"explain-the-concept-of-goroutine-leaks-and-how-to-avoid-them"));
+        assert!(ids("goroutine leaks")
+            .contains(&"explain-the-concept-of-goroutine-leaks-and-how-to-avoid-them"));
     }
 
     #[test]

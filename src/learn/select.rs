@@ -61,10 +61,17 @@ fn about(item: &Item, topic: &str) -> bool {
         text.push_str(corpus.category_of(q).unwrap_or_default());
     }
     if let Some(rule) = item.rule {
-        text.push_str(&format!(" {} {}", rule.slug.replace('-', " "), rule.summary));
+        text.push_str(&format!(
+            " {} {}",
+            rule.slug.replace('-', " "),
+            rule.summary
+        ));
     }
     for c in concepts::every() {
-        if c.cites.first().is_some_and(|cite| cite.question == item.question) {
+        if c.cites
+            .first()
+            .is_some_and(|cite| cite.question == item.question)
+        {
             text.push_str(&format!(" {} {}", c.name.replace('-', " "), c.label));
         }
     }
@@ -155,10 +162,16 @@ mod tests {
     #[test]
     fn the_same_seed_draws_the_same_quiz() {
         let ids = |seed| -> Vec<String> {
-            select(every_item(seed), &Filter::default(), &Progress::default(), seed, 10)
-                .into_iter()
-                .map(|i| i.id)
-                .collect()
+            select(
+                every_item(seed),
+                &Filter::default(),
+                &Progress::default(),
+                seed,
+                10,
+            )
+            .into_iter()
+            .map(|i| i.id)
+            .collect()
         };
         assert_eq!(ids(9), ids(9));
         assert_ne!(ids(9), ids(10));
@@ -168,7 +181,10 @@ mod tests {
     fn code_leads_to_the_questions_of_its_constructs_and_findings() {
         let src = "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n}\n";
         let qs = questions_in(src);
-        assert!(qs.contains("what-issues-can-arise-with-a-closed-channel"), "{qs:?}");
+        assert!(
+            qs.contains("what-issues-can-arise-with-a-closed-channel"),
+            "{qs:?}"
+        );
         assert!(!qs.contains("what-is-a-mutex-in-go"), "{qs:?}");
         assert!(questions_in("\u{0}not go {{{").len() < 5);
     }

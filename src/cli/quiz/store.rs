@@ -52,7 +52,10 @@ pub fn load(path: &Path) -> (Progress, Option<String>) {
         Err(e) => {
             return (
                 Progress::default(),
-                Some(format!("cannot read {}: {e}; starting afresh", path.display())),
+                Some(format!(
+                    "cannot read {}: {e}; starting afresh",
+                    path.display()
+                )),
             )
         }
     };
