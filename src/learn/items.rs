@@ -219,9 +219,21 @@ fn strip_output_comments(code: &str) -> String {
         .join("\n")
 }
 
-/// Rules other than `rule`, those citing other corpus questions first (the
-/// ones citing the same question describe look-alike problems), in an order
-/// drawn from `rng`.
+/// A rule example without its `// …` comments, which name the problem
+/// (`//gohint:` directives stay: they are the code).
+fn without_comments(code: &str) -> String {
+    code.lines()
+        .filter_map(|l| match l.find("// ") {
+            Some(i) if l[..i].trim().is_empty() => None,
+            Some(i) => Some(l[..i].trim_end()),
+            None => Some(l),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The rules that cite another corpus question than `rule` (those citing
+/// the same one describe look-alike problems), in an order drawn from `rng`.
 fn others(rule: &Rule, rng: &mut Rng) -> Vec<&'static Rule> {
     let mut far: Vec<&'static Rule> = RULES
         .iter()
@@ -277,7 +289,7 @@ fn spot_bug(rule: &'static Rule, seed: u64) -> Option<Item> {
         question: rule.question,
         rule: Some(rule),
         prompt: "Spot the bug: what is wrong with this code?".to_string(),
-        code: Some(rule.bad.to_string()),
+        code: Some(without_comments(rule.bad)),
         choices,
         answer,
         explanation: rule_explanation(rule),
@@ -291,14 +303,14 @@ fn fix(rule: &'static Rule, seed: u64) -> Option<Item> {
         return None;
     }
     let mut rng = Rng::keyed(seed, rule.good);
-    let mut wrong = vec![rule.bad.to_string()];
+    let mut wrong = vec![without_comments(rule.bad)];
     wrong.extend(
         others(rule, &mut rng)
             .into_iter()
-            .map(|r| r.bad.to_string()),
+            .map(|r| without_comments(r.bad)),
     );
     let (id, choices, answer) =
-        multiple_choice(Kind::Fix, rule.slug, rule.good.to_string(), wrong, seed)?;
+        multiple_choice(Kind::Fix, rule.slug, without_comments(rule.good), wrong, seed)?;
     Some(Item {
         id,
         kind: Kind::Fix,
@@ -308,7 +320,7 @@ fn fix(rule: &'static Rule, seed: u64) -> Option<Item> {
             "gohint reports `{}`: {}. Which of these is right?",
             rule.slug, rule.message
         ),
-        code: Some(rule.bad.to_string()),
+        code: Some(without_comments(rule.bad)),
         choices,
         answer,
         explanation: format!(
@@ -475,13 +487,15 @@ mod tests {
                 .find(|i| i.id == format!("bug:{}", rule.slug))
                 .expect("bug item");
             assert_eq!(bug.choices[bug.answer], rule.summary);
+            assert!(!bug.code.as_deref().unwrap_or_default().contains("// "));
             assert!(bug.choices.len() == 4);
             let fix = items
                 .iter()
                 .find(|i| i.id == format!("fix:{}", rule.slug))
                 .expect("fix item");
-            assert_eq!(fix.choices[fix.answer], rule.good);
-            assert!(fix.choices.iter().any(|c| c == rule.bad));
+            assert_eq!(fix.choices[fix.answer], without_comments(rule.good));
+            assert_eq!(fix.choices.len(), 4);
+            assert!(fix.choices.iter().any(|c| *c == without_comments(rule.bad)));
         }
     }
 
