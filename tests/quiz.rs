@@ -248,6 +248,22 @@ fn from_quizzes_on_the_constructs_of_my_code() {
     let state = tempfile::tempdir().expect("tempdir");
     let out = run(&["quiz", "--from", "no/such/dir"], "", state.path());
     assert_eq!(out.status.code(), Some(2));
+    std::fs::write(&file, "// not a construct in sight\n").expect("write");
+    let out = run(&["quiz", "--from", &path], "", state.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no Go construct the corpus explains"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_count_of_zero_is_a_usage_error() {
+    let state = tempfile::tempdir().expect("tempdir");
+    let out = run(&["quiz", "--count", "0"], "", state.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!state.path().join("gohint").exists());
 }
 
 #[test]

@@ -36,6 +36,10 @@ pub struct QuizArgs {
 /// Runs a quiz on stdin/stdout. Exit code 0 when it ran (also when stdin
 /// ends early), 2 when nothing matches the filter or a path is unreadable.
 pub fn run(args: &QuizArgs) -> ExitCode {
+    if args.count == 0 {
+        eprintln!("gohint: --count must be at least 1");
+        return ExitCode::from(2);
+    }
     let questions = match &args.from {
         Some(path) => match questions_from(path) {
             Ok(qs) => Some(qs),
@@ -142,6 +146,14 @@ fn questions_from(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
     }
     let mut out = BTreeSet::new();
     for f in &files {
+        if std::fs::metadata(f).is_ok_and(|m| m.len() > MAX_FILE) {
+            eprintln!(
+                "gohint: {}: larger than {} MB, skipped",
+                f.display(),
+                MAX_FILE >> 20
+            );
+            continue;
+        }
         match std::fs::read(f) {
             Ok(bytes) => out.extend(learn::questions_in(&String::from_utf8_lossy(&bytes))),
             Err(e) => eprintln!("gohint: {}: {e}", f.display()),
@@ -155,6 +167,10 @@ fn questions_from(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
     }
     Ok(out)
 }
+
+/// The largest Go file `--from` reads (a syntax tree takes some 35 bytes of
+/// memory per byte of source).
+const MAX_FILE: u64 = 10 << 20;
 
 /// A seed from the clock, for a quiz without `--seed`.
 fn clock_seed() -> u64 {

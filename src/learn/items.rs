@@ -309,8 +309,13 @@ fn fix(rule: &'static Rule, seed: u64) -> Option<Item> {
             .into_iter()
             .map(|r| without_comments(r.bad)),
     );
-    let (id, choices, answer) =
-        multiple_choice(Kind::Fix, rule.slug, without_comments(rule.good), wrong, seed)?;
+    let (id, choices, answer) = multiple_choice(
+        Kind::Fix,
+        rule.slug,
+        without_comments(rule.good),
+        wrong,
+        seed,
+    )?;
     Some(Item {
         id,
         kind: Kind::Fix,
