@@ -5,6 +5,7 @@
 
 use super::verified::{Verified, VERIFIED};
 use super::Rng;
+use crate::analysis::{Analyzer, Options};
 use crate::corpus::{self, Question};
 use crate::explain;
 use crate::rules::{Rule, RULES};
@@ -232,6 +233,31 @@ fn without_comments(code: &str) -> String {
         .join("\n")
 }
 
+/// The rules that flag Go fragment `code` (statements, or declarations)
+/// put in a file of its own: summaries that describe it too are no wrong
+/// answer.
+fn flagged_in(code: &str) -> Vec<&'static str> {
+    let declarations = ["func ", "type ", "var ", "import "]
+        .iter()
+        .any(|k| code.starts_with(k));
+    let imports: String = ["context", "log", "runtime", "sync", "time"]
+        .iter()
+        .filter(|p| code.contains(&format!("{p}.")))
+        .map(|p| format!("import \"{p}\"\n"))
+        .collect();
+    let file = if declarations {
+        format!("package p\n\n{imports}\n{code}\n")
+    } else {
+        format!("package p\n\n{imports}\nfunc f() {{\n{code}\n}}\n")
+    };
+    Analyzer::new()
+        .analyze(file.as_bytes(), &Options::default())
+        .unwrap_or_default()
+        .iter()
+        .map(|f| f.rule.slug)
+        .collect()
+}
+
 /// The rules that cite another corpus question than `rule` (those citing
 /// the same one describe look-alike problems), in an order drawn from `rng`.
 fn others(rule: &Rule, rng: &mut Rng) -> Vec<&'static Rule> {
@@ -272,8 +298,10 @@ fn spot_bug(rule: &'static Rule, seed: u64) -> Option<Item> {
         return None;
     }
     let mut rng = Rng::keyed(seed, rule.slug);
+    let flagged = flagged_in(rule.bad);
     let wrong = others(rule, &mut rng)
         .into_iter()
+        .filter(|r| !flagged.contains(&r.slug))
         .map(|r| r.summary.to_string())
         .collect();
     let (id, choices, answer) = multiple_choice(
@@ -575,6 +603,27 @@ mod tests {
             .expect("question");
         let s = first_sentence(q).expect("sentence");
         assert!(s.contains("`go run`: Compile and run in one step"), "{s}");
+    }
+
+    #[test]
+    fn a_bad_example_is_flagged_by_its_own_rule_and_no_wrong_choice_describes_it() {
+        let items = every_item(6);
+        for slug in ["double-close", "mutex-copy", "unbuffered-send-deadlock"] {
+            let rule = crate::rules::find(slug).expect("rule");
+            assert!(flagged_in(rule.bad).contains(&slug), "{slug}");
+        }
+        for rule in RULES {
+            let flagged = flagged_in(rule.bad);
+            let bug = items
+                .iter()
+                .find(|i| i.id == format!("bug:{}", rule.slug))
+                .expect("bug item");
+            for other in RULES.iter().filter(|r| r.slug != rule.slug) {
+                if bug.choices.iter().any(|c| c == other.summary) {
+                    assert!(!flagged.contains(&other.slug), "{}", rule.slug);
+                }
+            }
+        }
     }
 
     #[test]
