@@ -145,6 +145,40 @@ pub fn question_markdown(q: &Question) -> String {
             cited.join(", ")
         ));
     }
+    let related: Vec<String> = related(q)
+        .iter()
+        .map(|r| format!("- Q: {} (`{}`)", r.question, r.id))
+        .collect();
+    if !related.is_empty() {
+        out.push_str(&format!("\nRelated questions:\n{}\n", related.join("\n")));
+    }
+    out
+}
+
+/// The most related questions listed under a question's answer.
+const RELATED_MAX: usize = 8;
+
+/// Questions related to `q`: those that explain a Go construct with it,
+/// then those of its category.
+pub fn related(q: &Question) -> Vec<&'static Question> {
+    let corpus = corpus::builtin();
+    let shared = crate::concepts::every()
+        .filter(|c| c.cites.iter().any(|cite| cite.question == q.id))
+        .flat_map(|c| c.cites.iter().map(|cite| cite.question));
+    let same_category = corpus
+        .questions
+        .iter()
+        .filter(|o| q.category.is_some() && o.category == q.category)
+        .map(|o| o.id.as_str());
+    let mut out: Vec<&'static Question> = Vec::new();
+    for id in shared.chain(same_category) {
+        if out.len() == RELATED_MAX {
+            break;
+        }
+        if id != q.id && !out.iter().any(|o| o.id == id) {
+            out.extend(corpus.question(id));
+        }
+    }
     out
 }
 

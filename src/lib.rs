@@ -11,6 +11,7 @@ pub mod concepts;
 pub mod config;
 pub mod corpus;
 pub mod explain;
+pub mod learn;
 pub mod lsp;
 pub mod output;
 pub mod rules;

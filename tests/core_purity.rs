@@ -9,6 +9,7 @@ const CORE: &[&str] = &[
     "src/corpus",
     "src/text",
     "src/explain.rs",
+    "src/learn",
 ];
 const FORBIDDEN: &[&str] = &[
     "std::fs",

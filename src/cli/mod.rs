@@ -7,6 +7,7 @@ mod corpus_check;
 mod merge;
 mod print_config;
 mod progress;
+mod quiz;
 mod setup;
 mod shard;
 mod walk;
@@ -134,6 +135,9 @@ pub struct Args {
     /// List every Go construct (concept) the corpus explains, with its questions.
     #[arg(long)]
     pub list_concepts: bool,
+    /// List every corpus question: its id (for --explain) and heading.
+    #[arg(long)]
+    pub list_questions: bool,
     /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -150,6 +154,8 @@ pub enum Command {
     /// Work on the Q&A corpus.
     #[command(subcommand)]
     Corpus(CorpusCommand),
+    /// Quiz yourself on the corpus and the rules' examples; progress is kept between runs.
+    Quiz(quiz::QuizArgs),
 }
 
 /// `gohint corpus …` commands.
@@ -186,6 +192,7 @@ pub fn main() -> ExitCode {
     match &args.command {
         Some(Command::MergeReports(m)) => return merge::run(m),
         Some(Command::Corpus(CorpusCommand::Check(c))) => return corpus_check::run(c),
+        Some(Command::Quiz(q)) => return quiz::run(q),
         None => {}
     }
     if args.list_rules || (args.explain.is_some() && args.list) {
@@ -196,19 +203,17 @@ pub fn main() -> ExitCode {
         print!("{}", concept_list());
         return ExitCode::SUCCESS;
     }
+    if args.list_questions {
+        print!("{}", quiz::question_list());
+        return ExitCode::SUCCESS;
+    }
     if let Some(id) = &args.explain {
-        return match explain::markdown(id) {
-            Some(md) => {
-                print!("{md}");
-                ExitCode::SUCCESS
-            }
-            None => {
-                crate::output::escape::eprint(&format!(
-                    "no rule or corpus question named `{id}`; `gohint --list-rules` lists the rules"
-                ));
-                ExitCode::from(2)
-            }
-        };
+        // `--explain closed channel`: clap takes the words after the first for PATHs.
+        let mut words = vec![id.clone()];
+        if !args.check {
+            words.extend(args.paths.iter().map(|p| p.to_string_lossy().into_owned()));
+        }
+        return quiz::explain(&words.join(" "));
     }
     if args.print_config {
         return print_config::run(&args);
