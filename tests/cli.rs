@@ -584,7 +584,7 @@ fn arguments_quoted_in_usage_errors_are_escaped() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr(&out),
-        "gohint: no rule or corpus question named `x\\u{a}::error::y`; `gohint --list-rules` lists the rules\n"
+        "gohint: no rule or corpus question matches `x\\u{a}::error::y`; `gohint --list-rules` and `gohint --list-questions` list them\n"
     );
 }
 

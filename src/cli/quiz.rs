@@ -37,14 +37,14 @@ pub struct QuizArgs {
 /// ends early), 2 when nothing matches the filter or a path is unreadable.
 pub fn run(args: &QuizArgs) -> ExitCode {
     if args.count == 0 {
-        eprintln!("gohint: --count must be at least 1");
+        crate::output::escape::eprint(&format!("gohint: --count must be at least 1"));
         return ExitCode::from(2);
     }
     let questions = match &args.from {
         Some(path) => match questions_from(path) {
             Ok(qs) => Some(qs),
             Err(e) => {
-                eprintln!("gohint: {e}");
+                crate::output::escape::eprint(&format!("gohint: {e}"));
                 return ExitCode::from(2);
             }
         },
@@ -56,7 +56,7 @@ pub fn run(args: &QuizArgs) -> ExitCode {
         let (loaded, warning) = store::load(path);
         progress = loaded;
         if let Some(w) = warning {
-            eprintln!("gohint: {w}");
+            crate::output::escape::eprint(&format!("gohint: {w}"));
         }
     }
     let seed = args.seed.unwrap_or_else(clock_seed);
@@ -73,7 +73,10 @@ pub fn run(args: &QuizArgs) -> ExitCode {
         args.count,
     );
     if items.is_empty() {
-        eprintln!("gohint: no quiz questions match{}", describe(args));
+        crate::output::escape::eprint(&format!(
+            "gohint: no quiz questions match{}",
+            describe(args)
+        ));
         return ExitCode::from(2);
     }
     let stdin = std::io::stdin();
@@ -100,7 +103,10 @@ pub fn run(args: &QuizArgs) -> ExitCode {
         if let Some(path) = &file {
             if let Err(e) = store::save(path, &progress) {
                 if !save_failed {
-                    eprintln!("gohint: cannot save progress to {}: {e}", path.display());
+                    crate::output::escape::eprint(&format!(
+                        "gohint: cannot save progress to {}: {e}",
+                        path.display()
+                    ));
                 }
                 save_failed = true;
             }
@@ -140,23 +146,23 @@ fn describe(args: &QuizArgs) -> String {
 /// The corpus questions behind the constructs and findings of the Go files
 /// under `path`.
 fn questions_from(path: &std::path::Path) -> Result<BTreeSet<String>, String> {
-    let (files, errors) = walk::files(&[path.to_path_buf()], None);
+    let walk::Walked { files, errors, .. } = walk::files(&[path.to_path_buf()], None);
     if let Some((p, e)) = errors.first() {
         return Err(format!("{}: {e}", p.display()));
     }
     let mut out = BTreeSet::new();
     for f in &files {
         if std::fs::metadata(f).is_ok_and(|m| m.len() > MAX_FILE) {
-            eprintln!(
+            crate::output::escape::eprint(&format!(
                 "gohint: {}: larger than {} MB, skipped",
                 f.display(),
                 MAX_FILE >> 20
-            );
+            ));
             continue;
         }
         match std::fs::read(f) {
             Ok(bytes) => out.extend(learn::questions_in(&String::from_utf8_lossy(&bytes))),
-            Err(e) => eprintln!("gohint: {}: {e}", f.display()),
+            Err(e) => crate::output::escape::eprint(&format!("gohint: {}: {e}", f.display())),
         }
     }
     if out.is_empty() {
@@ -269,9 +275,9 @@ pub fn explain(query: &str) -> ExitCode {
     let hits = search::search(query);
     let one = match hits.as_slice() {
         [] => {
-            eprintln!(
+            crate::output::escape::eprint(&format!(
                 "gohint: no rule or corpus question matches `{query}`; `gohint --list-rules` and `gohint --list-questions` list them"
-            );
+            ));
             return ExitCode::from(2);
         }
         [one] => one,
