@@ -621,3 +621,24 @@ fn a_go_mod_or_gohint_toml_that_is_no_small_file_is_not_read() {
         "gohint: go.mod: cannot read it: larger than 4 MB\n"
     );
 }
+
+#[test]
+fn listings_piped_into_a_reader_that_stops_early_do_not_panic() {
+    for flag in ["--list-rules", "--list-concepts", "--list-questions"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+            .arg(flag)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run gohint");
+        // Close the read end at once, as `| head -0` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{flag}: {:?}", out.status);
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -196,15 +196,15 @@ pub fn main() -> ExitCode {
         None => {}
     }
     if args.list_rules || (args.explain.is_some() && args.list) {
-        print!("{}", rule_list());
+        out(&rule_list());
         return ExitCode::SUCCESS;
     }
     if args.list_concepts {
-        print!("{}", concept_list());
+        out(&concept_list());
         return ExitCode::SUCCESS;
     }
     if args.list_questions {
-        print!("{}", quiz::question_list());
+        out(&quiz::question_list());
         return ExitCode::SUCCESS;
     }
     if let Some(id) = &args.explain {
@@ -258,6 +258,12 @@ fn print_usage_error(e: &clap::Error) {
     } else {
         print!("{text}");
     }
+}
+
+/// Writes `text` to stdout; a reader that went away (`| head`) is no error.
+fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// Every rule: slug, group, level under each preset and the corpus
