@@ -690,3 +690,174 @@ fn a_message_that_is_not_utf8_is_rejected_and_the_server_goes_on() {
     assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
     assert!(c.stop().success());
 }
+
+#[test]
+fn dollar_requests_get_method_not_found_and_the_server_goes_on() {
+    let mut c = client();
+    for method in ["$/someRequest", "$/setTrace", "$/cancelRequest"] {
+        let response = c.request(method, json!({}));
+        assert_eq!(response["error"]["code"], -32601, "{method}: {response}");
+    }
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    assert!(c.stop().success());
+}
+
+/// Runs the server on `input` (already framed, ending with `exit`) and
+/// returns its raw output.
+fn raw_session(input: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start gohint");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read");
+    drop(stdin);
+    let _ = child.wait();
+    out
+}
+
+/// `body` with its header.
+fn frame(body: &str) -> Vec<u8> {
+    let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    f.extend_from_slice(body.as_bytes());
+    f
+}
+
+#[test]
+fn ids_are_echoed_exactly_as_sent() {
+    let mut input =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    for id in [
+        "1180591620717411303424",
+        "9223372036854775808",
+        "1.5",
+        "-7",
+        "\"x\"",
+    ] {
+        input.extend(frame(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"workspace/executeCommand","params":{{"command":"gohint.explain","arguments":["double-close"]}}}}"#
+        )));
+    }
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
+    input.extend(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let out = raw_session(&input);
+    for id in [
+        "1180591620717411303424",
+        "9223372036854775808",
+        "1.5",
+        "-7",
+        "\"x\"",
+    ] {
+        let echoed = [",", "}"]
+            .iter()
+            .any(|end| out.contains(&format!("\"id\":{id}{end}")));
+        assert!(echoed, "id {id} not echoed: {out}");
+    }
+    assert!(!out.contains("e+21") && !out.contains("e21"), "{out}");
+}
+
+#[test]
+fn out_of_range_change_numbers_are_clamped_and_logged_not_dropped() {
+    let mut c = client();
+    c.open(URI, CLEAN);
+    assert!(codes(&c.diagnostics(URI, 1)).is_empty());
+    let change = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{URI}","version":4294967296}},"contentChanges":[{{"range":{{"start":{{"line":-1,"character":0.5}},"end":{{"line":4294967296,"character":-3}}}},"text":{}}}]}}}}"#,
+        Value::from(DEMO)
+    );
+    c.send_raw(&frame(&change));
+    assert_eq!(
+        codes(&c.diagnostics(URI, i64::from(i32::MAX))),
+        ["double-close"]
+    );
+    assert_eq!(c.syntax_tree(URI)["text"], DEMO);
+    assert!(c.wait_stderr("clamped to 0"), "{}", c.stderr());
+    assert!(c.wait_stderr("clamped to 2147483647"), "{}", c.stderr());
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_lone_surrogate_escape_opens_the_document_with_a_replacement_character() {
+    let mut c = client();
+    let text = DEMO.replace("func twice", "// half an emoji: SURROGATE\nfunc twice");
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "go", "version": 1, "text": text}}});
+    c.send_raw(&frame(&open.to_string().replace("SURROGATE", "\\ud83d")));
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    let seen = c.syntax_tree(URI)["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(seen, text.replace("SURROGATE", "\u{fffd}"));
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_client_that_never_reads_stderr_does_not_stall_the_server() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start gohint");
+    // Held open and never read: the pipe fills after some 64 KB.
+    let _stderr = child.stderr.take();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut input =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    for i in 0..5000 {
+        input.extend(frame(&format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"file:///not/open/{i:0>40}.go","version":2}},"contentChanges":[]}}}}"#
+        )));
+    }
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#));
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+        stdin
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            if let Some(n) = line.trim().strip_prefix("Content-Length: ") {
+                let mut body = vec![0; n.parse().unwrap_or(0) + 2];
+                if out.read_exact(&mut body).is_err() {
+                    break;
+                }
+                seen = String::from_utf8_lossy(&body).to_string();
+                if seen.contains("\"id\":99") {
+                    break;
+                }
+            }
+        }
+        let _ = tx.send(seen);
+    });
+    let last = rx.recv_timeout(common::TIMEOUT).unwrap_or_default();
+    assert!(last.contains("\"id\":99"), "no reply to shutdown: {last}");
+    let mut stdin = writer.join().expect("writer");
+    let _ = stdin.write_all(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    drop(stdin);
+    let _ = child.wait();
+}

@@ -5,6 +5,7 @@
 use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
 use super::documents::{Doc, State, Step, Trees};
 use super::hover;
+use super::log;
 use super::positions::{self, Converter};
 use super::settings::Settings;
 use crate::config::FILE_NAME;
@@ -124,7 +125,7 @@ impl Queue {
         match worker {
             Ok(_) => Queue(Some(tx)),
             Err(e) => {
-                eprintln!("gohint: cannot start the {name} thread: {e}");
+                log::line(format!("gohint: cannot start the {name} thread: {e}"));
                 Queue(None)
             }
         }
@@ -261,7 +262,7 @@ impl Inner {
         tokio::task::spawn_blocking(move || doc.with_tree(f))
             .await
             .map_err(|e| {
-                eprintln!("gohint: a request on {} failed: {e}", uri.as_str());
+                log::line(format!("gohint: a request on {} failed: {e}", uri.as_str()));
                 Error::internal_error()
             })
     }
@@ -300,11 +301,14 @@ impl Inner {
                     Ok(Step::Failed(why)) => {
                         inner.trees.analysed(&doc);
                         let message = format!("gohint: cannot analyse {}: {why}", uri.as_str());
-                        eprintln!("{message}");
+                        log::line(message.clone());
                         inner.client.log_message(MessageType::ERROR, message).await;
                     }
                     Err(e) => {
-                        eprintln!("gohint: the analysis task of {} failed: {e}", uri.as_str());
+                        log::line(format!(
+                            "gohint: the analysis task of {} failed: {e}",
+                            uri.as_str()
+                        ));
                         doc.lock().unschedule();
                         break;
                     }
@@ -393,7 +397,7 @@ impl Inner {
                     Ok(mut values) if !values.is_empty() => values.swap_remove(0),
                     Ok(_) => Value::Null,
                     Err(e) => {
-                        eprintln!("gohint: workspace/configuration failed: {e}");
+                        log::line(format!("gohint: workspace/configuration failed: {e}"));
                         return;
                     }
                 }
@@ -422,7 +426,7 @@ impl Inner {
         let session = self.session();
         if session.pull && session.refresh {
             if let Err(e) = self.client.workspace_diagnostic_refresh().await {
-                eprintln!("gohint: workspace/diagnostic/refresh failed: {e}");
+                log::line(format!("gohint: workspace/diagnostic/refresh failed: {e}"));
             }
         }
     }
@@ -457,7 +461,7 @@ impl Inner {
         }
         if !registrations.is_empty() {
             if let Err(e) = self.client.register_capability(registrations).await {
-                eprintln!("gohint: client/registerCapability failed: {e}");
+                log::line(format!("gohint: client/registerCapability failed: {e}"));
             }
         }
     }
@@ -620,10 +624,10 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let Ok(doc) = self.inner.doc(&uri) else {
-            eprintln!(
+            log::line(format!(
                 "gohint: ignored a change to {}, which is not open",
                 uri.as_str()
-            );
+            ));
             return;
         };
         let encoding = self.inner.session().encoding;
@@ -634,7 +638,7 @@ impl LanguageServer for Backend {
         ) {
             Ok((start, notes)) => {
                 for note in notes {
-                    eprintln!("gohint: {}: {note}", uri.as_str());
+                    log::line(format!("gohint: {}: {note}", uri.as_str()));
                 }
                 if start {
                     self.inner.analyze(uri, doc);
@@ -642,7 +646,7 @@ impl LanguageServer for Backend {
             }
             Err(why) => {
                 let message = format!("gohint: {}: {why}", uri.as_str());
-                eprintln!("{message}");
+                log::line(message.clone());
                 let client = self.inner.client.clone();
                 tokio::spawn(
                     async move { client.log_message(MessageType::WARNING, message).await },
