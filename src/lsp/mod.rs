@@ -16,6 +16,7 @@ mod positions;
 mod repair;
 mod server;
 mod settings;
+mod team;
 mod transport;
 
 use server::Backend;

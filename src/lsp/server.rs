@@ -8,6 +8,7 @@ use super::hover;
 use super::log;
 use super::positions::{self, Converter};
 use super::settings::Settings;
+use super::team;
 use crate::config::FILE_NAME;
 use crate::text::Encoding;
 use crate::{concepts, explain};
@@ -493,6 +494,22 @@ impl Backend {
     }
 }
 
+/// The folder of the client's first workspace folder (else its root URI),
+/// which relative team corpus paths of the editor settings start from.
+fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    #[allow(deprecated)]
+    let root = params.root_uri.as_ref();
+    params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(root)
+        .filter(|u| u.scheme().as_str() == "file")
+        .and_then(|u| u.to_file_path())
+        .map(|p| p.into_owned())
+}
+
 /// Whether `uri` names a `go.mod` file: hovers on its directives, no rules.
 fn is_module_file(uri: &Uri) -> bool {
     concepts::gomod::is_gomod(uri.path().as_str())
@@ -533,6 +550,9 @@ impl LanguageServer for Backend {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .extend(warnings);
+        }
+        if let Some(root) = workspace_root(&params) {
+            team::set_root(root);
         }
         let pull = session.pull;
         let _ = self.inner.session.set(session);
