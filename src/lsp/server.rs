@@ -27,6 +27,9 @@ use tree_sitter::Tree;
 /// to 35 times as many bytes of memory): the few files being worked on.
 const TREE_BUDGET: usize = 256 * 1024;
 
+/// Lines of an explanation shown in `window/showMessage`.
+const EXPLANATION_LINES: usize = 6;
+
 /// What was negotiated with the client at `initialize`.
 #[derive(Clone, Debug)]
 struct Session {
@@ -44,6 +47,11 @@ struct Session {
     watch_files: bool,
     /// The client lets the server register for configuration changes.
     register_configuration: bool,
+    /// The client shows `gohint.explain` results itself: it says so with
+    /// the experimental capability `gohint.explainCommand`.
+    explains: bool,
+    /// The client opens URIs on `window/showDocument`.
+    show_document: bool,
 }
 
 impl Session {
@@ -72,6 +80,17 @@ impl Session {
                 .and_then(|w| w.did_change_configuration.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            explains: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.pointer("/gohint/explainCommand"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            show_document: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|s| s.support),
         }
     }
 }
@@ -432,6 +451,43 @@ impl Inner {
         }
     }
 
+    /// Shows the explanation `md` of `id` in a client that does not run
+    /// `gohint.explain` itself: a rule's documentation page (under the
+    /// `docsBaseUrl` of the document at `uri`) on `window/showDocument`, or,
+    /// when the client cannot open it, the explanation's first lines.
+    async fn show_explanation(&self, id: &str, md: &str, uri: Option<&Uri>) {
+        let session = self.session();
+        if session.show_document && crate::rules::find(id).is_some() {
+            let base = uri
+                .and_then(|u| self.docs.get(u))
+                .and_then(|d| d.lock().resolved.as_ref().map(|r| r.docs_base_url.clone()))
+                .unwrap_or_else(|| crate::config::Config::default().docs_base_url().to_string());
+            if let Ok(page) = crate::config::docs_url(&base, id).parse::<Uri>() {
+                let shown = self
+                    .client
+                    .show_document(ShowDocumentParams {
+                        uri: page,
+                        external: Some(true),
+                        take_focus: Some(true),
+                        selection: None,
+                    })
+                    .await;
+                if shown.unwrap_or(false) {
+                    return;
+                }
+            }
+        }
+        let text: Vec<&str> = md
+            .lines()
+            .map(|l| l.trim_start_matches(['#', '>', ' ']))
+            .filter(|l| !l.is_empty())
+            .take(EXPLANATION_LINES)
+            .collect();
+        self.client
+            .show_message(MessageType::INFO, format!("gohint: {}", text.join("\n")))
+            .await;
+    }
+
     /// Registers file watchers and configuration changes with the client.
     async fn register(&self) {
         let session = self.session();
@@ -753,11 +809,25 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let actions = actions::actions(
-            &params.text_document.uri,
-            &params.context.diagnostics,
-            params.context.only.as_deref(),
-        );
+        let uri = &params.text_document.uri;
+        let doc = self.inner.doc(uri).ok();
+        let actions = {
+            let state = doc.as_ref().map(|d| d.lock());
+            let current = state
+                .as_ref()
+                .filter(|s| s.is_current())
+                .map(|s| actions::Current {
+                    version: s.version,
+                    diagnostics: &s.diagnostics,
+                });
+            actions::actions(
+                uri,
+                &params.context.diagnostics,
+                params.context.only.as_deref(),
+                current.as_ref(),
+                self.inner.session().explains,
+            )
+        };
         Ok((!actions.is_empty()).then_some(actions))
     }
 
@@ -766,11 +836,22 @@ impl LanguageServer for Backend {
         match params.command.as_str() {
             EXPLAIN => {
                 let id = first.and_then(Value::as_str).unwrap_or_default();
-                explain::markdown(id)
-                    .map(|md| Some(Value::String(md)))
-                    .ok_or_else(|| {
-                        Error::invalid_params(format!("no rule or corpus question named `{id}`"))
-                    })
+                let md = explain::markdown(id).ok_or_else(|| {
+                    Error::invalid_params(format!("no rule or corpus question named `{id}`"))
+                })?;
+                let show = params.arguments.get(1);
+                if show
+                    .and_then(|o| o.get(actions::SHOW))
+                    .and_then(Value::as_bool)
+                    == Some(true)
+                {
+                    let uri = show
+                        .and_then(|o| o.get("uri"))
+                        .and_then(Value::as_str)
+                        .and_then(|u| u.parse::<Uri>().ok());
+                    self.inner.show_explanation(id, &md, uri.as_ref()).await;
+                }
+                Ok(Some(Value::String(md)))
             }
             CONCEPTS_IN_FILE => {
                 let uri = first
