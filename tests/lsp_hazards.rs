@@ -861,3 +861,52 @@ fn a_client_that_never_reads_stderr_does_not_stall_the_server() {
     drop(stdin);
     let _ = child.wait();
 }
+
+/// The peak resident memory of process `pid`, in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+#[test]
+fn an_edited_document_of_many_megabytes_is_checked_in_slices_without_its_whole_tree() {
+    // `GOHINT_HUGE_TESTS=1` edits a 100 MB document instead (best against a
+    // release build).
+    let huge = std::env::var_os("GOHINT_HUGE_TESTS").is_some_and(|v| v == "1");
+    let size = if huge { 100 << 20 } else { 3 << 20 };
+    let mut text = String::from("package demo\n\nimport \"sync\"\n\n");
+    let mut i = 0;
+    while text.len() < size {
+        text.push_str(&format!(
+            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
+        ));
+        i += 1;
+    }
+    let mut c = client_with(json!({"maxFileSize": 0}));
+    c.open(URI, &text);
+    assert!(codes(&c.diagnostics(URI, 1)).is_empty());
+    let end = position(&text, text.len(), false);
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": end, "end": end}, "text": DEMO.trim_start_matches("package demo\n")}]),
+    );
+    text.push_str(DEMO.trim_start_matches("package demo\n"));
+    assert_eq!(codes(&c.diagnostics(URI, 2)), ["double-close"]);
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    let (line, character) = at_offset(&text, second);
+    assert!(hover_text(&c.hover(URI, line, character)).contains("double-close"));
+    // A whole syntax tree takes some 35 bytes per byte of text.
+    let peak = peak_memory(c.pid());
+    assert!(
+        peak < 30 * size as u64,
+        "peak memory {} MB for a {} MB document",
+        peak >> 20,
+        size >> 20
+    );
+    assert!(c.stop().success());
+}

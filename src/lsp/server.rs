@@ -176,6 +176,11 @@ impl Queue {
     }
 }
 
+/// A reference to a server's state that keeps it alive; nothing else.
+pub struct Held {
+    _inner: Arc<Inner>,
+}
+
 /// The gohint language server.
 pub struct Backend {
     inner: Arc<Inner>,
@@ -219,6 +224,13 @@ impl Backend {
                 background: Queue::new("gohint-analysis"),
                 trees: Trees::new(TREE_BUDGET),
             }),
+        }
+    }
+
+    /// The server's state, for the caller to hold past the server's end.
+    pub fn held(&self) -> Held {
+        Held {
+            _inner: Arc::clone(&self.inner),
         }
     }
 
@@ -280,6 +292,30 @@ impl Inner {
             Err(f) => f,
         };
         tokio::task::spawn_blocking(move || doc.with_tree(f))
+            .await
+            .map_err(|e| {
+                log::line(format!("gohint: a request on {} failed: {e}", uri.as_str()));
+                Error::internal_error()
+            })
+    }
+
+    /// Runs `f` on an open document's state, a syntax tree holding the
+    /// offset `locate` finds, and that offset, once the text it had when
+    /// asked is analysed (see [`Doc::with_tree_at`]); `None` when the text
+    /// is not analysed.
+    async fn with_tree_at<R: Send + 'static>(
+        &self,
+        uri: &Uri,
+        locate: impl FnOnce(&State) -> usize + Send + 'static,
+        f: impl FnOnce(&State, &Tree, usize) -> R + Send + 'static,
+    ) -> Result<Option<R>> {
+        let doc = self.doc(uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        if doc.keeps_tree() {
+            return Ok(doc.with_tree_at(locate, f));
+        }
+        tokio::task::spawn_blocking(move || doc.with_tree_at(locate, f))
             .await
             .map_err(|e| {
                 log::line(format!("gohint: a request on {} failed: {e}", uri.as_str()));
@@ -779,14 +815,19 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         let session = self.inner.session();
         let module_file = is_module_file(&at.text_document.uri);
+        let position = at.position;
+        let locate = move |state: &State| {
+            Converter::new(&state.text, &state.index, session.encoding)
+                .offset(position)
+                .0
+        };
         let hover = self
             .inner
-            .with_tree(&at.text_document.uri, move |state, tree| {
+            .with_tree_at(&at.text_document.uri, locate, move |state, tree, offset| {
                 if !state.is_current() {
                     return None;
                 }
                 let convert = Converter::new(&state.text, &state.index, session.encoding);
-                let (offset, _) = convert.offset(at.position);
                 let (value, range) = if module_file {
                     hover::module_file(state, offset, session.markdown)?
                 } else {
