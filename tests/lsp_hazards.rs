@@ -910,3 +910,72 @@ fn an_edited_document_of_many_megabytes_is_checked_in_slices_without_its_whole_t
     );
     assert!(c.stop().success());
 }
+
+#[test]
+fn requests_piling_up_on_a_slow_document_hold_up_nothing_else() {
+    use std::time::{Duration, Instant};
+    let mut c = client();
+    // One function of many lock pairs: slow for the lock rules.
+    let slow = format!(
+        "package demo\n\nimport \"sync\"\n\nfunc f(mu *sync.Mutex) {{\n{}}}\n",
+        "\tmu.Lock()\n\tmu.Unlock()\n".repeat(400)
+    );
+    const SLOW: &str = "file:///tmp/gohint-hazards/slow.go";
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    c.open(SLOW, &slow);
+    replace_all(&mut c, SLOW, 2, &slow);
+    let hovers: Vec<i64> = (0..40)
+        .map(|_| {
+            c.send_request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": SLOW}, "position": {"line": 5, "character": 2}}),
+            )
+        })
+        .collect();
+    let sent = Instant::now();
+    let explain = c.send_request(
+        "workspace/executeCommand",
+        json!({"command": "gohint.explain", "arguments": ["double-close"]}),
+    );
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": 2}}),
+    );
+    let bound = Duration::from_secs(5);
+    let answer = c.try_recv(
+        &|m: &Value| m["id"] == explain && m.get("method").is_none(),
+        bound,
+    );
+    assert!(
+        answer.is_some_and(|a| a["result"].is_string()),
+        "explain waited {:?}",
+        sent.elapsed()
+    );
+    let answer = c.try_recv(
+        &|m: &Value| m["id"] == hover && m.get("method").is_none(),
+        bound,
+    );
+    assert!(
+        answer.is_some_and(|a| hover_text(&a["result"]).contains("double-close")),
+        "a hover on another document waited {:?}",
+        sent.elapsed()
+    );
+    // Cancelled, every waiting hover is answered at once.
+    for &id in &hovers {
+        c.notify("$/cancelRequest", json!({"id": id}));
+    }
+    let cancelled = Instant::now();
+    for &id in &hovers {
+        let answer = c.try_recv(
+            &|m: &Value| m["id"] == id && m.get("method").is_none(),
+            bound,
+        );
+        assert!(
+            answer.is_some(),
+            "hover {id} unanswered {:?} after its cancellation",
+            cancelled.elapsed()
+        );
+    }
+    drop(c);
+}

@@ -21,7 +21,7 @@ use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
@@ -32,6 +32,12 @@ use tree_sitter::{InputEdit, Parser, Tree};
 /// edits (a slice at a time when it is large, keeping no tree): its tree
 /// would take some 35 times its size.
 const LARGEST_KEPT_TREE: usize = 1024 * 1024;
+
+/// How many requests wait at once for the analysis of one document; more
+/// are answered from what is there (the framework works on a bounded
+/// number of requests, so requests about one slow document must not hold
+/// up those about others, nor the cancellations that would free them).
+const MAX_WAITING: usize = 4;
 
 /// How long a request waits for the analysis of the text it was sent for.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -46,6 +52,18 @@ pub struct Doc {
     /// Set when the client edits the text or waits for its analysis: the
     /// document is then analysed ahead of those merely opened.
     urgent: watch::Sender<bool>,
+    /// How many requests wait for its analysis.
+    waiting: AtomicUsize,
+}
+
+/// Counts a request waiting for a document's analysis while it lives (a
+/// cancelled request drops it).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A document's text and analysis.
@@ -187,6 +205,7 @@ impl Doc {
             ready: watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
             urgent: watch::Sender::new(false),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -260,10 +279,16 @@ impl Doc {
     }
 
     /// Waits until the text of `revision` (or a later one) is analysed,
-    /// which makes the document urgent.
+    /// which makes the document urgent; returns at once when
+    /// [`MAX_WAITING`] requests wait already.
     pub async fn ready(&self, revision: u64) {
         self.urgent
             .send_if_modified(|urgent| !std::mem::replace(urgent, true));
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        let _waiting = Waiting(&self.waiting);
         let mut rx = self.ready.subscribe();
         let _ = tokio::time::timeout(READY_TIMEOUT, rx.wait_for(|&r| r >= revision)).await;
     }
