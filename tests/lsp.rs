@@ -188,6 +188,18 @@ fn hover_is_plain_text_when_the_client_wants_it() {
     assert!(c.stop().success());
 }
 
+/// The edits of a code action, which must be versioned document changes
+/// for `version` of `uri`.
+fn versioned_edits(action: &Value, uri: &str, version: i64) -> Vec<Value> {
+    let change = &action["edit"]["documentChanges"][0];
+    assert_eq!(
+        change["textDocument"],
+        json!({"uri": uri, "version": version}),
+        "{action}"
+    );
+    change["edits"].as_array().cloned().unwrap_or_default()
+}
+
 fn code_actions(c: &mut Client, diags: &[Value]) -> Vec<Value> {
     let result = c.result(
         "textDocument/codeAction",
@@ -220,13 +232,7 @@ fn quick_fixes_apply_and_the_diagnostics_go_away() {
     assert_eq!(actions[2]["command"]["command"], "gohint.explain");
 
     // The fix removes the second close.
-    let fixed = apply_edits(
-        DEMO,
-        actions[0]["edit"]["changes"][URI]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice),
-        false,
-    );
+    let fixed = apply_edits(DEMO, &versioned_edits(&actions[0], URI, 1), false);
     assert_eq!(fixed.matches("close(ch)").count(), 1, "{fixed}");
     c.change(URI, 2, json!([{"text": fixed}]));
     assert_eq!(c.diagnostics(URI, 2), Vec::<Value>::new());
@@ -235,13 +241,7 @@ fn quick_fixes_apply_and_the_diagnostics_go_away() {
     c.change(URI, 3, json!([{"text": DEMO}]));
     let diags = c.diagnostics(URI, 3);
     let actions = code_actions(&mut c, &diags);
-    let ignored = apply_edits(
-        DEMO,
-        actions[1]["edit"]["changes"][URI]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice),
-        false,
-    );
+    let ignored = apply_edits(DEMO, &versioned_edits(&actions[1], URI, 3), false);
     assert!(ignored.contains("\tclose(ch)\n\t//gohint:ignore double-close -- TODO: explain why this is safe\n\tclose(ch)\n"), "{ignored}");
     c.change(URI, 4, json!([{"text": ignored}]));
     assert_eq!(c.diagnostics(URI, 4), Vec::<Value>::new());
@@ -786,10 +786,7 @@ fn every_rules_quick_fix_applies_through_the_server() {
                 .and_then(|a| a.iter().find(|a| a["title"] == *title))
                 .unwrap_or_else(|| panic!("{name}: no action {title} in {actions}"));
             assert_eq!(action["isPreferred"], d["data"]["fix"]["isPreferred"]);
-            let edits = action["edit"]["changes"][&uri]
-                .as_array()
-                .cloned()
-                .unwrap_or_default();
+            let edits = versioned_edits(action, &uri, version);
             let after_fix = apply_edits(&text, &edits, false);
             version += 1;
             c.change(&uri, version, json!([{"text": after_fix}]));
@@ -881,5 +878,113 @@ fn go_version_comes_from_go_mod_then_settings() {
         ),
         go125
     );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn fixes_of_an_older_text_and_actions_for_unknown_codes_are_not_offered() {
+    let mut c = md_client();
+    c.open(URI, DEMO);
+    let diags = c.diagnostics(URI, 1);
+    // The text moves on: the old diagnostics' edits would land elsewhere.
+    c.change(URI, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "// moved\n"}]));
+    c.diagnostics(URI, 2);
+    let titles: Vec<String> = code_actions(&mut c, &diags)
+        .iter()
+        .filter_map(|a| a["title"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(titles, ["Explain double-close"]);
+    // Data the client made up is not applied either.
+    let mut forged = diags[0].clone();
+    forged["range"]["start"]["line"] = json!(0);
+    forged["data"]["fix"] = json!({"title": "Forged", "isPreferred": true, "edits": [{"range": forged["range"], "text": "x"}]});
+    let titles: Vec<String> = code_actions(&mut c, &[forged])
+        .iter()
+        .filter_map(|a| a["title"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(titles, ["Explain double-close"]);
+    let mut unknown = diags[0].clone();
+    unknown["code"] = json!("x".repeat(1000));
+    let none = c.result(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": URI}, "range": unknown["range"], "context": {"diagnostics": [unknown]}}),
+    );
+    assert!(none.is_null(), "{none}");
+    assert!(c.stop().success());
+}
+
+/// The "Explain double-close" action a client with `capabilities` gets for
+/// [`DEMO`], and the client.
+fn explain_action(capabilities: Value) -> (Client, Value) {
+    let mut c = Client::start(capabilities);
+    c.open(URI, DEMO);
+    let diags = c.diagnostics(URI, 1);
+    let action = code_actions(&mut c, &diags)
+        .into_iter()
+        .find(|a| a["title"] == "Explain double-close")
+        .expect("an Explain action");
+    (c, action)
+}
+
+#[test]
+fn explain_opens_the_rule_page_in_clients_that_do_not_run_the_command_themselves() {
+    let mut caps = capabilities(false, true);
+    caps["window"] = json!({"showDocument": {"support": true}});
+    let (mut c, action) = explain_action(caps);
+    c.result("workspace/executeCommand", action["command"].clone());
+    let shown = c
+        .answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .seen
+        .iter()
+        .find(|m| m["method"] == "window/showDocument")
+        .cloned();
+    let shown = shown.unwrap_or_else(|| panic!("no window/showDocument"));
+    assert_eq!(shown["params"]["external"], true);
+    let uri = shown["params"]["uri"].as_str().unwrap_or_default();
+    assert!(
+        uri.starts_with("https://") && uri.ends_with("/double-close.md"),
+        "{uri}"
+    );
+    assert!(c.stop().success());
+
+    // Without showDocument: the explanation's first lines as a message.
+    let (mut c, action) = explain_action(capabilities(false, true));
+    c.result("workspace/executeCommand", action["command"].clone());
+    let message = c.recv(|m| {
+        m["method"] == "window/showMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.contains("double-close"))
+    });
+    let text = message["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("Why it matters") || text.lines().count() > 1,
+        "{text}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn explain_is_left_to_clients_that_run_the_command_themselves() {
+    let mut caps = capabilities(false, true);
+    caps["window"] = json!({"showDocument": {"support": true}});
+    caps["experimental"] = json!({"gohint": {"explainCommand": true}});
+    let (mut c, action) = explain_action(caps);
+    assert_eq!(
+        action["command"],
+        json!({"title": "Explain double-close", "command": "gohint.explain", "arguments": ["double-close"]})
+    );
+    let md = c.result("workspace/executeCommand", action["command"].clone());
+    assert!(md.as_str().is_some_and(|s| s.contains("double-close")));
+    let shown = c
+        .answers
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .seen
+        .iter()
+        .any(|m| m["method"] == "window/showDocument");
+    assert!(!shown);
     assert!(c.stop().success());
 }

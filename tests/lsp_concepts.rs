@@ -401,3 +401,99 @@ fn go_mod_directives_hover_with_the_dependencies_question_and_get_no_diagnostics
     let blank = c.hover(MOD_URI, 1, 0);
     assert!(blank.is_null(), "no hover on a blank line: {blank}");
 }
+
+#[test]
+fn team_corpus_entries_that_are_devices_fifos_or_too_large_are_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::write(root.join("team.md"), TEAM).expect("write");
+    std::os::unix::fs::symlink("/dev/zero", root.join("zero.md")).expect("symlink");
+    std::os::unix::fs::symlink("/dev/stdin", root.join("stdin.md")).expect("symlink");
+    let made = Command::new("mkfifo")
+        .arg(root.join("fifo.md"))
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let big = std::fs::File::create(root.join("big.md")).expect("create");
+    big.set_len(1 << 30).expect("sparse file");
+    std::fs::write(
+        root.join("gohint.toml"),
+        "[corpus]\npaths = [\"zero.md\", \"stdin.md\", \"fifo.md\", \"big.md\", \"team.md\"]\n",
+    )
+    .expect("write");
+    let mut c = Client::start(capabilities(false, true));
+    let uris: Vec<String> = (0..3)
+        .map(|i| format!("file://{}", root.join(format!("w{i}.go")).display()))
+        .collect();
+    for uri in &uris {
+        c.open(uri, WORKER);
+    }
+    for uri in &uris {
+        c.diagnostics(uri, 1);
+        let text = go_hover(&mut c, uri);
+        assert!(
+            text.contains("## Team Q: How do we stop our workers?"),
+            "{text}"
+        );
+    }
+    let warnings: Vec<String> = c
+        .drain("window/showMessage")
+        .iter()
+        .map(|m| m["params"]["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    for name in ["zero.md", "stdin.md", "fifo.md"] {
+        let said = warnings
+            .iter()
+            .filter(|w| w.contains(name) && w.contains("not a regular file"))
+            .count();
+        assert_eq!(said, 1, "{name} is named once: {warnings:?}");
+    }
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("big.md") && w.contains("at most")),
+        "{warnings:?}"
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn relative_team_corpus_paths_of_the_editor_start_at_the_workspace_root() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    std::fs::create_dir_all(root.join("docs")).expect("mkdir");
+    std::fs::create_dir_all(root.join("cmd/worker")).expect("mkdir");
+    std::fs::write(root.join("docs/team.md"), TEAM).expect("write");
+    let mut c = Client::spawn();
+    let mut params = json!({
+        "processId": null,
+        "rootUri": format!("file://{}", root.display()),
+        "capabilities": capabilities(false, true),
+        "initializationOptions": {"corpus": {"paths": ["docs/team.md"]}},
+    });
+    params["workspaceFolders"] =
+        json!([{"uri": format!("file://{}", root.display()), "name": "root"}]);
+    c.result("initialize", params);
+    c.notify("initialized", json!({}));
+    for file in ["main.go", "cmd/worker/worker.go"] {
+        let uri = format!("file://{}", root.join(file).display());
+        c.open(&uri, WORKER);
+        c.diagnostics(&uri, 1);
+        let text = go_hover(&mut c, &uri);
+        assert!(
+            text.contains("## Team Q: How do we stop our workers?"),
+            "{file}: {text}"
+        );
+    }
+    let unread: Vec<Value> = c
+        .drain("window/showMessage")
+        .into_iter()
+        .filter(|m| {
+            m["params"]["message"]
+                .as_str()
+                .is_some_and(|s| s.contains("cannot read"))
+        })
+        .collect();
+    assert!(unread.is_empty(), "{unread:?}");
+    assert!(c.stop().success());
+}

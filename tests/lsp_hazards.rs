@@ -690,3 +690,292 @@ fn a_message_that_is_not_utf8_is_rejected_and_the_server_goes_on() {
     assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
     assert!(c.stop().success());
 }
+
+#[test]
+fn dollar_requests_get_method_not_found_and_the_server_goes_on() {
+    let mut c = client();
+    for method in ["$/someRequest", "$/setTrace", "$/cancelRequest"] {
+        let response = c.request(method, json!({}));
+        assert_eq!(response["error"]["code"], -32601, "{method}: {response}");
+    }
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    assert!(c.stop().success());
+}
+
+/// Runs the server on `input` (already framed, ending with `exit`) and
+/// returns its raw output.
+fn raw_session(input: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start gohint");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read");
+    drop(stdin);
+    let _ = child.wait();
+    out
+}
+
+/// `body` with its header.
+fn frame(body: &str) -> Vec<u8> {
+    let mut f = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    f.extend_from_slice(body.as_bytes());
+    f
+}
+
+#[test]
+fn ids_are_echoed_exactly_as_sent() {
+    let mut input =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    for id in [
+        "1180591620717411303424",
+        "9223372036854775808",
+        "1.5",
+        "-7",
+        "\"x\"",
+    ] {
+        input.extend(frame(&format!(
+            r#"{{"jsonrpc":"2.0","id":{id},"method":"workspace/executeCommand","params":{{"command":"gohint.explain","arguments":["double-close"]}}}}"#
+        )));
+    }
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
+    input.extend(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let out = raw_session(&input);
+    for id in [
+        "1180591620717411303424",
+        "9223372036854775808",
+        "1.5",
+        "-7",
+        "\"x\"",
+    ] {
+        let echoed = [",", "}"]
+            .iter()
+            .any(|end| out.contains(&format!("\"id\":{id}{end}")));
+        assert!(echoed, "id {id} not echoed: {out}");
+    }
+    assert!(!out.contains("e+21") && !out.contains("e21"), "{out}");
+}
+
+#[test]
+fn out_of_range_change_numbers_are_clamped_and_logged_not_dropped() {
+    let mut c = client();
+    c.open(URI, CLEAN);
+    assert!(codes(&c.diagnostics(URI, 1)).is_empty());
+    let change = format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{URI}","version":4294967296}},"contentChanges":[{{"range":{{"start":{{"line":-1,"character":0.5}},"end":{{"line":4294967296,"character":-3}}}},"text":{}}}]}}}}"#,
+        Value::from(DEMO)
+    );
+    c.send_raw(&frame(&change));
+    assert_eq!(
+        codes(&c.diagnostics(URI, i64::from(i32::MAX))),
+        ["double-close"]
+    );
+    assert_eq!(c.syntax_tree(URI)["text"], DEMO);
+    assert!(c.wait_stderr("clamped to 0"), "{}", c.stderr());
+    assert!(c.wait_stderr("clamped to 2147483647"), "{}", c.stderr());
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_lone_surrogate_escape_opens_the_document_with_a_replacement_character() {
+    let mut c = client();
+    let text = DEMO.replace("func twice", "// half an emoji: SURROGATE\nfunc twice");
+    let open = json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": URI, "languageId": "go", "version": 1, "text": text}}});
+    c.send_raw(&frame(&open.to_string().replace("SURROGATE", "\\ud83d")));
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    let seen = c.syntax_tree(URI)["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert_eq!(seen, text.replace("SURROGATE", "\u{fffd}"));
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_client_that_never_reads_stderr_does_not_stall_the_server() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start gohint");
+    // Held open and never read: the pipe fills after some 64 KB.
+    let _stderr = child.stderr.take();
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut input =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input.extend(frame(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    for i in 0..5000 {
+        input.extend(frame(&format!(
+            r#"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"file:///not/open/{i:0>40}.go","version":2}},"contentChanges":[]}}}}"#
+        )));
+    }
+    input.extend(frame(r#"{"jsonrpc":"2.0","id":99,"method":"shutdown"}"#));
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+        stdin
+    });
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        loop {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap_or(0) == 0 {
+                break;
+            }
+            if let Some(n) = line.trim().strip_prefix("Content-Length: ") {
+                let mut body = vec![0; n.parse().unwrap_or(0) + 2];
+                if out.read_exact(&mut body).is_err() {
+                    break;
+                }
+                seen = String::from_utf8_lossy(&body).to_string();
+                if seen.contains("\"id\":99") {
+                    break;
+                }
+            }
+        }
+        let _ = tx.send(seen);
+    });
+    let last = rx.recv_timeout(common::TIMEOUT).unwrap_or_default();
+    assert!(last.contains("\"id\":99"), "no reply to shutdown: {last}");
+    let mut stdin = writer.join().expect("writer");
+    let _ = stdin.write_all(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    drop(stdin);
+    let _ = child.wait();
+}
+
+/// The peak resident memory of process `pid`, in bytes.
+fn peak_memory(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}
+
+#[test]
+fn an_edited_document_of_many_megabytes_is_checked_in_slices_without_its_whole_tree() {
+    // `GOHINT_HUGE_TESTS=1` edits a 100 MB document instead (best against a
+    // release build).
+    let huge = std::env::var_os("GOHINT_HUGE_TESTS").is_some_and(|v| v == "1");
+    let size = if huge { 100 << 20 } else { 3 << 20 };
+    let mut text = String::from("package demo\n\nimport \"sync\"\n\n");
+    let mut i = 0;
+    while text.len() < size {
+        text.push_str(&format!(
+            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
+        ));
+        i += 1;
+    }
+    let mut c = client_with(json!({"maxFileSize": 0}));
+    c.open(URI, &text);
+    assert!(codes(&c.diagnostics(URI, 1)).is_empty());
+    let end = position(&text, text.len(), false);
+    c.change(
+        URI,
+        2,
+        json!([{"range": {"start": end, "end": end}, "text": DEMO.trim_start_matches("package demo\n")}]),
+    );
+    text.push_str(DEMO.trim_start_matches("package demo\n"));
+    assert_eq!(codes(&c.diagnostics(URI, 2)), ["double-close"]);
+    let second = text.rfind("close(ch)").unwrap_or(0);
+    let (line, character) = at_offset(&text, second);
+    assert!(hover_text(&c.hover(URI, line, character)).contains("double-close"));
+    // A whole syntax tree takes some 35 bytes per byte of text.
+    let peak = peak_memory(c.pid());
+    assert!(
+        peak < 30 * size as u64,
+        "peak memory {} MB for a {} MB document",
+        peak >> 20,
+        size >> 20
+    );
+    assert!(c.stop().success());
+}
+
+#[test]
+fn requests_piling_up_on_a_slow_document_hold_up_nothing_else() {
+    use std::time::{Duration, Instant};
+    let mut c = client();
+    // One function of many lock pairs: slow for the lock rules.
+    let slow = format!(
+        "package demo\n\nimport \"sync\"\n\nfunc f(mu *sync.Mutex) {{\n{}}}\n",
+        "\tmu.Lock()\n\tmu.Unlock()\n".repeat(400)
+    );
+    const SLOW: &str = "file:///tmp/gohint-hazards/slow.go";
+    c.open(URI, DEMO);
+    assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
+    c.open(SLOW, &slow);
+    replace_all(&mut c, SLOW, 2, &slow);
+    let hovers: Vec<i64> = (0..40)
+        .map(|_| {
+            c.send_request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": SLOW}, "position": {"line": 5, "character": 2}}),
+            )
+        })
+        .collect();
+    let sent = Instant::now();
+    let explain = c.send_request(
+        "workspace/executeCommand",
+        json!({"command": "gohint.explain", "arguments": ["double-close"]}),
+    );
+    let hover = c.send_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": 2}}),
+    );
+    let bound = Duration::from_secs(5);
+    let answer = c.try_recv(
+        &|m: &Value| m["id"] == explain && m.get("method").is_none(),
+        bound,
+    );
+    assert!(
+        answer.is_some_and(|a| a["result"].is_string()),
+        "explain waited {:?}",
+        sent.elapsed()
+    );
+    let answer = c.try_recv(
+        &|m: &Value| m["id"] == hover && m.get("method").is_none(),
+        bound,
+    );
+    assert!(
+        answer.is_some_and(|a| hover_text(&a["result"]).contains("double-close")),
+        "a hover on another document waited {:?}",
+        sent.elapsed()
+    );
+    // Cancelled, every waiting hover is answered at once.
+    for &id in &hovers {
+        c.notify("$/cancelRequest", json!({"id": id}));
+    }
+    let cancelled = Instant::now();
+    for &id in &hovers {
+        let answer = c.try_recv(
+            &|m: &Value| m["id"] == id && m.get("method").is_none(),
+            bound,
+        );
+        assert!(
+            answer.is_some(),
+            "hover {id} unanswered {:?} after its cancellation",
+            cancelled.elapsed()
+        );
+    }
+    drop(c);
+}

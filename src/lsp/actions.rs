@@ -1,10 +1,15 @@
-//! Code actions, built from the diagnostics the client sends back: the
-//! rule's quick fix, "Ignore <slug> on this line", and "Explain <slug>".
+//! Code actions for the diagnostics the client sends back: the rule's
+//! quick fix, "Ignore <slug> on this line", and "Explain <slug>". Edits come
+//! from the server's own diagnostics of the current text (never from what
+//! the client sends), stamped with its version, so a fix for an older text
+//! is not offered and one applied after more typing is refused by the
+//! client instead of landing at stale positions.
 
 use super::diagnostics::{Data, SOURCE};
-use std::collections::HashMap;
+use serde_json::json;
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, NumberOrString, TextEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, DocumentChanges,
+    NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit,
     Uri, WorkspaceEdit,
 };
 
@@ -14,12 +19,29 @@ pub const EXPLAIN: &str = "gohint.explain";
 /// The command that lists the corpus concepts of a document with their ranges.
 pub const CONCEPTS_IN_FILE: &str = "gohint.conceptsInFile";
 
+/// The argument of [`EXPLAIN`] that asks the server to show the
+/// explanation itself (`window/showDocument`, else `window/showMessage`).
+pub const SHOW: &str = "show";
+
+/// The server's diagnostics of the current text of a document.
+pub struct Current<'a> {
+    /// The client's version of the text.
+    pub version: i32,
+    /// Its diagnostics, as published.
+    pub diagnostics: &'a [Diagnostic],
+}
+
 /// The code actions for gohint's `diagnostics` of the document at `uri`,
-/// limited to the kinds in `only` when the client asks.
+/// limited to the kinds in `only` when the client asks. Edits are offered
+/// only for diagnostics of the `current` text; "Explain" only for known
+/// rules, and it asks the server to show the explanation unless the client
+/// runs [`EXPLAIN`] itself (`client_explains`).
 pub fn actions(
     uri: &Uri,
     diagnostics: &[Diagnostic],
     only: Option<&[CodeActionKind]>,
+    current: Option<&Current<'_>>,
+    client_explains: bool,
 ) -> Vec<CodeActionOrCommand> {
     let wanted = |kind: &CodeActionKind| {
         only.is_none_or(|kinds| {
@@ -41,22 +63,41 @@ pub fn actions(
         let Some(NumberOrString::String(slug)) = &d.code else {
             continue;
         };
-        let data: Data = d
-            .data
-            .clone()
-            .and_then(|v| serde_json::from_value(v).ok())
-            .unwrap_or_default();
-        if let Some(fix) = data.fix {
-            out.push(edit_action(uri, d, fix.title, fix.edits, fix.is_preferred));
+        if crate::rules::find(slug).is_none() {
+            continue;
         }
-        if let Some(ignore) = data.ignore {
-            out.push(edit_action(
-                uri,
-                d,
-                format!("Ignore {slug} on this line"),
-                vec![ignore],
-                false,
-            ));
+        let ours = current.and_then(|c| {
+            c.diagnostics
+                .iter()
+                .find(|s| s.range == d.range && s.code == d.code && s.message == d.message)
+                .map(|s| (c.version, s))
+        });
+        if let Some((version, ours)) = ours {
+            let data: Data = ours
+                .data
+                .clone()
+                .and_then(|v| serde_json::from_value(v).ok())
+                .unwrap_or_default();
+            if let Some(fix) = data.fix {
+                out.push(edit_action(
+                    uri,
+                    version,
+                    d,
+                    fix.title,
+                    fix.edits,
+                    fix.is_preferred,
+                ));
+            }
+            if let Some(ignore) = data.ignore {
+                out.push(edit_action(
+                    uri,
+                    version,
+                    d,
+                    format!("Ignore {slug} on this line"),
+                    vec![ignore],
+                    false,
+                ));
+            }
         }
         if !explained.contains(slug) {
             explained.push(slug.clone());
@@ -68,7 +109,11 @@ pub fn actions(
                 command: Some(Command::new(
                     title,
                     EXPLAIN.to_string(),
-                    Some(vec![slug.clone().into()]),
+                    Some(if client_explains {
+                        vec![slug.clone().into()]
+                    } else {
+                        vec![slug.clone().into(), json!({ SHOW: true, "uri": uri })]
+                    }),
                 )),
                 ..CodeAction::default()
             }));
@@ -77,19 +122,30 @@ pub fn actions(
     out
 }
 
-/// A quick fix that applies `edits` to the document.
+/// A quick fix that applies `edits` to version `version` of the document.
 fn edit_action(
     uri: &Uri,
+    version: i32,
     d: &Diagnostic,
     title: String,
     edits: Vec<TextEdit>,
     preferred: bool,
 ) -> CodeActionOrCommand {
+    let change = TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: uri.clone(),
+            version: Some(version),
+        },
+        edits: edits.into_iter().map(OneOf::Left).collect(),
+    };
     CodeActionOrCommand::CodeAction(CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![d.clone()]),
-        edit: Some(WorkspaceEdit::new(HashMap::from([(uri.clone(), edits)]))),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![change])),
+            ..WorkspaceEdit::default()
+        }),
         is_preferred: Some(preferred),
         ..CodeAction::default()
     })

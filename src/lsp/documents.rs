@@ -15,17 +15,29 @@ use super::incremental::{ByteEdit, Snapshot};
 use super::limits::Limits;
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
+use crate::analysis::lexical::{self, Declaration};
 use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
 use tokio::sync::watch;
 use tower_lsp_server::ls_types::{Diagnostic, Range, TextDocumentContentChangeEvent, Uri};
-use tree_sitter::{InputEdit, Tree};
+use tree_sitter::{InputEdit, Parser, Tree};
+
+/// An edited text longer than this many bytes is analysed as one nobody
+/// edits (a slice at a time when it is large, keeping no tree): its tree
+/// would take some 35 times its size.
+const LARGEST_KEPT_TREE: usize = 1024 * 1024;
+
+/// How many requests wait at once for the analysis of one document; more
+/// are answered from what is there (the framework works on a bounded
+/// number of requests, so requests about one slow document must not hold
+/// up those about others, nor the cancellations that would free them).
+const MAX_WAITING: usize = 4;
 
 /// How long a request waits for the analysis of the text it was sent for.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,6 +52,18 @@ pub struct Doc {
     /// Set when the client edits the text or waits for its analysis: the
     /// document is then analysed ahead of those merely opened.
     urgent: watch::Sender<bool>,
+    /// How many requests wait for its analysis.
+    waiting: AtomicUsize,
+}
+
+/// Counts a request waiting for a document's analysis while it lives (a
+/// cancelled request drops it).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// A document's text and analysis.
@@ -81,6 +105,15 @@ pub struct State {
     /// Whether the text was over `maxFileSize` at the last step (the user
     /// is told when it goes over, not at every change).
     pub declined: bool,
+    /// How many findings are published (`maxDiagnostics`): a document that
+    /// keeps no tree keeps no more, for hovers.
+    published: usize,
+    /// Where the first finding left out of a document without a tree
+    /// starts: hovers from there on check the declaration they are in.
+    pub unpublished_from: Option<usize>,
+    /// Where the top-level declarations of the analysed text start, when
+    /// it keeps no tree: a hover parses only the one under the cursor.
+    outline: Vec<Declaration>,
 }
 
 impl State {
@@ -163,12 +196,16 @@ impl Doc {
             diagnostics: Vec::new(),
             edited: false,
             declined: false,
+            published: usize::MAX,
+            unpublished_from: None,
+            outline: Vec::new(),
         };
         Doc {
             state: Mutex::new(state),
             ready: watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
             urgent: watch::Sender::new(false),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -242,10 +279,16 @@ impl Doc {
     }
 
     /// Waits until the text of `revision` (or a later one) is analysed,
-    /// which makes the document urgent.
+    /// which makes the document urgent; returns at once when
+    /// [`MAX_WAITING`] requests wait already.
     pub async fn ready(&self, revision: u64) {
         self.urgent
             .send_if_modified(|urgent| !std::mem::replace(urgent, true));
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        let _waiting = Waiting(&self.waiting);
         let mut rx = self.ready.subscribe();
         let _ = tokio::time::timeout(READY_TIMEOUT, rx.wait_for(|&r| r >= revision)).await;
     }
@@ -263,6 +306,7 @@ impl Doc {
                 return self.decline(state, &limits);
             }
             state.declined = false;
+            state.published = limits.max_diagnostics.cap(usize::MAX);
             Work {
                 text: state.text.clone(),
                 index: state.index.clone(),
@@ -292,6 +336,8 @@ impl Doc {
                         state.resolved.get_or_insert(done.resolved);
                     }
                     state.analysis = Some(done.analysis);
+                    state.unpublished_from = done.unpublished_from;
+                    state.outline = done.outline;
                     state.diagnostics.clone_from(&done.diagnostics);
                     Step::Analyzed {
                         version,
@@ -336,6 +382,28 @@ impl Doc {
         }
     }
 
+    /// Runs `f` on the state, a syntax tree holding the byte offset
+    /// `locate` finds in the state, and that offset, once the text is
+    /// analysed: the tree kept, or one of the top-level declaration there
+    /// (with the package clause and imports) parsed for the occasion, whose
+    /// cost does not grow with the rest of the file (blocking: call it off
+    /// the async reactor). `None` when the text is not analysed.
+    pub fn with_tree_at<R>(
+        &self,
+        locate: impl FnOnce(&State) -> usize,
+        f: impl FnOnce(&State, &Tree, usize) -> R,
+    ) -> Option<R> {
+        let state = self.lock();
+        let offset = locate(&state);
+        match state.analysis.as_ref()? {
+            Analysis::Kept(snapshot) => Some(f(&state, &snapshot.tree, offset)),
+            Analysis::Dropped(_) => {
+                let tree = local_tree(&state, offset)?;
+                Some(f(&state, &tree, offset))
+            }
+        }
+    }
+
     /// Runs `f` as [`Doc::with_tree`] does when the tree is kept (then
     /// nothing blocks); gives `f` back when a tree would have to be parsed.
     pub fn with_kept_tree<R, F: FnOnce(&State, &Tree) -> R>(&self, f: F) -> Result<Option<R>, F> {
@@ -347,6 +415,12 @@ impl Doc {
         }
     }
 
+    /// Whether the analysed text keeps its syntax tree (then nothing a
+    /// request does with it blocks).
+    pub fn keeps_tree(&self) -> bool {
+        matches!(self.lock().analysis, Some(Analysis::Kept(_)))
+    }
+
     /// Drops the syntax tree and what updates it, keeping the findings; the
     /// next edit is analysed from scratch.
     fn drop_tree(&self) {
@@ -355,7 +429,10 @@ impl Doc {
             return;
         }
         if let Some(Analysis::Kept(snapshot)) = state.analysis.take() {
-            state.analysis = Some(Analysis::Dropped(snapshot.findings));
+            let (findings, from) = published(snapshot.findings, state.published);
+            state.analysis = Some(Analysis::Dropped(findings));
+            state.unpublished_from = from;
+            state.outline = lexical::scan(&state.text).declarations;
             state.pending = Vec::new();
             state.reset = true;
         }
@@ -376,6 +453,7 @@ impl Doc {
         let (version, revision) = (state.version, state.revision);
         let message = limits.too_large(state.text.len());
         state.analysis = None;
+        state.outline = Vec::new();
         state.pending = Vec::new();
         state.reset = true;
         state.analyzed = revision;
@@ -458,6 +536,63 @@ impl Trees {
     }
 }
 
+thread_local! {
+    /// One parser per thread for the declarations hovers look at.
+    static LOCAL: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// A syntax tree of the top-level declaration holding byte `offset` of an
+/// analysed text that keeps no tree, parsed with the package clause and
+/// imports as tree-sitter included ranges (so offsets are the text's).
+fn local_tree(state: &State, offset: usize) -> Option<Tree> {
+    let text = &state.text;
+    let outline = &state.outline;
+    let body = outline.iter().position(|d| !d.header);
+    let header_end = body.map_or(text.len(), |b| outline[b].at);
+    let at = |d: &Declaration| d.at;
+    let next = outline.partition_point(|d| at(d) <= offset);
+    let here = (next > 0 && !outline[next - 1].header).then(|| {
+        let start = outline[next - 1].at;
+        let end = outline.get(next).map_or(text.len(), at);
+        start..end
+    });
+    let convert = Converter::new(text, &state.index, Encoding::Utf8);
+    let range = |r: std::ops::Range<usize>| tree_sitter::Range {
+        start_byte: r.start,
+        start_point: convert.point(r.start),
+        end_byte: r.end,
+        end_point: convert.point(r.end),
+    };
+    let parts: Vec<std::ops::Range<usize>> = std::iter::once(0..header_end)
+        .filter(|h| !h.is_empty())
+        .chain(here)
+        .collect();
+    if parts.iter().map(std::ops::Range::len).sum::<usize>() > LARGEST_KEPT_TREE {
+        return None;
+    }
+    let ranges: Vec<tree_sitter::Range> = parts.into_iter().map(range).collect();
+    LOCAL.with_borrow_mut(|parser| {
+        let parser = parser.get_or_insert_with(|| {
+            let mut p = Parser::new();
+            let _ = p.set_language(&tree_sitter::Language::new(tree_sitter_go::LANGUAGE));
+            p
+        });
+        parser.set_included_ranges(&ranges).ok()?;
+        parser.parse(text, None)
+    })
+}
+
+/// The first `cap` unsuppressed `findings`, those published: all a
+/// document without a tree keeps (suppressed findings show nowhere); and
+/// where the first one left out starts.
+fn published(mut findings: Vec<Finding>, cap: usize) -> (Vec<Finding>, Option<usize>) {
+    findings.retain(|f| f.suppressed.is_none());
+    let from = findings.get(cap).map(|f| f.range.start);
+    findings.truncate(cap);
+    findings.shrink_to_fit();
+    (findings, from)
+}
+
 /// Sets the scheduled flag; true when it was not set (a task must start).
 fn schedule(state: &mut State) -> bool {
     !std::mem::replace(&mut state.scheduled, true)
@@ -536,6 +671,8 @@ struct Work {
 /// The result of a successful step.
 struct Done {
     analysis: Analysis,
+    unpublished_from: Option<usize>,
+    outline: Vec<Declaration>,
     resolved: Arc<Resolved>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
@@ -560,13 +697,15 @@ impl Work {
             None => settings.resolve(uri),
         };
         let options = &resolved.options;
+        let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
-            Some(previous) if !self.reset => previous
+            Some(previous) if !self.reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
                 .map(Analysis::Kept),
-            // A large text nobody edits is checked a slice at a time and
-            // keeps no tree: its whole tree would take ~35 times its size.
-            _ if !self.edited && analysis::sliced(&self.text) => analyzer
+            // A large text nobody edits, or too large to keep a tree, is
+            // checked a slice at a time and keeps no tree: its whole tree
+            // would take ~35 times its size.
+            _ if !keep_tree && analysis::sliced(&self.text) => analyzer
                 .analyze(self.text.as_bytes(), options)
                 .map(Analysis::Dropped),
             _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
@@ -580,8 +719,21 @@ impl Work {
             &resolved.docs_base_url,
             limits,
         );
+        let (analysis, unpublished_from, outline) = match analysis {
+            Analysis::Dropped(findings) => {
+                let (kept, from) = published(findings, limits.max_diagnostics.cap(usize::MAX));
+                (
+                    Analysis::Dropped(kept),
+                    from,
+                    lexical::scan(&self.text).declarations,
+                )
+            }
+            kept => (kept, None, Vec::new()),
+        };
         Ok(Done {
             analysis,
+            unpublished_from,
+            outline,
             resolved,
             diagnostics,
             warnings,

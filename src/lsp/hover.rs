@@ -3,7 +3,7 @@
 //! do not render markdown.
 
 use super::documents::State;
-use crate::analysis::Finding;
+use crate::analysis::{self, Finding, Options};
 use crate::{concepts, explain};
 use std::ops::Range;
 use tree_sitter::Tree;
@@ -21,7 +21,15 @@ pub fn at(
         .resolved
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
-    let (text, range) = findings_at(analysis.findings(), offset).or_else(|| {
+    let checked;
+    let findings = match (&state.resolved, state.unpublished_from) {
+        (Some(resolved), Some(from)) if offset >= from => {
+            checked = declaration_findings(state, tree, offset, &resolved.options);
+            &checked[..]
+        }
+        _ => analysis.findings(),
+    };
+    let (text, range) = findings_at(findings, offset).or_else(|| {
         concepts::at(tree, &state.text, offset)
             .map(|hit| (explain::concept_markdown(hit.concept, team), hit.range))
     })?;
@@ -38,6 +46,31 @@ pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(Stri
     let hit = concepts::gomod::at(&state.text, offset)?;
     let text = explain::concept_markdown(hit.concept, team);
     Some((if markdown { text } else { plain(&text) }, hit.range))
+}
+
+/// The findings of the top-level declaration of `tree` holding `offset`:
+/// for a document that keeps only the findings it publishes.
+fn declaration_findings(
+    state: &State,
+    tree: &Tree,
+    offset: usize,
+    options: &Options,
+) -> Vec<Finding> {
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let Some(declaration) = root
+        .children(&mut cursor)
+        .find(|n| n.start_byte() <= offset && offset < n.end_byte())
+    else {
+        return Vec::new();
+    };
+    let raw = analysis::check_ranges(
+        tree,
+        &state.text,
+        options,
+        Some(&[declaration.byte_range()]),
+    );
+    analysis::finish(raw, &state.text, options)
 }
 
 /// The explanation of the unsuppressed findings whose span holds `offset`.

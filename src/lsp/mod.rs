@@ -11,9 +11,12 @@ mod documents;
 mod hover;
 mod incremental;
 mod limits;
+mod log;
 mod positions;
+mod repair;
 mod server;
 mod settings;
+mod team;
 mod transport;
 
 use server::Backend;
@@ -21,7 +24,7 @@ use server::Backend;
 use std::io::{Read, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tower_lsp_server::{LspService, Server};
 
@@ -31,10 +34,11 @@ const EXIT_GRACE: Duration = Duration::from_millis(300);
 /// How many requests the server works on at once.
 const CONCURRENT_REQUESTS: usize = 32;
 
-/// Serves LSP on stdin/stdout until `exit` (or until stdin closes). Exits
-/// with 0 when the client asked for `shutdown` first, else 1.
+/// Serves LSP on stdin/stdout until `exit` (or until stdin closes), then
+/// ends the process at once, with 0 when the client asked for `shutdown`
+/// first, else 1: what the server holds is not freed piece by piece.
 pub fn serve() -> ExitCode {
-    serve_on(std::io::stdin(), std::io::stdout())
+    serve_with(std::io::stdin(), std::io::stdout(), true)
 }
 
 /// Serves LSP read from `reader` and written to `writer`, as [`serve`] does
@@ -43,6 +47,16 @@ pub fn serve() -> ExitCode {
 pub fn serve_on(
     reader: impl Read + Send + 'static,
     writer: impl Write + Send + 'static,
+) -> ExitCode {
+    serve_with(reader, writer, false)
+}
+
+/// Serves LSP on `reader` and `writer`; when `end_process`, the process
+/// ends once the output is flushed, without freeing the documents.
+fn serve_with(
+    reader: impl Read + Send + 'static,
+    writer: impl Write + Send + 'static,
+    end_process: bool,
 ) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_time()
@@ -56,13 +70,21 @@ pub fn serve_on(
     };
     let shutdown = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown);
+    // The server's state, held here so that it outlives the server when
+    // the process ends without freeing it.
+    let held = Arc::new(Mutex::new(None));
+    let slot = Arc::clone(&held);
     let output = transport::Output::new(writer);
     let server_output = output.clone();
     runtime.block_on(async move {
         let (input, exit) = transport::input(reader, server_output.clone());
-        let (service, socket) = LspService::build(|client| Backend::new(client, flag))
-            .custom_method("gohint/syntaxTree", Backend::syntax_tree)
-            .finish();
+        let (service, socket) = LspService::build(|client| {
+            let backend = Backend::new(client, flag);
+            *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(backend.held());
+            backend
+        })
+        .custom_method("gohint/syntaxTree", Backend::syntax_tree)
+        .finish();
         // Requests wait for the analysis of the text they ask about; more
         // than the framework's 4 in flight keep one slow document from
         // holding up requests about the others.
@@ -80,11 +102,16 @@ pub fn serve_on(
             } => {}
         }
     });
-    runtime.shutdown_background();
     output.close();
-    if shutdown.load(Ordering::SeqCst) {
-        ExitCode::SUCCESS
+    let code: u8 = if shutdown.load(Ordering::SeqCst) {
+        0
     } else {
-        ExitCode::from(1)
+        1
+    };
+    if end_process {
+        std::process::exit(i32::from(code));
     }
+    runtime.shutdown_background();
+    drop(held);
+    ExitCode::from(code)
 }

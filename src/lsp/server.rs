@@ -5,8 +5,10 @@
 use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
 use super::documents::{Doc, State, Step, Trees};
 use super::hover;
+use super::log;
 use super::positions::{self, Converter};
 use super::settings::Settings;
+use super::team;
 use crate::config::FILE_NAME;
 use crate::text::Encoding;
 use crate::{concepts, explain};
@@ -25,6 +27,9 @@ use tree_sitter::Tree;
 /// to 35 times as many bytes of memory): the few files being worked on.
 const TREE_BUDGET: usize = 256 * 1024;
 
+/// Lines of an explanation shown in `window/showMessage`.
+const EXPLANATION_LINES: usize = 6;
+
 /// What was negotiated with the client at `initialize`.
 #[derive(Clone, Debug)]
 struct Session {
@@ -42,6 +47,11 @@ struct Session {
     watch_files: bool,
     /// The client lets the server register for configuration changes.
     register_configuration: bool,
+    /// The client shows `gohint.explain` results itself: it says so with
+    /// the experimental capability `gohint.explainCommand`.
+    explains: bool,
+    /// The client opens URIs on `window/showDocument`.
+    show_document: bool,
 }
 
 impl Session {
@@ -70,6 +80,17 @@ impl Session {
                 .and_then(|w| w.did_change_configuration.as_ref())
                 .and_then(|d| d.dynamic_registration)
                 .unwrap_or(false),
+            explains: caps
+                .experimental
+                .as_ref()
+                .and_then(|e| e.pointer("/gohint/explainCommand"))
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            show_document: caps
+                .window
+                .as_ref()
+                .and_then(|w| w.show_document.as_ref())
+                .is_some_and(|s| s.support),
         }
     }
 }
@@ -124,7 +145,7 @@ impl Queue {
         match worker {
             Ok(_) => Queue(Some(tx)),
             Err(e) => {
-                eprintln!("gohint: cannot start the {name} thread: {e}");
+                log::line(format!("gohint: cannot start the {name} thread: {e}"));
                 Queue(None)
             }
         }
@@ -153,6 +174,11 @@ impl Queue {
         rx.await
             .map_err(|_| "the analysis job panicked".to_string())
     }
+}
+
+/// A reference to a server's state that keeps it alive; nothing else.
+pub struct Held {
+    _inner: Arc<Inner>,
 }
 
 /// The gohint language server.
@@ -198,6 +224,13 @@ impl Backend {
                 background: Queue::new("gohint-analysis"),
                 trees: Trees::new(TREE_BUDGET),
             }),
+        }
+    }
+
+    /// The server's state, for the caller to hold past the server's end.
+    pub fn held(&self) -> Held {
+        Held {
+            _inner: Arc::clone(&self.inner),
         }
     }
 
@@ -261,7 +294,31 @@ impl Inner {
         tokio::task::spawn_blocking(move || doc.with_tree(f))
             .await
             .map_err(|e| {
-                eprintln!("gohint: a request on {} failed: {e}", uri.as_str());
+                log::line(format!("gohint: a request on {} failed: {e}", uri.as_str()));
+                Error::internal_error()
+            })
+    }
+
+    /// Runs `f` on an open document's state, a syntax tree holding the
+    /// offset `locate` finds, and that offset, once the text it had when
+    /// asked is analysed (see [`Doc::with_tree_at`]); `None` when the text
+    /// is not analysed.
+    async fn with_tree_at<R: Send + 'static>(
+        &self,
+        uri: &Uri,
+        locate: impl FnOnce(&State) -> usize + Send + 'static,
+        f: impl FnOnce(&State, &Tree, usize) -> R + Send + 'static,
+    ) -> Result<Option<R>> {
+        let doc = self.doc(uri)?;
+        let revision = doc.lock().revision;
+        doc.ready(revision).await;
+        if doc.keeps_tree() {
+            return Ok(doc.with_tree_at(locate, f));
+        }
+        tokio::task::spawn_blocking(move || doc.with_tree_at(locate, f))
+            .await
+            .map_err(|e| {
+                log::line(format!("gohint: a request on {} failed: {e}", uri.as_str()));
                 Error::internal_error()
             })
     }
@@ -300,11 +357,14 @@ impl Inner {
                     Ok(Step::Failed(why)) => {
                         inner.trees.analysed(&doc);
                         let message = format!("gohint: cannot analyse {}: {why}", uri.as_str());
-                        eprintln!("{message}");
+                        log::line(message.clone());
                         inner.client.log_message(MessageType::ERROR, message).await;
                     }
                     Err(e) => {
-                        eprintln!("gohint: the analysis task of {} failed: {e}", uri.as_str());
+                        log::line(format!(
+                            "gohint: the analysis task of {} failed: {e}",
+                            uri.as_str()
+                        ));
                         doc.lock().unschedule();
                         break;
                     }
@@ -393,7 +453,7 @@ impl Inner {
                     Ok(mut values) if !values.is_empty() => values.swap_remove(0),
                     Ok(_) => Value::Null,
                     Err(e) => {
-                        eprintln!("gohint: workspace/configuration failed: {e}");
+                        log::line(format!("gohint: workspace/configuration failed: {e}"));
                         return;
                     }
                 }
@@ -422,9 +482,46 @@ impl Inner {
         let session = self.session();
         if session.pull && session.refresh {
             if let Err(e) = self.client.workspace_diagnostic_refresh().await {
-                eprintln!("gohint: workspace/diagnostic/refresh failed: {e}");
+                log::line(format!("gohint: workspace/diagnostic/refresh failed: {e}"));
             }
         }
+    }
+
+    /// Shows the explanation `md` of `id` in a client that does not run
+    /// `gohint.explain` itself: a rule's documentation page (under the
+    /// `docsBaseUrl` of the document at `uri`) on `window/showDocument`, or,
+    /// when the client cannot open it, the explanation's first lines.
+    async fn show_explanation(&self, id: &str, md: &str, uri: Option<&Uri>) {
+        let session = self.session();
+        if session.show_document && crate::rules::find(id).is_some() {
+            let base = uri
+                .and_then(|u| self.docs.get(u))
+                .and_then(|d| d.lock().resolved.as_ref().map(|r| r.docs_base_url.clone()))
+                .unwrap_or_else(|| crate::config::Config::default().docs_base_url().to_string());
+            if let Ok(page) = crate::config::docs_url(&base, id).parse::<Uri>() {
+                let shown = self
+                    .client
+                    .show_document(ShowDocumentParams {
+                        uri: page,
+                        external: Some(true),
+                        take_focus: Some(true),
+                        selection: None,
+                    })
+                    .await;
+                if shown.unwrap_or(false) {
+                    return;
+                }
+            }
+        }
+        let text: Vec<&str> = md
+            .lines()
+            .map(|l| l.trim_start_matches(['#', '>', ' ']))
+            .filter(|l| !l.is_empty())
+            .take(EXPLANATION_LINES)
+            .collect();
+        self.client
+            .show_message(MessageType::INFO, format!("gohint: {}", text.join("\n")))
+            .await;
     }
 
     /// Registers file watchers and configuration changes with the client.
@@ -457,7 +554,7 @@ impl Inner {
         }
         if !registrations.is_empty() {
             if let Err(e) = self.client.register_capability(registrations).await {
-                eprintln!("gohint: client/registerCapability failed: {e}");
+                log::line(format!("gohint: client/registerCapability failed: {e}"));
             }
         }
     }
@@ -487,6 +584,22 @@ impl Backend {
             .await?;
         Ok(Value::Array(items.unwrap_or_default()))
     }
+}
+
+/// The folder of the client's first workspace folder (else its root URI),
+/// which relative team corpus paths of the editor settings start from.
+fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
+    #[allow(deprecated)]
+    let root = params.root_uri.as_ref();
+    params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| &f.uri)
+        .or(root)
+        .filter(|u| u.scheme().as_str() == "file")
+        .and_then(|u| u.to_file_path())
+        .map(|p| p.into_owned())
 }
 
 /// Whether `uri` names a `go.mod` file: hovers on its directives, no rules.
@@ -529,6 +642,9 @@ impl LanguageServer for Backend {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .extend(warnings);
+        }
+        if let Some(root) = workspace_root(&params) {
+            team::set_root(root);
         }
         let pull = session.pull;
         let _ = self.inner.session.set(session);
@@ -620,10 +736,10 @@ impl LanguageServer for Backend {
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let Ok(doc) = self.inner.doc(&uri) else {
-            eprintln!(
+            log::line(format!(
                 "gohint: ignored a change to {}, which is not open",
                 uri.as_str()
-            );
+            ));
             return;
         };
         let encoding = self.inner.session().encoding;
@@ -634,7 +750,7 @@ impl LanguageServer for Backend {
         ) {
             Ok((start, notes)) => {
                 for note in notes {
-                    eprintln!("gohint: {}: {note}", uri.as_str());
+                    log::line(format!("gohint: {}: {note}", uri.as_str()));
                 }
                 if start {
                     self.inner.analyze(uri, doc);
@@ -642,7 +758,7 @@ impl LanguageServer for Backend {
             }
             Err(why) => {
                 let message = format!("gohint: {}: {why}", uri.as_str());
-                eprintln!("{message}");
+                log::line(message.clone());
                 let client = self.inner.client.clone();
                 tokio::spawn(
                     async move { client.log_message(MessageType::WARNING, message).await },
@@ -699,14 +815,19 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         let session = self.inner.session();
         let module_file = is_module_file(&at.text_document.uri);
+        let position = at.position;
+        let locate = move |state: &State| {
+            Converter::new(&state.text, &state.index, session.encoding)
+                .offset(position)
+                .0
+        };
         let hover = self
             .inner
-            .with_tree(&at.text_document.uri, move |state, tree| {
+            .with_tree_at(&at.text_document.uri, locate, move |state, tree, offset| {
                 if !state.is_current() {
                     return None;
                 }
                 let convert = Converter::new(&state.text, &state.index, session.encoding);
-                let (offset, _) = convert.offset(at.position);
                 let (value, range) = if module_file {
                     hover::module_file(state, offset, session.markdown)?
                 } else {
@@ -729,11 +850,25 @@ impl LanguageServer for Backend {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        let actions = actions::actions(
-            &params.text_document.uri,
-            &params.context.diagnostics,
-            params.context.only.as_deref(),
-        );
+        let uri = &params.text_document.uri;
+        let doc = self.inner.doc(uri).ok();
+        let actions = {
+            let state = doc.as_ref().map(|d| d.lock());
+            let current = state
+                .as_ref()
+                .filter(|s| s.is_current())
+                .map(|s| actions::Current {
+                    version: s.version,
+                    diagnostics: &s.diagnostics,
+                });
+            actions::actions(
+                uri,
+                &params.context.diagnostics,
+                params.context.only.as_deref(),
+                current.as_ref(),
+                self.inner.session().explains,
+            )
+        };
         Ok((!actions.is_empty()).then_some(actions))
     }
 
@@ -742,11 +877,22 @@ impl LanguageServer for Backend {
         match params.command.as_str() {
             EXPLAIN => {
                 let id = first.and_then(Value::as_str).unwrap_or_default();
-                explain::markdown(id)
-                    .map(|md| Some(Value::String(md)))
-                    .ok_or_else(|| {
-                        Error::invalid_params(format!("no rule or corpus question named `{id}`"))
-                    })
+                let md = explain::markdown(id).ok_or_else(|| {
+                    Error::invalid_params(format!("no rule or corpus question named `{id}`"))
+                })?;
+                let show = params.arguments.get(1);
+                if show
+                    .and_then(|o| o.get(actions::SHOW))
+                    .and_then(Value::as_bool)
+                    == Some(true)
+                {
+                    let uri = show
+                        .and_then(|o| o.get("uri"))
+                        .and_then(Value::as_str)
+                        .and_then(|u| u.parse::<Uri>().ok());
+                    self.inner.show_explanation(id, &md, uri.as_ref()).await;
+                }
+                Ok(Some(Value::String(md)))
             }
             CONCEPTS_IN_FILE => {
                 let uri = first

@@ -6,7 +6,7 @@ use super::limits::{Limits, MAX_DIAGNOSTICS, MAX_FILE_SIZE};
 use crate::analysis::Options;
 use crate::concepts;
 use crate::config::{self, Config, Lookup};
-use crate::corpus::{self, TeamQuestion};
+use crate::corpus::TeamQuestion;
 use crate::rules::preset::Preset;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -117,9 +117,9 @@ impl Settings {
             let base = loaded.path.parent().unwrap_or(Path::new(""));
             paths.extend(loaded.config.corpus_paths.iter().map(|p| base.join(p)));
         }
-        let base = dir.unwrap_or(Path::new(""));
+        let base = super::team::root().or(dir).unwrap_or(Path::new(""));
         paths.extend(editor.corpus_paths.iter().map(|p| base.join(p)));
-        let team = self.team(&paths, &mut warnings);
+        let team = super::team::load(&paths, &self.shown, &mut warnings);
         let config = file.map_or_else(|| editor.clone(), |f| f.config.overlay(&editor));
         let mut options = Options {
             go_version: dir.and_then(|d| self.lookup.go_version(d)),
@@ -140,7 +140,7 @@ impl Settings {
         let resolved = Resolved {
             options,
             docs_base_url: config.docs_base_url().to_string(),
-            team: Arc::new(team),
+            team,
         };
         (Arc::new(resolved), warnings)
     }
@@ -155,35 +155,8 @@ impl Settings {
             .insert(dir.to_path_buf());
         if first {
             let how = "`goVersion` in the editor's gohint settings or `go_version` in gohint.toml";
-            eprintln!("gohint: {}: {}", dir.display(), config::newest_go_note(how));
+            super::log::line(format!("gohint: {}: {}", dir.display(), config::newest_go_note(how)));
         }
-    }
-
-    /// Reads and parses the team corpora at `paths`; problems are added to
-    /// `warnings` the first time each file shows them.
-    fn team(&self, paths: &[PathBuf], warnings: &mut Vec<String>) -> Vec<TeamQuestion> {
-        let mut questions = Vec::new();
-        for path in paths {
-            let name = path.display().to_string();
-            let (found, problems) = match std::fs::read_to_string(path) {
-                Ok(text) => corpus::parse_team(&name, &text, |c| concepts::find(c).is_some()),
-                Err(e) => (
-                    Vec::new(),
-                    vec![format!("{name}: cannot read the team corpus ({e})")],
-                ),
-            };
-            questions.extend(found);
-            if !problems.is_empty()
-                && self
-                    .shown
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .insert(path.clone())
-            {
-                warnings.extend(problems);
-            }
-        }
-        questions
     }
 }
 

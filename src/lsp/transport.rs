@@ -6,6 +6,7 @@
 //! it. It also notices the `exit` notification, so the process can end on time
 //! even when a handler is stuck.
 
+use super::{log, repair};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -58,7 +59,7 @@ fn read_loop(
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
-                eprintln!("gohint: cannot read the client's messages: {e}");
+                log::line(format!("gohint: cannot read the client's messages: {e}"));
                 return;
             }
         };
@@ -75,12 +76,12 @@ fn read_loop(
                         }
                     }
                 }
-                Err(response) => {
-                    eprintln!(
+                Err(rejected) => {
+                    log::line(format!(
                         "gohint: rejected a message: {}",
-                        response["error"]["message"]
-                    );
-                    output.write_frame(&serde_json::to_vec(&response).unwrap_or_default());
+                        rejected.response["error"]["message"]
+                    ));
+                    output.write_frame(&rejected.body());
                 }
             }
         }
@@ -198,14 +199,52 @@ enum Message {
     Request(Request),
 }
 
+/// JSON-RPC "Method not found".
+const METHOD_NOT_FOUND: i64 = -32601;
+
+/// A message turned away, and the response to write for it.
+#[derive(Debug)]
+pub struct Rejected {
+    /// The JSON-RPC error response.
+    pub response: Value,
+    /// The id exactly as sent, when it is a number the response's `id`
+    /// cannot carry (it does not fit 64 bits, or is fractional).
+    raw_id: Option<String>,
+}
+
+impl Rejected {
+    /// The response to a message whose id is `id`.
+    fn new(id: Value, code: i64, message: &str) -> Rejected {
+        Rejected {
+            response: error(id, code, message),
+            raw_id: None,
+        }
+    }
+
+    /// The response body, with the id as sent.
+    pub fn body(&self) -> Vec<u8> {
+        match &self.raw_id {
+            Some(raw) => format!(
+                "{{\"jsonrpc\":\"2.0\",\"id\":{raw},\"error\":{}}}",
+                self.response["error"]
+            )
+            .into_bytes(),
+            None => serde_json::to_vec(&self.response).unwrap_or_default(),
+        }
+    }
+}
+
 /// A frame the framework will accept, re-framed, and whether it is `exit`;
 /// or the JSON-RPC error response for it. A frame is accepted exactly when
 /// the framework decodes it: the first one it cannot decode ends its input.
-pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
+/// Lone surrogate escapes and out-of-range change positions are repaired
+/// first (and logged); `$/` requests, which the framework would leave
+/// unanswered, get MethodNotFound.
+pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Rejected> {
     let body = match frame {
         Frame::Body(body) => body,
         Frame::BadHeader(why) => {
-            return Err(error(
+            return Err(Rejected::new(
                 Value::Null,
                 PARSE_ERROR,
                 &format!("Parse error: {why}"),
@@ -213,18 +252,47 @@ pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
         }
     };
     let text = std::str::from_utf8(&body).map_err(|e| {
-        error(
+        Rejected::new(
             Value::Null,
             PARSE_ERROR,
             &format!("Parse error: the message is not UTF-8: {e}"),
         )
     })?;
     let is_exit = match serde_json::from_str::<Message>(text) {
-        Ok(Message::Request(request)) => request.method() == "exit",
+        Ok(Message::Request(request)) => {
+            let (method, id, _) = request.into_parts();
+            if let (Some(id), true) = (id, method.starts_with("$/")) {
+                return Err(Rejected::new(
+                    serde_json::to_value(id).unwrap_or_default(),
+                    METHOD_NOT_FOUND,
+                    &format!("Method not found: {method}"),
+                ));
+            }
+            if method == "textDocument/didChange" {
+                if let Some(clamped) = clamp_change(text) {
+                    return Ok((framed(&clamped), false));
+                }
+            }
+            method == "exit"
+        }
         Ok(Message::Response(_)) => false,
         Err(_) => {
-            let value: Value = serde_json::from_str(text)
-                .map_err(|e| error(Value::Null, PARSE_ERROR, &format!("Parse error: {e}")))?;
+            let value: Value = match serde_json::from_str(text) {
+                Ok(value) => value,
+                Err(e) => {
+                    if let Some(fixed) = repair::lone_surrogates(text) {
+                        if serde_json::from_str::<Value>(&fixed).is_ok() {
+                            log::line("gohint: a message held lone UTF-16 surrogate escapes; each was read as U+FFFD");
+                            return check(Frame::Body(fixed.into_bytes()));
+                        }
+                    }
+                    return Err(Rejected::new(
+                        Value::Null,
+                        PARSE_ERROR,
+                        &format!("Parse error: {e}"),
+                    ));
+                }
+            };
             let id = value
                 .get("id")
                 .filter(|id| id.is_number() || id.is_string())
@@ -234,16 +302,40 @@ pub fn check(frame: Frame) -> Result<(Vec<u8>, bool), Value> {
                 || "not a request or response".to_string(),
                 |e| e.to_string(),
             );
-            return Err(error(
-                id,
-                INVALID_REQUEST,
-                &format!("Invalid Request: {why}"),
-            ));
+            let mut rejected =
+                Rejected::new(id, INVALID_REQUEST, &format!("Invalid Request: {why}"));
+            if rejected.response["id"].is_f64() {
+                rejected.raw_id = repair::raw_numeric_id(text).map(str::to_string);
+            }
+            return Err(rejected);
         }
     };
+    Ok((framed(&body), is_exit))
+}
+
+/// A `didChange` message with out-of-range numbers clamped (each logged),
+/// or `None` when all are in range.
+fn clamp_change(text: &str) -> Option<Vec<u8>> {
+    let mut message: Value = serde_json::from_str(text).ok()?;
+    let notes = repair::clamp_change(message.get_mut("params")?);
+    if notes.is_empty() {
+        return None;
+    }
+    let uri = message["params"]["textDocument"]["uri"]
+        .as_str()
+        .unwrap_or("?")
+        .to_string();
+    for note in notes {
+        log::line(format!("gohint: {uri}: {note}"));
+    }
+    serde_json::to_vec(&message).ok()
+}
+
+/// `body` with its `Content-Length` header.
+fn framed(body: &[u8]) -> Vec<u8> {
     let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    framed.extend_from_slice(&body);
-    Ok((framed, is_exit))
+    framed.extend_from_slice(body);
+    framed
 }
 
 /// A JSON-RPC error response.
@@ -382,6 +474,7 @@ mod tests {
         assert!(matches!(ok, Ok((_, true))));
         let bad_json = check(Frame::Body(b"{not json".to_vec()))
             .err()
+            .map(|r| r.response)
             .unwrap_or_default();
         assert_eq!(bad_json["error"]["code"], PARSE_ERROR);
         assert_eq!(bad_json["id"], Value::Null);
@@ -389,6 +482,7 @@ mod tests {
             br#"{"jsonrpc":"1.0","id":7,"method":"x"}"#.to_vec(),
         ))
         .err()
+        .map(|r| r.response)
         .unwrap_or_default();
         assert_eq!(bad_rpc["error"]["code"], INVALID_REQUEST);
         assert_eq!(bad_rpc["id"], 7);
@@ -405,6 +499,7 @@ mod tests {
             b"{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"parems\":\"\xe0\x84\"}".to_vec(),
         ))
         .err()
+        .map(|r| r.response)
         .unwrap_or_default();
         assert_eq!(bad_utf8["error"]["code"], PARSE_ERROR);
         // The framework reads a response first, so this is not `exit`.
