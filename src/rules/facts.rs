@@ -3,7 +3,8 @@
 //! declarations of one), so nothing here outlives the tree it describes,
 //! and a declaration's findings never depend on an earlier run.
 
-use super::lock_copy::{self, LockCopy};
+use super::lock_copy::{self, LockCopy, ValueType};
+use super::lock_flow::LockFlow;
 use super::lock_types::FileTypes;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
@@ -27,6 +28,11 @@ pub struct Facts<'t> {
     plain_ifs: RefCell<HashMap<usize, Rc<[Node<'t>]>>>,
     /// The identifiers of each node asked about, by node id.
     identifiers: RefCell<HashMap<usize, Rc<HashSet<&'t str>>>>,
+    /// The types of the method-call receivers of each top-level
+    /// declaration asked about, by the declaration's node id.
+    receiver_types: RefCell<HashMap<usize, Rc<HashMap<usize, ValueType<'t>>>>>,
+    /// The locks of each function asked about, by the function's node id.
+    lock_flows: RefCell<HashMap<usize, Rc<LockFlow<'t>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -41,6 +47,8 @@ impl<'t> Facts<'t> {
             lock_copies: RefCell::new(None),
             plain_ifs: RefCell::new(HashMap::new()),
             identifiers: RefCell::new(HashMap::new()),
+            receiver_types: RefCell::new(HashMap::new()),
+            lock_flows: RefCell::new(HashMap::new()),
         }
     }
 
@@ -152,6 +160,35 @@ impl<'t> Facts<'t> {
                 names
             })
             .contains(name)
+    }
+
+    /// The type of `recv`, the receiver of a method call `recv.M(…)` in
+    /// top-level declaration `decl`, as the declarations of the file say:
+    /// the receivers of the whole declaration are typed in one walk, on
+    /// first use.
+    pub fn receiver_type(&self, decl: Node<'t>, recv: Node<'t>) -> ValueType<'t> {
+        let known = self.receiver_types.borrow().get(&decl.id()).cloned();
+        let types = known.unwrap_or_else(|| {
+            let types = Rc::new(lock_copy::receiver_types(self.lock_types(), decl));
+            self.receiver_types
+                .borrow_mut()
+                .insert(decl.id(), Rc::clone(&types));
+            types
+        });
+        types.get(&recv.id()).cloned().unwrap_or_default()
+    }
+
+    /// What function `func` does with its locks, worked out once per
+    /// function.
+    pub fn lock_flow(&self, func: Node<'t>) -> Rc<LockFlow<'t>> {
+        if let Some(flow) = self.lock_flows.borrow().get(&func.id()) {
+            return Rc::clone(flow);
+        }
+        let flow = Rc::new(LockFlow::of(func, self.src));
+        self.lock_flows
+            .borrow_mut()
+            .insert(func.id(), Rc::clone(&flow));
+        flow
     }
 
     /// Every copy of a lock in top-level declaration `decl`.

@@ -2,6 +2,7 @@
 //! in the function.
 
 use super::lock_calls::{self, LockCall};
+use super::lock_flow::LockFlow;
 use super::{Rule, Severity};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -40,29 +41,17 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let ends_with_lock = syntax::enclosing_function(stmt)
         .and_then(syntax::function_body)
         .is_some_and(|body| flow::statements(body).last() == Some(&stmt));
-    if ends_with_lock || aliased(&lock, top, ctx.src) {
+    let locks = ctx.facts.lock_flow(top);
+    if ends_with_lock || aliased(&lock, &locks, ctx.src) {
         return;
     }
     let mutex = lock.mutex(ctx.src);
     let release = lock.op.release().name();
     // Any release counts: deferred, in a closure, a method value passed on,
     // or the other kind of release (a mismatch is another bug).
-    let released = syntax::descendants(top)
-        .into_iter()
-        .any(|n| match n.kind() {
-            "selector_expression" => {
-                let field = n.child_by_field_name("field").map_or("", |f| ctx.text(f));
-                lock_calls::is_unlock_helper(field)
-                    || (matches!(field, "Unlock" | "RUnlock")
-                        && n.child_by_field_name("operand")
-                            .is_some_and(|o| ctx.text(o) == mutex))
-            }
-            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
-                f.kind() == "identifier" && lock_calls::is_unlock_helper(ctx.text(f))
-            }),
-            _ => false,
-        });
-    if released || lock_calls::typo_partner(&lock, ctx.src).is_some() || lock.other_api(ctx) {
+    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
+    let typo = own.is_some_and(|f| lock_calls::typo_partner(&lock, &f, ctx.src).is_some());
+    if locks.releases_anywhere(mutex) || typo || lock.other_api(ctx) {
         return;
     }
     let op = lock.op.name();
@@ -86,7 +75,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 /// Whether the variable the mutex is reached through is copied to another
 /// variable (`y = l`), which may release it under another name
 /// (hand-over-hand locking).
-fn aliased(lock: &LockCall<'_>, top: Node<'_>, src: &str) -> bool {
+fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     let mut root = lock.recv;
     while let Some(inner) = root.child_by_field_name("operand").filter(|_| {
         matches!(
@@ -96,18 +85,7 @@ fn aliased(lock: &LockCall<'_>, top: Node<'_>, src: &str) -> bool {
     }) {
         root = inner;
     }
-    if root.kind() != "identifier" {
-        return false;
-    }
-    let name = syntax::text(root, src);
-    syntax::descendants(top).into_iter().any(|n| {
-        matches!(n.kind(), "assignment_statement" | "short_var_declaration")
-            && n.child_by_field_name("right").is_some_and(|r| {
-                super::lock_types::list_items(r)
-                    .iter()
-                    .any(|v| syntax::text(*v, src) == name)
-            })
-    })
+    root.kind() == "identifier" && locks.copied(syntax::text(root, src))
 }
 
 /// The names of the functions around `node`: declared names, and the
