@@ -4,7 +4,7 @@
 //! and a declaration's findings never depend on an earlier run.
 
 use super::lock_copy::{self, LockCopy, ValueType};
-use super::lock_flow::LockFlow;
+use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
@@ -33,6 +33,8 @@ pub struct Facts<'t> {
     receiver_types: RefCell<HashMap<usize, Rc<HashMap<usize, ValueType<'t>>>>>,
     /// The locks of each function asked about, by the function's node id.
     lock_flows: RefCell<HashMap<usize, Rc<LockFlow<'t>>>>,
+    /// The mutex fields some function releases without acquiring them.
+    released_elsewhere: OnceCell<HashMap<&'t str, Vec<Releaser<'t>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -49,6 +51,7 @@ impl<'t> Facts<'t> {
             identifiers: RefCell::new(HashMap::new()),
             receiver_types: RefCell::new(HashMap::new()),
             lock_flows: RefCell::new(HashMap::new()),
+            released_elsewhere: OnceCell::new(),
         }
     }
 
@@ -189,6 +192,16 @@ impl<'t> Facts<'t> {
             .borrow_mut()
             .insert(func.id(), Rc::clone(&flow));
         flow
+    }
+
+    /// The top-level functions of the file that release a mutex field
+    /// named `field` without acquiring it (see
+    /// [`super::lock_flow::released_elsewhere`]).
+    pub fn released_elsewhere(&self, field: &str) -> &[Releaser<'t>] {
+        self.released_elsewhere
+            .get_or_init(|| super::lock_flow::released_elsewhere(self.root, self.src))
+            .get(field)
+            .map_or(&[], |r| r.as_slice())
     }
 
     /// Every copy of a lock in top-level declaration `decl`.

@@ -31,6 +31,11 @@ pub struct LockFlow<'t> {
     statements: Vec<LockCall<'t>>,
     /// The deferred lock calls of the function's own body, in order.
     deferred: Vec<LockCall<'t>>,
+    /// For each lock statement (by the statement's node id), the two
+    /// statements after it in its list, comments skipped.
+    following: HashMap<usize, [Option<Node<'t>>; 2]>,
+    /// The last statement of the function's body.
+    last: Option<Node<'t>>,
     /// Where each mutex (by its text) is released, not deferred: sorted
     /// start bytes of `mu.Unlock`/`mu.RUnlock`, called or not.
     releases: HashMap<&'t str, Vec<usize>>,
@@ -48,6 +53,9 @@ pub struct LockFlow<'t> {
     /// run on the spot. A second Lock of such a mutex waits for that
     /// release: the mutex is a one-shot signal.
     escaped: HashSet<&'t str>,
+    /// The names of the functions and methods called (`f` of `f(…)` and
+    /// `x.f(…)`).
+    called: HashSet<&'t str>,
     /// The names copied to another variable (`y = l`, `y := l`).
     copied: HashSet<&'t str>,
     /// The names assigned from an `RLocker()` call.
@@ -87,6 +95,8 @@ impl<'t> LockFlow<'t> {
         let mut flow = LockFlow {
             statements: Vec::new(),
             deferred: Vec::new(),
+            following: HashMap::new(),
+            last: None,
             releases: HashMap::new(),
             helpers: Vec::new(),
             assigns: HashMap::new(),
@@ -94,6 +104,7 @@ impl<'t> LockFlow<'t> {
             any_helper: false,
             escaped: HashSet::new(),
             copied: HashSet::new(),
+            called: HashSet::new(),
             rlockers: HashSet::new(),
             recursive: HashMap::new(),
             held_calls: HashMap::new(),
@@ -117,7 +128,23 @@ impl<'t> LockFlow<'t> {
     /// The one walk over `func` that fills the indexes.
     fn index(&mut self, func: Node<'t>, src: &'t str) {
         let own = syntax::function_body(func).map(syntax::same_function_descendants);
+        self.last = syntax::function_body(func).and_then(|b| flow::statements(b).pop());
         for n in own.unwrap_or_default() {
+            if matches!(n.kind(), "block" | "statement_list") {
+                let mut c = n.walk();
+                let list: Vec<Node<'t>> = n
+                    .named_children(&mut c)
+                    .filter(|s| s.kind() != "comment")
+                    .collect();
+                for (i, stmt) in list.iter().enumerate() {
+                    let is_lock = stmt.kind() == "expression_statement"
+                        && stmt.named_child(0).and_then(|c| LockCall::of(c, src)).is_some();
+                    if is_lock {
+                        let next = [list.get(i + 1).copied(), list.get(i + 2).copied()];
+                        self.following.insert(stmt.id(), next);
+                    }
+                }
+            }
             if let Some(lock) = LockCall::of(n, src) {
                 if lock.statement().is_some() {
                     self.statements.push(lock);
@@ -173,6 +200,12 @@ impl<'t> LockFlow<'t> {
                 }
                 "call_expression" => {
                     let f = n.child_by_field_name("function");
+                    let name = f.and_then(|f| match f.kind() {
+                        "identifier" => Some(f),
+                        "selector_expression" => f.child_by_field_name("field"),
+                        _ => None,
+                    });
+                    self.called.extend(name.map(|n| text(n, src)));
                     if f.is_some_and(|f| f.kind() == "identifier" && is_unlock_helper(text(f, src)))
                     {
                         self.any_helper = true;
@@ -219,6 +252,16 @@ impl<'t> LockFlow<'t> {
         &self.statements
     }
 
+    /// The two statements after lock statement `stmt` in its list.
+    pub fn following(&self, stmt: Node<'t>) -> [Option<Node<'t>>; 2] {
+        self.following.get(&stmt.id()).copied().unwrap_or_default()
+    }
+
+    /// Whether `stmt` is the last statement of the function's body.
+    pub fn is_last(&self, stmt: Node<'t>) -> bool {
+        self.last == Some(stmt)
+    }
+
     /// The deferred lock calls of the function's own body, in order.
     pub fn deferred(&self) -> &[LockCall<'t>] {
         &self.deferred
@@ -243,6 +286,23 @@ impl<'t> LockFlow<'t> {
     /// in a closure, taken as a method value) or calls an unlock helper.
     pub fn releases_anywhere(&self, mutex: &str) -> bool {
         self.any_helper || self.released.contains(mutex)
+    }
+
+    /// Whether an Unlock/RUnlock of `mutex` appears in the function.
+    pub fn names_release(&self, mutex: &str) -> bool {
+        self.released.contains(mutex)
+    }
+
+    /// Whether `name` is assigned after byte `at`.
+    pub fn assigned_after(&self, name: &str, at: usize) -> bool {
+        self.assigns
+            .get(name)
+            .is_some_and(|sites| sites.last().is_some_and(|&p| p >= at))
+    }
+
+    /// Whether the function calls a function or method named `name`.
+    pub fn calls(&self, name: &str) -> bool {
+        self.called.contains(name)
     }
 
     /// Whether `name` is copied to another variable in the function.
@@ -408,12 +468,16 @@ impl<'t> Pass<'_, 't> {
                     return None;
                 }
                 let to_loop = stmt.kind() == "continue_statement";
-                let sink = self
-                    .sinks
-                    .iter_mut()
-                    .rev()
-                    .find(|s| s.is_loop || !to_loop)?;
-                merge(if to_loop { &mut sink.cont } else { &mut sink.brk }, state);
+                if to_loop {
+                    // Around the back edge from here: what is still held.
+                    let at = stmt.start_byte();
+                    let held: State<'t> = state.into_iter().filter(|h| self.holds(h, at)).collect();
+                    let sink = self.sinks.iter_mut().rev().find(|s| s.is_loop)?;
+                    merge(&mut sink.cont, held);
+                } else {
+                    let sink = self.sinks.last_mut()?;
+                    merge(&mut sink.brk, state);
+                }
                 None
             }
             "return_statement" | "goto_statement" => {
@@ -514,16 +578,27 @@ impl<'t> Pass<'_, 't> {
         self.header(stmt, &[body], &state);
         let Some(body) = body else { return Some(state) };
         let (end, sink) = self.in_sink(true, |p| p.block(body, state.clone()));
-        let mut back = end.unwrap_or_default();
+        let at = body.end_byte();
+        let mut back: State<'t> = end
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|h| self.holds(h, at))
+            .collect();
         merge(&mut back, sink.cont);
         let mut out = state;
         merge(&mut out, back.clone());
         merge(&mut out, sink.brk);
         if !self.replaying {
-            let at = body.end_byte();
+            // Not released or reassigned by the loop's header (`parent =
+            // parent.next`, a range clause) either.
+            let head = stmt.start_byte()..body.start_byte();
             let back: State<'t> = back
                 .into_iter()
-                .filter(|h| self.holds(h, at))
+                .filter(|h| {
+                    !self
+                        .flow
+                        .released_between(&h.lock, head.start, head.end, self.src)
+                })
                 .map(|h| Held {
                     since: body.start_byte(),
                     ..h
@@ -602,4 +677,53 @@ impl<'t> Pass<'_, 't> {
         merge(&mut out, sink.brk);
         Some(out)
     }
+}
+
+/// A top-level function that releases a mutex field without acquiring
+/// it: the lock is taken in another function (`Begin`/`End`, a `…Locked`
+/// callee that unlocks, a value returned holding the lock).
+pub struct Releaser<'t> {
+    /// The function's name.
+    pub name: &'t str,
+    /// The receiver's type name, for a method.
+    pub receiver_type: Option<&'t str>,
+}
+
+/// The functions of the file under `root` that release a mutex field
+/// without acquiring that mutex, by the field's name (`mu` of `t.s.mu`).
+pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, Vec<Releaser<'t>>> {
+    let mut out: HashMap<&'t str, Vec<Releaser<'t>>> = HashMap::new();
+    let mut c = root.walk();
+    for decl in root.named_children(&mut c) {
+        if !matches!(decl.kind(), "function_declaration" | "method_declaration") {
+            continue;
+        }
+        let Some(name) = decl.child_by_field_name("name").map(|n| text(n, src)) else {
+            continue;
+        };
+        let (mut acquired, mut released) = (HashSet::new(), Vec::new());
+        syntax::walk(decl, |n| {
+            if n.kind() == "selector_expression" {
+                let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
+                let operand = n.child_by_field_name("operand").map_or("", |o| text(o, src));
+                match field {
+                    "Lock" | "RLock" => {
+                        acquired.insert(operand);
+                    }
+                    "Unlock" | "RUnlock" => released.push(operand),
+                    _ => {}
+                }
+            }
+            Walk::Enter
+        });
+        for mutex in released.into_iter().filter(|m| !acquired.contains(m)) {
+            if let Some((_, field)) = mutex.rsplit_once('.') {
+                out.entry(field).or_default().push(Releaser {
+                    name,
+                    receiver_type: super::lock_calls::receiver_type(decl, src),
+                });
+            }
+        }
+    }
+    out
 }

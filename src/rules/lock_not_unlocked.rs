@@ -38,9 +38,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     // A function that ends by locking acquires the lock for its caller.
-    let ends_with_lock = syntax::enclosing_function(stmt)
-        .and_then(syntax::function_body)
-        .is_some_and(|body| flow::statements(body).last() == Some(&stmt));
+    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
+    let ends_with_lock = own.as_ref().is_some_and(|f| f.is_last(stmt));
     let locks = ctx.facts.lock_flow(top);
     if ends_with_lock || aliased(&lock, &locks, ctx.src) {
         return;
@@ -49,9 +48,27 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let release = lock.op.release().name();
     // Any release counts: deferred, in a closure, a method value passed on,
     // or the other kind of release (a mismatch is another bug).
-    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
-    let typo = own.is_some_and(|f| lock_calls::typo_partner(&lock, &f, ctx.src).is_some());
+    let typo = own
+        .as_ref()
+        .is_some_and(|f| lock_calls::typo_partner(&lock, f, ctx.src).is_some());
     if locks.releases_anywhere(mutex) || typo || lock.other_api(ctx) {
+        return;
+    }
+    // The process ends right after, or the lock belongs to another function
+    // of the file that releases it, or the object holding the mutex is
+    // dropped (the Lock waited for a background holder).
+    let [next, after] = own.as_ref().map(|f| f.following(stmt)).unwrap_or_default();
+    let exits = [next, after].into_iter().flatten().any(|s| {
+        s.kind() == "expression_statement" && flow::is_terminator(s, ctx.src)
+    });
+    let handed = mutex
+        .rsplit_once('.')
+        .is_some_and(|(_, field)| handed_over(top, field, ctx));
+    let dropped = mutex
+        .char_indices()
+        .filter(|&(_, c)| c == '.')
+        .any(|(i, _)| locks.assigned_after(&mutex[..i], stmt.end_byte()));
+    if exits || handed || dropped {
         return;
     }
     let op = lock.op.name();
@@ -70,6 +87,19 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 false,
             )),
     );
+}
+
+/// Whether another function of the file releases mutex field `field` of
+/// the lock in `top` without taking it: a method of the same type
+/// (`Begin`/`Finish`), one `top` calls (a `…Locked` callee that unlocks),
+/// or, when `top` returns results, any (the value returned holds the lock).
+fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
+    let own_type = lock_calls::receiver_type(top, ctx.src);
+    let returns = top.child_by_field_name("result").is_some();
+    let locks = ctx.facts.lock_flow(top);
+    ctx.facts.released_elsewhere(field).iter().any(|r| {
+        returns || (own_type.is_some() && r.receiver_type == own_type) || locks.calls(r.name)
+    })
 }
 
 /// Whether the variable the mutex is reached through is copied to another

@@ -42,7 +42,16 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let flow = ctx.facts.lock_flow(func);
     let mutex = lock.mutex(ctx.src);
     let shown = lock_calls::short(mutex);
-    let earlier = flow.held_before(&lock, ctx.src);
+    // Around a loop's back edge, a lock that another function of the
+    // declaration releases (the goroutine that started this one) is
+    // handed over, not held.
+    let handed_over = |first: &LockCall<'_>| {
+        first.call.start_byte() >= lock.call.start_byte()
+            && !flow.names_release(mutex)
+            && lock_calls::outermost_function(func)
+                .is_some_and(|top| ctx.facts.lock_flow(top).names_release(mutex))
+    };
+    let earlier = flow.held_before(&lock, ctx.src).filter(|e| !handed_over(e));
     if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx)) {
         let (a, b) = (first.op.name(), lock.op.name());
         out.push(
