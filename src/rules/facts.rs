@@ -6,6 +6,7 @@
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
+use super::shared_var_race::SyncPoints;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
@@ -33,6 +34,9 @@ pub struct Facts<'t> {
     receiver_types: RefCell<HashMap<usize, Rc<HashMap<usize, ValueType<'t>>>>>,
     /// The locks of each function asked about, by the function's node id.
     lock_flows: RefCell<HashMap<usize, Rc<LockFlow<'t>>>>,
+    /// How each function asked about synchronises with the goroutines it
+    /// starts, by the function's node id.
+    sync_points: RefCell<HashMap<usize, Rc<SyncPoints<'t>>>>,
     /// The mutex fields some function releases without acquiring them.
     released_elsewhere: OnceCell<HashMap<&'t str, Vec<Releaser<'t>>>>,
 }
@@ -52,6 +56,7 @@ impl<'t> Facts<'t> {
             receiver_types: RefCell::new(HashMap::new()),
             lock_flows: RefCell::new(HashMap::new()),
             released_elsewhere: OnceCell::new(),
+            sync_points: RefCell::new(HashMap::new()),
         }
     }
 
@@ -202,6 +207,23 @@ impl<'t> Facts<'t> {
             .get_or_init(|| super::lock_flow::released_elsewhere(self.root, self.src))
             .get(field)
             .map_or(&[], |r| r.as_slice())
+    }
+
+    /// The synchronisation points of function `func`, made by `make` on
+    /// first use.
+    pub fn sync_points(
+        &self,
+        func: Node<'t>,
+        make: impl FnOnce() -> SyncPoints<'t>,
+    ) -> Rc<SyncPoints<'t>> {
+        if let Some(points) = self.sync_points.borrow().get(&func.id()) {
+            return Rc::clone(points);
+        }
+        let points = Rc::new(make());
+        self.sync_points
+            .borrow_mut()
+            .insert(func.id(), Rc::clone(&points));
+        points
     }
 
     /// Every copy of a lock in top-level declaration `decl`.

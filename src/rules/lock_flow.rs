@@ -138,7 +138,10 @@ impl<'t> LockFlow<'t> {
                     .collect();
                 for (i, stmt) in list.iter().enumerate() {
                     let is_lock = stmt.kind() == "expression_statement"
-                        && stmt.named_child(0).and_then(|c| LockCall::of(c, src)).is_some();
+                        && stmt
+                            .named_child(0)
+                            .and_then(|c| LockCall::of(c, src))
+                            .is_some();
                     if is_lock {
                         let next = [list.get(i + 1).copied(), list.get(i + 2).copied()];
                         self.following.insert(stmt.id(), next);
@@ -164,12 +167,12 @@ impl<'t> LockFlow<'t> {
             literals.retain(|(l, _, _)| l.end_byte() > at);
             match n.kind() {
                 "defer_statement" => defers.push(n),
-                "func_literal" if n != func => {
-                    literals.push((n, !runs_on_the_spot(n), Vec::new()))
-                }
+                "func_literal" if n != func => literals.push((n, !runs_on_the_spot(n), Vec::new())),
                 "selector_expression" => {
                     let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
-                    let operand = n.child_by_field_name("operand").map_or("", |o| text(o, src));
+                    let operand = n
+                        .child_by_field_name("operand")
+                        .map_or("", |o| text(o, src));
                     if matches!(field, "Unlock" | "RUnlock") {
                         self.released.insert(operand);
                         let called = n.parent().is_some_and(|p| {
@@ -277,9 +280,11 @@ impl<'t> LockFlow<'t> {
             .get(mutex)
             .is_some_and(|at| any_in(at, from, to))
             || any_in(&self.helpers, from, to)
-            || syntax::identifiers(lock.recv, src)
-                .into_iter()
-                .any(|name| self.assigns.get(name).is_some_and(|at| any_in(at, from, to)))
+            || syntax::identifiers(lock.recv, src).into_iter().any(|name| {
+                self.assigns
+                    .get(name)
+                    .is_some_and(|at| any_in(at, from, to))
+            })
     }
 
     /// Whether anything in the function releases `mutex` (called, deferred,
@@ -705,7 +710,9 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
         syntax::walk(decl, |n| {
             if n.kind() == "selector_expression" {
                 let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
-                let operand = n.child_by_field_name("operand").map_or("", |o| text(o, src));
+                let operand = n
+                    .child_by_field_name("operand")
+                    .map_or("", |o| text(o, src));
                 match field {
                     "Lock" | "RLock" => {
                         acquired.insert(operand);

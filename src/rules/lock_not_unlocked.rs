@@ -58,9 +58,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // of the file that releases it, or the object holding the mutex is
     // dropped (the Lock waited for a background holder).
     let [next, after] = own.as_ref().map(|f| f.following(stmt)).unwrap_or_default();
-    let exits = [next, after].into_iter().flatten().any(|s| {
-        s.kind() == "expression_statement" && flow::is_terminator(s, ctx.src)
-    });
+    let exits = [next, after]
+        .into_iter()
+        .flatten()
+        .any(|s| s.kind() == "expression_statement" && flow::is_terminator(s, ctx.src));
     let handed = mutex
         .rsplit_once('.')
         .is_some_and(|(_, field)| handed_over(top, field, ctx));
