@@ -47,7 +47,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     // A commented pair, one in a loop (polling, stress) or one a goroutine
     // runs to wait for the holder: a deliberate barrier, not a lost defer.
-    if commented(stmt, next, mutex, ctx.src) || yields_in_loop(stmt, after) || in_goroutine(stmt) {
+    if commented(stmt, next, mutex, ctx.src)
+        || yields_in_loop(stmt, after, mutex, ctx.src)
+        || in_goroutine(stmt)
+    {
         return;
     }
     // Lock, Unlock, Unlock: a test of misuse, not a lost defer.
@@ -106,11 +109,20 @@ fn commented(first: Node<'_>, second: Node<'_>, mutex: &str, src: &str) -> bool 
     above || nearby || between
 }
 
-/// Whether the pair started by `stmt` is all its loop does (`for … {
-/// mu.Lock(); mu.Unlock() }`: polling, or yielding to other holders):
-/// `after`, the statement after the pair, is not in the same loop body.
-fn yields_in_loop(stmt: Node<'_>, after: Option<Node<'_>>) -> bool {
-    flow::enclosing_loop(stmt).is_some() && after.is_none()
+/// Whether the pair started by `stmt` sits in a loop without guarding
+/// what follows it there (polling, yielding to other holders, a stress
+/// test): unless the statement after the pair, `after`, touches the value
+/// that holds the mutex (`r.names` after `r.mu`), the state it was meant to
+/// protect.
+fn yields_in_loop(stmt: Node<'_>, after: Option<Node<'_>>, mutex: &str, src: &str) -> bool {
+    if flow::enclosing_loop(stmt).is_none() {
+        return false;
+    }
+    let owner = mutex.split_once('.').map(|(root, _)| root);
+    let guards = after
+        .zip(owner)
+        .is_some_and(|(a, owner)| syntax::identifiers(a, src).contains(&owner));
+    !guards
 }
 
 /// Whether `stmt` runs in a func literal started with `go`.

@@ -56,6 +56,8 @@ pub struct LockFlow<'t> {
     /// The names of the functions and methods called (`f` of `f(…)` and
     /// `x.f(…)`).
     called: HashSet<&'t str>,
+    /// The identifiers in the values of `return` statements.
+    returned: HashSet<&'t str>,
     /// The names copied to another variable (`y = l`, `y := l`).
     copied: HashSet<&'t str>,
     /// The names assigned from an `RLocker()` call.
@@ -86,12 +88,7 @@ impl<'t> LockFlow<'t> {
     /// The locks of `func` (a function, method or func literal). For a
     /// method, the calls of its receiver while a lock is held are recorded.
     pub fn of(func: Node<'t>, src: &'t str) -> Self {
-        let recv = (func.kind() == "method_declaration")
-            .then(|| func.child_by_field_name("receiver"))
-            .flatten()
-            .and_then(|r| r.named_child(0))
-            .and_then(|p| p.child_by_field_name("name"))
-            .map(|n| text(n, src));
+        let recv = receiver_name(func, src);
         let mut flow = LockFlow {
             statements: Vec::new(),
             deferred: Vec::new(),
@@ -105,6 +102,7 @@ impl<'t> LockFlow<'t> {
             escaped: HashSet::new(),
             copied: HashSet::new(),
             called: HashSet::new(),
+            returned: HashSet::new(),
             rlockers: HashSet::new(),
             recursive: HashMap::new(),
             held_calls: HashMap::new(),
@@ -231,6 +229,9 @@ impl<'t> LockFlow<'t> {
                         self.rlockers.extend(syntax::assigned_names(n, src));
                     }
                 }
+                "return_statement" => {
+                    self.returned.extend(syntax::identifiers(n, src));
+                }
                 "inc_statement" | "dec_statement" => {
                     if let Some(x) = n.named_child(0) {
                         self.assigns.entry(text(x, src)).or_default().push(at);
@@ -303,6 +304,11 @@ impl<'t> LockFlow<'t> {
         self.assigns
             .get(name)
             .is_some_and(|sites| sites.last().is_some_and(|&p| p >= at))
+    }
+
+    /// Whether a `return` of the function returns a value naming `name`.
+    pub fn returns(&self, name: &str) -> bool {
+        self.returned.contains(name)
     }
 
     /// Whether the function calls a function or method named `name`.
@@ -723,8 +729,15 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
             }
             Walk::Enter
         });
+        let recv = receiver_name(decl, src);
         for mutex in released.into_iter().filter(|m| !acquired.contains(m)) {
-            if let Some((_, field)) = mutex.rsplit_once('.') {
+            // The field's name, or "" for the receiver itself (an embedded
+            // mutex: `d.Unlock()`).
+            let field = match mutex.rsplit_once('.') {
+                Some((_, field)) => Some(field),
+                None => (Some(mutex) == recv).then_some(""),
+            };
+            if let Some(field) = field {
                 out.entry(field).or_default().push(Releaser {
                     name,
                     receiver_type: super::lock_calls::receiver_type(decl, src),
@@ -733,4 +746,14 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
         }
     }
     out
+}
+
+/// The receiver's name of a method declaration.
+pub fn receiver_name<'t>(func: Node<'t>, src: &'t str) -> Option<&'t str> {
+    (func.kind() == "method_declaration")
+        .then(|| func.child_by_field_name("receiver"))
+        .flatten()
+        .and_then(|r| r.named_child(0))
+        .and_then(|p| p.child_by_field_name("name"))
+        .map(|n| text(n, src))
 }

@@ -2,7 +2,7 @@
 //! in the function.
 
 use super::lock_calls::{self, LockCall};
-use super::lock_flow::LockFlow;
+use super::lock_flow::{self, LockFlow};
 use super::{Rule, Severity};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -62,9 +62,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .into_iter()
         .flatten()
         .any(|s| s.kind() == "expression_statement" && flow::is_terminator(s, ctx.src));
-    let handed = mutex
-        .rsplit_once('.')
-        .is_some_and(|(_, field)| handed_over(top, field, ctx));
+    // The field of the mutex, or "" for a method's receiver itself.
+    let field = match mutex.rsplit_once('.') {
+        Some((_, field)) => Some(field),
+        None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
+    };
+    let handed =
+        field.is_some_and(|field| handed_over(top, field, ctx)) || returned(&lock, &locks, ctx.src);
     let dropped = mutex
         .char_indices()
         .filter(|&(_, c)| c == '.')
@@ -103,11 +107,15 @@ fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
     })
 }
 
-/// Whether the variable the mutex is reached through is copied to another
-/// variable (`y = l`), which may release it under another name
-/// (hand-over-hand locking).
-fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
-    let mut root = lock.recv;
+/// Whether the locked variable itself is returned (`ftd.Lock(); return
+/// ftd`, `return &txn{tx: tx}`): the caller gets it locked.
+fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+    lock.recv.kind() == "identifier" && locks.returns(syntax::text(lock.recv, src))
+}
+
+/// The identifier an expression `a.b[i].c` starts from.
+fn root_identifier(expr: Node<'_>) -> Node<'_> {
+    let mut root = expr;
     while let Some(inner) = root.child_by_field_name("operand").filter(|_| {
         matches!(
             root.kind(),
@@ -116,6 +124,14 @@ fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     }) {
         root = inner;
     }
+    root
+}
+
+/// Whether the variable the mutex is reached through is copied to another
+/// variable (`y = l`), which may release it under another name
+/// (hand-over-hand locking).
+fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+    let root = root_identifier(lock.recv);
     root.kind() == "identifier" && locks.copied(syntax::text(root, src))
 }
 
