@@ -572,11 +572,12 @@ impl<'t> Pass<'_, 't> {
                     .mutex(src)
                     .strip_prefix(recv)
                     .is_some_and(|s| s.is_empty() || s.starts_with('.'));
-                if of_recv && self.holds(h, call.start_byte()) {
-                    if self.seen.insert((h.lock.call.id(), call.id())) {
-                        let calls = self.flow.held_calls.entry(h.lock.call.id()).or_default();
-                        calls.push(call);
-                    }
+                if of_recv
+                    && self.holds(h, call.start_byte())
+                    && self.seen.insert((h.lock.call.id(), call.id()))
+                {
+                    let calls = self.flow.held_calls.entry(h.lock.call.id()).or_default();
+                    calls.push(call);
                 }
             }
         }
