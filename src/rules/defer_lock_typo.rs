@@ -32,11 +32,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(func) = syntax::enclosing_function(defer) else {
         return;
     };
-    let partner = lock_calls::lock_statements(func, ctx.src)
-        .into_iter()
+    let locks = ctx.facts.lock_flow(func);
+    let partner = locks
+        .statements()
+        .iter()
         .rev()
         .filter(|l| l.call.end_byte() <= defer.start_byte())
-        .find(|l| lock_calls::is_typo_pair(l, &deferred, ctx.src));
+        .find(|l| lock_calls::is_typo_pair(l, &deferred, &locks, ctx.src));
     let Some(lock) = partner else { return };
     if deferred.other_api(ctx) {
         return;

@@ -28,7 +28,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(next) = next_sibling(stmt) else {
+    let Some(func) = syntax::enclosing_function(stmt) else {
+        return;
+    };
+    let [next, after] = ctx.facts.lock_flow(func).following(stmt);
+    let Some(next) = next else {
         return;
     };
     let Some(unlock) = next
@@ -45,13 +49,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // A commented pair, one in a loop (polling, stress) or one a goroutine
     // runs to wait for the holder: a deliberate barrier, not a lost defer.
     if commented(stmt, next, mutex, ctx.src)
-        || flow::enclosing_loop(stmt).is_some()
+        || yields_in_loop(stmt, after, mutex, ctx.src)
         || in_goroutine(stmt)
     {
         return;
     }
     // Lock, Unlock, Unlock: a test of misuse, not a lost defer.
-    let after = next_sibling(next)
+    let after = after
         .and_then(|s| s.named_child(0))
         .and_then(|c| LockCall::of(c, ctx.src));
     if after.is_some_and(|a| a.mutex(ctx.src) == mutex && !a.op.acquires()) {
@@ -76,15 +80,6 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     )));
 }
 
-/// The next sibling statement, skipping comments.
-fn next_sibling(stmt: Node<'_>) -> Option<Node<'_>> {
-    let mut n = stmt.next_named_sibling();
-    while let Some(s) = n.filter(|s| s.kind() == "comment") {
-        n = s.next_named_sibling();
-    }
-    n
-}
-
 /// Whether a comment explains the pair: on the line above `first`, between
 /// the two statements, or a few lines above naming the mutex (`// hold
 /// closemu so no query is active`).
@@ -106,10 +101,29 @@ fn commented(first: Node<'_>, second: Node<'_>, mutex: &str, src: &str) -> bool 
             .any(|word| word == name)
     };
     let nearby = lines.by_ref().take(6).any(|l| is_comment(l) && names_it(l));
+    // A comment trailing the Lock (`mu.Lock() // wait here`) does not
+    // explain the pair: only one on a line of its own does.
     let between = src
         .get(first.end_byte()..second.start_byte())
-        .is_some_and(|t| t.contains("//") || t.contains("/*"));
+        .and_then(|t| t.split_once('\n'))
+        .is_some_and(|(_, t)| t.contains("//") || t.contains("/*"));
     above || nearby || between
+}
+
+/// Whether the pair started by `stmt` sits in a loop without guarding
+/// what follows it there (polling, yielding to other holders, a stress
+/// test): unless the statement after the pair, `after`, touches the value
+/// that holds the mutex (`r.names` after `r.mu`), the state it was meant to
+/// protect.
+fn yields_in_loop(stmt: Node<'_>, after: Option<Node<'_>>, mutex: &str, src: &str) -> bool {
+    if flow::enclosing_loop(stmt).is_none() {
+        return false;
+    }
+    let owner = mutex.split_once('.').map(|(root, _)| root);
+    let guards = after
+        .zip(owner)
+        .is_some_and(|(a, owner)| syntax::identifiers(a, src).contains(&owner));
+    !guards
 }
 
 /// Whether `stmt` runs in a func literal started with `go`.

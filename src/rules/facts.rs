@@ -3,8 +3,10 @@
 //! declarations of one), so nothing here outlives the tree it describes,
 //! and a declaration's findings never depend on an earlier run.
 
-use super::lock_copy::{self, LockCopy};
+use super::lock_copy::{self, LockCopy, ValueType};
+use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
+use super::shared_var_race::SyncPoints;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
@@ -27,6 +29,16 @@ pub struct Facts<'t> {
     plain_ifs: RefCell<HashMap<usize, Rc<[Node<'t>]>>>,
     /// The identifiers of each node asked about, by node id.
     identifiers: RefCell<HashMap<usize, Rc<HashSet<&'t str>>>>,
+    /// The types of the method-call receivers of each top-level
+    /// declaration asked about, by the declaration's node id.
+    receiver_types: RefCell<HashMap<usize, Rc<HashMap<usize, ValueType<'t>>>>>,
+    /// The locks of each function asked about, by the function's node id.
+    lock_flows: RefCell<HashMap<usize, Rc<LockFlow<'t>>>>,
+    /// How each function asked about synchronises with the goroutines it
+    /// starts, by the function's node id.
+    sync_points: RefCell<HashMap<usize, Rc<SyncPoints<'t>>>>,
+    /// The mutex fields some function releases without acquiring them.
+    released_elsewhere: OnceCell<HashMap<&'t str, Vec<Releaser<'t>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -41,6 +53,10 @@ impl<'t> Facts<'t> {
             lock_copies: RefCell::new(None),
             plain_ifs: RefCell::new(HashMap::new()),
             identifiers: RefCell::new(HashMap::new()),
+            receiver_types: RefCell::new(HashMap::new()),
+            lock_flows: RefCell::new(HashMap::new()),
+            released_elsewhere: OnceCell::new(),
+            sync_points: RefCell::new(HashMap::new()),
         }
     }
 
@@ -152,6 +168,62 @@ impl<'t> Facts<'t> {
                 names
             })
             .contains(name)
+    }
+
+    /// The type of `recv`, the receiver of a method call `recv.M(…)` in
+    /// top-level declaration `decl`, as the declarations of the file say:
+    /// the receivers of the whole declaration are typed in one walk, on
+    /// first use.
+    pub fn receiver_type(&self, decl: Node<'t>, recv: Node<'t>) -> ValueType<'t> {
+        let known = self.receiver_types.borrow().get(&decl.id()).cloned();
+        let types = known.unwrap_or_else(|| {
+            let types = Rc::new(lock_copy::receiver_types(self.lock_types(), decl));
+            self.receiver_types
+                .borrow_mut()
+                .insert(decl.id(), Rc::clone(&types));
+            types
+        });
+        types.get(&recv.id()).cloned().unwrap_or_default()
+    }
+
+    /// What function `func` does with its locks, worked out once per
+    /// function.
+    pub fn lock_flow(&self, func: Node<'t>) -> Rc<LockFlow<'t>> {
+        if let Some(flow) = self.lock_flows.borrow().get(&func.id()) {
+            return Rc::clone(flow);
+        }
+        let flow = Rc::new(LockFlow::of(func, self.src));
+        self.lock_flows
+            .borrow_mut()
+            .insert(func.id(), Rc::clone(&flow));
+        flow
+    }
+
+    /// The top-level functions of the file that release a mutex field
+    /// named `field` without acquiring it (see
+    /// [`super::lock_flow::released_elsewhere`]).
+    pub fn released_elsewhere(&self, field: &str) -> &[Releaser<'t>] {
+        self.released_elsewhere
+            .get_or_init(|| super::lock_flow::released_elsewhere(self.root, self.src))
+            .get(field)
+            .map_or(&[], |r| r.as_slice())
+    }
+
+    /// The synchronisation points of function `func`, made by `make` on
+    /// first use.
+    pub fn sync_points(
+        &self,
+        func: Node<'t>,
+        make: impl FnOnce() -> SyncPoints<'t>,
+    ) -> Rc<SyncPoints<'t>> {
+        if let Some(points) = self.sync_points.borrow().get(&func.id()) {
+            return Rc::clone(points);
+        }
+        let points = Rc::new(make());
+        self.sync_points
+            .borrow_mut()
+            .insert(func.id(), Rc::clone(&points));
+        points
     }
 
     /// Every copy of a lock in top-level declaration `decl`.

@@ -6,7 +6,8 @@
 //! `c.locks[i]`); two calls lock the same mutex when the texts are equal and
 //! nothing in between reassigns a name in it.
 
-use crate::analysis::syntax::{self, text, Walk};
+use super::lock_flow::LockFlow;
+use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
 
@@ -113,26 +114,15 @@ impl<'t> LockCall<'t> {
     /// of this name that takes parameters or returns results
     /// (`func (f *File) Lock() error`): then this is not a mutex call.
     pub fn other_api(&self, ctx: &Ctx<'t>) -> bool {
-        let src = ctx.src;
         let Some(top) = outermost_function(self.call) else {
             return false;
         };
-        let file = ctx.facts.lock_types();
-        let Some(name) = super::lock_copy::type_at(file, top, self.recv).name else {
+        let Some(name) = ctx.facts.receiver_type(top, self.recv).name else {
             return false;
         };
-        let root = ctx.root;
-        let mut c = root.walk();
-        let found = root.named_children(&mut c).any(|d| {
-            d.kind() == "method_declaration"
-                && d.child_by_field_name("name")
-                    .is_some_and(|n| text(n, src) == self.op.name())
-                && receiver_type(d, src) == Some(name)
-                && (d.child_by_field_name("result").is_some()
-                    || d.child_by_field_name("parameters")
-                        .is_some_and(|p| p.named_child_count() > 0))
-        });
-        found
+        ctx.facts
+            .lock_types()
+            .has_other_lock_api(name, self.op.name())
     }
 
     /// Whether the receiver involves a call (`m().Lock()`), so two calls may
@@ -144,58 +134,12 @@ impl<'t> LockCall<'t> {
     }
 }
 
-/// The lock calls that are statements of their own in the body of `func`
-/// (not in nested func literals), in order.
-pub fn lock_statements<'t>(func: Node<'t>, src: &str) -> Vec<LockCall<'t>> {
-    syntax::function_body(func)
-        .map(syntax::same_function_descendants)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|n| LockCall::of(n, src))
-        .filter(|c| c.statement().is_some())
-        .collect()
-}
-
 /// The outermost function around `node` (a top-level function, method or
 /// func literal of a package-level variable).
 pub fn outermost_function(node: Node<'_>) -> Option<Node<'_>> {
     syntax::ancestors(node)
         .filter(|n| syntax::is_function(*n))
         .last()
-}
-
-/// Whether something in `scope` between bytes `from` and `to` may release
-/// `mutex` before `to` runs: an `Unlock`/`RUnlock` of it that is not
-/// deferred (called, or taken as a method value), or a call to a function
-/// whose name says it unlocks (`unlockAndWait()`). Deferred releases run at
-/// return, not in between.
-pub fn released_between(scope: Node<'_>, mutex: &str, from: usize, to: usize, src: &str) -> bool {
-    let mut found = false;
-    syntax::walk(scope, |n| {
-        if n.end_byte() <= from || n.start_byte() >= to || n.kind() == "defer_statement" {
-            return Walk::Skip;
-        }
-        if n.kind() == "selector_expression" {
-            let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
-            let operand = n
-                .child_by_field_name("operand")
-                .map_or("", |o| text(o, src));
-            let releases = matches!(field, "Unlock" | "RUnlock") && operand == mutex;
-            if releases || is_unlock_helper(field) {
-                found = true;
-                return Walk::Stop;
-            }
-        }
-        if n.kind() == "call_expression" {
-            let f = n.child_by_field_name("function");
-            if f.is_some_and(|f| f.kind() == "identifier" && is_unlock_helper(text(f, src))) {
-                found = true;
-                return Walk::Stop;
-            }
-        }
-        Walk::Enter
-    });
-    found
 }
 
 /// Whether a function name says it releases a lock (`unlock`, `unlockAndRun`,
@@ -215,53 +159,38 @@ pub fn is_lock_helper(name: &str) -> bool {
         || name.ends_with("Locked")
 }
 
-/// Whether any name in `lock`'s receiver is reassigned in `scope` between
-/// bytes `from` and `to` (so the text may name another mutex).
-pub fn recv_reassigned(
-    lock: &LockCall<'_>,
-    scope: Node<'_>,
-    from: usize,
-    to: usize,
-    src: &str,
-) -> bool {
-    syntax::descendants(lock.recv)
-        .into_iter()
-        .filter(|n| n.kind() == "identifier")
-        .any(|n| flow::assigned_in(text(n, src), scope, from, to, src))
-}
-
 /// Whether `defer_call` (a deferred `Lock`/`RLock`) repeats the acquire of
 /// `lock` where its release was meant: same mutex and method, on the same
-/// path after it, with no release in between.
-pub fn is_typo_pair(lock: &LockCall<'_>, defer_call: &LockCall<'_>, src: &str) -> bool {
+/// path after it, with no release in between. `locks` is what the function
+/// of `lock` does with its locks.
+pub fn is_typo_pair(
+    lock: &LockCall<'_>,
+    defer_call: &LockCall<'_>,
+    locks: &LockFlow<'_>,
+    src: &str,
+) -> bool {
     let (Some(stmt), Some(defer)) = (lock.statement(), defer_call.deferred()) else {
-        return false;
-    };
-    let Some(func) = syntax::enclosing_function(stmt) else {
         return false;
     };
     lock.op.acquires()
         && lock.op == defer_call.op
         && lock.mutex(src) == defer_call.mutex(src)
         && flow::same_path(stmt, defer, src)
-        && !released_between(
-            func,
-            lock.mutex(src),
-            stmt.end_byte(),
-            defer.start_byte(),
-            src,
-        )
-        && !recv_reassigned(lock, func, stmt.end_byte(), defer.start_byte(), src)
+        && !locks.released_between(lock, stmt.end_byte(), defer.start_byte(), src)
 }
 
 /// The deferred lock call that is the typo partner of `lock`, if any.
-pub fn typo_partner<'t>(lock: &LockCall<'t>, src: &str) -> Option<LockCall<'t>> {
-    let func = syntax::enclosing_function(lock.call)?;
-    syntax::same_function_descendants(syntax::function_body(func)?)
-        .into_iter()
-        .filter(|n| n.start_byte() >= lock.call.end_byte())
-        .filter_map(|n| LockCall::of(n, src))
-        .find(|d| is_typo_pair(lock, d, src))
+pub fn typo_partner<'t>(
+    lock: &LockCall<'t>,
+    locks: &LockFlow<'t>,
+    src: &str,
+) -> Option<LockCall<'t>> {
+    locks
+        .deferred()
+        .iter()
+        .filter(|d| d.call.start_byte() >= lock.call.end_byte())
+        .find(|d| is_typo_pair(lock, d, locks, src))
+        .copied()
 }
 
 /// The whitespace that starts the line of `node`.

@@ -15,6 +15,7 @@ use super::lock_types::{
 use super::Rule;
 use crate::analysis::syntax::{self, text, unparen, KindSet, Walk};
 use crate::analysis::{Ctx, Finding, Fix, Match};
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use tree_sitter::Node;
 
@@ -171,7 +172,7 @@ impl<'f, 't> Walker<'f, 't> {
 }
 
 /// What declarations in this file say about a value's type.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ValueType<'t> {
     /// Whether the type is known exactly.
     pub known: bool,
@@ -181,31 +182,44 @@ pub struct ValueType<'t> {
     pub name: Option<&'t str>,
 }
 
-/// The type of the value `expr` inside top-level declaration `decl` of the
-/// file `file` describes, looking through one pointer.
-pub fn type_at<'t>(file: &FileTypes<'t>, decl: Node<'t>, expr: Node<'t>) -> ValueType<'t> {
+/// The types of the receivers of the method calls `x.M(…)` in top-level
+/// declaration `decl` of the file `file` describes, by the receiver's node
+/// id, looking through one pointer: one walk for every call of the
+/// declaration (see [`super::Facts::receiver_type`]).
+pub fn receiver_types<'t>(file: &FileTypes<'t>, decl: Node<'t>) -> HashMap<usize, ValueType<'t>> {
     let src = file.src();
     let mut walker = Walker::new(file);
     let mut sink = Vec::new();
-    let mut result = ValueType::default();
+    let mut out = HashMap::new();
+    // The receivers of the calls entered so far and not yet reached.
+    let mut wanted = HashSet::new();
     syntax::walk(decl, |n| {
-        if n != expr {
-            walker.step(n, &mut sink);
-            return descend(n);
+        if n.kind() == "call_expression" {
+            let operand = n
+                .child_by_field_name("function")
+                .filter(|f| f.kind() == "selector_expression")
+                .and_then(|f| f.child_by_field_name("operand"));
+            wanted.extend(operand.map(|o| o.id()));
         }
-        walker.enter(n);
-        let types = walker.types();
-        if let Ty::Val(t) | Ty::Ptr(t) = types.infer(n) {
-            let t = types.pointee_type(t).unwrap_or(t);
-            result = ValueType {
-                known: types.is_known(t),
-                lock: types.lock_in(t),
-                name: (t.kind() == "type_identifier").then(|| text(t, src)),
-            };
+        if wanted.remove(&n.id()) {
+            walker.enter(n);
+            let types = walker.types();
+            if let Ty::Val(t) | Ty::Ptr(t) = types.infer(n) {
+                let t = types.pointee_type(t).unwrap_or(t);
+                out.insert(
+                    n.id(),
+                    ValueType {
+                        known: types.is_known(t),
+                        lock: types.lock_in(t),
+                        name: (t.kind() == "type_identifier").then(|| text(t, src)),
+                    },
+                );
+            }
         }
-        Walk::Stop
+        walker.step(n, &mut sink);
+        descend(n)
     });
-    result
+    out
 }
 
 /// Handles one node of the walk: reports its copies, then declares its

@@ -2,6 +2,7 @@
 //! in the function.
 
 use super::lock_calls::{self, LockCall};
+use super::lock_flow::{self, LockFlow};
 use super::{Rule, Severity};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -38,32 +39,42 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     // A function that ends by locking acquires the lock for its caller.
-    let ends_with_lock = syntax::enclosing_function(stmt)
-        .and_then(syntax::function_body)
-        .is_some_and(|body| flow::statements(body).last() == Some(&stmt));
-    if ends_with_lock || aliased(&lock, top, ctx.src) {
+    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
+    let ends_with_lock = own.as_ref().is_some_and(|f| f.is_last(stmt));
+    let locks = ctx.facts.lock_flow(top);
+    if ends_with_lock || aliased(&lock, &locks, ctx.src) {
         return;
     }
     let mutex = lock.mutex(ctx.src);
     let release = lock.op.release().name();
     // Any release counts: deferred, in a closure, a method value passed on,
     // or the other kind of release (a mismatch is another bug).
-    let released = syntax::descendants(top)
+    let typo = own
+        .as_ref()
+        .is_some_and(|f| lock_calls::typo_partner(&lock, f, ctx.src).is_some());
+    if locks.releases_anywhere(mutex) || typo || lock.other_api(ctx) {
+        return;
+    }
+    // The process ends right after, or the lock belongs to another function
+    // of the file that releases it, or the object holding the mutex is
+    // dropped (the Lock waited for a background holder).
+    let [next, after] = own.as_ref().map(|f| f.following(stmt)).unwrap_or_default();
+    let exits = [next, after]
         .into_iter()
-        .any(|n| match n.kind() {
-            "selector_expression" => {
-                let field = n.child_by_field_name("field").map_or("", |f| ctx.text(f));
-                lock_calls::is_unlock_helper(field)
-                    || (matches!(field, "Unlock" | "RUnlock")
-                        && n.child_by_field_name("operand")
-                            .is_some_and(|o| ctx.text(o) == mutex))
-            }
-            "call_expression" => n.child_by_field_name("function").is_some_and(|f| {
-                f.kind() == "identifier" && lock_calls::is_unlock_helper(ctx.text(f))
-            }),
-            _ => false,
-        });
-    if released || lock_calls::typo_partner(&lock, ctx.src).is_some() || lock.other_api(ctx) {
+        .flatten()
+        .any(|s| s.kind() == "expression_statement" && flow::is_terminator(s, ctx.src));
+    // The field of the mutex, or "" for a method's receiver itself.
+    let field = match mutex.rsplit_once('.') {
+        Some((_, field)) => Some(field),
+        None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
+    };
+    let handed =
+        field.is_some_and(|field| handed_over(top, field, ctx)) || returned(&lock, &locks, ctx.src);
+    let dropped = mutex
+        .char_indices()
+        .filter(|&(_, c)| c == '.')
+        .any(|(i, _)| locks.assigned_after(&mutex[..i], stmt.end_byte()));
+    if exits || handed || dropped {
         return;
     }
     let op = lock.op.name();
@@ -84,11 +95,28 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     );
 }
 
-/// Whether the variable the mutex is reached through is copied to another
-/// variable (`y = l`), which may release it under another name
-/// (hand-over-hand locking).
-fn aliased(lock: &LockCall<'_>, top: Node<'_>, src: &str) -> bool {
-    let mut root = lock.recv;
+/// Whether another function of the file releases mutex field `field` of
+/// the lock in `top` without taking it: a method of the same type
+/// (`Begin`/`Finish`), one `top` calls (a `…Locked` callee that unlocks),
+/// or, when `top` returns results, any (the value returned holds the lock).
+fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
+    let own_type = lock_calls::receiver_type(top, ctx.src);
+    let returns = top.child_by_field_name("result").is_some();
+    let locks = ctx.facts.lock_flow(top);
+    ctx.facts.released_elsewhere(field).iter().any(|r| {
+        returns || (own_type.is_some() && r.receiver_type == own_type) || locks.calls(r.name)
+    })
+}
+
+/// Whether the locked variable itself is returned (`ftd.Lock(); return
+/// ftd`, `return &txn{tx: tx}`): the caller gets it locked.
+fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+    lock.recv.kind() == "identifier" && locks.returns(syntax::text(lock.recv, src))
+}
+
+/// The identifier an expression `a.b[i].c` starts from.
+fn root_identifier(expr: Node<'_>) -> Node<'_> {
+    let mut root = expr;
     while let Some(inner) = root.child_by_field_name("operand").filter(|_| {
         matches!(
             root.kind(),
@@ -97,18 +125,15 @@ fn aliased(lock: &LockCall<'_>, top: Node<'_>, src: &str) -> bool {
     }) {
         root = inner;
     }
-    if root.kind() != "identifier" {
-        return false;
-    }
-    let name = syntax::text(root, src);
-    syntax::descendants(top).into_iter().any(|n| {
-        matches!(n.kind(), "assignment_statement" | "short_var_declaration")
-            && n.child_by_field_name("right").is_some_and(|r| {
-                super::lock_types::list_items(r)
-                    .iter()
-                    .any(|v| syntax::text(*v, src) == name)
-            })
-    })
+    root
+}
+
+/// Whether the variable the mutex is reached through is copied to another
+/// variable (`y = l`), which may release it under another name
+/// (hand-over-hand locking).
+fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+    let root = root_identifier(lock.recv);
+    root.kind() == "identifier" && locks.copied(syntax::text(root, src))
 }
 
 /// The names of the functions around `node`: declared names, and the

@@ -125,6 +125,9 @@ pub struct FileTypes<'t> {
     /// locks can be named without a qualifier (a dot import of `sync`, or
     /// package `sync` itself), so any declaration may copy one.
     lock_names: OnceCell<Option<HashSet<&'t str>>>,
+    /// The (type, method) pairs of the methods named like a mutex method
+    /// (`Lock`, `Unlock`, …) that take parameters or return results.
+    lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
 }
 
 impl<'t> FileTypes<'t> {
@@ -175,7 +178,33 @@ impl<'t> FileTypes<'t> {
             imports,
             package: OnceCell::new(),
             lock_names: OnceCell::new(),
+            lock_like_methods: OnceCell::new(),
         }
+    }
+
+    /// Whether type `type_name` of this file declares a method `method`
+    /// that takes parameters or returns results (`func (f *File) Lock()
+    /// error`), so a call of it is not a mutex call.
+    pub fn has_other_lock_api(&self, type_name: &str, method: &str) -> bool {
+        let methods = self.lock_like_methods.get_or_init(|| {
+            let mut c = self.root.walk();
+            let src = self.src;
+            self.root
+                .named_children(&mut c)
+                .filter(|d| d.kind() == "method_declaration")
+                .filter(|d| {
+                    d.child_by_field_name("result").is_some()
+                        || d.child_by_field_name("parameters")
+                            .is_some_and(|p| p.named_child_count() > 0)
+                })
+                .filter_map(|d| {
+                    let name = text(d.child_by_field_name("name")?, src);
+                    matches!(name, "Lock" | "RLock" | "Unlock" | "RUnlock")
+                        .then_some((super::lock_calls::receiver_type(d, src)?, name))
+                })
+                .collect()
+        });
+        methods.contains(&(type_name, method))
     }
 
     /// The file's source text.

@@ -20,6 +20,7 @@ mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
 mod lock_calls;
 mod lock_copy;
+mod lock_flow;
 mod lock_names;
 mod lock_not_unlocked;
 mod lock_types;

@@ -5,8 +5,8 @@
 //! depend on the other methods of the file, which the check reads from the
 //! whole tree on every run.
 
-use super::lock_calls::{self, LockCall, Op};
-use super::lock_copy;
+use super::lock_calls::{self, LockCall};
+use super::lock_flow::conflicts;
 use super::{Rule, Severity};
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
@@ -29,14 +29,6 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Whether acquiring with `second` while holding with `first` deadlocks.
-fn conflicts(first: Op, second: Op) -> bool {
-    matches!(
-        (first, second),
-        (Op::Lock, Op::Lock) | (Op::RLock, Op::Lock) | (Op::Lock, Op::RLock)
-    )
-}
-
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
@@ -48,27 +40,19 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if lock.recv_has_call() {
         return;
     }
+    let flow = ctx.facts.lock_flow(func);
     let mutex = lock.mutex(ctx.src);
     let shown = lock_calls::short(mutex);
-    // Held from `first` until `to`: same path, no release, same mutex.
-    let held_until = |first: &LockCall<'_>, to: Node<'_>| {
-        first.statement().is_some_and(|s| {
-            flow::same_path(s, to, ctx.src)
-                && !lock_calls::released_between(
-                    func,
-                    mutex,
-                    s.end_byte(),
-                    to.start_byte(),
-                    ctx.src,
-                )
-                && !lock_calls::recv_reassigned(first, func, s.end_byte(), to.start_byte(), ctx.src)
-        })
+    // Around a loop's back edge, a lock that another function of the
+    // declaration releases (the goroutine that started this one) is
+    // handed over, not held.
+    let handed_over = |first: &LockCall<'_>| {
+        first.call.start_byte() >= lock.call.start_byte()
+            && !flow.names_release(mutex)
+            && lock_calls::outermost_function(func)
+                .is_some_and(|top| ctx.facts.lock_flow(top).names_release(mutex))
     };
-    let earlier = lock_calls::lock_statements(func, ctx.src)
-        .into_iter()
-        .rev()
-        .filter(|e| e.call.end_byte() <= lock.call.start_byte() && e.mutex(ctx.src) == mutex)
-        .find(|e| conflicts(e.op, lock.op) && held_until(e, stmt));
+    let earlier = flow.held_before(&lock, ctx.src).filter(|e| !handed_over(e));
     if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx)) {
         let (a, b) = (first.op.name(), lock.op.name());
         out.push(
@@ -90,25 +74,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let mut mutex_checked = None;
-    for call in syntax::same_function_descendants(func) {
-        if call.start_byte() < stmt.end_byte() || call.kind() != "call_expression" {
-            continue;
-        }
-        let Some(f) = call
+    for &call in flow.calls_while_held(&lock) {
+        let Some(name) = call
             .child_by_field_name("function")
-            .filter(|f| f.kind() == "selector_expression")
+            .and_then(|f| f.child_by_field_name("field"))
         else {
             continue;
         };
-        let (Some(operand), Some(name)) = (
-            f.child_by_field_name("operand"),
-            f.child_by_field_name("field"),
-        ) else {
-            continue;
-        };
-        if ctx.text(operand) != recv || deferred_or_go(call, func) || !held_until(&lock, call) {
-            continue;
-        }
         let Some((method, inner)) = method_lock(func, type_name, ctx.text(name), suffix, ctx.src)
         else {
             continue;
@@ -141,14 +113,8 @@ fn is_mutex<'t>(lock: &LockCall<'t>, ctx: &Ctx<'t>) -> bool {
     let Some(top) = lock_calls::outermost_function(lock.call) else {
         return false;
     };
-    let rlocker = syntax::descendants(top).into_iter().any(|n| {
-        matches!(
-            n.kind(),
-            "assignment_statement" | "short_var_declaration" | "var_spec"
-        ) && syntax::assigned_names(n, src).contains(&mutex)
-            && syntax::text(n, src).contains("RLocker()")
-    });
-    let ty = lock_copy::type_at(ctx.facts.lock_types(), top, lock.recv);
+    let rlocker = ctx.facts.lock_flow(top).is_rlocker(mutex);
+    let ty = ctx.facts.receiver_type(top, lock.recv);
     !rlocker && (ty.lock.is_some() || !ty.known) && !lock.other_api(ctx)
 }
 
@@ -160,13 +126,6 @@ fn receiver<'s>(func: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
     let param = func.child_by_field_name("receiver")?.named_child(0)?;
     let name = syntax::text(param.child_by_field_name("name")?, src);
     Some((name, lock_calls::receiver_type(func, src)?))
-}
-
-/// Whether `call` runs later or elsewhere: under a `defer` or `go` within `func`.
-fn deferred_or_go(call: Node<'_>, func: Node<'_>) -> bool {
-    syntax::ancestors(call)
-        .take_while(|n| *n != func)
-        .any(|n| matches!(n.kind(), "defer_statement" | "go_statement"))
 }
 
 /// The method `name` of type `type_name` declared in this file, and the

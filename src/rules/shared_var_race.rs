@@ -5,10 +5,11 @@ mod sync;
 mod writes;
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, DeclKind, Resolver};
+use crate::analysis::scope::{DeclKind, Resolver};
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use std::ops::Range;
-use sync::{other_goroutines, SyncPoints};
+use std::rc::Rc;
+pub(super) use sync::SyncPoints;
 use tree_sitter::Node;
 use writes::{compact, inside, Target};
 
@@ -46,7 +47,7 @@ struct Goroutine<'t> {
     /// The function whose code starts it.
     parent: Node<'t>,
     /// That function's synchronisation points.
-    syncs: SyncPoints<'t>,
+    syncs: Rc<SyncPoints<'t>>,
 }
 
 /// The first access to the target's variable among `candidates` (value
@@ -124,8 +125,8 @@ fn other_goroutine<'t>(
     ctx: &Ctx<'t>,
     res: &mut Resolver<'t, 't>,
 ) -> Option<Race> {
-    for other in other_goroutines(g.parent, g.lit, ctx) {
-        let candidates = scope::named_values(other, t.name, ctx.src);
+    for other in g.syncs.other_goroutines(g.lit) {
+        let candidates = g.syncs.named_values(other, t.name, ctx.src);
         let Some(access) = first_access(t, candidates, ctx, res, |a| !inside(g.lit, a)) else {
             continue;
         };
@@ -177,7 +178,9 @@ fn parent_access<'t>(
 ) -> Option<Race> {
     let body = syntax::function_body(g.parent)?;
     let gates = writes::gates(g.lit, t.stmt, ctx);
-    let candidates: Vec<Node<'t>> = scope::named_values(body, t.name, ctx.src)
+    let candidates: Vec<Node<'t>> = g
+        .syncs
+        .named_values(body, t.name, ctx.src)
         .into_iter()
         .filter(|a| a.start_byte() >= g.launch.end_byte())
         .collect();
@@ -247,7 +250,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         lit,
         launch: syntax::statement_of(start).unwrap_or(start),
         parent,
-        syncs: SyncPoints::of(parent, ctx, &mut res),
+        syncs: ctx
+            .facts
+            .sync_points(parent, || SyncPoints::of(parent, ctx, &mut res)),
     };
     for t in &targets {
         let race = started_in_loop(t, &g, ctx)

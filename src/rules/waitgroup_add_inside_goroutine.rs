@@ -2,7 +2,6 @@
 //! `go func() { … }()` it is meant to count.
 
 use super::lock_calls;
-use super::lock_copy;
 use super::lock_types::LockKind;
 use super::{Rule, Severity};
 use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
@@ -74,7 +73,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(top) = lock_calls::outermost_function(go) else {
         return;
     };
-    let ty = lock_copy::type_at(ctx.facts.lock_types(), top, recv);
+    let ty = ctx.facts.receiver_type(top, recv);
     let is_waitgroup = match (ty.known, ty.lock) {
         (_, Some(lock)) => lock.kind == LockKind::WaitGroup && lock.path.len() == 1,
         (true, None) => false,

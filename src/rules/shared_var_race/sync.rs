@@ -1,8 +1,11 @@
 //! How the function that starts goroutines synchronises with them.
 
 use super::writes::inside;
-use crate::analysis::scope::{Decl, Resolver};
+use crate::analysis::scope::{self, Decl, Resolver};
 use crate::analysis::{flow, syntax, Ctx};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// The method name of a call `x.M(…)`, and the receiver text `x`.
@@ -76,6 +79,13 @@ struct Point<'t> {
 /// literals), in document order.
 pub struct SyncPoints<'t> {
     points: Vec<Point<'t>>,
+    /// The function the points are of.
+    func: Node<'t>,
+    /// The goroutine literals started anywhere in the function, in order.
+    goroutines: Vec<Node<'t>>,
+    /// The value identifiers of the function by name, in document order,
+    /// indexed on first use of each name.
+    values: RefCell<HashMap<&'t str, Rc<[Node<'t>]>>>,
 }
 
 impl<'t> SyncPoints<'t> {
@@ -97,7 +107,43 @@ impl<'t> SyncPoints<'t> {
                 }
             }
         }
-        SyncPoints { points }
+        let mut goroutines = Vec::new();
+        syntax::walk(func, |n| {
+            if n.kind() == "func_literal" && is_goroutine(n, ctx) {
+                goroutines.push(n);
+            }
+            syntax::Walk::Enter
+        });
+        SyncPoints {
+            points,
+            func,
+            goroutines,
+            values: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The value identifiers spelled `name` within `node` (a part of the
+    /// function), in document order.
+    pub fn named_values(&self, node: Node<'t>, name: &'t str, src: &str) -> Vec<Node<'t>> {
+        let known = self.values.borrow().get(name).cloned();
+        let all = known.unwrap_or_else(|| {
+            let all: Rc<[Node<'t>]> = scope::named_values(self.func, name, src).into();
+            self.values.borrow_mut().insert(name, Rc::clone(&all));
+            all
+        });
+        let from = all.partition_point(|n| n.start_byte() < node.start_byte());
+        let to = all.partition_point(|n| n.start_byte() < node.end_byte());
+        all.get(from..to)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|n| n.end_byte() <= node.end_byte())
+            .collect()
+    }
+
+    /// The goroutine literals started in the function other than `lit`.
+    pub fn other_goroutines(&self, lit: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        self.goroutines.iter().copied().filter(move |g| *g != lit)
     }
 
     /// Whether any sync point follows `launch` (deferred ones included).
@@ -111,13 +157,20 @@ impl<'t> SyncPoints<'t> {
     /// `from` to `to` (both in this function), after `from` and before
     /// `to`; a Lock counts only when `locks` is set.
     pub fn between(&self, from: Node<'t>, to: Node<'t>, locks: bool, src: &str) -> bool {
-        self.points.iter().any(|p| {
-            !p.deferred
-                && (locks || p.kind == Sync::Wait)
-                && p.node.start_byte() >= from.end_byte()
-                && p.node.end_byte() <= to.start_byte()
-                && flow::same_path(from, p.node, src)
-        })
+        let first = self
+            .points
+            .partition_point(|p| p.node.start_byte() < from.end_byte());
+        let after = self.points.get(first..).unwrap_or_default();
+        after
+            .iter()
+            .take_while(|p| p.node.start_byte() < to.start_byte())
+            .any(|p| {
+                !p.deferred
+                    && (locks || p.kind == Sync::Wait)
+                    && p.node.start_byte() >= from.end_byte()
+                    && p.node.end_byte() <= to.start_byte()
+                    && flow::same_path(from, p.node, src)
+            })
     }
 
     /// Whether the parent waits (not merely locks) after `from`, on its
@@ -149,16 +202,4 @@ pub fn is_goroutine(lit: Node<'_>, ctx: &Ctx<'_>) -> bool {
         }
         _ => false,
     }
-}
-
-/// The goroutine literals started in `func` other than `lit`.
-pub fn other_goroutines<'t>(func: Node<'t>, lit: Node<'t>, ctx: &Ctx<'_>) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    syntax::walk(func, |n| {
-        if n.kind() == "func_literal" && n != lit && is_goroutine(n, ctx) {
-            out.push(n);
-        }
-        syntax::Walk::Enter
-    });
-    out
 }
