@@ -66,13 +66,19 @@ fn check_file(
 }
 
 /// The path as printed: `/`-separated, without a leading `./`.
-fn display_path(path: &Path) -> String {
+pub(super) fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
 /// The report writer for `format`.
-fn report(format: Format, cwd: &Path, docs: &str, color: bool, baseline: bool) -> Box<dyn Report> {
+pub(super) fn report(
+    format: Format,
+    cwd: &Path,
+    docs: &str,
+    color: bool,
+    baseline: bool,
+) -> Box<dyn Report> {
     match format {
         Format::Text => Box::new(output::text::Text {
             style: Style { color },

@@ -8,6 +8,7 @@ mod print_config;
 mod progress;
 mod setup;
 mod shard;
+mod stdin;
 mod walk;
 
 use crate::concepts;
@@ -114,6 +115,9 @@ pub struct Args {
     /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Check the buffer read from stdin (PATH `-`) as if it were the file at this path.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Serve the language server protocol over stdin/stdout (the default).
     #[arg(long)]
     pub stdio: bool,
@@ -175,6 +179,9 @@ pub fn main() -> ExitCode {
     }
     if args.print_config {
         return print_config::run(&args);
+    }
+    if args.stdin_filename.is_some() {
+        return stdin::run(args);
     }
     if args.check {
         return check::run(&args);
