@@ -336,6 +336,12 @@ try {
     await frame.locator("h1", { hasText: "double-close" }).waitFor({ state: "visible" });
     await frame.locator("h2", { hasText: QUESTION }).waitFor({ state: "visible" });
   });
+  await step(page, "the language status item shows the server's version and the file's findings", async () => {
+    const version = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")).version;
+    await page.locator('[id="status.languageStatus"]').first().hover();
+    await page.locator(".monaco-hover, .context-view", { hasText: new RegExp(`gohint ${version.replace(/\./g, "\\.")}: \\d+ findings?`) }).first().waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+  });
   await step(page, "gohint: Restart server starts a new server, gohint: Show output shows its log", async () => {
     const starts = () => (gohintLog().match(/gohint: starting /g) ?? []).length;
     const before = starts();
@@ -346,6 +352,11 @@ try {
         throw new Error(`no new "gohint: starting" line in the gohint output:\n${gohintLog().slice(-2000)}`);
       }
       await page.waitForTimeout(250);
+    }
+    // A restart asked for is no error: the old server's clean exit is not logged as one.
+    const log = gohintLog();
+    if (/Server process exited|\[Error/.test(log)) {
+      throw new Error(`the restart logged an error:\n${log.slice(-2000)}`);
     }
     await runCommand(page, "View: Focus Problems");
     await waitForProblems(page, (rs) => rs.some((r) => r.includes("double-close")), "double-close after the restart");
