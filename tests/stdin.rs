@@ -120,7 +120,7 @@ fn gohint_toml_is_the_nearest_to_the_given_path() {
         "soft/gohint.toml",
         "fail_on = \"error\"\n[rules]\ndouble-close = \"warning\"\n",
     );
-    let (code, items) = json(dir.path(), "quiet/a.go", DOUBLE_CLOSE);
+    let (code, items) = json(dir.path(), "quiet/not/yet/a.go", DOUBLE_CLOSE);
     assert_eq!((code, items.len()), (Some(0), 0), "{items:?}");
     let (code, items) = json(dir.path(), "soft/a.go", DOUBLE_CLOSE);
     assert_eq!(code, Some(0), "a warning under fail_on = error");
