@@ -37,8 +37,8 @@ rm -rf bin
 
 listing=$(python3 -m zipfile -l "$vsix" 2>/dev/null || python -m zipfile -l "$vsix")
 for f in extension/package.json extension/dist/extension.js "extension/bin/$platform/$name" \
-  extension/LICENSE extension/CHANGELOG.md extension/images/icon.png; do
-  grep -q "$f" <<<"$listing" || { echo "$vsix lacks $f" >&2; exit 1; }
+  extension/LICENSE extension/changelog.md extension/images/icon.png; do
+  grep -qi "$f" <<<"$listing" || { echo "$vsix lacks $f" >&2; exit 1; }
 done
 size=$(wc -c <"$vsix")
 echo "$vsix: $size bytes (cap $MAX_BYTES)" >&2
