@@ -17,6 +17,7 @@ MAX_BYTES=$((5 * 1000 * 1000))
 
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
+binary="$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")"
 version=$(node -p 'require(process.argv[1]).version' "$EXT/package.json")
 vsix="$outdir/gohint-$platform-$version.vsix"
 name=gohint
