@@ -338,6 +338,8 @@ try {
   });
   await step(page, "the language status item shows the server's version and the file's findings", async () => {
     const version = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")).version;
+    // Language status items show for the active editor's language: back to main.go.
+    await page.locator(".tabs-container .tab", { hasText: "main.go" }).first().click();
     await page.locator('[id="status.languageStatus"]').first().hover();
     await page.locator(".monaco-hover, .context-view", { hasText: new RegExp(`gohint ${version.replace(/\./g, "\\.")}: \\d+ findings?`) }).first().waitFor({ state: "visible" });
     await page.keyboard.press("Escape");
