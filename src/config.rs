@@ -6,15 +6,21 @@
 //! warning naming where it came from, and the setting keeps its default. For
 //! `--check` ([`Config::from_toml_strict`]), the same problems are errors.
 
+mod assumed;
 mod ci;
 mod file;
+mod levels;
 mod lookup;
 mod settings;
 
+pub use assumed::{newest_go_note, VERSION_DEPENDENT};
+pub use levels::{Level, Source};
 pub use lookup::{Loaded, Lookup};
+pub(crate) use settings::SECTION_KEYS;
 
 use crate::analysis::{GoVersion, Options};
-use crate::rules::{self, Severity};
+use crate::rules::preset::{Preset, Tests};
+use crate::rules::{self, Group, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -31,6 +37,13 @@ pub const DEFAULT_DOCS_BASE_URL: &str =
 pub struct Config {
     /// Per-rule severity by slug; `None` turns the rule off.
     pub rules: BTreeMap<String, Option<Severity>>,
+    /// Per-group severity; `None` turns the group off. Rules win over it.
+    pub groups: BTreeMap<Group, Option<Severity>>,
+    /// The preset giving each group its level; `None` leaves it to the
+    /// caller (`ci` for `--check`, `learn` in the editor).
+    pub preset: Option<Preset>,
+    /// How the rules quieter in tests report in `_test.go` files.
+    pub tests: Option<Tests>,
     /// The Go version to assume, overriding `go.mod`.
     pub go_version: Option<GoVersion>,
     /// Base URL of the rule documentation pages, without a trailing `/`.
@@ -85,12 +98,17 @@ impl Config {
     pub fn overlay(&self, over: &Config) -> Config {
         let mut rules = self.rules.clone();
         rules.extend(over.rules.iter().map(|(k, v)| (k.clone(), *v)));
+        let mut groups = self.groups.clone();
+        groups.extend(over.groups.iter().map(|(k, v)| (*k, *v)));
         let mut origins = self.origins.clone();
         origins.extend(over.origins.iter().map(|(k, v)| (k.clone(), v.clone())));
         let pick =
             |a: &Vec<String>, b: &Vec<String>| if a.is_empty() { b.clone() } else { a.clone() };
         Config {
             rules,
+            groups,
+            preset: over.preset.or(self.preset),
+            tests: over.tests.or(self.tests),
             go_version: over.go_version.or(self.go_version),
             docs_base_url: over
                 .docs_base_url
@@ -103,11 +121,14 @@ impl Config {
         }
     }
 
-    /// Applies the rule severities and the Go version override to `options`.
-    pub fn apply(&self, options: &mut Options) {
-        options
-            .severities
-            .extend(self.rules.iter().map(|(k, v)| (k.clone(), *v)));
+    /// Applies every rule's level (under `default` unless a preset is set,
+    /// and for a test file when `options.test_file` says so) and the Go
+    /// version override to `options`.
+    pub fn apply(&self, options: &mut Options, default: Preset) {
+        for rule in rules::RULES {
+            let level = self.level(rule, default, options.test_file).severity;
+            options.severities.insert(rule.slug.to_string(), level);
+        }
         if self.go_version.is_some() {
             options.go_version = self.go_version;
         }
@@ -140,6 +161,9 @@ struct Entry {
 #[derive(Default)]
 struct Raw {
     rules: Vec<(String, Entry)>,
+    groups: Vec<(String, Entry)>,
+    preset: Option<Entry>,
+    tests: Option<Entry>,
     go_version: Option<Entry>,
     docs_base_url: Option<Entry>,
     exclude: Option<Entry>,
@@ -254,6 +278,13 @@ fn validate(raw: Raw) -> (Config, Vec<Problem>) {
             )),
         }
     }
+    levels::validate(
+        &raw.groups,
+        &raw.preset,
+        &raw.tests,
+        &mut config,
+        &mut problems,
+    );
     ci::validate(
         &raw.exclude,
         &raw.fail_on,
@@ -308,7 +339,7 @@ mod tests {
         let (config, warnings) = Config::from_toml(text, "gohint.toml");
         assert!(warnings.is_empty(), "{warnings:?}");
         let mut options = Options::default();
-        config.apply(&mut options);
+        config.apply(&mut options, Preset::Ci);
         assert_eq!(options.go_version, GoVersion::parse("1.21"));
         assert_eq!(
             options.severities.get("double-close"),

@@ -3,6 +3,7 @@
 
 use crate::concepts::Concept;
 use crate::corpus::{self, Question, TeamQuestion};
+use crate::rules::preset::Preset;
 use crate::rules::{Rule, RULES};
 
 /// The corpus question a rule cites (`None` only if the corpus lacks it,
@@ -14,7 +15,7 @@ pub fn question_of(rule: &Rule) -> Option<&'static Question> {
 /// The part of the corpus answer a rule quotes.
 pub fn quote(rule: &Rule) -> String {
     question_of(rule)
-        .map(|q| q.excerpt(rule.topic))
+        .map(|q| excerpt(q, rule.topic))
         .unwrap_or_default()
 }
 
@@ -32,12 +33,20 @@ pub fn blockquote(text: &str) -> String {
         .join("\n")
 }
 
-/// The errata note for question `id`, as a markdown paragraph starting
-/// with a blank line, or nothing.
-pub fn note(id: &str) -> String {
-    corpus::erratum(id)
-        .map(|e| format!("\n**Note:** {} ({})\n", e.note, e.reference))
-        .unwrap_or_default()
+/// The corrections of question `id` that apply to `shown` (the part of its
+/// answer about to be shown), as markdown paragraphs each starting with a
+/// blank line, or nothing.
+pub fn notes(id: &str, shown: &str) -> String {
+    corpus::errata_for(id, shown)
+        .filter_map(|e| e.note.map(|note| (note, e.reference)))
+        .map(|(note, reference)| format!("\n**Note:** {note} ({reference})\n"))
+        .collect()
+}
+
+/// The part of question `q`'s answer a rule or construct quotes, without any
+/// passage that is wrong beyond a note.
+fn excerpt(q: &Question, topic: Option<&str>) -> String {
+    corpus::without_withdrawn(&q.id, &q.excerpt(topic))
 }
 
 /// A rule's full explanation: summary, why, the quoted corpus answer, the
@@ -51,11 +60,12 @@ pub fn rule_markdown(rule: &Rule) -> String {
         rule.why
     );
     if let Some(q) = question_of(rule) {
+        let quoted = excerpt(q, rule.topic);
         out.push_str(&format!(
             "\n## Q: {}\n\n{}\n{}",
             q.question,
-            blockquote(&q.excerpt(rule.topic)),
-            note(&q.id)
+            blockquote(&quoted),
+            notes(&q.id, &quoted)
         ));
     }
     if let Some(fix) = rule.fix {
@@ -68,6 +78,53 @@ pub fn rule_markdown(rule: &Rule) -> String {
     out
 }
 
+/// How many lines of the corpus a finding's hover quotes.
+const HOVER_QUOTE_LINES: usize = 3;
+
+/// A finding's hover: the message once, why it matters, the fix, at most
+/// [`HOVER_QUOTE_LINES`] lines of the corpus passage (with the corrections
+/// of what they show) and where the full answer is. No headings: hovers are
+/// small popups.
+pub fn finding_markdown(rule: &Rule, message: &str) -> String {
+    let mut out = format!(
+        "**gohint({})** {}: {message}\n\n**Why:** {}\n",
+        rule.slug,
+        rule.severity.name(),
+        rule.why
+    );
+    if let Some(fix) = rule.fix {
+        out.push_str(&format!("\n**Fix:** {fix}\n"));
+    }
+    if let Some(q) = question_of(rule) {
+        let quoted = excerpt(q, rule.topic);
+        let shown = hover_lines(&quoted);
+        if !shown.is_empty() {
+            out.push_str(&format!(
+                "\n{}\n{}",
+                blockquote(&shown),
+                notes(&q.id, &shown)
+            ));
+        }
+        out.push_str(&format!(
+            "\nQ: {} — full answer: `gohint --explain {}`\n",
+            q.question, rule.slug
+        ));
+    }
+    out
+}
+
+/// The first lines of prose of a quote: no heading lines, and nothing from
+/// a code block on.
+fn hover_lines(quote: &str) -> String {
+    quote
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .take(HOVER_QUOTE_LINES)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// A corpus question's full answer.
 pub fn question_markdown(q: &Question) -> String {
     let cited: Vec<&str> = RULES
@@ -75,7 +132,13 @@ pub fn question_markdown(q: &Question) -> String {
         .filter(|r| r.question == q.id)
         .map(|r| r.slug)
         .collect();
-    let mut out = format!("# Q: {}\n\n{}\n{}", q.question, q.answer, note(&q.id));
+    let answer = corpus::without_withdrawn(&q.id, &q.answer);
+    let mut out = format!(
+        "# Q: {}\n\n{}\n{}",
+        q.question,
+        answer,
+        notes(&q.id, &answer)
+    );
     if !cited.is_empty() {
         out.push_str(&format!(
             "\nRules that cite this question: {}\n",
@@ -96,13 +159,14 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
         .filter_map(|c| corpus.question(c.question).map(|q| (q, c.topic)));
     let mut out = format!("**{}**\n", concept.label);
     if let Some((q, topic)) = cites.next() {
-        let excerpt = q.excerpt(topic);
+        let quoted = excerpt(q, topic);
+        let code = example(q, topic, &quoted);
         out.push_str(&format!(
             "\n## Q: {}\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
             q.question,
-            blockquote(&excerpt),
-            example(q, &excerpt),
-            note(&q.id),
+            blockquote(&quoted),
+            code,
+            notes(&q.id, &format!("{quoted}\n{code}")),
             q.id
         ));
     }
@@ -126,31 +190,15 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
     out
 }
 
-/// The answer's first Go code example as a fenced block preceded by a
-/// blank line, unless `excerpt` already holds code.
-fn example(q: &Question, excerpt: &str) -> String {
+/// The quoted part's Go example as a fenced block preceded by a blank line,
+/// unless `excerpt` already holds code.
+fn example(q: &Question, topic: Option<&str>, excerpt: &str) -> String {
     if excerpt.contains("```") {
         return String::new();
     }
-    first_code_block(&q.answer)
+    q.example(topic)
         .map(|code| format!("\n```go\n{code}\n```\n"))
         .unwrap_or_default()
-}
-
-/// The body of the first fenced code block of `markdown`, dedented to the
-/// fence's indentation.
-fn first_code_block(markdown: &str) -> Option<String> {
-    let mut lines = markdown.lines();
-    let open = lines.find(|l| l.trim_start().starts_with("```"))?;
-    let indent = open.len() - open.trim_start().len();
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.trim_start().starts_with("```"))
-        .map(|l| {
-            let strip = l.len() - l.trim_start().len();
-            l.get(strip.min(indent)..).unwrap_or(l)
-        })
-        .collect();
-    (!body.is_empty()).then(|| body.join("\n"))
 }
 
 /// The explanation for `id`: a rule slug, else a corpus question id.
@@ -163,13 +211,17 @@ pub fn markdown(id: &str) -> Option<String> {
 /// The markdown table of every rule (slug, severity, what it flags, corpus
 /// question), as the README shows it.
 pub fn rule_table() -> String {
-    let mut out = String::from("| rule | severity | flags | learn from |\n|---|---|---|---|\n");
+    let mut out = String::from(
+        "| rule | group | ci | learn | flags | learn from |\n|---|---|---|---|---|---|\n",
+    );
     for rule in RULES {
         let q = question_of(rule).map_or("", |q| q.question.as_str());
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} | {} |\n",
             rule.slug,
-            rule.severity.name(),
+            rule.group.name(),
+            Preset::Ci.level(rule).name(),
+            Preset::Learn.level(rule).name(),
             rule.summary.replace('|', "\\|"),
             q.replace('|', "\\|")
         ));

@@ -96,10 +96,13 @@ fn sarif_describes_every_rule() {
     assert_eq!(rules.len(), gohint::rules::RULES.len());
     for (rule, desc) in gohint::rules::RULES.iter().zip(rules) {
         assert_eq!(desc["id"], rule.slug);
+        let ci = gohint::rules::preset::Preset::Ci.level(rule);
         assert_eq!(
             desc["defaultConfiguration"]["level"],
-            gohint::output::sarif::level(rule.severity)
+            gohint::output::sarif::level(ci)
         );
+        assert_eq!(desc["properties"]["group"], rule.group.name());
+        assert_eq!(desc["properties"]["presets"]["ci"], ci.name());
         let help = gohint::explain::rule_markdown(rule);
         assert_eq!(desc["help"]["markdown"], help.as_str());
         assert_eq!(desc["help"]["text"], help.as_str());

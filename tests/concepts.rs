@@ -226,3 +226,46 @@ fn coverage_every_question_is_reachable_from_go_code() {
         corpus.questions.len()
     );
 }
+
+/// The concept hover of `name`, without team questions.
+fn hover(name: &str) -> String {
+    let concept = concepts::find(name).unwrap_or_else(|| panic!("no concept {name}"));
+    gohint::explain::concept_markdown(concept, &[])
+}
+
+#[test]
+fn concept_hovers_show_their_own_passage_and_only_go_examples() {
+    for name in CONCEPTS.iter().map(|c| c.name) {
+        let text = hover(name);
+        assert!(
+            !text.contains("graph TD") && !text.contains("graph LR") && !text.contains("flowchart"),
+            "{name}: a mermaid diagram is no Go example:\n{text}"
+        );
+    }
+    let pool = hover("sync-pool");
+    assert!(pool.contains("bufferPool.Get()"), "{pool}");
+    assert!(!pool.contains("type Mutex struct"), "{pool}");
+    let map = hover("sync-map");
+    assert!(map.contains("m.Store(\"key\", \"value\")"), "{map}");
+    let make = hover("make");
+    assert!(make.contains("make([]int, 10, 100)"), "{make}");
+    assert!(!make.contains("new(int)"), "{make}");
+}
+
+#[test]
+fn a_quote_never_ends_on_a_lead_in() {
+    for q in &corpus::builtin().questions {
+        let first = q.excerpt(None);
+        assert!(
+            !first.lines().any(|l| l.starts_with('#')),
+            "{}: the first paragraph swallowed a heading:\n{first}",
+            q.id
+        );
+        let last = first.lines().last().unwrap_or_default().trim_end();
+        assert!(
+            !last.ends_with(':'),
+            "{}: the quote ends on a lead-in:\n{first}",
+            q.id
+        );
+    }
+}

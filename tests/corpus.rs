@@ -50,3 +50,153 @@ fn repeated_headings_get_unique_ids() {
     assert_eq!(ids, ["same", "same-1"]);
     assert!(c.questions[1].answer.contains("### not a heading"));
 }
+
+#[test]
+fn every_erratum_is_anchored_to_a_passage_of_its_answer_and_recorded_in_the_audit() {
+    let c = corpus::builtin();
+    let audit =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/corpus-audit.md"))
+            .expect("docs/corpus-audit.md");
+    let mut ids = std::collections::HashSet::new();
+    for e in corpus::ERRATA {
+        assert!(ids.insert(e.id), "{} is used twice", e.id);
+        let q = c
+            .question(e.question)
+            .unwrap_or_else(|| panic!("{}: no question {}", e.id, e.question));
+        assert!(!e.passages.is_empty(), "{} anchors nothing", e.id);
+        for p in e.passages {
+            assert!(
+                q.answer.contains(p),
+                "{}: the passage {p:?} is not in the answer of {}",
+                e.id,
+                e.question
+            );
+        }
+        assert!(
+            audit.contains(&format!("| {} |", e.id)),
+            "{} has no row in docs/corpus-audit.md",
+            e.id
+        );
+    }
+}
+
+fn explain(id: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .args(["--explain", id])
+        .output()
+        .expect("run gohint");
+    assert!(out.status.success(), "--explain {id}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn corrections_are_shown_where_their_passage_is_shown_and_only_there() {
+    let panics = explain("how-does-go-handle-panics");
+    assert!(panics.contains("This line won't be reached due to panic"));
+    assert!(
+        panics.contains("**Note:** it is reached: the deferred `recoverFromPanic` stops the panic"),
+        "{panics}"
+    );
+    assert!(panics.contains("**Note:** `recover` must be called *directly*"));
+
+    // A rule quoting the select example carries the correction of its output…
+    let busy = explain("select-default-busy-loop");
+    assert!(busy.contains("No communication ready."));
+    assert!(
+        busy.contains("prints `No communication ready.` at once"),
+        "{busy}"
+    );
+    // …and one quoting another part of the same answer does not.
+    let send = explain("send-after-close");
+    assert!(!send.contains("**Note:**"), "{send}");
+
+    // A rule whose quote contradicts it is shown with the correction.
+    let bounded = explain("unbounded-goroutines");
+    assert!(bounded.contains("it limits nothing"), "{bounded}");
+}
+
+#[test]
+fn a_passage_wrong_beyond_a_note_is_never_shown() {
+    let answer = explain("how-can-concurrent-safety-be-ensured-when-using-shared-memory-in-go");
+    assert!(
+        answer.contains("sync.Map"),
+        "the rest of the answer is shown"
+    );
+    assert!(!answer.contains("Certainly!"), "{answer}");
+}
+
+/// `gohint corpus check [ARGS]`: exit code and stdout; `None` when this
+/// machine has no Go toolchain outside CI (CI installs one, so there it fails).
+fn corpus_check(args: &[&str]) -> Option<(i32, String)> {
+    if std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install the Go toolchain for the corpus check"
+        );
+        eprintln!("skipped: no `go` on PATH");
+        return None;
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gohint"))
+        .args(["corpus", "check"])
+        .args(args)
+        .output()
+        .expect("run gohint");
+    Some((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
+}
+
+#[test]
+fn every_go_block_of_the_corpus_compiles_and_prints_what_its_text_claims_or_is_corrected() {
+    let Some((code, out)) = corpus_check(&[]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("80 Go blocks, 0 with a problem"), "{out}");
+    // The programs whose output the text gets wrong are found by running them…
+    let panics = out
+        .lines()
+        .find(|l| l.contains("[how-does-go-handle-panics]"))
+        .unwrap_or_default();
+    assert!(panics.contains("corrected by E12"), "{panics}");
+    assert!(panics.contains("| End\""), "{panics}");
+    // …and the examples with `// Output:` comments print what they say.
+    assert!(out.contains("[explain-the-concept-of-function-composition-in-go]: runs; prints what the text claims"), "{out}");
+    assert!(out.contains("[how-does-go-handle-slice-growth-when-capacity-is-insufficient]: runs; prints what the text claims"), "{out}");
+}
+
+#[test]
+fn a_team_corpus_with_a_wrong_example_fails_the_check() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("team.md");
+    std::fs::write(
+        &path,
+        "## Team\n### What does this print?\n\n```go\npackage main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(1 + 1) }\n```\n\nOutput:\n\n```\n3\n```\n\n### Sum?\n\n```go\nfmt.Println(2 * 2) // Output: 4\n```\n\n### Broken?\n\n```go\nx := 1 +\n```\n",
+    )
+    .expect("write corpus");
+    let Some((code, out)) = corpus_check(&[path.to_str().unwrap_or_default()]) else {
+        return;
+    };
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(":4: PROBLEM [what-does-this-print]: prints \"2\", the text claims \"3\""),
+        "{out}"
+    );
+    assert!(
+        out.contains(":20: ok [sum]: runs; prints what the text claims"),
+        "{out}"
+    );
+    assert!(
+        out.contains(":26: PROBLEM [broken]: does not compile"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 Go blocks, 2 with a problem no erratum corrects"),
+        "{out}"
+    );
+}

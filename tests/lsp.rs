@@ -94,15 +94,30 @@ fn hover_explains_findings_and_constructs() {
     assert_eq!(hover["contents"]["kind"], "markdown");
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
     for part in [
-        "**gohint(double-close)**",
-        "**Why it matters:**",
-        "## Q: What issues can arise with a closed channel?",
-        "> 4. **Double Close**",
-        "## Bad",
-        "## Good",
+        "**gohint(double-close)** error: channel closed a second time on this path",
+        "**Why:** Closing an already closed channel panics",
+        "**Fix:** Close the channel in one place only",
+        "> 4. **Double Close**:",
+        "Q: What issues can arise with a closed channel? — full answer: `gohint --explain double-close`",
     ] {
         assert!(text.contains(part), "missing {part:?} in hover:\n{text}");
     }
+    assert_eq!(
+        text.matches("channel closed a second time on this path")
+            .count(),
+        1,
+        "the message is shown once:\n{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("## ")),
+        "no large headings in a finding's hover:\n{text}"
+    );
+    assert!(
+        text.lines().count() <= 14,
+        "a finding's hover stays short:\n{text}"
+    );
     assert!(
         !text.contains("Race Conditions"),
         "the hover quotes the sub-section only:\n{text}"
@@ -167,7 +182,7 @@ fn hover_is_plain_text_when_the_client_wants_it() {
         "{text}"
     );
     assert!(
-        text.contains("\tclose(ch)") || text.contains("close(ch)"),
+        text.contains("Why: Closing an already closed channel panics"),
         "{text}"
     );
     assert!(c.stop().success());
@@ -833,10 +848,10 @@ fn go_version_comes_from_go_mod_then_settings() {
             .map_or(&[][..], Vec::as_slice),
     );
     assert_ne!(go121, go125, "the message depends on the Go version");
-    // Without it, a changed go.mod is read again once the client says so.
+    // Without it (a null unsets it), a changed go.mod is read again once the client says so.
     c.notify(
         "workspace/didChangeConfiguration",
-        json!({"settings": {"gohint": {}}}),
+        json!({"settings": {"gohint": {"goVersion": null}}}),
     );
     let m = c.recv(|m| {
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str()

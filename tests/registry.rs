@@ -73,3 +73,42 @@ fn every_query_lives_in_its_own_file() {
 fn all_queries_compile_together() {
     gohint::analysis::engine().expect("rule queries compile");
 }
+
+#[test]
+fn the_assumed_go_version_note_names_every_version_dependent_rule() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut reading = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("src/rules") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if !(text.contains("go_before(") || text.contains("ctx.go_version")) {
+            continue;
+        }
+        let slug = RULES
+            .iter()
+            .find(|r| text.contains(&format!("slug: \"{}\"", r.slug)))
+            .unwrap_or_else(|| panic!("{} reads the Go version outside a rule", path.display()));
+        reading.push(slug.slug);
+    }
+    reading.sort_unstable();
+    let mut listed: Vec<&str> = gohint::config::VERSION_DEPENDENT
+        .iter()
+        .map(|(rule, _)| *rule)
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(reading, listed);
+}
+
+#[test]
+fn every_group_has_rules_and_presets_never_raise_a_rule() {
+    use gohint::rules::preset::Preset;
+    use gohint::rules::Group;
+    for group in Group::ALL {
+        assert!(RULES.iter().any(|r| r.group == group), "{group:?} is empty");
+    }
+    for rule in RULES {
+        for preset in Preset::ALL {
+            assert!(preset.level(rule) <= rule.severity, "{}", rule.slug);
+        }
+    }
+}

@@ -1,8 +1,10 @@
-//! The VS Code extension's `gohint.rules.<slug>` settings match the rule
-//! registry. When a rule is added or changed, regenerate them with
+//! The VS Code extension's `gohint.preset`, `gohint.groups`, `gohint.tests`
+//! and `gohint.rules.<slug>` settings match the rule registry and presets.
+//! When a rule is added or changed, regenerate them with
 //! `GOHINT_BLESS=1 cargo test --test vscode_settings`.
 
-use gohint::rules::{Severity, RULES};
+use gohint::rules::preset::{Preset, Tests, QUIETER_IN_TESTS};
+use gohint::rules::{Group, Rule, Severity, RULES};
 use serde_json::{json, Map, Value};
 use std::path::Path;
 
@@ -19,26 +21,107 @@ fn regenerate(manifest: &str) -> Result<String, String> {
         .ok_or("package.json has no contributes.configuration.properties object")?;
     let kept: Map<String, Value> = std::mem::take(properties)
         .into_iter()
-        .filter(|(k, _)| !k.starts_with(PREFIX))
+        .filter(|(k, _)| !k.starts_with(PREFIX) && !LEVEL_KEYS.contains(&k.as_str()))
         .collect();
     *properties = kept;
     let levels: Vec<&str> = std::iter::once("off")
         .chain(Severity::ALL.iter().map(|s| s.name()))
         .collect();
+    let presets: Vec<&str> = Preset::ALL.iter().map(|p| p.name()).collect();
+    properties.insert(
+        "gohint.preset".into(),
+        json!({
+            "type": "string",
+            "enum": presets,
+            "default": Preset::Learn.name(),
+            "enumDescriptions": Preset::ALL.iter().map(|p| preset_levels(*p)).collect::<Vec<_>>(),
+            "markdownDescription": "The default level of each rule group: `learn` turns every rule on with teaching notes as hints; `ci` is what `gohint --check` uses. `gohint.groups` and `gohint.rules` win over it.",
+        }),
+    );
+    let groups: Map<String, Value> = Group::ALL
+        .iter()
+        .map(|g| {
+            let schema = json!({
+                "type": "string",
+                "enum": levels,
+                "description": format!("{}: {}", g.description(), members(*g)),
+            });
+            (g.name().to_string(), schema)
+        })
+        .collect();
+    properties.insert(
+        "gohint.groups".into(),
+        json!({
+            "type": "object",
+            "default": {},
+            "additionalProperties": false,
+            "properties": groups,
+            "markdownDescription": "The level of every rule of a group, over `gohint.preset`; `gohint.rules` wins over it.",
+        }),
+    );
+    properties.insert(
+        "gohint.tests".into(),
+        json!({
+            "type": "string",
+            "enum": Tests::ALL.iter().map(|t| t.name()).collect::<Vec<_>>(),
+            "default": Tests::default().name(),
+            "markdownDescription": format!(
+                "How {} report in `_test.go` files, where their findings are mostly deliberate: as elsewhere (`same`), one level lower (`lower`) or not at all (`skip`).",
+                QUIETER_IN_TESTS.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    );
     for rule in RULES {
         properties.insert(
             format!("{PREFIX}{}", rule.slug),
             json!({
                 "type": "string",
                 "enum": levels,
-                "default": rule.severity.name(),
-                "description": rule.summary,
+                "default": Preset::Learn.level(rule).name(),
+                "description": rule_description(rule),
             }),
         );
     }
     serde_json::to_string_pretty(&doc)
         .map(|s| s + "\n")
         .map_err(|e| e.to_string())
+}
+
+/// The settings besides `gohint.rules.*` that are generated here.
+const LEVEL_KEYS: &[&str] = &["gohint.preset", "gohint.groups", "gohint.tests"];
+
+/// A rule setting's description: what it flags, its group and its level
+/// under each preset.
+fn rule_description(rule: &Rule) -> String {
+    let presets: Vec<String> = Preset::ALL
+        .iter()
+        .map(|p| format!("{} {}", p.level(rule).name(), p.name()))
+        .collect();
+    format!(
+        "{} (group {}; default: {})",
+        rule.summary,
+        rule.group.name(),
+        presets.join(", ")
+    )
+}
+
+/// The rules of `group`, by slug.
+fn members(group: Group) -> String {
+    let slugs: Vec<&str> = RULES
+        .iter()
+        .filter(|r| r.group == group)
+        .map(|r| r.slug)
+        .collect();
+    slugs.join(", ")
+}
+
+/// What a preset gives each group.
+fn preset_levels(preset: Preset) -> String {
+    let levels: Vec<String> = Group::ALL
+        .iter()
+        .map(|g| format!("{} {}", g.name(), preset.group_level(*g).name()))
+        .collect();
+    levels.join(", ")
 }
 
 #[test]
@@ -98,11 +181,21 @@ fn regeneration_replaces_stale_rule_settings_and_keeps_the_rest() {
     let keys: Vec<&str> = props.keys().map(String::as_str).collect();
     assert_eq!(&keys[..2], ["gohint.path", "gohint.zzz"]);
     assert!(!keys.contains(&"gohint.rules.removed-rule"));
-    assert_eq!(keys.len(), 2 + RULES.len());
+    assert_eq!(keys.len(), 2 + LEVEL_KEYS.len() + RULES.len());
+    assert_eq!(&keys[2..5], LEVEL_KEYS);
+    assert_eq!(props["gohint.preset"]["enum"], json!(["ci", "learn"]));
+    assert_eq!(
+        props["gohint.groups"]["properties"]["pedantic"]["enum"],
+        json!(["off", "hint", "info", "warning", "error"])
+    );
     for rule in RULES {
         let p = &props[&format!("{PREFIX}{}", rule.slug)];
-        assert_eq!(p["default"], rule.severity.name());
-        assert_eq!(p["description"], rule.summary);
+        assert_eq!(p["default"], Preset::Learn.level(rule).name());
+        let description = p["description"].as_str().unwrap_or_default();
+        assert!(
+            description.starts_with(rule.summary) && description.contains(rule.group.name()),
+            "{description}"
+        );
         assert_eq!(
             p["enum"],
             json!(["off", "hint", "info", "warning", "error"])

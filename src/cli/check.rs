@@ -212,7 +212,10 @@ pub fn run(args: &Args) -> ExitCode {
         failed = true;
     }
     drop(sink);
-    let notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
+    let mut notes = notes(args, &totals, baseline.as_ref(), recorder, &mut failed);
+    if let Some(note) = setup.assumed_go().filter(|_| args.format == Format::Text) {
+        notes = format!("gohint: {note}\n{notes}");
+    }
     if !args.quiet && !notes.is_empty() {
         if args.format == Format::Text && to_stdout {
             println!("{notes}");

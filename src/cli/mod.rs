@@ -3,6 +3,7 @@
 
 mod baseline;
 mod check;
+mod corpus_check;
 mod merge;
 mod print_config;
 mod progress;
@@ -13,6 +14,7 @@ mod walk;
 
 use crate::concepts;
 use crate::explain;
+use crate::rules::preset::Preset;
 use crate::rules::{Severity, RULES};
 use clap::{Parser, Subcommand};
 pub use shard::Shard;
@@ -60,6 +62,24 @@ impl From<Level> for Severity {
     }
 }
 
+/// Preset names for `--preset`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PresetName {
+    /// Only rule groups precise on real code can fail the build.
+    Ci,
+    /// Every rule on, teaching notes as hints (the editor's default).
+    Learn,
+}
+
+impl From<PresetName> for Preset {
+    fn from(p: PresetName) -> Preset {
+        match p {
+            PresetName::Ci => Preset::Ci,
+            PresetName::Learn => Preset::Learn,
+        }
+    }
+}
+
 /// gohint: a Go language server and linter that explains its findings from a Go Q&A corpus.
 #[derive(Debug, Parser)]
 #[command(name = "gohint", version, about, long_about = None, args_conflicts_with_subcommands = true)]
@@ -88,6 +108,9 @@ pub struct Args {
     /// Exit with 1 when a finding at or above this severity is reported [default: warning, or `fail_on` of gohint.toml].
     #[arg(long, value_enum)]
     pub fail_on: Option<Level>,
+    /// The default levels of the rule groups [default: ci, or `preset` of gohint.toml].
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetName>,
     /// Print only the report: no progress bar, summary or notes.
     #[arg(long, short)]
     pub quiet: bool,
@@ -128,6 +151,16 @@ pub struct Args {
 pub enum Command {
     /// Merge the SARIF, JSON, JSONL or GitLab reports of `--shard` runs into one.
     MergeReports(MergeArgs),
+    /// Work on the Q&A corpus.
+    #[command(subcommand)]
+    Corpus(CorpusCommand),
+}
+
+/// `gohint corpus …` commands.
+#[derive(Debug, Subcommand)]
+pub enum CorpusCommand {
+    /// Compile every Go block of the corpus (or of a team corpus), run the programs and compare their output with what the text claims.
+    Check(corpus_check::CorpusCheckArgs),
 }
 
 /// Arguments of `gohint merge-reports`.
@@ -154,8 +187,10 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    if let Some(Command::MergeReports(m)) = &args.command {
-        return merge::run(m);
+    match &args.command {
+        Some(Command::MergeReports(m)) => return merge::run(m),
+        Some(Command::Corpus(CorpusCommand::Check(c))) => return corpus_check::run(c),
+        None => {}
     }
     if args.list_rules || (args.explain.is_some() && args.list) {
         print!("{}", rule_list());
@@ -193,16 +228,26 @@ pub fn main() -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Every rule: slug, severity and the corpus question it cites.
+/// Every rule: slug, group, level under each preset and the corpus
+/// question it cites.
 pub fn rule_list() -> String {
     let width = RULES.iter().map(|r| r.slug.len()).max().unwrap_or(0);
-    RULES
-        .iter()
-        .map(|r| {
-            let q = explain::question_of(r).map_or("", |q| q.question.as_str());
-            format!("{:width$}  {:7}  {}\n", r.slug, r.severity.name(), q)
-        })
-        .collect()
+    let mut out = format!(
+        "{:width$}  {:11}  {:7}  {:7}  learn from\n",
+        "rule", "group", "ci", "learn"
+    );
+    for r in RULES {
+        let q = explain::question_of(r).map_or("", |q| q.question.as_str());
+        out.push_str(&format!(
+            "{:width$}  {:11}  {:7}  {:7}  {}\n",
+            r.slug,
+            r.group.name(),
+            Preset::Ci.level(r).name(),
+            Preset::Learn.level(r).name(),
+            q
+        ));
+    }
+    out
 }
 
 /// Every concept: its name (usable in team corpora), what it is, and the

@@ -4,9 +4,10 @@
 
 use super::setup::{origin, Setup};
 use super::Args;
-use crate::config::{Config, DEFAULT_DOCS_BASE_URL};
+use crate::config::{self, Config, Source, DEFAULT_DOCS_BASE_URL};
 use crate::output::paths;
-use crate::rules::RULES;
+use crate::rules::preset::{Preset, QUIETER_IN_TESTS};
+use crate::rules::{Group, Severity, RULES};
 use std::process::ExitCode;
 use toml::Value;
 
@@ -48,11 +49,32 @@ pub fn render(setup: &Setup) -> String {
         None => {
             let here = setup.lookup.go_version(&setup.searched_from);
             out.push_str(&match here {
-                Some(v) => format!("# go_version is unset: each file uses its nearest go.mod (here: go {v})\n"),
-                None => "# go_version is unset: each file uses its nearest go.mod (none here: the newest Go)\n".to_string(),
+                Some(v) => format!(
+                    "# go_version is unset: each file uses its nearest go.mod (here: go {v})\n"
+                ),
+                None => format!(
+                    "# go_version is unset: each file uses its nearest go.mod (none here)\n# {}\n",
+                    config::newest_go_note("`go_version` in gohint.toml")
+                ),
             });
         }
     }
+    let preset = config.preset.unwrap_or(Preset::Ci);
+    top.push((
+        format!("preset = {}", Value::String(preset.name().to_string())),
+        origin_or(&config, "preset", "default of --check"),
+    ));
+    top.push((
+        format!(
+            "tests = {}",
+            Value::String(config.tests.unwrap_or_default().name().to_string())
+        ),
+        origin(Some(&config), "tests"),
+    ));
+    out.push_str(&format!(
+        "# tests: how {} report in _test.go files (\"same\", \"lower\": one level lower, \"skip\")\n",
+        QUIETER_IN_TESTS.join(", ")
+    ));
     top.push((
         format!(
             "fail_on = {}",
@@ -78,24 +100,89 @@ pub fn render(setup: &Setup) -> String {
         format!("paths = {}", strings(&config.corpus_paths)),
         origin(file, "corpus.paths"),
     )]));
+    out.push_str("\n[groups]\n");
+    out.push_str(&table(&groups(&config, preset)));
     out.push_str("\n[rules]\n");
     out.push_str(&table(&rules(&config)));
     out
 }
 
-/// Every rule's level and its origin.
+/// Where `key` of `config` came from, else `fallback`.
+fn origin_or(config: &Config, key: &str, fallback: &str) -> String {
+    config
+        .origins
+        .get(key)
+        .cloned()
+        .unwrap_or_else(|| fallback.to_string())
+}
+
+/// A level's name in settings: `off` or the severity.
+fn level_name(level: Option<Severity>) -> &'static str {
+    level.map_or("off", Severity::name)
+}
+
+/// Every group's level and its origin.
+fn groups(config: &Config, preset: Preset) -> Vec<(String, String)> {
+    Group::ALL
+        .iter()
+        .map(|&group| {
+            let (level, from) = match config.groups.get(&group) {
+                Some(set) => (
+                    *set,
+                    origin(Some(config), &format!("groups.{}", group.name())),
+                ),
+                None => (
+                    Some(preset.group_level(group)),
+                    format!("preset {}", preset.name()),
+                ),
+            };
+            (
+                format!(
+                    "{} = {}",
+                    group.name(),
+                    Value::String(level_name(level).to_string())
+                ),
+                format!("{from}: {}", group.description()),
+            )
+        })
+        .collect()
+}
+
+/// Every rule's level (outside test files) and what set it.
 fn rules(config: &Config) -> Vec<(String, String)> {
     RULES
         .iter()
         .map(|rule| {
-            let level = match config.rules.get(rule.slug) {
-                Some(Some(sev)) => sev.name(),
-                Some(None) => "off",
-                None => rule.severity.name(),
+            let level = config.level(rule, Preset::Ci, false);
+            let from = match level.source {
+                Source::Rule => origin(Some(config), &format!("rules.{}", rule.slug)),
+                Source::Group(g) => format!(
+                    "groups.{} ({})",
+                    g.name(),
+                    origin(Some(config), &format!("groups.{}", g.name()))
+                ),
+                Source::Preset(p) if level.severity < Some(p.group_level(rule.group)) => {
+                    format!(
+                        "preset {} ({}, at most the rule's own level)",
+                        p.name(),
+                        rule.group.name()
+                    )
+                }
+                Source::Preset(p) => format!("preset {} ({})", p.name(), rule.group.name()),
+                Source::HeldBack(p, held) => format!(
+                    "preset {} ({}, held back: {})",
+                    p.name(),
+                    rule.group.name(),
+                    held.why
+                ),
             };
             (
-                format!("{} = {}", rule.slug, Value::String(level.to_string())),
-                origin(Some(config), &format!("rules.{}", rule.slug)),
+                format!(
+                    "{} = {}",
+                    rule.slug,
+                    Value::String(level_name(level.severity).to_string())
+                ),
+                from,
             )
         })
         .collect()

@@ -5,10 +5,12 @@
 use super::walk::{self, Exclude};
 use super::Args;
 use crate::analysis::Options;
-use crate::config::{Config, Loaded, Lookup};
+use crate::config::{self, Config, Loaded, Lookup};
 use crate::output::paths;
+use crate::rules::preset::Preset;
 use crate::rules::Severity;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The settings of one run.
 pub struct Setup {
@@ -24,6 +26,10 @@ pub struct Setup {
     pub exclude: Option<Exclude>,
     /// The `go.mod` lookup, cached per folder.
     pub lookup: Lookup,
+    /// The preset named with `--preset`.
+    pub preset: Option<Preset>,
+    /// Whether a file was checked that nothing gave a Go version.
+    assumed_go: AtomicBool,
 }
 
 impl Setup {
@@ -76,15 +82,24 @@ impl Setup {
             fail_on,
             exclude,
             lookup,
+            preset: args.preset.map(Preset::from),
+            assumed_go: AtomicBool::new(false),
         })
     }
 
-    /// The settings of the configuration file (defaults without one).
+    /// The settings of the configuration file (defaults without one),
+    /// under `--preset`.
     pub fn config(&self) -> Config {
-        self.file
+        let mut config = self
+            .file
             .as_ref()
             .map(|f| f.config.clone())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if let Some(preset) = self.preset {
+            config.preset = Some(preset);
+            config.origins.insert("preset".into(), "--preset".into());
+        }
+        config
     }
 
     /// The analysis options of `path`: its `go.mod`'s Go version, then the
@@ -98,8 +113,19 @@ impl Setup {
                 .and_then(|dir| self.lookup.go_version(dir)),
             ..Options::default()
         };
-        config.apply(&mut options);
+        config.apply(&mut options, Preset::Ci);
+        if options.go_version.is_none() {
+            self.assumed_go.store(true, Ordering::Relaxed);
+        }
         options
+    }
+
+    /// What was assumed for the files checked so far that nothing gave a
+    /// Go version, if there were any.
+    pub fn assumed_go(&self) -> Option<String> {
+        self.assumed_go
+            .load(Ordering::Relaxed)
+            .then(|| config::newest_go_note("`go_version` in gohint.toml"))
     }
 }
 

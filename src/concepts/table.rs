@@ -195,12 +195,16 @@ pub static CONCEPTS: &[Concept] = &[
     Concept {
         name: "sync-pool",
         label: "`sync.Pool`: reuses allocations",
-        cites: &[q(SYNC), q(ALLOCATION), q(BEST_PRACTICES)],
+        cites: &[
+            t(SHARED_MEMORY, "sync.Pool"),
+            q(BEST_PRACTICES),
+            q(ALLOCATION),
+        ],
     },
     Concept {
         name: "sync-map",
         label: "`sync.Map`: a concurrent map",
-        cites: &[q(SYNC), q(SAFETY), q(SHARED_MEMORY)],
+        cites: &[t(SHARED_MEMORY, "sync.Map"), q(SYNC), q(SAFETY)],
     },
     Concept {
         name: "context",
@@ -210,7 +214,7 @@ pub static CONCEPTS: &[Concept] = &[
     Concept {
         name: "make",
         label: "`make`: allocates and initialises a slice, map or channel",
-        cites: &[q(NEW_MAKE), q(ALLOCATION), q(BEST_PRACTICES)],
+        cites: &[t(NEW_MAKE, "make"), q(ALLOCATION), q(BEST_PRACTICES)],
     },
     Concept {
         name: "semaphore",

@@ -8,6 +8,9 @@ use serde_json::Value;
 /// Every key `gohint.toml` accepts besides `rules.<slug>`.
 pub(super) const KEYS: &[&str] = &[
     "rules",
+    "groups",
+    "preset",
+    "tests",
     "go_version",
     "docs_base_url",
     "exclude",

@@ -10,11 +10,14 @@ use toml::Spanned;
 /// Every top-level key with the span of its value.
 type Spans = BTreeMap<String, Spanned<toml::Value>>;
 
-/// The `[rules]` and `[corpus]` tables with the span of each value.
+/// The `[rules]`, `[groups]` and `[corpus]` tables with the span of each
+/// value.
 #[derive(Deserialize, Default)]
 struct TableSpans {
     #[serde(default)]
     rules: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    groups: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     corpus: BTreeMap<String, Spanned<toml::Value>>,
 }
@@ -56,6 +59,13 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<Problem>) {
                     .map(|(slug, v)| (slug.clone(), entry(format!("rules.{slug}"), v)))
                     .collect();
             }
+            "groups" if value.get_ref().is_table() => {
+                raw.groups = tables()
+                    .groups
+                    .iter()
+                    .map(|(name, v)| (name.clone(), entry(format!("groups.{name}"), v)))
+                    .collect();
+            }
             "corpus" if value.get_ref().is_table() => {
                 for (name, v) in &tables().corpus {
                     let e = entry(format!("corpus.{name}"), v);
@@ -65,13 +75,15 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<Problem>) {
                     }
                 }
             }
-            "rules" | "corpus" => raw.problems.push(Problem::new(
+            "rules" | "groups" | "corpus" => raw.problems.push(Problem::new(
                 format!(
                     "{origin}:{}: `{key}` should be a table (`[{key}]` then `key = value` lines)",
                     line(value.span().start)
                 ),
                 "it is ignored",
             )),
+            "preset" => raw.preset = Some(entry(key.clone(), value)),
+            "tests" => raw.tests = Some(entry(key.clone(), value)),
             "go_version" => raw.go_version = Some(entry(key.clone(), value)),
             "docs_base_url" => raw.docs_base_url = Some(entry(key.clone(), value)),
             "exclude" => raw.exclude = Some(entry(key.clone(), value)),

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 #[serde(default, rename_all = "camelCase")]
 struct Section {
     rules: Option<Value>,
+    groups: Option<Value>,
+    preset: Option<Value>,
+    tests: Option<Value>,
     go_version: Option<Value>,
     docs_base_url: Option<Value>,
     corpus: Option<Value>,
@@ -19,18 +22,25 @@ struct Section {
     other: BTreeMap<String, Value>,
 }
 
+/// The keys of the section, by which it is recognised when it is sent
+/// without the `gohint` key around it.
+pub(crate) const SECTION_KEYS: &[&str] = &[
+    "rules",
+    "groups",
+    "preset",
+    "tests",
+    "goVersion",
+    "docsBaseUrl",
+    "corpus",
+];
+
 /// Parses the section, or an object holding it under `gohint` (editors
 /// often send every server's settings). Anything else holds no gohint
 /// settings.
 pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
     let value = match value.get("gohint") {
         Some(section) => section,
-        None if ["rules", "goVersion", "docsBaseUrl", "corpus"]
-            .iter()
-            .any(|k| value.get(k).is_some()) =>
-        {
-            value
-        }
+        None if SECTION_KEYS.iter().any(|k| value.get(k).is_some()) => value,
         None => return (Config::default(), Vec::new()),
     };
     // Lua clients (Neovim) encode an empty table as `[]`: it means no settings.
@@ -52,6 +62,8 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
         value,
     };
     let mut raw = Raw {
+        preset: section.preset.map(|v| entry("preset".to_string(), v)),
+        tests: section.tests.map(|v| entry("tests".to_string(), v)),
         go_version: section
             .go_version
             .map(|v| entry("goVersion".to_string(), v)),
@@ -71,20 +83,40 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
             .collect(),
         ..Raw::default()
     };
-    match section.rules {
-        Some(Value::Object(rules)) => {
-            raw.rules = rules
-                .into_iter()
-                .map(|(slug, v)| (slug.clone(), entry(format!("rules.{slug}"), v)))
-                .collect();
-        }
-        Some(Value::Null) | None => {}
-        Some(other) => raw.problems.push(Problem::new(
-            format!("settings: `gohint.rules` should be an object such as {{\"double-close\": \"warning\"}}, not {other}"),
-            "it is ignored",
-        )),
-    }
+    raw.rules = table(section.rules, "rules", "double-close", &mut raw.problems);
+    raw.groups = table(section.groups, "groups", "pedantic", &mut raw.problems);
     validate(raw)
+}
+
+/// The entries of the object setting `gohint.<key>` (such as `rules`);
+/// `example` names one of its keys for the problem a non-object makes.
+fn table(
+    value: Option<Value>,
+    key: &str,
+    example: &str,
+    problems: &mut Vec<Problem>,
+) -> Vec<(String, Entry)> {
+    match value {
+        Some(Value::Object(items)) => items
+            .into_iter()
+            .map(|(name, v)| {
+                let entry = Entry {
+                    origin: "settings".to_string(),
+                    key: format!("gohint.{key}.{name}"),
+                    value: v,
+                };
+                (name, entry)
+            })
+            .collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => {
+            problems.push(Problem::new(
+                format!("settings: `gohint.{key}` should be an object such as {{\"{example}\": \"warning\"}}, not {other}"),
+                "it is ignored",
+            ));
+            Vec::new()
+        }
+    }
 }
 
 #[cfg(test)]

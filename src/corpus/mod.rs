@@ -5,6 +5,7 @@
 //! (`##`) and questions (`###`), each question with a stable id (a
 //! GitHub-style heading slug) and its markdown answer.
 
+mod blocks;
 mod errata;
 mod parse;
 mod slug;
@@ -12,7 +13,8 @@ mod team;
 
 use std::sync::OnceLock;
 
-pub use errata::{erratum, Erratum, ERRATA};
+pub use blocks::{go_blocks, program, GoBlock};
+pub use errata::{errata_for, without_withdrawn, Erratum, ERRATA};
 pub use parse::parse;
 pub use slug::slugify;
 pub use team::{parse_team, TeamQuestion};
@@ -82,6 +84,19 @@ impl Question {
                 parse::section(&self.answer, t).or_else(|| parse::list_item(&self.answer, t))
             })
             .unwrap_or_else(|| parse::first_paragraph(&self.answer))
+    }
+
+    /// The first Go code example of the part of the answer quoted for
+    /// `topic`: inside that sub-section or list item, or, for the first
+    /// paragraph, anywhere before the answer's first sub-heading. Blocks in
+    /// other languages (mermaid, bash, output) are never examples.
+    pub fn example(&self, topic: Option<&str>) -> Option<String> {
+        let part = topic
+            .and_then(|t| {
+                parse::section(&self.answer, t).or_else(|| parse::list_item(&self.answer, t))
+            })
+            .unwrap_or_else(|| parse::lead(&self.answer));
+        parse::first_go_block(&part)
     }
 }
 

@@ -8,6 +8,8 @@ struct Line<'a> {
     text: &'a str,
     /// Heading level (1–6) when the line is an ATX heading outside a fence.
     level: Option<usize>,
+    /// Whether the line is a fence line or inside a fenced code block.
+    fenced: bool,
 }
 
 /// Splits `text` into lines, marking headings that sit outside code fences.
@@ -23,6 +25,7 @@ fn lines(text: &str) -> Vec<Line<'_>> {
                     return Line {
                         text: raw,
                         level: None,
+                        fenced: true,
                     };
                 }
                 (None, Some(m)) => {
@@ -30,6 +33,7 @@ fn lines(text: &str) -> Vec<Line<'_>> {
                     return Line {
                         text: raw,
                         level: None,
+                        fenced: true,
                     };
                 }
                 _ => {}
@@ -39,7 +43,11 @@ fn lines(text: &str) -> Vec<Line<'_>> {
             } else {
                 None
             };
-            Line { text: raw, level }
+            Line {
+                text: raw,
+                level,
+                fenced: fence.is_some(),
+            }
         })
         .collect()
 }
@@ -175,15 +183,72 @@ pub(super) fn list_item(answer: &str, topic: &str) -> Option<String> {
     Some(join(&lines[start..end]))
 }
 
-/// The first paragraph of `answer` (up to the first blank line).
+/// How many blocks a lead-in ("…:") may pull into a first paragraph.
+const LEAD_IN_BLOCKS: usize = 3;
+
+/// The first paragraph of `answer`: up to the first blank line or heading.
+/// A paragraph that ends on a lead-in (`…:`) takes the block it introduces
+/// (a list, a code block), so that no quote ends on "as follows:".
 pub(super) fn first_paragraph(answer: &str) -> String {
-    answer
-        .trim()
-        .split("\n\n")
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string()
+    let all = lines(answer.trim());
+    let blank = |l: &Line<'_>| !l.fenced && l.text.trim().is_empty();
+    // An answer that opens with a sub-heading is quoted from its first paragraph.
+    let first = all
+        .iter()
+        .position(|l| !blank(l) && l.level.is_none())
+        .unwrap_or(0);
+    let lines = &all[first..];
+    let mut end = 0;
+    for _ in 0..=LEAD_IN_BLOCKS {
+        let start = end + lines[end..].iter().take_while(|l| blank(l)).count();
+        if lines.get(start).is_none_or(|l| l.level.is_some()) {
+            break;
+        }
+        end = start
+            + lines[start..]
+                .iter()
+                .take_while(|l| l.fenced || (!blank(l) && l.level.is_none()))
+                .count();
+        if !join(&lines[..end]).ends_with(':') {
+            break;
+        }
+    }
+    if end == 0 {
+        return answer
+            .trim()
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+    }
+    join(&lines[..end]).trim().to_string()
+}
+
+/// The body of the first fenced Go code block of `markdown`, dedented to the
+/// fence's indentation.
+pub(super) fn first_go_block(markdown: &str) -> Option<String> {
+    let mut rest = markdown.lines();
+    let open = rest.find(|l| l.trim_start().starts_with("```go"))?;
+    let indent = open.len() - open.trim_start().len();
+    let body: Vec<&str> = rest
+        .take_while(|l| !l.trim_start().starts_with("```"))
+        .map(|l| {
+            let strip = l.len() - l.trim_start().len();
+            l.get(strip.min(indent)..).unwrap_or(l)
+        })
+        .collect();
+    (!body.is_empty()).then(|| body.join("\n"))
+}
+
+/// The lead of `answer`: everything before its first heading.
+pub(super) fn lead(answer: &str) -> String {
+    let lines = lines(answer);
+    let end = lines
+        .iter()
+        .position(|l| l.level.is_some())
+        .unwrap_or(lines.len());
+    join(&lines[..end])
 }
 
 /// Joins lines back into trimmed markdown.

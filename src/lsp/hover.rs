@@ -58,12 +58,7 @@ fn findings_at(findings: &[Finding], offset: usize) -> Option<(String, Range<usi
             continue;
         }
         seen.push(f.rule.slug);
-        parts.push(format!(
-            "**gohint({})**: {}\n\n{}",
-            f.rule.slug,
-            f.message,
-            explain::rule_markdown(f.rule)
-        ));
+        parts.push(explain::finding_markdown(f.rule, &f.message));
     }
     Some((parts.join("\n---\n\n"), range))
 }

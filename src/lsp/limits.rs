@@ -7,8 +7,8 @@
 use serde_json::Value;
 
 /// The settings keys, as the editor sends them.
-const MAX_FILE_SIZE: &str = "maxFileSize";
-const MAX_DIAGNOSTICS: &str = "maxDiagnostics";
+pub(crate) const MAX_FILE_SIZE: &str = "maxFileSize";
+pub(crate) const MAX_DIAGNOSTICS: &str = "maxDiagnostics";
 
 /// Bytes in a kilobyte (sizes count in powers of two, as editors show them).
 const KB: u64 = 1024;

@@ -2,11 +2,12 @@
 //! settings, the `gohint.toml` and `go.mod` nearest each document, and the
 //! [`Options`] they make together.
 
-use super::limits::Limits;
+use super::limits::{Limits, MAX_DIAGNOSTICS, MAX_FILE_SIZE};
 use crate::analysis::Options;
 use crate::concepts;
-use crate::config::{Config, Lookup};
+use crate::config::{self, Config, Lookup};
 use crate::corpus::{self, TeamQuestion};
+use crate::rules::preset::Preset;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,9 @@ pub struct Resolved {
 /// The server's configuration sources.
 #[derive(Default)]
 pub struct Settings {
+    /// The editor's `gohint` section: `initializationOptions`, then every
+    /// later value merged over it key by key.
+    section: RwLock<Value>,
     /// The editor's settings.
     editor: RwLock<Config>,
     /// The editor's limits.
@@ -35,6 +39,8 @@ pub struct Settings {
     lookup: Lookup,
     /// Configuration files whose warnings the user has already been shown.
     shown: Mutex<HashSet<PathBuf>>,
+    /// Folders whose assumed Go version has been logged.
+    assumed: Mutex<HashSet<PathBuf>>,
 }
 
 impl Settings {
@@ -43,11 +49,24 @@ impl Settings {
         Self::default()
     }
 
-    /// Replaces the editor's settings with `value` (the `gohint` section or
-    /// an object holding it); returns what was wrong with it.
+    /// Merges `value` (the `gohint` section or an object holding it) over
+    /// the editor's settings so far, key by key: the first value (the
+    /// `initializationOptions`) is the base, `null` or `{}` changes nothing,
+    /// and a key set to `null` goes back to its default. Returns what is
+    /// wrong with the settings.
     pub fn set_editor(&self, value: &Value) -> Vec<String> {
-        let (limits, rest, mut warnings) = Limits::split(value);
-        let (config, more) = Config::from_settings(&rest);
+        let patch = match section(value) {
+            Ok(Some(patch)) => patch,
+            Ok(None) => return Vec::new(),
+            Err(not_an_object) => return Config::from_settings(&not_an_object).1,
+        };
+        let merged = {
+            let mut section = self.section.write().unwrap_or_else(PoisonError::into_inner);
+            merge(&mut section, patch);
+            section.clone()
+        };
+        let (limits, rest, mut warnings) = Limits::split(&merged);
+        let (config, more) = Config::from_settings(&serde_json::json!({ "gohint": rest }));
         warnings.extend(more);
         *self.editor.write().unwrap_or_else(PoisonError::into_inner) = config;
         *self.limits.write().unwrap_or_else(PoisonError::into_inner) = limits;
@@ -63,6 +82,10 @@ impl Settings {
     pub fn files_changed(&self) {
         self.lookup.clear();
         self.shown
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.assumed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
@@ -103,7 +126,10 @@ impl Settings {
             test_file: uri.path().as_str().ends_with("_test.go"),
             ..Options::default()
         };
-        config.apply(&mut options);
+        config.apply(&mut options, Preset::Learn);
+        if let Some(dir) = dir.filter(|_| options.go_version.is_none()) {
+            self.log_assumed(dir);
+        }
         if concepts::gomod::is_gomod(uri.path().as_str()) {
             // A module file is not Go: hovers only, no rule runs on it.
             options.severities = crate::rules::RULES
@@ -117,6 +143,20 @@ impl Settings {
             team: Arc::new(team),
         };
         (Arc::new(resolved), warnings)
+    }
+
+    /// Logs, once per folder, that no `go.mod` there gives a Go version and
+    /// what assuming the newest one does.
+    fn log_assumed(&self, dir: &Path) {
+        let first = self
+            .assumed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(dir.to_path_buf());
+        if first {
+            let how = "`goVersion` in the editor's gohint settings or `go_version` in gohint.toml";
+            eprintln!("gohint: {}: {}", dir.display(), config::newest_go_note(how));
+        }
     }
 
     /// Reads and parses the team corpora at `paths`; problems are added to
@@ -144,5 +184,90 @@ impl Settings {
             }
         }
         questions
+    }
+}
+
+/// The `gohint` section in `value`: `Ok(None)` when it holds none or an
+/// empty one, `Err` (wrapped for [`Config::from_settings`] to describe) when
+/// it is not an object.
+fn section(value: &Value) -> Result<Option<Value>, Value> {
+    let limits = [MAX_FILE_SIZE, MAX_DIAGNOSTICS];
+    let section = match value.get("gohint") {
+        Some(section) => section,
+        None if config::SECTION_KEYS
+            .iter()
+            .chain(&limits)
+            .any(|k| value.get(k).is_some()) =>
+        {
+            value
+        }
+        None => return Ok(None),
+    };
+    match section {
+        Value::Null => Ok(None),
+        // Lua clients (Neovim) encode an empty table as `[]`.
+        Value::Array(items) if items.is_empty() => Ok(None),
+        Value::Object(keys) if keys.is_empty() => Ok(None),
+        Value::Object(_) => Ok(Some(section.clone())),
+        other => Err(serde_json::json!({ "gohint": other })),
+    }
+}
+
+/// Merges `patch` into `target` key by key (JSON Merge Patch, RFC 7396):
+/// objects merge, `null` removes a key, anything else replaces.
+fn merge(target: &mut Value, patch: Value) {
+    let Value::Object(patch) = patch else {
+        *target = patch;
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(serde_json::Map::new());
+    }
+    if let Value::Object(keys) = target {
+        for (key, value) in patch {
+            if value.is_null() {
+                keys.remove(&key);
+            } else {
+                merge(keys.entry(key).or_insert(Value::Null), value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn merging_overrides_key_by_key_and_null_removes() {
+        let mut base = json!({"rules": {"a": "off", "b": "hint"}, "preset": "ci"});
+        merge(
+            &mut base,
+            json!({"rules": {"b": null, "c": "info"}, "goVersion": "1.21"}),
+        );
+        assert_eq!(
+            base,
+            json!({"rules": {"a": "off", "c": "info"}, "preset": "ci", "goVersion": "1.21"})
+        );
+    }
+
+    #[test]
+    fn empty_or_foreign_values_hold_no_section() {
+        for none in [
+            Value::Null,
+            json!({}),
+            json!({"gohint": null}),
+            json!({"gohint": {}}),
+            json!({"gohint": []}),
+            json!({"gopls": {"staticcheck": true}}),
+        ] {
+            assert_eq!(section(&none), Ok(None), "{none}");
+        }
+        assert_eq!(
+            section(&json!({"maxDiagnostics": 5})),
+            Ok(Some(json!({"maxDiagnostics": 5})))
+        );
+        assert!(section(&json!({"gohint": 42})).is_err());
     }
 }

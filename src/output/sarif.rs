@@ -8,6 +8,7 @@ use super::fingerprint::Occurrences;
 use super::json::{pretty, Array};
 use super::{paths, Item, Report, Span, Suppression, Totals};
 use crate::explain;
+use crate::rules::preset::Preset;
 use crate::rules::{Rule, Severity, RULES};
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
@@ -64,8 +65,15 @@ pub fn rule(rule: &Rule, help_uri: &str) -> Value {
         "fullDescription": message(rule.why),
         "help": { "text": help, "markdown": help },
         "helpUri": help_uri,
-        "defaultConfiguration": { "level": level(rule.severity) },
-        "properties": { "tags": ["go", category.unwrap_or("gohint")] },
+        "defaultConfiguration": { "level": level(Preset::Ci.level(rule)) },
+        "properties": {
+            "tags": ["go", category.unwrap_or("gohint")],
+            "group": rule.group.name(),
+            "presets": Preset::ALL
+                .iter()
+                .map(|p| (p.name().to_string(), json!(p.level(rule).name())))
+                .collect::<Map<String, Value>>(),
+        },
     })
 }
 

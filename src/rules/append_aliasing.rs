@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "append-aliasing",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "how-does-go-handle-slice-growth-when-capacity-is-insufficient",
     topic: Some("Best practices"),
     summary: "`b := append(a, …)` where `a` is a parameter or is used again: while `a` has spare capacity, `b` shares its backing array",

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "append-no-prealloc",
     severity: Severity::Info,
+    group: super::Group::Performance,
     question: "how-does-go-handle-slice-growth-when-capacity-is-insufficient",
     topic: Some("Performance implications"),
     summary: "A slice declared empty, then appended one element per iteration of a range over a slice, array or map whose length is known up front",

@@ -10,8 +10,9 @@ use crate::analysis::{Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "buffered-overfill-deadlock",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "whats-the-difference-between-buffered-and-unbuffered-channels",
-    topic: Some("Asynchronous"),
+    topic: Some("Send operation only blocks when the buffer is full"),
     summary: "More sends than a buffered channel's constant capacity in one goroutine, with no receive in between and no goroutine holding the channel yet",
     why: "A send on a full buffered channel waits for a receiver; when no other goroutine holds the channel yet, the send that overflows the buffer waits forever.",
     message: "this send overflows the channel's buffer and blocks forever: nothing can receive yet",

@@ -8,6 +8,7 @@ use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
 pub const RULE: Rule = Rule {
     slug: "close-nil-channel",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "what-issues-can-arise-with-a-closed-channel",
     topic: Some("Nil Channel Behavior"),
     summary: "close(ch) on a channel declared `var ch chan T` and never assigned in the function",

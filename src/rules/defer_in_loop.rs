@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "defer-in-loop",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "how-does-go-handle-panics",
     topic: Some("defer statement"),
     summary: "A defer inside a loop of the same function (not inside a func literal in the loop)",

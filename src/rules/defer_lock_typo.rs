@@ -9,6 +9,7 @@ use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
 pub const RULE: Rule = Rule {
     slug: "defer-lock-typo",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "are-locks-in-go-reentrant",
     topic: Some("Go's Mutex Behavior"),
     summary: "`mu.Lock()` followed by `defer mu.Lock()` (or RLock twice): the deferred call should be the Unlock",

@@ -8,6 +8,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "double-close",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "what-issues-can-arise-with-a-closed-channel",
     topic: Some("Double Close"),
     summary: "A channel closed twice on the same path (also a deferred close plus an explicit one, or a close in a loop)",

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "empty-critical-section",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-is-a-mutex-in-go",
     topic: None,
     summary: "mu.Lock() immediately followed by mu.Unlock() (or RLock/RUnlock): a critical section with nothing in it",

@@ -8,6 +8,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "explicit-gc",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "how-does-garbage-collection-work-in-go",
     topic: Some("GC Triggers"),
     summary: "runtime.GC() outside _test.go files",

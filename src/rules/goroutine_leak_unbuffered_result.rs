@@ -12,6 +12,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "goroutine-leak-unbuffered-result",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "explain-the-concept-of-goroutine-leaks-and-how-to-avoid-them",
     topic: Some("Properly handle and close channels"),
     summary: "A goroutine sends its result on an unbuffered channel whose receiver is a select that can time out or be cancelled",

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "goroutine-missing-recover",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "how-does-go-handle-panics",
     topic: Some("Panic"),
     summary: "A `go func(){…}()` whose own body panics (panic, log.Panic*) and defers no recover",

@@ -10,8 +10,9 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "lock-not-unlocked",
     severity: Severity::Warning,
-    question: "what-is-a-mutex-in-go",
-    topic: None,
+    group: super::Group::Suspicious,
+    question: "how-can-concurrent-safety-be-ensured-when-using-shared-memory-in-go",
+    topic: Some("Mutex (sync.Mutex)"),
     summary: "mu.Lock() or mu.RLock() with no Unlock/RUnlock of the same mutex anywhere in the function",
     why: "A mutex gives one goroutine at a time access to a section of code; if the holder never unlocks it, every later Lock blocks forever.",
     message: "this lock is never released in this function: the next Lock of it blocks forever",

@@ -11,6 +11,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "loop-var-capture",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "explain-the-concept-of-function-literals-and-closures-in-go",
     topic: Some("Why Closures Can Access Enclosing Variables"),
     summary: "A goroutine, deferred func, errgroup goroutine or parallel subtest in a loop that uses the loop variable, in Go before 1.22",

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "lost-cancel",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-is-contextcontext-and-when-would-you-use-it",
     topic: None,
     summary: "The cancel function of context.WithCancel, WithTimeout or WithDeadline discarded, never used, or not called on every path",

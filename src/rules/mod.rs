@@ -29,6 +29,7 @@ mod lost_cancel;
 mod mutex_copy;
 mod nil_channel_op;
 mod nil_map_write;
+pub mod preset;
 mod receive_loop_without_ok;
 mod recover_not_deferred;
 mod recursive_lock;
@@ -123,6 +124,55 @@ impl Severity {
     }
 }
 
+/// What kind of problem a rule finds; presets and the `groups.<group>`
+/// setting give every rule of a group its level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    /// Certain bugs: panics, deadlocks, lost locks.
+    Correctness,
+    /// Likely bugs that real code sometimes means.
+    Suspicious,
+    /// Needless work: allocations, timers, growth.
+    Performance,
+    /// Idiom and teaching notes.
+    Pedantic,
+}
+
+impl Group {
+    /// Every group, most serious first.
+    pub const ALL: [Group; 4] = [
+        Group::Correctness,
+        Group::Suspicious,
+        Group::Performance,
+        Group::Pedantic,
+    ];
+
+    /// The lower-case name used in settings and output (`correctness`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Correctness => "correctness",
+            Group::Suspicious => "suspicious",
+            Group::Performance => "performance",
+            Group::Pedantic => "pedantic",
+        }
+    }
+
+    /// Parses a lower-case group name.
+    pub fn from_name(name: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.name() == name)
+    }
+
+    /// One line: what its rules find.
+    pub fn description(self) -> &'static str {
+        match self {
+            Group::Correctness => "certain bugs",
+            Group::Suspicious => "likely bugs",
+            Group::Performance => "needless work",
+            Group::Pedantic => "idiom and teaching notes",
+        }
+    }
+}
+
 /// The check a rule runs on each match of its query (whose nodes belong to
 /// the context's tree).
 pub type Check = for<'t> fn(&Ctx<'t>, &Match<'_, 't>, &mut Vec<Finding>);
@@ -132,8 +182,12 @@ pub type Check = for<'t> fn(&Ctx<'t>, &Match<'_, 't>, &mut Vec<Finding>);
 pub struct Rule {
     /// Kebab-case id, used in output, configs and suppressions.
     pub slug: &'static str,
-    /// Default severity.
+    /// The most serious level it reports at: a [`preset`] gives its group a
+    /// level and the rule reports at that level or this one, whichever is
+    /// lower (the analysis core on its own, with no configuration, uses this).
     pub severity: Severity,
+    /// The group it belongs to, which presets and settings give a level.
+    pub group: Group,
     /// Corpus question id (a heading slug) that explains the concept.
     pub question: &'static str,
     /// The part of that answer to quote: a sub-section heading or list item

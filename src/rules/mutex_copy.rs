@@ -12,6 +12,7 @@ use crate::analysis::{Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "mutex-copy",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "what-is-a-mutex-in-go",
     topic: None,
     summary: "A mutex (or a struct holding one) passed, received, ranged over or assigned by value",

@@ -10,6 +10,7 @@ use crate::analysis::{syntax, Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "nil-channel-op",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-issues-can-arise-with-a-closed-channel",
     topic: Some("Nil Channel Behavior"),
     summary: "A send, receive or `for range` on a channel declared `var ch chan T` and never assigned in the function",

@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "nil-map-write",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "how-do-you-create-a-map-in-go",
     topic: None,
     summary: "A write to a map declared `var m map[K]V` before anything made it (make or a literal)",

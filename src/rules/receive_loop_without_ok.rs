@@ -10,6 +10,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "receive-loop-without-ok",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-issues-can-arise-with-a-closed-channel",
     topic: Some("Immediate Return on Receive"),
     summary: "A single-value receive in an endless loop that has no `, ok` check and no way out",

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "recover-not-deferred",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "how-does-go-handle-panics",
     topic: Some("Recover"),
     summary: "A recover() that cannot stop a panic: `defer recover()`, or recover() in a func literal that is called normally, started with `go`, or nested one call inside the deferred function",

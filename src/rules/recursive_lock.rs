@@ -16,6 +16,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "recursive-lock",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "are-locks-in-go-reentrant",
     topic: Some("Go's Mutex Behavior"),
     summary: "A mutex locked again on a path that already holds it (also Lock after RLock, or through a method that locks it)",

@@ -9,6 +9,7 @@ use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
 pub const RULE: Rule = Rule {
     slug: "redundant-gomaxprocs",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "how-can-parallel-goroutines-be-implemented",
     topic: Some("Using GOMAXPROCS"),
     summary: "runtime.GOMAXPROCS(runtime.NumCPU()): the default since Go 1.5; from Go 1.25 it also turns off the container-aware default",

@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "select-default-busy-loop",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "what-is-the-select-statement-used-for",
     topic: Some("Example"),
     summary: "An endless loop around a select whose default case is empty, with nothing else in the loop that waits",

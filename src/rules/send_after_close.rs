@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "send-after-close",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "what-issues-can-arise-with-a-closed-channel",
     topic: Some("Panic on Send"),
     summary: "A send (also a `case ch <- v:` in a select) on a channel that close(ch) closed earlier on the same path",

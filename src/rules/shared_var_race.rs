@@ -16,6 +16,7 @@ use writes::{compact, inside, Target};
 pub const RULE: Rule = Rule {
     slug: "shared-var-race",
     severity: Severity::Warning,
+    group: super::Group::Suspicious,
     question: "how-does-go-handle-race-conditions",
     topic: Some("Understanding Race Conditions"),
     summary: "A goroutine literal writes a captured variable, without a lock or atomic, while another access can run at the same time",

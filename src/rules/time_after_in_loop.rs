@@ -9,8 +9,9 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "time-after-in-loop",
     severity: Severity::Info,
-    question: "what-is-the-select-statement-used-for",
-    topic: Some("Example"),
+    group: super::Group::Performance,
+    question: "how-does-go-utilize-channels-for-communication",
+    topic: Some("Timeouts"),
     summary: "`time.After` as a select case inside a loop: a new timer every iteration and a timeout that restarts",
     why: "The select evaluates time.After anew each time round the loop, so the timeout restarts whenever another case fires and every iteration allocates a timer; before Go 1.23 each of those timers stays in memory until it fires.",
     message: "time.After in a select inside a loop creates a new timer on every iteration and restarts the timeout",

@@ -10,7 +10,8 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "unbounded-goroutines",
     severity: Severity::Info,
-    question: "how-can-you-limit-the-number-of-goroutines-running-concurrently",
+    group: super::Group::Pedantic,
+    question: "why-shouldnt-we-use-a-large-number-of-goroutines",
     topic: None,
     summary: "A goroutine started on every iteration of a loop that is not a small constant, with no semaphore, worker pool or limit",
     why: "Goroutines are cheap but not free: one per input item means memory, scheduler load and pressure on whatever they call (files, connections, APIs) grow with the input instead of staying bounded.",

@@ -10,6 +10,7 @@ use crate::analysis::{flow, Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "unbuffered-send-deadlock",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "whats-the-difference-between-buffered-and-unbuffered-channels",
     topic: Some("Blocking"),
     summary: "A send or receive on an unbuffered channel made in the same function, before any goroutine that could take the other side has it",

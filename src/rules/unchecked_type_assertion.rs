@@ -9,6 +9,7 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "unchecked-type-assertion",
     severity: Severity::Info,
+    group: super::Group::Pedantic,
     question: "explain-the-concept-of-type-assertions-in-go",
     topic: None,
     summary: "A single-value type assertion x.(T) outside a type switch and not in the `, ok` form",

@@ -7,6 +7,7 @@ use super::{Rule, Severity};
 pub const RULE: Rule = Rule {
     slug: "unused-ignore",
     severity: Severity::Hint,
+    group: super::Group::Pedantic,
     question: "what-is-the-purpose-of-the-go-vet-command",
     topic: None,
     summary: "A //gohint:ignore comment that silences nothing, names an unknown rule, or gives no reason",

@@ -13,8 +13,9 @@ use tree_sitter::Node;
 pub const RULE: Rule = Rule {
     slug: "waitgroup-add-inside-goroutine",
     severity: Severity::Warning,
-    question: "what-is-the-purpose-of-the-sync-package-in-go",
-    topic: Some("`sync.WaitGroup`"),
+    group: super::Group::Suspicious,
+    question: "how-can-parallel-goroutines-be-implemented",
+    topic: Some("Using WaitGroups"),
     summary: "wg.Add called inside the goroutine it counts instead of before the go statement",
     why: "Nothing orders the goroutine's Add before the parent's Wait: if Wait runs first it sees a zero counter and returns while the goroutine is still running.",
     message: "wg.Add inside the goroutine it counts: Wait may run before it and return early",

@@ -10,6 +10,7 @@ use crate::analysis::{Ctx, Finding, Match};
 pub const RULE: Rule = Rule {
     slug: "waitgroup-copy",
     severity: Severity::Error,
+    group: super::Group::Correctness,
     question: "what-is-the-purpose-of-the-sync-package-in-go",
     topic: Some("`sync.WaitGroup`"),
     summary: "A sync.WaitGroup passed, received, ranged over or assigned by value",

@@ -7,11 +7,15 @@ export interface RuleInfo {
   question: string;
 }
 
-/** Parses `gohint --list-rules` output (`slug  severity  question` per line). */
+/**
+ * Parses `gohint --list-rules` output (`slug  group  ci-level  learn-level  question`
+ * per line, or `slug  severity  question` from older binaries); the severity is the
+ * `learn` preset's, the editor's default.
+ */
 export function parseRuleList(output: string): RuleInfo[] {
   const rules: RuleInfo[] = [];
   for (const line of output.split(/\r?\n/)) {
-    const m = /^([a-z0-9-]+)\s+(hint|info|warning|error)\b\s*(.*)$/.exec(line.trim());
+    const m = /^([a-z0-9-]+)\s+(?:(?:correctness|suspicious|performance|pedantic)\s+(?:hint|info|warning|error)\s+)?(hint|info|warning|error)\b\s*(.*)$/.exec(line.trim());
     if (m) {
       rules.push({ slug: m[1], severity: m[2], question: m[3].trim() });
     }

@@ -18,6 +18,13 @@ describe("parseRuleList", () => {
     assert.deepEqual(parseRuleList(LIST.replace(/\n/g, "\r\n")).length, 2);
   });
 
+  it("reads the learn preset's level from the group and per-preset columns", () => {
+    const list = "rule           group       ci    learn    learn from\ndefer-in-loop  suspicious  info  warning  How does Go handle panics?\n";
+    assert.deepEqual(parseRuleList(list), [
+      { slug: "defer-in-loop", severity: "warning", question: "How does Go handle panics?" },
+    ]);
+  });
+
   it("keeps a rule whose question is missing", () => {
     assert.deepEqual(parseRuleList("new-rule  warning\n"), [{ slug: "new-rule", severity: "warning", question: "" }]);
   });
