@@ -98,6 +98,9 @@ pub fn run(mut args: Args) -> ExitCode {
     }
     if !args.quiet {
         let mut notes = Vec::new();
+        if let Some(note) = setup.assumed_go().filter(|_| args.format == Format::Text) {
+            notes.push(format!("gohint: {note}"));
+        }
         if args.format == Format::Text || args.output.is_some() {
             notes.push(output::text::summary(&totals));
         }
