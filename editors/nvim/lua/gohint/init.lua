@@ -157,13 +157,32 @@ function M.start(bufnr)
   return id
 end
 
+--- `new` with every key of `old` it lacks set to null: the server merges pushed
+--- settings key by key, and a null key returns to the value it had before.
+local function with_unset(new, old)
+  if type(old) ~= "table" or type(new) ~= "table" or vim.tbl_islist(old) then
+    return new
+  end
+  local out = vim.deepcopy(new)
+  for k, v in pairs(old) do
+    if out[k] == nil then
+      out[k] = vim.NIL
+    elseif type(v) == "table" and type(out[k]) == "table" then
+      out[k] = with_unset(out[k], v)
+    end
+  end
+  return out
+end
+
 --- Replaces the server settings (the `gohint` section) of running clients without a restart.
 function M.set_settings(settings)
+  local old = section(M.config.settings)
   M.config.settings = settings or {}
   local s = section(M.config.settings)
+  local pushed = with_unset(s, old)
   for _, client in ipairs(M.clients()) do
     client.config.settings = { gohint = s }
-    call(client, "notify", "workspace/didChangeConfiguration", { settings = { gohint = s } })
+    call(client, "notify", "workspace/didChangeConfiguration", { settings = { gohint = pushed } })
   end
 end
 
