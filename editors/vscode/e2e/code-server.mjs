@@ -285,8 +285,6 @@ try {
     await page.mouse.move(at.x, at.y, { steps: 5 });
     const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: QUESTION }).first();
     await hover.waitFor({ state: "visible" });
-    // Scroll the quoted answer to the top of the hover for the screenshot.
-    await hover.locator("h2", { hasText: QUESTION }).evaluate((h) => h.scrollIntoView({ block: "start" }));
     const text = await hover.innerText();
     if (!text.includes("double-close")) {
       throw new Error(`the hover does not name the rule:\n${text}`);
