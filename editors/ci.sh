@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Editor integrations, end to end: builds the VS Code extension (a linux-x64
-# VSIX with the release binary), runs its unit tests, the Neovim headless test
-# and the code-server test. Idempotent; downloads are cached in
+# VSIX with the portable release binary of dist/build.sh), runs its unit
+# tests, the Neovim and Emacs (Eglot) headless tests and the code-server test. Idempotent; downloads are cached in
 # $GOHINT_EDITORS_CACHE (default ~/.cache/gohint-editors), artifacts (VSIX,
 # screenshots) land in target/editors/.
 #
 #   bash editors/ci.sh            # everything
-#   bash editors/ci.sh vscode     # or any of: vsix unit nvim vscode
+#   bash editors/ci.sh vscode     # or any of: vsix unit nvim eglot vscode
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +16,7 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ARTIFACTS="$TARGET/editors"
 NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
-SUITES=${*:-vsix unit nvim vscode}
+SUITES=${*:-vsix unit nvim eglot vscode}
 
 mkdir -p "$CACHE" "$ARTIFACTS"
 START=$SECONDS
@@ -77,7 +77,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-BIN="$TARGET/release/gohint"
+BIN=
 
 # --- npm dependencies of the extension (reinstalled when the lockfile changes)
 npm_deps() {
@@ -90,18 +90,12 @@ npm_deps() {
   fi
 }
 
-VSIX="$ARTIFACTS/gohint-linux-x64.vsix"
+VSIX=
+# The linux-x64 package with the portable binary; package.sh checks its
+# contents and its 5 MB cap.
 build_vsix() {
-  rm -f "$VSIX"
-  mkdir -p "$EXT/bin/linux-x64"
-  strip -o "$EXT/bin/linux-x64/gohint" "$BIN" 2>/dev/null || cp "$BIN" "$EXT/bin/linux-x64/gohint"
-  (cd "$EXT" && npx --no-install vsce package --target linux-x64 --out "$VSIX") || return 1
-  local listing
-  listing=$(python3 -m zipfile -l "$VSIX" 2>/dev/null || unzip -l "$VSIX") || return 1
-  for f in extension/package.json extension/dist/extension.js extension/bin/linux-x64/gohint extension/LICENSE; do
-    grep -q "$f" <<<"$listing" || { echo "$VSIX lacks $f" >&2; return 1; }
-  done
-  echo "$VSIX: $(du -h "$VSIX" | cut -f1)"
+  VSIX=$(bash "$EXT/package.sh" linux-x64 "$BIN" "$ARTIFACTS" | tail -n 1) || return 1
+  echo "$VSIX: $(wc -c <"$VSIX") bytes"
 }
 
 unit_tests() {
@@ -111,6 +105,10 @@ unit_tests() {
 nvim_test() {
   GOHINT_BIN="$BIN" timeout 180 nvim --headless --clean --cmd "set rtp^=$ROOT/editors/nvim" \
     -c "luafile $ROOT/editors/nvim/tests/run.lua" </dev/null
+}
+
+eglot_test() {
+  GOHINT_BIN="$BIN" timeout 180 emacs --batch -l "$ROOT/editors/emacs/test.el" </dev/null
 }
 
 # Node 24 and code-server, cached by version.
@@ -144,6 +142,9 @@ export CHROMIUM
 if wanted nvim && ! command -v nvim >/dev/null; then
   apt_install neovim || true
 fi
+if wanted eglot; then
+  apt_install emacs-nox elpa-eglot elpa-go-mode || true
+fi
 if wanted vscode; then
   apt_install chromium libkrb5-dev || true
 fi
@@ -161,9 +162,9 @@ if wanted vscode && [ -x "$CHROMIUM" ]; then
   SETUP_PID=$!
 fi
 
-log "cargo build --release"
-if ! (cd "$ROOT" && cargo build --release --quiet); then
-  record build failed "(cargo build --release)"
+log "dist/build.sh linux-x64"
+if ! BIN=$(cd "$ROOT" && bash dist/build.sh linux-x64 | tail -n 1); then
+  record build failed "(dist/build.sh linux-x64)"
   [ -n "$SETUP_PID" ] && wait "$SETUP_PID" || true
   echo "editors: $PASSED passed, $FAILED failed, $SKIPPED skipped"
   exit 1
@@ -183,6 +184,13 @@ if wanted nvim; then
     run nvim nvim_test
   else
     record nvim skipped "SKIPPED: no nvim on PATH; install Debian's neovim (as root: apt-get install neovim)"
+  fi
+fi
+if wanted eglot; then
+  if command -v emacs >/dev/null && emacs --batch --eval "(progn (require 'eglot) (require 'go-mode))" >/dev/null 2>&1; then
+    run eglot eglot_test
+  else
+    record eglot skipped "SKIPPED: no Emacs with Eglot; install Debian's emacs-nox elpa-eglot elpa-go-mode"
   fi
 fi
 if wanted vscode; then

@@ -146,7 +146,7 @@ fn check_file(
 
 /// The path as printed: `/`-separated, without a leading `./`, the bytes
 /// of a name that is not UTF-8 as `\xHH`.
-fn display_path(path: &Path) -> String {
+pub(super) fn display_path(path: &Path) -> String {
     let mut s = escape::os(path.as_os_str());
     if std::path::MAIN_SEPARATOR == '\\' {
         s = s.replace('\\', "/");
@@ -155,7 +155,13 @@ fn display_path(path: &Path) -> String {
 }
 
 /// The report writer for `format`.
-fn report(format: Format, cwd: &Path, docs: &str, color: bool, baseline: bool) -> Box<dyn Report> {
+pub(super) fn report(
+    format: Format,
+    cwd: &Path,
+    docs: &str,
+    color: bool,
+    baseline: bool,
+) -> Box<dyn Report> {
     match format {
         Format::Text => Box::new(output::text::Text {
             style: Style { color },

@@ -10,6 +10,7 @@ mod progress;
 mod quiz;
 mod setup;
 mod shard;
+mod stdin;
 mod walk;
 
 use crate::concepts;
@@ -141,6 +142,9 @@ pub struct Args {
     /// With --check: only parse the files, run no rules (the speed floor for benchmarks).
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    /// Check the buffer read from stdin (PATH `-`) as if it were the file at this path.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Serve the language server protocol over stdin/stdout (the default).
     #[arg(long)]
     pub stdio: bool,
@@ -217,6 +221,9 @@ pub fn main() -> ExitCode {
     }
     if args.print_config {
         return print_config::run(&args);
+    }
+    if args.stdin_filename.is_some() {
+        return stdin::run(args);
     }
     if args.check {
         return check::run(&args);

@@ -192,6 +192,31 @@ step(":GohintExplain shows the rule under the cursor in a float", function()
   close_floats()
 end)
 
+step("the server's Explain code action is answered in Neovim by gohint --explain", function()
+  vim.api.nvim_win_set_cursor(0, { 18, 2 })
+  local offered = {}
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    vim.ui.select = select
+    for _, item in ipairs(items) do
+      local title = opts.format_item and opts.format_item(item) or tostring(item)
+      table.insert(offered, title)
+      if title:find("Explain double-close", 1, true) then
+        return on_choice(item)
+      end
+    end
+    on_choice(nil)
+  end
+  -- Unanswered by the client, the command would go to the server and show nothing.
+  vim.lsp.buf.code_action()
+  wait_for("a floating window (offered: " .. table.concat(offered, ", ") .. ")", function()
+    return #floating_windows() > 0
+  end)
+  local text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(floating_windows()[1]), 0, -1, false), "\n")
+  contains(text, QUESTION, "float")
+  close_floats()
+end)
+
 step("the quick fix removes the second close", function()
   vim.api.nvim_win_set_cursor(0, { 11, 3 })
   local offered = {}
@@ -276,6 +301,51 @@ step("lsp/gohint.lua is a Neovim 0.11 server config", function()
   local params = {}
   config.before_init(params, { settings = { gohint = { goVersion = "1.21" } } })
   eq(params.initializationOptions, { goVersion = "1.21" }, "initializationOptions")
+
+  -- Started as is (with this binary), it serves; its own gohint.explain handler shows the rule.
+  local id = vim.lsp.start_client(vim.tbl_extend("force", config, { name = "gohint-config", cmd = { bin }, root_dir = dir }))
+  local client = id and vim.lsp.get_client_by_id(id)
+  wait_for("the server to initialize", function()
+    return client ~= nil and client.initialized == true
+  end)
+  config.commands["gohint.explain"]({ command = "gohint.explain", arguments = { "double-close" } }, { client_id = id })
+  wait_for("a floating window", function()
+    return #floating_windows() > 0
+  end)
+  local text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(floating_windows()[1]), 0, -1, false), "\n")
+  contains(text, QUESTION, "float")
+  close_floats()
+  client.stop()
+end)
+
+step("package.yaml is a mason-registry entry for the release archives", function()
+  local root = here .. "/../../.."
+  local yaml = table.concat(vim.fn.readfile(here .. "/../package.yaml"), "\n")
+  local version = table.concat(vim.fn.readfile(root .. "/Cargo.toml"), "\n"):match('\nversion = "([^"]+)"')
+  contains(yaml, "id: pkg:github/gohint/gohint@v" .. version, "the release tag of Cargo.toml's version")
+  contains(yaml, "neovim:\n  lspconfig: gohint", "the lspconfig name")
+  eq(vim.fn.filereadable(here .. "/../lsp/gohint.lua"), 1, "lsp/gohint.lua")
+  -- The archives dist/build.sh makes: gohint-v<version>-<triple>/gohint[.exe].
+  local build = table.concat(vim.fn.readfile(root .. "/dist/build.sh"), "\n")
+  contains(build, 'name="gohint-v$version-$triple"', "dist/build.sh's archive name")
+  local targets = {
+    linux_x64_gnu = { "x86_64-unknown-linux-gnu", ".tar.gz", "gohint" },
+    linux_arm64_gnu = { "aarch64-unknown-linux-gnu", ".tar.gz", "gohint" },
+    darwin_x64 = { "x86_64-apple-darwin", ".tar.gz", "gohint" },
+    darwin_arm64 = { "aarch64-apple-darwin", ".tar.gz", "gohint" },
+    win_x64 = { "x86_64-pc-windows-msvc", ".zip", "gohint.exe" },
+  }
+  for target, t in pairs(targets) do
+    local triple, ext, exe = t[1], t[2], t[3]
+    contains(build, "triple=" .. triple, "dist/build.sh builds " .. triple)
+    local dirname = "gohint-{{version}}-" .. triple
+    contains(
+      yaml,
+      string.format("- target: %s\n      file: %s%s\n      bin: %s/%s", target, dirname, ext, dirname, exe),
+      "the " .. target .. " asset"
+    )
+  end
+  contains(yaml, 'bin:\n  gohint: "{{source.asset.bin}}"', "the gohint binary")
 end)
 
 finish()

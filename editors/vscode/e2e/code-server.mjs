@@ -285,8 +285,6 @@ try {
     await page.mouse.move(at.x, at.y, { steps: 5 });
     const hover = page.locator(".monaco-hover:not(.hidden)", { hasText: QUESTION }).first();
     await hover.waitFor({ state: "visible" });
-    // Scroll the quoted answer to the top of the hover for the screenshot.
-    await hover.locator("h2", { hasText: QUESTION }).evaluate((h) => h.scrollIntoView({ block: "start" }));
     const text = await hover.innerText();
     if (!text.includes("double-close")) {
       throw new Error(`the hover does not name the rule:\n${text}`);
@@ -336,6 +334,14 @@ try {
     await frame.locator("h1", { hasText: "double-close" }).waitFor({ state: "visible" });
     await frame.locator("h2", { hasText: QUESTION }).waitFor({ state: "visible" });
   });
+  await step(page, "the language status item shows the server's version and the file's findings", async () => {
+    const version = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")).version;
+    // Language status items show for the active editor's language: back to main.go.
+    await page.locator(".tabs-container .tab", { hasText: "main.go" }).first().click();
+    await page.locator('[id="status.languageStatus"]').first().hover();
+    await page.locator(".monaco-hover, .context-view", { hasText: new RegExp(`gohint ${version.replace(/\./g, "\\.")}: \\d+ findings?`) }).first().waitFor({ state: "visible" });
+    await page.keyboard.press("Escape");
+  });
   await step(page, "gohint: Restart server starts a new server, gohint: Show output shows its log", async () => {
     const starts = () => (gohintLog().match(/gohint: starting /g) ?? []).length;
     const before = starts();
@@ -346,6 +352,11 @@ try {
         throw new Error(`no new "gohint: starting" line in the gohint output:\n${gohintLog().slice(-2000)}`);
       }
       await page.waitForTimeout(250);
+    }
+    // A restart asked for is no error: the old server's clean exit is not logged as one.
+    const log = gohintLog();
+    if (/Server process exited|\[Error/.test(log)) {
+      throw new Error(`the restart logged an error:\n${log.slice(-2000)}`);
     }
     await runCommand(page, "View: Focus Problems");
     await waitForProblems(page, (rs) => rs.some((r) => r.includes("double-close")), "double-close after the restart");

@@ -1,7 +1,7 @@
 // The gohint VS Code extension: starts `gohint` as a language server for Go
 // files and adds the "gohint: …" commands.
 
-import { execFile } from "node:child_process";
+import { ChildProcess, execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as vscode from "vscode";
@@ -11,11 +11,13 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
+  State,
 } from "vscode-languageclient/node";
 import { INSTALL_COMMAND, Resolution, bundledPath, resolveBinary } from "./resolve";
 import { RuleInfo, parseRuleList, prioritize } from "./rules";
+import { settingsFor } from "./scope";
 import { Mapped, serverSettings } from "./settings";
+import { Status } from "./status";
 
 /** The server command whose result is a rule's markdown explanation. */
 const EXPLAIN_COMMAND = "gohint.explain";
@@ -45,8 +47,12 @@ class Explanations implements vscode.TextDocumentContentProvider {
 class Gohint {
   readonly output = vscode.window.createOutputChannel("gohint");
   readonly explanations = new Explanations();
+  readonly status = new Status();
   private client: LanguageClient | undefined;
   private binary: string | undefined;
+  /** The running server process; stopping it on purpose is not an error. */
+  private process: ChildProcess | undefined;
+  private stopping = false;
   private pending: Promise<LanguageClient | undefined> | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
@@ -87,10 +93,13 @@ class Gohint {
       return found.path;
     }
     this.output.appendLine(found.message);
-    const actions = found.fromSetting ? ["Open Settings"] : ["Open Settings", "Copy Install Command"];
+    this.status.set({ state: "stopped" });
+    // The Settings editor of the scope that set the path, else of the machine the binary runs on.
+    const open = settingsFor(vscode.workspace.getConfiguration("gohint").inspect<string>("path"), vscode.env.remoteName);
+    const actions = found.fromSetting ? [open.label] : [open.label, "Copy Install Command"];
     void vscode.window.showErrorMessage(found.message, ...actions).then((choice) => {
-      if (choice === "Open Settings") {
-        void vscode.commands.executeCommand("workbench.action.openSettings", "gohint.path");
+      if (choice === open.label) {
+        void vscode.commands.executeCommand(open.command, "gohint.path");
       } else if (choice === "Copy Install Command") {
         void vscode.env.clipboard.writeText(INSTALL_COMMAND);
       }
@@ -114,9 +123,13 @@ class Gohint {
     }
     this.binary = command;
     this.output.appendLine(`gohint: starting ${command}`);
+    this.status.set({ state: "starting" });
     const mapped = this.settings();
     this.reportProblems(mapped);
-    const serverOptions: ServerOptions = { command, transport: TransportKind.stdio };
+    // The client would log any exit of a process it spawned, a clean one on
+    // restart included, as an error: spawn it here and report only the exits
+    // nobody asked for.
+    const serverOptions: ServerOptions = () => Promise.resolve(this.spawn(command));
     // Assigned before the client starts, so the middleware below can use it.
     let client: LanguageClient | undefined = undefined;
     const clientOptions: LanguageClientOptions = {
@@ -179,22 +192,60 @@ class Gohint {
         }
       });
       void client.dispose().catch(() => undefined);
+      this.status.set({ state: "stopped" });
       return undefined;
     }
     this.client = client;
+    const version = client.initializeResult?.serverInfo?.version;
+    this.status.set({ state: "running", version });
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Stopped && this.client === client) {
+        this.status.set({ state: "stopped", version });
+      }
+    });
     return client;
   }
 
-  /** Stops the running client, if any. */
+  /** Starts the server process, logging its stderr and any exit it was not asked for. */
+  private spawn(command: string): ChildProcess {
+    const child = spawn(command, [], { stdio: "pipe", windowsHide: true });
+    this.process = child;
+    child.stderr?.on("data", (data: Buffer) => this.output.append(data.toString()));
+    child.on("error", (e) => this.output.appendLine(`gohint: ${command}: ${String(e)}`));
+    child.on("exit", (code, signal) => {
+      if (this.process === child) {
+        this.process = undefined;
+      }
+      if (!this.stopping && (code !== 0 || signal !== null)) {
+        this.output.appendLine(`gohint: the server exited ${signal !== null ? `on signal ${signal}` : `with code ${code}`}`);
+      }
+    });
+    return child;
+  }
+
+  /** Stops the running client, if any, and makes sure its process ends. */
   async stop(): Promise<void> {
     const client = this.client;
+    const child = this.process;
     this.client = undefined;
-    if (client) {
-      try {
+    this.stopping = true;
+    try {
+      if (client) {
         await client.dispose(2000);
-      } catch (e) {
-        this.output.appendLine(`gohint: stopping the server: ${String(e)}`);
       }
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((ok) => child.once("exit", ok));
+        await Promise.race([exited, new Promise((ok) => setTimeout(ok, 2000))]);
+        if (child.exitCode === null && child.signalCode === null) {
+          this.output.appendLine("gohint: the server did not exit after shutdown; stopping it");
+          child.kill();
+          await Promise.race([exited, new Promise((ok) => setTimeout(ok, 2000))]);
+        }
+      }
+    } catch (e) {
+      this.output.appendLine(`gohint: stopping the server: ${String(e)}`);
+    } finally {
+      this.stopping = false;
     }
   }
 
@@ -329,6 +380,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   gohint = g;
   context.subscriptions.push(
     g.output,
+    g.status,
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, g.explanations),
     vscode.commands.registerCommand("gohint.restartServer", () => g.restart()),
     vscode.commands.registerCommand("gohint.explainRule", (slug?: unknown) => g.explainRule(typeof slug === "string" ? slug : undefined)),

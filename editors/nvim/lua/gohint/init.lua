@@ -157,13 +157,32 @@ function M.start(bufnr)
   return id
 end
 
+--- `new` with every key of `old` it lacks set to null: the server merges pushed
+--- settings key by key, and a null key returns to the value it had before.
+local function with_unset(new, old)
+  if type(old) ~= "table" or type(new) ~= "table" or vim.tbl_islist(old) then
+    return new
+  end
+  local out = vim.deepcopy(new)
+  for k, v in pairs(old) do
+    if out[k] == nil then
+      out[k] = vim.NIL
+    elseif type(v) == "table" and type(out[k]) == "table" then
+      out[k] = with_unset(out[k], v)
+    end
+  end
+  return out
+end
+
 --- Replaces the server settings (the `gohint` section) of running clients without a restart.
 function M.set_settings(settings)
+  local old = section(M.config.settings)
   M.config.settings = settings or {}
   local s = section(M.config.settings)
+  local pushed = with_unset(s, old)
   for _, client in ipairs(M.clients()) do
     client.config.settings = { gohint = s }
-    call(client, "notify", "workspace/didChangeConfiguration", { settings = { gohint = s } })
+    call(client, "notify", "workspace/didChangeConfiguration", { settings = { gohint = pushed } })
   end
 end
 
@@ -211,8 +230,21 @@ function M.show(markdown)
   })
 end
 
---- `:GohintExplain [slug]`: asks the server for the rule's explanation and shows it.
-function M.explain(slug)
+--- The markdown explanation of rule `slug` from `gohint --explain`, or nil and why not.
+function M.explanation(slug, cmd)
+  cmd = cmd or M.config.cmd
+  if not M.executable(cmd) then
+    return nil, string.format("%q not found", cmd[1])
+  end
+  local lines = vim.fn.systemlist({ cmd[1], "--explain", slug })
+  if vim.v.shell_error ~= 0 then
+    return nil, table.concat(lines, "\n")
+  end
+  return table.concat(lines, "\n")
+end
+
+--- `:GohintExplain [slug]`: shows the explanation of a rule (default: the one under the cursor).
+function M.explain(slug, cmd)
   if slug == nil or slug == "" then
     slug = M.rule_at_cursor()
   end
@@ -220,29 +252,26 @@ function M.explain(slug)
     notify("no gohint diagnostic under the cursor; name a rule, e.g. :GohintExplain double-close", vim.log.levels.WARN)
     return
   end
-  local bufnr = vim.api.nvim_get_current_buf()
-  local client = M.clients(bufnr)[1] or M.clients()[1]
-  if not client then
-    notify("the server is not running; open a Go file first (see :checkhealth gohint)", vim.log.levels.ERROR)
+  local markdown, err = M.explanation(slug, cmd)
+  if not markdown then
+    notify(err, vim.log.levels.ERROR)
     return
   end
-  local params = { command = "gohint.explain", arguments = { slug } }
-  call(client, "request", "workspace/executeCommand", params, function(err, result)
-    if err then
-      notify(err.message or tostring(err), vim.log.levels.ERROR)
-    elseif type(result) == "string" then
-      M.show(result)
-    elseif type(result) == "table" and type(result.value) == "string" then
-      M.show(result.value)
-    else
-      notify("no explanation for " .. slug, vim.log.levels.WARN)
-    end
-  end, bufnr)
+  return M.show(markdown)
+end
+
+--- The client side of the server's `gohint.explain` command (its "Explain <rule>"
+--- code action): shows the explanation with the client's own binary.
+function M.explain_command(command, ctx)
+  local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+  local cmd = client and client.config.cmd or M.config.cmd
+  return M.explain((command.arguments or {})[1], cmd)
 end
 
 --- Configures gohint and starts it for Go buffers (open ones included).
 function M.setup(opts)
   M.config = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
+  vim.lsp.commands["gohint.explain"] = M.explain_command
   notified_missing = false
   local group = vim.api.nvim_create_augroup("gohint", { clear = true })
   vim.api.nvim_create_autocmd("FileType", {
