@@ -1,4 +1,6 @@
-//! The depth bound of the analysis.
+//! The bounds of the analysis: on the depth, the size and the rule work of
+//! one top-level declaration. A declaration past a bound is reported once
+//! as a `skipped-declaration` finding and the rest of the file is checked.
 //!
 //! `Node::parent` costs time proportional to the node's depth, so following
 //! every ancestor of a deep node costs its depth squared. The engine checks
@@ -6,7 +8,18 @@
 //! (see [`shallow`]), so every node a rule sees, and every ancestor it walks
 //! up to, lies within that bound. Real code stays far below it: the deepest
 //! node of the Go standard library's declarations is about 60 levels down.
+//!
+//! A syntax tree takes 35 to 85 bytes of memory per byte of source, and the
+//! parser aborts the process when it cannot allocate, so a declaration of
+//! more than [`MAX_DECLARATION_BYTES`] (found lexically) is never parsed.
+//!
+//! Each rule invocation is charged for the function around its match (see
+//! [`Budget`]); past [`MAX_WORK`], the declaration's remaining matches are
+//! dropped.
 
+use super::Finding;
+use crate::rules::skipped_declaration;
+use std::ops::Range;
 use tree_sitter::Node;
 
 /// The deepest nesting, in syntax-tree levels below a top-level
@@ -41,6 +54,145 @@ pub fn shallow(root: Node<'_>) -> bool {
             }
             depth -= 1;
         }
+    }
+}
+
+/// The largest top-level declaration, in bytes of source, that is parsed.
+/// The largest real ones are generated tables: 4 MB in
+/// `golang.org/x/text/collate`, 1.4 MB in the standard library.
+pub const MAX_DECLARATION_BYTES: usize = 8 * 1024 * 1024;
+
+/// The rule work one top-level declaration may cost, in squared syntax
+/// nodes: see [`Budget`].
+pub const MAX_WORK: u64 = 20_000_000_000;
+
+/// The rule work spent on one top-level declaration. A rule invocation
+/// looks at the function around its match, and the rules that are not
+/// linear look at it once per statement or per pair of statements, so an
+/// invocation is charged the square of its scope's node count: the whole
+/// declaration when it is a function or method, else the outermost function
+/// literal around the match, else the matched node. Past [`MAX_WORK`] the
+/// declaration's remaining matches are dropped, which bounds the time of any
+/// rule whose invocations cost at most the square of their scope. The
+/// charge depends only on the declaration's own text, so a whole-file check,
+/// a slice and an incremental re-check agree.
+pub struct Budget {
+    /// The declaration's span.
+    range: Range<usize>,
+    /// The node count of the declaration when every invocation's scope is
+    /// the whole of it (a function or method, or the root of the file,
+    /// whose patterns cost nothing).
+    scope: Option<u64>,
+    /// The work spent so far.
+    spent: u64,
+    /// How many invocations ran.
+    invocations: u64,
+    /// Whether the budget ran out (and the declaration was reported).
+    exhausted: bool,
+}
+
+impl Budget {
+    /// The budget of the top-level declaration `decl`.
+    pub fn new(decl: Node<'_>) -> Self {
+        let function = matches!(decl.kind(), "function_declaration" | "method_declaration");
+        Budget {
+            range: decl.byte_range(),
+            scope: function.then(|| decl.descendant_count() as u64),
+            spent: 0,
+            invocations: 0,
+            exhausted: false,
+        }
+    }
+
+    /// The budget of the matches at the root of a file: their patterns
+    /// match a top-level declaration each, which bounds their cost.
+    pub fn root() -> Self {
+        Budget {
+            range: 0..0,
+            scope: Some(0),
+            spent: 0,
+            invocations: 0,
+            exhausted: false,
+        }
+    }
+
+    /// Whether the budget ran out: nothing more runs in the declaration.
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// Charges one rule invocation at `node`; `false` (and, the first time,
+    /// a `skipped-declaration` finding in `out`) when it would exceed
+    /// [`MAX_WORK`].
+    pub fn charge(&mut self, node: Node<'_>, src: &str, out: &mut Vec<Finding>) -> bool {
+        if self.exhausted {
+            return false;
+        }
+        let nodes = self.scope.unwrap_or_else(|| literal_scope(node));
+        let cost = nodes.saturating_mul(nodes);
+        if self.spent.saturating_add(cost) > MAX_WORK {
+            self.exhausted = true;
+            let message = format!(
+                "checking this declaration would cost the rules more than they may spend on one: \
+                 after {} rule matches in a scope of {nodes} syntax nodes, the rest of it was \
+                 skipped; split it into smaller functions",
+                self.invocations
+            );
+            out.push(skipped(src, self.range.clone(), message));
+            return false;
+        }
+        self.spent += cost;
+        self.invocations += 1;
+        true
+    }
+}
+
+/// The node count of the outermost function literal around `node` (in a
+/// declaration that is not a function), else of `node` itself. At most
+/// [`MAX_DEPTH`] steps up, each costing the depth.
+fn literal_scope(node: Node<'_>) -> u64 {
+    let mut scope = node;
+    let mut at = node;
+    while let Some(parent) = at.parent() {
+        if at.kind() == "func_literal" {
+            scope = at;
+        }
+        at = parent;
+    }
+    scope.descendant_count() as u64
+}
+
+/// A `skipped-declaration` finding with `message` on the first line of the
+/// declaration spanning `decl` in `src`.
+pub fn skipped(src: &str, decl: Range<usize>, message: String) -> Finding {
+    Finding::new(&skipped_declaration::RULE, head(src, decl)).message(message)
+}
+
+/// The start of the declaration spanning `decl`: its first line, at most 80
+/// bytes of it, ending on a character boundary.
+fn head(src: &str, decl: Range<usize>) -> Range<usize> {
+    let start = decl.start.min(src.len());
+    let end = decl.end.clamp(start, src.len());
+    let mut stop = src.as_bytes()[start..end]
+        .iter()
+        .take(80)
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or((end - start).min(80), |p| p)
+        + start;
+    while !src.is_char_boundary(stop) {
+        stop -= 1;
+    }
+    let text = src.get(start..stop).unwrap_or_default();
+    start..start + text.trim_end().len()
+}
+
+/// `bytes` in the largest unit that keeps it at least 1, with one decimal.
+pub fn size_text(bytes: usize) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if bytes as f64 >= MB {
+        format!("{:.1} MB", bytes as f64 / MB)
+    } else {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
     }
 }
 
