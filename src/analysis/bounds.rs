@@ -62,20 +62,30 @@ pub fn shallow(root: Node<'_>) -> bool {
 /// `golang.org/x/text/collate`, 1.4 MB in the standard library.
 pub const MAX_DECLARATION_BYTES: usize = 8 * 1024 * 1024;
 
-/// The rule work one top-level declaration may cost, in squared syntax
+/// The work each rule may spend on one top-level declaration, in syntax
 /// nodes: see [`Budget`].
 pub const MAX_WORK: u64 = 20_000_000_000;
 
-/// The rule work spent on one top-level declaration. A rule invocation
-/// looks at the function around its match, and the rules that are not
-/// linear look at it once per statement or per pair of statements, so an
-/// invocation is charged the square of its scope's node count: the whole
-/// declaration when it is a function or method, else the outermost function
-/// literal around the match, else the matched node. Past [`MAX_WORK`] the
-/// declaration's remaining matches are dropped, which bounds the time of any
-/// rule whose invocations cost at most the square of their scope. The
-/// charge depends only on the declaration's own text, so a whole-file check,
-/// a slice and an incremental re-check agree.
+/// Rules whose invocation costs at most the size of its scope, not its
+/// square: the work budget charges them linearly. A rule joins the list once
+/// `benches/scaling.rs` shows it linear in the statements of one function.
+pub const LINEAR_RULES: &[&str] = &[
+    "unchecked-type-assertion",
+    "explicit-gc",
+    "redundant-gomaxprocs",
+];
+
+/// The rule work spent on one top-level declaration, rule by rule. A rule
+/// invocation looks at the function around its match, and a rule that is
+/// not linear looks at it once per statement or per pair of statements, so
+/// an invocation is charged the square of its scope's node count (the scope
+/// alone for [`LINEAR_RULES`]): the whole declaration when it is a function
+/// or method, else the outermost function literal around the match, else
+/// the matched node. Past [`MAX_WORK`], the rule's remaining matches in the
+/// declaration are dropped, which bounds the time of any rule whose
+/// invocations cost at most the square of their scope; the declaration is
+/// reported once. The charge depends only on the declaration's own text, so
+/// a whole-file check, a slice and an incremental re-check agree.
 pub struct Budget {
     /// The declaration's span.
     range: Range<usize>,
@@ -83,12 +93,10 @@ pub struct Budget {
     /// the whole of it (a function or method, or the root of the file,
     /// whose patterns cost nothing).
     scope: Option<u64>,
-    /// The work spent so far.
-    spent: u64,
-    /// How many invocations ran.
-    invocations: u64,
-    /// Whether the budget ran out (and the declaration was reported).
-    exhausted: bool,
+    /// The work spent so far, by rule slug.
+    spent: Vec<(&'static str, u64)>,
+    /// Whether a rule ran out (and the declaration was reported).
+    reported: bool,
 }
 
 impl Budget {
@@ -98,9 +106,8 @@ impl Budget {
         Budget {
             range: decl.byte_range(),
             scope: function.then(|| decl.descendant_count() as u64),
-            spent: 0,
-            invocations: 0,
-            exhausted: false,
+            spent: Vec::new(),
+            reported: false,
         }
     }
 
@@ -110,40 +117,53 @@ impl Budget {
         Budget {
             range: 0..0,
             scope: Some(0),
-            spent: 0,
-            invocations: 0,
-            exhausted: false,
+            spent: Vec::new(),
+            reported: false,
         }
     }
 
-    /// Whether the budget ran out: nothing more runs in the declaration.
-    pub fn exhausted(&self) -> bool {
-        self.exhausted
-    }
-
-    /// Charges one rule invocation at `node`; `false` (and, the first time,
-    /// a `skipped-declaration` finding in `out`) when it would exceed
-    /// [`MAX_WORK`].
-    pub fn charge(&mut self, node: Node<'_>, src: &str, out: &mut Vec<Finding>) -> bool {
-        if self.exhausted {
+    /// Charges one invocation of rule `slug` at `node`; `false` (and, the
+    /// first time in the declaration, a `skipped-declaration` finding in
+    /// `out`) when the rule's work would exceed [`MAX_WORK`].
+    pub fn charge(
+        &mut self,
+        slug: &'static str,
+        node: Node<'_>,
+        src: &str,
+        out: &mut Vec<Finding>,
+    ) -> bool {
+        let nodes = self.scope.unwrap_or_else(|| literal_scope(node));
+        let cost = if LINEAR_RULES.contains(&slug) {
+            nodes
+        } else {
+            nodes.saturating_mul(nodes)
+        };
+        let at = match self.spent.iter().position(|&(s, _)| s == slug) {
+            Some(at) => at,
+            None => {
+                self.spent.push((slug, 0));
+                self.spent.len() - 1
+            }
+        };
+        let spent = &mut self.spent[at].1;
+        if *spent == u64::MAX {
             return false;
         }
-        let nodes = self.scope.unwrap_or_else(|| literal_scope(node));
-        let cost = nodes.saturating_mul(nodes);
-        if self.spent.saturating_add(cost) > MAX_WORK {
-            self.exhausted = true;
+        if spent.saturating_add(cost) <= MAX_WORK {
+            *spent += cost;
+            return true;
+        }
+        *spent = u64::MAX;
+        if !self.reported {
+            self.reported = true;
             let message = format!(
-                "checking this declaration would cost the rules more than they may spend on one: \
-                 after {} rule matches in a scope of {nodes} syntax nodes, the rest of it was \
-                 skipped; split it into smaller functions",
-                self.invocations
+                "checking this declaration would cost the rule {slug} more than a rule may spend on \
+                 one ({nodes} syntax nodes in the function around its matches): it skipped the rest \
+                 of it, and so may other rules; split it into smaller functions"
             );
             out.push(skipped(src, self.range.clone(), message));
-            return false;
         }
-        self.spent += cost;
-        self.invocations += 1;
-        true
+        false
     }
 }
 

@@ -125,8 +125,8 @@ impl Engine {
     /// Runs every rule over the nodes of the file that intersect `range`
     /// (the whole file when `None`), appending findings to `out`. Top-level
     /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out
-    /// (see [`checkable`]), and so is the rest of one whose rule work runs
-    /// past [`bounds::MAX_WORK`]; each is reported once as skipped.
+    /// (see [`checkable`]), and a rule whose work on a declaration runs past
+    /// [`bounds::MAX_WORK`] skips the rest of it (see [`Budget`]).
     pub fn run<'t>(&self, ctx: &Ctx<'t>, range: Option<Range<usize>>, out: &mut Vec<Finding>) {
         let range = range.unwrap_or(0..usize::MAX);
         for part in checkable(ctx, range, out) {
@@ -159,7 +159,7 @@ impl Engine {
             // No pattern starts inside types, parameter lists, literals'
             // text or comments, unless a syntax error put code there.
             let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
-            if inside && !opaque && !budget.exhausted() && marks.visits(node) {
+            if inside && !opaque && marks.visits(node) {
                 let kind = usize::from(node.kind_id());
                 for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
                     let captures = [QueryCapture { node, index }];
@@ -171,7 +171,7 @@ impl Engine {
                 if here.is_some_and(|g| node.has_error() || g.admits(ctx.text(node))) {
                     self.run_at(ctx, &mut cursor, node, &mut budget, out);
                 }
-                if !budget.exhausted() && walk.goto_first_child() {
+                if walk.goto_first_child() {
                     marks.enter(node);
                     continue;
                 }
@@ -197,9 +197,6 @@ impl Engine {
     ) {
         let mut matches = cursor.matches(&self.query, node, ctx.src.as_bytes());
         while let Some(m) = matches.next() {
-            if budget.exhausted() {
-                return;
-            }
             self.dispatch(ctx, m.pattern_index, m.captures, budget, out);
         }
     }
@@ -220,10 +217,9 @@ impl Engine {
         if !ctx.enabled(rule) {
             return;
         }
-        let paid = match captures.first() {
-            Some(capture) => budget.charge(capture.node, ctx.src, out),
-            None => !budget.exhausted(),
-        };
+        let paid = captures
+            .first()
+            .is_none_or(|capture| budget.charge(rule.slug, capture.node, ctx.src, out));
         if paid {
             let matched = Match {
                 query: &self.query,
