@@ -1,6 +1,7 @@
 //! The bounds of the analysis: on the depth, the size and the rule work of
 //! one top-level declaration. A declaration past a bound is reported once
-//! as a `skipped-declaration` finding and the rest of the file is checked.
+//! as a `skipped-declaration` finding (save a deep `var` or `const`: a
+//! generated table) and the rest of the file is checked.
 //!
 //! `Node::parent` costs time proportional to the node's depth, so following
 //! every ancestor of a deep node costs its depth squared. The engine checks

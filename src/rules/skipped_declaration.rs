@@ -1,6 +1,6 @@
 //! `skipped-declaration`: a top-level declaration the engine left
 //! unanalysed because it is too large, too deep or too costly to check.
-//! Reported by the engine itself (see `analysis::budget`), so it has no
+//! Reported by the engine itself (see `analysis::bounds`), so it has no
 //! query.
 
 use super::{Rule, Severity};
