@@ -9,6 +9,8 @@
 //! of declarations.
 
 mod common;
+#[path = "../benches/shapes.rs"]
+mod shapes;
 
 use common::cli::{gohint, write};
 use serde_json::Value;
@@ -39,6 +41,12 @@ fn hits(items: &[Value]) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// The 1-based line of the first line of `src` that starts with `prefix`.
+fn line_of(src: &str, prefix: &str) -> u64 {
+    let index = src.lines().position(|l| l.starts_with(prefix));
+    index.map_or(0, |i| i as u64 + 1)
+}
+
 /// A function that closes `ch` twice, on its own 5 lines starting at
 /// `line` (the second close on `line + 3`).
 fn double_close(name: &str) -> String {
@@ -66,16 +74,21 @@ fn deep_nesting_completes_and_the_rest_of_the_file_is_still_checked() {
     );
     let src = format!("package p\n\n{ifs}{lits}{loops}{}", double_close("shallow"));
     let line = src.lines().count() as u64 - 2;
+    let starts = ["func deepIf", "func deepLit", "func deepFor"].map(|f| line_of(&src, f));
     write(dir.path(), "deep.go", &src);
     let (code, items, stderr) = check_json(dir.path(), &["deep.go"]);
     assert_eq!(code, Some(1), "{stderr}");
-    // Rules stay silent in pathologically deep declarations and report
-    // the ordinary one after them.
-    assert_eq!(
-        hits(&items),
-        vec![("double-close".to_string(), line)],
-        "{stderr}"
-    );
+    // Rules skip pathologically deep declarations, saying so once each,
+    // and report the ordinary one after them.
+    let mut expected: Vec<(String, u64)> = starts
+        .iter()
+        .map(|&l| ("skipped-declaration".to_string(), l))
+        .collect();
+    expected.push(("double-close".to_string(), line));
+    assert_eq!(hits(&items), expected, "{stderr}");
+    assert!(items[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("128 syntax levels deep")));
 }
 
 #[test]
@@ -120,7 +133,13 @@ fn ten_thousand_element_expression_chains_complete() {
     write(dir.path(), "chains.go", &src);
     let (code, items, stderr) = check_json(dir.path(), &["chains.go"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert_eq!(hits(&items), vec![("double-close".to_string(), line)]);
+    // Every chain nests deeper than the rules go: each function is
+    // reported once; the deep `var` is a table, skipped silently.
+    let mut expected: Vec<(String, u64)> = (0..chains.len() as u64)
+        .map(|i| ("skipped-declaration".to_string(), 3 + 3 * i))
+        .collect();
+    expected.push(("double-close".to_string(), line));
+    assert_eq!(hits(&items), expected);
 }
 
 /// Thousands of top-level declarations are checked a slice at a time (see
@@ -159,10 +178,16 @@ fn twenty_thousand_findings_in_one_function() {
     write(dir.path(), "one.go", &src);
     let (code, items, stderr) = check_json(dir.path(), &["one.go", "--fail-on", "info"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert_eq!(items.len(), 20_000);
-    assert!(items
+    // A linear rule keeps to its work budget in a function this long; the
+    // rules that are not linear stop, and the function is reported once.
+    let (asserts, others): (Vec<_>, Vec<_>) = items
         .iter()
-        .all(|f| f["rule"] == "unchecked-type-assertion"));
+        .partition(|f| f["rule"] == "unchecked-type-assertion");
+    assert_eq!(asserts.len(), 20_000);
+    assert!(
+        others.len() <= 1 && others.iter().all(|f| f["rule"] == "skipped-declaration"),
+        "{others:?}"
+    );
 }
 
 #[test]
@@ -194,9 +219,12 @@ fn fifty_thousand_findings_in_one_file() {
 #[test]
 fn a_one_megabyte_line_is_reported_around_the_span() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let filler = "x++; ".repeat(200_000);
+    // A 1 MB string on each side keeps the function small enough for every
+    // rule's work budget.
+    let string = format!("_ = \"{}\"; ", "s".repeat(1_000_000));
+    let statements = "x++; ".repeat(200);
     let src = format!(
-        "package p\n\nfunc f(ch chan int, x int) {{ {filler}close(ch); close(ch); {filler}}}\n"
+        "package p\n\nfunc f(ch chan int, x int) {{ {string}{statements}close(ch); close(ch); {statements}{string}}}\n"
     );
     let second = src.rfind("close(ch)").expect("second close");
     let column = second - src[..second].rfind('\n').map_or(0, |p| p + 1) + 1;
@@ -472,4 +500,140 @@ fn a_file_checked_in_slices_reports_what_its_whole_tree_does() {
         first.and_then(|i| a.get(i)),
         first.and_then(|i| b.get(i)),
     );
+}
+
+/// `gohint ARGS` in `dir` under `ulimit -v` of `kilobytes`, with a
+/// `timeout` of `seconds`: the exit code (124 on timeout, 134 on an
+/// abort) and the standard output.
+fn capped(
+    dir: &Path,
+    kilobytes: u64,
+    seconds: u64,
+    args: &[&str],
+) -> (Option<i32>, String, String) {
+    let bin = common::cli::binary();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {kilobytes} && exec timeout {seconds} \"$0\" \"$@\""
+        ))
+        .arg(&bin)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gohint under sh");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A declaration larger than the parser may take whole (a go-bindata or
+/// statik asset table) is skipped unparsed, with one notice, in bounded
+/// memory; the other declarations of its file and the other files are
+/// checked. Its whole tree would take some 83 bytes per byte, and
+/// tree-sitter aborts the process when an allocation fails. 20 MB with
+/// `GOHINT_HUGE_TESTS=1` (CI), else just over the bound.
+#[test]
+fn a_declaration_too_large_to_parse_is_skipped_in_bounded_memory() {
+    let huge = std::env::var_os("GOHINT_HUGE_TESTS").is_some_and(|v| v == "1");
+    let bound = gohint::analysis::bounds::MAX_DECLARATION_BYTES;
+    let size = if huge {
+        20 * 1024 * 1024
+    } else {
+        bound + 1024 * 1024
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut src = String::with_capacity(size + 1024);
+    src.push_str("package assets\n\nvar asset = []byte{");
+    while src.len() < size {
+        src.push_str("0x1f, 0x8b, 0x08, 0x00, 0x00, 0x09, 0x6e, 0x88,\n\t");
+    }
+    src.push_str("}\n\n");
+    src.push_str(&double_close("after"));
+    write(dir.path(), "assets/bindata.go", &src);
+    write(
+        dir.path(),
+        "assets/small.go",
+        format!("package assets\n\n{}", double_close("small")),
+    );
+    let asset_line = 3;
+    let after_line = src.lines().count() as u64 - 2;
+    let args = ["--check", "assets", "--format", "json"];
+    let (code, stdout, stderr) = capped(dir.path(), 1_500_000, 300, &args);
+    assert_eq!(code, Some(1), "{stderr}");
+    let items: Vec<Value> = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("JSON output ({e}); stderr: {stderr}"));
+    let found: Vec<(&str, &str, u64)> = items
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or(""),
+                f["rule"].as_str().unwrap_or(""),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("assets/bindata.go", "skipped-declaration", asset_line),
+            ("assets/bindata.go", "double-close", after_line),
+            ("assets/small.go", "double-close", 6),
+        ],
+        "{stderr}"
+    );
+    assert!(items[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("was not parsed")));
+    // The file alone, in text, exits by the findings as usual.
+    let (code, _, stderr) = capped(
+        dir.path(),
+        1_500_000,
+        300,
+        &["--check", "assets/bindata.go", "--fail-on", "error", "-q"],
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+}
+
+/// Shapes whose rules are still super-linear in the statements of one
+/// function even within the work budget of a declaration: the 50,000
+/// statement test below skips them. Empty once every rule is linear.
+const SLOW_SHAPES: &[&str] = &[];
+
+/// One function of 50,000 statements of each shape the rules look at
+/// finishes: rules linear in the function, or the work budget of a
+/// declaration, stop them. The limit is a hang guard, not a timing.
+#[test]
+fn fifty_thousand_statements_of_each_shape_in_one_function_finish() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut late = Vec::new();
+    for shape in shapes::SHAPES
+        .iter()
+        .filter(|s| !SLOW_SHAPES.contains(&s.name))
+    {
+        let name = format!("{}.go", shape.name);
+        write(dir.path(), &name, shape.source(50_000));
+        let args = ["--check", name.as_str(), "--format", "json"];
+        let (code, stdout, stderr) = capped(dir.path(), 4_000_000, 120, &args);
+        if code == Some(124) {
+            late.push(shape.name);
+            continue;
+        }
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{}: {code:?} {stderr}",
+            shape.name
+        );
+        let items: Vec<Value> = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{}: JSON output ({e}); stderr: {stderr}", shape.name));
+        let skipped = items
+            .iter()
+            .filter(|f| f["rule"] == "skipped-declaration")
+            .count();
+        assert!(skipped <= 1, "{}: {skipped} skipped notices", shape.name);
+    }
+    assert!(late.is_empty(), "still running after 120 s: {late:?}");
 }

@@ -8,9 +8,10 @@
 //! instead of a step of the query cursor's state machine, and most calls a
 //! word search instead of a structural match that a text predicate rejects.
 
+use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
 use super::triggers::{Hits, Triggers};
-use super::{bounds, syntax, Ctx, Finding};
+use super::{syntax, Ctx, Finding};
 use crate::rules::{Rule, RULES};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -123,11 +124,12 @@ impl Engine {
 
     /// Runs every rule over the nodes of the file that intersect `range`
     /// (the whole file when `None`), appending findings to `out`. Top-level
-    /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out:
-    /// see [`checkable`].
+    /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out
+    /// (see [`checkable`]), and a rule whose work on a declaration runs past
+    /// [`bounds::MAX_WORK`] skips the rest of it (see [`Budget`]).
     pub fn run<'t>(&self, ctx: &Ctx<'t>, range: Option<Range<usize>>, out: &mut Vec<Finding>) {
         let range = range.unwrap_or(0..usize::MAX);
-        for part in checkable(ctx.root, range) {
+        for part in checkable(ctx, range, out) {
             self.run_part(ctx, part, out);
         }
     }
@@ -137,15 +139,20 @@ impl Engine {
         let mut cursor = QueryCursor::new();
         cursor.set_byte_range(range.clone());
         let Some(gates) = &self.gates else {
-            self.run_at(ctx, &mut cursor, ctx.root, out);
+            let mut budget = Budget::root();
+            self.run_at(ctx, &mut cursor, ctx.root, &mut budget, out);
             return;
         };
         cursor.set_max_start_depth(Some(0));
         let whole = range.start == 0 && range.end >= ctx.root.end_byte();
         let mut marks = Marks::new(self.triggers.as_ref(), ctx, &range);
         let mut walk = ctx.root.walk();
+        let mut budget = Budget::root();
         loop {
             let node = walk.node();
+            if walk.depth() == 1 {
+                budget = Budget::new(node);
+            }
             let inside = whole
                 || node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
@@ -156,13 +163,13 @@ impl Engine {
                 let kind = usize::from(node.kind_id());
                 for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
                     let captures = [QueryCapture { node, index }];
-                    self.dispatch(ctx, pattern, &captures, out);
+                    self.dispatch(ctx, pattern, &captures, &mut budget, out);
                 }
                 // Around a syntax error a keyword the gate expects can be
                 // missing: the query decides there.
                 let here = gates.get(kind).and_then(Option::as_ref);
                 if here.is_some_and(|g| node.has_error() || g.admits(ctx.text(node))) {
-                    self.run_at(ctx, &mut cursor, node, out);
+                    self.run_at(ctx, &mut cursor, node, &mut budget, out);
                 }
                 if walk.goto_first_child() {
                     marks.enter(node);
@@ -178,32 +185,42 @@ impl Engine {
         }
     }
 
-    /// Runs the query with `cursor` at `node`, checking each match.
+    /// Runs the query with `cursor` at `node`, checking each match while
+    /// `budget` lasts.
     fn run_at<'t>(
         &self,
         ctx: &Ctx<'t>,
         cursor: &mut QueryCursor,
         node: Node<'t>,
+        budget: &mut Budget,
         out: &mut Vec<Finding>,
     ) {
         let mut matches = cursor.matches(&self.query, node, ctx.src.as_bytes());
         while let Some(m) = matches.next() {
-            self.dispatch(ctx, m.pattern_index, m.captures, out);
+            self.dispatch(ctx, m.pattern_index, m.captures, budget, out);
         }
     }
 
-    /// Hands a match of `pattern` to its rule, when the rule is on.
+    /// Hands a match of `pattern` to its rule, when the rule is on and
+    /// `budget` pays for it.
     fn dispatch<'t>(
         &self,
         ctx: &Ctx<'t>,
         pattern: usize,
         captures: &[QueryCapture<'t>],
+        budget: &mut Budget,
         out: &mut Vec<Finding>,
     ) {
         let Some(rule) = self.pattern_rule.get(pattern) else {
             return;
         };
-        if ctx.enabled(rule) {
+        if !ctx.enabled(rule) {
+            return;
+        }
+        let paid = captures
+            .first()
+            .is_none_or(|capture| budget.charge(rule.slug, capture.node, ctx.src, out));
+        if paid {
             let matched = Match {
                 query: &self.query,
                 captures,
@@ -307,20 +324,30 @@ impl<'e> Marks<'e> {
 }
 
 /// The parts of `range` to check: `range` without the top-level
-/// declarations that nest deeper than [`bounds::MAX_DEPTH`]. Rules walk up
-/// from the nodes they match, and each step up costs the node's depth, so
-/// such declarations (generated tables, hostile input) would cost time
-/// quadratic in their depth; the rules stay silent there instead. No real
-/// code comes near the bound.
-fn checkable(root: Node<'_>, range: Range<usize>) -> Vec<Range<usize>> {
+/// declarations that nest deeper than [`bounds::MAX_DEPTH`], each function
+/// or method among them reported as skipped in `out`. Rules walk up from the nodes they match, and each
+/// step up costs the node's depth, so such declarations (generated tables,
+/// hostile input) would cost time quadratic in their depth. No real code
+/// comes near the bound.
+fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
     let mut from = range.start;
+    let root = ctx.root;
     let mut c = root.walk();
     for decl in root.children(&mut c) {
         if decl.end_byte() <= range.start || decl.start_byte() >= range.end {
             continue;
         }
         if !bounds::shallow(decl) {
+            // Deep `var` and `const` declarations are generated tables (long
+            // `+` chains of strings, nested literals): nothing to report.
+            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
+                let message = format!(
+                    "this declaration nests more than {} syntax levels deep: the rules skipped it",
+                    bounds::MAX_DEPTH
+                );
+                out.push(bounds::skipped(ctx.src, decl.byte_range(), message));
+            }
             if decl.start_byte() > from {
                 parts.push(from..decl.start_byte());
             }

@@ -67,6 +67,15 @@ pub enum InputError {
     },
     /// The parser gave up (it was cancelled or ran out of memory).
     ParseFailed,
+    /// A top-level declaration is larger than
+    /// [`bounds::MAX_DECLARATION_BYTES`]: its whole tree would not fit the
+    /// memory the analysis allows itself ([`Analyzer::analyze`] skips it).
+    DeclarationTooLarge {
+        /// Byte offset of the declaration.
+        offset: usize,
+        /// Its size in bytes.
+        bytes: usize,
+    },
 }
 
 impl std::fmt::Display for InputError {
@@ -85,6 +94,13 @@ impl std::fmt::Display for InputError {
                 )
             }
             InputError::ParseFailed => write!(f, "the Go parser gave up on this file"),
+            InputError::DeclarationTooLarge { offset, bytes } => write!(
+                f,
+                "the declaration at byte {offset} holds {}, more than the {} one declaration may \
+                 hold to be parsed whole",
+                bounds::size_text(*bytes),
+                bounds::size_text(bounds::MAX_DECLARATION_BYTES)
+            ),
         }
     }
 }
@@ -179,8 +195,18 @@ impl Analyzer {
 
     /// Parses `src`, reusing `old` (already edited with `Tree::edit`) for an
     /// incremental reparse. A leading byte-order mark is read as blanks so the
-    /// offsets stay those of the text.
+    /// offsets stay those of the text. A text holding a declaration larger
+    /// than [`bounds::MAX_DECLARATION_BYTES`] is refused: the parser aborts
+    /// the process when it runs out of memory.
     pub fn parse(&mut self, src: &str, old: Option<&Tree>) -> Result<Tree, InputError> {
+        if let Some((offset, bytes)) = oversized(src) {
+            return Err(InputError::DeclarationTooLarge { offset, bytes });
+        }
+        self.parse_ranges(src, old)
+    }
+
+    /// Parses `src` within the parser's included ranges (see [`Self::parse`]).
+    fn parse_ranges(&mut self, src: &str, old: Option<&Tree>) -> Result<Tree, InputError> {
         let bytes = src.as_bytes();
         let bom = bytes.starts_with(b"\xEF\xBB\xBF");
         let mut chunk = |offset: usize, _| -> &[u8] {
@@ -197,12 +223,20 @@ impl Analyzer {
 
     /// Decodes, parses and checks one file. A large file is checked a slice
     /// of its top-level declarations at a time: see [`Analyzer::check_slices`].
+    /// A declaration larger than [`bounds::MAX_DECLARATION_BYTES`] is not
+    /// parsed at all: it is reported as skipped.
     pub fn analyze(&mut self, bytes: &[u8], options: &Options) -> Result<Vec<Finding>, InputError> {
         let src = decode(bytes)?;
         let slices = slices(src);
-        if slices.len() <= 1 {
+        if slices.len() <= 1 && slices.iter().all(|s| !s.oversized) {
             let tree = self.parse(src, None)?;
             return Ok(analyze_tree(&tree, src, options));
+        }
+        if let Some(header) = slices.first().and_then(|s| s.header) {
+            let bytes = header.end_byte - header.start_byte;
+            if bytes > bounds::MAX_DECLARATION_BYTES {
+                return Err(InputError::DeclarationTooLarge { offset: 0, bytes });
+            }
         }
         let raw = self.check_slices(src, &slices, options);
         Ok(finish(raw?, src, options))
@@ -226,6 +260,17 @@ impl Analyzer {
         let mut raw = Vec::new();
         let mut result = Ok(());
         for slice in slices {
+            if slice.oversized {
+                let body = slice.body.start_byte..slice.body.end_byte;
+                let message = format!(
+                    "this declaration holds {} of source, more than the {} the rules analyse in one \
+                     declaration: it was not parsed, and the rules skipped it",
+                    bounds::size_text(body.len()),
+                    bounds::size_text(bounds::MAX_DECLARATION_BYTES)
+                );
+                raw.push(bounds::skipped(src, body, message));
+                continue;
+            }
             let ranges: Vec<tree_sitter::Range> = [slice.header, Some(slice.body)]
                 .into_iter()
                 .flatten()
@@ -234,7 +279,7 @@ impl Analyzer {
                 result = Err(InputError::ParseFailed);
                 break;
             }
-            match self.parse(src, None) {
+            match self.parse_ranges(src, None) {
                 Ok(part) => {
                     let body = slice.body.start_byte..slice.body.end_byte;
                     raw.extend(check_ranges(&part, src, options, Some(&[body])));
@@ -268,16 +313,23 @@ struct Slice {
     header: Option<tree_sitter::Range>,
     /// From the first declaration of the slice to the next slice.
     body: tree_sitter::Range,
+    /// Whether the slice is one declaration larger than
+    /// [`bounds::MAX_DECLARATION_BYTES`], which is not parsed.
+    oversized: bool,
 }
 
-/// Whether [`Analyzer::analyze`] checks `src` in slices.
+/// Whether [`Analyzer::analyze`] checks `src` in slices (or skips a
+/// declaration too large to parse).
 pub fn sliced(src: &str) -> bool {
-    slices(src).len() > 1
+    let slices = slices(src);
+    slices.len() > 1 || slices.iter().any(|s| s.oversized)
 }
 
 /// The slices of at most [`SLICE_DECLARATIONS`] top-level declarations and
 /// about [`SLICE_BYTES`] of `src` (one slice when it is small), found
-/// lexically: parsing the whole file first is what slicing avoids.
+/// lexically: parsing the whole file first is what slicing avoids. A
+/// declaration larger than [`bounds::MAX_DECLARATION_BYTES`] is a slice of
+/// its own, marked oversized.
 fn slices(src: &str) -> Vec<Slice> {
     if src.len() < SCANNED_BYTES {
         return Vec::new();
@@ -288,27 +340,58 @@ fn slices(src: &str) -> Vec<Slice> {
         return Vec::new();
     };
     let decls = &scan.declarations[body_start..];
-    let mut starts = Vec::new();
+    let mut starts: Vec<(usize, bool)> = Vec::new();
     let mut count = 0;
-    for d in decls {
+    for (k, d) in decls.iter().enumerate() {
+        let end = decls.get(k + 1).map_or(src.len(), |next| next.at);
+        let oversized = end - d.at > bounds::MAX_DECLARATION_BYTES;
         let from = starts.last().copied();
-        if from.is_none_or(|from| count == SLICE_DECLARATIONS || d.at - from >= SLICE_BYTES) {
-            starts.push(d.at);
+        if oversized
+            || from.is_none_or(|(from, big)| {
+                big || count == SLICE_DECLARATIONS || d.at - from >= SLICE_BYTES
+            })
+        {
+            starts.push((d.at, oversized));
             count = 0;
         }
         count += 1;
     }
     let mut points = Points::new(src);
     let header = (body_start > 0).then(|| points.range(0, decls[0].at));
-    let ends = starts.iter().skip(1).copied().chain([src.len()]);
-    let bounds: Vec<(usize, usize)> = starts.iter().copied().zip(ends).collect();
-    bounds
+    let ends = starts.iter().skip(1).map(|&(at, _)| at).chain([src.len()]);
+    let spans: Vec<(usize, usize, bool)> = starts
+        .iter()
+        .zip(ends)
+        .map(|(&(start, oversized), end)| (start, end, oversized))
+        .collect();
+    spans
         .into_iter()
-        .map(|(start, end)| Slice {
+        .map(|(start, end, oversized)| Slice {
             header,
             body: points.range(start, end),
+            oversized,
         })
         .collect()
+}
+
+/// The offset and size of the first top-level declaration of `src` larger
+/// than [`bounds::MAX_DECLARATION_BYTES`], found lexically (only in texts
+/// that large).
+fn oversized(src: &str) -> Option<(usize, usize)> {
+    if src.len() <= bounds::MAX_DECLARATION_BYTES {
+        return None;
+    }
+    let starts: Vec<usize> = lexical::scan(src)
+        .declarations
+        .iter()
+        .map(|d| d.at)
+        .collect();
+    let ends = starts.iter().skip(1).copied().chain([src.len()]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&start, end)| (start, end - start))
+        .find(|&(_, bytes)| bytes > bounds::MAX_DECLARATION_BYTES)
 }
 
 /// Row and column of increasing byte offsets, counted as tree-sitter does.

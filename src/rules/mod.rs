@@ -39,6 +39,7 @@ mod scope;
 mod select_default_busy_loop;
 mod send_after_close;
 mod shared_var_race;
+pub(crate) mod skipped_declaration;
 mod time_after_in_loop;
 mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
@@ -80,6 +81,7 @@ pub static RULES: &[&Rule] = &[
     &redundant_gomaxprocs::RULE,
     &explicit_gc::RULE,
     &unused_ignore::RULE,
+    &skipped_declaration::RULE,
 ];
 
 /// The rule with slug `slug`.
