@@ -461,6 +461,10 @@ fn merge_reports_names_a_malformed_shard() {
         "[{\"rule\":\"double-close\",\"path\":\"a.go\"}, 3]",
     )
     .expect("write");
+    let index_error = format!(
+        "index.sarif: SARIF run 1: result 1 has `ruleIndex` 99999, but the run has {} rules",
+        gohint::rules::RULES.len()
+    );
     for (bad, why) in [
         (
             "runs.sarif",
@@ -470,10 +474,7 @@ fn merge_reports_names_a_malformed_shard() {
             "results.sarif",
             "results.sarif: SARIF run 1: `results` is not an array",
         ),
-        (
-            "index.sarif",
-            "index.sarif: SARIF run 1: result 1 has `ruleIndex` 99999, but the run has 31 rules",
-        ),
+        ("index.sarif", index_error.as_str()),
         (
             "rules.sarif",
             "rules.sarif: SARIF run 1: `tool.driver.rules` is not an array",

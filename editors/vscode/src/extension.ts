@@ -16,7 +16,7 @@ import {
 import { INSTALL_COMMAND, Resolution, bundledPath, resolveBinary } from "./resolve";
 import { RuleInfo, parseRuleList, prioritize } from "./rules";
 import { settingsFor } from "./scope";
-import { Mapped, serverSettings } from "./settings";
+import { Mapped, ServerSettings, serverSettings, withResets } from "./settings";
 import { Status } from "./status";
 
 /** The server command whose result is a rule's markdown explanation. */
@@ -54,6 +54,8 @@ class Gohint {
   private process: ChildProcess | undefined;
   private stopping = false;
   private pending: Promise<LanguageClient | undefined> | undefined;
+  /** The settings the running server was last sent, so that cleared ones can be reset. */
+  private sent: ServerSettings | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {}
 
@@ -126,6 +128,7 @@ class Gohint {
     this.status.set({ state: "starting" });
     const mapped = this.settings();
     this.reportProblems(mapped);
+    this.sent = mapped.settings;
     // The client would log any exit of a process it spawned, a clean one on
     // restart included, as an error: spawn it here and report only the exits
     // nobody asked for.
@@ -160,14 +163,24 @@ class Gohint {
             }
             const changed = this.settings();
             this.reportProblems(changed);
-            await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { gohint: changed.settings } });
+            const patch = withResets(this.sent, changed.settings);
+            this.sent = changed.settings;
+            await client.sendNotification(DidChangeConfigurationNotification.type, { settings: { gohint: patch } });
           },
           configuration: async (params, token, next) => {
             const result = await next(params, token);
             if (!Array.isArray(result)) {
               return result;
             }
-            return result.map((value, i) => (params.items[i]?.section === "gohint" ? this.settings().settings : value));
+            return result.map((value, i) => {
+              if (params.items[i]?.section !== "gohint") {
+                return value;
+              }
+              const now = this.settings().settings;
+              const patch = withResets(this.sent, now);
+              this.sent = now;
+              return patch;
+            });
           },
         },
       },

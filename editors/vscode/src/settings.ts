@@ -28,7 +28,20 @@ export interface ServerSettings {
   maxFileSize?: number;
   /** Most diagnostics published per document (0: no limit). */
   maxDiagnostics?: number;
+  /** Default levels of the rule groups: `ci` or `learn`. */
+  preset?: string;
+  /** Levels by rule group, over the preset. */
+  groups?: Record<string, string>;
+  /** How rules quieter in tests report in `_test.go` files. */
+  tests?: string;
 }
+
+/** The values of `gohint.preset`. */
+export const PRESETS = ["ci", "learn"] as const;
+/** The rule groups of `gohint.groups`. */
+export const GROUPS = ["correctness", "suspicious", "performance", "pedantic"] as const;
+/** The values of `gohint.tests`. */
+export const TESTS = ["same", "lower", "skip"] as const;
 
 /** Settings for the server, and what was wrong with the user's values. */
 export interface Mapped {
@@ -100,5 +113,62 @@ export function serverSettings(inspect: Inspect): Mapped {
       problems.push(`"gohint.${key}" is ${JSON.stringify(value)}, not a whole number of 0 or more: using the default`);
     }
   }
+  for (const [key, allowed] of [["preset", PRESETS], ["tests", TESTS]] as const) {
+    const value = explicit(inspect(key));
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value === "string" && (allowed as readonly string[]).includes(value)) {
+      settings[key] = value;
+    } else {
+      problems.push(`"gohint.${key}" is ${JSON.stringify(value)}, not one of ${allowed.join(", ")}: using the default`);
+    }
+  }
+
+  const groups: Record<string, string> = {};
+  const levelsByGroup = inspect("groups");
+  for (const level of [levelsByGroup?.globalValue, levelsByGroup?.workspaceValue, levelsByGroup?.workspaceFolderValue]) {
+    if (!isObject(level)) {
+      continue;
+    }
+    for (const [group, value] of Object.entries(level)) {
+      if (!(GROUPS as readonly string[]).includes(group)) {
+        problems.push(`"gohint.groups.${group}" names no rule group (${GROUPS.join(", ")}): ignored`);
+      } else if (typeof value === "string" && (SEVERITIES as readonly string[]).includes(value)) {
+        groups[group] = value;
+      } else {
+        problems.push(`"gohint.groups.${group}" is ${JSON.stringify(value)}, not one of ${SEVERITIES.join(", ")}: the group keeps its level`);
+      }
+    }
+  }
+  if (Object.keys(groups).length > 0) {
+    settings.groups = groups;
+  }
   return { settings, problems };
+}
+
+/**
+ * The settings to send after `previous` was sent: `next`, plus `null` for
+ * every key (and every rule or group entry) that was sent before and is no
+ * longer set, since the server merges what it receives key by key and a
+ * key left out would keep its old value.
+ */
+export function withResets(previous: ServerSettings | undefined, next: ServerSettings): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...next };
+  for (const key of Object.keys(previous ?? {}) as (keyof ServerSettings)[]) {
+    const before = previous?.[key];
+    const after = next[key];
+    if (after === undefined) {
+      patch[key] = null;
+    } else if (isObject(before) && isObject(after)) {
+      const nested: Record<string, unknown> = { ...after };
+      for (const entry of Object.keys(before)) {
+        if (!(entry in after)) {
+          nested[entry] = null;
+        }
+      }
+      patch[key] = nested;
+    }
+  }
+  return patch;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Inspection, serverSettings } from "../src/settings";
+import { Inspection, serverSettings, withResets } from "../src/settings";
 
 function inspect(values: Record<string, Inspection>) {
   return (key: string) => values[key];
@@ -62,5 +62,38 @@ describe("serverSettings", () => {
     assert.equal(m.problems.length, 2);
     assert.match(m.problems[0], /gohint\.goVersion/);
     assert.match(m.problems[1], /gohint\.docsBaseUrl/);
+  });
+});
+
+describe("preset, groups and tests", () => {
+  it("are sent when set, and bad values are named", () => {
+    const m = serverSettings(
+      inspect({
+        preset: { workspaceValue: "ci" },
+        tests: { globalValue: "skip" },
+        groups: { globalValue: { pedantic: "off", style: "hint" }, workspaceValue: { suspicious: "loud" } },
+      }),
+    );
+    assert.deepEqual(m.settings, { rules: {}, preset: "ci", tests: "skip", groups: { pedantic: "off" } });
+    assert.equal(m.problems.length, 2);
+    assert.match(m.problems.join("\n"), /"gohint\.groups\.style" names no rule group/);
+    assert.match(m.problems.join("\n"), /"gohint\.groups\.suspicious" is "loud"/);
+  });
+});
+
+describe("withResets", () => {
+  it("sends null for what was set before and is cleared now, entries of rules and groups included", () => {
+    const before = { rules: { "double-close": "off", "explicit-gc": "hint" }, preset: "ci", groups: { pedantic: "off" }, goVersion: "1.21" };
+    const after = { rules: { "explicit-gc": "hint" }, goVersion: "1.22" };
+    assert.deepEqual(withResets(before, after), {
+      rules: { "explicit-gc": "hint", "double-close": null },
+      preset: null,
+      groups: null,
+      goVersion: "1.22",
+    });
+  });
+
+  it("is the settings themselves the first time", () => {
+    assert.deepEqual(withResets(undefined, { rules: {} }), { rules: {} });
   });
 });
