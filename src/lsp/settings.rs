@@ -155,7 +155,11 @@ impl Settings {
             .insert(dir.to_path_buf());
         if first {
             let how = "`goVersion` in the editor's gohint settings or `go_version` in gohint.toml";
-            super::log::line(format!("gohint: {}: {}", dir.display(), config::newest_go_note(how)));
+            super::log::line(format!(
+                "gohint: {}: {}",
+                dir.display(),
+                config::newest_go_note(how)
+            ));
         }
     }
 }
