@@ -5,6 +5,7 @@
 
 use super::lock_copy::{self, LockCopy};
 use super::lock_types::FileTypes;
+use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
@@ -27,6 +28,8 @@ pub struct Facts<'t> {
     plain_ifs: RefCell<HashMap<usize, Rc<[Node<'t>]>>>,
     /// The identifiers of each node asked about, by node id.
     identifiers: RefCell<HashMap<usize, Rc<HashSet<&'t str>>>>,
+    /// The site indexes of each top-level declaration asked about, by id.
+    sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -41,6 +44,7 @@ impl<'t> Facts<'t> {
             lock_copies: RefCell::new(None),
             plain_ifs: RefCell::new(HashMap::new()),
             identifiers: RefCell::new(HashMap::new()),
+            sites: RefCell::new(HashMap::new()),
         }
     }
 
@@ -61,6 +65,21 @@ impl<'t> Facts<'t> {
             .borrow_mut()
             .insert(node.id(), Rc::clone(&names));
         names
+    }
+
+    /// The site indexes (identifiers, assignments, closes, calls) of the
+    /// top-level declaration holding `node`, built once per declaration.
+    pub fn sites(&self, node: Node<'t>) -> Rc<Sites<'t>> {
+        let decl = std::iter::once(node)
+            .chain(syntax::ancestors(node))
+            .find(|n| n.parent().is_none_or(|p| p == self.root))
+            .unwrap_or(node);
+        if let Some(sites) = self.sites.borrow().get(&decl.id()) {
+            return Rc::clone(sites);
+        }
+        let sites = Rc::new(Sites::new(decl, self.src));
+        self.sites.borrow_mut().insert(decl.id(), Rc::clone(&sites));
+        sites
     }
 
     /// The `if` statements without `else` directly in `list` (a block or
