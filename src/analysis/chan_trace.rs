@@ -172,9 +172,20 @@ impl<'t> Iterator for Trace<'t, '_> {
             let stmt = match item {
                 Item::Stmt(stmt) => stmt,
                 Item::Rest(stmts, at) => {
-                    let Some(stmt) = stmts.get(at).copied() else {
+                    let (Some(stmt), Some(last)) = (stmts.get(at).copied(), stmts.last()) else {
                         continue;
                     };
+                    // Nothing in the rest of the block uses the channel: the
+                    // trace ends with the block, whatever it holds.
+                    let rest_uses = self.sites.has_reference_between(
+                        self.name,
+                        stmt.start_byte(),
+                        last.end_byte(),
+                    );
+                    if !rest_uses {
+                        self.stack.clear();
+                        return None;
+                    }
                     self.stack.push(Item::Rest(stmts, at + 1));
                     stmt
                 }

@@ -21,6 +21,13 @@ const PURE_BUILTINS: &[&str] = &[
     "complex", "real", "imag",
 ];
 
+/// The references of each declaration, by declaring identifier id.
+type RefsByDecl<'t> = HashMap<usize, Rc<[Node<'t>]>>;
+/// References, each with a rule's tag.
+type Tagged<'t> = Rc<[(Node<'t>, u8)]>;
+/// Statement lists by id, and the index of each of their statements by id.
+type Lists<'t> = (HashMap<usize, Rc<[Node<'t>]>>, HashMap<usize, usize>);
+
 /// The indexes of one top-level declaration.
 pub struct Sites<'t> {
     /// Identifiers by name, in document order.
@@ -42,13 +49,13 @@ pub struct Sites<'t> {
     resolver: RefCell<Resolver<'t, 't>>,
     /// The references of every local declaration of each function asked
     /// about, by function id and then declaring identifier id.
-    decl_refs: RefCell<HashMap<usize, Rc<HashMap<usize, Rc<[Node<'t>]>>>>>,
+    decl_refs: RefCell<HashMap<usize, Rc<RefsByDecl<'t>>>>,
     /// The references of each declaration asked about with a rule's tag
     /// for each, by declaring identifier id and the rule's name for them.
-    tagged_refs: RefCell<HashMap<(usize, &'static str), Rc<[(Node<'t>, u8)]>>>,
+    tagged_refs: RefCell<HashMap<(usize, &'static str), Tagged<'t>>>,
     /// The statements of each statement list asked about, by its id, and
     /// the index of each of those statements, by its id.
-    lists: RefCell<(HashMap<usize, Rc<[Node<'t>]>>, HashMap<usize, usize>)>,
+    lists: RefCell<Lists<'t>>,
     /// Path questions answered so far, by their sorted marks.
     reach: RefCell<HashMap<Vec<usize>, Reach<'t, 't>>>,
     /// The source text.
@@ -143,6 +150,14 @@ impl<'t> Sites<'t> {
         all.get(lo..hi.max(lo)).unwrap_or(&[])
     }
 
+    /// Whether an identifier spelled `name` starts within bytes `from..to`.
+    pub fn has_reference_between(&self, name: &str, from: usize, to: usize) -> bool {
+        self.idents.get(name).is_some_and(|all| {
+            let i = all.partition_point(|n| n.start_byte() < from);
+            all.get(i).is_some_and(|n| n.start_byte() < to)
+        })
+    }
+
     /// Whether `name` is bound or rebound (see [`channels::binds`]) by a
     /// node inside `root` that starts at or after byte `from`.
     pub fn bound_after(&self, root: Node<'t>, name: &str, from: usize, src: &str) -> bool {
@@ -217,7 +232,7 @@ impl<'t> Sites<'t> {
     pub fn decl_references(&self, decl: &Decl<'t>, within: Node<'t>) -> Rc<[Node<'t>]> {
         let known = self.decl_refs.borrow().get(&within.id()).cloned();
         let all = known.unwrap_or_else(|| {
-            let all: Rc<HashMap<usize, Rc<[Node<'t>]>>> = Rc::new(
+            let all: Rc<RefsByDecl<'t>> = Rc::new(
                 self.resolver
                     .borrow_mut()
                     .all_references(within)
@@ -244,12 +259,12 @@ impl<'t> Sites<'t> {
         within: Node<'t>,
         kind: &'static str,
         tag: impl Fn(Node<'t>) -> u8,
-    ) -> Rc<[(Node<'t>, u8)]> {
+    ) -> Tagged<'t> {
         let key = (decl.ident.id(), kind);
         if let Some(refs) = self.tagged_refs.borrow().get(&key) {
             return Rc::clone(refs);
         }
-        let refs: Rc<[(Node<'t>, u8)]> = self
+        let refs: Tagged<'t> = self
             .decl_references(decl, within)
             .iter()
             .map(|&r| (r, tag(r)))
