@@ -4,8 +4,10 @@
 //! first statement that uses the channel in any other way.
 
 use super::channels::{self, Use};
+use super::sites::Sites;
 use super::syntax::{self, text};
 use super::{flow, Fix};
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// Loops are unrolled at most this many times; a longer loop ends the trace
@@ -102,6 +104,8 @@ pub enum Step<'t> {
 
 enum Item<'t> {
     Stmt(Node<'t>),
+    /// The statements of a list from an index on.
+    Rest(Rc<[Node<'t>]>, usize),
     GiveUp,
 }
 
@@ -109,44 +113,36 @@ enum Item<'t> {
 pub struct Trace<'t, 's> {
     name: &'s str,
     src: &'s str,
+    sites: Rc<Sites<'t>>,
     stack: Vec<Item<'t>>,
     budget: usize,
 }
 
 impl<'t, 's> Trace<'t, 's> {
     /// The trace of the channel declared by `made`, or `None` when its
-    /// declaration is not a statement of a block or the function uses `goto`.
-    pub fn of(made: &MadeChannel<'t>, src: &'s str) -> Option<Self> {
-        let block = made
-            .stmt
-            .parent()
-            .filter(|p| matches!(p.kind(), "statement_list" | "block"))?;
+    /// declaration is not a statement of a block or the function uses `goto`;
+    /// `sites` indexes the declaration holding it.
+    pub fn of(made: &MadeChannel<'t>, sites: Rc<Sites<'t>>, src: &'s str) -> Option<Self> {
         let func = syntax::enclosing_function(made.stmt)?;
-        if syntax::descendants(func)
-            .iter()
-            .any(|n| n.kind() == "goto_statement")
-        {
+        if sites.func(func).has_goto {
             return None;
         }
-        let mut c = block.walk();
-        let rest: Vec<_> = block
-            .named_children(&mut c)
-            .skip_while(|s| *s != made.stmt)
-            .skip(1)
-            .collect();
+        let (stmts, at) = sites.statement_list(made.stmt)?;
         Some(Trace {
             name: text(made.ident, src),
             src,
-            stack: rest.into_iter().rev().map(Item::Stmt).collect(),
+            sites,
+            stack: vec![Item::Rest(stmts, at + 1)],
             budget: BUDGET,
         })
     }
 
     /// The uses of the channel in `stmt`.
     fn uses(&self, stmt: Node<'t>) -> Vec<(Node<'t>, Use)> {
-        channels::references(stmt, self.name, stmt.start_byte(), self.src)
-            .into_iter()
-            .map(|r| {
+        self.sites
+            .references(stmt, self.name, stmt.start_byte())
+            .iter()
+            .map(|&r| {
                 let how = if channels::in_nested_literal(r, stmt) || in_loop_update(r, stmt) {
                     Use::Other
                 } else {
@@ -173,9 +169,30 @@ impl<'t> Iterator for Trace<'t, '_> {
 
     fn next(&mut self) -> Option<Step<'t>> {
         while let Some(item) = self.stack.pop() {
-            let Item::Stmt(stmt) = item else {
-                self.stack.clear();
-                return Some(Step::Unknown);
+            let stmt = match item {
+                Item::Stmt(stmt) => stmt,
+                Item::Rest(stmts, at) => {
+                    let (Some(stmt), Some(last)) = (stmts.get(at).copied(), stmts.last()) else {
+                        continue;
+                    };
+                    // Nothing in the rest of the block uses the channel: the
+                    // trace ends with the block, whatever it holds.
+                    let rest_uses = self.sites.has_reference_between(
+                        self.name,
+                        stmt.start_byte(),
+                        last.end_byte(),
+                    );
+                    if !rest_uses {
+                        self.stack.clear();
+                        return None;
+                    }
+                    self.stack.push(Item::Rest(stmts, at + 1));
+                    stmt
+                }
+                Item::GiveUp => {
+                    self.stack.clear();
+                    return Some(Step::Unknown);
+                }
             };
             if self.budget == 0 {
                 self.stack.clear();

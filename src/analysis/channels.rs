@@ -2,6 +2,7 @@
 //! `close`, `len`/`cap`, or anything else (a hand-off the channel rules
 //! cannot follow), and where a variable is bound or rebound.
 
+use super::sites::Sites;
 use super::syntax::{self, text, Walk};
 use super::Ctx;
 use tree_sitter::Node;
@@ -121,22 +122,6 @@ pub fn op_node<'t>(ident: Node<'t>, how: Use) -> Node<'t> {
     node.unwrap_or(ident)
 }
 
-/// The identifiers spelled `name` inside `root` (nested func literals
-/// included) that start at or after byte `from`, in document order.
-pub fn references<'t>(root: Node<'t>, name: &str, from: usize, src: &str) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    syntax::walk(root, |n| {
-        if n.end_byte() <= from {
-            return Walk::Skip;
-        }
-        if n.kind() == "identifier" && n.start_byte() >= from && text(n, src) == name {
-            out.push(n);
-        }
-        Walk::Enter
-    });
-    out
-}
-
 /// Whether `node` lies inside a func literal nested in `outer` (so runs in
 /// another function than `outer`'s own statements).
 pub fn in_nested_literal(node: Node<'_>, outer: Node<'_>) -> bool {
@@ -149,21 +134,21 @@ pub fn in_nested_literal(node: Node<'_>, outer: Node<'_>) -> bool {
 /// `:=`, `++`/`--`, `var`/`const` spec, range variable, `case v := <-c`,
 /// type switch alias, parameter of a func literal, or `&name`.
 pub fn binds(node: Node<'_>, name: &str, src: &str) -> bool {
+    bound_names(node, src).contains(&name)
+}
+
+/// The names `node` binds or rebinds (see [`binds`]).
+pub fn bound_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let named = |list: Option<Node<'_>>| {
-        list.is_some_and(|l| {
+        list.map(|l| {
             let mut c = l.walk();
-            let hit = l
+            let names: Vec<&'s str> = l
                 .named_children(&mut c)
-                .any(|n| text(syntax::unparen(n), src) == name);
-            hit
+                .map(|n| text(syntax::unparen(n), src))
+                .collect();
+            names
         })
-    };
-    let field_names = |field: &str| {
-        let mut c = node.walk();
-        let hit = node
-            .children_by_field_name(field, &mut c)
-            .any(|n| text(n, src) == name);
-        hit
+        .unwrap_or_default()
     };
     match node.kind() {
         "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement" => {
@@ -172,18 +157,28 @@ pub fn binds(node: Node<'_>, name: &str, src: &str) -> bool {
         "type_switch_statement" => named(node.child_by_field_name("alias")),
         "inc_statement" | "dec_statement" => node
             .named_child(0)
-            .is_some_and(|n| text(syntax::unparen(n), src) == name),
+            .map(|n| text(syntax::unparen(n), src))
+            .into_iter()
+            .collect(),
         "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
-            field_names("name")
+            let mut c = node.walk();
+            let names: Vec<&'s str> = node
+                .children_by_field_name("name", &mut c)
+                .map(|n| text(n, src))
+                .collect();
+            names
         }
-        "unary_expression" => {
-            node.child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == "&")
-                && node
-                    .child_by_field_name("operand")
-                    .is_some_and(|o| text(syntax::unparen(o), src) == name)
+        "unary_expression"
+            if node
+                .child_by_field_name("operator")
+                .is_some_and(|o| text(o, src) == "&") =>
+        {
+            node.child_by_field_name("operand")
+                .map(|o| text(syntax::unparen(o), src))
+                .into_iter()
+                .collect()
         }
-        _ => false,
+        _ => Vec::new(),
     }
 }
 
@@ -230,16 +225,19 @@ pub fn int_value(node: Node<'_>, src: &str) -> Option<u64> {
 /// defers a func literal that calls `recover()`, or a helper named for it
 /// (`defer expectPanic(t)`): a test of the panic, typically. A bare
 /// `defer recover()` does not count: it recovers nothing.
-pub fn recovered(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
+pub fn recovered<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let sites = ctx.facts.sites(node);
     syntax::ancestors(node)
         .filter(|a| syntax::is_function(*a))
         .filter_map(syntax::function_body)
         .any(|body| {
-            syntax::same_function_descendants(body)
-                .into_iter()
-                .filter(|n| n.kind() == "defer_statement")
-                .filter_map(|d| d.named_child(0))
-                .any(|call| deferred_recover(call, ctx))
+            sites.defers_recover(body, |body| {
+                syntax::same_function_descendants(body)
+                    .into_iter()
+                    .filter(|n| n.kind() == "defer_statement")
+                    .filter_map(|d| d.named_child(0))
+                    .any(|call| deferred_recover(call, ctx))
+            })
         })
 }
 
@@ -273,8 +271,9 @@ pub struct NilChannel<'t> {
     pub uses: Vec<(Node<'t>, Use)>,
 }
 
-/// The nil channels declared by `spec`, a `var_spec`.
-pub fn nil_channels<'t>(spec: Node<'t>, src: &str) -> Vec<NilChannel<'t>> {
+/// The nil channels declared by `spec`, a `var_spec`; `sites` indexes the
+/// declaration holding it.
+pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<NilChannel<'t>> {
     let typed_chan = spec
         .child_by_field_name("type")
         .is_some_and(|t| t.kind() == "channel_type");
@@ -295,14 +294,15 @@ pub fn nil_channels<'t>(spec: Node<'t>, src: &str) -> Vec<NilChannel<'t>> {
     names
         .into_iter()
         .filter(|n| {
-            text(*n, src) != "_" && !bound_after(scope, text(*n, src), decl.end_byte(), src)
+            text(*n, src) != "_" && !sites.bound_after(scope, text(*n, src), decl.end_byte(), src)
         })
         .map(|name| NilChannel {
             spec,
             name,
-            uses: references(scope, text(name, src), decl.end_byte(), src)
-                .into_iter()
-                .map(|r| (r, classify(r, src)))
+            uses: sites
+                .references(scope, text(name, src), decl.end_byte())
+                .iter()
+                .map(|&r| (r, classify(r, src)))
                 .collect(),
         })
         .collect()

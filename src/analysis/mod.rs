@@ -16,6 +16,7 @@ pub mod pattern_gate;
 pub mod reach;
 pub mod scope;
 pub mod shape;
+pub mod sites;
 mod suppress;
 pub mod syntax;
 pub mod triggers;

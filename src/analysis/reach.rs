@@ -11,6 +11,7 @@
 
 use super::flow::{is_terminator, statements};
 use std::collections::HashMap;
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// How control can leave a statement without passing a mark.
@@ -69,7 +70,7 @@ impl<'t> Flow<'t> {
 
 /// Sorted byte offsets of the marked places.
 struct Marks<'a> {
-    at: &'a [usize],
+    at: Vec<usize>,
     src: &'a str,
 }
 
@@ -148,6 +149,13 @@ fn nested(stmt: Node<'_>) -> Vec<Node<'_>> {
 struct Summaries<'t, 'a> {
     marks: Marks<'a>,
     memo: HashMap<usize, Flow<'t>>,
+    /// The summary of the statements after each statement of a list asked
+    /// about, by its id.
+    rest: HashMap<usize, Flow<'t>>,
+    /// The statements of each list asked about, by its id.
+    lists: HashMap<usize, Rc<[Node<'t>]>>,
+    /// The index of each statement of those lists, by its id.
+    index: HashMap<usize, usize>,
 }
 
 impl<'t> Summaries<'t, '_> {
@@ -167,6 +175,51 @@ impl<'t> Summaries<'t, '_> {
             }
         }
         self.memo.get(&stmt.id()).copied().unwrap_or(STOP)
+    }
+
+    /// The summary of the statements after `cur` in `list`, remembering it
+    /// and that of every statement in between, so that asking for each
+    /// statement of a long list in turn costs the list once.
+    fn rest_after(&mut self, list: Node<'t>, cur: Node<'t>) -> Flow<'t> {
+        if let Some(flow) = self.rest.get(&cur.id()) {
+            return *flow;
+        }
+        let stmts = match self.lists.get(&list.id()) {
+            Some(stmts) => Rc::clone(stmts),
+            None => {
+                let stmts: Rc<[Node<'t>]> = statements_of_list(list).into();
+                for (i, s) in stmts.iter().enumerate() {
+                    self.index.insert(s.id(), i);
+                }
+                self.lists.insert(list.id(), Rc::clone(&stmts));
+                stmts
+            }
+        };
+        let Some(&at) = self.index.get(&cur.id()) else {
+            return FALL;
+        };
+        // The summaries from `at + 1` up to one that does not fall through,
+        // a remembered rest, or the end; then folded from the right.
+        let mut flows = Vec::new();
+        let mut tail = FALL;
+        for s in stmts.iter().skip(at + 1) {
+            let flow = self.of(*s);
+            flows.push((*s, flow));
+            if !flow.fall {
+                break;
+            }
+            if let Some(rest) = self.rest.get(&s.id()) {
+                tail = *rest;
+                break;
+            }
+        }
+        let mut acc = tail;
+        for (i, (_, flow)) in flows.iter().enumerate().rev() {
+            acc = flow.then(acc);
+            let before = if i == 0 { cur } else { flows[i - 1].0 };
+            self.rest.insert(before.id(), acc);
+        }
+        acc
     }
 
     /// The remembered summary of a nested statement.
@@ -279,80 +332,88 @@ impl<'t> Summaries<'t, '_> {
     }
 }
 
-/// Where a path that starts right after statement `start` (or, for an `if`
-/// or `switch` whose initializer holds the starting point, through `start`)
-/// leaves its function without passing a mark: the `return` statement, or
-/// the function's body block when control falls off its end. `marks` are
-/// sorted byte offsets. `None` when every path passes a mark, ends in a
-/// panic or exit, loops forever, or cannot be followed.
-pub fn unmarked_exit<'t>(start: Node<'t>, marks: &[usize], src: &str) -> Option<Node<'t>> {
-    let mut sums = Summaries {
-        marks: Marks { at: marks, src },
-        memo: HashMap::new(),
-    };
-    let mut state = if matches!(
-        start.kind(),
-        "if_statement" | "expression_switch_statement" | "type_switch_statement"
-    ) {
-        sums.of(start)
-    } else {
-        FALL
-    };
-    let mut cur = start;
-    loop {
-        if state.exit.is_some() {
-            return state.exit;
+/// Path questions for one set of marks, asked from many starting points:
+/// what it learns about each statement serves every later question.
+pub struct Reach<'t, 'a> {
+    sums: Summaries<'t, 'a>,
+}
+
+impl<'t, 'a> Reach<'t, 'a> {
+    /// Paths of source `src` marked at the sorted byte offsets `marks`.
+    pub fn new(marks: Vec<usize>, src: &'a str) -> Self {
+        Reach {
+            sums: Summaries {
+                marks: Marks { at: marks, src },
+                memo: HashMap::new(),
+                rest: HashMap::new(),
+                lists: HashMap::new(),
+                index: HashMap::new(),
+            },
         }
-        if !(state.fall || state.brk || state.cont) {
-            return None;
-        }
-        let parent = cur.parent()?;
-        match parent.kind() {
-            "statement_list" => {
-                let mut c = parent.walk();
-                let later: Vec<Node<'t>> = parent
-                    .named_children(&mut c)
-                    .skip_while(|s| *s != cur)
-                    .skip(1)
-                    .filter(|n| n.kind() != "comment")
-                    .collect();
-                for s in later {
-                    if !state.fall {
-                        break;
+    }
+
+    /// Where a path that starts right after statement `start` (or, for an
+    /// `if` or `switch` whose initializer holds the starting point, through
+    /// `start`) leaves its function without passing a mark: the `return`
+    /// statement, or the function's body block when control falls off its
+    /// end. `None` when every path passes a mark, ends in a panic or exit,
+    /// loops forever, or cannot be followed.
+    pub fn unmarked_exit(&mut self, start: Node<'t>) -> Option<Node<'t>> {
+        let sums = &mut self.sums;
+        let mut state = if matches!(
+            start.kind(),
+            "if_statement" | "expression_switch_statement" | "type_switch_statement"
+        ) {
+            sums.of(start)
+        } else {
+            FALL
+        };
+        let mut cur = start;
+        loop {
+            if state.exit.is_some() {
+                return state.exit;
+            }
+            if !(state.fall || state.brk || state.cont) {
+                return None;
+            }
+            let parent = cur.parent()?;
+            match parent.kind() {
+                "statement_list" => {
+                    if state.fall {
+                        state = state.then(sums.rest_after(parent, cur));
                     }
-                    let flow = sums.of(s);
-                    state = state.then(flow);
                 }
-            }
-            "block" | "if_statement" | "labeled_statement" => {}
-            "expression_case" | "default_case" | "type_case" | "communication_case" => {
-                let ends_in_fallthrough = case_statements(parent)
-                    .last()
-                    .is_some_and(|s| s.kind() == "fallthrough_statement");
-                if ends_in_fallthrough && state.fall {
-                    return None;
+                "block" | "if_statement" | "labeled_statement" => {}
+                "expression_case" | "default_case" | "type_case" | "communication_case" => {
+                    let ends_in_fallthrough = case_statements(parent)
+                        .last()
+                        .is_some_and(|s| s.kind() == "fallthrough_statement");
+                    if ends_in_fallthrough && state.fall {
+                        return None;
+                    }
+                    state.fall = state.fall || state.brk;
+                    state.brk = false;
+                    cur = parent.parent()?;
+                    continue;
                 }
-                state.fall = state.fall || state.brk;
-                state.brk = false;
-                cur = parent.parent()?;
-                continue;
-            }
-            "for_statement" => {
-                // A mark earlier in the loop may run on the next iteration.
-                let before = parent.start_byte()..start.start_byte();
-                if marks.iter().any(|m| before.contains(m)) {
-                    return None;
+                "for_statement" => {
+                    // A mark earlier in the loop may run on the next iteration.
+                    let marks = &sums.marks.at;
+                    let i = marks.partition_point(|m| *m < parent.start_byte());
+                    if marks.get(i).is_some_and(|m| *m < start.start_byte()) {
+                        return None;
+                    }
+                    let infinite = parent.named_child_count() == 1;
+                    state.fall = (!infinite && (state.fall || state.cont)) || state.brk;
+                    state.brk = false;
+                    state.cont = false;
                 }
-                let infinite = parent.named_child_count() == 1;
-                state.fall = (!infinite && (state.fall || state.cont)) || state.brk;
-                state.brk = false;
-                state.cont = false;
+                "function_declaration" | "method_declaration" | "func_literal" => {
+                    return state.fall.then_some(cur);
+                }
+                _ => return None,
             }
-            "function_declaration" | "method_declaration" | "func_literal" => {
-                return state.fall.then_some(cur);
-            }
-            _ => return None,
+            cur = parent;
         }
-        cur = parent;
     }
 }

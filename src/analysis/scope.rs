@@ -199,7 +199,7 @@ fn visible_from<'t>(
     child: Node<'t>,
     name: &str,
     src: &'t str,
-    lists: &mut HashMap<usize, Vec<ListDecl<'t>>>,
+    lists: &mut HashMap<usize, HashMap<&'t str, ListDecl<'t>>>,
 ) -> Option<Decl<'t>> {
     match scope.kind() {
         "statement_list" => {
@@ -208,8 +208,8 @@ fn visible_from<'t>(
                 .or_insert_with(|| list_declarations(scope, src));
             // The first declaration wins: a later `a, err := …` reuses `err`.
             let found = decls
-                .iter()
-                .find(|d| d.stmt_start < child.start_byte() && d.name == name)
+                .get(name)
+                .filter(|d| d.stmt_start < child.start_byte())
                 .map(|d| d.decl);
             found.or_else(|| {
                 // A `:=` declares its own left-hand names unless redeclared.
@@ -310,34 +310,29 @@ fn visible_from<'t>(
 struct ListDecl<'t> {
     /// Where the declaring statement starts.
     stmt_start: usize,
-    /// The declared name.
-    name: &'t str,
     /// The declaration.
     decl: Decl<'t>,
 }
 
-/// Every declaration the statements of `list` make, in order.
-fn list_declarations<'t>(list: Node<'t>, src: &'t str) -> Vec<ListDecl<'t>> {
+/// The first declaration of each name the statements of `list` make.
+fn list_declarations<'t>(list: Node<'t>, src: &'t str) -> HashMap<&'t str, ListDecl<'t>> {
     let mut c = list.walk();
     let stmts: Vec<Node<'t>> = list.named_children(&mut c).collect();
-    stmts
-        .into_iter()
-        .filter(|s| {
-            matches!(
-                s.kind(),
-                "var_declaration" | "const_declaration" | "short_var_declaration"
-            )
-        })
-        .flat_map(|s| {
-            declared_in(s)
-                .into_iter()
-                .map(move |(ident, kind, site)| ListDecl {
-                    stmt_start: s.start_byte(),
-                    name: text(ident, src),
-                    decl: Decl { ident, kind, site },
-                })
-        })
-        .collect()
+    let mut first = HashMap::new();
+    for s in stmts.into_iter().filter(|s| {
+        matches!(
+            s.kind(),
+            "var_declaration" | "const_declaration" | "short_var_declaration"
+        )
+    }) {
+        for (ident, kind, site) in declared_in(s) {
+            first.entry(text(ident, src)).or_insert(ListDecl {
+                stmt_start: s.start_byte(),
+                decl: Decl { ident, kind, site },
+            });
+        }
+    }
+    first
 }
 
 /// Resolves identifiers of one file, remembering the declarations of each
@@ -345,7 +340,7 @@ fn list_declarations<'t>(list: Node<'t>, src: &'t str) -> Vec<ListDecl<'t>> {
 /// function scans each list once).
 pub struct Resolver<'t, 's> {
     src: &'s str,
-    lists: HashMap<usize, Vec<ListDecl<'t>>>,
+    lists: HashMap<usize, HashMap<&'t str, ListDecl<'t>>>,
 }
 
 impl<'t, 's: 't> Resolver<'t, 's> {
@@ -377,6 +372,42 @@ impl<'t, 's: 't> Resolver<'t, 's> {
             child = scope;
         }
         None
+    }
+
+    /// Every value identifier under `within` that refers to a declaration
+    /// made inside `within`, grouped by the id of the declaring identifier,
+    /// each group in document order: [`Resolver::references`] of every
+    /// such declaration at once.
+    pub fn all_references(&mut self, within: Node<'t>) -> HashMap<usize, Vec<Node<'t>>> {
+        let src = self.src;
+        let mut declared = std::collections::HashSet::new();
+        let mut idents = Vec::new();
+        syntax::walk(within, |n| {
+            if is_value(n) {
+                idents.push(n);
+            }
+            let alias = (n.kind() == "type_switch_statement")
+                .then(|| n.child_by_field_name("alias"))
+                .flatten();
+            declared.extend(
+                declared_in(n)
+                    .into_iter()
+                    .map(|(ident, _, _)| ident)
+                    .chain(alias.map(list_idents).unwrap_or_default())
+                    .map(|ident| text(ident, src)),
+            );
+            Walk::Enter
+        });
+        let mut out: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
+        for n in idents {
+            if !declared.contains(text(n, src)) {
+                continue;
+            }
+            if let Some(d) = self.resolve(n) {
+                out.entry(d.ident.id()).or_default().push(n);
+            }
+        }
+        out
     }
 
     /// Every identifier under `within` that refers to `decl` (its declaring

@@ -2,7 +2,7 @@
 //! `b` may share one backing array.
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, Decl, DeclKind, Resolver};
+use crate::analysis::scope::{self, Decl, DeclKind};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -45,49 +45,70 @@ fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     left.named_child(0).map(syntax::unparen)
 }
 
+/// A reference that writes the slice (see [`scope::is_written`]).
+const WRITTEN: u8 = 1;
+/// A reference that gives the slice a new value (see [`plain_overwrite`]).
+const OVERWRITTEN: u8 = 2;
+
+/// How the reference `ident` to the slice uses it.
+fn tag(ident: Node<'_>) -> u8 {
+    let written = if scope::is_written(ident) { WRITTEN } else { 0 };
+    let overwritten = if plain_overwrite(ident) {
+        OVERWRITTEN
+    } else {
+        0
+    };
+    written | overwritten
+}
+
 /// Whether the slice declared by `decl` is known to have no spare capacity
 /// (a slice literal, `make([]T, n)`) or to be nil (`var a []T`), and is
 /// never reassigned: append then always copies.
-fn always_copies(decl: &Decl<'_>, refs: &[Node<'_>], ctx: &Ctx<'_>) -> bool {
-    if refs
-        .iter()
-        .any(|r| *r != decl.ident && scope::is_written(*r))
-    {
-        return false;
-    }
-    match decl.initial_value() {
+fn always_copies(decl: &Decl<'_>, refs: &[(Node<'_>, u8)], ctx: &Ctx<'_>) -> bool {
+    let copies = match decl.initial_value() {
         Some(v) if v.kind() == "composite_literal" => true,
         Some(v) if syntax::is_call_to(v, ctx.src, "make") => syntax::call_args(v).len() == 2,
         Some(_) => false,
         None => decl.kind == DeclKind::Var && decl.site.child_by_field_name("value").is_none(),
-    }
+    };
+    copies
+        && !refs
+            .iter()
+            .any(|(r, t)| *r != decl.ident && t & WRITTEN != 0)
 }
 
 /// A later read of the slice: after the append statement, or anywhere in
 /// a loop that repeats the append (the append itself included, unless the
 /// loop gives the slice a new value).
-fn used_again<'t>(refs: &[Node<'t>], call: Node<'t>, stmt: Node<'t>) -> Option<Node<'t>> {
+fn used_again<'t>(refs: &[(Node<'t>, u8)], call: Node<'t>, stmt: Node<'t>) -> Option<Node<'t>> {
     let inside = |outer: Node<'_>, n: Node<'_>| {
         outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte()
     };
     let loop_ =
-        flow::enclosing_loop(stmt).filter(|l| refs.first().is_some_and(|d| !inside(*l, *d)));
-    let renewed = loop_.is_some_and(|l| refs.iter().any(|r| inside(l, *r) && plain_overwrite(*r)));
-    refs.iter().copied().find(|r| {
-        if plain_overwrite(*r) {
-            return false;
+        flow::enclosing_loop(stmt).filter(|l| refs.first().is_some_and(|(d, _)| !inside(*l, *d)));
+    let renewed = loop_.is_some_and(|l| {
+        refs.iter()
+            .any(|(r, t)| inside(l, *r) && t & OVERWRITTEN != 0)
+    });
+    // Nothing before the loop or the statement can be a later use.
+    let from = loop_.map_or(stmt.end_byte(), |l| l.start_byte().min(stmt.end_byte()));
+    let first = refs.partition_point(|(r, _)| r.start_byte() < from);
+    // Whether a new value was assigned after the statement, before the
+    // reference at hand.
+    let mut overwritten = false;
+    for &(r, t) in refs.get(first..).unwrap_or(&[]) {
+        if t & OVERWRITTEN != 0 {
+            overwritten |= r.start_byte() >= stmt.end_byte();
+            continue;
         }
         // A later read of the same value: no new value assigned in between.
-        let later = r.start_byte() >= stmt.end_byte()
-            && !flow::exclusive(stmt, *r)
-            && !refs.iter().any(|w| {
-                w.start_byte() >= stmt.end_byte()
-                    && w.end_byte() <= r.start_byte()
-                    && plain_overwrite(*w)
-            });
-        let repeated = loop_.is_some_and(|l| inside(l, *r) && !(renewed && inside(call, *r)));
-        later || repeated
-    })
+        let later = r.start_byte() >= stmt.end_byte() && !overwritten && !flow::exclusive(stmt, r);
+        let repeated = loop_.is_some_and(|l| inside(l, r) && !(renewed && inside(call, r)));
+        if later || repeated {
+            return Some(r);
+        }
+    }
+    None
 }
 
 /// Whether `ident` is the whole left side of a plain `=`/`:=` (a new value,
@@ -111,7 +132,7 @@ fn is_append_style(func: Node<'_>, ctx: &Ctx<'_>) -> bool {
         .is_some_and(|n| ctx.text(n).to_ascii_lowercase().starts_with("append"))
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(call), Some(slice)) = (m.node("report"), m.node("slice")) else {
         return;
     };
@@ -120,8 +141,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     if target_text == name || target_text == "_" || syntax::call_args(call).len() < 2 {
         return;
     }
-    let mut resolver = Resolver::new(ctx.src);
-    let Some(decl) = resolver.resolve(slice) else {
+    let sites = ctx.facts.sites(call);
+    let Some(decl) = sites.resolve(slice) else {
         return;
     };
     let Some(func) = decl.function() else {
@@ -133,7 +154,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(stmt) = syntax::statement_of(call) else {
         return;
     };
-    let refs = resolver.references(&decl, func);
+    let refs = sites.tagged_references(&decl, func, "append-aliasing writes", tag);
     if always_copies(&decl, &refs, ctx) {
         return;
     }

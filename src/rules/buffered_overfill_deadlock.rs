@@ -23,7 +23,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(decl), Some(make)) = (m.node("report"), m.node("make")) else {
         return;
     };
@@ -33,7 +33,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(capacity) = made.capacity.filter(|c| *c > 0) else {
         return;
     };
-    let Some(trace) = Trace::of(&made, ctx.src) else {
+    let Some(trace) = Trace::of(&made, ctx.facts.sites(decl), ctx.src) else {
         return;
     };
     let mut count = 0u64;
@@ -69,7 +69,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         ))
         .related(made.make.byte_range(), format!("{name} is made with capacity {capacity} here"));
     if !conditional {
-        let size = Trace::of(&made, ctx.src).map(chan_trace::leading_sends);
+        let size = Trace::of(&made, ctx.facts.sites(decl), ctx.src).map(chan_trace::leading_sends);
         if let Some(fix) = size.and_then(|(n, certain)| made.capacity_fix(n, certain)) {
             finding = finding.fix(fix);
         }

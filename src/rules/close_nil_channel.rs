@@ -42,11 +42,11 @@ pub(super) fn make_fix(nil: &NilChannel<'_>, src: &str) -> Option<Fix> {
     ))
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else {
         return;
     };
-    for nil in channels::nil_channels(spec, ctx.src) {
+    for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
         let name = ctx.text(nil.name);
         for &(ident, how) in &nil.uses {
             if !matches!(how, Use::Close | Use::DeferredClose)

@@ -44,7 +44,10 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .iter()
         .take_while(|n| *n != outer)
         .any(|n| once_guard(*n, defer, ctx.src) || timer_fires_once(*n, ctx.src));
-    if guarded || flow::leaves_loop_after(defer, *outer, ctx.src) {
+    if guarded
+        || flow::leaves_loop_after(defer, *outer, ctx.src)
+        || held_on_purpose(defer, *inner, ctx.src)
+    {
         return;
     }
     let header_end = inner
@@ -96,6 +99,89 @@ fn runs_once(loop_: Node<'_>, src: &str) -> bool {
     left == Some(var) && update == Some(&format!("{var}++")) && trips <= 1
 }
 
+/// Whether the deferred call is meant to run at function exit, not per
+/// iteration: it releases a semaphore token taken in the loop (`defer
+/// func() { <-sem }()`), cleans up only when the function fails (`defer
+/// func() { if err != nil { … } }()` on a named result), or closes a value
+/// that outlives the iteration (appended, stored or assigned to a variable
+/// declared outside the loop), which a per-iteration close would break.
+fn held_on_purpose(defer: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+    let Some(call) = defer.named_child(0) else {
+        return false;
+    };
+    let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
+        return false;
+    };
+    match callee.kind() {
+        "func_literal" => {
+            let stmts = callee
+                .child_by_field_name("body")
+                .map(flow::statements)
+                .unwrap_or_default();
+            match stmts.as_slice() {
+                [only] if only.kind() == "expression_statement" => only
+                    .named_child(0)
+                    .is_some_and(|e| syntax::text(e, src).starts_with("<-")),
+                [only] if only.kind() == "if_statement" => failure_only(*only, defer, src),
+                _ => false,
+            }
+        }
+        "selector_expression" => callee
+            .child_by_field_name("operand")
+            .filter(|o| o.kind() == "identifier")
+            .is_some_and(|r| outlives_iteration(syntax::text(r, src), loop_, src)),
+        _ => false,
+    }
+}
+
+/// Whether `stmt` is `if err != nil { … }` on a named result `err` of the
+/// function around `defer`.
+fn failure_only(stmt: Node<'_>, defer: Node<'_>, src: &str) -> bool {
+    if stmt.child_by_field_name("alternative").is_some() {
+        return false;
+    }
+    let Some(cond) = stmt.child_by_field_name("condition").map(syntax::unparen) else {
+        return false;
+    };
+    let Some(tested) = syntax::text(cond, src).strip_suffix("!= nil") else {
+        return false;
+    };
+    let results = syntax::enclosing_function(defer)
+        .and_then(|f| f.child_by_field_name("result"))
+        .filter(|r| r.kind() == "parameter_list");
+    results.is_some_and(|r| {
+        syntax::descendants(r)
+            .into_iter()
+            .any(|n| n.kind() == "identifier" && syntax::text(n, src) == tested.trim())
+    })
+}
+
+/// Whether the loop body hands the value `name` on beyond the iteration:
+/// appends it, puts it in a composite literal, or assigns it with `=`.
+fn outlives_iteration(name: &str, loop_: Node<'_>, src: &str) -> bool {
+    let Some(body) = loop_.child_by_field_name("body") else {
+        return false;
+    };
+    syntax::descendants(body).into_iter().any(|n| {
+        let uses = |x: Node<'_>| syntax::identifiers(x, src).contains(&name);
+        match n.kind() {
+            "call_expression" if syntax::is_call_to(n, src, "append") => syntax::call_args(n)
+                .iter()
+                .skip(1)
+                .any(|a| syntax::text(syntax::unparen(*a), src) == name),
+            "literal_element" => syntax::text(n, src) == name,
+            "assignment_statement" => {
+                n.child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "=")
+                    && n.child_by_field_name("left")
+                        .is_some_and(|l| syntax::text(l, src) != "_")
+                    && n.child_by_field_name("right").is_some_and(uses)
+            }
+            _ => false,
+        }
+    })
+}
+
 /// Whether `node` is `if x == nil { … x = … }` (or `if !done { … done = … }`)
 /// holding `defer` in its consequence: the consequence runs once, as the
 /// first run sets what the condition tests.
@@ -125,8 +211,9 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
             ) else {
                 return false;
             };
+            let zero = |t: &str| matches!(t, "nil" | "\"\"" | "``" | "0" | "false");
             match (syntax::text(l, src), syntax::text(r, src)) {
-                ("nil", x) | (x, "nil") => x,
+                (z, x) | (x, z) if zero(z) => x,
                 _ => return false,
             }
         }

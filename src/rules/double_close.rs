@@ -1,7 +1,7 @@
 //! `double-close`: closing a channel that the same path already closed.
 
 use super::{Rule, Severity};
-use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
+use crate::analysis::{flow, sites, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// Closing a closed channel panics.
@@ -21,6 +21,11 @@ pub const RULE: Rule = Rule {
     check,
 };
 
+/// How many earlier closes of a channel a close is compared with: far more
+/// than real functions hold, and a bound on the work a function of
+/// thousands of closes costs.
+const MAX_CANDIDATES: usize = 64;
+
 /// The `close(x)` call and, when deferred, its `defer` statement.
 fn close_site(call: Node<'_>) -> Node<'_> {
     call.parent()
@@ -28,7 +33,7 @@ fn close_site(call: Node<'_>) -> Node<'_> {
         .unwrap_or(call)
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(call), Some(channel)) = (m.node("report"), m.node("channel")) else {
         return;
     };
@@ -43,17 +48,32 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let site = close_site(call);
-    // An earlier close of the same channel on the same path.
-    let earlier = syntax::same_function_descendants(body)
-        .into_iter()
+    let sites = ctx.facts.sites(call);
+    let names: Vec<&str> = std::iter::once(name)
+        .chain(syntax::identifiers(channel, ctx.src))
+        .collect();
+    let site_up: Vec<Node<'_>> = std::iter::once(site)
+        .chain(syntax::ancestors(site))
+        .collect();
+    // An earlier close of the same channel on the same path, among the
+    // first few earlier closes of it.
+    let earlier = sites
+        .closes(func, ctx.text(syntax::unparen(channel)))
+        .iter()
+        .copied()
+        .take_while(|n| n.end_byte() <= call.start_byte())
+        .filter(|n| {
+            syntax::call_args(*n)
+                .first()
+                .is_some_and(|a| ctx.text(*a) == name)
+        })
+        .take(MAX_CANDIDATES)
         .find(|&n| {
-            n.end_byte() <= call.start_byte()
-                && syntax::is_builtin_call(n, ctx, "close")
-                && syntax::call_args(n)
-                    .first()
-                    .is_some_and(|a| ctx.text(*a) == name)
+            !sites::exclusive_with(n, &site_up)
                 && flow::same_path(close_site(n), site, ctx.src)
-                && !flow::changes_in(channel, body, n.end_byte(), call.start_byte(), ctx.src)
+                && !names
+                    .iter()
+                    .any(|v| sites.assigned_in(v, body, Some(n), call.start_byte()))
         });
     let stmt = syntax::statement_of(site).unwrap_or(site);
     let fix = Fix {
@@ -98,13 +118,9 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             )
         });
     if !conditional
-        && !flow::changes_in(
-            channel,
-            loop_,
-            loop_.start_byte(),
-            loop_.end_byte(),
-            ctx.src,
-        )
+        && !names
+            .iter()
+            .any(|v| sites.assigned_in(v, loop_, None, loop_.end_byte()))
         && !flow::leaves_loop_after(call, loop_, ctx.src)
     {
         out.push(

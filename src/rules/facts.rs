@@ -7,6 +7,7 @@ use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
 use super::shared_var_race::SyncPoints;
+use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
@@ -39,6 +40,8 @@ pub struct Facts<'t> {
     sync_points: RefCell<HashMap<usize, Rc<SyncPoints<'t>>>>,
     /// The mutex fields some function releases without acquiring them.
     released_elsewhere: OnceCell<HashMap<&'t str, Vec<Releaser<'t>>>>,
+    /// The site indexes of each top-level declaration asked about, by id.
+    sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
 }
 
 impl<'t> Facts<'t> {
@@ -57,6 +60,7 @@ impl<'t> Facts<'t> {
             lock_flows: RefCell::new(HashMap::new()),
             released_elsewhere: OnceCell::new(),
             sync_points: RefCell::new(HashMap::new()),
+            sites: RefCell::new(HashMap::new()),
         }
     }
 
@@ -77,6 +81,21 @@ impl<'t> Facts<'t> {
             .borrow_mut()
             .insert(node.id(), Rc::clone(&names));
         names
+    }
+
+    /// The site indexes (identifiers, assignments, closes, calls) of the
+    /// top-level declaration holding `node`, built once per declaration.
+    pub fn sites(&self, node: Node<'t>) -> Rc<Sites<'t>> {
+        let decl = std::iter::once(node)
+            .chain(syntax::ancestors(node))
+            .find(|n| n.parent().is_none_or(|p| p == self.root))
+            .unwrap_or(node);
+        if let Some(sites) = self.sites.borrow().get(&decl.id()) {
+            return Rc::clone(sites);
+        }
+        let sites = Rc::new(Sites::new(decl, self.src));
+        self.sites.borrow_mut().insert(decl.id(), Rc::clone(&sites));
+        sites
     }
 
     /// The `if` statements without `else` directly in `list` (a block or

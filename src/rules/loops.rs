@@ -146,13 +146,13 @@ pub(super) fn may_block(stmt: Node<'_>, src: &str) -> bool {
         block = match n.kind() {
             "func_literal" | "go_statement" => return Walk::Skip,
             "select_statement" => {
+                // A select with a default case waits only where its default
+                // does.
                 let mut c = n.walk();
                 let has_default = n.named_children(&mut c).any(|k| k.kind() == "default_case");
-                if has_default {
-                    return Walk::Skip;
-                }
-                true
+                !has_default
             }
+            "communication_case" => return Walk::Skip,
             "send_statement" => true,
             "unary_expression" => received(n).is_some(),
             "call_expression" => !is_quick_call(n, src),

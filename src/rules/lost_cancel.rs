@@ -2,8 +2,8 @@
 //! used, or not called on every path out of the function.
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, DeclKind, Resolver};
-use crate::analysis::{flow, reach, syntax, Ctx, Edit, Finding, Fix, Match};
+use crate::analysis::scope::{self, DeclKind};
+use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// A context whose cancel function is lost leaks until its parent is done.
@@ -182,7 +182,7 @@ fn defer_fix(
     })
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
     let Some(a) = assignment(call) else { return };
     let Some(func) = syntax::enclosing_function(call) else {
@@ -211,8 +211,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         out.push(finding);
         return;
     }
-    let mut resolver = Resolver::new(ctx.src);
-    let Some(decl) = resolver.resolve(a.cancel) else {
+    let sites = ctx.facts.sites(call);
+    let Some(decl) = sites.resolve(a.cancel) else {
         return;
     };
     if matches!(decl.kind, DeclKind::Package | DeclKind::Result) || decl.function() != Some(func) {
@@ -220,11 +220,13 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         // function: used beyond what this function shows.
         return;
     }
-    let uses: Vec<usize> = resolver
-        .references(&decl, func)
-        .into_iter()
-        .filter(|r| !scope::is_written(*r) && !only_discarded(*r, ctx))
-        .map(|r| r.start_byte())
+    let uses: Vec<usize> = sites
+        .tagged_references(&decl, func, "lost-cancel calls", |r| {
+            u8::from(!scope::is_written(r) && !only_discarded(r, ctx))
+        })
+        .iter()
+        .filter(|(_, call)| *call == 1)
+        .map(|(r, _)| r.start_byte())
         .collect();
     let start = match a.stmt.parent() {
         Some(p) if p.kind() == "statement_list" => a.stmt,
@@ -240,7 +242,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     };
     // A function that cannot return after the call (it panics, exits or
     // loops forever) leaks nothing.
-    let Some(exit) = reach::unmarked_exit(start, &uses, ctx.src) else {
+    let Some(exit) = sites.unmarked_exit(start, uses.clone()) else {
         return;
     };
     let fix = defer_fix(&a, name, None, ctx);

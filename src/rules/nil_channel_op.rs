@@ -46,14 +46,14 @@ fn meant_to_communicate(nil: &NilChannel<'_>) -> bool {
     handed_on || two_functions || both_ways
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else {
         return;
     };
     let Some(func) = syntax::enclosing_function(spec) else {
         return;
     };
-    for nil in channels::nil_channels(spec, ctx.src) {
+    for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
         if !meant_to_communicate(&nil) {
             continue;
         }

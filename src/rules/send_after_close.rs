@@ -5,6 +5,11 @@ use crate::analysis::channels;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
 
+/// How many earlier closes of a channel a send is compared with: far more
+/// than real functions hold, and a bound on the work a function of
+/// thousands of closes costs.
+const MAX_CANDIDATES: usize = 64;
+
 /// Sending on a closed channel panics.
 pub const RULE: Rule = Rule {
     slug: "send-after-close",
@@ -21,12 +26,6 @@ pub const RULE: Rule = Rule {
     query: include_str!("../../queries/send-after-close.scm"),
     check,
 };
-
-/// Builtins that cannot rebind a variable or field.
-const PURE_BUILTINS: &[&str] = &[
-    "len", "cap", "append", "copy", "delete", "make", "new", "print", "println", "min", "max",
-    "complex", "real", "imag",
-];
 
 /// The prefixes of a channel expression that is a variable or a field
 /// path (`ch` → `[ch]`, `s.a.ch` → `[s, s.a, s.a.ch]`), outermost last.
@@ -45,49 +44,7 @@ fn path_prefixes<'s>(expr: Node<'_>, src: &'s str) -> Option<Vec<&'s str>> {
     Some(out)
 }
 
-/// Whether `name` is a parameter or receiver of `func` or declared in its
-/// own body (not captured from an enclosing function or the package).
-fn is_local(name: &str, func: Node<'_>, body: Node<'_>, src: &str) -> bool {
-    let params = ["receiver", "parameters"]
-        .into_iter()
-        .filter_map(|f| func.child_by_field_name(f))
-        .any(|list| {
-            syntax::descendants(list)
-                .into_iter()
-                .any(|n| channels::binds(n, name, src))
-        });
-    params
-        || syntax::same_function_descendants(body)
-            .into_iter()
-            .any(|n| {
-                matches!(
-                    n.kind(),
-                    "short_var_declaration" | "var_spec" | "range_clause"
-                ) && channels::binds(n, name, src)
-            })
-}
-
-/// Whether something in `body` could rebind `name` behind the function's
-/// back: a func literal assigning it, or its address taken.
-fn rebindable(name: &str, body: Node<'_>, src: &str) -> bool {
-    syntax::descendants(body).into_iter().any(|n| {
-        (n.kind() == "unary_expression" && channels::binds(n, name, src))
-            || (n.kind() == "func_literal" && channels::bound_after(n, name, n.start_byte(), src))
-    })
-}
-
-/// Whether a call that is not a pure builtin runs between bytes `from` and
-/// `to` of `body`.
-fn calls_between(body: Node<'_>, from: usize, to: usize, src: &str) -> bool {
-    syntax::descendants(body).into_iter().any(|n| {
-        n.kind() == "call_expression"
-            && n.start_byte() >= from
-            && n.end_byte() <= to
-            && !syntax::callee(n, src).is_some_and(|c| PURE_BUILTINS.contains(&c))
-    })
-}
-
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(send), Some(channel)) = (m.node("report"), m.node("channel")) else {
         return;
     };
@@ -101,28 +58,27 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(body) = syntax::function_body(func) else {
         return;
     };
-    let before = ctx.src.get(body.start_byte()..send.start_byte());
-    if !before.is_some_and(|t| t.contains("close")) {
+    if ctx.facts.declared_at_package_level("close") {
         return;
     }
+    let sites = ctx.facts.sites(send);
     // The last unconditional close before the send: an expression statement
     // in a block that also holds the send.
-    let close = syntax::same_function_descendants(body)
-        .into_iter()
+    let close = sites
+        .closes(func, name)
+        .iter()
         .rev()
+        .copied()
+        .skip_while(|n| n.end_byte() > send.start_byte())
+        .take(MAX_CANDIDATES)
         .find(|&n| {
-            n.end_byte() <= send.start_byte()
-                && syntax::is_builtin_call(n, ctx, "close")
-                && syntax::call_args(n)
-                    .first()
-                    .is_some_and(|a| syntax::text(syntax::unparen(*a), ctx.src) == name)
-                && n.parent().is_some_and(|stmt| {
-                    stmt.kind() == "expression_statement"
-                        && stmt
-                            .parent()
-                            .is_some_and(|block| syntax::ancestors(send).any(|a| a == block))
-                        && flow::same_path(stmt, send, ctx.src)
-                })
+            n.parent().is_some_and(|stmt| {
+                stmt.kind() == "expression_statement"
+                    && stmt
+                        .parent()
+                        .is_some_and(|block| syntax::ancestors(send).any(|a| a == block))
+                    && flow::same_path(stmt, send, ctx.src)
+            })
         });
     let Some(close) = close else {
         return;
@@ -133,15 +89,18 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     let base = prefixes[0];
-    let tracked = prefixes.len() == 1 && is_local(base, func, body, ctx.src);
-    if tracked && rebindable(base, body, ctx.src) {
+    let facts = sites.func(func);
+    // A variable of this function (not captured from an enclosing one or
+    // the package) is followed; anything else may change in any call.
+    let tracked = prefixes.len() == 1 && facts.declared.contains(base);
+    if tracked && facts.rebindable.contains(base) {
         return;
     }
     let (from, to) = (close.end_byte(), send.start_byte());
     if prefixes
         .iter()
-        .any(|p| flow::assigned_in(p, body, from, to, ctx.src))
-        || (!tracked && calls_between(body, from, to, ctx.src))
+        .any(|p| sites.assigned_in(p, body, Some(close), to))
+        || (!tracked && sites.calls_between(from, to))
     {
         return;
     }

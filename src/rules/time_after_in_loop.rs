@@ -40,6 +40,33 @@ fn always_leaves(select: Node<'_>, src: &str) -> bool {
     leaves
 }
 
+/// Whether `case`, the select case of the `time.After` call, is a
+/// cancellable sleep: it does nothing but wait, and another case of the
+/// select ends the path (`case <-stop: return`). The timer then always fires
+/// or the loop ends, so no timeout restarts.
+fn cancellable_sleep(select: Node<'_>, case: Node<'_>, src: &str) -> bool {
+    fn statements(c: Node<'_>) -> Vec<Node<'_>> {
+        let mut cur = c.walk();
+        let list = c
+            .named_children(&mut cur)
+            .find(|n| n.kind() == "statement_list");
+        list.map(flow::statements).unwrap_or_default()
+    }
+    if !statements(case).is_empty() {
+        return false;
+    }
+    let mut c = select.walk();
+    let exits = select
+        .named_children(&mut c)
+        .filter(|n| n.kind() == "communication_case" && *n != case)
+        .any(|other| {
+            statements(other)
+                .pop()
+                .is_some_and(|last| flow::is_terminator(last, src))
+        });
+    exits
+}
+
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
@@ -52,7 +79,11 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(loop_) = flow::enclosing_loop(select) else {
         return;
     };
-    if always_leaves(select, ctx.src) || flow::leaves_loop_after(select, loop_, ctx.src) {
+    let case = crate::analysis::syntax::ancestors(call).find(|n| n.kind() == "communication_case");
+    if always_leaves(select, ctx.src)
+        || flow::leaves_loop_after(select, loop_, ctx.src)
+        || case.is_some_and(|c| cancellable_sleep(select, c, ctx.src))
+    {
         return;
     }
     let leak = match ctx.go_version {

@@ -28,18 +28,32 @@ const SMALL: u64 = 256;
 
 /// Whether `expr` is a small constant: an integer literal up to [`SMALL`],
 /// a constant declared in the file, or the CPU count.
-fn small_constant(expr: Node<'_>, ctx: &Ctx<'_>) -> bool {
+fn small_constant<'t>(expr: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let src = ctx.src;
     let expr = syntax::unparen(expr);
     match expr.kind() {
         "int_literal" => int_value(text(expr, src)).is_some_and(|n| n <= SMALL),
-        "identifier" => ctx.facts.constants().contains(text(expr, src)),
+        "identifier" => {
+            ctx.facts.constants().contains(text(expr, src)) || foreign_constant(expr, ctx)
+        }
         "call_expression" => matches!(
             syntax::callee(expr, src),
             Some("runtime.NumCPU" | "runtime.GOMAXPROCS")
         ),
         _ => false,
     }
+}
+
+/// Whether `ident` looks like a constant of another file of the package:
+/// nothing in this file declares it and it is capitalised, as exported
+/// constants are (`BestCompression`, `MaxWorkers`).
+fn foreign_constant<'t>(ident: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    text(ident, ctx.src)
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
+        && !ctx.facts.declared_at_package_level(text(ident, ctx.src))
+        && ctx.facts.sites(ident).resolve(ident).is_none()
 }
 
 /// The value of a Go integer literal (`42`, `1_000`, `0x10`, `0o17`, `0b11`).
@@ -58,7 +72,7 @@ fn int_value(literal: &str) -> Option<u64> {
 /// Whether a loop runs a small constant number of times: `i < 4`,
 /// `i < runtime.NumCPU()`, `i < workers` (a constant), `range 8`, or a range
 /// over a composite literal written out in the code.
-fn small_trip_count(loop_: Node<'_>, ctx: &Ctx<'_>) -> bool {
+fn small_trip_count<'t>(loop_: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let mut c = loop_.walk();
     let Some(header) = loop_
         .named_children(&mut c)
@@ -195,7 +209,7 @@ fn self_throttled(nodes: &[Node<'_>], src: &str) -> bool {
     })
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(go) = m.node("report") else {
         return;
     };

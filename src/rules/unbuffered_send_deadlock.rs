@@ -23,21 +23,27 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(decl), Some(make)) = (m.node("report"), m.node("make")) else {
         return;
     };
     let Some(made) = MadeChannel::of(decl, make, ctx.src).filter(|c| c.capacity == Some(0)) else {
         return;
     };
-    let Some(mut trace) = Trace::of(&made, ctx.src) else {
+    let Some(mut trace) = Trace::of(&made, ctx.facts.sites(decl), ctx.src) else {
         return;
     };
     let name = ctx.text(made.ident);
     // A lone operation on a channel nothing else ever touches is the
     // deliberate "block forever" idiom, like `<-make(chan struct{})`.
     let block = made.stmt.parent().unwrap_or(made.stmt);
-    if channels::references(block, name, made.stmt.end_byte(), ctx.src).len() < 2 {
+    if ctx
+        .facts
+        .sites(decl)
+        .references(block, name, made.stmt.end_byte())
+        .len()
+        < 2
+    {
         return;
     }
     // The blocking operation, how it uses the channel, and the statement
@@ -69,7 +75,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         let size = match region {
             // Sends in unconditional order: their count, certain unless
             // conditional sends follow.
-            None => Trace::of(&made, ctx.src).map(chan_trace::leading_sends),
+            None => Trace::of(&made, ctx.facts.sites(decl), ctx.src).map(chan_trace::leading_sends),
             // Conditional sends, each run at most once (none in a loop):
             // at most their number.
             Some((stmt, uses)) => {
