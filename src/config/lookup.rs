@@ -27,7 +27,12 @@ pub fn read_text(path: &Path) -> std::io::Result<String> {
     if bytes.len() as u64 > MAX_CONFIG {
         return Err(too_big());
     }
-    String::from_utf8(bytes).map_err(|e| Error::new(ErrorKind::InvalidData, e.utf8_error()))
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidData,
+            format!("not UTF-8: {}", e.utf8_error()),
+        )
+    })
 }
 
 /// A configuration file as read from disk.
