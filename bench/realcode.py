@@ -234,13 +234,14 @@ def load_sources(args):
 
 
 def severities(binary):
-    """rule -> severity, from gohint --list-rules."""
+    """rule -> its level under the `ci` preset (what `--check` uses), from
+    gohint --list-rules (columns: rule, group, ci, learn, question)."""
     out = subprocess.run([binary, "--list-rules"], capture_output=True, text=True)
     sev = {}
     for line in out.stdout.split("\n"):
         parts = line.split()
-        if len(parts) >= 2:
-            sev[parts[0]] = parts[1]
+        if len(parts) >= 3 and parts[0] != "rule":
+            sev[parts[0]] = parts[2]
     return sev
 
 
@@ -461,7 +462,7 @@ def ledger(args, sources):
     order = {"error": 0, "warning": 1, "info": 2, "hint": 3}
     rules = sorted(set(now) | set(stats) | set(sev), key=lambda r: (order.get(sev.get(r), 9), r))
     head = (
-        "| rule | severity | findings: projects | deps | std | audited | real | wrong | debatable "
+        "| rule | level under ci | findings: projects | deps | std | audited | real | wrong | debatable "
         "| unaudited | precision | no longer reported (real/wrong/debatable) |"
     )
     out = [head, "|" + "---|" * (head.count("|") - 1)]

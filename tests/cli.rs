@@ -642,3 +642,36 @@ fn listings_piped_into_a_reader_that_stops_early_do_not_panic() {
         );
     }
 }
+
+#[test]
+fn test_cases_written_to_panic_are_not_reported_in_test_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // runtime/crash_test.go: a table of cases, each of which must panic.
+    let src = "package p\n\nimport \"testing\"\n\nfunc TestPanics(t *testing.T) {\n\tcases := [...]func(){\n\t\t0: func() {\n\t\t\tvar m map[int]bool\n\t\t\tm[1] = true\n\t\t},\n\t\t1: func() {\n\t\t\tch := make(chan int)\n\t\t\tclose(ch)\n\t\t\tclose(ch)\n\t\t},\n\t\t2: func() {\n\t\t\tch := make(chan int)\n\t\t\tclose(ch)\n\t\t\tch <- 1\n\t\t},\n\t}\n\t_ = cases\n\tt.Run(\"sub\", func(t *testing.T) {\n\t\tch := make(chan int)\n\t\tclose(ch)\n\t\tclose(ch)\n\t})\n}\n";
+    write(dir.path(), "go.mod", "module x\n\ngo 1.21\n");
+    write(dir.path(), "p_test.go", src);
+    write(
+        dir.path(),
+        "p.go",
+        src.replace(
+            "import \"testing\"",
+            "import \"testing\"\n\nvar _ = testing.Short",
+        ),
+    );
+    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+    let findings: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&out)).expect("json report");
+    let in_file = |path: &str, rule: &str| {
+        findings
+            .iter()
+            .filter(|f| f["path"] == path && f["rule"] == rule)
+            .count()
+    };
+    // In the test file only the subtest's double close, which no case expects.
+    assert_eq!(in_file("p_test.go", "double-close"), 1, "{findings:?}");
+    assert_eq!(in_file("p_test.go", "nil-map-write"), 0, "{findings:?}");
+    assert_eq!(in_file("p_test.go", "send-after-close"), 0, "{findings:?}");
+    // The same cases outside a test file are bugs.
+    assert_eq!(in_file("p.go", "double-close"), 2, "{findings:?}");
+    assert_eq!(in_file("p.go", "nil-map-write"), 1, "{findings:?}");
+}

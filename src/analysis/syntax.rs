@@ -327,3 +327,30 @@ pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
     });
     found
 }
+
+/// Whether `node` sits in a test file's parameterless function literal that
+/// is a value of a table or an argument (`{0: func() { … }}`,
+/// `assert.Panics(t, func() { … })`): a test case written to panic, not code
+/// that panics by mistake.
+pub fn in_panic_test_case(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    if !ctx.options.test_file {
+        return false;
+    }
+    let Some(func) = enclosing_function(node).filter(|f| f.kind() == "func_literal") else {
+        return false;
+    };
+    let no_parameters = func
+        .child_by_field_name("parameters")
+        .is_some_and(|p| p.named_child_count() == 0);
+    let mut up = func.parent();
+    while let Some(p) = up.filter(|p| p.kind() == "parenthesized_expression") {
+        up = p.parent();
+    }
+    no_parameters
+        && up.is_some_and(|p| {
+            matches!(
+                p.kind(),
+                "literal_element" | "keyed_element" | "argument_list"
+            )
+        })
+}

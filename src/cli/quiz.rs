@@ -37,7 +37,7 @@ pub struct QuizArgs {
 /// ends early), 2 when nothing matches the filter or a path is unreadable.
 pub fn run(args: &QuizArgs) -> ExitCode {
     if args.count == 0 {
-        crate::output::escape::eprint(&format!("gohint: --count must be at least 1"));
+        crate::output::escape::eprint("gohint: --count must be at least 1");
         return ExitCode::from(2);
     }
     let questions = match &args.from {

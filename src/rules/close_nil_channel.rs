@@ -46,6 +46,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else {
         return;
     };
+    if syntax::in_panic_test_case(spec, ctx) {
+        return;
+    }
     for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
         let name = ctx.text(nil.name);
         for &(ident, how) in &nil.uses {

@@ -81,7 +81,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         edits: vec![Edit::delete_statement(stmt, ctx.src)],
         preferred: false,
     };
+    if syntax::in_panic_test_case(call, ctx) {
+        return;
+    }
     if let Some(first) = earlier {
+        if guarded_by_flag(first, site, ctx) {
+            return;
+        }
         let what = if first
             .parent()
             .is_some_and(|p| p.kind() == "defer_statement")
@@ -129,4 +135,41 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 .related(loop_.byte_range(), "the loop"),
         );
     }
+}
+
+/// Whether a guard flag keeps the second close from running after the
+/// first: the second sits under `if !flag {` (in this function) and the
+/// first close's block sets `flag = true`.
+fn guarded_by_flag(first: Node<'_>, second: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    let flags: Vec<&str> = syntax::ancestors(second)
+        .take_while(|n| !syntax::is_function(*n))
+        .filter(|n| n.kind() == "if_statement")
+        .filter_map(|n| n.child_by_field_name("condition"))
+        .map(syntax::unparen)
+        .filter(|c| {
+            c.kind() == "unary_expression"
+                && c.child_by_field_name("operator")
+                    .is_some_and(|o| ctx.text(o) == "!")
+        })
+        .filter_map(|c| c.child_by_field_name("operand"))
+        .filter(|o| o.kind() == "identifier")
+        .map(|o| ctx.text(o))
+        .collect();
+    if flags.is_empty() {
+        return false;
+    }
+    let Some(block) = syntax::statement_of(close_site(first)).and_then(|s| s.parent()) else {
+        return false;
+    };
+    let mut cursor = block.walk();
+    let sets_flag = block.named_children(&mut cursor).any(|stmt| {
+        stmt.kind() == "assignment_statement"
+            && stmt
+                .child_by_field_name("left")
+                .is_some_and(|l| flags.contains(&ctx.text(l)))
+            && stmt
+                .child_by_field_name("right")
+                .is_some_and(|r| ctx.text(r) == "true")
+    });
+    sets_flag
 }

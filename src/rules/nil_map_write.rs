@@ -115,6 +115,9 @@ fn make_fix(spec: Node<'_>, name: &str, ctx: &Ctx<'_>) -> Option<Fix> {
 
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else { return };
+    if syntax::in_panic_test_case(spec, ctx) {
+        return;
+    }
     let Some(func) = syntax::enclosing_function(spec) else {
         return;
     };

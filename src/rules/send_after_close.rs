@@ -48,6 +48,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(send), Some(channel)) = (m.node("report"), m.node("channel")) else {
         return;
     };
+    if syntax::in_panic_test_case(send, ctx) {
+        return;
+    }
     let Some(prefixes) = path_prefixes(channel, ctx.src) else {
         return;
     };
