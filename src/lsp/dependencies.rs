@@ -1,8 +1,10 @@
-//! What links top-level declarations: their names, and the names of the
-//! channels the file closes. Used by incremental analysis to find the
+//! What links top-level declarations: their names, and the file-wide
+//! facts rules read (the channels the file closes, the mutexes released
+//! by functions that do not take them). Used by incremental analysis to find the
 //! declarations whose findings an edit elsewhere can change.
 
 use crate::analysis::syntax::{self, Walk};
+use crate::rules;
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::{Node, Tree};
@@ -22,10 +24,11 @@ pub struct Names {
     decls: HashSet<String>,
     /// Struct fields and interface methods.
     fields: HashSet<String>,
-    /// The last names of the channels closed anywhere in the file
-    /// (`close(h.in)` closes `in`): whether a channel may get closed is
-    /// read file-wide.
-    closed: HashSet<String>,
+    /// File-wide facts that rules read, each with the word whose mentions
+    /// read it: the last names of the channels closed anywhere in the
+    /// file (`close(h.in)` closes `in`: whether a channel may get closed
+    /// is read file-wide), and the [`rules::file_links`].
+    links: HashSet<(String, String)>,
 }
 
 impl Names {
@@ -65,18 +68,20 @@ impl Names {
                 }
             });
         }
-        names.closed = occurrences(text, "close")
+        names.links = occurrences(text, "close")
             .filter_map(|at| closed_name(root, text, at))
+            .map(|name| (name, "closed".to_string()))
+            .chain(rules::file_links(root, text))
             .collect();
         names
     }
 
-    /// The channel names one of `self` and `other` closes and the other
-    /// does not.
-    pub fn closed_differently<'a>(&'a self, other: &'a Names) -> impl Iterator<Item = &'a str> {
-        self.closed
-            .symmetric_difference(&other.closed)
-            .map(String::as_str)
+    /// The words whose file-wide facts differ between `self` and `other`
+    /// (a channel one of them closes and the other does not, say).
+    pub fn linked_differently<'a>(&'a self, other: &'a Names) -> impl Iterator<Item = &'a str> {
+        self.links
+            .symmetric_difference(&other.links)
+            .map(|(word, _)| word.as_str())
     }
 
     /// Whether `word` names a function, method, type, variable or constant.
@@ -109,6 +114,56 @@ fn closed_name(root: Node<'_>, text: &str, at: usize) -> Option<String> {
             .trim()
             .to_string(),
     )
+}
+
+/// The name of the type declared by the `type` spec holding `range`
+/// (`T` of `type T struct{ mu sync.Mutex }`), outside comments: what a
+/// type holds (a lock, say) is read wherever the type is mentioned.
+pub fn enclosing_type(tree: &Tree, text: &str, range: &Range<usize>) -> Option<String> {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end)?;
+    if node.kind() == "comment" {
+        return None;
+    }
+    let spec = std::iter::once(node)
+        .chain(syntax::ancestors(node))
+        .find(|n| matches!(n.kind(), "type_spec" | "type_alias"))?;
+    let name = spec.child_by_field_name("name")?;
+    Some(syntax::text(name, text).to_string())
+}
+
+/// Adds to `types` the top-level types of `tree` whose declarations
+/// mention one of them, until there are no more: a struct that embeds or
+/// holds a changed type changed too.
+pub fn holders(tree: &Tree, text: &str, types: &mut HashSet<String>) {
+    let root = tree.root_node();
+    let mut specs: Vec<(String, &str)> = Vec::new();
+    let mut c = root.walk();
+    for decl in root
+        .named_children(&mut c)
+        .filter(|d| d.kind() == "type_declaration")
+    {
+        let mut dc = decl.walk();
+        for spec in decl.named_children(&mut dc) {
+            if let Some(name) = spec.child_by_field_name("name") {
+                let body = &text[name.end_byte()..spec.end_byte()];
+                specs.push((syntax::text(name, text).to_string(), body));
+            }
+        }
+    }
+    loop {
+        let before = types.len();
+        for (name, body) in &specs {
+            if !types.contains(name) && types.iter().any(|t| occurrences(body, t).next().is_some())
+            {
+                types.insert(name.clone());
+            }
+        }
+        if types.len() == before {
+            return;
+        }
+    }
 }
 
 /// The names declared by the innermost declaration spec holding `range`:
@@ -341,7 +396,7 @@ mod tests {
             assert!(!names.declares(word) && !names.has_field(word), "{word}");
         }
         let none = Names::default();
-        let mut closed: Vec<&str> = names.closed_differently(&none).collect();
+        let mut closed: Vec<&str> = names.linked_differently(&none).collect();
         closed.sort_unstable();
         assert_eq!(closed, ["ch", "done"]);
     }

@@ -244,10 +244,13 @@ impl Change {
     /// nothing more (mentions in comments and string literals do not
     /// count: no rule reads names there). In a type, `var` or `const`
     /// declaration, field names
-    /// count too: a field's new type re-checks what mentions the field (its
-    /// comments change nothing).
-    /// So does a channel name that the file closed before the change and
-    /// does not after, or the other way round.
+    /// count too: a field's new type re-checks what mentions the field, the
+    /// type holding it and the types that hold that type (its comments
+    /// change nothing).
+    /// So does a word whose file-wide facts the change changed: a channel
+    /// name that the file closed before the change and does not after, or
+    /// the other way round; a mutex field a function now releases without
+    /// taking it (see [`Names::linked_differently`]).
     fn stale(&self, tops: &TopLevel<'_>, text: &str, names: &Names) -> Option<Vec<bool>> {
         let mut stale: Vec<bool> = tops
             .nodes
@@ -269,11 +272,13 @@ impl Change {
                         .filter(|(r, _)| touches(node, r) && !self.in_comment(r))
                     {
                         spec_words.extend(dependencies::spec_words(&self.tree, text, range));
+                        spec_words.extend(dependencies::enclosing_type(&self.tree, text, range));
                         spec_words.extend(words.iter().cloned());
                     }
                 }
             }
         }
+        dependencies::holders(&self.tree, text, &mut spec_words);
         for (range, words) in self.edited.iter().zip(&self.words) {
             if !self.in_comment(range) {
                 code_words.extend(words.iter().map(String::as_str));
@@ -299,7 +304,7 @@ impl Change {
                     .map(String::as_str)
                     .filter(|w| declared(w) || field(w)),
             )
-            .chain(names.closed_differently(&self.old_names))
+            .chain(names.linked_differently(&self.old_names))
             .collect();
         for word in carriers {
             for at in dependencies::occurrences(text, word) {
@@ -532,10 +537,11 @@ mod tests {
 
     #[test]
     fn a_declaration_edit_rechecks_what_mentions_its_names() {
-        let src = "package p\n\ntype T struct {\n\t// the channel\n\tch chan int\n\tn  int\n}\n\nfunc a(t T) { close(t.ch) }\n\nfunc b(t T) { _ = t.n }\n";
+        let src = "package p\n\ntype T struct {\n\t// the channel\n\tch chan int\n\tn  int\n}\n\nfunc a(t T) { close(t.ch) }\n\nfunc b(t T) { _ = t.n }\n\nfunc c() {}\n";
+        // What mentions the field, and what mentions the type holding it.
         assert_eq!(
             stale_functions(src, "chan int", "chan string"),
-            Some(vec!["a".into()])
+            Some(vec!["a".into(), "b".into()])
         );
         assert_eq!(
             stale_functions(src, "the channel", "our channel"),
@@ -549,13 +555,21 @@ mod tests {
     }
 
     #[test]
-    fn a_field_edit_rechecks_what_mentions_the_field_not_its_type() {
-        let src = "package p\n\ntype U int\n\ntype T struct {\n\t// a U, see b\n\tu U\n\tn int\n}\n\nfunc a(t T) { _ = t.u }\n\nfunc b(v U) { _ = v }\n";
-        assert_eq!(stale_functions(src, "\tu", "\tuu"), Some(vec!["a".into()]));
+    fn a_field_edit_rechecks_what_mentions_the_field_or_its_holders() {
+        let src = "package p\n\ntype U int\n\ntype T struct {\n\t// a U, see b\n\tu U\n\tn int\n}\n\ntype W struct{ T }\n\nfunc a(t T) { _ = t.u }\n\nfunc b(v U) { _ = v }\n\nfunc c(w *W) {}\n\nfunc d() {}\n";
+        assert_eq!(
+            stale_functions(src, "\tu", "\tuu"),
+            Some(vec!["a".into(), "c".into()])
+        );
         // A comment's words name nothing, even names declared in the file.
         assert_eq!(stale_functions(src, "see b", "see a and b"), Some(vec![]));
-        // A new type for the field: what mentions the field or the types.
-        assert_eq!(stale_functions(src, "n int", "n U"), Some(vec!["b".into()]));
+        // A new type for the field: what mentions the field, the types it
+        // names, the type holding it and the types holding that one (a
+        // field that becomes a lock makes `T` and `W` locks).
+        assert_eq!(
+            stale_functions(src, "n int", "n U"),
+            Some(vec!["a".into(), "b".into(), "c".into()])
+        );
     }
 
     #[test]
@@ -587,5 +601,164 @@ mod tests {
             stale_functions(SRC, "limit = 3", "limit = 4"),
             Some(vec!["a".into()])
         );
+    }
+}
+
+#[cfg(test)]
+mod batched {
+    //! Random edits applied in random batches (as a busy server applies
+    //! the edits that queued while it analysed) must give the findings of
+    //! a from-scratch analysis. The server's property test cannot choose
+    //! how its edits batch; this one does.
+
+    use super::*;
+    use tree_sitter::Point;
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n.max(1) as u64) as usize
+        }
+    }
+
+    const SNIPPETS: &[&str] = &[
+        "a",
+        "x",
+        "_",
+        " ",
+        "\n",
+        "\t",
+        "{",
+        "}",
+        "(",
+        ")",
+        "\"",
+        ";",
+        ".",
+        "é",
+        "mu",
+        "sync.Mutex",
+        "sync.RWMutex",
+        "c.mu.Lock()\n",
+        "defer c.mu.Unlock()\n",
+        "close(ch)\n",
+        "go func() {}()\n",
+        "ch <- 1\n",
+        "return\n",
+        "//",
+        "type T struct{ mu sync.Mutex }\n",
+        "func (c *cache) f() {\n\tc.mu.Lock()\n}\n",
+    ];
+
+    fn point(text: &str, at: usize) -> Point {
+        let before = &text[..at];
+        Point::new(
+            before.matches('\n').count(),
+            at - before.rfind('\n').map_or(0, |p| p + 1),
+        )
+    }
+
+    /// Replaces `start..end` of `text` with `new`: the edit, `text` updated.
+    fn splice(text: &mut String, start: usize, end: usize, new: &str) -> ByteEdit {
+        let mut words = dependencies::touched_words(text, start..end);
+        let (start_position, old_end_position) = (point(text, start), point(text, end));
+        text.replace_range(start..end, new);
+        words.extend(dependencies::touched_words(text, start..start + new.len()));
+        ByteEdit {
+            input: InputEdit {
+                start_byte: start,
+                old_end_byte: end,
+                new_end_byte: start + new.len(),
+                start_position,
+                old_end_position,
+                new_end_position: point(text, start + new.len()),
+            },
+            words,
+        }
+    }
+
+    /// What a finding says, in short.
+    fn brief(findings: &[Finding]) -> Vec<(&str, Range<usize>, &str)> {
+        findings
+            .iter()
+            .map(|f| (f.rule.slug, f.range.clone(), f.message.as_str()))
+            .collect()
+    }
+
+    fn boundary(text: &str, mut at: usize) -> usize {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        at
+    }
+
+    #[test]
+    fn batched_random_edits_match_a_fresh_analysis() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut bases: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter(|t| t.len() < 4000)
+            .collect();
+        bases.sort();
+        let options = Options::default();
+        let mut analyzer = Analyzer::new();
+        let seeds: u64 = std::env::var("GOHINT_BATCH_SEEDS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
+        for seed in 0..seeds {
+            let mut rng = Rng(seed);
+            let base = bases[rng.below(bases.len())].clone();
+            let mut text = base.clone();
+            let mut snapshot = Snapshot::fresh(&mut analyzer, &text, &options).expect("fresh");
+            for step in 0..60 {
+                let mut edits = Vec::new();
+                let mut undo = Vec::new();
+                for _ in 0..1 + rng.below(6) {
+                    let start = boundary(&text, rng.below(text.len() + 1));
+                    let end = match rng.below(10) {
+                        0..4 => start,
+                        4..9 => boundary(&text, start + 1 + rng.below(16)),
+                        _ => boundary(&text, start + 1 + rng.below(200)),
+                    };
+                    let new = SNIPPETS[rng.below(SNIPPETS.len())];
+                    undo.push((start, text[start..end].to_string(), new.len()));
+                    edits.push(splice(&mut text, start, end, new));
+                }
+                if rng.below(3) == 0 {
+                    // Undo the batch in the same batch, back to a text seen before.
+                    while let Some((start, old, len)) = undo.pop() {
+                        edits.push(splice(&mut text, start, start + len, &old));
+                    }
+                }
+                let before = snapshot.findings.clone();
+                snapshot = snapshot
+                    .update(&mut analyzer, &text, &edits, &options)
+                    .expect("update");
+                let fresh = Snapshot::fresh(&mut analyzer, &text, &options).expect("fresh");
+                if snapshot.findings != fresh.findings {
+                    let edits: Vec<_> = edits.iter().map(|e| &e.input).collect();
+                    panic!(
+                        "seed {seed} step {step}: findings differ\nbefore: {:?}\nedits: {edits:#?}\ntext: {text:?}\nupdated: {:?}\nfresh: {:?}",
+                        brief(&before),
+                        brief(&snapshot.findings),
+                        brief(&fresh.findings)
+                    );
+                }
+                if rng.below(4) == 0 {
+                    text = base.clone();
+                    snapshot = Snapshot::fresh(&mut analyzer, &text, &options).expect("fresh");
+                }
+            }
+        }
     }
 }
