@@ -7,10 +7,12 @@
 pub mod bounds;
 pub mod chan_trace;
 pub mod channels;
+pub mod dependencies;
 mod engine;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod incremental;
 pub mod lexical;
 pub mod pattern_gate;
 pub mod reach;

@@ -9,12 +9,12 @@
 //! analysed from scratch at their next edit, and parse a tree for the
 //! occasion when a request needs one.
 
-use super::dependencies;
 use super::diagnostics;
-use super::incremental::{ByteEdit, Snapshot};
 use super::limits::Limits;
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
+use crate::analysis::dependencies;
+use crate::analysis::incremental::{ByteEdit, Snapshot};
 use crate::analysis::lexical::{self, Declaration};
 use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};

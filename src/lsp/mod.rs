@@ -2,14 +2,12 @@
 //!
 //! Documents are edited synchronously in the handlers and analysed on the
 //! blocking pool; see [`documents`] for the ordering rules and
-//! [`incremental`] for how an edit re-checks only what changed.
+//! [`crate::analysis::incremental`] for how an edit re-checks only what changed.
 
 mod actions;
-mod dependencies;
 mod diagnostics;
 mod documents;
 mod hover;
-mod incremental;
 mod limits;
 mod log;
 mod positions;
