@@ -10,7 +10,7 @@
 //! the Go standard library's `net/http/server.go`; edits:
 //! `GOHINT_BENCH_EDITS`, default 600).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use common::{capabilities, position, Client};

@@ -9,7 +9,7 @@
 //! 200, spread evenly over the sorted list of `.go` files outside
 //! `testdata`).
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/it/common/mod.rs"]
 mod common;
 
 use common::{capabilities, Client};

@@ -1,7 +1,7 @@
 //! One Go function of `n` repeated statements of a shape the rules look at:
 //! the input of the per-function scaling benchmark (`benches/scaling.rs`)
 //! and of the hostile-input test that checks each shape finishes in
-//! seconds (`tests/hostile.rs`).
+//! seconds (`tests/it/hostile.rs`).
 
 /// A statement shape: its name, the function's parameters, what comes
 /// before the repeated part, and the repeated part for repetition `i`.

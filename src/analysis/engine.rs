@@ -52,7 +52,7 @@ impl Engine {
     }
 
     /// The same engine running its query unanchored over the whole range:
-    /// the reference the gates must agree with (see `tests/gates.rs`).
+    /// the reference the gates must agree with (see `tests/it/gates.rs`).
     pub fn compile_ungated(rules: &[&'static Rule]) -> Result<Engine, String> {
         Engine::build(rules, false)
     }

@@ -30,7 +30,7 @@ pub enum Mark {
 
 /// The marks of the node kinds whose patterns need no word, besides those
 /// holding one of the [`super::pattern_gate::KEYWORDS`];
-/// `tests/triggers.rs` checks both against the grammar and real code.
+/// `tests/it/triggers.rs` checks both against the grammar and real code.
 pub const MARKS: &[(&str, Mark)] = &[
     ("type_assertion_expression", Mark::Holds(".(")),
     ("function_declaration", Mark::TopLevel),

@@ -1,5 +1,5 @@
 //! What corpus programs and fragments really print, as the Go toolchain
-//! ran them (`gohint corpus check`; `tests/quiz.rs` runs them again when
+//! ran them (`gohint corpus check`; `tests/it/quiz.rs` runs them again when
 //! `go` is on the path). Only blocks whose output does not depend on
 //! timing beyond what their code orders are listed.
 

@@ -1,7 +1,7 @@
 //! The VS Code extension's `gohint.preset`, `gohint.groups`, `gohint.tests`
 //! and `gohint.rules.<slug>` settings match the rule registry and presets.
 //! When a rule is added or changed, regenerate them with
-//! `GOHINT_BLESS=1 cargo test --test vscode_settings`.
+//! `GOHINT_BLESS=1 cargo test --test it vscode_settings::`.
 
 use gohint::rules::preset::{Preset, Tests, QUIETER_IN_TESTS};
 use gohint::rules::{Group, Rule, Severity, RULES};
@@ -146,7 +146,7 @@ fn package_json_rule_settings_match_the_registry() {
         + 1;
     panic!(
         "{} is stale (first difference at line {first_diff}): its gohint.rules.* settings must match the rule registry.\n\
-         Regenerate them with: GOHINT_BLESS=1 cargo test --test vscode_settings",
+         Regenerate them with: GOHINT_BLESS=1 cargo test --test it vscode_settings::",
         path.display()
     );
 }

@@ -1,5 +1,5 @@
 //! The README's rule table is generated from the registry; this fails when
-//! it is stale. `GOHINT_BLESS=1 cargo test --test readme` rewrites it.
+//! it is stale. `GOHINT_BLESS=1 cargo test --test it readme::` rewrites it.
 
 use std::path::Path;
 
@@ -20,7 +20,9 @@ fn readme_rule_table_matches_the_registry() {
             let updated = format!("{}{table}{}", &readme[..s + START.len()], &readme[e..]);
             std::fs::write(&path, updated).expect("rewrite README.md");
         } else {
-            panic!("README rule table is stale: run `GOHINT_BLESS=1 cargo test --test readme`");
+            panic!(
+                "README rule table is stale: run `GOHINT_BLESS=1 cargo test --test it readme::`"
+            );
         }
     }
 }

@@ -1,9 +1,7 @@
 //! The language server through its real interface: the binary, JSON-RPC
 //! over stdio.
 
-mod common;
-
-use common::{apply_edits, capabilities, position, range, Client};
+use crate::common::{apply_edits, capabilities, position, range, Client};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 

@@ -1,9 +1,7 @@
 //! `gohint --check --stdin-filename PATH -` through the real binary: the
 //! buffer on stdin is checked as if it were the file at PATH.
 
-mod common;
-
-use common::cli::{binary, stderr, stdout, write};
+use crate::common::cli::{binary, stderr, stdout, write};
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

@@ -3,7 +3,7 @@
 //! a word or token some pattern needs; the findings must be exactly those
 //! of the query run over every node, on the fixtures and on broken code.
 
-#[path = "../fuzz/common/analysis.rs"]
+#[path = "../../fuzz/common/analysis.rs"]
 mod analysis;
 
 use gohint::analysis::Options;

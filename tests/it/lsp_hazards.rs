@@ -5,9 +5,7 @@
 //! 1 MB, lone CR line ends, NUL bytes and configuration files that are not
 //! UTF-8.
 
-mod common;
-
-use common::{capabilities, position, Client};
+use crate::common::{capabilities, position, Client};
 use serde_json::{json, Value};
 
 const URI: &str = "file:///tmp/gohint-hazards/a.go";
@@ -382,7 +380,7 @@ fn documents_edited_past_the_syntax_tree_budget_stay_right() {
     let second = edited.rfind("\tclose(ch)\n").unwrap_or(0);
     let once = format!("{}{}", &edited[..second], &edited[second + 11..]);
     for uri in uris {
-        let cut = common::range(&edited, second, second + 11, false);
+        let cut = crate::common::range(&edited, second, second + 11, false);
         c.change(uri, 3, json!([{"range": cut, "text": ""}]));
         assert!(c.diagnostics(uri, 3).is_empty());
         assert_eq!(c.syntax_tree(uri)["text"], once);
@@ -406,7 +404,9 @@ fn shutdown_while_an_analysis_runs_answers_and_exits_with_0() {
     );
     assert_eq!(c.result("shutdown", Value::Null), Value::Null);
     c.notify("exit", Value::Null);
-    let status = c.wait_exit(common::TIMEOUT).expect("the server exits");
+    let status = c
+        .wait_exit(crate::common::TIMEOUT)
+        .expect("the server exits");
     assert_eq!(status.code(), Some(0));
 }
 
@@ -450,7 +450,7 @@ fn a_document_over_the_size_limit_is_declined_until_it_shrinks() {
     // Back under the limit, the kept text is analysed from scratch.
     let current = format!("// more\n{big}");
     let shrunk = format!("// more\n{DEMO}");
-    let cut = common::range(&current, shrunk.len(), current.len(), false);
+    let cut = crate::common::range(&current, shrunk.len(), current.len(), false);
     c.change(URI, 3, json!([{"range": cut, "text": ""}]));
     assert_eq!(codes(&c.diagnostics(URI, 3)), ["double-close"]);
     assert_eq!(c.syntax_tree(URI)["text"], shrunk);
@@ -580,7 +580,7 @@ fn a_line_of_one_megabyte_keeps_positions_exact() {
     c.change(
         URI,
         2,
-        json!([{"range": common::range(&text, from, from + "; close(ch)".len(), false), "text": ""}]),
+        json!([{"range": crate::common::range(&text, from, from + "; close(ch)".len(), false), "text": ""}]),
     );
     assert!(c.diagnostics(URI, 2).is_empty());
     assert_eq!(c.syntax_tree(URI)["text"], gone);
@@ -854,7 +854,7 @@ fn a_client_that_never_reads_stderr_does_not_stall_the_server() {
         }
         let _ = tx.send(seen);
     });
-    let last = rx.recv_timeout(common::TIMEOUT).unwrap_or_default();
+    let last = rx.recv_timeout(crate::common::TIMEOUT).unwrap_or_default();
     assert!(last.contains("\"id\":99"), "no reply to shutdown: {last}");
     let mut stdin = writer.join().expect("writer");
     let _ = stdin.write_all(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));

@@ -1,7 +1,7 @@
 //! `docs/rules/` holds one page per rule, generated from the registry with
 //! the text `gohint --explain <slug>` prints, and an index. The diagnostics'
 //! `codeDescription.href` links there. Regenerate with
-//! `GOHINT_BLESS=1 cargo test --test docs`.
+//! `GOHINT_BLESS=1 cargo test --test it docs::`.
 
 use gohint::explain;
 use gohint::rules::RULES;
@@ -19,7 +19,7 @@ fn pages() -> BTreeMap<String, String> {
         .map(|r| (format!("{}.md", r.slug), explain::rule_markdown(r)))
         .collect();
     let mut index = String::from(
-        "# gohint rules\n\nGenerated from the rule registry (`GOHINT_BLESS=1 cargo test --test docs`); \
+        "# gohint rules\n\nGenerated from the rule registry (`GOHINT_BLESS=1 cargo test --test it docs::`); \
          each page is what `gohint --explain <rule>` prints.\n\n| Rule | Severity | What it flags |\n|---|---|---|\n",
     );
     for r in RULES {
@@ -67,7 +67,7 @@ fn rule_pages_are_up_to_date() {
     }
     assert!(
         problems.is_empty(),
-        "{}\nregenerate with: GOHINT_BLESS=1 cargo test --test docs",
+        "{}\nregenerate with: GOHINT_BLESS=1 cargo test --test it docs::",
         problems.join("\n")
     );
 }

@@ -4,13 +4,13 @@
 //! Go files of `mutate_go`. Inputs that found races are in
 //! `tests/fuzz/<target>/races/`, replayed many times each.
 
-#[path = "../fuzz/common/analysis.rs"]
+#[path = "../../fuzz/common/analysis.rs"]
 mod analysis;
-#[path = "../fuzz/common/edits.rs"]
+#[path = "../../fuzz/common/edits.rs"]
 mod edits;
-#[path = "../fuzz/common/messages.rs"]
+#[path = "../../fuzz/common/messages.rs"]
 mod messages;
-#[path = "../fuzz/common/session.rs"]
+#[path = "../../fuzz/common/session.rs"]
 mod session;
 
 use serde_json::json;

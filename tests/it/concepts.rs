@@ -149,7 +149,7 @@ fn constructs_are_recognised_where_hovers_land() {
 
 /// The concept tour: a Go file using every construct of the map, each line
 /// marked `// concept: name…` with the constructs found on it.
-const TOUR: &str = include_str!("fixtures/concepts/tour.go");
+const TOUR: &str = include_str!("../fixtures/concepts/tour.go");
 
 /// Questions no Go construct reaches, and why. Keep in sync with the README.
 const LEFT_OUT: &[&str] = &[];

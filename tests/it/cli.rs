@@ -1,9 +1,7 @@
 //! `gohint --check` and `--explain` through the real binary: output, exit
 //! codes, hostile files.
 
-mod common;
-
-use common::cli::{gohint, stderr, stdout, write};
+use crate::common::cli::{gohint, stderr, stdout, write};
 use std::path::Path;
 
 const DOUBLE_CLOSE: &str = "package p\n\nfunc f(ch chan int) {\n\tclose(ch)\n\tclose(ch)\n}\n";
@@ -378,7 +376,7 @@ fn a_closed_stdout_keeps_the_verdict() {
     }
     write(dir.path(), "a.go", &src);
     for format in ["text", "json", "jsonl", "github"] {
-        let mut child = Command::new(common::cli::binary())
+        let mut child = Command::new(crate::common::cli::binary())
             .args(["--check", ".", "--format", format])
             .current_dir(dir.path())
             .stdout(Stdio::piped())

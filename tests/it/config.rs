@@ -1,9 +1,7 @@
 //! `gohint --check` reads the same `gohint.toml` as the language server:
 //! discovered upward from the first path, or named with `--config`.
 
-mod common;
-
-use common::{capabilities, Client};
+use crate::common::{capabilities, Client};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::{Command, Output};
@@ -527,7 +525,7 @@ fn empty_configuration_answers_keep_the_initialization_options() {
         let start = std::time::Instant::now();
         while pulls(c) < n {
             assert!(
-                start.elapsed() < common::TIMEOUT,
+                start.elapsed() < crate::common::TIMEOUT,
                 "no workspace/configuration request"
             );
             std::thread::sleep(std::time::Duration::from_millis(20));

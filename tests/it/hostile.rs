@@ -4,15 +4,14 @@
 //!
 //! The 100 MB file runs only with `GOHINT_HUGE_TESTS=1`, best against a
 //! release build, as CI runs it:
-//! `GOHINT_HUGE_TESTS=1 GOHINT_BIN=target/release/gohint cargo test --test hostile a_100_megabyte`.
+//! `GOHINT_HUGE_TESTS=1 GOHINT_BIN=target/release/gohint cargo test --test it hostile::a_100_megabyte`.
 //! The default run checks the same code path on a 2 MB file of thousands
 //! of declarations.
 
-mod common;
-#[path = "../benches/shapes.rs"]
+#[path = "../../benches/shapes.rs"]
 mod shapes;
 
-use common::cli::{gohint, write};
+use crate::common::cli::{gohint, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -511,7 +510,7 @@ fn capped(
     seconds: u64,
     args: &[&str],
 ) -> (Option<i32>, String, String) {
-    let bin = common::cli::binary();
+    let bin = crate::common::cli::binary();
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!(

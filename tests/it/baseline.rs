@@ -2,9 +2,7 @@
 //! findings, `--baseline` reports only new ones and counts the fixed ones,
 //! surviving shifted lines, neighbours and renamed files.
 
-mod common;
-
-use common::cli::{gohint, stderr, write};
+use crate::common::cli::{gohint, stderr, write};
 use serde_json::Value;
 use std::path::Path;
 
@@ -364,7 +362,7 @@ fn baselines_written_at_the_same_time_all_succeed() {
     for _ in 0..5 {
         let children: Vec<_> = (0..8)
             .map(|_| {
-                Command::new(common::cli::binary())
+                Command::new(crate::common::cli::binary())
                     .args(["--check", ".", "--write-baseline", "wb.json"])
                     .current_dir(dir.path())
                     .stdout(Stdio::null())

@@ -7,9 +7,7 @@
 //! `GOHINT_PROP_SEQUENCES` sets how many sequences run (default 150);
 //! `GOHINT_PROP_SEED` replays one sequence.
 
-mod common;
-
-use common::{capabilities, range, Client};
+use crate::common::{capabilities, range, Client};
 use gohint::analysis::{analyze_tree, Analyzer, Options};
 use serde_json::{json, Value};
 use tree_sitter::Tree;

@@ -3,9 +3,7 @@
 //! `unused-ignore` rules fire on), `--output`, `--quiet`, sharding and
 //! `merge-reports`.
 
-mod common;
-
-use common::cli::{gohint, stderr, stdout};
+use crate::common::cli::{gohint, stderr, stdout};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -373,7 +371,7 @@ fn output_is_replaced_whole() {
     let old = "[]\n";
     std::fs::write(dir.path().join("r.json"), old).expect("write");
     let run = |output: &str| {
-        Command::new(common::cli::binary())
+        Command::new(crate::common::cli::binary())
             .args(["--check", ".", "--format", "json", "-q", "-o", output])
             .current_dir(dir.path())
             .stdout(Stdio::null())

@@ -1,9 +1,7 @@
 //! Concept hovers, errata notes, `gohint.conceptsInFile` and
 //! `--list-concepts`, through the real binary.
 
-mod common;
-
-use common::{capabilities, position, range, Client};
+use crate::common::{capabilities, position, range, Client};
 use serde_json::{json, Value};
 use std::process::Command;
 

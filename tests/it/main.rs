@@ -1,0 +1,31 @@
+//! The integration tests, one binary: each module drives gohint through a
+//! real interface (the binary's CLI, the language server over stdio, the
+//! public library API) and asserts on what a user would see.
+
+mod baseline;
+mod channel_fixes;
+mod ci;
+mod cli;
+mod common;
+mod concepts;
+mod config;
+mod core_purity;
+mod corpus;
+mod docs;
+mod fixes_context_maps_slices;
+mod fixes_panics_slices_runtime;
+mod fixtures;
+mod fuzz_regressions;
+mod gates;
+mod hostile;
+mod line_index;
+mod lsp;
+mod lsp_concepts;
+mod lsp_hazards;
+mod lsp_incremental;
+mod quiz;
+mod readme;
+mod registry;
+mod stdin;
+mod triggers;
+mod vscode_settings;
