@@ -4,15 +4,7 @@
 //! Go files of `mutate_go`. Inputs that found races are in
 //! `tests/fuzz/<target>/races/`, replayed many times each.
 
-#[path = "../../fuzz/common/analysis.rs"]
-mod analysis;
-#[path = "../../fuzz/common/edits.rs"]
-mod edits;
-#[path = "../../fuzz/common/messages.rs"]
-mod messages;
-#[path = "../../fuzz/common/session.rs"]
-mod session;
-
+use crate::fuzz_common::{analysis, edits, messages, session};
 use serde_json::json;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

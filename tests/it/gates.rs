@@ -3,9 +3,7 @@
 //! a word or token some pattern needs; the findings must be exactly those
 //! of the query run over every node, on the fixtures and on broken code.
 
-#[path = "../../fuzz/common/analysis.rs"]
-mod analysis;
-
+use crate::fuzz_common::analysis;
 use gohint::analysis::Options;
 use std::path::Path;
 

@@ -15,6 +15,7 @@ mod docs;
 mod fixes_context_maps_slices;
 mod fixes_panics_slices_runtime;
 mod fixtures;
+mod fuzz_common;
 mod fuzz_regressions;
 mod gates;
 mod hostile;
