@@ -196,7 +196,7 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
         let quoted = excerpt(q, topic);
         let code = example(q, topic, &quoted);
         out.push_str(&format!(
-            "\n## Q: {}\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
+            "\n**Q: {}**\n\n{}\n{}{}\nFull answer: `gohint --explain {}`\n",
             q.question,
             blockquote(&quoted),
             code,
@@ -215,7 +215,7 @@ pub fn concept_markdown(concept: &Concept, team: &[TeamQuestion]) -> String {
         .filter(|t| t.concepts.iter().any(|c| c == concept.name))
     {
         out.push_str(&format!(
-            "\n## Team Q: {}\n\n{}\n\n({})\n",
+            "\n**Team Q: {}**\n\n{}\n\n({})\n",
             t.question.question,
             blockquote(&t.question.excerpt(None)),
             t.file

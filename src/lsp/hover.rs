@@ -3,10 +3,56 @@
 //! do not render markdown.
 
 use super::documents::State;
-use crate::analysis::{self, Finding, Options};
+use crate::analysis::{self, syntax, Finding, Options};
 use crate::{concepts, explain};
+use serde_json::Value;
 use std::ops::Range;
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
+
+/// The settings key, as the editor sends it.
+pub(crate) const HOVER_CONCEPTS: &str = "hoverConcepts";
+
+/// Which constructs get a concept hover: the `hoverConcepts` setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ConceptHovers {
+    /// Every construct the corpus explains.
+    All,
+    /// The first construct of each kind in a function (the default): a
+    /// loop full of channel sends explains the send once.
+    #[default]
+    First,
+    /// None: hovers explain findings only.
+    Off,
+}
+
+impl ConceptHovers {
+    /// Removes `hoverConcepts` from the settings section `rest` (or the
+    /// object holding it under `gohint`) and reads it; a bad value keeps
+    /// the default and is described in the warning.
+    pub fn take(rest: &mut Value) -> (ConceptHovers, Option<String>) {
+        let section = match rest.get_mut("gohint") {
+            Some(section) => section,
+            None => rest,
+        };
+        let Some(value) = section
+            .as_object_mut()
+            .and_then(|s| s.remove(HOVER_CONCEPTS))
+        else {
+            return (ConceptHovers::default(), None);
+        };
+        match value.as_str() {
+            Some("all") => (ConceptHovers::All, None),
+            Some("first") => (ConceptHovers::First, None),
+            Some("off") => (ConceptHovers::Off, None),
+            _ => (
+                ConceptHovers::default(),
+                Some(format!(
+                    "settings: `gohint.{HOVER_CONCEPTS}` = {value} is not one of \"all\", \"first\", \"off\"; using the default (\"first\")"
+                )),
+            ),
+        }
+    }
+}
 
 /// The hover text at byte `offset` of an analysed document whose syntax
 /// tree is `tree`, and the span it is about.
@@ -15,6 +61,7 @@ pub fn at(
     tree: &Tree,
     offset: usize,
     markdown: bool,
+    concept_hovers: ConceptHovers,
 ) -> Option<(String, Range<usize>)> {
     let analysis = state.analysis.as_ref()?;
     let team = state
@@ -30,8 +77,13 @@ pub fn at(
         _ => analysis.findings(),
     };
     let (text, range) = findings_at(findings, offset).or_else(|| {
-        concepts::at(tree, &state.text, offset)
-            .map(|hit| (explain::concept_markdown(hit.concept, team), hit.range))
+        let hit = concepts::at(tree, &state.text, offset)?;
+        let shown = match concept_hovers {
+            ConceptHovers::All => true,
+            ConceptHovers::First => first_of_its_kind(tree, &state.text, &hit),
+            ConceptHovers::Off => false,
+        };
+        shown.then(|| (explain::concept_markdown(hit.concept, team), hit.range))
     })?;
     Some((if markdown { text } else { plain(&text) }, range))
 }
@@ -46,6 +98,33 @@ pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(Stri
     let hit = concepts::gomod::at(&state.text, offset)?;
     let text = explain::concept_markdown(hit.concept, team);
     Some((if markdown { text } else { plain(&text) }, hit.range))
+}
+
+/// Whether `hit` is the first construct of its concept in the innermost
+/// function (or, outside functions, the top-level declaration) holding it.
+fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
+    let Some(node) = tree
+        .root_node()
+        .descendant_for_byte_range(hit.range.start, hit.range.end)
+    else {
+        return true;
+    };
+    let is_function = |n: &Node<'_>| {
+        matches!(
+            n.kind(),
+            "function_declaration" | "method_declaration" | "func_literal"
+        )
+    };
+    let is_top = |n: &Node<'_>| n.parent().is_some_and(|p| p.parent().is_none());
+    let Some(scope) = std::iter::once(node)
+        .chain(syntax::ancestors(node))
+        .find(|n| is_function(n) || is_top(n))
+    else {
+        return true;
+    };
+    !concepts::in_range(tree, src, scope.start_byte()..hit.range.start)
+        .iter()
+        .any(|h| h.concept.name == hit.concept.name && h.range.start < hit.range.start)
 }
 
 /// The findings of the top-level declaration of `tree` holding `offset`:

@@ -815,6 +815,7 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         let session = self.inner.session();
         let module_file = is_module_file(&at.text_document.uri);
+        let concept_hovers = self.inner.settings.concept_hovers();
         let position = at.position;
         let locate = move |state: &State| {
             Converter::new(&state.text, &state.index, session.encoding)
@@ -831,7 +832,7 @@ impl LanguageServer for Backend {
                 let (value, range) = if module_file {
                     hover::module_file(state, offset, session.markdown)?
                 } else {
-                    hover::at(state, tree, offset, session.markdown)?
+                    hover::at(state, tree, offset, session.markdown, concept_hovers)?
                 };
                 Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {

@@ -2,6 +2,7 @@
 //! settings, the `gohint.toml` and `go.mod` nearest each document, and the
 //! [`Options`] they make together.
 
+use super::hover::{ConceptHovers, HOVER_CONCEPTS};
 use super::limits::{Limits, MAX_DIAGNOSTICS, MAX_FILE_SIZE};
 use crate::analysis::Options;
 use crate::concepts;
@@ -35,6 +36,8 @@ pub struct Settings {
     editor: RwLock<Config>,
     /// The editor's limits.
     limits: RwLock<Limits>,
+    /// Which constructs get a concept hover (`hoverConcepts`).
+    concept_hovers: RwLock<ConceptHovers>,
     /// Nearest `go.mod` and `gohint.toml` per folder.
     lookup: Lookup,
     /// Configuration files whose warnings the user has already been shown.
@@ -65,17 +68,31 @@ impl Settings {
             merge(&mut section, patch);
             section.clone()
         };
-        let (limits, rest, mut warnings) = Limits::split(&merged);
+        let (limits, mut rest, mut warnings) = Limits::split(&merged);
+        let (hovers, bad) = ConceptHovers::take(&mut rest);
+        warnings.extend(bad);
         let (config, more) = Config::from_settings(&serde_json::json!({ "gohint": rest }));
         warnings.extend(more);
         *self.editor.write().unwrap_or_else(PoisonError::into_inner) = config;
         *self.limits.write().unwrap_or_else(PoisonError::into_inner) = limits;
+        *self
+            .concept_hovers
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = hovers;
         warnings
     }
 
     /// The limits in force.
     pub fn limits(&self) -> Limits {
         *self.limits.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Which constructs get a concept hover.
+    pub fn concept_hovers(&self) -> ConceptHovers {
+        *self
+            .concept_hovers
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Forgets cached `go.mod` and `gohint.toml` files (one changed).
@@ -168,7 +185,7 @@ impl Settings {
 /// empty one, `Err` (wrapped for [`Config::from_settings`] to describe) when
 /// it is not an object.
 fn section(value: &Value) -> Result<Option<Value>, Value> {
-    let limits = [MAX_FILE_SIZE, MAX_DIAGNOSTICS];
+    let limits = [MAX_FILE_SIZE, MAX_DIAGNOSTICS, HOVER_CONCEPTS];
     let section = match value.get("gohint") {
         Some(section) => section,
         None if config::SECTION_KEYS

@@ -130,7 +130,7 @@ fn hover_explains_findings_and_constructs() {
         p["character"].as_u64().unwrap_or(0) as u32,
     );
     let text = hover["contents"]["value"].as_str().unwrap_or_default();
-    assert!(text.contains("## Q: What is a goroutine?"), "{text}");
+    assert!(text.contains("**Q: What is a goroutine?**"), "{text}");
     assert!(text.contains("Also:"), "{text}");
     assert_eq!(hover["range"], range(DEMO, go, go + 2, false));
 

@@ -57,7 +57,7 @@ fn concept_hovers_show_the_specific_question_its_example_a_note_and_related_ones
         range(SRC, at("*Circle"), at("*Circle") + "*Circle".len(), false)
     );
     let sets = text
-        .find("## Q: Explain the concept of method sets and pointer receivers in Go.")
+        .find("**Q: Explain the concept of method sets and pointer receivers in Go.**")
         .unwrap_or_else(|| panic!("most specific question first:\n{text}"));
     let note = text
         .find("**Note:** methods with value receivers are in the method set of `*T`")
@@ -79,7 +79,7 @@ fn concept_hovers_show_the_specific_question_its_example_a_note_and_related_ones
     // A short answer without code gets the answer's code example.
     let (_, text) = hover_text(&mut c, "\tBase\n", 1);
     assert!(
-        text.contains("## Q: Explain the concept of type embedding in Go."),
+        text.contains("**Q: Explain the concept of type embedding in Go.**"),
         "{text}"
     );
     assert!(text.contains("```go\ntype Person struct {"), "{text}");
@@ -102,7 +102,7 @@ fn concept_hovers_show_the_specific_question_its_example_a_note_and_related_ones
         ),
     ] {
         let (_, text) = hover_text(&mut c, needle, 0);
-        let want = format!("## Q: {question}");
+        let want = format!("**Q: {question}**");
         if needle == "package shapes" {
             // Only `package main` is about commands.
             assert!(!text.contains(&want), "{text}");
@@ -306,10 +306,10 @@ fn team_corpora_from_gohint_toml_follow_the_built_in_questions() {
     c.diagnostics(&uri, 1);
     let text = go_hover(&mut c, &uri);
     let builtin = text
-        .find("## Q: What is a goroutine?")
+        .find("**Q: What is a goroutine?**")
         .unwrap_or_else(|| panic!("{text}"));
     let team = text
-        .find("## Team Q: How do we stop our workers?")
+        .find("**Team Q: How do we stop our workers?**")
         .unwrap_or_else(|| panic!("{text}"));
     assert!(
         builtin < team,
@@ -363,9 +363,9 @@ fn team_corpora_from_editor_settings_and_unreadable_ones_warn() {
     assert!(message.contains("cannot read the team corpus"), "{message}");
     c.diagnostics(&uri, 1);
     let text = go_hover(&mut c, &uri);
-    assert!(text.contains("## Q: What is a goroutine?"), "{text}");
+    assert!(text.contains("**Q: What is a goroutine?**"), "{text}");
     assert!(
-        text.contains("## Team Q: How do we stop our workers?"),
+        text.contains("**Team Q: How do we stop our workers?**"),
         "{text}"
     );
     assert!(c.stop().success());
@@ -430,7 +430,7 @@ fn team_corpus_entries_that_are_devices_fifos_or_too_large_are_refused_without_b
         c.diagnostics(uri, 1);
         let text = go_hover(&mut c, uri);
         assert!(
-            text.contains("## Team Q: How do we stop our workers?"),
+            text.contains("**Team Q: How do we stop our workers?**"),
             "{text}"
         );
     }
@@ -479,7 +479,7 @@ fn relative_team_corpus_paths_of_the_editor_start_at_the_workspace_root() {
         c.diagnostics(&uri, 1);
         let text = go_hover(&mut c, &uri);
         assert!(
-            text.contains("## Team Q: How do we stop our workers?"),
+            text.contains("**Team Q: How do we stop our workers?**"),
             "{file}: {text}"
         );
     }
@@ -493,5 +493,124 @@ fn relative_team_corpus_paths_of_the_editor_start_at_the_workspace_root() {
         })
         .collect();
     assert!(unread.is_empty(), "{unread:?}");
+    assert!(c.stop().success());
+}
+
+/// Three sends and a receive in one function, one send in another.
+const REPEATED: &str = "package p
+
+func pump(ch chan int) {
+	ch <- 1
+	ch <- 2
+	ch <- 3
+	<-ch
+}
+
+func other(ch chan int) {
+	ch <- 4
+}
+";
+
+/// The hover text at the `nth` occurrence of `needle` in [`REPEATED`]
+/// (empty when there is none).
+fn repeated_hover(c: &mut Client, uri: &str, needle: &str, nth: usize) -> String {
+    let offset = REPEATED
+        .match_indices(needle)
+        .nth(nth)
+        .map(|(at, _)| at)
+        .expect("needle");
+    let pos = position(REPEATED, offset, false);
+    let line = pos["line"].as_u64().unwrap_or(0) as u32;
+    let col = pos["character"].as_u64().unwrap_or(0) as u32;
+    c.hover(uri, line, col)["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn concept_hovers_explain_each_kind_once_per_function_unless_set_otherwise() {
+    let uri = "file:///tmp/gohint-concepts/repeated.go";
+    let mut c = Client::start(capabilities(false, true));
+    c.open(uri, REPEATED);
+    c.diagnostics(uri, 1);
+    let first = repeated_hover(&mut c, uri, "<-", 0);
+    assert!(
+        first.contains("**Q: "),
+        "the first send is explained: {first}"
+    );
+    assert!(
+        !first.contains("\n#"),
+        "no markdown headings in a hover: {first}"
+    );
+    assert_eq!(
+        repeated_hover(&mut c, uri, "<-", 1),
+        "",
+        "a second send is not"
+    );
+    assert_eq!(repeated_hover(&mut c, uri, "<-", 2), "");
+    let receive = repeated_hover(&mut c, uri, "<-", 3);
+    assert!(
+        receive.contains("**Q: "),
+        "a receive is another kind: {receive}"
+    );
+    let again = repeated_hover(&mut c, uri, "<-", 4);
+    assert!(
+        again.contains("**Q: "),
+        "another function starts afresh: {again}"
+    );
+
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"hoverConcepts": "all"}}}),
+    );
+    // The setting is read by the next hover; wait until it is in force.
+    let mut second = String::new();
+    for _ in 0..100 {
+        second = repeated_hover(&mut c, uri, "<-", 1);
+        if !second.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(
+        second.contains("**Q: "),
+        "\"all\" explains every send: {second}"
+    );
+
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gohint": {"hoverConcepts": "off"}}}),
+    );
+    let mut off = first.clone();
+    for _ in 0..100 {
+        off = repeated_hover(&mut c, uri, "<-", 0);
+        if off.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(off, "", "\"off\" explains no construct");
+    assert!(c.stop().success());
+}
+
+#[test]
+fn a_bad_hover_concepts_value_is_reported_and_keeps_the_default() {
+    let uri = "file:///tmp/gohint-concepts/repeated-bad.go";
+    let mut c = Client::spawn();
+    c.initialize(
+        capabilities(false, true),
+        Some(json!({"hoverConcepts": "sometimes"})),
+    );
+    let shown = c.recv(|m| m["method"] == "window/showMessage");
+    let message = shown["params"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("gohint.hoverConcepts") && message.contains("\"sometimes\""),
+        "{message}"
+    );
+    c.open(uri, REPEATED);
+    c.diagnostics(uri, 1);
+    assert!(repeated_hover(&mut c, uri, "<-", 0).contains("**Q: "));
+    assert_eq!(repeated_hover(&mut c, uri, "<-", 1), "");
     assert!(c.stop().success());
 }

@@ -34,6 +34,8 @@ export interface ServerSettings {
   groups?: Record<string, string>;
   /** How rules quieter in tests report in `_test.go` files. */
   tests?: string;
+  /** Which constructs get a concept hover: `first`, `all` or `off`. */
+  hoverConcepts?: string;
 }
 
 /** The values of `gohint.preset`. */
@@ -42,6 +44,8 @@ export const PRESETS = ["ci", "learn"] as const;
 export const GROUPS = ["correctness", "suspicious", "performance", "pedantic"] as const;
 /** The values of `gohint.tests`. */
 export const TESTS = ["same", "lower", "skip"] as const;
+/** The values of `gohint.hoverConcepts`. */
+export const HOVER_CONCEPTS = ["first", "all", "off"] as const;
 
 /** Settings for the server, and what was wrong with the user's values. */
 export interface Mapped {
@@ -113,7 +117,7 @@ export function serverSettings(inspect: Inspect): Mapped {
       problems.push(`"gohint.${key}" is ${JSON.stringify(value)}, not a whole number of 0 or more: using the default`);
     }
   }
-  for (const [key, allowed] of [["preset", PRESETS], ["tests", TESTS]] as const) {
+  for (const [key, allowed] of [["preset", PRESETS], ["tests", TESTS], ["hoverConcepts", HOVER_CONCEPTS]] as const) {
     const value = explicit(inspect(key));
     if (value === undefined) {
       continue;

@@ -65,19 +65,26 @@ describe("serverSettings", () => {
   });
 });
 
-describe("preset, groups and tests", () => {
+describe("preset, groups, tests and hoverConcepts", () => {
   it("are sent when set, and bad values are named", () => {
     const m = serverSettings(
       inspect({
         preset: { workspaceValue: "ci" },
         tests: { globalValue: "skip" },
+        hoverConcepts: { globalValue: "all" },
         groups: { globalValue: { pedantic: "off", style: "hint" }, workspaceValue: { suspicious: "loud" } },
       }),
     );
-    assert.deepEqual(m.settings, { rules: {}, preset: "ci", tests: "skip", groups: { pedantic: "off" } });
+    assert.deepEqual(m.settings, { rules: {}, preset: "ci", tests: "skip", hoverConcepts: "all", groups: { pedantic: "off" } });
     assert.equal(m.problems.length, 2);
     assert.match(m.problems.join("\n"), /"gohint\.groups\.style" names no rule group/);
     assert.match(m.problems.join("\n"), /"gohint\.groups\.suspicious" is "loud"/);
+  });
+
+  it("names a hoverConcepts value that is not one of first, all, off", () => {
+    const m = serverSettings(inspect({ hoverConcepts: { globalValue: "sometimes" } }));
+    assert.deepEqual(m.settings, { rules: {} });
+    assert.match(m.problems[0], /"gohint\.hoverConcepts" is "sometimes", not one of first, all, off/);
   });
 });
 

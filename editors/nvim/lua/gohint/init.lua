@@ -16,7 +16,7 @@ M.defaults = {
   -- Files marking a workspace root; the file's folder when none is found.
   root_markers = { "go.mod", "gohint.toml", ".git" },
   -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl,
-  -- maxFileSize, maxDiagnostics.
+  -- maxFileSize, maxDiagnostics, hoverConcepts.
   settings = {},
   -- Passed on to the client.
   on_attach = nil,
