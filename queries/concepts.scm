@@ -11,6 +11,9 @@
 
 (unary_expression operator: "<-" @channel-receive)
 
+; Only a range over a channel (src/concepts/range_channel.rs decides).
+(range_clause "range" @range-channel)
+
 (call_expression function: (identifier) @close (#eq? @close "close"))
 
 (select_statement "select" @select)

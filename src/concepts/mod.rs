@@ -3,6 +3,7 @@
 //! questions that explain it. Pure: a tree and an offset in, questions out.
 
 pub mod gomod;
+mod range_channel;
 mod table;
 
 pub use table::CONCEPTS;
@@ -106,6 +107,9 @@ pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
             let Some(Some(concept)) = compiled.concepts.get(capture.index as usize) else {
                 continue;
             };
+            if concept.name == "range-channel" && !range_channel::over_channel(capture.node, src) {
+                continue;
+            }
             let span = (capture.node.start_byte(), capture.node.end_byte());
             let slot = found.entry(span).or_insert((m.pattern_index, concept));
             if slot.0 <= m.pattern_index {

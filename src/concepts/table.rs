@@ -86,6 +86,15 @@ pub static CONCEPTS: &[Concept] = &[
         ],
     },
     Concept {
+        name: "range-channel",
+        label: "`for v := range ch`: receives until the channel is closed",
+        cites: &[
+            t(CHANNEL_USE, "Range Over Channels"),
+            q("what-issues-can-arise-with-a-closed-channel"),
+            q("how-to-gracefully-closing-channels-in-go"),
+        ],
+    },
+    Concept {
         name: "close",
         label: "`close(ch)`: closes a channel",
         cites: &[

@@ -1,0 +1,223 @@
+//! Whether a `for … range x` loop ranges over a channel, read from the
+//! code around it (the syntax tree has no types): `x` is a parameter, a
+//! variable or a struct field of the file whose declared type is a channel,
+//! or a variable bound to `make(chan …)`, or `x` is a call of `time.Tick`.
+//! A loop over a name declared out of sight (another file, a function's
+//! result) is not recognised: no hover is better than a wrong one.
+
+use crate::analysis::syntax::{self, Walk};
+use tree_sitter::Node;
+
+/// Whether the `range` keyword `keyword` starts a loop over a channel.
+pub fn over_channel(keyword: Node<'_>, src: &str) -> bool {
+    let Some(right) = keyword
+        .parent()
+        .filter(|c| c.kind() == "range_clause")
+        .and_then(|c| c.child_by_field_name("right"))
+    else {
+        return false;
+    };
+    let right = unparenthesized(right);
+    match right.kind() {
+        "identifier" => variable_is_channel(right, syntax::text(right, src), src),
+        "selector_expression" => right
+            .child_by_field_name("field")
+            .is_some_and(|f| field_is_channel(right, syntax::text(f, src), src)),
+        "call_expression" => right
+            .child_by_field_name("function")
+            .is_some_and(|f| syntax::text(f, src) == "time.Tick"),
+        _ => false,
+    }
+}
+
+/// `node` without the parentheses around it.
+fn unparenthesized(mut node: Node<'_>) -> Node<'_> {
+    while node.kind() == "parenthesized_expression" {
+        match node.named_child(0) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Whether a type or value node says "channel": a channel type, or
+/// `make(chan …)`.
+fn is_channel(node: Node<'_>) -> bool {
+    match unparenthesized(node).kind() {
+        "channel_type" => true,
+        "call_expression" => node
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|first| first.kind() == "channel_type"),
+        _ => false,
+    }
+}
+
+/// Whether the variable `name` used at `at` is declared, in the functions
+/// around it or at the top of the file, as a channel.
+fn variable_is_channel(at: Node<'_>, name: &str, src: &str) -> bool {
+    let scopes = syntax::ancestors(at).filter(|n| {
+        matches!(
+            n.kind(),
+            "function_declaration" | "method_declaration" | "func_literal" | "source_file"
+        )
+    });
+    for scope in scopes {
+        let mut found = None;
+        syntax::walk(scope, |n| {
+            // The last declaration before `at` wins (a rough shadowing).
+            if n.start_byte() >= at.start_byte() {
+                return Walk::Skip;
+            }
+            match n.kind() {
+                // Nested functions have their own names, except the one
+                // holding `at`, which is a scope of its own in this loop.
+                "func_literal" | "function_declaration" | "method_declaration" if n != scope => {
+                    Walk::Skip
+                }
+                "parameter_declaration" | "var_spec" => {
+                    if declares(n, name, src) {
+                        found = Some(declared_channel(n));
+                    }
+                    Walk::Skip
+                }
+                "short_var_declaration" => {
+                    if let Some(value) = bound_value(n, name, src) {
+                        found = Some(is_channel(value));
+                    }
+                    Walk::Skip
+                }
+                _ => Walk::Enter,
+            }
+        });
+        if let Some(channel) = found {
+            return channel;
+        }
+    }
+    false
+}
+
+/// Whether a parameter or `var` spec declares `name`.
+fn declares(spec: Node<'_>, name: &str, src: &str) -> bool {
+    let mut c = spec.walk();
+    let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+    names.iter().any(|n| syntax::text(*n, src) == name)
+}
+
+/// Whether a parameter or `var` spec gives its names a channel type or
+/// value.
+fn declared_channel(spec: Node<'_>) -> bool {
+    if let Some(ty) = spec.child_by_field_name("type") {
+        return is_channel(ty);
+    }
+    spec.child_by_field_name("value")
+        .and_then(|values| values.named_child(0))
+        .is_some_and(is_channel)
+}
+
+/// The value a short variable declaration binds to `name`.
+fn bound_value<'t>(decl: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+    let left = decl.child_by_field_name("left")?;
+    let right = decl.child_by_field_name("right")?;
+    let mut lc = left.walk();
+    let index = left
+        .named_children(&mut lc)
+        .position(|n| syntax::text(n, src) == name)?;
+    let mut rc = right.walk();
+    let values: Vec<Node<'t>> = right.named_children(&mut rc).collect();
+    values.get(index).copied()
+}
+
+/// Whether a struct of the file declares a field `name` of channel type.
+fn field_is_channel(at: Node<'_>, name: &str, src: &str) -> bool {
+    let Some(root) = syntax::ancestors(at).last() else {
+        return false;
+    };
+    let mut found = false;
+    syntax::walk(root, |n| {
+        if found {
+            return Walk::Skip;
+        }
+        match n.kind() {
+            "function_declaration" | "method_declaration" => Walk::Skip,
+            "field_declaration" => {
+                found =
+                    declares(n, name, src) && n.child_by_field_name("type").is_some_and(is_channel);
+                Walk::Skip
+            }
+            _ => Walk::Enter,
+        }
+    });
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_channel;
+    use crate::analysis::Analyzer;
+
+    /// Whether each `range` of `src` is over a channel, in order.
+    fn ranges(src: &str) -> Vec<bool> {
+        let tree = Analyzer::new().parse(src, None).expect("parse");
+        let mut out = Vec::new();
+        crate::analysis::syntax::walk(tree.root_node(), |n| {
+            if n.kind() == "range" {
+                out.push(over_channel(n, src));
+            }
+            crate::analysis::syntax::Walk::Enter
+        });
+        out
+    }
+
+    #[test]
+    fn channels_by_parameter_variable_make_field_and_tick() {
+        let src = "package p
+
+import \"time\"
+
+type hub struct {
+	in    chan string
+	names []string
+}
+
+var events = make(chan int)
+
+func f(jobs <-chan int, ids []int, h *hub) {
+	results := make(chan int, 4)
+	var done chan struct{}
+	m := map[string]int{}
+	for range jobs {
+	}
+	for range ids {
+	}
+	for range results {
+	}
+	for range done {
+	}
+	for range m {
+	}
+	for range h.in {
+	}
+	for range h.names {
+	}
+	for range events {
+	}
+	for range time.Tick(time.Second) {
+	}
+	for range (jobs) {
+	}
+	go func(jobs []int) {
+		for range jobs {
+		}
+	}(ids)
+	for range unknown() {
+	}
+}
+";
+        assert_eq!(
+            ranges(src),
+            [true, false, true, true, false, true, false, true, true, true, false, false]
+        );
+    }
+}
