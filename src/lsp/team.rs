@@ -155,3 +155,42 @@ fn read(path: &Path, name: &str) -> Result<(Option<Key>, Parsed), String> {
     cache.files.insert(key.clone(), parsed.clone());
     Ok((Some(key), parsed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CORPUS: &str = "## Team\n\n### How do we stop our workers?\n<!-- gohint: concepts=go-statement -->\n\nClose `quit`.\n";
+
+    #[test]
+    fn one_parse_per_file_version_shared_by_every_document() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("team.md");
+        std::fs::write(&path, CORPUS).expect("write");
+        let shown = Mutex::new(HashSet::new());
+        let mut warnings = Vec::new();
+        let first = load(std::slice::from_ref(&path), &shown, &mut warnings);
+        assert_eq!(first.len(), 1, "{warnings:?}");
+        // A hundred documents reading it share the first parse.
+        for _ in 0..100 {
+            let again = load(std::slice::from_ref(&path), &shown, &mut warnings);
+            assert!(Arc::ptr_eq(&first, &again));
+        }
+        // Two files combined are combined once.
+        let other = dir.path().join("other.md");
+        std::fs::write(&other, CORPUS.replace("stop our workers", "own a channel")).expect("write");
+        let both = [path.clone(), other];
+        let combined = load(&both, &shown, &mut warnings);
+        assert_eq!(combined.len(), 2);
+        assert!(Arc::ptr_eq(&combined, &load(&both, &shown, &mut warnings)));
+        // A new version of the file is parsed again.
+        std::fs::write(
+            &path,
+            format!("{CORPUS}\n### Who closes it?\n\nThe sender.\n"),
+        )
+        .expect("write");
+        let edited = load(std::slice::from_ref(&path), &shown, &mut warnings);
+        assert_eq!(edited.len(), 2);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}
