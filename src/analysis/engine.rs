@@ -49,11 +49,6 @@ impl Catalogue {
         }
     }
 
-    /// Every rule, in catalogue order.
-    pub fn rules(&self) -> &'static [&'static Rule] {
-        self.rules
-    }
-
     /// The rule with slug `slug`.
     pub fn find(&self, slug: &str) -> Option<&'static Rule> {
         self.rules.iter().copied().find(|r| r.slug == slug)

@@ -43,7 +43,7 @@ use tree_sitter::{Node, Parser, Tree};
 
 /// What the caller knows about the file beyond its text, and the rules to
 /// run. The default options (set up where the core meets the catalogue, in
-/// the crate root) run every rule of `crate::rules` at its own severity.
+/// the crate root) run every rule of the crate's catalogue at its own severity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
     /// The rules to run.
