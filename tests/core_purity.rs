@@ -114,7 +114,8 @@ fn tokens(src: &str) -> Vec<(Tok, usize)> {
         } else if c == '\'' {
             // A character literal, or a lifetime (`'a`, no closing quote).
             if next == Some('\\') {
-                i += 2;
+                // The quote, the backslash and the escaped character.
+                i += 3;
                 while i < chars.len() && chars[i] != '\'' {
                     i += 1;
                 }
@@ -578,6 +579,7 @@ fn the_check_catches_planted_imports() {
         "#[derive(serde::Serialize)] struct S;",
         "use crate::*;",
         "fn f() { let q = '\"'; std::process::exit(1); }",
+        "fn f() { let c = ['\\'','\"']; std::fs::read(\"x\"); }",
         "fn f<'a>(x: &'a str) { println!(\"{x}\"); }",
         "mod tests { mod deeper { use super::super::super::super::cli::x; } }",
     ] {
