@@ -18,9 +18,9 @@ pub use levels::{Level, Source};
 pub use lookup::{read_text, Loaded, Lookup};
 pub(crate) use settings::SECTION_KEYS;
 
-use crate::analysis::{GoVersion, Options};
+use crate::analysis::{GoVersion, Group, Options, Severity};
+use crate::rules;
 use crate::rules::preset::{Preset, Tests};
-use crate::rules::{self, Group, Severity};
 use serde_json::Value;
 use std::collections::BTreeMap;
 

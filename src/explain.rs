@@ -1,10 +1,11 @@
 //! The teaching text of a rule or corpus question, as markdown: shared by
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
+use crate::analysis::Rule;
 use crate::concepts::Concept;
 use crate::corpus::{self, Question, TeamQuestion};
 use crate::rules::preset::Preset;
-use crate::rules::{Rule, RULES};
+use crate::rules::RULES;
 
 /// The corpus question a rule cites (`None` only if the corpus lacks it,
 /// which the test suite rules out).

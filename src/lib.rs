@@ -3,7 +3,10 @@
 //! The analysis core ([`analysis`], [`rules`], [`corpus`], [`concepts`], [`text`]) takes
 //! bytes and returns findings; it does no I/O. The edges, [`cli`],
 //! [`output`], [`config`] and [`lsp`], read files, print reports and serve
-//! editors.
+//! editors. The core depends one way: [`rules`] builds on [`analysis`], and
+//! the analysis learns which rules to run from its
+//! [`Options`](analysis::Options), whose default, set up here, runs
+//! [`rules::CATALOGUE`].
 
 pub mod analysis;
 pub mod cli;
@@ -16,3 +19,16 @@ pub mod lsp;
 pub mod output;
 pub mod rules;
 pub mod text;
+
+/// Every rule of [`rules::CATALOGUE`] at its own severity, for a non-test
+/// file of the newest Go.
+impl Default for analysis::Options {
+    fn default() -> Self {
+        analysis::Options {
+            catalogue: &rules::CATALOGUE,
+            go_version: None,
+            severities: std::collections::BTreeMap::new(),
+            test_file: false,
+        }
+    }
+}

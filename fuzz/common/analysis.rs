@@ -4,8 +4,8 @@
 //! analysable too. Shared by the fuzz targets and the regression tests.
 #![allow(dead_code)]
 
-use gohint::analysis::{decode, engine, Analyzer, Ctx, Engine, Finding, GoVersion, Options};
-use gohint::rules::RULES;
+use gohint::analysis::{decode, Analyzer, Ctx, Engine, Finding, GoVersion, Options};
+use gohint::rules::{CATALOGUE, RULES};
 use gohint::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::ops::Range;
@@ -68,7 +68,7 @@ pub fn gates_agree(src: &str, options: &Options) -> usize {
         raw
     };
     let reference = raw(ungated);
-    let gated = raw(engine().expect("the rule queries compile"));
+    let gated = raw(CATALOGUE.engine().expect("the rule queries compile"));
     assert_eq!(gated, reference, "the gates change the findings of:\n{src}");
     reference.len()
 }

@@ -18,8 +18,8 @@
 //! [`Budget`]); past [`MAX_WORK`], the declaration's remaining matches are
 //! dropped.
 
+use super::skipped_declaration;
 use super::Finding;
-use crate::rules::skipped_declaration;
 use std::ops::Range;
 use tree_sitter::Node;
 

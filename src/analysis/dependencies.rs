@@ -3,8 +3,8 @@
 //! by functions that do not take them). Used by incremental analysis to find the
 //! declarations whose findings an edit elsewhere can change.
 
+use crate::analysis::facts::file_links;
 use crate::analysis::syntax::{self, Walk};
-use crate::rules;
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::{Node, Tree};
@@ -27,7 +27,7 @@ pub struct Names {
     /// File-wide facts that rules read, each with the word whose mentions
     /// read it: the last names of the channels closed anywhere in the
     /// file (`close(h.in)` closes `in`: whether a channel may get closed
-    /// is read file-wide), and the [`rules::file_links`].
+    /// is read file-wide), and the [`file_links`].
     links: HashSet<(String, String)>,
 }
 
@@ -71,7 +71,7 @@ impl Names {
         names.links = occurrences(text, "close")
             .filter_map(|at| closed_name(root, text, at))
             .map(|name| (name, "closed".to_string()))
-            .chain(rules::file_links(root, text))
+            .chain(file_links(root, text))
             .collect();
         names
     }

@@ -11,8 +11,7 @@
 use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
 use super::triggers::{Hits, Triggers};
-use super::{syntax, Ctx, Finding};
-use crate::rules::{Rule, RULES};
+use super::{syntax, Ctx, Finding, Rule};
 use std::ops::Range;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
@@ -34,14 +33,52 @@ pub struct Engine {
     triggers: Option<Triggers>,
 }
 
-/// The engine, compiled on first use; an error names the rule whose query
-/// does not compile (a bug caught by the test suite).
-pub fn engine() -> Result<&'static Engine, String> {
-    static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
-    ENGINE
-        .get_or_init(|| Engine::compile(RULES))
-        .as_ref()
-        .map_err(Clone::clone)
+/// The rules an analysis runs, handed to the core by its caller (see
+/// [`super::Options::catalogue`]), and their engine, compiled on first use.
+pub struct Catalogue {
+    rules: &'static [&'static Rule],
+    engine: OnceLock<Result<Engine, String>>,
+}
+
+impl Catalogue {
+    /// The catalogue of `rules`, in the order they are listed and reported.
+    pub const fn new(rules: &'static [&'static Rule]) -> Self {
+        Catalogue {
+            rules,
+            engine: OnceLock::new(),
+        }
+    }
+
+    /// The rule with slug `slug`.
+    pub fn find(&self, slug: &str) -> Option<&'static Rule> {
+        self.rules.iter().copied().find(|r| r.slug == slug)
+    }
+
+    /// The engine of the rules, compiled on first use; an error names the
+    /// rule whose query does not compile (a bug caught by the test suite).
+    pub fn engine(&self) -> Result<&Engine, String> {
+        self.engine
+            .get_or_init(|| Engine::compile(self.rules))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Two catalogues are the same when they are one: options compare by the
+/// catalogue they run, not by its rules.
+impl PartialEq for Catalogue {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Catalogue {}
+
+impl std::fmt::Debug for Catalogue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let slugs: Vec<&str> = self.rules.iter().map(|r| r.slug).collect();
+        f.debug_tuple("Catalogue").field(&slugs).finish()
+    }
 }
 
 impl Engine {
@@ -388,7 +425,11 @@ mod tests {
 
     #[test]
     fn every_rule_pattern_is_gated() {
-        let engine = engine().expect("the rule queries compile");
+        let options = super::super::Options::default();
+        let engine = options
+            .catalogue
+            .engine()
+            .expect("the rule queries compile");
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
         let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
         let bare: usize = engine.bare.iter().map(Vec::len).sum();

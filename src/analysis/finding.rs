@@ -1,6 +1,6 @@
 //! What a rule reports.
 
-use crate::rules::{Rule, Severity};
+use super::{Rule, Severity};
 use std::ops::Range;
 
 /// One reported problem, positioned by byte offsets into the source.

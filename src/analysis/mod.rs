@@ -9,32 +9,47 @@ pub mod chan_trace;
 pub mod channels;
 pub mod dependencies;
 mod engine;
+pub mod facts;
 mod finding;
 pub mod flow;
 mod go_version;
 pub mod incremental;
 pub mod lexical;
+pub mod lock_calls;
+pub mod lock_copy;
+pub mod lock_flow;
+pub mod lock_names;
+pub mod lock_types;
 pub mod pattern_gate;
 pub mod reach;
+mod rule;
 pub mod scope;
 pub mod shape;
 pub mod sites;
+pub mod skipped_declaration;
 mod suppress;
+pub mod sync_points;
 pub mod syntax;
 pub mod triggers;
+pub mod unused_ignore;
 
-pub use engine::{engine, Engine, Match};
+pub use engine::{Catalogue, Engine, Match};
+pub use facts::Facts;
 pub use finding::{Edit, Finding, Fix, Related};
 pub use go_version::GoVersion;
+pub use rule::{Check, Group, Rule, Severity};
 
-use crate::rules::{Facts, Rule, Severity};
 use std::collections::BTreeMap;
 use std::ops::Range;
 use tree_sitter::{Node, Parser, Tree};
 
-/// What the caller knows about the file beyond its text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the caller knows about the file beyond its text, and the rules to
+/// run. The default options (set up where the core meets the catalogue, in
+/// the crate root) run every rule of the crate's catalogue at its own severity.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
+    /// The rules to run.
+    pub catalogue: &'static Catalogue,
     /// The Go version of the module (from `go.mod`); `None` means the newest.
     pub go_version: Option<GoVersion>,
     /// Per-rule severity overrides by slug; `None` turns the rule off.
@@ -457,7 +472,7 @@ pub fn check_ranges(
     ranges: Option<&[Range<usize>]>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let Ok(engine) = engine() else {
+    let Ok(engine) = options.catalogue.engine() else {
         return out;
     };
     let ctx = Ctx::new(src, tree, options);

@@ -1,5 +1,5 @@
 //! Indexes of one top-level declaration, built in one walk and shared by
-//! every match in it (see [`crate::rules::Facts::sites`]): identifiers by
+//! every match in it (see [`super::Facts::sites`]): identifiers by
 //! name, the places that assign each name, `close` calls by function and
 //! channel, and calls. Rules ask them "where is `ch` used after here?"
 //! instead of walking the function again for every match, which keeps a

@@ -5,8 +5,7 @@
 //! whole file. A directive with no reason, naming an unknown rule, or
 //! silencing nothing is itself reported as `unused-ignore`.
 
-use super::{lexical, Finding, Options};
-use crate::rules::{self, unused_ignore};
+use super::{lexical, unused_ignore, Finding, Options};
 use crate::text::LineIndex;
 
 /// One parsed directive.
@@ -91,7 +90,7 @@ pub(super) fn apply(findings: &mut Vec<Finding>, src: &str, options: &Options) {
             .slugs
             .iter()
             .map(String::as_str)
-            .filter(|s| rules::find(s).is_none())
+            .filter(|s| options.catalogue.find(s).is_none())
             .collect();
         let problem = if d.slugs.is_empty() {
             "this gohint directive names no rule".to_string()

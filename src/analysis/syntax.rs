@@ -73,6 +73,11 @@ pub static OPAQUE: LazyLock<KindSet> = LazyLock::new(|| {
     ])
 });
 
+/// Whether `inner` lies within `outer`.
+pub fn inside(outer: Node<'_>, inner: Node<'_>) -> bool {
+    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
+}
+
 /// `node`'s parent, its parent, and so on up to the root.
 pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(node.parent(), |n| n.parent())

@@ -13,10 +13,11 @@ mod shard;
 mod stdin;
 mod walk;
 
+use crate::analysis::Severity;
 use crate::concepts;
 use crate::explain;
 use crate::rules::preset::Preset;
-use crate::rules::{Severity, RULES};
+use crate::rules::RULES;
 use clap::{Parser, Subcommand};
 pub use shard::Shard;
 use std::path::PathBuf;

@@ -4,10 +4,11 @@
 
 use super::setup::{origin, Setup};
 use super::Args;
+use crate::analysis::{Group, Severity};
 use crate::config::{self, Config, Source, DEFAULT_DOCS_BASE_URL};
 use crate::output::{escape, paths};
 use crate::rules::preset::{Preset, QUIETER_IN_TESTS};
-use crate::rules::{Group, Severity, RULES};
+use crate::rules::RULES;
 use std::process::ExitCode;
 use toml::Value;
 

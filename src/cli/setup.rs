@@ -5,10 +5,10 @@
 use super::walk::{self, Exclude};
 use super::Args;
 use crate::analysis::Options;
+use crate::analysis::Severity;
 use crate::config::{self, Config, Loaded, Lookup};
 use crate::output::paths;
 use crate::rules::preset::Preset;
-use crate::rules::Severity;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -2,7 +2,7 @@
 //! `corpus.paths` (team corpora, read by the hover work).
 
 use super::{Config, Entry, Problem};
-use crate::rules::Severity;
+use crate::analysis::Severity;
 use serde_json::Value;
 
 /// Every key `gohint.toml` accepts besides `rules.<slug>`.

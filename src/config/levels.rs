@@ -2,8 +2,8 @@
 //! `tests`, and how a rule's level follows from them and `rules.<rule>`.
 
 use super::{hint, level, Config, Entry, Problem};
+use crate::analysis::{Group, Rule, Severity};
 use crate::rules::preset::{HeldBack, Preset, Tests};
-use crate::rules::{Group, Rule, Severity};
 
 /// A rule's level and what set it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

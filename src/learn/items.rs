@@ -5,10 +5,11 @@
 
 use super::verified::{Verified, VERIFIED};
 use super::Rng;
+use crate::analysis::Rule;
 use crate::analysis::{Analyzer, Options};
 use crate::corpus::{self, Question};
 use crate::explain;
-use crate::rules::{Rule, RULES};
+use crate::rules::RULES;
 
 /// What an item asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! Fuzzy lookup of rules and corpus questions by words of their names:
 //! `closed channel` finds "What issues can arise with a closed channel?".
 
+use crate::analysis::Rule;
 use crate::corpus::{self, Question};
-use crate::rules::{Rule, RULES};
+use crate::rules::RULES;
 
 /// A rule or corpus question a search found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 use super::limits::Limits;
 use super::positions::Converter;
 use crate::analysis::Finding;
+use crate::analysis::{unused_ignore, Severity};
 use crate::config;
-use crate::rules::{unused_ignore, Severity};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{

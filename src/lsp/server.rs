@@ -704,7 +704,7 @@ impl LanguageServer for Backend {
         // Compile the rule and concept queries and parse the corpus now,
         // not on the first keystroke.
         tokio::task::spawn_blocking(|| {
-            let _ = crate::analysis::engine();
+            let _ = crate::rules::CATALOGUE.engine();
             let _ = crate::concepts::validate();
             let _ = crate::corpus::builtin();
         });

@@ -3,7 +3,7 @@
 //! units, as the web page that shows them does.
 
 use super::{Item, Report, Totals};
-use crate::rules::Severity;
+use crate::analysis::Severity;
 use std::io::{self, Write};
 
 /// The annotation command for a severity.

@@ -5,7 +5,7 @@
 use super::fingerprint::{stable_hash, Occurrences};
 use super::json::Array;
 use super::{paths, Item, Report, Totals};
-use crate::rules::Severity;
+use crate::analysis::Severity;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 use std::path::PathBuf;

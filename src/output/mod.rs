@@ -15,7 +15,7 @@ pub mod sarif;
 pub mod text;
 
 use crate::analysis::Finding;
-use crate::rules::{Rule, Severity};
+use crate::analysis::{Rule, Severity};
 use crate::text::{Encoding, LineIndex};
 use fingerprint::Fingerprint;
 use std::io::{self, Write};

@@ -7,9 +7,10 @@
 use super::fingerprint::Occurrences;
 use super::json::{pretty, Array};
 use super::{paths, Item, Report, Span, Suppression, Totals};
+use crate::analysis::{Rule, Severity};
 use crate::explain;
 use crate::rules::preset::Preset;
-use crate::rules::{Rule, Severity, RULES};
+use crate::rules::RULES;
 use serde_json::{json, Map, Value};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

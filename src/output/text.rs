@@ -3,7 +3,7 @@
 
 use super::escape::control;
 use super::{Item, Report, Totals};
-use crate::rules::Severity;
+use crate::analysis::Severity;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 

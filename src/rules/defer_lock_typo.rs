@@ -1,8 +1,8 @@
 //! `defer-lock-typo`: `mu.Lock(); defer mu.Lock()` where `defer mu.Unlock()`
 //! was meant.
 
-use super::lock_calls::{self, LockCall};
 use super::{Rule, Severity};
+use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
 
 /// The deferred Lock never releases the mutex and, at return, blocks on it.

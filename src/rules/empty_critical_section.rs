@@ -1,7 +1,7 @@
 //! `empty-critical-section`: `mu.Lock()` directly followed by `mu.Unlock()`.
 
-use super::lock_calls::{self, LockCall};
 use super::{Rule, Severity};
+use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 

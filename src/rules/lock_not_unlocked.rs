@@ -1,9 +1,9 @@
 //! `lock-not-unlocked`: a `Lock`/`RLock` with no matching release anywhere
 //! in the function.
 
-use super::lock_calls::{self, LockCall};
-use super::lock_flow::{self, LockFlow};
 use super::{Rule, Severity};
+use crate::analysis::lock_calls::{self, LockCall};
+use crate::analysis::lock_flow::{self, LockFlow};
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 

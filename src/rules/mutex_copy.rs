@@ -2,9 +2,9 @@
 //! (or a type of this file that holds one by value) passed, received, ranged
 //! over or assigned by value.
 
-use super::lock_copy;
-use super::lock_types::LockKind;
 use super::{Rule, Severity};
+use crate::analysis::lock_copy;
+use crate::analysis::lock_types::LockKind;
 use crate::analysis::{Ctx, Finding, Match};
 
 /// Copying a lock copies its state: the copy and the original no longer

@@ -5,9 +5,9 @@
 //! depend on the other methods of the file, which the check reads from the
 //! whole tree on every run.
 
-use super::lock_calls::{self, LockCall};
-use super::lock_flow::conflicts;
 use super::{Rule, Severity};
+use crate::analysis::lock_calls::{self, LockCall};
+use crate::analysis::lock_flow::conflicts;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
 

@@ -1,17 +1,17 @@
 //! `shared-var-race`: a goroutine literal writes a captured variable, with
 //! no lock held, while another access can run at the same time.
 
-mod sync;
 mod writes;
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{DeclKind, Resolver};
+use crate::analysis::sync_points::SyncPoints;
+use crate::analysis::syntax::inside;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use std::ops::Range;
 use std::rc::Rc;
-pub(super) use sync::SyncPoints;
 use tree_sitter::Node;
-use writes::{compact, inside, Target};
+use writes::{compact, Target};
 
 /// Unsynchronised concurrent access where one side writes is a data race.
 pub const RULE: Rule = Rule {

@@ -1,9 +1,9 @@
 //! `waitgroup-add-inside-goroutine`: `wg.Add(n)` as a statement of the
 //! `go func() { … }()` it is meant to count.
 
-use super::lock_calls;
-use super::lock_types::LockKind;
 use super::{Rule, Severity};
+use crate::analysis::lock_calls;
+use crate::analysis::lock_types::LockKind;
 use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 

@@ -3,8 +3,9 @@
 //! When a rule is added or changed, regenerate them with
 //! `GOHINT_BLESS=1 cargo test --test it vscode_settings::`.
 
+use gohint::analysis::{Group, Rule, Severity};
 use gohint::rules::preset::{Preset, Tests, QUIETER_IN_TESTS};
-use gohint::rules::{Group, Rule, Severity, RULES};
+use gohint::rules::RULES;
 use serde_json::{json, Map, Value};
 use std::path::Path;
 

@@ -1,7 +1,8 @@
 //! What a goroutine literal writes, and what protects or publishes a write.
 
-use super::sync::method_call;
 use crate::analysis::scope::{Decl, DeclKind, Resolver};
+use crate::analysis::sync_points::method_call;
+use crate::analysis::syntax::inside;
 use crate::analysis::{flow, syntax, Ctx};
 use tree_sitter::Node;
 
@@ -30,11 +31,6 @@ impl Target<'_> {
             _ => false,
         }
     }
-}
-
-/// Whether `inner` lies within `outer`.
-pub fn inside(outer: Node<'_>, inner: Node<'_>) -> bool {
-    outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
 }
 
 /// `text` without blanks, to compare selector chains.

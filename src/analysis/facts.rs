@@ -6,7 +6,7 @@
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
-use super::shared_var_race::SyncPoints;
+use super::sync_points::SyncPoints;
 use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::triggers::Hits;
@@ -14,6 +14,36 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use tree_sitter::Node;
+
+/// The file-wide facts that tie one declaration's findings to another
+/// declaration other than through a name it mentions, each as the word
+/// whose mentions read the fact and the fact: a mutex field released by a
+/// function that does not take it (`lock-not-unlocked` leaves the locks of
+/// that field alone), a name some `const` declaration declares, even one
+/// inside a function (rules read such names as constants file-wide).
+/// Incremental analysis re-checks the mentions of a word whose facts an
+/// edit changed.
+pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String)> {
+    let facts = Facts::new(root, src);
+    let mut links: Vec<(String, String)> = facts
+        .constants()
+        .iter()
+        .map(|name| (name.to_string(), "constant".to_string()))
+        .collect();
+    for (field, releasers) in super::lock_flow::released_elsewhere(root, src) {
+        // An embedded mutex (`d.Unlock()`) is read where it is locked.
+        let words: &[&str] = if field.is_empty() {
+            &["Lock", "RLock"]
+        } else {
+            &[field]
+        };
+        for r in releasers {
+            let fact = format!("released by {} {}", r.receiver_type.unwrap_or(""), r.name);
+            links.extend(words.iter().map(|w| (w.to_string(), fact.clone())));
+        }
+    }
+    links
+}
 
 /// The shared facts of one file.
 pub struct Facts<'t> {

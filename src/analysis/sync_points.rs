@@ -1,8 +1,9 @@
-//! How the function that starts goroutines synchronises with them.
+//! How the function that starts goroutines synchronises with them (read by
+//! `shared-var-race`, cached per function in [`super::Facts`]).
 
-use super::writes::inside;
-use crate::analysis::scope::{self, Decl, Resolver};
-use crate::analysis::{flow, syntax, Ctx};
+use super::scope::{self, Decl, Resolver};
+use super::syntax::inside;
+use super::{flow, syntax, Ctx};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
