@@ -213,9 +213,49 @@ fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's
     out
 }
 
-/// `v := v` before the statement that starts the literal.
-fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Fix {
-    let start = stmt.start_byte();
+/// Whether `node` writes variable `name` (assigns, declares, increments or
+/// takes its address).
+fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut found = false;
+    syntax::walk(node, |n| {
+        found = n.kind() == "identifier"
+            && text(n, src) == name
+            && (crate::analysis::scope::is_written(n)
+                || n.parent().is_some_and(|p| {
+                    p.kind() == "unary_expression"
+                        && p.child_by_field_name("operator")
+                            .is_some_and(|o| text(o, src) == "&")
+                }));
+        if found {
+            syntax::Walk::Stop
+        } else {
+            syntax::Walk::Enter
+        }
+    });
+    found
+}
+
+/// `v := v` before the statement that starts the literal, or earlier in its
+/// block where nothing in between writes `v`: every capture in one block
+/// then shares one copy, so their fixes apply together. None when the
+/// block writes `v` from there on, which would then change the copy
+/// instead of the loop's variable.
+fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
+    let mut at = stmt;
+    while let Some(prev) = at.prev_named_sibling() {
+        if writes(prev, name, src) {
+            break;
+        }
+        at = prev;
+    }
+    let mut rest = Some(at);
+    while let Some(s) = rest {
+        if writes(s, name, src) {
+            return None;
+        }
+        rest = s.next_named_sibling();
+    }
+    let start = at.start_byte();
     let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
     let indent = &src[line_start..start];
     let text = if indent.trim().is_empty() {
@@ -223,12 +263,12 @@ fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Fix {
     } else {
         format!("{name} := {name}; ")
     };
-    Fix::single(
+    Some(Fix::single(
         format!("Copy the loop variable first: `{name} := {name}`"),
         start..start,
         text,
         true,
-    )
+    ))
 }
 
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
@@ -264,15 +304,14 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         if use_.start_byte() < from || (may_wait_for_it && owner.waits) {
             continue;
         }
-        out.push(
-            Finding::new(&RULE, use_.byte_range())
-                .message(format!(
-                    "loop variable {name} captured by {what}: assuming Go {version}, before 1.22 every iteration shares one {name}, so the literal may run with a later value; copy it first (`{name} := {name}`)",
-                    what = kind.what()
-                ))
-                .related(owner.loop_.byte_range(), "the loop")
-                .fix(copy_fix(stmt, name, ctx.src)),
-        );
+        let mut finding = Finding::new(&RULE, use_.byte_range())
+            .message(format!(
+                "loop variable {name} captured by {what}: assuming Go {version}, before 1.22 every iteration shares one {name}, so the literal may run with a later value; copy it first (`{name} := {name}`)",
+                what = kind.what()
+            ))
+            .related(owner.loop_.byte_range(), "the loop");
+        finding.fix = copy_fix(stmt, name, ctx.src);
+        out.push(finding);
     }
 }
 
