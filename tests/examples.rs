@@ -1,7 +1,7 @@
 //! Every rule's `bad` and `good` examples (shown in docs, hovers and
-//! `--explain`) are checked as code: wrapped into a Go file, `bad` must be
-//! flagged by its rule and `good` must not be, nor hold an error-level
-//! finding of any rule.
+//! `--explain`) are checked as code: wrapped into a Go file, both must
+//! parse, `bad` must be flagged by its rule and `good` must not be, nor
+//! hold an error-level finding of any rule.
 
 use gohint::analysis::{Analyzer, Finding, GoVersion, Options};
 use gohint::rules::{Rule, Severity, RULES};
@@ -111,13 +111,21 @@ fn bad_examples_are_flagged_and_good_ones_are_not() {
             continue;
         }
         let bad = wrap(rule.bad);
+        let good = wrap(rule.good);
+        for (kind, src) in [("bad", &bad), ("good", &good)] {
+            let tree = Analyzer::new()
+                .parse(src, None)
+                .unwrap_or_else(|e| panic!("{}: {e}", rule.slug));
+            if tree.root_node().has_error() {
+                failures.push(format!("{}: `{kind}` is not valid Go:\n{src}", rule.slug));
+            }
+        }
         if !findings(rule, &bad, Some(OLDER_GO))
             .iter()
             .any(|f| f.rule.slug == rule.slug)
         {
             failures.push(format!("{}: `bad` is not flagged:\n{bad}", rule.slug));
         }
-        let good = wrap(rule.good);
         for version in [Some(OLDER_GO), None] {
             let wrong: Vec<String> = findings(rule, &good, version)
                 .iter()
