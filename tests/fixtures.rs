@@ -193,6 +193,17 @@ fn every_fix_applied_to_its_fixture_gives_the_fixed_golden() {
                 continue;
             }
         };
+        let parses = |text: &str| {
+            Analyzer::new()
+                .parse(text, None)
+                .is_ok_and(|tree| !tree.root_node().has_error())
+        };
+        if parses(&src) && !parses(&fixed) {
+            failures.push(format!(
+                "{}: its fixes turn the fixture into invalid Go",
+                rule.slug
+            ));
+        }
         if bless() {
             std::fs::write(&golden, &fixed).expect("write a fixed golden");
             continue;
