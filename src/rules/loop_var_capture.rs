@@ -222,9 +222,10 @@ fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
             && text(n, src) == name
             && (crate::analysis::scope::is_written(n)
                 || n.parent().is_some_and(|p| {
-                    p.kind() == "unary_expression"
-                        && p.child_by_field_name("operator")
-                            .is_some_and(|o| text(o, src) == "&")
+                    p.kind() == "var_spec"
+                        || p.kind() == "unary_expression"
+                            && p.child_by_field_name("operator")
+                                .is_some_and(|o| text(o, src) == "&")
                 }));
         if found {
             syntax::Walk::Stop
@@ -235,6 +236,10 @@ fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
     found
 }
 
+/// How many statements of a block [`copy_fix`] reads each way: it runs for
+/// every capture, so a longer block gets no fix rather than quadratic time.
+const MAX_SCANNED: usize = 64;
+
 /// `v := v` before the statement that starts the literal, or earlier in its
 /// block where nothing in between writes `v`: every capture in one block
 /// then shares one copy, so their fixes apply together. None when the
@@ -242,18 +247,22 @@ fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
 /// instead of the loop's variable.
 fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
     let mut at = stmt;
-    while let Some(prev) = at.prev_named_sibling() {
-        if writes(prev, name, src) {
-            break;
+    for _ in 0..MAX_SCANNED {
+        match at.prev_named_sibling() {
+            Some(prev) if !writes(prev, name, src) => at = prev,
+            _ => break,
         }
-        at = prev;
     }
     let mut rest = Some(at);
-    while let Some(s) = rest {
-        if writes(s, name, src) {
-            return None;
+    for _ in 0..2 * MAX_SCANNED {
+        match rest {
+            Some(s) if writes(s, name, src) => return None,
+            Some(s) => rest = s.next_named_sibling(),
+            None => break,
         }
-        rest = s.next_named_sibling();
+    }
+    if rest.is_some() {
+        return None;
     }
     let start = at.start_byte();
     let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
@@ -295,6 +304,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     let may_wait_for_it = matches!(kind, Site::Go | Site::Group);
+    // One fix per variable, however often the literal uses it.
+    let mut fixes: Vec<(&str, Option<Fix>)> = Vec::new();
     for use_ in scope::free_uses(lit, &names, ctx.src) {
         let name = ctx.text(use_);
         // The innermost loop with a variable of that name owns it.
@@ -310,7 +321,14 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
                 what = kind.what()
             ))
             .related(owner.loop_.byte_range(), "the loop");
-        finding.fix = copy_fix(stmt, name, ctx.src);
+        finding.fix = match fixes.iter().find(|(n, _)| *n == name) {
+            Some((_, fix)) => fix.clone(),
+            None => {
+                let fix = copy_fix(stmt, name, ctx.src);
+                fixes.push((name, fix.clone()));
+                fix
+            }
+        };
         out.push(finding);
     }
 }
