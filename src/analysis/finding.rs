@@ -113,6 +113,10 @@ impl Edit {
         let bytes = src.as_bytes();
         let mut start = stmt.start_byte();
         let mut end = stmt.end_byte();
+        // A node that ends with its line's terminator ends before it.
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
         let line_start = bytes[..start]
             .iter()
             .rposition(|&b| b == b'\n')

@@ -14,8 +14,8 @@ pub const RULE: Rule = Rule {
     why: "A suppression is a claim that a finding is safe; without a reason, or once the code changed, it only hides the next real problem.",
     message: "this gohint:ignore silences nothing: remove it",
     fix: Some("Remove the comment, or add `-- <reason>` naming why the flagged code is safe."),
-    bad: "//gohint:ignore double-close\nclose(ch)",
-    good: "//gohint:ignore double-close -- closed once per worker, guarded by sync.Once in the caller\nclose(ch)",
+    bad: "for _, s := range shards {\n\t//gohint:ignore unbounded-goroutines\n\tgo serve(s)\n}",
+    good: "for _, s := range shards {\n\t//gohint:ignore unbounded-goroutines -- one goroutine per shard, and there are 16\n\tgo serve(s)\n}",
     query: "",
     check: |_, _, _| {},
 };

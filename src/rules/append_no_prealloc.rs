@@ -17,8 +17,8 @@ pub const RULE: Rule = Rule {
     why: "Each time an append outgrows the capacity Go allocates a bigger array and copies everything over; when the final length is known, one make with that capacity avoids all of it.",
     message: "slice grown one append per loop iteration: preallocate its capacity",
     fix: Some("Declare it with the capacity the loop needs: `s := make([]T, 0, len(xs))`."),
-    bad: "var names []string\nfor _, u := range users {\n\tnames = append(names, u.Name)\n}",
-    good: "names := make([]string, 0, len(users))\nfor _, u := range users {\n\tnames = append(names, u.Name)\n}",
+    bad: "func upper(words []string) []string {\n\tvar out []string\n\tfor _, w := range words {\n\t\tout = append(out, strings.ToUpper(w))\n\t}\n\treturn out\n}",
+    good: "func upper(words []string) []string {\n\tout := make([]string, 0, len(words))\n\tfor _, w := range words {\n\t\tout = append(out, strings.ToUpper(w))\n\t}\n\treturn out\n}",
     query: include_str!("../../queries/append-no-prealloc.scm"),
     check,
 };

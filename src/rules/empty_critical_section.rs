@@ -71,6 +71,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             "empty critical section: `{mutex}.{release}()` right after `{mutex}.{op}()` protects nothing; was it meant to be deferred?"
         ))
         .related(lock.call.byte_range(), format!("`{mutex}` locked here"));
+    // A deferred unlock in a loop would hold the lock into the next
+    // iteration, whose Lock then blocks forever.
+    if flow::enclosing_loop(stmt).is_some_and(|l| !flow::leaves_loop_after(stmt, l, ctx.src)) {
+        out.push(finding);
+        return;
+    }
     let at = next.start_byte();
     out.push(finding.fix(Fix::single(
         format!("Defer `{mutex}.{release}()`"),

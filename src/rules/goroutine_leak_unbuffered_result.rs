@@ -356,23 +356,3 @@ fn capacity_fix(make: Node<'_>, name: &str) -> Option<Fix> {
         preferred: true,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::analysis::{Analyzer, Options};
-    use crate::rules::test_support::fixed;
-
-    #[test]
-    fn the_fix_gives_the_channel_one_slot() {
-        let src = "package p\n\nimport \"time\"\n\nfunc f() int {\n\tch := make(chan int)\n\tgo func() { ch <- 1 }()\n\tselect {\n\tcase v := <-ch:\n\t\treturn v\n\tcase <-time.After(time.Second):\n\t\treturn 0\n\t}\n}\n";
-        let (fix, fixed) = fixed(src, "goroutine-leak-unbuffered-result");
-        assert!(fix.preferred);
-        assert!(fixed.contains("ch := make(chan int, 1)"), "{fixed}");
-        let again = Analyzer::new()
-            .analyze(fixed.as_bytes(), &Options::default())
-            .unwrap_or_default();
-        assert!(again
-            .iter()
-            .all(|f| f.rule.slug != "goroutine-leak-unbuffered-result"));
-    }
-}

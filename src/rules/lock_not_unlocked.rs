@@ -81,18 +81,27 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let shown = lock_calls::short(mutex);
     let indent = lock_calls::indentation(stmt, ctx.src);
     let at = stmt.end_byte();
-    out.push(
-        Finding::new(&RULE, lock.call.byte_range())
-            .message(format!(
-                "`{shown}.{op}()` is never released in this function: the next Lock of `{shown}` blocks forever; add `defer {shown}.{release}()`"
-            ))
-            .fix(Fix::single(
-                format!("Add `defer {shown}.{release}()`"),
-                at..at,
-                format!("\n{indent}defer {mutex}.{release}()"),
-                false,
-            )),
-    );
+    let message = |advice: String| {
+        format!("`{shown}.{op}()` is never released in this function: the next Lock of `{shown}` blocks forever; {advice}")
+    };
+    // A deferred unlock in a loop would hold the lock into the next
+    // iteration, whose Lock then blocks forever.
+    if flow::enclosing_loop(stmt).is_some_and(|l| !flow::leaves_loop_after(stmt, l, ctx.src)) {
+        out.push(
+            Finding::new(&RULE, lock.call.byte_range()).message(message(format!(
+                "call `{shown}.{release}()` before the loop's next iteration"
+            ))),
+        );
+        return;
+    }
+    let finding = Finding::new(&RULE, lock.call.byte_range())
+        .message(message(format!("add `defer {shown}.{release}()`")));
+    out.push(finding.fix(Fix::single(
+        format!("Add `defer {shown}.{release}()`"),
+        at..at,
+        format!("\n{indent}defer {mutex}.{release}()"),
+        false,
+    )));
 }
 
 /// Whether another function of the file releases mutex field `field` of

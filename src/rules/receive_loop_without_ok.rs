@@ -17,8 +17,8 @@ pub const RULE: Rule = Rule {
     why: "A receive from a closed channel returns the zero value at once, so after the sender closes the channel this loop spins forever, handling zero values at full CPU.",
     message: "receive without `, ok` in a loop nothing leaves: once the channel is closed this spins on zero values",
     fix: Some("Range over the channel (`for v := range ch`), which ends when it is closed, or use `v, ok := <-ch` and leave the loop when `ok` is false."),
-    bad: "for {\n\tjob := <-jobs\n\tprocess(job)\n}",
-    good: "for job := range jobs {\n\tprocess(job)\n}",
+    bad: "func worker(jobs <-chan string) {\n\tfor {\n\t\tjob := <-jobs // after close(jobs): \"\" at once, forever\n\t\tprocess(job)\n\t}\n}",
+    good: "func worker(jobs <-chan string) {\n\tfor job := range jobs {\n\t\tprocess(job)\n\t}\n}",
     query: include_str!("../../queries/receive-loop-without-ok.scm"),
     check,
 };

@@ -237,12 +237,14 @@ fn bound_name<'t>(lit: Node<'t>, src: &'t str) -> Option<(&'t str, Node<'t>)> {
 }
 
 /// Moves the statement holding `call` into a deferred func literal, when it
-/// is the first statement of `lit` and can be moved as is (`recover()` or
-/// an `if` whose header calls it, with no return or jump inside).
+/// is the first statement of `lit`, more statements follow for it to guard,
+/// and it can be moved as is (`recover()` or an `if` whose header calls it,
+/// with no return or jump inside).
 fn wrap_fix(call: Node<'_>, lit: Node<'_>, src: &str) -> Option<Fix> {
     let stmt = syntax::statement_of(call)?;
     let body = syntax::function_body(lit)?;
-    if flow::statements(body).first() != Some(&stmt) {
+    let stmts = flow::statements(body);
+    if stmts.first() != Some(&stmt) || stmts.len() < 2 {
         return None;
     }
     let movable = match stmt.kind() {

@@ -23,8 +23,8 @@ pub const RULE: Rule = Rule {
     why: "Go's sync.Mutex and RWMutex are not reentrant: a goroutine that locks a mutex it already holds blocks forever.",
     message: "this locks a mutex that this path already holds: Go mutexes are not reentrant, so it deadlocks",
     fix: Some("Unlock before locking again, or split the method into a locked wrapper and a `…Locked` helper that assumes the lock is held."),
-    bad: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.Evict() // Evict locks c.mu again: deadlock\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\t…\n}",
-    good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}",
+    bad: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.Evict() // Evict locks c.mu again: deadlock\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m = make(map[string]string)\n}",
+    good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}\n\n// evictLocked needs c.mu held.\nfunc (c *Cache) evictLocked() {\n\tc.m = make(map[string]string)\n}",
     query: include_str!("../../queries/recursive-lock.scm"),
     check,
 };

@@ -79,16 +79,3 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     }
     out.push(finding);
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::rules::test_support::fixed;
-
-    #[test]
-    fn the_fix_removes_the_empty_default() {
-        let src = "package p\n\nfunc f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase v := <-in:\n\t\t\tprintln(v)\n\t\tdefault:\n\t\t}\n\t}\n}\n";
-        let (fix, fixed) = fixed(src, "select-default-busy-loop");
-        assert!(fix.preferred);
-        assert_eq!(fixed, "package p\n\nfunc f(in chan int) {\n\tfor {\n\t\tselect {\n\t\tcase v := <-in:\n\t\t\tprintln(v)\n\t\t}\n\t}\n}\n");
-    }
-}

@@ -16,13 +16,8 @@ fn findings(src: &str, slug: &str) -> Vec<Finding> {
 fn fixed(src: &str, slug: &str) -> (String, bool) {
     let found = findings(src, slug);
     assert_eq!(found.len(), 1, "expected one {slug} finding in:\n{src}");
-    let fix = found[0].fix.clone().expect("a fix");
-    let mut edits = fix.edits.clone();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-    let mut out = src.to_string();
-    for e in edits {
-        out.replace_range(e.range.clone(), &e.text);
-    }
+    let fix = found[0].fix.as_ref().expect("a fix");
+    let out = crate::common::apply_fixes(src, [fix]).expect("the fix applies");
     (out, fix.preferred)
 }
 

@@ -12,25 +12,14 @@ fn findings(src: &str, slug: &str, options: &Options) -> Vec<Finding> {
     all.into_iter().filter(|f| f.rule.slug == slug).collect()
 }
 
-/// `src` with the edits of `finding`'s fix applied.
-fn apply(src: &str, finding: &Finding) -> String {
-    let fix = finding.fix.as_ref().expect("the finding has a fix");
-    let mut edits = fix.edits.clone();
-    edits.sort_by_key(|e| std::cmp::Reverse(e.range.start));
-    let mut out = src.to_string();
-    for e in edits {
-        out.replace_range(e.range.clone(), &e.text);
-    }
-    out
-}
-
 /// The one finding of `slug` in `src`, its fixed source, and whether the
 /// fix is marked preferred; the fixed source must no longer be flagged.
 fn fixed(src: &str, slug: &str) -> (String, bool) {
     let options = Options::default();
     let found = findings(src, slug, &options);
     assert_eq!(found.len(), 1, "{slug}: expected one finding in\n{src}");
-    let out = apply(src, &found[0]);
+    let fix = found[0].fix.as_ref().expect("the finding has a fix");
+    let out = crate::common::apply_fixes(src, [fix]).expect("the fix applies");
     assert!(
         findings(&out, slug, &options).is_empty(),
         "{slug}: still flagged after the fix:\n{out}"

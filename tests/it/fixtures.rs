@@ -1,17 +1,30 @@
 //! Every rule's fixture, go-vet style: each line marked `// want "slug"` must
 //! be flagged by that rule, and no other line may be. Lines marked `// ok`
 //! are look-alikes that must stay silent; each fixture has at least four of
-//! each.
+//! each. The fixture of a rule that offers quick fixes has a golden
+//! `<slug>.fixed.go`: the fixture with every fix of that rule applied; and
+//! the whole output on each fixture is snapshotted (`tests/it/snapshots/`).
+//! `GOHINT_BLESS=1 cargo test --test it fixtures::` rewrites the fixed goldens;
+//! `cargo insta review` (or `INSTA_UPDATE=always`) the snapshots.
 
-use gohint::analysis::{Analyzer, Options};
+use gohint::analysis::Rule;
+use gohint::analysis::{Analyzer, Finding, Fix, Options};
 use gohint::rules::RULES;
+use gohint::text::{Encoding, LineIndex};
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::path::PathBuf;
 
-fn fixture_path(slug: &str) -> PathBuf {
+/// `tests/fixtures/<slug><suffix>`.
+fn fixture_path(slug: &str, suffix: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
-        .join(format!("{slug}.go"))
+        .join(format!("{slug}{suffix}"))
+}
+
+/// Whether goldens are to be rewritten rather than compared.
+fn bless() -> bool {
+    std::env::var("GOHINT_BLESS").is_ok_and(|v| v == "1")
 }
 
 /// The (line, slug) pairs the fixture's `// want` comments expect.
@@ -46,15 +59,30 @@ fn options(src: &str) -> Options {
     options
 }
 
+/// The fixture of `rule` and the findings on it (all rules, suppressed
+/// ones too).
+fn analyzed(rule: &Rule) -> Result<(String, Vec<Finding>), String> {
+    let path = fixture_path(rule.slug, ".go");
+    let src = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: missing fixture {}: {e}", rule.slug, path.display()))?;
+    let found = Analyzer::new()
+        .analyze(src.as_bytes(), &options(&src))
+        .map_err(|e| format!("{}: {e}", rule.slug))?;
+    Ok((src, found))
+}
+
 #[test]
 fn every_rule_matches_its_fixture_exactly() {
     let mut failures = Vec::new();
     for rule in RULES {
-        let path = fixture_path(rule.slug);
-        let Ok(src) = std::fs::read_to_string(&path) else {
-            failures.push(format!("{}: missing fixture {}", rule.slug, path.display()));
-            continue;
+        let (src, found) = match analyzed(rule) {
+            Ok(a) => a,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
         };
+        let path = fixture_path(rule.slug, ".go");
         let expected: BTreeSet<(usize, String)> = wants(&src)
             .into_iter()
             .filter(|(_, s)| s == rule.slug)
@@ -68,13 +96,6 @@ fn every_rule_matches_its_fixture_exactly() {
                 ok_lines
             ));
         }
-        let found = match Analyzer::new().analyze(src.as_bytes(), &options(&src)) {
-            Ok(f) => f,
-            Err(e) => {
-                failures.push(format!("{}: {e}", rule.slug));
-                continue;
-            }
-        };
         let line_of = |offset: usize| src[..offset].matches('\n').count() + 1;
         let actual: BTreeSet<(usize, String)> = found
             .iter()
@@ -99,4 +120,157 @@ fn every_rule_matches_its_fixture_exactly() {
         "fixture mismatches:\n{}",
         failures.join("\n")
     );
+}
+
+/// The lines of `expected` missing from `actual` (`-`) and those added
+/// (`+`), numbered, by a longest common subsequence of lines.
+fn diff(expected: &str, actual: &str) -> String {
+    let a: Vec<&str> = expected.lines().collect();
+    let b: Vec<&str> = actual.lines().collect();
+    let mut common = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            common[i][j] = if a[i] == b[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || common[i][j + 1] >= common[i + 1][j]) {
+            out.push_str(&format!("+{:4} {}\n", j + 1, b[j]));
+            j += 1;
+        } else {
+            out.push_str(&format!("-{:4} {}\n", i + 1, a[i]));
+            i += 1;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(the lines are equal; line endings or the final newline differ)\n");
+    }
+    out
+}
+
+#[test]
+fn every_fix_applied_to_its_fixture_gives_the_fixed_golden() {
+    let mut failures = Vec::new();
+    for rule in RULES {
+        let (src, found) = match analyzed(rule) {
+            Ok(a) => a,
+            Err(e) => {
+                failures.push(e);
+                continue;
+            }
+        };
+        let fixes: Vec<&Fix> = found
+            .iter()
+            .filter(|f| f.rule.slug == rule.slug && f.suppressed.is_none())
+            .filter_map(|f| f.fix.as_ref())
+            .collect();
+        let golden = fixture_path(rule.slug, ".fixed.go");
+        if fixes.is_empty() {
+            if bless() {
+                let _ = std::fs::remove_file(&golden);
+            } else if golden.exists() {
+                failures.push(format!(
+                    "{}: the rule offers no fix on its fixture, but {} exists",
+                    rule.slug,
+                    golden.display()
+                ));
+            }
+            continue;
+        }
+        let fixed = match crate::common::apply_fixes(&src, fixes) {
+            Ok(fixed) => fixed,
+            Err(e) => {
+                failures.push(format!("{}: {e}", rule.slug));
+                continue;
+            }
+        };
+        let parses = |text: &str| {
+            Analyzer::new()
+                .parse(text, None)
+                .is_ok_and(|tree| !tree.root_node().has_error())
+        };
+        if parses(&src) && !parses(&fixed) {
+            failures.push(format!(
+                "{}: its fixes turn the fixture into invalid Go",
+                rule.slug
+            ));
+        }
+        if bless() {
+            std::fs::write(&golden, &fixed).expect("write a fixed golden");
+            continue;
+        }
+        match std::fs::read_to_string(&golden) {
+            Ok(on_disk) if on_disk == fixed => {}
+            Ok(on_disk) => failures.push(format!(
+                "{} differs from the fixture with its fixes applied:\n{}",
+                golden.display(),
+                diff(&on_disk, &fixed)
+            )),
+            Err(_) => failures.push(format!("{} is missing", golden.display())),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\nregenerate with: GOHINT_BLESS=1 cargo test --test it fixtures::",
+        failures.join("\n")
+    );
+}
+
+/// `range` as `line:col-line:col`, one-based, columns in bytes.
+fn span(index: &LineIndex, src: &str, range: &Range<usize>) -> String {
+    let a = index.position(src, range.start, Encoding::Utf8);
+    let b = index.position(src, range.end, Encoding::Utf8);
+    format!("{}:{}-{}:{}", a.line + 1, a.col + 1, b.line + 1, b.col + 1)
+}
+
+/// Every finding on a fixture, one block each: where, severity, rule,
+/// message, related locations, the fix's title and whether a suppression
+/// silences it.
+fn render(src: &str, found: &[Finding]) -> String {
+    let index = LineIndex::new(src);
+    let mut out = String::new();
+    for f in found {
+        out.push_str(&format!(
+            "{} {}[{}] {}\n",
+            span(&index, src, &f.range),
+            f.severity.name(),
+            f.rule.slug,
+            f.message
+        ));
+        for r in &f.related {
+            out.push_str(&format!(
+                "    related {}: {}\n",
+                span(&index, src, &r.range),
+                r.message
+            ));
+        }
+        if let Some(fix) = &f.fix {
+            let kind = if fix.preferred {
+                "fix (preferred)"
+            } else {
+                "fix"
+            };
+            out.push_str(&format!("    {kind}: {}\n", fix.title));
+        }
+        if let Some(reason) = &f.suppressed {
+            out.push_str(&format!("    suppressed: {reason}\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_fixture_output_matches_its_snapshot() {
+    for rule in RULES {
+        let (src, found) = analyzed(rule).unwrap_or_else(|e| panic!("{e}"));
+        insta::assert_snapshot!(rule.slug, render(&src, &found));
+    }
 }

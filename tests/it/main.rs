@@ -12,6 +12,7 @@ mod config;
 mod core_purity;
 mod corpus;
 mod docs;
+mod examples;
 mod fixes_context_maps_slices;
 mod fixes_panics_slices_runtime;
 mod fixtures;

@@ -436,3 +436,34 @@ pub fn apply_edits(text: &str, edits: &[Value], utf8: bool) -> String {
     }
     out
 }
+
+/// `src` with the edits of every fix in `fixes` applied at once, the way
+/// an editor applies quick fixes. An edit two fixes share is applied once;
+/// insertions at the same place go in the order of their fixes; edits that
+/// overlap are an error naming both.
+pub fn apply_fixes<'a>(
+    src: &str,
+    fixes: impl IntoIterator<Item = &'a gohint::analysis::Fix>,
+) -> Result<String, String> {
+    let mut edits: Vec<&gohint::analysis::Edit> =
+        fixes.into_iter().flat_map(|fix| fix.edits.iter()).collect();
+    edits.sort_by_key(|e| (e.range.start, e.range.end));
+    edits.dedup();
+    for pair in edits.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if a.range.end > b.range.start {
+            return Err(format!("conflicting edits {a:?} and {b:?}"));
+        }
+    }
+    let mut out = src.to_string();
+    for e in edits.iter().rev() {
+        let inside = e.range.start <= e.range.end
+            && out.is_char_boundary(e.range.start)
+            && out.is_char_boundary(e.range.end);
+        if !inside {
+            return Err(format!("edit {e:?} is outside the source"));
+        }
+        out.replace_range(e.range.clone(), &e.text);
+    }
+    Ok(out)
+}
