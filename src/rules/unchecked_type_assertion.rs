@@ -32,7 +32,17 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if comma_ok(outer) || guarded(assert, ctx.text(operand), ctx.text(ty), ctx) {
         return;
     }
-    let mut finding = Finding::new(&RULE, assert.byte_range()).message(format!(
+    // In a chain (`v.(T).x.(U)`) each assertion is reported at its own
+    // `.(…)`, so the two findings do not share a column.
+    let chained = syntax::descendants(operand)
+        .iter()
+        .any(|n| n.kind() == "type_assertion_expression");
+    let range = if chained {
+        operand.end_byte()..assert.end_byte()
+    } else {
+        assert.byte_range()
+    };
+    let mut finding = Finding::new(&RULE, range).message(format!(
         "{} panics if {} holds another type: use the `, ok` form or a type switch",
         ctx.text(assert),
         ctx.text(operand)

@@ -14,8 +14,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How long to wait for any one expected message.
-pub const TIMEOUT: Duration = Duration::from_secs(20);
+/// How long to wait for any one expected message: long enough for a debug
+/// build analysing megabytes on a loaded two-core machine.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// How the client answers the server's requests.
 #[derive(Default)]
