@@ -4,7 +4,7 @@
 use super::{Rule, Severity};
 use crate::analysis::chan_trace::{self, MadeChannel, Step, Trace};
 use crate::analysis::channels::{self, Use};
-use crate::analysis::{flow, Ctx, Finding, Match};
+use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 
 /// A blocking operation on an unbuffered channel before anyone else has it.
 pub const RULE: Rule = Rule {
@@ -34,6 +34,14 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let name = ctx.text(made.ident);
+    // A `var (…)` block that names the channel again after making it
+    // (`next = func() <-chan int { return c }`, `d = c`) hands it on before
+    // the trace starts.
+    if syntax::descendants(made.stmt).iter().any(|n| {
+        n.kind() == "identifier" && n.start_byte() > made.ident.end_byte() && ctx.text(*n) == name
+    }) {
+        return;
+    }
     // A lone operation on a channel nothing else ever touches is the
     // deliberate "block forever" idiom, like `<-make(chan struct{})`.
     let block = made.stmt.parent().unwrap_or(made.stmt);
