@@ -93,7 +93,7 @@ impl Group {
 }
 
 /// Another Go linter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Linter {
     /// An analyzer of `go vet` (golang.org/x/tools/go/analysis/passes).
     Vet,

@@ -26,7 +26,7 @@ pub const RULE: Rule = Rule {
     since: "0.1.0",
     go: "before 1.22",
     also_reported_by: &[
-        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "loopclosure", scope: "only when the go, defer or errgroup call is the last statement of the loop body" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "loopclosure", scope: "go, defer and errgroup calls only as the last statement of the loop body" },
         crate::analysis::Peer { linter: crate::analysis::Linter::Revive, id: "range-val-in-closure", scope: "" },
     ],
     references: &[
