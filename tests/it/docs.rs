@@ -20,14 +20,20 @@ fn pages() -> BTreeMap<String, String> {
         .collect();
     let mut index = String::from(
         "# gohint rules\n\nGenerated from the rule registry (`GOHINT_BLESS=1 cargo test --test it docs::`); \
-         each page is what `gohint --explain <rule>` prints.\n\n| Rule | Severity | What it flags |\n|---|---|---|\n",
+         each page is what `gohint --explain <rule>` prints.\n\n| Rule | Severity | What it flags | Also reported by |\n|---|---|---|---|\n",
     );
     for r in RULES {
+        let peers: Vec<String> = r
+            .also_reported_by
+            .iter()
+            .map(|p| format!("{} `{}`", p.linter.name(), p.id))
+            .collect();
         index.push_str(&format!(
-            "| [{0}]({0}.md) | {1} | {2} |\n",
+            "| [{0}]({0}.md) | {1} | {2} | {3} |\n",
             r.slug,
             r.severity.name(),
-            r.summary
+            r.summary.replace('|', "\\|"),
+            peers.join(", ")
         ));
     }
     pages.insert("README.md".to_string(), index);
