@@ -21,9 +21,7 @@ pub const RULE: Rule = Rule {
     good: "results := make(chan int)\ngo consume(results)\nresults <- compute()",
     use_instead: None,
     fix_safety: "The quick fix (offered when the number of sends that come first is known) gives the channel a buffer of that size. It changes behaviour on purpose: a sender no longer waits for its receiver, so code that relied on the handoff as a synchronisation point loses it. It is marked preferred only when the count is certain.",
-    known_problems: &[
-        "A channel that escapes through a func literal assigned in a `var (…)` block, then started with `go`, is still reported (the same code with `next := func…` is silent).",
-    ],
+    known_problems: &[],
     since: "0.1.0",
     go: "all",
     also_reported_by: &[],
