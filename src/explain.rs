@@ -1,7 +1,7 @@
 //! The teaching text of a rule or corpus question, as markdown: shared by
 //! `gohint --explain`, hovers and the `gohint.explain` command.
 
-use crate::analysis::Rule;
+use crate::analysis::{Linter, Peer, Rule};
 use crate::concepts::Concept;
 use crate::corpus::{self, Question, TeamQuestion};
 use crate::rules::preset::Preset;
@@ -50,11 +50,23 @@ fn excerpt(q: &Question, topic: Option<&str>) -> String {
     corpus::without_withdrawn(&q.id, &q.excerpt(topic))
 }
 
-/// A rule's full explanation: summary, why, the quoted corpus answer, the
-/// fix and a bad/good example.
+/// A rule's full page, the same for `docs/rules/`, `gohint --explain` and
+/// SARIF help: what it does, why it matters (with the corpus answer it
+/// quotes), an example, what to use instead, how safe its fix is, its known
+/// problems, since when it exists, which other linters report the same, and
+/// references.
 pub fn rule_markdown(rule: &Rule) -> String {
     let mut out = format!(
-        "# {} ({})\n\n{}.\n\n**Why it matters:** {}\n",
+        "# {} ({})
+
+## What it does
+
+{}.
+
+## Why it matters
+
+{}
+",
         rule.slug,
         rule.severity.name(),
         rule.summary,
@@ -63,26 +75,83 @@ pub fn rule_markdown(rule: &Rule) -> String {
     if let Some(q) = question_of(rule) {
         let quoted = excerpt(q, rule.topic);
         out.push_str(&format!(
-            "\n## Q: {}\n\n{}\n{}",
+            "\n### Q: {}\n\n{}\n{}",
             q.question,
             blockquote(&quoted),
             notes(&q.id, &quoted)
         ));
     }
+    out.push_str(&format!(
+        "\n## Example\n\n```go\n{}\n```\n\n## Use instead\n\n",
+        rule.bad
+    ));
     if let Some(fix) = rule.fix {
-        out.push_str(&format!("\n## Fix\n\n{fix}\n"));
+        out.push_str(&format!("{fix}\n\n"));
+    }
+    out.push_str(&format!("```go\n{}\n```\n", rule.good));
+    if let Some(newer) = rule.use_instead {
+        out.push_str(&format!("\n**Alternative:** {newer}\n"));
+    }
+    out.push_str(&format!("\n## Fix safety\n\n{}\n", rule.fix_safety));
+    out.push_str("\n## Known problems\n\n");
+    if rule.known_problems.is_empty() {
+        out.push_str("None known.\n");
+    } else {
+        for problem in rule.known_problems {
+            out.push_str(&format!("- {problem}\n"));
+        }
     }
     out.push_str(&format!(
-        "\n## Bad\n\n```go\n{}\n```\n\n## Good\n\n```go\n{}\n```\n",
-        rule.bad, rule.good
+        "\n## Since\n\ngohint {}; applies to code for {}.\n",
+        rule.since,
+        go_versions(rule)
     ));
+    if !rule.also_reported_by.is_empty() {
+        out.push_str("\n## Also reported by\n\n");
+        for peer in rule.also_reported_by {
+            out.push_str(&format!("- {}\n", peer_markdown(peer)));
+        }
+    }
+    if !rule.references.is_empty() {
+        out.push_str("\n## References\n\n");
+        for url in rule.references {
+            out.push_str(&format!("- <{url}>\n"));
+        }
+    }
+    out
+}
+
+/// The Go versions a rule applies to, as a phrase: "every Go version", "Go
+/// before 1.22".
+fn go_versions(rule: &Rule) -> String {
+    if rule.go == "all" {
+        "every Go version".to_string()
+    } else {
+        format!("Go {}", rule.go)
+    }
+}
+
+/// One check of another linter: its name and id, linked where the linter
+/// has a page per check, and what it covers when that is less.
+fn peer_markdown(peer: &Peer) -> String {
+    let id = match peer.linter {
+        Linter::Staticcheck => {
+            format!("[`{0}`](https://staticcheck.dev/docs/checks/#{0})", peer.id)
+        }
+        _ => format!("`{}`", peer.id),
+    };
+    let mut out = format!("{} {id}", peer.linter.name());
+    if !peer.scope.is_empty() {
+        out.push_str(&format!(" ({})", peer.scope));
+    }
     out
 }
 
 /// How many lines of the corpus a finding's hover quotes.
 const HOVER_QUOTE_LINES: usize = 3;
 
-/// A finding's hover: the message once, why it matters, the fix, at most
+/// A finding's hover: the message once, why it matters, the fix, the newer
+/// alternative when there is one, at most
 /// [`HOVER_QUOTE_LINES`] lines of the corpus passage (with the corrections
 /// of what they show) and where the full answer is. No headings: hovers are
 /// small popups.
@@ -95,6 +164,9 @@ pub fn finding_markdown(rule: &Rule, message: &str) -> String {
     );
     if let Some(fix) = rule.fix {
         out.push_str(&format!("\n**Fix:** {fix}\n"));
+    }
+    if let Some(newer) = rule.use_instead {
+        out.push_str(&format!("\n**Use instead:** {newer}\n"));
     }
     if let Some(q) = question_of(rule) {
         let quoted = excerpt(q, rule.topic);

@@ -37,7 +37,7 @@ pub use engine::{Catalogue, Engine, Match};
 pub use facts::Facts;
 pub use finding::{Edit, Finding, Fix, Related};
 pub use go_version::GoVersion;
-pub use rule::{Check, Group, Rule, Severity};
+pub use rule::{Check, Group, Linter, Peer, Rule, Severity};
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -92,6 +92,46 @@ impl Group {
     }
 }
 
+/// Another Go linter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Linter {
+    /// An analyzer of `go vet` (golang.org/x/tools/go/analysis/passes).
+    Vet,
+    /// A staticcheck check (`SA…`, `S…`, `ST…`, `QF…`).
+    Staticcheck,
+    /// A go-critic checker.
+    Gocritic,
+    /// A revive rule.
+    Revive,
+    /// A linter bundled with golangci-lint.
+    GolangciLint,
+}
+
+impl Linter {
+    /// The linter's name as its users type it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Linter::Vet => "go vet",
+            Linter::Staticcheck => "staticcheck",
+            Linter::Gocritic => "go-critic",
+            Linter::Revive => "revive",
+            Linter::GolangciLint => "golangci-lint",
+        }
+    }
+}
+
+/// A check of another linter that reports the same problem as a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Peer {
+    /// The linter.
+    pub linter: Linter,
+    /// The check's id there (`copylocks`, `SA2001`, `deferInLoop`).
+    pub id: &'static str,
+    /// What it covers when that is less than the rule does; empty when the
+    /// same.
+    pub scope: &'static str,
+}
+
 /// The check a rule runs on each match of its query (whose nodes belong to
 /// the context's tree).
 pub type Check = for<'t> fn(&Ctx<'t>, &Match<'_, 't>, &mut Vec<Finding>);
@@ -124,6 +164,23 @@ pub struct Rule {
     pub bad: &'static str,
     /// The same code, fixed.
     pub good: &'static str,
+    /// The newer API or language feature that avoids the problem, with the
+    /// Go version that added it, when there is one.
+    pub use_instead: Option<&'static str>,
+    /// Whether the quick fix can change behaviour, and when ("no quick fix"
+    /// when the rule offers none).
+    pub fix_safety: &'static str,
+    /// Code the rule still flags wrongly or misses, one pattern each; empty
+    /// when none is known.
+    pub known_problems: &'static [&'static str],
+    /// The gohint version that added the rule.
+    pub since: &'static str,
+    /// The Go versions whose code the rule applies to (`all`, `before 1.22`).
+    pub go: &'static str,
+    /// Other linters' checks for the same problem.
+    pub also_reported_by: &'static [Peer],
+    /// Official Go documentation that backs the rule (go.dev, pkg.go.dev).
+    pub references: &'static [&'static str],
     /// The tree-sitter query (from `queries/<slug>.scm`); empty for rules the
     /// engine itself reports.
     pub query: &'static str,

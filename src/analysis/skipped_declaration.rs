@@ -18,6 +18,13 @@ pub const RULE: Rule = Rule {
     fix: Some("Split the declaration (a long function into smaller ones), or move generated data into a file read at run time or with `//go:embed`."),
     bad: "var asset = []byte{0x1f, 0x8b, 0x08, /* … 20 MB of bytes … */}",
     good: "//go:embed asset.bin\nvar asset []byte",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[],
     query: "",
     check: |_, _, _| {},
 };

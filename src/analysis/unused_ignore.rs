@@ -16,6 +16,15 @@ pub const RULE: Rule = Rule {
     fix: Some("Remove the comment, or add `-- <reason>` naming why the flagged code is safe."),
     bad: "for _, s := range shards {\n\t//gohint:ignore unbounded-goroutines\n\tgo serve(s)\n}",
     good: "for _, s := range shards {\n\t//gohint:ignore unbounded-goroutines -- one goroutine per shard, and there are 16\n\tgo serve(s)\n}",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::GolangciLint, id: "nolintlint", scope: "" },
+    ],
+    references: &[],
     query: "",
     check: |_, _, _| {},
 };

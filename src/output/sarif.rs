@@ -1,5 +1,6 @@
 //! `--format sarif`: SARIF 2.1.0, one run, for GitHub code scanning and other
-//! SARIF viewers. Every rule is described with its corpus explanation;
+//! SARIF viewers. Every rule is described with its full page (what it does,
+//! why, the corpus answer, example, fix safety, known problems, peers);
 //! columns count UTF-16 code units (`columnKind`); paths are relative to
 //! `%SRCROOT%`, the working directory. Silenced findings are kept with their
 //! suppression, as SARIF intends.

@@ -19,6 +19,21 @@ pub const RULE: Rule = Rule {
     fix: Some("Copy explicitly (`b := append(a[:len(a):len(a)], x)` forces a new array), or keep using a single variable (`a = append(a, x)`)."),
     bad: "func withDefault(opts []string) []string {\n\tall := append(opts, \"default\")\n\treturn all\n}",
     good: "func withDefault(opts []string) []string {\n\tall := append(opts[:len(opts):len(opts)], \"default\")\n\treturn all\n}",
+    use_instead: Some("`slices.Concat(a, []T{x})` (Go 1.22) or `append(slices.Clip(a), x)` (Go 1.21), which always make a new backing array."),
+    fix_safety: "The quick fix limits the capacity of the appended slice (`a[:len(a):len(a)]`), which forces append to copy. Behaviour changes only for code that relied on the two slices sharing memory; it allocates once more. Never marked preferred.",
+    known_problems: &[
+        "The Append convention (`func appendX(dst []byte, …) []byte`) when the helper is not itself named `append…`.",
+        "Scratch buffers reused on purpose each iteration.",
+        "A result stored back where the slice was read from, when a labelled `continue` leaves before the old slice is used again.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Appending_and_copying_slices",
+        "https://go.dev/blog/slices-intro",
+        "https://pkg.go.dev/slices#Clip",
+    ],
     query: include_str!("../../queries/append-aliasing.scm"),
     check,
 };

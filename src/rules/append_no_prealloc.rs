@@ -19,6 +19,21 @@ pub const RULE: Rule = Rule {
     fix: Some("Declare it with the capacity the loop needs: `s := make([]T, 0, len(xs))`."),
     bad: "func upper(words []string) []string {\n\tvar out []string\n\tfor _, w := range words {\n\t\tout = append(out, strings.ToUpper(w))\n\t}\n\treturn out\n}",
     good: "func upper(words []string) []string {\n\tout := make([]string, 0, len(words))\n\tfor _, w := range words {\n\t\tout = append(out, strings.ToUpper(w))\n\t}\n\treturn out\n}",
+    use_instead: Some("`slices.Grow(s, n)` (Go 1.21) to reserve room on a slice that already exists."),
+    fix_safety: "The quick fix replaces the empty declaration with `make([]T, 0, len(xs))` (preferred). When the slice was declared nil (`var s []T`) it is non-nil afterwards even when the loop adds nothing, which changes `s == nil` and `reflect.DeepEqual` for code that checks; that fix says so in its title and is not marked preferred.",
+    known_problems: &[
+        "On a slice the function returns, preallocating turns a nil result into an empty one, which callers comparing with nil can notice.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::GolangciLint, id: "prealloc", scope: "" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Appending_and_copying_slices",
+        "https://go.dev/blog/slices-intro",
+        "https://pkg.go.dev/slices#Grow",
+    ],
     query: include_str!("../../queries/append-no-prealloc.scm"),
     check,
 };

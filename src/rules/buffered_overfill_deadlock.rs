@@ -19,6 +19,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Make the buffer as large as the number of sends, or start the receiving goroutine before sending."),
     bad: "errs := make(chan error, 1)\nerrs <- check(a)\nerrs <- check(b) // blocks: the buffer holds one\ngo report(errs)",
     good: "errs := make(chan error, 2)\nerrs <- check(a)\nerrs <- check(b)\ngo report(errs)",
+    use_instead: None,
+    fix_safety: "The quick fix raises the buffer to the number of sends. It changes behaviour only in that the sends stop blocking; it is marked preferred only when every send is certain to run.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Send_statements",
+        "https://go.dev/ref/spec#Channel_types",
+    ],
     query: include_str!("../../queries/buffered-overfill-deadlock.scm"),
     check,
 };

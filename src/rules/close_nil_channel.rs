@@ -18,6 +18,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Make the channel (`ch := make(chan T)`) before using and closing it."),
     bad: "var done chan struct{}\ngo worker(done)\nclose(done) // panics: done is nil",
     good: "done := make(chan struct{})\ngo worker(done)\nclose(done)",
+    use_instead: None,
+    fix_safety: "The quick fix (for a single-name `var ch chan T`) makes the channel where it is declared: `var ch = make(chan T)`. Operations that blocked forever on the nil channel then proceed, which changes behaviour on purpose. Never marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Close",
+        "https://go.dev/ref/spec#Channel_types",
+    ],
     query: include_str!("../../queries/close-nil-channel.scm"),
     check,
 };

@@ -18,6 +18,28 @@ pub const RULE: Rule = Rule {
     fix: Some("Move the loop body into a function (or a func literal called each iteration) so the defer runs per iteration, or release the resource explicitly."),
     bad: "for _, name := range names {\n\tf, err := os.Open(name)\n\tif err != nil {\n\t\treturn err\n\t}\n\tdefer f.Close() // all files stay open until the function returns\n\tprocess(f)\n}",
     good: "for _, name := range names {\n\tif err := processFile(name); err != nil { // defers f.Close() inside\n\t\treturn err\n\t}\n}",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "A defer meant to hold every iteration's resource until the function returns: resources the code after the loop needs (registrations, connections), hand-over-hand locks, semaphore-like tokens.",
+        "A defer that covers only the early exits of an iteration that also releases the resource itself at its end.",
+        "A deferred call that signals a goroutine of the same iteration that the function has returned.",
+        "A once-guard on a flag that starts true (`if first { first = false; defer … }`).",
+        "Deferring each function of a list on purpose, so all of them run even if one panics.",
+        "A one-shot timer with `Stop` or `Reset`.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Gocritic, id: "deferInLoop", scope: "" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::Revive, id: "defer", scope: "its `loop` option" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA5003", scope: "only defers in endless loops" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA9001", scope: "only defers in a range over a channel" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Defer_statements",
+        "https://go.dev/blog/defer-panic-and-recover",
+    ],
     query: include_str!("../../queries/defer-in-loop.scm"),
     check,
 };

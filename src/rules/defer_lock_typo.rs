@@ -18,6 +18,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Defer the matching release: `defer mu.Unlock()` (or `defer mu.RUnlock()` after RLock)."),
     bad: "mu.Lock()\ndefer mu.Lock()",
     good: "mu.Lock()\ndefer mu.Unlock()",
+    use_instead: None,
+    fix_safety: "The quick fix (preferred) renames the deferred method to the matching release (`Lock` → `Unlock`, `RLock` → `RUnlock`). The program then unlocks where it used to deadlock.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA2003", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/sync#Mutex",
+        "https://go.dev/ref/spec#Defer_statements",
+    ],
     query: include_str!("../../queries/defer-lock-typo.scm"),
     check,
 };

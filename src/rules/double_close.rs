@@ -17,6 +17,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Close the channel in one place only; when several goroutines may close it, guard the close with sync.Once."),
     bad: "defer close(ch)\nfor _, v := range vs {\n\tch <- v\n}\nclose(ch) // panics when the deferred close runs",
     good: "defer close(ch)\nfor _, v := range vs {\n\tch <- v\n}",
+    use_instead: Some("`sync.OnceFunc(func() { close(ch) })` (Go 1.21) when several places may close the channel."),
+    fix_safety: "The quick fix deletes the second close statement, leaving the first as the only one. When the first close is deferred, the channel now closes only when the function returns: code after the deleted close that waits for the receivers to finish would block. Never marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Close",
+        "https://pkg.go.dev/sync#OnceFunc",
+    ],
     query: include_str!("../../queries/double-close.scm"),
     check,
 };

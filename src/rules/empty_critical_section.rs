@@ -19,6 +19,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Defer the unlock (`defer mu.Unlock()`), or move it after the code it should protect; if the pair only waits for other holders, say so in a comment."),
     bad: "func (c *Cache) Get(k string) string {\n\tc.mu.Lock()\n\tc.mu.Unlock()\n\treturn c.m[k]\n}",
     good: "func (c *Cache) Get(k string) string {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\treturn c.m[k]\n}",
+    use_instead: None,
+    fix_safety: "The quick fix turns the unlock into `defer mu.Unlock()`, so the lock is held until the function returns. That protects what follows, but also holds the lock across it: slow calls or a second Lock of the same mutex later in the function now wait or deadlock. Not offered in a loop; never marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA2001", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/sync#Mutex",
+    ],
     query: include_str!("../../queries/empty-critical-section.scm"),
     check,
 };

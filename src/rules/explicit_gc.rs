@@ -17,6 +17,19 @@ pub const RULE: Rule = Rule {
     fix: Some("Remove the call and tune GOGC or GOMEMLIMIT (runtime/debug.SetGCPercent, SetMemoryLimit) instead; to hand memory back to the OS use debug.FreeOSMemory."),
     bad: "for _, batch := range batches {\n\tprocess(batch)\n\truntime.GC()\n}",
     good: "debug.SetMemoryLimit(limit)\nfor _, batch := range batches {\n\tprocess(batch)\n}",
+    use_instead: Some("A memory limit, `debug.SetMemoryLimit` or `GOMEMLIMIT` (Go 1.19), instead of forcing collections."),
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "`runtime.GC()` under a debug or test flag, or in a benchmark harness clearing garbage before timing, is reported.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://pkg.go.dev/runtime#GC",
+        "https://go.dev/doc/gc-guide",
+        "https://pkg.go.dev/runtime/debug#SetMemoryLimit",
+    ],
     query: include_str!("../../queries/explicit-gc.scm"),
     check,
 };

@@ -21,6 +21,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Give the channel a buffer of one slot per sender (`make(chan T, 1)`) so the send always completes, or make the goroutine's send a select that also watches ctx.Done()."),
     bad: "ch := make(chan result)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-time.After(time.Second):\n\treturn result{}, errTimeout\n}",
     good: "ch := make(chan result, 1)\ngo func() { ch <- fetch() }()\nselect {\ncase r := <-ch:\n\treturn r, nil\ncase <-time.After(time.Second):\n\treturn result{}, errTimeout\n}",
+    use_instead: None,
+    fix_safety: "The quick fix (preferred) gives the channel a buffer of one, so the goroutine's send completes even when nobody receives any more; the value is then dropped with the channel.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/blog/pipelines",
+        "https://go.dev/ref/spec#Select_statements",
+        "https://pkg.go.dev/context",
+    ],
     query: include_str!("../../queries/goroutine-leak-unbuffered-result.scm"),
     check,
 };

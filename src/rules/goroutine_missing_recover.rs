@@ -18,6 +18,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Return the error to the parent (a channel, errgroup) instead of panicking, or defer a func literal that recovers and reports the panic."),
     bad: "go func() {\n\tif err := step(); err != nil {\n\t\tpanic(err) // kills the process\n\t}\n}()",
     good: "go func() {\n\terrc <- step()\n}()",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "A watchdog goroutine in a test whose panic is the timeout is reported.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Handling_panics",
+        "https://go.dev/blog/defer-panic-and-recover",
+    ],
     query: include_str!("../../queries/goroutine-missing-recover.scm"),
     check,
 };

@@ -20,6 +20,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Release it on every path, usually with `defer mu.Unlock()` right after the Lock."),
     bad: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tc.m[k] = v\n}",
     good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n}",
+    use_instead: None,
+    fix_safety: "The quick fix inserts `defer mu.Unlock()` after the Lock. The lock is then released when the function returns rather than never, which changes behaviour if another function was meant to unlock it (see known problems). Not offered in a loop; never marked preferred.",
+    known_problems: &[
+        "A goroutine that holds the lock until the process kills itself (restores the signal handler and re-sends the signal) is reported.",
+        "A lock whose Close releases it (a file lock closed instead of unlocked) is reported.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://pkg.go.dev/sync#Mutex.Lock",
+    ],
     query: include_str!("../../queries/lock-not-unlocked.scm"),
     check,
 };

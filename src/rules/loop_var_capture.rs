@@ -20,6 +20,20 @@ pub const RULE: Rule = Rule {
     fix: Some("Copy the variable inside the loop before the closure (`v := v`), pass it as an argument (`go func(v T) { … }(v)`), or move the module to Go 1.22 or later."),
     bad: "for _, v := range items {\n\tgo func() {\n\t\tprocess(v)\n\t}()\n}",
     good: "for _, v := range items {\n\tv := v\n\tgo func() {\n\t\tprocess(v)\n\t}()\n}",
+    use_instead: Some("Go 1.22 gives each iteration its own loop variable: raise the `go` line of go.mod to 1.22 or later."),
+    fix_safety: "The quick fix (preferred) inserts `v := v` before the statement that starts the closure. Each closure then sees its own iteration's value, which is what Go 1.22 does; it is offered only when nothing later in the block writes the variable.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "before 1.22",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "loopclosure", scope: "go, defer and errgroup calls only as the last statement of the loop body" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::Revive, id: "range-val-in-closure", scope: "" },
+    ],
+    references: &[
+        "https://go.dev/blog/loopvar-preview",
+        "https://go.dev/doc/go1.22",
+        "https://go.dev/ref/spec#For_statements",
+    ],
     query: include_str!("../../queries/loop-var-capture.scm"),
     check,
 };

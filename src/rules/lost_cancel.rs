@@ -19,6 +19,20 @@ pub const RULE: Rule = Rule {
     fix: Some("Keep the cancel function and call it on every path, usually with `defer cancel()` right after the call."),
     bad: "ctx, _ := context.WithTimeout(ctx, time.Second)\nreturn fetch(ctx)",
     good: "ctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\nreturn fetch(ctx)",
+    use_instead: Some("In tests, `t.Context()` (Go 1.24) is cancelled when the test ends."),
+    fix_safety: "The quick fix inserts `defer cancel()` after the call (and names a discarded `_` cancel). The context is then cancelled when the function returns: code that hands the context to work that outlives the function stops that work early. Marked preferred only outside loops.",
+    known_problems: &[
+        "A cancel function called by a cleanup registered behind a type assertion that always holds (`if c, ok := t.(interface{ Cleanup(func()) }); ok`) is reported.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "lostcancel", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/context#WithCancel",
+        "https://go.dev/blog/context",
+    ],
     query: include_str!("../../queries/lost-cancel.scm"),
     check,
 };

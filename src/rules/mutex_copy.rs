@@ -21,6 +21,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Share the lock through a pointer: a pointer receiver, a *T parameter, ranging over indices and taking &s[i]."),
     bad: "type Counter struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (c Counter) Inc() { // c is a copy: its mutex guards nothing\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.n++\n}",
     good: "type Counter struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (c *Counter) Inc() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.n++\n}",
+    use_instead: None,
+    fix_safety: "For a value receiver the quick fix makes it a pointer receiver (`*T`). That changes the method set: a value of type T no longer has the method, and an interface T satisfied may now only be satisfied by *T; callers on addressable values are unaffected. Never marked preferred. Other copies have no quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "copylocks", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/sync#Mutex",
+        "https://pkg.go.dev/sync#Locker",
+    ],
     query: include_str!("../../queries/mutex-copy.scm"),
     check,
 };

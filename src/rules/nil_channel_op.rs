@@ -19,6 +19,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Make the channel (`ch := make(chan T)`) before using it; to disable a select case on purpose, set the channel to nil there."),
     bad: "var results chan int\ngo produce(results)\nfor r := range results { // blocks forever: results is nil\n\tuse(r)\n}",
     good: "results := make(chan int)\ngo produce(results)\nfor r := range results {\n\tuse(r)\n}",
+    use_instead: None,
+    fix_safety: "The quick fix (for a single-name `var ch chan T`) makes the channel where it is declared: `var ch = make(chan T)`. Operations that blocked forever then proceed, and a select case that was disabled by the nil channel becomes live. Never marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Channel_types",
+        "https://go.dev/ref/spec#Send_statements",
+        "https://go.dev/ref/spec#Receive_operator",
+    ],
     query: include_str!("../../queries/nil-channel-op.scm"),
     check,
 };

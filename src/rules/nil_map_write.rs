@@ -19,6 +19,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Create the map before writing: `m := make(map[K]V)` or a map literal."),
     bad: "var counts map[string]int\nfor _, w := range words {\n\tcounts[w]++\n}",
     good: "counts := make(map[string]int)\nfor _, w := range words {\n\tcounts[w]++\n}",
+    use_instead: None,
+    fix_safety: "The quick fix (preferred; for a single-name `var m map[K]V`) makes the map where it is declared: `var m = make(map[K]V)`. The write then succeeds instead of panicking; code that tested `m == nil` sees a non-nil map.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA5000", scope: "" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Map_types",
+        "https://go.dev/blog/maps",
+    ],
     query: include_str!("../../queries/nil-map-write.scm"),
     check,
 };

@@ -19,6 +19,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Range over the channel (`for v := range ch`), which ends when it is closed, or use `v, ok := <-ch` and leave the loop when `ok` is false."),
     bad: "func worker(jobs <-chan string) {\n\tfor {\n\t\tjob := <-jobs // after close(jobs): \"\" at once, forever\n\t\tprocess(job)\n\t}\n}",
     good: "func worker(jobs <-chan string) {\n\tfor job := range jobs {\n\t\tprocess(job)\n\t}\n}",
+    use_instead: None,
+    fix_safety: "The quick fix rewrites the loop as `for v := range ch` and deletes the receive. The loop then ends when the channel is closed instead of spinning on zero values. Before Go 1.22 a range variable is shared by all iterations, so when a func literal in the body captures it the fix is not marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Receive_operator",
+        "https://go.dev/ref/spec#For_range",
+    ],
     query: include_str!("../../queries/receive-loop-without-ok.scm"),
     check,
 };

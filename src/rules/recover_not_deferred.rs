@@ -18,6 +18,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Call recover() directly in the function that is deferred: `defer func() { if r := recover(); r != nil { … } }()`."),
     bad: "go func() {\n\tif r := recover(); r != nil { // runs once, when the goroutine starts\n\t\tlog.Print(r)\n\t}\n\twork()\n}()",
     good: "go func() {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tlog.Print(r)\n\t\t}\n\t}()\n\twork()\n}()",
+    use_instead: None,
+    fix_safety: "For `defer recover()` the quick fix (preferred) replaces it with a deferred func literal that calls recover(): the panic is then stopped where it used to crash the program, which is the point but changes behaviour. For a func literal that is called normally, the fix moves its leading recover() statement into a deferred func literal; it is offered only when that statement comes first and contains no return or jump.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Revive, id: "defer", scope: "its `recover` and `immediate-recover` options" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Handling_panics",
+        "https://go.dev/blog/defer-panic-and-recover",
+    ],
     query: include_str!("../../queries/recover-not-deferred.scm"),
     check,
 };

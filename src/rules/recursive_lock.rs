@@ -25,6 +25,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Unlock before locking again, or split the method into a locked wrapper and a `…Locked` helper that assumes the lock is held."),
     bad: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.Evict() // Evict locks c.mu again: deadlock\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m = make(map[string]string)\n}",
     good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}\n\n// evictLocked needs c.mu held.\nfunc (c *Cache) evictLocked() {\n\tc.m = make(map[string]string)\n}",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://pkg.go.dev/sync#Mutex",
+        "https://pkg.go.dev/sync#RWMutex",
+    ],
     query: include_str!("../../queries/recursive-lock.scm"),
     check,
 };

@@ -18,6 +18,19 @@ pub const RULE: Rule = Rule {
     fix: Some("Remove the call; to read the setting without changing it, call runtime.GOMAXPROCS(0)."),
     bad: "func main() {\n\truntime.GOMAXPROCS(runtime.NumCPU())\n\tserve()\n}",
     good: "func main() {\n\tserve()\n}",
+    use_instead: Some("`runtime.SetDefaultGOMAXPROCS()` (Go 1.25) returns to the default after a change."),
+    fix_safety: "The quick fix deletes the call statement (or, where its result is used, passes 0 to read the setting without changing it). Behaviour changes where a GOMAXPROCS environment variable was being overridden, and from Go 1.25 the container-aware default then applies. Never marked preferred.",
+    known_problems: &[
+        "Set-and-restore in a test that wants every CPU even under `go test -cpu 1` is reported.",
+    ],
+    since: "0.1.0",
+    go: "1.5 and later",
+    also_reported_by: &[],
+    references: &[
+        "https://pkg.go.dev/runtime#GOMAXPROCS",
+        "https://go.dev/blog/container-aware-gomaxprocs",
+        "https://go.dev/doc/go1.25",
+    ],
     query: include_str!("../../queries/redundant-gomaxprocs.scm"),
     check,
 };

@@ -18,6 +18,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Remove the empty default case so the select blocks until a case is ready; if the loop must also do other work, put that work in the default case or add a timer case."),
     bad: "for {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-done:\n\t\treturn\n\tdefault:\n\t}\n}",
     good: "for {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-done:\n\t\treturn\n\t}\n}",
+    use_instead: None,
+    fix_safety: "The quick fix deletes the empty default case, so the select blocks until a case is ready. That is the intended change; when the loop holds other statements they then run only after a case fires, so the fix is marked preferred only when the select is the loop's only statement.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA5004", scope: "" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Select_statements",
+    ],
     query: include_str!("../../queries/select-default-busy-loop.scm"),
     check,
 };

@@ -23,6 +23,16 @@ pub const RULE: Rule = Rule {
     fix: Some("Close the channel only after the last send, in the goroutine that sends."),
     bad: "close(out)\nout <- summary // panics: out is closed",
     good: "out <- summary\nclose(out)",
+    use_instead: None,
+    fix_safety: "No quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Close",
+        "https://go.dev/ref/spec#Send_statements",
+    ],
     query: include_str!("../../queries/send-after-close.scm"),
     check,
 };

@@ -26,6 +26,19 @@ pub const RULE: Rule = Rule {
     fix: Some("Guard the variable with a sync.Mutex, use sync/atomic, or let one goroutine own it and send results on a channel; wait (wg.Wait(), a receive) before reading it."),
     bad: "var total int\nfor _, n := range nums {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\ttotal += n // every goroutine writes total\n\t}()\n}\nwg.Wait()",
     good: "var total atomic.Int64\nfor _, n := range nums {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\ttotal.Add(int64(n))\n\t}()\n}\nwg.Wait()",
+    use_instead: Some("The typed atomics `atomic.Int64`, `atomic.Bool`, `atomic.Pointer[T]` (Go 1.19) for a counter or flag."),
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "Happens-before the rule does not see: a write after the channel is seen closed, a read after `wg.Wait()` when the writer is a goroutine nested in a goroutine, a read after an `io.Pipe` EOF or a request/reply round trip, a variable the outer goroutine declares and only the inner one uses.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/mem",
+        "https://go.dev/doc/articles/race_detector",
+        "https://pkg.go.dev/sync/atomic",
+    ],
     query: include_str!("../../queries/shared-var-race.scm"),
     check,
 };

@@ -18,6 +18,19 @@ pub const RULE: Rule = Rule {
     fix: Some("Create one timer before the loop (`t := time.NewTimer(d)`, `defer t.Stop()`) and select on `t.C`, or put an overall deadline on a context with context.WithTimeout."),
     bad: "for {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-time.After(time.Minute):\n\t\treturn errIdle\n\t}\n}",
     good: "timeout := time.NewTimer(time.Minute)\ndefer timeout.Stop()\nfor {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-timeout.C:\n\t\treturn errTimeout\n\t}\n}",
+    use_instead: Some("One `time.NewTimer` reused with `Timer.Reset`; from Go 1.23 an unstopped timer is collected once unreferenced, and Reset never leaves a stale value in its channel."),
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "A per-iteration timeout by design (each step gets its own time) is reported, although restarting is the point.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://pkg.go.dev/time#After",
+        "https://pkg.go.dev/time#NewTimer",
+        "https://pkg.go.dev/time#Timer.Reset",
+    ],
     query: include_str!("../../queries/time-after-in-loop.scm"),
     check,
 };

@@ -19,6 +19,19 @@ pub const RULE: Rule = Rule {
     fix: Some("Bound the concurrency: acquire a slot on a semaphore channel (`sem := make(chan struct{}, n)`; `sem <- struct{}{}` before `go`, `<-sem` when done), start a fixed pool of workers reading from a channel, or use errgroup with SetLimit."),
     bad: "for _, url := range urls {\n\tgo fetch(url)\n}",
     good: "sem := make(chan struct{}, 8)\nfor _, url := range urls {\n\tsem <- struct{}{}\n\tgo func(url string) {\n\t\tdefer func() { <-sem }()\n\t\tfetch(url)\n\t}(url)\n}",
+    use_instead: Some("`errgroup.Group` with `SetLimit` (golang.org/x/sync/errgroup)."),
+    fix_safety: "No quick fix.",
+    known_problems: &[
+        "A bound held in a local variable set once to a constant (`n := 10`; `for i := 0; i < n; i++`) is not seen as small.",
+        "A goroutine per accepted connection (`for { c, _ := l.Accept(); go handle(c) }`), the idiomatic server loop, is reported.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Go_statements",
+        "https://go.dev/blog/pipelines",
+    ],
     query: include_str!("../../queries/unbounded-goroutines.scm"),
     check,
 };

@@ -19,6 +19,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Start the goroutine that receives (or sends) before the operation, or give the channel a buffer large enough for the sends that come first."),
     bad: "results := make(chan int)\nresults <- compute() // blocks: nobody receives yet\ngo consume(results)",
     good: "results := make(chan int)\ngo consume(results)\nresults <- compute()",
+    use_instead: None,
+    fix_safety: "The quick fix (offered when the number of sends that come first is known) gives the channel a buffer of that size. It changes behaviour on purpose: a sender no longer waits for its receiver, so code that relied on the handoff as a synchronisation point loses it. It is marked preferred only when the count is certain.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[],
+    references: &[
+        "https://go.dev/ref/spec#Send_statements",
+        "https://go.dev/ref/spec#Channel_types",
+        "https://go.dev/ref/mem",
+    ],
     query: include_str!("../../queries/unbuffered-send-deadlock.scm"),
     check,
 };

@@ -18,6 +18,21 @@ pub const RULE: Rule = Rule {
     fix: Some("Use the two-value form and handle the mismatch: `v, ok := x.(T); if !ok { … }`."),
     bad: "func name(v any) string {\n\treturn v.(fmt.Stringer).String() // panics for non-Stringers\n}",
     good: "func name(v any) string {\n\tif s, ok := v.(fmt.Stringer); ok {\n\t\treturn s.String()\n\t}\n\treturn fmt.Sprint(v)\n}",
+    use_instead: None,
+    fix_safety: "The quick fix (where the function can return the mismatch) rewrites `v := x.(T)` as `v, ok := x.(T)` followed by `if !ok { return … }`. The function then returns instead of panicking on a wrong type, which changes what its callers see. Never marked preferred.",
+    known_problems: &[
+        "Generated code (`// Code generated … DO NOT EDIT.`), such as gRPC handlers, is reported although nobody can act on it.",
+    ],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Revive, id: "unchecked-type-assertion", scope: "" },
+        crate::analysis::Peer { linter: crate::analysis::Linter::GolangciLint, id: "forcetypeassert", scope: "" },
+    ],
+    references: &[
+        "https://go.dev/ref/spec#Type_assertions",
+        "https://go.dev/ref/spec#Type_switches",
+    ],
     query: include_str!("../../queries/unchecked-type-assertion.scm"),
     check,
 };

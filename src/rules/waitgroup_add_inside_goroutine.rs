@@ -21,6 +21,18 @@ pub const RULE: Rule = Rule {
     fix: Some("Call wg.Add(1) before the go statement, and only wg.Done() inside the goroutine."),
     bad: "for _, job := range jobs {\n\tgo func() {\n\t\twg.Add(1)\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait() // may return before any job started",
     good: "for _, job := range jobs {\n\twg.Add(1)\n\tgo func() {\n\t\tdefer wg.Done()\n\t\trun(job)\n\t}()\n}\nwg.Wait()",
+    use_instead: Some("`wg.Go(func() { … })` (Go 1.25) counts and starts the goroutine in one call."),
+    fix_safety: "The quick fix moves the `wg.Add(n)` call from the goroutine to just before the go statement, which is what makes Wait reliable. It is offered only when the arguments are integer literals and the WaitGroup is not a parameter of the func literal; never marked preferred.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Staticcheck, id: "SA2000", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/sync#WaitGroup.Add",
+        "https://pkg.go.dev/sync#WaitGroup.Go",
+    ],
     query: include_str!("../../queries/waitgroup-add-inside-goroutine.scm"),
     check,
 };

@@ -19,6 +19,17 @@ pub const RULE: Rule = Rule {
     fix: Some("Pass the WaitGroup by pointer (*sync.WaitGroup), or let the caller call Done in a closure."),
     bad: "func worker(id int, wg sync.WaitGroup) {\n\tdefer wg.Done() // decrements a copy\n\tprocess(id)\n}\n\nwg.Add(1)\ngo worker(1, wg)\nwg.Wait() // never returns",
     good: "func worker(id int, wg *sync.WaitGroup) {\n\tdefer wg.Done()\n\tprocess(id)\n}\n\nwg.Add(1)\ngo worker(1, &wg)\nwg.Wait()",
+    use_instead: None,
+    fix_safety: "For a value receiver the quick fix makes it a pointer receiver (`*T`). That changes the method set: a value of type T no longer has the method, and an interface T satisfied may now only be satisfied by *T. Never marked preferred. Other copies have no quick fix.",
+    known_problems: &[],
+    since: "0.1.0",
+    go: "all",
+    also_reported_by: &[
+        crate::analysis::Peer { linter: crate::analysis::Linter::Vet, id: "copylocks", scope: "" },
+    ],
+    references: &[
+        "https://pkg.go.dev/sync#WaitGroup",
+    ],
     query: include_str!("../../queries/waitgroup-copy.scm"),
     check,
 };

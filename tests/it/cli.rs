@@ -189,7 +189,7 @@ fn explain_prints_the_corpus_answer() {
         "{text}"
     );
     assert!(
-        text.contains("## Bad") && text.contains("## Good"),
+        text.contains("## Example") && text.contains("## Use instead"),
         "{text}"
     );
     let q = gohint(&["--explain", "how-does-go-handle-panics"], root());

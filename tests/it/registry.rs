@@ -114,3 +114,159 @@ fn every_group_has_rules_and_presets_never_raise_a_rule() {
         }
     }
 }
+
+#[test]
+fn every_rule_has_a_full_page() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for rule in RULES {
+        let slug = rule.slug;
+        assert!(!rule.fix_safety.trim().is_empty(), "{slug}: fix_safety");
+        // A rule offers a quick fix exactly when its fixture has a fixed
+        // version, which the fixture tests check the fixes produce.
+        let fixed = root
+            .join("tests/fixtures")
+            .join(format!("{slug}.fixed.go"))
+            .exists();
+        assert_eq!(
+            rule.fix_safety != "No quick fix.",
+            fixed,
+            "{slug}: fix_safety must say \"No quick fix.\" exactly when the rule offers none"
+        );
+        assert!(
+            rule.since.split('.').count() == 3
+                && rule.since.split('.').all(|p| p.parse::<u32>().is_ok()),
+            "{slug}: since {:?} is not a version",
+            rule.since
+        );
+        assert!(
+            rule.go == "all" || go_range(rule.go),
+            "{slug}: go {:?} is not `all`, `before 1.N` or `1.N and later`",
+            rule.go
+        );
+        if let Some(newer) = rule.use_instead {
+            assert!(!newer.trim().is_empty(), "{slug}: empty use_instead");
+        }
+        for problem in rule.known_problems {
+            assert!(!problem.trim().is_empty(), "{slug}: empty known problem");
+        }
+        assert!(
+            rule.query.is_empty() || !rule.references.is_empty(),
+            "{slug}: a rule about Go code cites the Go documentation"
+        );
+        for url in rule.references {
+            assert!(
+                url.starts_with("https://go.dev/") || url.starts_with("https://pkg.go.dev/"),
+                "{slug}: {url} is not an official Go page"
+            );
+        }
+    }
+}
+
+/// `before 1.22` or `1.5 and later`.
+fn go_range(text: &str) -> bool {
+    let version = |v: &str| {
+        v.split_once('.')
+            .is_some_and(|(a, b)| a == "1" && b.parse::<u32>().is_ok())
+    };
+    text.strip_prefix("before ").is_some_and(version)
+        || text.strip_suffix(" and later").is_some_and(version)
+}
+
+/// The `.go` files (tests excluded) under `dir`, recursively.
+fn go_sources(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if path.is_dir() && name != "testdata" {
+                stack.push(path);
+            } else if name.ends_with(".go") && !name.ends_with("_test.go") {
+                out.extend(std::fs::read_to_string(&path));
+            }
+        }
+    }
+    out
+}
+
+/// The go vet analyzers of the installed x/tools: the `Name` each analyzer
+/// under `passes/` declares (`copylocks` lives in `passes/copylock`).
+fn vet_analyzers(passes: &Path) -> HashSet<String> {
+    go_sources(passes)
+        .iter()
+        .flat_map(|text| {
+            text.lines()
+                .filter_map(|l| l.trim().strip_prefix("Name:"))
+                .filter_map(|rest| {
+                    let rest = rest.trim().strip_prefix('"')?;
+                    Some(rest.split('"').next()?.to_string())
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// `SA2001`, `S1000`, `ST1003`, `QF1001`.
+fn staticcheck_id(id: &str) -> bool {
+    let digits = id.trim_start_matches(|c: char| c.is_ascii_uppercase());
+    matches!(&id[..id.len() - digits.len()], "SA" | "S" | "ST" | "QF")
+        && digits.len() == 4
+        && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+#[test]
+fn other_linters_checks_exist() {
+    use gohint::analysis::Linter;
+    let gocode = Path::new("/usr/share/gocode/src");
+    let passes = gocode.join("golang.org/x/tools/go/analysis/passes");
+    let vet = passes.is_dir().then(|| vet_analyzers(&passes));
+    let honnef = gocode.join("honnef.co/go/tools");
+    let staticcheck = honnef.is_dir().then(|| go_sources(&honnef).concat());
+    for rule in RULES {
+        let mut seen = HashSet::new();
+        for peer in rule.also_reported_by {
+            let slug = rule.slug;
+            let id = peer.id;
+            assert!(seen.insert((peer.linter, id)), "{slug}: {id} twice");
+            assert!(
+                !id.is_empty() && !id.contains(char::is_whitespace),
+                "{slug}: {id:?}"
+            );
+            match peer.linter {
+                Linter::Vet => {
+                    if let Some(vet) = &vet {
+                        assert!(vet.contains(id), "{slug}: no go vet analyzer {id}");
+                    }
+                }
+                Linter::Staticcheck => {
+                    assert!(staticcheck_id(id), "{slug}: {id} is not a staticcheck id");
+                    if let Some(text) = &staticcheck {
+                        assert!(
+                            text.contains(&format!("\"{id}\"")),
+                            "{slug}: staticcheck has no {id}"
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn the_linter_checks_reject_what_does_not_exist() {
+    assert!(staticcheck_id("SA2001") && staticcheck_id("S1000") && staticcheck_id("QF1001"));
+    assert!(!staticcheck_id("SA201") && !staticcheck_id("XX1000") && !staticcheck_id("SA20011"));
+    assert!(go_range("before 1.22") && go_range("1.5 and later"));
+    assert!(!go_range("before 2.0") && !go_range("1.22"));
+    let passes = Path::new("/usr/share/gocode/src/golang.org/x/tools/go/analysis/passes");
+    if passes.is_dir() {
+        let vet = vet_analyzers(passes);
+        assert!(vet.contains("copylocks") && vet.contains("lostcancel"));
+        assert!(
+            !vet.contains("copylock"),
+            "directory names are not analyzer names"
+        );
+    }
+}
