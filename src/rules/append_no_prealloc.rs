@@ -153,26 +153,13 @@ fn once_per_iteration(
         .into_iter()
         .any(|n| match n.kind() {
             "return_statement" | "goto_statement" => true,
-            "break_statement" => n.named_child(0).is_some() || jump_target(n, true) == Some(loop_),
+            "break_statement" => n.named_child(0).is_some() || flow::jump_target(n) == Some(loop_),
             "continue_statement" => {
                 n.named_child(0).is_some()
-                    || (jump_target(n, false) == Some(loop_)
-                        && n.start_byte() < append.start_byte())
+                    || (flow::jump_target(n) == Some(loop_) && n.start_byte() < append.start_byte())
             }
             _ => false,
         })
-}
-
-/// The statement an unlabeled `break` (or `continue`) leaves.
-fn jump_target(jump: Node<'_>, is_break: bool) -> Option<Node<'_>> {
-    syntax::ancestors(jump).find(|n| {
-        n.kind() == "for_statement"
-            || (is_break
-                && matches!(
-                    n.kind(),
-                    "expression_switch_statement" | "type_switch_statement" | "select_statement"
-                ))
-    })
 }
 
 /// The declaration of `name` as an empty slice among the statements right

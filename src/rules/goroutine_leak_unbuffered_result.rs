@@ -2,7 +2,7 @@
 //! unbuffered channel whose only receiver is a select that may give up; the
 //! sender then blocks forever.
 
-use super::{loops, Rule, Severity};
+use super::{Rule, Severity};
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use std::collections::HashSet;
@@ -121,7 +121,7 @@ fn receive_operand(case: Node<'_>) -> Option<Node<'_>> {
         "expression_statement" => comm.named_child(0)?,
         _ => comm,
     };
-    loops::received(expr).map(syntax::unparen)
+    flow::received(expr).map(syntax::unparen)
 }
 
 /// The cases of a select.
@@ -179,7 +179,7 @@ fn abandoning_select<'t>(
             let in_loop = flow::enclosing_loop(select);
             let give_up = cases.iter().copied().find(|&c| {
                 (c.kind() == "default_case" || gives_up(c, ctx.src))
-                    && in_loop.is_none_or(|l| loops::leaves(c, l, ctx.src))
+                    && in_loop.is_none_or(|l| flow::leaves(c, l, ctx.src))
                     && !fails(c, ctx)
             })?;
             Some((receive, give_up))

@@ -2,7 +2,7 @@
 //! iterations, so a goroutine, deferred func, errgroup goroutine or parallel
 //! subtest that uses it may see a later iteration's value.
 
-use super::{loops, scope, Rule, Severity};
+use super::{scope, Rule, Severity};
 use crate::analysis::syntax::{self, ancestors, text};
 use crate::analysis::{flow, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -202,7 +202,7 @@ fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's
                     .skip_while(|s| *s != child)
                     .skip(1)
                     .collect();
-                waits = later.into_iter().any(|s| loops::may_block(s, src));
+                waits = later.into_iter().any(|s| flow::may_block(s, src));
             }
             "for_statement" if anc.child_by_field_name("body") == Some(child) => {
                 let vars = loop_vars(anc, src)

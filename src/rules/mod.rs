@@ -20,7 +20,6 @@ mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
 mod lock_not_unlocked;
 mod loop_var_capture;
-mod loops;
 mod lost_cancel;
 mod mutex_copy;
 mod nil_channel_op;

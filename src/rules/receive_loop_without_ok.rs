@@ -1,7 +1,7 @@
 //! `receive-loop-without-ok`: `for { v := <-ch … }` with no `, ok` check and
 //! no way out of the loop: once `ch` is closed it spins on zero values.
 
-use super::{loops, Rule, Severity};
+use super::{Rule, Severity};
 use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -122,7 +122,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let (Some(stmt), Some(receive)) = (m.node("report"), m.node("receive")) else {
         return;
     };
-    let Some(channel) = loops::received(receive).map(syntax::unparen) else {
+    let Some(channel) = flow::received(receive).map(syntax::unparen) else {
         return;
     };
     let Some(var) = stmt
@@ -138,7 +138,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let Some(loop_) = flow::enclosing_loop(stmt) else {
         return;
     };
-    if !loops::is_infinite(loop_) || loops::has_exit(loop_, ctx.src) {
+    if !flow::is_infinite(loop_) || flow::has_exit(loop_, ctx.src) {
         return;
     }
     // A channel replaced inside the loop (e.g. set to nil once drained) is

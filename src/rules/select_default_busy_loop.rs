@@ -1,7 +1,7 @@
 //! `select-default-busy-loop`: `for { select { …; default: } }` with an empty
 //! default spins a CPU while no case is ready.
 
-use super::{loops, Rule, Severity};
+use super::{Rule, Severity};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -64,13 +64,13 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let (Some(select), Some(body)) = (default.parent(), loop_.child_by_field_name("body")) else {
         return;
     };
-    if !loops::is_infinite(loop_) || !is_empty(default) {
+    if !flow::is_infinite(loop_) || !is_empty(default) {
         return;
     }
     let stmts = flow::statements(body);
     if stmts
         .iter()
-        .any(|&s| s != select && loops::may_block(s, ctx.src))
+        .any(|&s| s != select && flow::may_block(s, ctx.src))
     {
         return;
     }

@@ -1,7 +1,7 @@
 //! `unbounded-goroutines`: a `go` statement in a loop whose trip count is
 //! not a small constant, with nothing in the loop limiting concurrency.
 
-use super::{loops, Rule, Severity};
+use super::{Rule, Severity};
 use crate::analysis::syntax::{self, ancestors, text};
 use crate::analysis::{flow, Ctx, Finding, Match};
 use tree_sitter::Node;
@@ -155,9 +155,9 @@ fn is_receive_loop(n: Node<'_>) -> bool {
     let receives = |scope: Node<'_>| {
         syntax::descendants(scope)
             .iter()
-            .any(|d| d.kind() == "select_statement" || loops::received(*d).is_some())
+            .any(|d| d.kind() == "select_statement" || flow::received(*d).is_some())
     };
-    if loops::is_infinite(n) {
+    if flow::is_infinite(n) {
         return receives(n);
     }
     let mut c = n.walk();
@@ -197,9 +197,9 @@ fn throttled(loop_: Node<'_>, go: Node<'_>, src: &str) -> bool {
                 "expression_statement" => {
                     before
                         && n.named_child(0)
-                            .is_some_and(|e| loops::received(e).is_some())
+                            .is_some_and(|e| flow::received(e).is_some())
                 }
-                "unary_expression" => after && loops::received(n).is_some(),
+                "unary_expression" => after && flow::received(n).is_some(),
                 "call_expression" => calls_method(n, src, &["Acquire", "Wait"]),
                 _ => false,
             }
@@ -218,7 +218,7 @@ fn self_throttled(nodes: &[Node<'_>], src: &str) -> bool {
         .collect();
     nodes.iter().any(|n| {
         calls_method(*n, src, &["Acquire"])
-            || loops::received(*n).is_some_and(|ch| sent.contains(&text(ch, src)))
+            || flow::received(*n).is_some_and(|ch| sent.contains(&text(ch, src)))
     })
 }
 
