@@ -2,7 +2,7 @@
 //! out. Handlers never block on analysis and never await the client: they
 //! change document state synchronously and spawn the rest.
 
-use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
+use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN, QUIZ, QUIZ_KIND};
 use super::documents::{Doc, State, Step, Trees};
 use super::hover;
 use super::log;
@@ -586,6 +586,53 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// "Quiz me on this" for the construct at the start of the range of a
+    /// code action request that the user made (not the automatic ones a
+    /// client sends as the cursor moves, which would offer it on every
+    /// keyword), in a Go file.
+    async fn quiz_action(&self, params: &CodeActionParams) -> Option<CodeActionOrCommand> {
+        let invoked = params.context.trigger_kind == Some(CodeActionTriggerKind::INVOKED);
+        let uri = &params.text_document.uri;
+        if !invoked
+            || is_module_file(uri)
+            || !actions::wanted(
+                params.context.only.as_deref(),
+                &CodeActionKind::new(QUIZ_KIND),
+            )
+        {
+            return None;
+        }
+        let session = self.inner.session();
+        let position = params.range.start;
+        let locate = move |state: &State| {
+            Converter::new(&state.text, &state.index, session.encoding)
+                .offset(position)
+                .0
+        };
+        let concept = self
+            .inner
+            .with_tree_at(uri, locate, |state, tree, offset| {
+                if !state.is_current() {
+                    return None;
+                }
+                concepts::at(tree, &state.text, offset).map(|hit| hit.concept)
+            })
+            .await
+            .ok()
+            .flatten()
+            .flatten()?;
+        Some(actions::quiz_action(concept))
+    }
+}
+
+/// A seed from the clock, so that each quiz asked for differs.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
 /// The folder of the client's first workspace folder (else its root URI),
 /// which relative team corpus paths of the editor settings start from.
 fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
@@ -659,12 +706,19 @@ impl LanguageServer for Backend {
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(QUIZ_KIND),
+                ]),
                 resolve_provider: Some(false),
                 ..CodeActionOptions::default()
             })),
             execute_command_provider: Some(ExecuteCommandOptions {
-                commands: vec![EXPLAIN.to_string(), CONCEPTS_IN_FILE.to_string()],
+                commands: vec![
+                    EXPLAIN.to_string(),
+                    CONCEPTS_IN_FILE.to_string(),
+                    QUIZ.to_string(),
+                ],
                 ..ExecuteCommandOptions::default()
             }),
             diagnostic_provider: pull.then(|| {
@@ -852,7 +906,7 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = &params.text_document.uri;
         let doc = self.inner.doc(uri).ok();
-        let actions = {
+        let mut actions = {
             let state = doc.as_ref().map(|d| d.lock());
             let current = state
                 .as_ref()
@@ -869,6 +923,7 @@ impl LanguageServer for Backend {
                 self.inner.session().explains,
             )
         };
+        actions.extend(self.quiz_action(&params).await);
         Ok((!actions.is_empty()).then_some(actions))
     }
 
@@ -902,6 +957,14 @@ impl LanguageServer for Backend {
                         Error::invalid_params("gohint.conceptsInFile takes a document URI")
                     })?;
                 self.concepts_in_file(&uri).await.map(Some)
+            }
+            QUIZ => {
+                let arguments = params.arguments.clone();
+                tokio::task::spawn_blocking(move || actions::quiz(&arguments, clock_seed()))
+                    .await
+                    .map_err(|_| Error::internal_error())?
+                    .map(Some)
+                    .map_err(Error::invalid_params)
             }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }
