@@ -654,7 +654,8 @@ fn is_module_file(uri: &Uri) -> bool {
     concepts::gomod::is_gomod(uri.path().as_str())
 }
 
-/// The corpus concepts `hits` of an analysed text, for the client.
+/// The corpus concepts `hits` of an analysed text, for the client, with the
+/// text and short answer of each one's most specific question.
 fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<Value> {
     let convert = Converter::new(&state.text, &state.index, encoding);
     let team = state
@@ -668,10 +669,17 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
                 .iter()
                 .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
                 .map(|t| t.question.id.clone());
+            let first = hit.concept.cites.first().and_then(|c| {
+                let q = crate::corpus::builtin().question(c.question)?;
+                Some((q.question.clone(), q.excerpt(c.topic)))
+            });
+            let (question, answer) = first.unzip();
             serde_json::json!({
                 "concept": hit.concept.name,
                 "label": hit.concept.label,
                 "questions": builtin.chain(claimed).collect::<Vec<_>>(),
+                "question": question,
+                "answer": answer,
                 "range": convert.range(&hit.range),
             })
         })
