@@ -296,6 +296,25 @@ try {
     await hover.waitFor({ state: "hidden" });
   });
 
+  await step(page, "the Concepts in this file view lists the file's constructs with their questions", async () => {
+    await runCommand(page, "Focus on Concepts in this file View");
+    const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Concepts in this file/i }) }).first();
+    const group = view.locator(".monaco-list-row", { hasText: "close(ch): closes a channel" }).first();
+    await group.waitFor({ state: "visible" });
+    const text = await group.innerText();
+    if (!text.includes(QUESTION) || !text.includes("(4)")) {
+      throw new Error(`the close(ch) row does not name its question and its 4 constructs:\n${text}`);
+    }
+    await group.click();
+    const hit = view.locator(".monaco-list-row", { hasText: "Ln 11, Col 2" }).first();
+    await hit.waitFor({ state: "visible" });
+    await hit.click();
+    await page.locator(".statusbar-item", { hasText: /Ln 11, Col \d+ \(\d+ selected\)/ }).first().waitFor();
+    const sideBar = await page.locator(".part.sidebar").boundingBox();
+    await page.screenshot({ path: join(artifacts, "concepts.png"), clip: sideBar });
+    console.log(`  screenshot: ${join(artifacts, "concepts.png")}`);
+  });
+
   await step(page, "the quick fix removes the second close", async () => {
     const at = await firstSquiggle(page);
     await page.mouse.click(at.x, at.y);
