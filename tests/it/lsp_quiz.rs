@@ -166,3 +166,28 @@ fn the_server_lists_the_quiz_command_and_action_kind() {
     assert_eq!(*kinds, json!(["quickfix", "gohint.quiz"]));
     assert!(c.stop().success());
 }
+
+#[test]
+fn concepts_in_file_name_each_constructs_question_and_short_answer() {
+    let mut c = started();
+    let items = c.result(
+        "workspace/executeCommand",
+        json!({"command": "gohint.conceptsInFile", "arguments": [URI]}),
+    );
+    let items = items.as_array().cloned().unwrap_or_default();
+    let go = items
+        .iter()
+        .find(|i| i["concept"] == "go-statement")
+        .unwrap_or_else(|| panic!("no go statement in {items:?}"));
+    assert_eq!(go["question"], "What is a goroutine?");
+    assert_eq!(go["questions"][0], "what-is-a-goroutine");
+    let answer = go["answer"].as_str().unwrap_or_default();
+    assert!(answer.contains("lightweight thread"), "{answer}");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["question"].is_string() && i["answer"].is_string()),
+        "{items:?}"
+    );
+    assert!(c.stop().success());
+}
