@@ -25,8 +25,9 @@ pub const CONCEPTS_IN_FILE: &str = "gohint.conceptsInFile";
 /// The command that returns one quiz question on a concept or corpus question.
 pub const QUIZ: &str = "gohint.quiz";
 
-/// The kind of the "Quiz me on this" action.
-pub const QUIZ_KIND: &str = "gohint.quiz";
+/// The kind of the "Quiz me on this" action: a quick fix's, so that the
+/// clients' Quick Fix menus (which ask for those only) list it.
+pub const QUIZ_KIND: &str = "quickfix.gohint.quiz";
 
 /// The argument of [`EXPLAIN`] that asks the server to show the
 /// explanation itself (`window/showDocument`, else `window/showMessage`).

@@ -714,10 +714,7 @@ impl LanguageServer for Backend {
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                code_action_kinds: Some(vec![
-                    CodeActionKind::QUICKFIX,
-                    CodeActionKind::new(QUIZ_KIND),
-                ]),
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 resolve_provider: Some(false),
                 ..CodeActionOptions::default()
             })),

@@ -42,7 +42,7 @@ fn actions_at(
 fn quizzes(actions: &[Value]) -> Vec<&Value> {
     actions
         .iter()
-        .filter(|a| a["kind"] == "gohint.quiz")
+        .filter(|a| a["kind"] == "quickfix.gohint.quiz")
         .collect()
 }
 
@@ -68,7 +68,12 @@ fn quiz_me_is_offered_on_a_construct_when_asked_for_and_not_on_every_cursor_move
     );
 
     let close = SRC.find("close(done)").expect("close");
-    let actions = actions_at(&mut c, close, Some(1), Some(json!(["gohint.quiz"])));
+    let actions = actions_at(
+        &mut c,
+        close,
+        Some(1),
+        Some(json!(["quickfix.gohint.quiz"])),
+    );
     let quiz = quizzes(&actions);
     assert_eq!(quiz.len(), 1, "{actions:?}");
     assert_eq!(
@@ -76,11 +81,16 @@ fn quiz_me_is_offered_on_a_construct_when_asked_for_and_not_on_every_cursor_move
         json!([{"concept": "close"}])
     );
 
-    // Not on the automatic requests of a moving cursor, not when only quick
-    // fixes are wanted, and not where no construct is.
+    // In the Quick Fix menu (which asks for quick fixes only), but not on the
+    // automatic requests of a moving cursor, not when other kinds are
+    // wanted, and not where no construct is.
+    assert_eq!(
+        quizzes(&actions_at(&mut c, go, Some(1), Some(json!(["quickfix"])))).len(),
+        1
+    );
     assert!(quizzes(&actions_at(&mut c, go, Some(2), None)).is_empty());
     assert!(quizzes(&actions_at(&mut c, go, None, None)).is_empty());
-    assert!(quizzes(&actions_at(&mut c, go, Some(1), Some(json!(["quickfix"])))).is_empty());
+    assert!(quizzes(&actions_at(&mut c, go, Some(1), Some(json!(["refactor"])))).is_empty());
     let blank = SRC.find("\n\nimport").expect("blank line") + 1;
     assert!(quizzes(&actions_at(&mut c, blank, Some(1), None)).is_empty());
     assert!(c.stop().success());
@@ -152,7 +162,7 @@ fn the_quiz_command_returns_a_question_on_the_concept_with_choices_answer_and_ex
 }
 
 #[test]
-fn the_server_lists_the_quiz_command_and_action_kind() {
+fn the_server_lists_the_quiz_command() {
     let mut c = Client::spawn();
     let init = c.initialize(capabilities(false, true), None);
     let commands = &init["capabilities"]["executeCommandProvider"]["commands"];
@@ -163,7 +173,7 @@ fn the_server_lists_the_quiz_command_and_action_kind() {
         "{commands}"
     );
     let kinds = &init["capabilities"]["codeActionProvider"]["codeActionKinds"];
-    assert_eq!(*kinds, json!(["quickfix", "gohint.quiz"]));
+    assert_eq!(*kinds, json!(["quickfix"]));
     assert!(c.stop().success());
 }
 
