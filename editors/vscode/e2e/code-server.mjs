@@ -353,6 +353,25 @@ try {
     await frame.locator("h1", { hasText: "double-close" }).waitFor({ state: "visible" });
     await frame.locator("h2", { hasText: QUESTION }).waitFor({ state: "visible" });
   });
+  await step(page, "Quick Fix on a construct offers Quiz me on this, asked in a quick pick and graded", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "main.go" }).first().click();
+    await runCommand(page, "Go to Line/Column");
+    const input = page.locator(".quick-input-widget input");
+    await input.fill(":15:2");
+    await input.press("Enter");
+    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 2" }).first().waitFor();
+    await runCommand(page, "Quick Fix...");
+    const quiz = page.locator(".action-widget .monaco-list-row, .context-view .monaco-list-row", { hasText: "Quiz me on this: How does Go handle panics?" }).first();
+    await quiz.waitFor({ state: "visible" });
+    await quiz.click();
+    await page.locator(".quick-input-widget", { hasText: "gohint quiz: How does Go handle panics?" }).waitFor({ state: "visible" });
+    const choices = await page.locator(".quick-input-widget .monaco-list-row").allInnerTexts();
+    if (choices.length < 2 || !choices[0].startsWith("a) ")) {
+      throw new Error(`unexpected choices:\n${choices.join("\n")}`);
+    }
+    await page.locator(".quick-input-widget input").press("Enter");
+    await page.locator(".notifications-toasts", { hasText: /gohint: (Right\.|Wrong: the answer is [b-d]\))/ }).first().waitFor({ state: "visible" });
+  });
   await step(page, "the language status item shows the server's version and the file's findings", async () => {
     const version = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")).version;
     // Language status items show for the active editor's language: back to main.go.
