@@ -299,6 +299,12 @@ try {
   await step(page, "the Concepts in this file view lists the file's constructs with their questions", async () => {
     await runCommand(page, "Focus on Concepts in this file View");
     const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Concepts in this file/i }) }).first();
+    await view.locator(".monaco-list-row").first().waitFor({ state: "visible" });
+    // The list shows the rows that fit: make room by collapsing the folder's pane above it.
+    const folder = page.locator('.pane-header[aria-expanded="true"]', { hasText: /workspace/i }).first();
+    if (await folder.isVisible()) {
+      await folder.click();
+    }
     const group = view.locator(".monaco-list-row", { hasText: "close(ch): closes a channel" }).first();
     await group.waitFor({ state: "visible" });
     const text = await group.innerText();
