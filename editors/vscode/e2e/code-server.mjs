@@ -363,9 +363,12 @@ try {
     await page.locator(".tabs-container .tab", { hasText: "main.go" }).first().click();
     await runCommand(page, "Go to Line/Column");
     const input = page.locator(".quick-input-widget input");
-    await input.fill(":15:2");
+    await input.fill(":15");
     await input.press("Enter");
-    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 2" }).first().waitFor();
+    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 1" }).first().waitFor();
+    // Home goes to the first non-blank: the `defer` after the tab (column 5 with tabs of 4).
+    await page.keyboard.press("Home");
+    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 5" }).first().waitFor();
     await runCommand(page, "Quick Fix...");
     const quiz = page.locator(".action-widget .monaco-list-row, .context-view .monaco-list-row", { hasText: "Quiz me on this: How does Go handle panics?" }).first();
     await quiz.waitFor({ state: "visible" });
