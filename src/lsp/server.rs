@@ -662,6 +662,8 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
         .resolved
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
+    let mut firsts: std::collections::HashMap<&str, Option<(String, String)>> =
+        std::collections::HashMap::new();
     hits.into_iter()
         .map(|hit| {
             let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
@@ -669,11 +671,17 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
                 .iter()
                 .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
                 .map(|t| t.question.id.clone());
-            let first = hit.concept.cites.first().and_then(|c| {
-                let q = crate::corpus::builtin().question(c.question)?;
-                Some((q.question.clone(), q.excerpt(c.topic)))
-            });
-            let (question, answer) = first.unzip();
+            // Once per concept: a file has many constructs of few concepts.
+            let (question, answer) = firsts
+                .entry(hit.concept.name)
+                .or_insert_with(|| {
+                    hit.concept.cites.first().and_then(|c| {
+                        let q = crate::corpus::builtin().question(c.question)?;
+                        Some((q.question.clone(), q.excerpt(c.topic)))
+                    })
+                })
+                .clone()
+                .unzip();
             serde_json::json!({
                 "concept": hit.concept.name,
                 "label": hit.concept.label,
