@@ -2,6 +2,7 @@
 //! the learner's progress over the corpus questions, and a fuzzy search of
 //! question and rule names. Pure: the CLI reads answers and stores progress.
 
+mod about;
 mod items;
 mod progress;
 mod rng;
@@ -9,6 +10,7 @@ pub mod search;
 mod select;
 mod verified;
 
+pub use about::item_about;
 pub use items::{every_item, grade, Item, Kind};
 pub use progress::{Progress, Record};
 pub use rng::Rng;

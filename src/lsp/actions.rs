@@ -3,10 +3,13 @@
 //! from the server's own diagnostics of the current text (never from what
 //! the client sends), stamped with its version, so a fix for an older text
 //! is not offered and one applied after more typing is refused by the
-//! client instead of landing at stale positions.
+//! client instead of landing at stale positions. Asked for explicitly on a
+//! construct the corpus explains, also "Quiz me on this", whose command
+//! returns one quiz question on it.
 
 use super::diagnostics::{Data, SOURCE};
-use serde_json::json;
+use crate::concepts::Concept;
+use serde_json::{json, Value};
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, Command, Diagnostic, DocumentChanges,
     NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit,
@@ -18,6 +21,13 @@ pub const EXPLAIN: &str = "gohint.explain";
 
 /// The command that lists the corpus concepts of a document with their ranges.
 pub const CONCEPTS_IN_FILE: &str = "gohint.conceptsInFile";
+
+/// The command that returns one quiz question on a concept or corpus question.
+pub const QUIZ: &str = "gohint.quiz";
+
+/// The kind of the "Quiz me on this" action: a quick fix's, so that the
+/// clients' Quick Fix menus (which ask for those only) list it.
+pub const QUIZ_KIND: &str = "quickfix.gohint.quiz";
 
 /// The argument of [`EXPLAIN`] that asks the server to show the
 /// explanation itself (`window/showDocument`, else `window/showMessage`).
@@ -43,15 +53,7 @@ pub fn actions(
     current: Option<&Current<'_>>,
     client_explains: bool,
 ) -> Vec<CodeActionOrCommand> {
-    let wanted = |kind: &CodeActionKind| {
-        only.is_none_or(|kinds| {
-            kinds.iter().any(|k| {
-                kind.as_str() == k.as_str()
-                    || kind.as_str().starts_with(&format!("{}.", k.as_str()))
-            })
-        })
-    };
-    if !wanted(&CodeActionKind::QUICKFIX) {
+    if !wanted(only, &CodeActionKind::QUICKFIX) {
         return Vec::new();
     }
     let mut out = Vec::new();
@@ -120,6 +122,73 @@ pub fn actions(
         }
     }
     out
+}
+
+/// Whether a client that asks for the kinds `only` (all when `None`) wants
+/// actions of `kind`.
+pub fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
+    only.is_none_or(|kinds| {
+        kinds.iter().any(|k| {
+            kind.as_str() == k.as_str() || kind.as_str().starts_with(&format!("{}.", k.as_str()))
+        })
+    })
+}
+
+/// "Quiz me on this" for a construct of `concept`: runs [`QUIZ`] on it.
+pub fn quiz_action(concept: &Concept) -> CodeActionOrCommand {
+    let topic = concept
+        .cites
+        .first()
+        .and_then(|c| crate::corpus::builtin().question(c.question))
+        .map_or_else(|| concept.name.to_string(), |q| q.question.clone());
+    let title = format!("Quiz me on this: {topic}");
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: title.clone(),
+        kind: Some(CodeActionKind::new(QUIZ_KIND)),
+        command: Some(Command::new(
+            title,
+            QUIZ.to_string(),
+            Some(vec![json!({ "concept": concept.name })]),
+        )),
+        ..CodeAction::default()
+    })
+}
+
+/// The result of [`QUIZ`] for its `arguments`: `{"concept": name}` or
+/// `{"question": id}` (or the name or id alone), and an optional `"seed"`
+/// (default `seed`). The question as JSON: its id, kind, corpus question,
+/// prompt, code, choices, the right choice's index and the explanation
+/// (markdown) to show after the answer. An error says what was wrong.
+pub fn quiz(arguments: &[Value], seed: u64) -> Result<Value, String> {
+    let first = arguments.first();
+    let key = first
+        .and_then(|a| {
+            a.as_str()
+                .or_else(|| a.get("concept").and_then(Value::as_str))
+                .or_else(|| a.get("question").and_then(Value::as_str))
+        })
+        .ok_or_else(|| format!("{QUIZ} takes {{\"concept\": name}} or {{\"question\": id}}"))?;
+    let seed = first
+        .and_then(|a| a.get("seed"))
+        .and_then(Value::as_u64)
+        .unwrap_or(seed);
+    let item = crate::learn::item_about(key, seed)
+        .ok_or_else(|| format!("no concept or corpus question named `{key}` to quiz on"))?;
+    let title = crate::corpus::builtin()
+        .question(item.question)
+        .map(|q| q.question.clone());
+    Ok(json!({
+        "id": item.id,
+        "kind": item.kind.name(),
+        "question": item.question,
+        "title": title,
+        "rule": item.rule.map(|r| r.slug),
+        "prompt": item.prompt,
+        "code": item.code,
+        "choices": item.choices,
+        "answer": item.answer,
+        "explanation": item.explanation,
+    }))
 }
 
 /// A quick fix that applies `edits` to version `version` of the document.

@@ -2,7 +2,7 @@
 //! out. Handlers never block on analysis and never await the client: they
 //! change document state synchronously and spawn the rest.
 
-use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN};
+use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN, QUIZ, QUIZ_KIND};
 use super::documents::{Doc, State, Step, Trees};
 use super::hover;
 use super::log;
@@ -586,6 +586,53 @@ impl Backend {
     }
 }
 
+impl Backend {
+    /// "Quiz me on this" for the construct at the start of the range of a
+    /// code action request that the user made (not the automatic ones a
+    /// client sends as the cursor moves, which would offer it on every
+    /// keyword), in a Go file.
+    async fn quiz_action(&self, params: &CodeActionParams) -> Option<CodeActionOrCommand> {
+        let invoked = params.context.trigger_kind == Some(CodeActionTriggerKind::INVOKED);
+        let uri = &params.text_document.uri;
+        if !invoked
+            || is_module_file(uri)
+            || !actions::wanted(
+                params.context.only.as_deref(),
+                &CodeActionKind::new(QUIZ_KIND),
+            )
+        {
+            return None;
+        }
+        let session = self.inner.session();
+        let position = params.range.start;
+        let locate = move |state: &State| {
+            Converter::new(&state.text, &state.index, session.encoding)
+                .offset(position)
+                .0
+        };
+        let concept = self
+            .inner
+            .with_tree_at(uri, locate, |state, tree, offset| {
+                if !state.is_current() {
+                    return None;
+                }
+                concepts::at(tree, &state.text, offset).map(|hit| hit.concept)
+            })
+            .await
+            .ok()
+            .flatten()
+            .flatten()?;
+        Some(actions::quiz_action(concept))
+    }
+}
+
+/// A seed from the clock, so that each quiz asked for differs.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
 /// The folder of the client's first workspace folder (else its root URI),
 /// which relative team corpus paths of the editor settings start from.
 fn workspace_root(params: &InitializeParams) -> Option<std::path::PathBuf> {
@@ -607,13 +654,16 @@ fn is_module_file(uri: &Uri) -> bool {
     concepts::gomod::is_gomod(uri.path().as_str())
 }
 
-/// The corpus concepts `hits` of an analysed text, for the client.
+/// The corpus concepts `hits` of an analysed text, for the client, with the
+/// text and short answer of each one's most specific question.
 fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<Value> {
     let convert = Converter::new(&state.text, &state.index, encoding);
     let team = state
         .resolved
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
+    let mut firsts: std::collections::HashMap<&str, Option<(String, String)>> =
+        std::collections::HashMap::new();
     hits.into_iter()
         .map(|hit| {
             let builtin = hit.concept.cites.iter().map(|c| c.question.to_string());
@@ -621,10 +671,23 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
                 .iter()
                 .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
                 .map(|t| t.question.id.clone());
+            // Once per concept: a file has many constructs of few concepts.
+            let (question, answer) = firsts
+                .entry(hit.concept.name)
+                .or_insert_with(|| {
+                    hit.concept.cites.first().and_then(|c| {
+                        let q = crate::corpus::builtin().question(c.question)?;
+                        Some((q.question.clone(), q.excerpt(c.topic)))
+                    })
+                })
+                .clone()
+                .unzip();
             serde_json::json!({
                 "concept": hit.concept.name,
                 "label": hit.concept.label,
                 "questions": builtin.chain(claimed).collect::<Vec<_>>(),
+                "question": question,
+                "answer": answer,
                 "range": convert.range(&hit.range),
             })
         })
@@ -664,7 +727,11 @@ impl LanguageServer for Backend {
                 ..CodeActionOptions::default()
             })),
             execute_command_provider: Some(ExecuteCommandOptions {
-                commands: vec![EXPLAIN.to_string(), CONCEPTS_IN_FILE.to_string()],
+                commands: vec![
+                    EXPLAIN.to_string(),
+                    CONCEPTS_IN_FILE.to_string(),
+                    QUIZ.to_string(),
+                ],
                 ..ExecuteCommandOptions::default()
             }),
             diagnostic_provider: pull.then(|| {
@@ -853,7 +920,7 @@ impl LanguageServer for Backend {
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = &params.text_document.uri;
         let doc = self.inner.doc(uri).ok();
-        let actions = {
+        let mut actions = {
             let state = doc.as_ref().map(|d| d.lock());
             let current = state
                 .as_ref()
@@ -870,6 +937,7 @@ impl LanguageServer for Backend {
                 self.inner.session().explains,
             )
         };
+        actions.extend(self.quiz_action(&params).await);
         Ok((!actions.is_empty()).then_some(actions))
     }
 
@@ -903,6 +971,14 @@ impl LanguageServer for Backend {
                         Error::invalid_params("gohint.conceptsInFile takes a document URI")
                     })?;
                 self.concepts_in_file(&uri).await.map(Some)
+            }
+            QUIZ => {
+                let arguments = params.arguments.clone();
+                tokio::task::spawn_blocking(move || actions::quiz(&arguments, clock_seed()))
+                    .await
+                    .map_err(|_| Error::internal_error())?
+                    .map(Some)
+                    .map_err(Error::invalid_params)
             }
             other => Err(Error::invalid_params(format!("unknown command {other}"))),
         }

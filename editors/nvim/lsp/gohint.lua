@@ -26,12 +26,22 @@ local function explain(command, ctx)
   })
 end
 
+--- The server's "Quiz me on this" code actions run `gohint.quiz`: answered
+--- with vim.ui.select by this plugin's lua/gohint when it is on the runtime path.
+local function quiz(command, ctx)
+  local ok, gohint = pcall(require, "gohint")
+  if ok then
+    return gohint.quiz_command(command, ctx)
+  end
+  vim.notify("gohint: the quiz needs the gohint plugin's lua/gohint on the runtime path", vim.log.levels.WARN)
+end
+
 return {
   cmd = { "gohint" },
   filetypes = { "go", "gomod" },
   root_markers = { "go.mod", "gohint.toml", ".git" },
   settings = { gohint = {} },
-  commands = { ["gohint.explain"] = explain },
+  commands = { ["gohint.explain"] = explain, ["gohint.quiz"] = quiz },
   before_init = function(params, config)
     -- The server reads its settings at startup from initializationOptions.
     params.initializationOptions = (config.settings or {}).gohint

@@ -1,4 +1,7 @@
 -- :GohintExplain [slug] — explain a gohint rule (default: the one under the cursor).
+-- :GohintConcepts[!] — the constructs of the buffer the corpus explains, in the
+--   quickfix list (with !, the location list).
+-- :GohintQuiz [concept] — a quiz question on a construct (default: the one under the cursor).
 if vim.g.loaded_gohint then
   return
 end
@@ -14,4 +17,18 @@ end, {
       return slug:sub(1, #lead) == lead
     end, require("gohint").rule_slugs())
   end,
+})
+
+vim.api.nvim_create_user_command("GohintConcepts", function(opts)
+  require("gohint").concepts({ loclist = opts.bang })
+end, {
+  bang = true,
+  desc = "List the constructs of this buffer that the gohint corpus explains (!: in the location list)",
+})
+
+vim.api.nvim_create_user_command("GohintQuiz", function(opts)
+  require("gohint").quiz(opts.args)
+end, {
+  nargs = "?",
+  desc = "A gohint quiz question on a construct (default: the one under the cursor)",
 })

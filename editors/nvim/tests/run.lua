@@ -173,6 +173,99 @@ step("hover on a go statement names the corpus question about goroutines", funct
   contains(text:lower(), "goroutine", "hover")
 end)
 
+step(":GohintConcepts fills the quickfix list with the buffer's constructs and their questions", function()
+  local done
+  gohint.concepts({
+    open = false,
+    on_done = function(items)
+      done = items
+    end,
+  })
+  wait_for("the concepts", function()
+    return done ~= nil
+  end)
+  local list = vim.fn.getqflist({ title = 1, items = 1 })
+  contains(list.title, "example.go", "title")
+  local entries = {}
+  for _, item in ipairs(list.items) do
+    eq(vim.api.nvim_buf_get_name(item.bufnr), vim.api.nvim_buf_get_name(buf), "file of " .. item.text)
+    table.insert(entries, string.format("%d:%d: %s", item.lnum, item.col, item.text))
+  end
+  local text = table.concat(entries, "\n")
+  for _, want in ipairs({
+    "6:8: make-chan — ",
+    "11:2: close — " .. QUESTION,
+    "16:2: defer — ",
+    "17:2: go-statement — What is a goroutine?",
+  }) do
+    contains(text, want, "quickfix list")
+  end
+  local previous = 0
+  for _, item in ipairs(list.items) do
+    if item.lnum * 1000 + item.col < previous then
+      error("not in source order:\n" .. text)
+    end
+    previous = item.lnum * 1000 + item.col
+  end
+  -- The command opens the list; with ! it fills the location list.
+  vim.cmd("GohintConcepts!")
+  wait_for("the location list", function()
+    return #vim.fn.getloclist(0) == #list.items and vim.bo.buftype == "quickfix"
+  end)
+  vim.cmd("lclose")
+  eq(vim.api.nvim_get_current_buf(), buf, "back in the example")
+end)
+
+step(":GohintQuiz asks about the construct under the cursor with vim.ui.select", function()
+  vim.api.nvim_win_set_cursor(0, { 17, 1 })
+  local asked, said = nil, {}
+  local select, notify = vim.ui.select, vim.notify
+  vim.ui.select = function(items, opts, on_choice)
+    vim.ui.select = select
+    asked = { prompt = opts.prompt, choices = vim.tbl_map(opts.format_item, items) }
+    on_choice(items[1])
+  end
+  vim.notify = function(msg)
+    table.insert(said, msg)
+  end
+  vim.cmd("GohintQuiz")
+  wait_for("an answer", function()
+    return #said > 0
+  end)
+  vim.notify = notify
+  if #asked.choices < 2 or not asked.choices[1]:find("^a%) ") then
+    error("choices: " .. vim.inspect(asked))
+  end
+  if not (said[1]:find("^gohint: Right%.") or said[1]:find("^gohint: Wrong: the answer is [b-d]%) ")) then
+    error("verdict: " .. said[1])
+  end
+  wait_for("the explanation in a float", function()
+    return #floating_windows() > 0
+  end)
+  local text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(floating_windows()[1]), 0, -1, false), "\n")
+  contains(text, "What is a goroutine?", "explanation")
+  close_floats()
+end)
+
+step("the server's Quiz me on this command is answered by the plugin", function()
+  local asked
+  local select = vim.ui.select
+  vim.ui.select = function(items, opts, on_choice)
+    vim.ui.select = select
+    asked = opts.prompt
+    on_choice(nil)
+  end
+  local client = gohint.clients(buf)[1]
+  vim.lsp.commands["gohint.quiz"]({ command = "gohint.quiz", arguments = { { concept = "close", seed = 2 } } }, { bufnr = buf, client_id = client.id })
+  wait_for("the question", function()
+    return asked ~= nil
+  end)
+  if #asked == 0 then
+    error("empty prompt")
+  end
+  eq(#floating_windows(), 0, "no answer, no explanation")
+end)
+
 step(":GohintExplain shows the rule under the cursor in a float", function()
   vim.api.nvim_win_set_cursor(0, { 18, 2 })
   vim.cmd("GohintExplain")

@@ -296,6 +296,31 @@ try {
     await hover.waitFor({ state: "hidden" });
   });
 
+  await step(page, "the Concepts in this file view lists the file's constructs with their questions", async () => {
+    await runCommand(page, "Focus on Concepts in this file View");
+    const view = page.locator(".pane", { has: page.locator(".pane-header", { hasText: /Concepts in this file/i }) }).first();
+    await view.locator(".monaco-list-row").first().waitFor({ state: "visible" });
+    // The list shows the rows that fit: make room by collapsing the folder's pane above it.
+    const folder = page.locator('.pane-header[aria-expanded="true"]', { hasText: /workspace/i }).first();
+    if (await folder.isVisible()) {
+      await folder.click();
+    }
+    const group = view.locator(".monaco-list-row", { hasText: "close(ch): closes a channel" }).first();
+    await group.waitFor({ state: "visible" });
+    const text = await group.innerText();
+    if (!text.includes(QUESTION) || !text.includes("(4)")) {
+      throw new Error(`the close(ch) row does not name its question and its 4 constructs:\n${text}`);
+    }
+    await group.click();
+    const hit = view.locator(".monaco-list-row", { hasText: "Ln 11, Col 2" }).first();
+    await hit.waitFor({ state: "visible" });
+    await hit.click();
+    await page.locator(".statusbar-item", { hasText: /Ln 11, Col \d+ \(\d+ selected\)/ }).first().waitFor();
+    const sideBar = await page.locator(".part.sidebar").boundingBox();
+    await page.screenshot({ path: join(artifacts, "concepts.png"), clip: sideBar });
+    console.log(`  screenshot: ${join(artifacts, "concepts.png")}`);
+  });
+
   await step(page, "the quick fix removes the second close", async () => {
     const at = await firstSquiggle(page);
     await page.mouse.click(at.x, at.y);
@@ -333,6 +358,28 @@ try {
     const frame = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame");
     await frame.locator("h1", { hasText: "double-close" }).waitFor({ state: "visible" });
     await frame.locator("h2", { hasText: QUESTION }).waitFor({ state: "visible" });
+  });
+  await step(page, "Quick Fix on a construct offers Quiz me on this, asked in a quick pick and graded", async () => {
+    await page.locator(".tabs-container .tab", { hasText: "main.go" }).first().click();
+    await runCommand(page, "Go to Line/Column");
+    const input = page.locator(".quick-input-widget input");
+    await input.fill(":15");
+    await input.press("Enter");
+    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 1" }).first().waitFor();
+    // Home goes to the first non-blank: the `defer` after the tab (column 5 with tabs of 4).
+    await page.keyboard.press("Home");
+    await page.locator(".statusbar-item", { hasText: "Ln 15, Col 5" }).first().waitFor();
+    await runCommand(page, "Quick Fix...");
+    const quiz = page.locator(".action-widget .monaco-list-row, .context-view .monaco-list-row", { hasText: "Quiz me on this: How does Go handle panics?" }).first();
+    await quiz.waitFor({ state: "visible" });
+    await quiz.click();
+    await page.locator(".quick-input-widget", { hasText: "gohint quiz: How does Go handle panics?" }).waitFor({ state: "visible" });
+    const choices = await page.locator(".quick-input-widget .monaco-list-row").allInnerTexts();
+    if (choices.length < 2 || !choices[0].startsWith("a) ")) {
+      throw new Error(`unexpected choices:\n${choices.join("\n")}`);
+    }
+    await page.locator(".quick-input-widget input").press("Enter");
+    await page.locator(".notifications-toasts", { hasText: /gohint: (Right\.|Wrong: the answer is [b-d]\))/ }).first().waitFor({ state: "visible" });
   });
   await step(page, "the language status item shows the server's version and the file's findings", async () => {
     const version = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")).version;

@@ -13,6 +13,7 @@ import {
   ServerOptions,
   State,
 } from "vscode-languageclient/node";
+import { ConceptsView, QUIZ_COMMAND, askQuiz } from "./concepts-view";
 import { INSTALL_COMMAND, Resolution, bundledPath, resolveBinary } from "./resolve";
 import { RuleInfo, parseRuleList, prioritize } from "./rules";
 import { settingsFor } from "./scope";
@@ -48,6 +49,8 @@ class Gohint {
   readonly output = vscode.window.createOutputChannel("gohint");
   readonly explanations = new Explanations();
   readonly status = new Status();
+  /** Fires when a server starts or stops. */
+  readonly clientChanged = new vscode.EventEmitter<void>();
   private client: LanguageClient | undefined;
   private binary: string | undefined;
   /** The running server process; stopping it on purpose is not an error. */
@@ -151,6 +154,8 @@ class Gohint {
           const result: unknown = await next(cmd, args);
           if (cmd === EXPLAIN_COMMAND) {
             await this.show(String(args[0] ?? "gohint"), result);
+          } else if (cmd === QUIZ_COMMAND) {
+            void askQuiz(result, (name, markdown) => this.show(name, markdown));
           }
           return result;
         },
@@ -211,9 +216,11 @@ class Gohint {
     this.client = client;
     const version = client.initializeResult?.serverInfo?.version;
     this.status.set({ state: "running", version });
+    this.clientChanged.fire();
     client.onDidChangeState((e) => {
       if (e.newState === State.Stopped && this.client === client) {
         this.status.set({ state: "stopped", version });
+        this.clientChanged.fire();
       }
     });
     return client;
@@ -241,6 +248,7 @@ class Gohint {
     const client = this.client;
     const child = this.process;
     this.client = undefined;
+    this.clientChanged.fire();
     this.stopping = true;
     try {
       if (client) {
@@ -260,6 +268,11 @@ class Gohint {
     } finally {
       this.stopping = false;
     }
+  }
+
+  /** The running client, if any; its state can change (see `clientChanged`). */
+  running(): LanguageClient | undefined {
+    return this.client && this.client.state === State.Running ? this.client : undefined;
   }
 
   /** Stops the server and starts it again, re-reading `gohint.path`. */
@@ -391,9 +404,13 @@ let gohint: Gohint | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const g = new Gohint(context);
   gohint = g;
+  const concepts = new ConceptsView(() => g.running());
   context.subscriptions.push(
     g.output,
     g.status,
+    g.clientChanged,
+    concepts,
+    g.clientChanged.event(() => concepts.refresh()),
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, g.explanations),
     vscode.commands.registerCommand("gohint.restartServer", () => g.restart()),
     vscode.commands.registerCommand("gohint.explainRule", (slug?: unknown) => g.explainRule(typeof slug === "string" ? slug : undefined)),

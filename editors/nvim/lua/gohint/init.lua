@@ -1,5 +1,6 @@
--- gohint for Neovim: starts the gohint language server for Go buffers and
--- explains rules in a floating window. Works on Neovim 0.7 and later.
+-- gohint for Neovim: starts the gohint language server for Go buffers,
+-- explains rules in a floating window, lists the constructs of a buffer that
+-- the corpus explains and quizzes on them. Works on Neovim 0.7 and later.
 --
 --   require("gohint").setup({
 --     cmd = { "gohint" },                          -- the server command
@@ -268,10 +269,167 @@ function M.explain_command(command, ctx)
   return M.explain((command.arguments or {})[1], cmd)
 end
 
+--- The byte column (0-based) of LSP `position` in `bufnr`, for a client whose
+--- positions count in `encoding` ("utf-8", "utf-16" or "utf-32").
+local function byte_col(bufnr, position, encoding)
+  local line = vim.api.nvim_buf_get_lines(bufnr, position.line, position.line + 1, false)[1] or ""
+  if encoding == "utf-8" then
+    return math.min(position.character, #line)
+  end
+  local ok, col
+  if vim.fn.has("nvim-0.11") == 1 then
+    ok, col = pcall(vim.str_byteindex, line, encoding or "utf-16", position.character, false)
+  else
+    ok, col = pcall(vim.str_byteindex, line, position.character, encoding ~= "utf-32")
+  end
+  return ok and col or #line
+end
+
+--- Sends `workspace/executeCommand` `command` with `arguments` to `client`
+--- (default: the gohint client of `bufnr`); `on_result(result, client)` gets
+--- the answer. Reports a missing server or an error instead.
+local function execute(bufnr, command, arguments, on_result, client)
+  client = client or M.clients(bufnr)[1]
+  if not client then
+    notify("no gohint server is running for this buffer", vim.log.levels.WARN)
+    return false
+  end
+  local params = { command = command, arguments = arguments }
+  call(client, "request", "workspace/executeCommand", params, function(err, result)
+    if err then
+      notify(command .. ": " .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      return
+    end
+    on_result(result, client)
+  end, bufnr)
+  return true
+end
+
+--- Quickfix items for the `gohint.conceptsInFile` result `concepts` of
+--- `bufnr`: one per construct, "concept — question", in source order.
+function M.concept_items(bufnr, concepts, encoding)
+  local items = {}
+  for _, c in ipairs(type(concepts) == "table" and concepts or {}) do
+    local start = c.range and c.range.start
+    if start then
+      local question = c.question
+      if type(question) ~= "string" then
+        question = (c.questions or {})[1] or ""
+      end
+      table.insert(items, {
+        bufnr = bufnr,
+        lnum = start.line + 1,
+        col = byte_col(bufnr, start, encoding) + 1,
+        text = string.format("%s — %s", c.concept, question),
+      })
+    end
+  end
+  return items
+end
+
+--- `:GohintConcepts`: fills the quickfix list (with `{ loclist = true }` the
+--- window's location list) with the constructs of the current buffer that
+--- the corpus explains, and opens it (unless `open = false`). `on_done(items)`
+--- runs once the list is set.
+function M.concepts(opts)
+  opts = opts or {}
+  local bufnr = vim.api.nvim_get_current_buf()
+  local win = vim.api.nvim_get_current_win()
+  return execute(bufnr, "gohint.conceptsInFile", { vim.uri_from_bufnr(bufnr) }, function(result, client)
+    local items = M.concept_items(bufnr, result, client.offset_encoding)
+    local what = { title = "gohint: concepts in " .. vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ":t"), items = items }
+    if opts.loclist then
+      vim.fn.setloclist(win, {}, " ", what)
+    else
+      vim.fn.setqflist({}, " ", what)
+    end
+    if #items == 0 then
+      notify("no construct of this buffer is explained by the corpus")
+    elseif opts.open ~= false then
+      vim.cmd(opts.loclist and "lopen" or "copen")
+    end
+    if opts.on_done then
+      opts.on_done(items)
+    end
+  end)
+end
+
+--- Asks `quiz` (a `gohint.quiz` result) with `vim.ui.select`; on an answer
+--- says right or wrong and shows the explanation in a float.
+function M.ask(quiz)
+  if type(quiz) ~= "table" or type(quiz.choices) ~= "table" then
+    notify("the server sent no quiz question", vim.log.levels.ERROR)
+    return
+  end
+  local prompt = quiz.prompt or ""
+  if type(quiz.code) == "string" then
+    prompt = prompt .. "\n\n" .. quiz.code
+  end
+  local letters = {}
+  for i = 1, #quiz.choices do
+    letters[i] = i
+  end
+  vim.ui.select(letters, {
+    prompt = prompt,
+    kind = "gohint.quiz",
+    format_item = function(i)
+      return string.format("%s) %s", string.char(96 + i), (quiz.choices[i]:gsub("\n", " ⏎ ")))
+    end,
+  }, function(choice)
+    if not choice then
+      return
+    end
+    local right = quiz.answer + 1
+    local verdict
+    if choice == right then
+      verdict = "Right."
+    else
+      verdict = string.format("Wrong: the answer is %s) %s", string.char(96 + right), quiz.choices[right])
+    end
+    notify(verdict)
+    M.show(verdict .. "\n\n" .. (quiz.explanation or ""))
+  end)
+end
+
+--- `:GohintQuiz [concept or question]`: one quiz question on a concept or
+--- corpus question (default: the construct under the cursor).
+function M.quiz(key)
+  local bufnr = vim.api.nvim_get_current_buf()
+  if key ~= nil and key ~= "" then
+    return execute(bufnr, "gohint.quiz", { key }, M.ask)
+  end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  return execute(bufnr, "gohint.conceptsInFile", { vim.uri_from_bufnr(bufnr) }, function(result, client)
+    local best
+    for _, c in ipairs(type(result) == "table" and result or {}) do
+      local s, e = c.range.start, c.range["end"]
+      local from = s.line + 1 < row or (s.line + 1 == row and byte_col(bufnr, s, client.offset_encoding) <= col)
+      local to = e.line + 1 > row or (e.line + 1 == row and byte_col(bufnr, e, client.offset_encoding) > col)
+      if from and to then
+        best = c
+      end
+    end
+    if not best then
+      notify("no construct the corpus explains under the cursor; name one, e.g. :GohintQuiz go-statement", vim.log.levels.WARN)
+      return
+    end
+    execute(bufnr, "gohint.quiz", { { concept = best.concept } }, M.ask)
+  end)
+end
+
+--- The client side of the server's `gohint.quiz` command (its "Quiz me on
+--- this" code action): asks the server for the question and quizzes.
+function M.quiz_command(command, ctx)
+  local bufnr = ctx and ctx.bufnr or vim.api.nvim_get_current_buf()
+  local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+  return execute(bufnr, "gohint.quiz", command.arguments or {}, M.ask, client or nil)
+end
+
 --- Configures gohint and starts it for Go buffers (open ones included).
 function M.setup(opts)
   M.config = vim.tbl_extend("force", vim.deepcopy(M.defaults), opts or {})
   vim.lsp.commands["gohint.explain"] = M.explain_command
+  vim.lsp.commands["gohint.quiz"] = M.quiz_command
   notified_missing = false
   local group = vim.api.nvim_create_augroup("gohint", { clear = true })
   vim.api.nvim_create_autocmd("FileType", {
