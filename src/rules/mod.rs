@@ -33,6 +33,7 @@ mod scope;
 mod select_default_busy_loop;
 mod send_after_close;
 mod shared_var_race;
+mod test_fatal_in_goroutine;
 mod time_after_in_loop;
 mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
@@ -59,6 +60,7 @@ pub static RULES: &[&Rule] = &[
     &shared_var_race::RULE,
     &time_after_in_loop::RULE,
     &waitgroup_add_inside_goroutine::RULE,
+    &test_fatal_in_goroutine::RULE,
     &waitgroup_copy::RULE,
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
