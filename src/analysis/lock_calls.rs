@@ -7,7 +7,7 @@
 //! nothing in between reassigns a name in it.
 
 use super::lock_flow::LockFlow;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
 
@@ -163,10 +163,11 @@ pub fn is_lock_helper(name: &str) -> bool {
 /// `lock` where its release was meant: same mutex and method, on the same
 /// path after it, with no release in between. `locks` is what the function
 /// of `lock` does with its locks.
-pub fn is_typo_pair(
-    lock: &LockCall<'_>,
-    defer_call: &LockCall<'_>,
-    locks: &LockFlow<'_>,
+pub fn is_typo_pair<'t>(
+    up: &Parents<'t>,
+    lock: &LockCall<'t>,
+    defer_call: &LockCall<'t>,
+    locks: &LockFlow<'t>,
     src: &str,
 ) -> bool {
     let (Some(stmt), Some(defer)) = (lock.statement(), defer_call.deferred()) else {
@@ -175,12 +176,13 @@ pub fn is_typo_pair(
     lock.op.acquires()
         && lock.op == defer_call.op
         && lock.mutex(src) == defer_call.mutex(src)
-        && flow::same_path(stmt, defer, src)
+        && flow::same_path(up, stmt, defer, src)
         && !locks.released_between(lock, stmt.end_byte(), defer.start_byte(), src)
 }
 
 /// The deferred lock call that is the typo partner of `lock`, if any.
 pub fn typo_partner<'t>(
+    up: &Parents<'t>,
     lock: &LockCall<'t>,
     locks: &LockFlow<'t>,
     src: &str,
@@ -189,7 +191,7 @@ pub fn typo_partner<'t>(
         .deferred()
         .iter()
         .filter(|d| d.call.start_byte() >= lock.call.end_byte())
-        .find(|d| is_typo_pair(lock, d, locks, src))
+        .find(|d| is_typo_pair(up, lock, d, locks, src))
         .copied()
 }
 

@@ -2,6 +2,8 @@
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
 use super::Ctx;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, TreeCursor};
 
@@ -78,17 +80,176 @@ pub fn inside(outer: Node<'_>, inner: Node<'_>) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
 }
 
-/// `node`'s parent, its parent, and so on up to the root.
+/// The parents of one file's nodes, without [`Node::parent`]: tree-sitter
+/// finds a parent by descending from the root, scanning the root's children
+/// up to the one holding the node, so each step up costs the index of the
+/// top-level declaration. Here the top-level declarations are listed once
+/// (found by binary search on their byte ranges), and each declaration's
+/// parent map is built on first use by one walk of that declaration.
+pub struct Parents<'t> {
+    root: Node<'t>,
+    /// The root's children, in order, with their byte ranges.
+    tops: OnceCell<Vec<(usize, usize, Node<'t>)>>,
+    /// The parent of every node below a mapped top-level node, by node id.
+    map: RefCell<HashMap<usize, Node<'t>>>,
+    /// The ids of the top-level nodes already mapped.
+    mapped: RefCell<HashSet<usize>>,
+}
+
+impl<'t> Parents<'t> {
+    /// No parents mapped yet in the tree whose root is `root`.
+    pub fn new(root: Node<'t>) -> Self {
+        Parents {
+            root,
+            tops: OnceCell::new(),
+            map: RefCell::new(HashMap::new()),
+            mapped: RefCell::new(HashSet::new()),
+        }
+    }
+
+    /// The root's children and their byte ranges, listed on first use.
+    fn tops(&self) -> &[(usize, usize, Node<'t>)] {
+        self.tops.get_or_init(|| {
+            let mut c = self.root.walk();
+            self.root
+                .children(&mut c)
+                .map(|n| (n.start_byte(), n.end_byte(), n))
+                .collect()
+        })
+    }
+
+    /// `node`'s parent (`None` for the root).
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node == self.root {
+            return None;
+        }
+        if let Some(p) = self.map.borrow().get(&node.id()) {
+            return Some(*p);
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let tops = self.tops();
+        let first = tops.partition_point(|t| t.1 < start);
+        for &(_, _, top) in tops[first..].iter().take_while(|t| t.0 <= end) {
+            if top == node {
+                return Some(self.root);
+            }
+            if self.map_below(top) {
+                if let Some(p) = self.map.borrow().get(&node.id()) {
+                    return Some(*p);
+                }
+            }
+        }
+        // Not below the root this was made for: ask tree-sitter.
+        node.parent()
+    }
+
+    /// Records the parent of every node below `top`, unless done before:
+    /// whether this call mapped it.
+    fn map_below(&self, top: Node<'t>) -> bool {
+        if !self.mapped.borrow_mut().insert(top.id()) {
+            return false;
+        }
+        let mut map = self.map.borrow_mut();
+        let mut cursor = top.walk();
+        let mut stack = vec![top];
+        if !cursor.goto_first_child() {
+            return true;
+        }
+        loop {
+            let node = cursor.node();
+            if let Some(parent) = stack.last() {
+                map.insert(node.id(), *parent);
+            }
+            if cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() || stack.len() <= 1 {
+                    return true;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    /// `node`'s parent, its parent, and so on up to the root.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(self.parent(node), |n| self.parent(*n))
+    }
+
+    /// The nearest function declaration, method or func literal around
+    /// `node`. In half-typed code whose function lost its body to a parse
+    /// error, the top-level `ERROR` region holding the recovered statements
+    /// stands in for the function, so rules still see them.
+    pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.ancestors(node).find(|n| {
+            is_function(*n)
+                || (n.is_error() && self.parent(*n).is_some_and(|p| p.kind() == "source_file"))
+        })
+    }
+
+    /// The statement that directly contains `node` (the ancestor whose
+    /// parent is a `statement_list` or `block`), or `node` itself if it is
+    /// one.
+    pub fn statement_of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        std::iter::once(node).chain(self.ancestors(node)).find(|n| {
+            self.parent(*n)
+                .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+        })
+    }
+
+    /// The call that invokes func literal `lit` directly (`func(){…}()`,
+    /// `(func(){…})()`), if any.
+    pub fn invoking_call(&self, lit: Node<'t>) -> Option<Node<'t>> {
+        let mut callee = lit;
+        while let Some(p) = self
+            .parent(callee)
+            .filter(|p| p.kind() == "parenthesized_expression")
+        {
+            callee = p;
+        }
+        self.parent(callee).filter(|p| {
+            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+        })
+    }
+}
+
+/// `node`'s parent, its parent, and so on up to the root, each asked of
+/// tree-sitter (a descent from the root): for code without the file's
+/// [`Parents`] at hand, off the per-declaration paths of the rules.
 pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(node.parent(), |n| n.parent())
 }
 
-/// The nearest function declaration, method or func literal around `node`.
-/// In half-typed code whose function lost its body to a parse error, the
-/// top-level `ERROR` region holding the recovered statements stands in for
-/// the function, so rules still see them.
+/// [`Parents::enclosing_function`] asked of tree-sitter, for code without
+/// the file's [`Parents`] at hand.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|n| is_function(*n) || is_recovered_body(*n))
+}
+
+/// [`Parents::statement_of`] asked of tree-sitter, for code without the
+/// file's [`Parents`] at hand.
+pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
+    std::iter::once(node).chain(ancestors(node)).find(|n| {
+        n.parent()
+            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+    })
+}
+
+/// [`Parents::invoking_call`] asked of tree-sitter, for code without the
+/// file's [`Parents`] at hand.
+pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
+    let mut callee = lit;
+    while let Some(p) = callee
+        .parent()
+        .filter(|p| p.kind() == "parenthesized_expression")
+    {
+        callee = p;
+    }
+    callee.parent().filter(|p| {
+        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+    })
 }
 
 /// Whether `node` is a top-level `ERROR` region: statements the parser
@@ -251,15 +412,6 @@ pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
         .collect()
 }
 
-/// The statement that directly contains `node` (the ancestor whose parent is
-/// a `statement_list` or `block`), or `node` itself if it is one.
-pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
-    std::iter::once(node).chain(ancestors(node)).find(|n| {
-        n.parent()
-            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
-    })
-}
-
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.
 pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let left = match stmt.kind() {
@@ -304,21 +456,6 @@ pub fn line_indent(src: &str, offset: usize) -> &str {
     &line[..blanks]
 }
 
-/// The call that invokes func literal `lit` directly (`func(){…}()`,
-/// `(func(){…})()`), if any.
-pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
-    let mut callee = lit;
-    while let Some(p) = callee
-        .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
-    {
-        callee = p;
-    }
-    callee.parent().filter(|p| {
-        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
-    })
-}
-
 /// Whether `root` (nested func literals included) calls the builtin
 /// `recover()`.
 pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
@@ -337,19 +474,23 @@ pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
 /// is a value of a table or an argument (`{0: func() { … }}`,
 /// `assert.Panics(t, func() { … })`): a test case written to panic, not code
 /// that panics by mistake.
-pub fn in_panic_test_case(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
+pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
     if !ctx.options.test_file {
         return false;
     }
-    let Some(func) = enclosing_function(node).filter(|f| f.kind() == "func_literal") else {
+    let parents = ctx.facts.parents();
+    let Some(func) = parents
+        .enclosing_function(node)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return false;
     };
     let no_parameters = func
         .child_by_field_name("parameters")
         .is_some_and(|p| p.named_child_count() == 0);
-    let mut up = func.parent();
+    let mut up = parents.parent(func);
     while let Some(p) = up.filter(|p| p.kind() == "parenthesized_expression") {
-        up = p.parent();
+        up = parents.parent(p);
     }
     no_parameters
         && up.is_some_and(|p| {

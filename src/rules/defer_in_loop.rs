@@ -22,7 +22,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(defer) = m.node("report") else {
         return;
     };
@@ -45,7 +45,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         .take_while(|n| *n != outer)
         .any(|n| once_guard(*n, defer, ctx.src) || timer_fires_once(*n, ctx.src));
     if guarded
-        || flow::leaves_loop_after(defer, *outer, ctx.src)
+        || flow::leaves_loop_after(ctx.facts.parents(), defer, *outer, ctx.src)
         || held_on_purpose(defer, *inner, ctx.src)
     {
         return;

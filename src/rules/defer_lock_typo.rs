@@ -38,7 +38,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .iter()
         .rev()
         .filter(|l| l.call.end_byte() <= defer.start_byte())
-        .find(|l| lock_calls::is_typo_pair(l, &deferred, &locks, ctx.src));
+        .find(|l| lock_calls::is_typo_pair(ctx.facts.parents(), l, &deferred, &locks, ctx.src));
     let Some(lock) = partner else { return };
     if deferred.other_api(ctx) {
         return;

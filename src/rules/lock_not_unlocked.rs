@@ -49,9 +49,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let release = lock.op.release().name();
     // Any release counts: deferred, in a closure, a method value passed on,
     // or the other kind of release (a mismatch is another bug).
-    let typo = own
-        .as_ref()
-        .is_some_and(|f| lock_calls::typo_partner(&lock, f, ctx.src).is_some());
+    let typo = own.as_ref().is_some_and(|f| {
+        lock_calls::typo_partner(ctx.facts.parents(), &lock, f, ctx.src).is_some()
+    });
     if locks.releases_anywhere(mutex) || typo || lock.other_api(ctx) {
         return;
     }
@@ -86,7 +86,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     // A deferred unlock in a loop would hold the lock into the next
     // iteration, whose Lock then blocks forever.
-    if flow::enclosing_loop(stmt).is_some_and(|l| !flow::leaves_loop_after(stmt, l, ctx.src)) {
+    if flow::enclosing_loop(ctx.facts.parents(), stmt)
+        .is_some_and(|l| !flow::leaves_loop_after(ctx.facts.parents(), stmt, l, ctx.src))
+    {
         out.push(
             Finding::new(&RULE, lock.call.byte_range()).message(message(format!(
                 "call `{shown}.{release}()` before the loop's next iteration"

@@ -146,11 +146,11 @@ fn fresh_name(func: Node<'_>, ctx: &Ctx<'_>) -> String {
 
 /// The fix: `defer name()` on a new line after the statement (and the `_`
 /// renamed when `rename` is given). Only for statements in a block.
-fn defer_fix(
-    a: &Assignment<'_>,
+fn defer_fix<'t>(
+    a: &Assignment<'t>,
     name: &str,
     rename: Option<Node<'_>>,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'t>,
 ) -> Option<Fix> {
     if a.stmt.parent().is_none_or(|p| p.kind() != "statement_list") {
         return None;
@@ -178,7 +178,7 @@ fn defer_fix(
         title: format!("Add `defer {name}()`"),
         edits,
         // A defer in a loop only runs when the function returns.
-        preferred: flow::enclosing_loop(a.stmt).is_none(),
+        preferred: flow::enclosing_loop(ctx.facts.parents(), a.stmt).is_none(),
     })
 }
 

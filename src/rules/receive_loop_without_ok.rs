@@ -108,7 +108,7 @@ fn range_fix(
     })
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(stmt), Some(receive)) = (m.node("report"), m.node("receive")) else {
         return;
     };
@@ -125,7 +125,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     if name == "_" || !closable(channel, ctx.src) {
         return;
     }
-    let Some(loop_) = flow::enclosing_loop(stmt) else {
+    let Some(loop_) = flow::enclosing_loop(ctx.facts.parents(), stmt) else {
         return;
     };
     if !loops::is_infinite(loop_) || loops::has_exit(loop_, ctx.src) {

@@ -80,7 +80,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                     && stmt
                         .parent()
                         .is_some_and(|block| syntax::ancestors(send).any(|a| a == block))
-                    && flow::same_path(stmt, send, ctx.src)
+                    && flow::same_path(ctx.facts.parents(), stmt, send, ctx.src)
             })
         });
     let Some(close) = close else {
@@ -102,7 +102,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (from, to) = (close.end_byte(), send.start_byte());
     if prefixes
         .iter()
-        .any(|p| sites.assigned_in(p, body, Some(close), to))
+        .any(|p| sites.assigned_in(ctx.facts.parents(), p, body, Some(close), to))
         || (!tracked && sites.calls_between(from, to))
     {
         return;

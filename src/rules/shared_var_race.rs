@@ -89,10 +89,11 @@ fn first_access<'t>(
 
 /// Started in a loop, and the variable outlives an iteration: goroutines of
 /// different iterations write it together (unless each iteration waits).
-fn started_in_loop(t: &Target<'_>, g: &Goroutine<'_>, ctx: &Ctx<'_>) -> Option<Race> {
-    let lp = flow::enclosing_loop(g.launch)?;
-    if flow::leaves_loop_after(g.launch, lp, ctx.src)
-        || g.syncs.waits_later_in(g.launch, lp, ctx.src)
+fn started_in_loop<'t>(t: &Target<'_>, g: &Goroutine<'t>, ctx: &Ctx<'t>) -> Option<Race> {
+    let lp = flow::enclosing_loop(ctx.facts.parents(), g.launch)?;
+    if flow::leaves_loop_after(ctx.facts.parents(), g.launch, lp, ctx.src)
+        || g.syncs
+            .waits_later_in(ctx.facts.parents(), g.launch, lp, ctx.src)
     {
         return None;
     }
@@ -137,7 +138,7 @@ fn other_goroutine<'t>(
             } else {
                 (g.launch, other_launch)
             };
-            if g.syncs.between(a, b, false, ctx.src) {
+            if g.syncs.between(ctx.facts.parents(), a, b, false, ctx.src) {
                 continue;
             }
         }
@@ -186,8 +187,10 @@ fn parent_access<'t>(
         .collect();
     let access = first_access(t, candidates, ctx, res, |a| {
         syntax::enclosing_function(a) == Some(g.parent)
-            && flow::same_path(g.launch, a, ctx.src)
-            && !g.syncs.between(g.launch, a, true, ctx.src)
+            && flow::same_path(ctx.facts.parents(), g.launch, a, ctx.src)
+            && !g
+                .syncs
+                .between(ctx.facts.parents(), g.launch, a, true, ctx.src)
             && !releases_after(body, a, &gates, ctx)
     })?;
     Some(Race {

@@ -235,7 +235,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // Innermost loop first. A throttle in a loop's body also throttles every
     // loop around it, so the first loop that matters decides.
     for loop_ in loops {
-        if is_worker(loop_, &nodes, ctx.src) || flow::leaves_loop_after(go, loop_, ctx.src) {
+        if is_worker(loop_, &nodes, ctx.src)
+            || flow::leaves_loop_after(ctx.facts.parents(), go, loop_, ctx.src)
+        {
             continue;
         }
         if !throttled(loop_, go, ctx.src) {

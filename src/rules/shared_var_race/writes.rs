@@ -142,7 +142,7 @@ pub fn writes<'t>(lit: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> V
 /// Whether the write `stmt` runs with a mutex held: on its path in its own
 /// function, the last `X.Lock()` / `X.Unlock()` of some `X` before it is a
 /// Lock.
-pub fn locked(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
+pub fn locked<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let Some(body) = syntax::enclosing_function(stmt).and_then(syntax::function_body) else {
         return false;
     };
@@ -164,7 +164,7 @@ pub fn locked(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
             "Unlock" => false,
             _ => continue,
         };
-        if !flow::same_path(call, stmt, ctx.src) {
+        if !flow::same_path(ctx.facts.parents(), call, stmt, ctx.src) {
             continue;
         }
         state.retain(|(r, _)| *r != recv);
