@@ -158,7 +158,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if is_append_style(func, ctx) {
         return;
     }
-    let Some(stmt) = syntax::statement_of(call) else {
+    let Some(stmt) = ctx.facts.parents().statement_of(call) else {
         return;
     };
     let refs = sites.tagged_references(&decl, func, "append-aliasing writes", tag);

@@ -26,7 +26,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(defer) = m.node("report") else {
         return;
     };
-    let within: Vec<Node<'_>> = syntax::ancestors(defer)
+    let within: Vec<Node<'_>> = ctx
+        .facts
+        .parents()
+        .ancestors(defer)
         .take_while(|n| !syntax::is_function(*n))
         .collect();
     let loops: Vec<Node<'_>> = within

@@ -260,7 +260,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     inners.sort_unstable();
     inners.dedup();
-    let Some(body) = syntax::enclosing_function(go).and_then(syntax::function_body) else {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(go)
+        .and_then(syntax::function_body)
+    else {
         return;
     };
     for inner in inners {

@@ -39,7 +39,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     // A function that ends by locking acquires the lock for its caller.
-    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
+    let own = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .map(|f| ctx.facts.lock_flow(f));
     let ends_with_lock = own.as_ref().is_some_and(|f| f.is_last(stmt));
     let locks = ctx.facts.lock_flow(top);
     if ends_with_lock || aliased(&lock, &locks, ctx.src) {

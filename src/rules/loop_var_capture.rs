@@ -3,7 +3,7 @@
 //! subtest that uses it may see a later iteration's value.
 
 use super::{loops, scope, Rule, Severity};
-use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -179,7 +179,7 @@ fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's
     let mut waits = false;
     let mut hidden: Vec<&'s str> = Vec::new();
     let mut child = stmt;
-    for anc in ancestors(stmt).take_while(|n| !syntax::is_function(*n)) {
+    for anc in syntax::ancestors(stmt).take_while(|n| !syntax::is_function(*n)) {
         match anc.kind() {
             "statement_list" | "block" if !waits => {
                 let mut c = anc.walk();
@@ -280,7 +280,7 @@ fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
     ))
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(version) = ctx.go_version.filter(|_| ctx.go_before(22)) else {
         return;
     };
@@ -290,7 +290,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     let (Some(kind), Some(body), Some(stmt)) = (
         classify(site, lit, ctx.src),
         lit.child_by_field_name("body"),
-        syntax::statement_of(site),
+        ctx.facts.parents().statement_of(site),
     ) else {
         return;
     };

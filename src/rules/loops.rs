@@ -2,7 +2,7 @@
 //! the ways out of a loop, and channel receives.
 
 use crate::analysis::flow;
-use crate::analysis::syntax::{self, ancestors, text, Walk};
+use crate::analysis::syntax::{self, text, Walk};
 use tree_sitter::Node;
 
 /// Whether `loop_` is a `for { … }` loop: no condition, clause or range.
@@ -53,7 +53,7 @@ fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
 /// The statement an unlabeled `break` leaves: the innermost loop, switch or
 /// select around it.
 fn break_target(stmt: Node<'_>) -> Option<Node<'_>> {
-    ancestors(stmt)
+    syntax::ancestors(stmt)
         .take_while(|n| !syntax::is_function(*n))
         .find(|n| {
             matches!(

@@ -185,7 +185,7 @@ fn defer_fix<'t>(
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
     let Some(a) = assignment(call) else { return };
-    let Some(func) = syntax::enclosing_function(call) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(call) else {
         return;
     };
     let with = call

@@ -50,7 +50,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else {
         return;
     };
-    let Some(func) = syntax::enclosing_function(spec) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
     for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {

@@ -121,7 +121,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if syntax::in_panic_test_case(spec, ctx) {
         return;
     }
-    let Some(func) = syntax::enclosing_function(spec) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
     let mut resolver = Resolver::new(ctx.src);

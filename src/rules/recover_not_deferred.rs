@@ -35,7 +35,7 @@ enum Misuse<'t> {
     CalledVar { name: &'t str, calls: Vec<Node<'t>> },
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
     };
@@ -55,7 +55,10 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         );
         // One call below a deferred function, a deferred literal would not
         // stop the panic either.
-        let nested = syntax::enclosing_function(stmt)
+        let nested = ctx
+            .facts
+            .parents()
+            .enclosing_function(stmt)
             .filter(|f| f.kind() == "func_literal")
             .and_then(|f| misuse(f, ctx.src))
             .is_some_and(|m| matches!(m, Misuse::Called { nested: true }));
@@ -74,7 +77,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     }
     // Named functions are not judged: only their callers know whether they
     // are deferred.
-    let Some(lit) = syntax::enclosing_function(call).filter(|f| f.kind() == "func_literal") else {
+    let Some(lit) = ctx
+        .facts
+        .parents()
+        .enclosing_function(call)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return;
     };
     let Some(misuse) = misuse(lit, ctx.src) else {

@@ -34,7 +34,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(func) = syntax::enclosing_function(stmt) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(stmt) else {
         return;
     };
     if lock.recv_has_call() {

@@ -55,7 +55,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let name = syntax::text(syntax::unparen(channel), ctx.src);
-    let Some(func) = syntax::enclosing_function(send) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(send) else {
         return;
     };
     let Some(body) = syntax::function_body(func) else {
@@ -77,9 +77,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .find(|&n| {
             n.parent().is_some_and(|stmt| {
                 stmt.kind() == "expression_statement"
-                    && stmt
-                        .parent()
-                        .is_some_and(|block| syntax::ancestors(send).any(|a| a == block))
+                    && stmt.parent().is_some_and(|block| {
+                        ctx.facts.parents().ancestors(send).any(|a| a == block)
+                    })
                     && flow::same_path(ctx.facts.parents(), stmt, send, ctx.src)
             })
         });

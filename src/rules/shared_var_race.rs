@@ -131,8 +131,8 @@ fn other_goroutine<'t>(
         let Some(access) = first_access(t, candidates, ctx, res, |a| !inside(g.lit, a)) else {
             continue;
         };
-        let other_launch = syntax::statement_of(other).unwrap_or(other);
-        if syntax::enclosing_function(other_launch) == Some(g.parent) {
+        let other_launch = ctx.facts.parents().statement_of(other).unwrap_or(other);
+        if ctx.facts.parents().enclosing_function(other_launch) == Some(g.parent) {
             let (a, b) = if other_launch.start_byte() < g.launch.start_byte() {
                 (other_launch, g.launch)
             } else {
@@ -186,7 +186,7 @@ fn parent_access<'t>(
         .filter(|a| a.start_byte() >= g.launch.end_byte())
         .collect();
     let access = first_access(t, candidates, ctx, res, |a| {
-        syntax::enclosing_function(a) == Some(g.parent)
+        ctx.facts.parents().enclosing_function(a) == Some(g.parent)
             && flow::same_path(ctx.facts.parents(), g.launch, a, ctx.src)
             && !g
                 .syncs
@@ -238,7 +238,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(start), Some(lit)) = (m.node("report"), m.node("lit")) else {
         return;
     };
-    let Some(parent) = syntax::enclosing_function(start) else {
+    let Some(parent) = ctx.facts.parents().enclosing_function(start) else {
         return;
     };
     let mut res = Resolver::new(ctx.src);
@@ -251,7 +251,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     let g = Goroutine {
         lit,
-        launch: syntax::statement_of(start).unwrap_or(start),
+        launch: ctx.facts.parents().statement_of(start).unwrap_or(start),
         parent,
         syncs: ctx
             .facts

@@ -71,15 +71,22 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
     };
-    let Some(select) =
-        crate::analysis::syntax::ancestors(call).find(|n| n.kind() == "select_statement")
+    let Some(select) = ctx
+        .facts
+        .parents()
+        .ancestors(call)
+        .find(|n| n.kind() == "select_statement")
     else {
         return;
     };
     let Some(loop_) = flow::enclosing_loop(ctx.facts.parents(), select) else {
         return;
     };
-    let case = crate::analysis::syntax::ancestors(call).find(|n| n.kind() == "communication_case");
+    let case = ctx
+        .facts
+        .parents()
+        .ancestors(call)
+        .find(|n| n.kind() == "communication_case");
     if always_leaves(select, ctx.src)
         || flow::leaves_loop_after(ctx.facts.parents(), select, loop_, ctx.src)
         || case.is_some_and(|c| cancellable_sleep(select, c, ctx.src))

@@ -2,7 +2,7 @@
 //! not a small constant, with nothing in the loop limiting concurrency.
 
 use super::{loops, Rule, Severity};
-use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -215,7 +215,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     let mut loops = Vec::new();
     let mut func_body = None;
-    for anc in ancestors(go) {
+    for anc in ctx.facts.parents().ancestors(go) {
         if syntax::is_function(anc) {
             func_body = syntax::function_body(anc);
             break;

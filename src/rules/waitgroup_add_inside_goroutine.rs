@@ -30,7 +30,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(add), Some(go)) = (add, m.node("go")) else {
         return;
     };
-    let Some(lit) = syntax::enclosing_function(add).filter(|f| f.kind() == "func_literal") else {
+    let Some(lit) = ctx
+        .facts
+        .parents()
+        .enclosing_function(add)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return;
     };
     let Some(recv) = add

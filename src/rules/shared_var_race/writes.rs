@@ -143,7 +143,12 @@ pub fn writes<'t>(lit: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> V
 /// function, the last `X.Lock()` / `X.Unlock()` of some `X` before it is a
 /// Lock.
 pub fn locked<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
-    let Some(body) = syntax::enclosing_function(stmt).and_then(syntax::function_body) else {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .and_then(syntax::function_body)
+    else {
         return false;
     };
     let mut state: Vec<(&str, bool)> = Vec::new();
@@ -176,8 +181,13 @@ pub fn locked<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
 /// Whether the function holding the write `stmt` performs an atomic store
 /// after it (`atomic.Store…`, `x.Store(…)`, `CompareAndSwap`, `Swap`): the
 /// write is published by an explicit atomic protocol.
-pub fn atomic_release_after(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    let Some(body) = syntax::enclosing_function(stmt).and_then(syntax::function_body) else {
+pub fn atomic_release_after<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .and_then(syntax::function_body)
+    else {
         return false;
     };
     syntax::same_function_descendants(body)
