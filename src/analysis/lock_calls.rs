@@ -114,7 +114,7 @@ impl<'t> LockCall<'t> {
     /// of this name that takes parameters or returns results
     /// (`func (f *File) Lock() error`): then this is not a mutex call.
     pub fn other_api(&self, ctx: &Ctx<'t>) -> bool {
-        let Some(top) = outermost_function(self.call) else {
+        let Some(top) = outermost_function(ctx.facts.parents(), self.call) else {
             return false;
         };
         let Some(name) = ctx.facts.receiver_type(top, self.recv).name else {
@@ -136,8 +136,8 @@ impl<'t> LockCall<'t> {
 
 /// The outermost function around `node` (a top-level function, method or
 /// func literal of a package-level variable).
-pub fn outermost_function(node: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestors(node)
+pub fn outermost_function<'t>(up: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    up.ancestors(node)
         .filter(|n| syntax::is_function(*n))
         .last()
 }

@@ -228,30 +228,6 @@ pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|n| is_function(*n) || is_recovered_body(*n))
 }
 
-/// [`Parents::statement_of`] asked of tree-sitter, for code without the
-/// file's [`Parents`] at hand.
-pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
-    std::iter::once(node).chain(ancestors(node)).find(|n| {
-        n.parent()
-            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
-    })
-}
-
-/// [`Parents::invoking_call`] asked of tree-sitter, for code without the
-/// file's [`Parents`] at hand.
-pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
-    let mut callee = lit;
-    while let Some(p) = callee
-        .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
-    {
-        callee = p;
-    }
-    callee.parent().filter(|p| {
-        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
-    })
-}
-
 /// Whether `node` is a top-level `ERROR` region: statements the parser
 /// recovered outside any complete function.
 fn is_recovered_body(node: Node<'_>) -> bool {

@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::shape::{self, Shape};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -36,7 +37,7 @@ struct EmptyDecl<'t> {
     nil: bool,
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(loop_), Some(range), Some(append), Some(slice)) = (
         m.node("report"),
         m.node("range"),
@@ -62,7 +63,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     if !shape::of_expr(range, ctx.src).is_some_and(Shape::is_container)
-        || !once_per_iteration(loop_, body, append, name, ctx.src)
+        || !once_per_iteration(ctx.facts.parents(), loop_, body, append, name, ctx.src)
     {
         return;
     }
@@ -109,10 +110,11 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 /// Whether every iteration of `loop_` runs `append` exactly once: it is the
 /// only assignment to `name` in the loop, nothing before it skips to the
 /// next iteration, and nothing leaves the loop early.
-fn once_per_iteration(
-    loop_: Node<'_>,
-    body: Node<'_>,
-    append: Node<'_>,
+fn once_per_iteration<'t>(
+    up: &Parents<'t>,
+    loop_: Node<'t>,
+    body: Node<'t>,
+    append: Node<'t>,
     name: &str,
     src: &str,
 ) -> bool {
@@ -138,10 +140,12 @@ fn once_per_iteration(
         .into_iter()
         .any(|n| match n.kind() {
             "return_statement" | "goto_statement" => true,
-            "break_statement" => n.named_child(0).is_some() || jump_target(n, true) == Some(loop_),
+            "break_statement" => {
+                n.named_child(0).is_some() || jump_target(up, n, true) == Some(loop_)
+            }
             "continue_statement" => {
                 n.named_child(0).is_some()
-                    || (jump_target(n, false) == Some(loop_)
+                    || (jump_target(up, n, false) == Some(loop_)
                         && n.start_byte() < append.start_byte())
             }
             _ => false,
@@ -149,8 +153,8 @@ fn once_per_iteration(
 }
 
 /// The statement an unlabeled `break` (or `continue`) leaves.
-fn jump_target(jump: Node<'_>, is_break: bool) -> Option<Node<'_>> {
-    syntax::ancestors(jump).find(|n| {
+fn jump_target<'t>(up: &Parents<'t>, jump: Node<'t>, is_break: bool) -> Option<Node<'t>> {
+    up.ancestors(jump).find(|n| {
         n.kind() == "for_statement"
             || (is_break
                 && matches!(

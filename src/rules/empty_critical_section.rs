@@ -51,7 +51,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // runs to wait for the holder: a deliberate barrier, not a lost defer.
     if commented(stmt, next, mutex, ctx.src)
         || yields_in_loop(ctx.facts.parents(), stmt, after, mutex, ctx.src)
-        || in_goroutine(stmt)
+        || in_goroutine(ctx.facts.parents(), stmt)
     {
         return;
     }
@@ -142,8 +142,8 @@ fn yields_in_loop<'t>(
 }
 
 /// Whether `stmt` runs in a func literal started with `go`.
-fn in_goroutine(stmt: Node<'_>) -> bool {
-    syntax::enclosing_function(stmt)
+fn in_goroutine<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
+    up.enclosing_function(stmt)
         .filter(|f| f.kind() == "func_literal")
         .and_then(|f| f.parent())
         .and_then(|call| call.parent())

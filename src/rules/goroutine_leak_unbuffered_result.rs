@@ -168,7 +168,7 @@ fn abandoning_select<'t>(
             let in_loop = flow::enclosing_loop(ctx.facts.parents(), select);
             let give_up = cases.iter().copied().find(|&c| {
                 (c.kind() == "default_case" || gives_up(c, ctx.src))
-                    && in_loop.is_none_or(|l| loops::leaves(c, l, ctx.src))
+                    && in_loop.is_none_or(|l| loops::leaves(ctx.facts.parents(), c, l, ctx.src))
                     && !fails(c, ctx)
             })?;
             Some((receive, give_up))

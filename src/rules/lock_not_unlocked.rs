@@ -4,6 +4,7 @@
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow::{self, LockFlow};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -29,10 +30,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(top) = lock_calls::outermost_function(lock.call) else {
+    let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), lock.call) else {
         return;
     };
-    if function_names(lock.call, ctx.src)
+    if function_names(ctx.facts.parents(), lock.call, ctx.src)
         .iter()
         .any(|n| lock_calls::is_lock_helper(n))
     {
@@ -153,9 +154,9 @@ fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
 
 /// The names of the functions around `node`: declared names, and the
 /// variable or field a func literal is assigned to.
-fn function_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
+fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
-    for f in syntax::ancestors(node).filter(|n| syntax::is_function(*n)) {
+    for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
         if let Some(name) = f.child_by_field_name("name") {
             out.push(syntax::text(name, src));
             continue;

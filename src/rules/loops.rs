@@ -2,7 +2,7 @@
 //! the ways out of a loop, and channel receives.
 
 use crate::analysis::flow;
-use crate::analysis::syntax::{self, text, Walk};
+use crate::analysis::syntax::{self, text, Parents, Walk};
 use tree_sitter::Node;
 
 /// Whether `loop_` is a `for { … }` loop: no condition, clause or range.
@@ -52,8 +52,8 @@ fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
 
 /// The statement an unlabeled `break` leaves: the innermost loop, switch or
 /// select around it.
-fn break_target(stmt: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestors(stmt)
+fn break_target<'t>(up: &Parents<'t>, stmt: Node<'t>) -> Option<Node<'t>> {
+    up.ancestors(stmt)
         .take_while(|n| !syntax::is_function(*n))
         .find(|n| {
             matches!(
@@ -69,15 +69,15 @@ fn break_target(stmt: Node<'_>) -> Option<Node<'_>> {
 /// Whether anything in the body of `loop_` (in its own function) can leave
 /// it: `return`, `goto`, a `break` of this or an outer statement, a
 /// `continue` of an outer loop, `panic`, `os.Exit`, `log.Fatal`, ….
-pub(super) fn has_exit(loop_: Node<'_>, src: &str) -> bool {
+pub(super) fn has_exit<'t>(up: &Parents<'t>, loop_: Node<'t>, src: &str) -> bool {
     loop_
         .child_by_field_name("body")
-        .is_none_or(|body| leaves(body, loop_, src))
+        .is_none_or(|body| leaves(up, body, loop_, src))
 }
 
 /// Whether something in `scope`, a part of the body of `loop_`, leaves the
 /// loop (see [`has_exit`]).
-pub(super) fn leaves(scope: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+pub(super) fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str) -> bool {
     let Some(body) = loop_.child_by_field_name("body") else {
         return true;
     };
@@ -89,7 +89,7 @@ pub(super) fn leaves(scope: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
             "return_statement" | "goto_statement" => true,
             "break_statement" => match n.named_child(0) {
                 Some(label) => !label_inside(text(label, src), body, src),
-                None => break_target(n) == Some(loop_),
+                None => break_target(up, n) == Some(loop_),
             },
             "continue_statement" => n.named_child(0).is_some_and(|label| {
                 let label = text(label, src);

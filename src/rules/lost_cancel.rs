@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -36,7 +37,7 @@ struct Assignment<'t> {
 }
 
 /// The two-value assignment whose only value is `call`.
-fn assignment(call: Node<'_>) -> Option<Assignment<'_>> {
+fn assignment<'t>(up: &Parents<'t>, call: Node<'t>) -> Option<Assignment<'t>> {
     let values = call.parent().filter(|p| p.kind() == "expression_list")?;
     if values.named_child_count() != 1 {
         return None;
@@ -66,7 +67,9 @@ fn assignment(call: Node<'_>) -> Option<Assignment<'_>> {
             )
         }
         "var_spec" if holder.child_by_field_name("value") == Some(values) => {
-            let decl = syntax::ancestors(holder).find(|n| n.kind() == "var_declaration")?;
+            let decl = up
+                .ancestors(holder)
+                .find(|n| n.kind() == "var_declaration")?;
             let mut c = holder.walk();
             (
                 decl,
@@ -184,7 +187,9 @@ fn defer_fix<'t>(
 
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
-    let Some(a) = assignment(call) else { return };
+    let Some(a) = assignment(ctx.facts.parents(), call) else {
+        return;
+    };
     let Some(func) = ctx.facts.parents().enclosing_function(call) else {
         return;
     };

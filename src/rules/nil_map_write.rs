@@ -79,8 +79,8 @@ fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
 /// it comes earlier in the text, shares a loop with it, or runs in another
 /// function (a closure may run at any time).
 fn may_precede<'t>(up: &Parents<'t>, assign: Node<'t>, write: Node<'t>) -> bool {
-    let func = syntax::enclosing_function(write);
-    syntax::enclosing_function(assign) != func
+    let func = up.enclosing_function(write);
+    up.enclosing_function(assign) != func
         || assign.start_byte() < write.start_byte()
         || std::iter::successors(flow::enclosing_loop(up, write), |l| {
             flow::enclosing_loop(up, *l)
@@ -89,8 +89,8 @@ fn may_precede<'t>(up: &Parents<'t>, assign: Node<'t>, write: Node<'t>) -> bool 
 }
 
 /// The assignment or `++`/`--` statement that writes through `ident`.
-fn write_statement(ident: Node<'_>) -> Node<'_> {
-    syntax::ancestors(ident)
+fn write_statement<'t>(up: &Parents<'t>, ident: Node<'t>) -> Node<'t> {
+    up.ancestors(ident)
         .find(|n| {
             matches!(
                 n.kind(),
@@ -165,7 +165,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let mut finding = Finding::new(&RULE, write_statement(write).byte_range())
+            let mut finding = Finding::new(&RULE, write_statement(ctx.facts.parents(), write).byte_range())
                 .message(format!(
                     "write to nil map `{name}`: it was declared with `var` and nothing made it before this line, so the write panics"
                 ))

@@ -75,7 +75,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if counted {
         return;
     }
-    let Some(top) = lock_calls::outermost_function(go) else {
+    let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), go) else {
         return;
     };
     let ty = ctx.facts.receiver_type(top, recv);
