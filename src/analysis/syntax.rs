@@ -476,3 +476,63 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
             )
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        let language = Language::new(tree_sitter_go::LANGUAGE);
+        assert!(parser.set_language(&language).is_ok());
+        parser.parse(src, None).expect("parses")
+    }
+
+    /// Checks that [`Parents`] answers as tree-sitter does for every node of
+    /// `src`, asked in an order that maps declarations out of order.
+    fn agrees_with_tree_sitter(src: &str) -> usize {
+        let tree = parse(src);
+        let root = tree.root_node();
+        let parents = Parents::new(root);
+        let mut nodes = descendants(root);
+        nodes.reverse();
+        for node in &nodes {
+            assert_eq!(parents.parent(*node), node.parent(), "{node:?} in {src:?}");
+            assert_eq!(
+                parents.enclosing_function(*node),
+                enclosing_function(*node),
+                "{node:?}"
+            );
+        }
+        nodes.len()
+    }
+
+    #[test]
+    fn parents_are_tree_sitters_on_the_fixtures() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "go") {
+                let src = std::fs::read_to_string(&path).expect("a fixture");
+                checked += agrees_with_tree_sitter(&src);
+            }
+        }
+        assert!(checked > 10_000, "{checked} nodes");
+    }
+
+    #[test]
+    fn parents_are_tree_sitters_in_broken_code() {
+        for src in [
+            "",
+            "package p",
+            "package p\nfunc f() {\n\tx := \n\tclose(ch)\n",
+            "package p\nfunc f() {\n\tgo func() { ch <- 1 \n}\nfunc g() {}\n",
+            "package p\n\tclose(ch)\n\tclose(ch)\nfunc g() { if x { } else }\n",
+            "package p\nfunc f() { a[ = b; c.(; }\nvar x = []int{1, 2,\ntype T struct{ mu sync.Mutex ",
+            "package p;func a(){};func b(){};;;func c(){}",
+        ] {
+            agrees_with_tree_sitter(src);
+        }
+    }
+}
