@@ -4,6 +4,7 @@
 use super::Ctx;
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, TreeCursor};
 
@@ -91,9 +92,38 @@ pub struct Parents<'t> {
     /// The root's children, in order, with their byte ranges.
     tops: OnceCell<Vec<(usize, usize, Node<'t>)>>,
     /// The parent of every node below a mapped top-level node, by node id.
-    map: RefCell<HashMap<usize, Node<'t>>>,
+    map: RefCell<HashMap<usize, Node<'t>, ById>>,
     /// The ids of the top-level nodes already mapped.
-    mapped: RefCell<HashSet<usize>>,
+    mapped: RefCell<HashSet<usize, ById>>,
+}
+
+/// Hashing of node ids (addresses, unique within a tree): one multiply,
+/// where the default hasher's resistance to chosen keys buys nothing.
+type ById = BuildHasherDefault<IdHasher>;
+
+/// The [`Hasher`] of [`ById`].
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let x = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
 }
 
 impl<'t> Parents<'t> {
@@ -102,8 +132,8 @@ impl<'t> Parents<'t> {
         Parents {
             root,
             tops: OnceCell::new(),
-            map: RefCell::new(HashMap::new()),
-            mapped: RefCell::new(HashSet::new()),
+            map: RefCell::new(HashMap::default()),
+            mapped: RefCell::new(HashSet::default()),
         }
     }
 
