@@ -85,8 +85,9 @@ pub fn inside(outer: Node<'_>, inner: Node<'_>) -> bool {
 /// finds a parent by descending from the root, scanning the root's children
 /// up to the one holding the node, so each step up costs the index of the
 /// top-level declaration. Here the top-level declarations are listed once
-/// (found by binary search on their byte ranges), and each declaration's
-/// parent map is built on first use by one walk of that declaration.
+/// (found by binary search on their byte ranges) and a parent is found by
+/// descending from its declaration; a declaration asked about more often
+/// than its size warrants gets a parent map, built by one walk of it.
 pub struct Parents<'t> {
     root: Node<'t>,
     /// The root's children, in order, with their byte ranges.
@@ -95,6 +96,30 @@ pub struct Parents<'t> {
     map: RefCell<HashMap<usize, Node<'t>, ById>>,
     /// The ids of the top-level nodes already mapped.
     mapped: RefCell<HashSet<usize, ById>>,
+    /// How many parents were found by descent in each top-level node not
+    /// yet mapped, by id.
+    descents: RefCell<HashMap<usize, usize, ById>>,
+}
+
+/// A top-level node is mapped once parents were found by descent in it
+/// more than its number of descendants divided by this.
+const DESCENTS_PER_MAP: usize = 16;
+
+/// The parent of `node` found by descending from `top` (`None` if `node`
+/// is not below it): each step costs the index of the child taken, not of
+/// the top-level declaration.
+fn descend<'t>(top: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut at = top;
+    loop {
+        let next = at.child_with_descendant(node)?;
+        if next == node {
+            return Some(at);
+        }
+        if next == at {
+            return None;
+        }
+        at = next;
+    }
 }
 
 /// Hashing of node ids (addresses, unique within a tree): one multiply,
@@ -134,6 +159,7 @@ impl<'t> Parents<'t> {
             tops: OnceCell::new(),
             map: RefCell::new(HashMap::default()),
             mapped: RefCell::new(HashSet::default()),
+            descents: RefCell::new(HashMap::default()),
         }
     }
 
@@ -163,27 +189,41 @@ impl<'t> Parents<'t> {
             if top == node {
                 return Some(self.root);
             }
-            if self.map_below(top) {
+            if self.mapped.borrow().contains(&top.id()) {
+                continue;
+            }
+            if self.worth_mapping(top) {
+                self.map_below(top);
                 if let Some(p) = self.map.borrow().get(&node.id()) {
                     return Some(*p);
                 }
+            } else if let Some(p) = descend(top, node) {
+                return Some(p);
             }
         }
         // Not below the root this was made for: ask tree-sitter.
         node.parent()
     }
 
-    /// Records the parent of every node below `top`, unless done before:
-    /// whether this call mapped it.
-    fn map_below(&self, top: Node<'t>) -> bool {
+    /// Counts one more descent in `top`: whether its descents now cost
+    /// more than mapping it.
+    fn worth_mapping(&self, top: Node<'t>) -> bool {
+        let mut descents = self.descents.borrow_mut();
+        let count = descents.entry(top.id()).or_insert(0);
+        *count += 1;
+        *count > top.descendant_count() / DESCENTS_PER_MAP
+    }
+
+    /// Records the parent of every node below `top`, once.
+    fn map_below(&self, top: Node<'t>) {
         if !self.mapped.borrow_mut().insert(top.id()) {
-            return false;
+            return;
         }
         let mut map = self.map.borrow_mut();
         let mut cursor = top.walk();
         let mut stack = vec![top];
         if !cursor.goto_first_child() {
-            return true;
+            return;
         }
         loop {
             let node = cursor.node();
@@ -196,7 +236,7 @@ impl<'t> Parents<'t> {
             }
             while !cursor.goto_next_sibling() {
                 if !cursor.goto_parent() || stack.len() <= 1 {
-                    return true;
+                    return;
                 }
                 stack.pop();
             }
