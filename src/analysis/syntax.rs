@@ -102,8 +102,13 @@ pub struct Parents<'t> {
 }
 
 /// A top-level node is mapped once parents were found by descent in it
-/// more than its number of descendants divided by this.
+/// more than its number of descendants divided by this, and more than
+/// [`DESCENTS_BEFORE_MAP`] times: descents in a small declaration cost less
+/// than the memory and time of its map.
 const DESCENTS_PER_MAP: usize = 16;
+
+/// See [`DESCENTS_PER_MAP`].
+const DESCENTS_BEFORE_MAP: usize = 64;
 
 /// The parent of `node` found by descending from `top` (`None` if `node`
 /// is not below it): each step costs the index of the child taken, not of
@@ -211,7 +216,7 @@ impl<'t> Parents<'t> {
         let mut descents = self.descents.borrow_mut();
         let count = descents.entry(top.id()).or_insert(0);
         *count += 1;
-        *count > top.descendant_count() / DESCENTS_PER_MAP
+        *count > DESCENTS_BEFORE_MAP.max(top.descendant_count() / DESCENTS_PER_MAP)
     }
 
     /// Records the parent of every node below `top`, once.
