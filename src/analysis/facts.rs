@@ -8,7 +8,7 @@ use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
 use super::sync_points::SyncPoints;
 use crate::analysis::sites::Sites;
-use crate::analysis::syntax::{self, text, Walk};
+use crate::analysis::syntax::{self, text, Parents, Walk};
 use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -72,6 +72,8 @@ pub struct Facts<'t> {
     released_elsewhere: OnceCell<HashMap<&'t str, Vec<Releaser<'t>>>>,
     /// The site indexes of each top-level declaration asked about, by id.
     sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
+    /// The parents of the nodes of the declarations walked up from.
+    parents: Parents<'t>,
 }
 
 impl<'t> Facts<'t> {
@@ -91,7 +93,14 @@ impl<'t> Facts<'t> {
             released_elsewhere: OnceCell::new(),
             sync_points: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
+            parents: Parents::new(root),
         }
+    }
+
+    /// The way up from any node of the file: parents without asking
+    /// tree-sitter, which descends from the root for each.
+    pub fn parents(&self) -> &Parents<'t> {
+        &self.parents
     }
 
     /// The names of the identifiers anywhere in `node` (a function body,
@@ -117,13 +126,13 @@ impl<'t> Facts<'t> {
     /// top-level declaration holding `node`, built once per declaration.
     pub fn sites(&self, node: Node<'t>) -> Rc<Sites<'t>> {
         let decl = std::iter::once(node)
-            .chain(syntax::ancestors(node))
-            .find(|n| n.parent().is_none_or(|p| p == self.root))
+            .chain(self.parents.ancestors(node))
+            .find(|n| self.parents.parent(*n).is_none_or(|p| p == self.root))
             .unwrap_or(node);
         if let Some(sites) = self.sites.borrow().get(&decl.id()) {
             return Rc::clone(sites);
         }
-        let sites = Rc::new(Sites::new(decl, self.src));
+        let sites = Rc::new(Sites::new(decl, self.src, &self.parents));
         self.sites.borrow_mut().insert(decl.id(), Rc::clone(&sites));
         sites
     }

@@ -9,40 +9,40 @@
 //! branches, and the first is not followed by a statement that leaves its
 //! block (return, panic, a `break`/`continue` that skips the second, …).
 
-use super::syntax::{self, ancestors, enclosing_function, text, Walk};
+use super::syntax::{self, text, Parents, Walk};
 use tree_sitter::Node;
 
 /// Whether `b` can run after `a` on one path through one function body.
-pub fn same_path(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
+pub fn same_path<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>, src: &str) -> bool {
     a.end_byte() <= b.start_byte()
-        && enclosing_function(a) == enclosing_function(b)
-        && !exclusive(a, b)
-        && !leaves_before(a, b, src)
+        && up.enclosing_function(a) == up.enclosing_function(b)
+        && !exclusive(up, a, b)
+        && !leaves_before(up, a, b, src)
 }
 
 /// The child of `ancestor` on the path down to `node`.
-fn child_towards<'t>(ancestor: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+fn child_towards<'t>(up: &Parents<'t>, ancestor: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
     std::iter::once(node)
-        .chain(ancestors(node))
-        .find(|n| n.parent() == Some(ancestor))
+        .chain(up.ancestors(node))
+        .find(|n| up.parent(*n) == Some(ancestor))
 }
 
 /// The lowest common ancestor of `a` and `b` (`a` itself if it contains `b`).
-pub fn common_ancestor<'t>(a: Node<'t>, b: Node<'t>) -> Option<Node<'t>> {
+pub fn common_ancestor<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>) -> Option<Node<'t>> {
     let lo = a.start_byte().min(b.start_byte());
     let hi = a.end_byte().max(b.end_byte());
     std::iter::once(a)
-        .chain(ancestors(a))
+        .chain(up.ancestors(a))
         .find(|n| n.start_byte() <= lo && n.end_byte() >= hi)
 }
 
 /// Whether `a` and `b` sit in branches of which at most one runs: the two
 /// arms of an `if`/`else`, or two cases of a `switch` or `select`.
-pub fn exclusive(a: Node<'_>, b: Node<'_>) -> bool {
-    let Some(lca) = common_ancestor(a, b) else {
+pub fn exclusive<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>) -> bool {
+    let Some(lca) = common_ancestor(up, a, b) else {
         return false;
     };
-    let (Some(ca), Some(cb)) = (child_towards(lca, a), child_towards(lca, b)) else {
+    let (Some(ca), Some(cb)) = (child_towards(up, lca, a), child_towards(up, lca, b)) else {
         return false;
     };
     if ca == cb {
@@ -133,10 +133,10 @@ fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
 
 /// Whether, after `a`, a statement in one of `a`'s enclosing blocks that do
 /// not also contain `b` leaves that block so that `b` is not reached.
-fn leaves_before(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
-    let func = enclosing_function(a);
+fn leaves_before<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>, src: &str) -> bool {
+    let func = up.enclosing_function(a);
     let mut child = a;
-    for anc in ancestors(a) {
+    for anc in up.ancestors(a) {
         if Some(anc) == func
             || (anc.start_byte() <= b.start_byte() && anc.end_byte() >= b.end_byte())
         {
@@ -149,7 +149,7 @@ fn leaves_before(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
                 .skip_while(|s| *s != child)
                 .skip(1);
             for stmt in later {
-                if is_terminator(stmt, src) || skips_to_loop(stmt, b) {
+                if is_terminator(stmt, src) || skips_to_loop(up, stmt, b) {
                     return true;
                 }
             }
@@ -161,7 +161,7 @@ fn leaves_before(a: Node<'_>, b: Node<'_>, src: &str) -> bool {
 
 /// Whether `stmt` is a `break`/`continue` whose target loop or switch
 /// contains `b` (so `b` is skipped), or a labeled one (judged unknowable).
-fn skips_to_loop(stmt: Node<'_>, b: Node<'_>) -> bool {
+fn skips_to_loop<'t>(up: &Parents<'t>, stmt: Node<'t>, b: Node<'t>) -> bool {
     let is_break = stmt.kind() == "break_statement";
     if !is_break && stmt.kind() != "continue_statement" {
         return false;
@@ -169,7 +169,7 @@ fn skips_to_loop(stmt: Node<'_>, b: Node<'_>) -> bool {
     if stmt.named_child(0).is_some() {
         return true;
     }
-    let target = ancestors(stmt).find(|n| {
+    let target = up.ancestors(stmt).find(|n| {
         n.kind() == "for_statement"
             || (is_break
                 && matches!(
@@ -181,8 +181,8 @@ fn skips_to_loop(stmt: Node<'_>, b: Node<'_>) -> bool {
 }
 
 /// The innermost `for` loop around `node` within its own function.
-pub fn enclosing_loop(node: Node<'_>) -> Option<Node<'_>> {
-    ancestors(node)
+pub fn enclosing_loop<'t>(up: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    up.ancestors(node)
         .take_while(|n| !syntax::is_function(*n))
         .find(|n| n.kind() == "for_statement")
 }
@@ -190,9 +190,9 @@ pub fn enclosing_loop(node: Node<'_>) -> Option<Node<'_>> {
 /// The statement an unlabeled `break` or `continue` leaves: the innermost
 /// loop around it, or for a `break` also the innermost switch or select,
 /// within its own function.
-pub fn jump_target(jump: Node<'_>) -> Option<Node<'_>> {
+pub fn jump_target<'t>(up: &Parents<'t>, jump: Node<'t>) -> Option<Node<'t>> {
     let is_break = jump.kind() == "break_statement";
-    ancestors(jump)
+    up.ancestors(jump)
         .take_while(|n| !syntax::is_function(*n))
         .find(|n| {
             n.kind() == "for_statement"
@@ -209,9 +209,9 @@ pub fn jump_target(jump: Node<'_>) -> Option<Node<'_>> {
 /// Whether `node`, inside `loop_`, is followed on its path by a statement
 /// that leaves the loop (return, panic, an unlabeled break of this loop, a
 /// labeled break or goto), so that it runs at most once.
-pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+pub fn leaves_loop_after<'t>(up: &Parents<'t>, node: Node<'t>, loop_: Node<'t>, src: &str) -> bool {
     let mut child = node;
-    for anc in ancestors(node) {
+    for anc in up.ancestors(node) {
         if anc == loop_ {
             return false;
         }
@@ -227,7 +227,7 @@ pub fn leaves_loop_after(node: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
                     return true;
                 }
                 if stmt.kind() == "break_statement"
-                    && (stmt.named_child(0).is_some() || jump_target(stmt) == Some(loop_))
+                    && (stmt.named_child(0).is_some() || jump_target(up, stmt) == Some(loop_))
                 {
                     return true;
                 }
@@ -329,15 +329,15 @@ fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
 /// Whether anything in the body of `loop_` (in its own function) can leave
 /// it: `return`, `goto`, a `break` of this or an outer statement, a
 /// `continue` of an outer loop, `panic`, `os.Exit`, `log.Fatal`, ….
-pub fn has_exit(loop_: Node<'_>, src: &str) -> bool {
+pub fn has_exit<'t>(up: &Parents<'t>, loop_: Node<'t>, src: &str) -> bool {
     loop_
         .child_by_field_name("body")
-        .is_none_or(|body| leaves(body, loop_, src))
+        .is_none_or(|body| leaves(up, body, loop_, src))
 }
 
 /// Whether something in `scope`, a part of the body of `loop_`, leaves the
 /// loop (see [`has_exit`]).
-pub fn leaves(scope: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+pub fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str) -> bool {
     let Some(body) = loop_.child_by_field_name("body") else {
         return true;
     };
@@ -349,7 +349,7 @@ pub fn leaves(scope: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
             "return_statement" | "goto_statement" => true,
             "break_statement" => match n.named_child(0) {
                 Some(label) => !label_inside(text(label, src), body, src),
-                None => jump_target(n) == Some(loop_),
+                None => jump_target(up, n) == Some(loop_),
             },
             "continue_statement" => n.named_child(0).is_some_and(|label| {
                 let label = text(label, src);

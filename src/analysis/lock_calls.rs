@@ -7,7 +7,7 @@
 //! nothing in between reassigns a name in it.
 
 use super::lock_flow::LockFlow;
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
 
@@ -114,7 +114,7 @@ impl<'t> LockCall<'t> {
     /// of this name that takes parameters or returns results
     /// (`func (f *File) Lock() error`): then this is not a mutex call.
     pub fn other_api(&self, ctx: &Ctx<'t>) -> bool {
-        let Some(top) = outermost_function(self.call) else {
+        let Some(top) = outermost_function(ctx.facts.parents(), self.call) else {
             return false;
         };
         let Some(name) = ctx.facts.receiver_type(top, self.recv).name else {
@@ -136,8 +136,8 @@ impl<'t> LockCall<'t> {
 
 /// The outermost function around `node` (a top-level function, method or
 /// func literal of a package-level variable).
-pub fn outermost_function(node: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestors(node)
+pub fn outermost_function<'t>(up: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    up.ancestors(node)
         .filter(|n| syntax::is_function(*n))
         .last()
 }
@@ -163,10 +163,11 @@ pub fn is_lock_helper(name: &str) -> bool {
 /// `lock` where its release was meant: same mutex and method, on the same
 /// path after it, with no release in between. `locks` is what the function
 /// of `lock` does with its locks.
-pub fn is_typo_pair(
-    lock: &LockCall<'_>,
-    defer_call: &LockCall<'_>,
-    locks: &LockFlow<'_>,
+pub fn is_typo_pair<'t>(
+    up: &Parents<'t>,
+    lock: &LockCall<'t>,
+    defer_call: &LockCall<'t>,
+    locks: &LockFlow<'t>,
     src: &str,
 ) -> bool {
     let (Some(stmt), Some(defer)) = (lock.statement(), defer_call.deferred()) else {
@@ -175,12 +176,13 @@ pub fn is_typo_pair(
     lock.op.acquires()
         && lock.op == defer_call.op
         && lock.mutex(src) == defer_call.mutex(src)
-        && flow::same_path(stmt, defer, src)
+        && flow::same_path(up, stmt, defer, src)
         && !locks.released_between(lock, stmt.end_byte(), defer.start_byte(), src)
 }
 
 /// The deferred lock call that is the typo partner of `lock`, if any.
 pub fn typo_partner<'t>(
+    up: &Parents<'t>,
     lock: &LockCall<'t>,
     locks: &LockFlow<'t>,
     src: &str,
@@ -189,7 +191,7 @@ pub fn typo_partner<'t>(
         .deferred()
         .iter()
         .filter(|d| d.call.start_byte() >= lock.call.end_byte())
-        .find(|d| is_typo_pair(lock, d, locks, src))
+        .find(|d| is_typo_pair(up, lock, d, locks, src))
         .copied()
 }
 

@@ -8,7 +8,7 @@
 use super::channels;
 use super::reach::Reach;
 use super::scope::{Decl, Resolver};
-use super::syntax::{self, text, Walk};
+use super::syntax::{self, text, Parents, Walk};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -64,7 +64,7 @@ pub struct Sites<'t> {
 
 impl<'t> Sites<'t> {
     /// The indexes of `decl` (a top-level declaration) of source `src`.
-    pub fn new(decl: Node<'t>, src: &'t str) -> Self {
+    pub fn new(decl: Node<'t>, src: &'t str, up: &Parents<'t>) -> Self {
         let mut sites = Sites {
             idents: HashMap::new(),
             assigns: HashMap::new(),
@@ -108,7 +108,7 @@ impl<'t> Sites<'t> {
                             .push(n.byte_range());
                     }
                 }
-                "call_expression" => sites.call(n, src),
+                "call_expression" => sites.call(n, src, up),
                 _ => {}
             }
             Walk::Enter
@@ -117,7 +117,7 @@ impl<'t> Sites<'t> {
     }
 
     /// Files the call `call`.
-    fn call(&mut self, call: Node<'t>, src: &'t str) {
+    fn call(&mut self, call: Node<'t>, src: &'t str, up: &Parents<'t>) {
         let callee = syntax::callee(call, src);
         if !callee.is_some_and(|c| PURE_BUILTINS.contains(&c)) {
             self.calls.push(call.byte_range());
@@ -127,7 +127,7 @@ impl<'t> Sites<'t> {
         }
         let (Some(arg), Some(func)) = (
             syntax::call_args(call).first().copied(),
-            syntax::enclosing_function(call),
+            up.enclosing_function(call),
         ) else {
             return;
         };
@@ -174,11 +174,12 @@ impl<'t> Sites<'t> {
     /// Whether `name` is assigned by a node that overlaps bytes `from..to`
     /// and lies inside `within` ([`super::flow::assigned_in`] on `within`),
     /// `first` being the node that ends at `from`, if any.
-    pub fn assigned_in(
+    pub fn assigned_in<'n>(
         &self,
+        up: &Parents<'n>,
         name: &str,
-        within: Node<'_>,
-        first: Option<Node<'_>>,
+        within: Node<'n>,
+        first: Option<Node<'n>>,
         to: usize,
     ) -> bool {
         let Some(spans) = self.assigns.get(name) else {
@@ -196,7 +197,7 @@ impl<'t> Sites<'t> {
         }
         // A node starting before `from` and ending after it holds `first`.
         first.is_some_and(|f| {
-            syntax::ancestors(f)
+            up.ancestors(f)
                 .take_while(|a| {
                     a.start_byte() >= within.start_byte() && a.end_byte() <= within.end_byte()
                 })

@@ -2,7 +2,7 @@
 //! `shared-var-race`, cached per function in [`super::Facts`]).
 
 use super::scope::{self, Decl, Resolver};
-use super::syntax::inside;
+use super::syntax::{inside, Parents};
 use super::{flow, syntax, Ctx};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -157,7 +157,14 @@ impl<'t> SyncPoints<'t> {
     /// Whether a sync point that is not deferred runs on the path from
     /// `from` to `to` (both in this function), after `from` and before
     /// `to`; a Lock counts only when `locks` is set.
-    pub fn between(&self, from: Node<'t>, to: Node<'t>, locks: bool, src: &str) -> bool {
+    pub fn between(
+        &self,
+        up: &Parents<'t>,
+        from: Node<'t>,
+        to: Node<'t>,
+        locks: bool,
+        src: &str,
+    ) -> bool {
         let first = self
             .points
             .partition_point(|p| p.node.start_byte() < from.end_byte());
@@ -170,19 +177,25 @@ impl<'t> SyncPoints<'t> {
                     && (locks || p.kind == Sync::Wait)
                     && p.node.start_byte() >= from.end_byte()
                     && p.node.end_byte() <= to.start_byte()
-                    && flow::same_path(from, p.node, src)
+                    && flow::same_path(up, from, p.node, src)
             })
     }
 
     /// Whether the parent waits (not merely locks) after `from`, on its
     /// path within `region` (the rest of a loop iteration).
-    pub fn waits_later_in(&self, from: Node<'t>, region: Node<'t>, src: &str) -> bool {
+    pub fn waits_later_in(
+        &self,
+        up: &Parents<'t>,
+        from: Node<'t>,
+        region: Node<'t>,
+        src: &str,
+    ) -> bool {
         self.points.iter().any(|p| {
             !p.deferred
                 && p.kind == Sync::Wait
                 && p.node.start_byte() >= from.end_byte()
                 && inside(region, p.node)
-                && flow::same_path(from, p.node, src)
+                && flow::same_path(up, from, p.node, src)
         })
     }
 }

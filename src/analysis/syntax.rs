@@ -2,6 +2,9 @@
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
 use super::Ctx;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, TreeCursor};
 
@@ -78,15 +81,224 @@ pub fn inside(outer: Node<'_>, inner: Node<'_>) -> bool {
     outer.start_byte() <= inner.start_byte() && inner.end_byte() <= outer.end_byte()
 }
 
-/// `node`'s parent, its parent, and so on up to the root.
+/// The parents of one file's nodes, without [`Node::parent`]: tree-sitter
+/// finds a parent by descending from the root, scanning the root's children
+/// up to the one holding the node, so each step up costs the index of the
+/// top-level declaration. Here the top-level declarations are listed once
+/// (found by binary search on their byte ranges) and a parent is found by
+/// descending from its declaration; a declaration asked about more often
+/// than its size warrants gets a parent map, built by one walk of it.
+pub struct Parents<'t> {
+    root: Node<'t>,
+    /// The root's children, in order, with their byte ranges.
+    tops: OnceCell<Vec<(usize, usize, Node<'t>)>>,
+    /// The parent of every node below a mapped top-level node, by node id.
+    map: RefCell<HashMap<usize, Node<'t>, ById>>,
+    /// The ids of the top-level nodes already mapped.
+    mapped: RefCell<HashSet<usize, ById>>,
+    /// How many parents were found by descent in each top-level node not
+    /// yet mapped, by id.
+    descents: RefCell<HashMap<usize, usize, ById>>,
+}
+
+/// A top-level node is mapped once parents were found by descent in it
+/// more than its number of descendants divided by this, and more than
+/// [`DESCENTS_BEFORE_MAP`] times: descents in a small declaration cost less
+/// than the memory and time of its map.
+const DESCENTS_PER_MAP: usize = 16;
+
+/// See [`DESCENTS_PER_MAP`].
+const DESCENTS_BEFORE_MAP: usize = 64;
+
+/// The parent of `node` found by descending from `top` (`None` if `node`
+/// is not below it): each step costs the index of the child taken, not of
+/// the top-level declaration.
+fn descend<'t>(top: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    let mut at = top;
+    loop {
+        let next = at.child_with_descendant(node)?;
+        if next == node {
+            return Some(at);
+        }
+        if next == at {
+            return None;
+        }
+        at = next;
+    }
+}
+
+/// Hashing of node ids (addresses, unique within a tree): one multiply,
+/// where the default hasher's resistance to chosen keys buys nothing.
+type ById = BuildHasherDefault<IdHasher>;
+
+/// The [`Hasher`] of [`ById`].
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let x = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 29);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+}
+
+impl<'t> Parents<'t> {
+    /// No parents mapped yet in the tree whose root is `root`.
+    pub fn new(root: Node<'t>) -> Self {
+        Parents {
+            root,
+            tops: OnceCell::new(),
+            map: RefCell::new(HashMap::default()),
+            mapped: RefCell::new(HashSet::default()),
+            descents: RefCell::new(HashMap::default()),
+        }
+    }
+
+    /// The root's children and their byte ranges, listed on first use.
+    fn tops(&self) -> &[(usize, usize, Node<'t>)] {
+        self.tops.get_or_init(|| {
+            let mut c = self.root.walk();
+            self.root
+                .children(&mut c)
+                .map(|n| (n.start_byte(), n.end_byte(), n))
+                .collect()
+        })
+    }
+
+    /// `node`'s parent (`None` for the root).
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        if node == self.root {
+            return None;
+        }
+        if let Some(p) = self.map.borrow().get(&node.id()) {
+            return Some(*p);
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let tops = self.tops();
+        let first = tops.partition_point(|t| t.1 < start);
+        for &(_, _, top) in tops[first..].iter().take_while(|t| t.0 <= end) {
+            if top == node {
+                return Some(self.root);
+            }
+            if self.mapped.borrow().contains(&top.id()) {
+                continue;
+            }
+            if self.worth_mapping(top) {
+                self.map_below(top);
+                if let Some(p) = self.map.borrow().get(&node.id()) {
+                    return Some(*p);
+                }
+            } else if let Some(p) = descend(top, node) {
+                return Some(p);
+            }
+        }
+        // Not below the root this was made for: ask tree-sitter.
+        node.parent()
+    }
+
+    /// Counts one more descent in `top`: whether its descents now cost
+    /// more than mapping it.
+    fn worth_mapping(&self, top: Node<'t>) -> bool {
+        let mut descents = self.descents.borrow_mut();
+        let count = descents.entry(top.id()).or_insert(0);
+        *count += 1;
+        *count > DESCENTS_BEFORE_MAP.max(top.descendant_count() / DESCENTS_PER_MAP)
+    }
+
+    /// Records the parent of every node below `top`, once.
+    fn map_below(&self, top: Node<'t>) {
+        if !self.mapped.borrow_mut().insert(top.id()) {
+            return;
+        }
+        let mut map = self.map.borrow_mut();
+        let mut cursor = top.walk();
+        let mut stack = vec![top];
+        if !cursor.goto_first_child() {
+            return;
+        }
+        loop {
+            let node = cursor.node();
+            if let Some(parent) = stack.last() {
+                map.insert(node.id(), *parent);
+            }
+            if cursor.goto_first_child() {
+                stack.push(node);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() || stack.len() <= 1 {
+                    return;
+                }
+                stack.pop();
+            }
+        }
+    }
+
+    /// `node`'s parent, its parent, and so on up to the root.
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        std::iter::successors(self.parent(node), |n| self.parent(*n))
+    }
+
+    /// The nearest function declaration, method or func literal around
+    /// `node`. In half-typed code whose function lost its body to a parse
+    /// error, the top-level `ERROR` region holding the recovered statements
+    /// stands in for the function, so rules still see them.
+    pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.ancestors(node).find(|n| {
+            is_function(*n)
+                || (n.is_error() && self.parent(*n).is_some_and(|p| p.kind() == "source_file"))
+        })
+    }
+
+    /// The statement that directly contains `node` (the ancestor whose
+    /// parent is a `statement_list` or `block`), or `node` itself if it is
+    /// one.
+    pub fn statement_of(&self, node: Node<'t>) -> Option<Node<'t>> {
+        std::iter::once(node).chain(self.ancestors(node)).find(|n| {
+            self.parent(*n)
+                .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+        })
+    }
+
+    /// The call that invokes func literal `lit` directly (`func(){…}()`,
+    /// `(func(){…})()`), if any.
+    pub fn invoking_call(&self, lit: Node<'t>) -> Option<Node<'t>> {
+        let mut callee = lit;
+        while let Some(p) = self
+            .parent(callee)
+            .filter(|p| p.kind() == "parenthesized_expression")
+        {
+            callee = p;
+        }
+        self.parent(callee).filter(|p| {
+            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+        })
+    }
+}
+
+/// `node`'s parent, its parent, and so on up to the root, each asked of
+/// tree-sitter (a descent from the root): for code without the file's
+/// [`Parents`] at hand, off the per-declaration paths of the rules.
 pub fn ancestors(node: Node<'_>) -> impl Iterator<Item = Node<'_>> {
     std::iter::successors(node.parent(), |n| n.parent())
 }
 
-/// The nearest function declaration, method or func literal around `node`.
-/// In half-typed code whose function lost its body to a parse error, the
-/// top-level `ERROR` region holding the recovered statements stands in for
-/// the function, so rules still see them.
+/// [`Parents::enclosing_function`] asked of tree-sitter, for code without
+/// the file's [`Parents`] at hand.
 pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
     ancestors(node).find(|n| is_function(*n) || is_recovered_body(*n))
 }
@@ -251,15 +463,6 @@ pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
         .collect()
 }
 
-/// The statement that directly contains `node` (the ancestor whose parent is
-/// a `statement_list` or `block`), or `node` itself if it is one.
-pub fn statement_of(node: Node<'_>) -> Option<Node<'_>> {
-    std::iter::once(node).chain(ancestors(node)).find(|n| {
-        n.parent()
-            .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
-    })
-}
-
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.
 pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let left = match stmt.kind() {
@@ -304,21 +507,6 @@ pub fn line_indent(src: &str, offset: usize) -> &str {
     &line[..blanks]
 }
 
-/// The call that invokes func literal `lit` directly (`func(){…}()`,
-/// `(func(){…})()`), if any.
-pub fn invoking_call(lit: Node<'_>) -> Option<Node<'_>> {
-    let mut callee = lit;
-    while let Some(p) = callee
-        .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
-    {
-        callee = p;
-    }
-    callee.parent().filter(|p| {
-        p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
-    })
-}
-
 /// Whether `root` (nested func literals included) calls the builtin
 /// `recover()`.
 pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
@@ -337,19 +525,23 @@ pub fn calls_recover(root: Node<'_>, ctx: &Ctx<'_>) -> bool {
 /// is a value of a table or an argument (`{0: func() { … }}`,
 /// `assert.Panics(t, func() { … })`): a test case written to panic, not code
 /// that panics by mistake.
-pub fn in_panic_test_case(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
+pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
     if !ctx.options.test_file {
         return false;
     }
-    let Some(func) = enclosing_function(node).filter(|f| f.kind() == "func_literal") else {
+    let parents = ctx.facts.parents();
+    let Some(func) = parents
+        .enclosing_function(node)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return false;
     };
     let no_parameters = func
         .child_by_field_name("parameters")
         .is_some_and(|p| p.named_child_count() == 0);
-    let mut up = func.parent();
+    let mut up = parents.parent(func);
     while let Some(p) = up.filter(|p| p.kind() == "parenthesized_expression") {
-        up = p.parent();
+        up = parents.parent(p);
     }
     no_parameters
         && up.is_some_and(|p| {
@@ -358,4 +550,66 @@ pub fn in_panic_test_case(node: Node<'_>, ctx: &Ctx<'_>) -> bool {
                 "literal_element" | "keyed_element" | "argument_list"
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        let language = Language::new(tree_sitter_go::LANGUAGE);
+        assert!(parser.set_language(&language).is_ok());
+        parser.parse(src, None).expect("parses")
+    }
+
+    /// Checks that [`Parents`] answers as tree-sitter does for every node of
+    /// `src`, asked in an order that maps declarations out of order.
+    fn agrees_with_tree_sitter(src: &str) -> usize {
+        let tree = parse(src);
+        let root = tree.root_node();
+        let parents = Parents::new(root);
+        let mut nodes = descendants(root);
+        nodes.reverse();
+        for node in &nodes {
+            assert_eq!(parents.parent(*node), node.parent(), "{node:?} in {src:?}");
+            assert_eq!(
+                parents.enclosing_function(*node),
+                enclosing_function(*node),
+                "{node:?}"
+            );
+        }
+        nodes.len()
+    }
+
+    #[test]
+    fn parents_are_tree_sitters_on_the_fixtures() {
+        let checked: usize = [
+            include_str!("../../tests/fixtures/double-close.go"),
+            include_str!("../../tests/fixtures/recover-not-deferred.go"),
+            include_str!("../../tests/fixtures/loop-var-capture.go"),
+            include_str!("../../tests/fixtures/shared-var-race.go"),
+            include_str!("../../tests/fixtures/lock-not-unlocked.go"),
+            include_str!("../../tests/fixtures/goroutine-leak-unbuffered-result.go"),
+        ]
+        .into_iter()
+        .map(agrees_with_tree_sitter)
+        .sum();
+        assert!(checked > 5_000, "{checked} nodes");
+    }
+
+    #[test]
+    fn parents_are_tree_sitters_in_broken_code() {
+        for src in [
+            "",
+            "package p",
+            "package p\nfunc f() {\n\tx := \n\tclose(ch)\n",
+            "package p\nfunc f() {\n\tgo func() { ch <- 1 \n}\nfunc g() {}\n",
+            "package p\n\tclose(ch)\n\tclose(ch)\nfunc g() { if x { } else }\n",
+            "package p\nfunc f() { a[ = b; c.(; }\nvar x = []int{1, 2,\ntype T struct{ mu sync.Mutex ",
+            "package p;func a(){};func b(){};;;func c(){}",
+        ] {
+            agrees_with_tree_sitter(src);
+        }
+    }
 }

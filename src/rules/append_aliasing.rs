@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, Decl, DeclKind};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -95,12 +96,17 @@ fn always_copies(decl: &Decl<'_>, refs: &[(Node<'_>, u8)], ctx: &Ctx<'_>) -> boo
 /// A later read of the slice: after the append statement, or anywhere in
 /// a loop that repeats the append (the append itself included, unless the
 /// loop gives the slice a new value).
-fn used_again<'t>(refs: &[(Node<'t>, u8)], call: Node<'t>, stmt: Node<'t>) -> Option<Node<'t>> {
+fn used_again<'t>(
+    up: &Parents<'t>,
+    refs: &[(Node<'t>, u8)],
+    call: Node<'t>,
+    stmt: Node<'t>,
+) -> Option<Node<'t>> {
     let inside = |outer: Node<'_>, n: Node<'_>| {
         outer.start_byte() <= n.start_byte() && n.end_byte() <= outer.end_byte()
     };
-    let loop_ =
-        flow::enclosing_loop(stmt).filter(|l| refs.first().is_some_and(|(d, _)| !inside(*l, *d)));
+    let loop_ = flow::enclosing_loop(up, stmt)
+        .filter(|l| refs.first().is_some_and(|(d, _)| !inside(*l, *d)));
     let renewed = loop_.is_some_and(|l| {
         refs.iter()
             .any(|(r, t)| inside(l, *r) && t & OVERWRITTEN != 0)
@@ -117,7 +123,8 @@ fn used_again<'t>(refs: &[(Node<'t>, u8)], call: Node<'t>, stmt: Node<'t>) -> Op
             continue;
         }
         // A later read of the same value: no new value assigned in between.
-        let later = r.start_byte() >= stmt.end_byte() && !overwritten && !flow::exclusive(stmt, r);
+        let later =
+            r.start_byte() >= stmt.end_byte() && !overwritten && !flow::exclusive(up, stmt, r);
         let repeated = loop_.is_some_and(|l| inside(l, r) && !(renewed && inside(call, r)));
         if later || repeated {
             return Some(r);
@@ -166,14 +173,14 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if is_append_style(func, ctx) {
         return;
     }
-    let Some(stmt) = syntax::statement_of(call) else {
+    let Some(stmt) = ctx.facts.parents().statement_of(call) else {
         return;
     };
     let refs = sites.tagged_references(&decl, func, "append-aliasing writes", tag);
     if always_copies(&decl, &refs, ctx) {
         return;
     }
-    let again = used_again(&refs, call, stmt);
+    let again = used_again(ctx.facts.parents(), &refs, call, stmt);
     let why = match (decl.kind, again) {
         (DeclKind::Param | DeclKind::Receiver, _) => {
             format!("`{name}` is a parameter: the caller's slice")

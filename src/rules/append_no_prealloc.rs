@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::shape::{self, Shape};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -51,7 +52,7 @@ struct EmptyDecl<'t> {
     nil: bool,
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(loop_), Some(range), Some(append), Some(slice)) = (
         m.node("report"),
         m.node("range"),
@@ -77,7 +78,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     if !shape::of_expr(range, ctx.src).is_some_and(Shape::is_container)
-        || !once_per_iteration(loop_, body, append, name, ctx.src)
+        || !once_per_iteration(ctx.facts.parents(), loop_, body, append, name, ctx.src)
     {
         return;
     }
@@ -124,10 +125,11 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 /// Whether every iteration of `loop_` runs `append` exactly once: it is the
 /// only assignment to `name` in the loop, nothing before it skips to the
 /// next iteration, and nothing leaves the loop early.
-fn once_per_iteration(
-    loop_: Node<'_>,
-    body: Node<'_>,
-    append: Node<'_>,
+fn once_per_iteration<'t>(
+    up: &Parents<'t>,
+    loop_: Node<'t>,
+    body: Node<'t>,
+    append: Node<'t>,
     name: &str,
     src: &str,
 ) -> bool {
@@ -153,10 +155,13 @@ fn once_per_iteration(
         .into_iter()
         .any(|n| match n.kind() {
             "return_statement" | "goto_statement" => true,
-            "break_statement" => n.named_child(0).is_some() || flow::jump_target(n) == Some(loop_),
+            "break_statement" => {
+                n.named_child(0).is_some() || flow::jump_target(up, n) == Some(loop_)
+            }
             "continue_statement" => {
                 n.named_child(0).is_some()
-                    || (flow::jump_target(n) == Some(loop_) && n.start_byte() < append.start_byte())
+                    || (flow::jump_target(up, n) == Some(loop_)
+                        && n.start_byte() < append.start_byte())
             }
             _ => false,
         })

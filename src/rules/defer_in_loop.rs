@@ -2,6 +2,7 @@
 //! iteration queues another call that only runs when the function returns.
 
 use super::{Rule, Severity};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -44,11 +45,14 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(defer) = m.node("report") else {
         return;
     };
-    let within: Vec<Node<'_>> = syntax::ancestors(defer)
+    let within: Vec<Node<'_>> = ctx
+        .facts
+        .parents()
+        .ancestors(defer)
         .take_while(|n| !syntax::is_function(*n))
         .collect();
     let loops: Vec<Node<'_>> = within
@@ -62,13 +66,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     // A defer followed on its path by a statement that leaves every loop
     // (a return, say), guarded by `if x == nil { x = …; defer … }`, or in
     // the select case of a one-shot timer, runs at most once: harmless.
-    let guarded = within
-        .iter()
-        .take_while(|n| *n != outer)
-        .any(|n| once_guard(*n, defer, ctx.src) || timer_fires_once(*n, ctx.src));
+    let guarded = within.iter().take_while(|n| *n != outer).any(|n| {
+        once_guard(*n, defer, ctx.src) || timer_fires_once(ctx.facts.parents(), *n, ctx.src)
+    });
     if guarded
-        || flow::leaves_loop_after(defer, *outer, ctx.src)
-        || held_on_purpose(defer, *inner, ctx.src)
+        || flow::leaves_loop_after(ctx.facts.parents(), defer, *outer, ctx.src)
+        || held_on_purpose(ctx.facts.parents(), defer, *inner, ctx.src)
     {
         return;
     }
@@ -127,7 +130,7 @@ fn runs_once(loop_: Node<'_>, src: &str) -> bool {
 /// func() { if err != nil { … } }()` on a named result), or closes a value
 /// that outlives the iteration (appended, stored or assigned to a variable
 /// declared outside the loop), which a per-iteration close would break.
-fn held_on_purpose(defer: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
+fn held_on_purpose<'t>(up: &Parents<'t>, defer: Node<'t>, loop_: Node<'t>, src: &str) -> bool {
     let Some(call) = defer.named_child(0) else {
         return false;
     };
@@ -144,7 +147,7 @@ fn held_on_purpose(defer: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
                 [only] if only.kind() == "expression_statement" => only
                     .named_child(0)
                     .is_some_and(|e| syntax::text(e, src).starts_with("<-")),
-                [only] if only.kind() == "if_statement" => failure_only(*only, defer, src),
+                [only] if only.kind() == "if_statement" => failure_only(up, *only, defer, src),
                 _ => false,
             }
         }
@@ -158,7 +161,7 @@ fn held_on_purpose(defer: Node<'_>, loop_: Node<'_>, src: &str) -> bool {
 
 /// Whether `stmt` is `if err != nil { … }` on a named result `err` of the
 /// function around `defer`.
-fn failure_only(stmt: Node<'_>, defer: Node<'_>, src: &str) -> bool {
+fn failure_only<'t>(up: &Parents<'t>, stmt: Node<'t>, defer: Node<'t>, src: &str) -> bool {
     if stmt.child_by_field_name("alternative").is_some() {
         return false;
     }
@@ -168,7 +171,8 @@ fn failure_only(stmt: Node<'_>, defer: Node<'_>, src: &str) -> bool {
     let Some(tested) = syntax::text(cond, src).strip_suffix("!= nil") else {
         return false;
     };
-    let results = syntax::enclosing_function(defer)
+    let results = up
+        .enclosing_function(defer)
         .and_then(|f| f.child_by_field_name("result"))
         .filter(|r| r.kind() == "parameter_list");
     results.is_some_and(|r| {
@@ -256,7 +260,7 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
 
 /// Whether `node` is a select case `case <-t.C:` on a timer made with
 /// `time.NewTimer` in the same function and never reset: it fires once.
-fn timer_fires_once(node: Node<'_>, src: &str) -> bool {
+fn timer_fires_once<'t>(up: &Parents<'t>, node: Node<'t>, src: &str) -> bool {
     if node.kind() != "communication_case" {
         return false;
     }
@@ -270,7 +274,7 @@ fn timer_fires_once(node: Node<'_>, src: &str) -> bool {
     let Some(timer) = received.and_then(|r| syntax::text(r, src).strip_suffix(".C")) else {
         return false;
     };
-    let Some(body) = syntax::enclosing_function(node).and_then(syntax::function_body) else {
+    let Some(body) = up.enclosing_function(node).and_then(syntax::function_body) else {
         return false;
     };
     let reset = format!("{timer}.Reset");

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
-use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
+use crate::analysis::{Ctx, Finding, Fix, Match};
 
 /// The deferred Lock never releases the mutex and, at return, blocks on it.
 pub const RULE: Rule = Rule {
@@ -41,7 +41,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     ) else {
         return;
     };
-    let Some(func) = syntax::enclosing_function(defer) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(defer) else {
         return;
     };
     let locks = ctx.facts.lock_flow(func);
@@ -50,7 +50,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .iter()
         .rev()
         .filter(|l| l.call.end_byte() <= defer.start_byte())
-        .find(|l| lock_calls::is_typo_pair(l, &deferred, &locks, ctx.src));
+        .find(|l| lock_calls::is_typo_pair(ctx.facts.parents(), l, &deferred, &locks, ctx.src));
     let Some(lock) = partner else { return };
     if deferred.other_api(ctx) {
         return;

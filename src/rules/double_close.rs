@@ -1,6 +1,7 @@
 //! `double-close`: closing a channel that the same path already closed.
 
 use super::{Rule, Severity};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, sites, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -37,8 +38,8 @@ pub const RULE: Rule = Rule {
 const MAX_CANDIDATES: usize = 64;
 
 /// The `close(x)` call and, when deferred, its `defer` statement.
-fn close_site(call: Node<'_>) -> Node<'_> {
-    call.parent()
+fn close_site<'t>(up: &Parents<'t>, call: Node<'t>) -> Node<'t> {
+    up.parent(call)
         .filter(|p| p.kind() == "defer_statement")
         .unwrap_or(call)
 }
@@ -51,19 +52,19 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if ctx.facts.declared_at_package_level("close") {
         return;
     }
-    let Some(func) = syntax::enclosing_function(call) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(call) else {
         return;
     };
     let Some(body) = syntax::function_body(func) else {
         return;
     };
-    let site = close_site(call);
+    let site = close_site(ctx.facts.parents(), call);
     let sites = ctx.facts.sites(call);
     let names: Vec<&str> = std::iter::once(name)
         .chain(syntax::identifiers(channel, ctx.src))
         .collect();
     let site_up: Vec<Node<'_>> = std::iter::once(site)
-        .chain(syntax::ancestors(site))
+        .chain(ctx.facts.parents().ancestors(site))
         .collect();
     // An earlier close of the same channel on the same path, among the
     // first few earlier closes of it.
@@ -80,12 +81,17 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .take(MAX_CANDIDATES)
         .find(|&n| {
             !sites::exclusive_with(n, &site_up)
-                && flow::same_path(close_site(n), site, ctx.src)
-                && !names
-                    .iter()
-                    .any(|v| sites.assigned_in(v, body, Some(n), call.start_byte()))
+                && flow::same_path(
+                    ctx.facts.parents(),
+                    close_site(ctx.facts.parents(), n),
+                    site,
+                    ctx.src,
+                )
+                && !names.iter().any(|v| {
+                    sites.assigned_in(ctx.facts.parents(), v, body, Some(n), call.start_byte())
+                })
         });
-    let stmt = syntax::statement_of(site).unwrap_or(site);
+    let stmt = ctx.facts.parents().statement_of(site).unwrap_or(site);
     let fix = Fix {
         title: format!("Remove the second close({name})"),
         edits: vec![Edit::delete_statement(stmt, ctx.src)],
@@ -98,8 +104,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         if guarded_by_flag(first, site, ctx) {
             return;
         }
-        let what = if first
-            .parent()
+        let what = if ctx
+            .facts
+            .parents()
+            .parent(first)
             .is_some_and(|p| p.kind() == "defer_statement")
         {
             "the deferred close here runs again when the function returns"
@@ -118,10 +126,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if site.kind() == "defer_statement" {
         return;
     }
-    let Some(loop_) = flow::enclosing_loop(call) else {
+    let Some(loop_) = flow::enclosing_loop(ctx.facts.parents(), call) else {
         return;
     };
-    let conditional = syntax::ancestors(call)
+    let conditional = ctx
+        .facts
+        .parents()
+        .ancestors(call)
         .take_while(|n| *n != loop_)
         .any(|n| {
             matches!(
@@ -136,8 +147,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if !conditional
         && !names
             .iter()
-            .any(|v| sites.assigned_in(v, loop_, None, loop_.end_byte()))
-        && !flow::leaves_loop_after(call, loop_, ctx.src)
+            .any(|v| sites.assigned_in(ctx.facts.parents(), v, loop_, None, loop_.end_byte()))
+        && !flow::leaves_loop_after(ctx.facts.parents(), call, loop_, ctx.src)
     {
         out.push(
             Finding::new(&RULE, call.byte_range())
@@ -150,8 +161,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 /// Whether a guard flag keeps the second close from running after the
 /// first: the second sits under `if !flag {` (in this function) and the
 /// first close's block sets `flag = true`.
-fn guarded_by_flag(first: Node<'_>, second: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    let flags: Vec<&str> = syntax::ancestors(second)
+fn guarded_by_flag<'t>(first: Node<'t>, second: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let flags: Vec<&str> = ctx
+        .facts
+        .parents()
+        .ancestors(second)
         .take_while(|n| !syntax::is_function(*n))
         .filter(|n| n.kind() == "if_statement")
         .filter_map(|n| n.child_by_field_name("condition"))
@@ -168,7 +182,12 @@ fn guarded_by_flag(first: Node<'_>, second: Node<'_>, ctx: &Ctx<'_>) -> bool {
     if flags.is_empty() {
         return false;
     }
-    let Some(block) = syntax::statement_of(close_site(first)).and_then(|s| s.parent()) else {
+    let Some(block) = ctx
+        .facts
+        .parents()
+        .statement_of(close_site(ctx.facts.parents(), first))
+        .and_then(|s| ctx.facts.parents().parent(s))
+    else {
         return false;
     };
     let mut cursor = block.walk();

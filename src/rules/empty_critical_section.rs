@@ -2,6 +2,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -39,7 +40,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(func) = syntax::enclosing_function(stmt) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(stmt) else {
         return;
     };
     let [next, after] = ctx.facts.lock_flow(func).following(stmt);
@@ -60,8 +61,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // A commented pair, one in a loop (polling, stress) or one a goroutine
     // runs to wait for the holder: a deliberate barrier, not a lost defer.
     if commented(stmt, next, mutex, ctx.src)
-        || yields_in_loop(stmt, after, mutex, ctx.src)
-        || in_goroutine(stmt)
+        || yields_in_loop(ctx.facts.parents(), stmt, after, mutex, ctx.src)
+        || in_goroutine(ctx.facts.parents(), stmt)
     {
         return;
     }
@@ -84,7 +85,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .related(lock.call.byte_range(), format!("`{mutex}` locked here"));
     // A deferred unlock in a loop would hold the lock into the next
     // iteration, whose Lock then blocks forever.
-    if flow::enclosing_loop(stmt).is_some_and(|l| !flow::leaves_loop_after(stmt, l, ctx.src)) {
+    if flow::enclosing_loop(ctx.facts.parents(), stmt)
+        .is_some_and(|l| !flow::leaves_loop_after(ctx.facts.parents(), stmt, l, ctx.src))
+    {
         out.push(finding);
         return;
     }
@@ -132,8 +135,14 @@ fn commented(first: Node<'_>, second: Node<'_>, mutex: &str, src: &str) -> bool 
 /// test): unless the statement after the pair, `after`, touches the value
 /// that holds the mutex (`r.names` after `r.mu`), the state it was meant to
 /// protect.
-fn yields_in_loop(stmt: Node<'_>, after: Option<Node<'_>>, mutex: &str, src: &str) -> bool {
-    if flow::enclosing_loop(stmt).is_none() {
+fn yields_in_loop<'t>(
+    up: &Parents<'t>,
+    stmt: Node<'t>,
+    after: Option<Node<'t>>,
+    mutex: &str,
+    src: &str,
+) -> bool {
+    if flow::enclosing_loop(up, stmt).is_none() {
         return false;
     }
     let owner = mutex.split_once('.').map(|(root, _)| root);
@@ -144,8 +153,8 @@ fn yields_in_loop(stmt: Node<'_>, after: Option<Node<'_>>, mutex: &str, src: &st
 }
 
 /// Whether `stmt` runs in a func literal started with `go`.
-fn in_goroutine(stmt: Node<'_>) -> bool {
-    syntax::enclosing_function(stmt)
+fn in_goroutine<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
+    up.enclosing_function(stmt)
         .filter(|f| f.kind() == "func_literal")
         .and_then(|f| f.parent())
         .and_then(|call| call.parent())

@@ -45,14 +45,18 @@ const HEAP_REPORTS: [&str; 5] = [
     "WriteHeapDump",
 ];
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
     };
     if ctx.options.test_file || m.node("args").is_some_and(|a| a.named_child_count() > 0) {
         return;
     }
-    let body = syntax::enclosing_function(call).and_then(syntax::function_body);
+    let body = ctx
+        .facts
+        .parents()
+        .enclosing_function(call)
+        .and_then(syntax::function_body);
     if !body.is_some_and(|b| measures_heap(b, ctx.src)) {
         out.push(Finding::new(&RULE, call.byte_range()));
     }

@@ -165,7 +165,7 @@ fn abandoning_select<'t>(
     body: Node<'t>,
     channel: &str,
     from: usize,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'t>,
 ) -> Option<(Node<'t>, Node<'t>)> {
     syntax::same_function_descendants(body)
         .into_iter()
@@ -176,10 +176,10 @@ fn abandoning_select<'t>(
                 .iter()
                 .copied()
                 .find(|c| receive_operand(*c).is_some_and(|o| text(o, ctx.src) == channel))?;
-            let in_loop = flow::enclosing_loop(select);
+            let in_loop = flow::enclosing_loop(ctx.facts.parents(), select);
             let give_up = cases.iter().copied().find(|&c| {
                 (c.kind() == "default_case" || gives_up(c, ctx.src))
-                    && in_loop.is_none_or(|l| flow::leaves(c, l, ctx.src))
+                    && in_loop.is_none_or(|l| flow::leaves(ctx.facts.parents(), c, l, ctx.src))
                     && !fails(c, ctx)
             })?;
             Some((receive, give_up))
@@ -261,7 +261,7 @@ fn only_known_uses(
     ok
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(go), Some(lit)) = (m.node("report"), m.node("lit")) else {
         return;
     };
@@ -271,7 +271,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     }
     inners.sort_unstable();
     inners.dedup();
-    let Some(body) = syntax::enclosing_function(go).and_then(syntax::function_body) else {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(go)
+        .and_then(syntax::function_body)
+    else {
         return;
     };
     for inner in inners {
@@ -312,8 +317,8 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             .filter(|s| !guarded(*s))
             .collect();
         let single = matches!(sends.as_slice(), [only] if other_senders == 0
-            && flow::enclosing_loop(go).is_none()
-            && flow::enclosing_loop(*only).is_none());
+            && flow::enclosing_loop(ctx.facts.parents(), go).is_none()
+            && flow::enclosing_loop(ctx.facts.parents(), *only).is_none());
         let why = if give_up.kind() == "default_case" {
             "the receiver does not wait: its select has a default case"
         } else {

@@ -4,6 +4,7 @@
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow::{self, LockFlow};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -41,17 +42,21 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(top) = lock_calls::outermost_function(lock.call) else {
+    let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), lock.call) else {
         return;
     };
-    if function_names(lock.call, ctx.src)
+    if function_names(ctx.facts.parents(), lock.call, ctx.src)
         .iter()
         .any(|n| lock_calls::is_lock_helper(n))
     {
         return;
     }
     // A function that ends by locking acquires the lock for its caller.
-    let own = syntax::enclosing_function(stmt).map(|f| ctx.facts.lock_flow(f));
+    let own = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .map(|f| ctx.facts.lock_flow(f));
     let ends_with_lock = own.as_ref().is_some_and(|f| f.is_last(stmt));
     let locks = ctx.facts.lock_flow(top);
     if ends_with_lock || aliased(&lock, &locks, ctx.src) {
@@ -61,9 +66,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let release = lock.op.release().name();
     // Any release counts: deferred, in a closure, a method value passed on,
     // or the other kind of release (a mismatch is another bug).
-    let typo = own
-        .as_ref()
-        .is_some_and(|f| lock_calls::typo_partner(&lock, f, ctx.src).is_some());
+    let typo = own.as_ref().is_some_and(|f| {
+        lock_calls::typo_partner(ctx.facts.parents(), &lock, f, ctx.src).is_some()
+    });
     if locks.releases_anywhere(mutex) || typo || lock.other_api(ctx) {
         return;
     }
@@ -98,7 +103,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     // A deferred unlock in a loop would hold the lock into the next
     // iteration, whose Lock then blocks forever.
-    if flow::enclosing_loop(stmt).is_some_and(|l| !flow::leaves_loop_after(stmt, l, ctx.src)) {
+    if flow::enclosing_loop(ctx.facts.parents(), stmt)
+        .is_some_and(|l| !flow::leaves_loop_after(ctx.facts.parents(), stmt, l, ctx.src))
+    {
         out.push(
             Finding::new(&RULE, lock.call.byte_range()).message(message(format!(
                 "call `{shown}.{release}()` before the loop's next iteration"
@@ -159,9 +166,9 @@ fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
 
 /// The names of the functions around `node`: declared names, and the
 /// variable or field a func literal is assigned to.
-fn function_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
+fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
-    for f in syntax::ancestors(node).filter(|n| syntax::is_function(*n)) {
+    for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
         if let Some(name) = f.child_by_field_name("name") {
             out.push(syntax::text(name, src));
             continue;

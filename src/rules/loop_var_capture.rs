@@ -3,7 +3,7 @@
 //! subtest that uses it may see a later iteration's value.
 
 use super::{scope, Rule, Severity};
-use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -153,7 +153,7 @@ fn parallel_end(lit: Node<'_>, src: &str) -> Option<usize> {
 
 /// What kind of site `site` is, or `None` when it does not outlive the
 /// iteration (a plain method named Go/Run, a serial subtest).
-fn classify(site: Node<'_>, lit: Node<'_>, src: &str) -> Option<Site> {
+fn classify<'t>(up: &Parents<'t>, site: Node<'t>, lit: Node<'t>, src: &str) -> Option<Site> {
     match site.kind() {
         "go_statement" => return Some(Site::Go),
         "defer_statement" => return Some(Site::Defer),
@@ -161,7 +161,8 @@ fn classify(site: Node<'_>, lit: Node<'_>, src: &str) -> Option<Site> {
     }
     let function = site.child_by_field_name("function")?;
     let receiver = base_identifier(function.child_by_field_name("operand")?)?;
-    let declared = scope::declaration(receiver, text(receiver, src), src).map(|d| text(d, src))?;
+    let declared =
+        scope::declaration(up, receiver, text(receiver, src), src).map(|d| text(d, src))?;
     let args = syntax::call_args(site);
     match text(function.child_by_field_name("field")?, src) {
         "Go" if args.len() == 1 && declared.contains("errgroup") => Some(Site::Group),
@@ -188,12 +189,16 @@ struct Enclosing<'t, 's> {
 /// The loops around `stmt` in its function, innermost first. One walk up;
 /// the statements after `stmt` on its path are scanned once, and exclusive
 /// branches (the `else` of its `if`, other cases) are not.
-fn enclosing_loops<'t, 's>(stmt: Node<'t>, src: &'s str) -> Vec<Enclosing<'t, 's>> {
+fn enclosing_loops<'t, 's>(
+    up: &Parents<'t>,
+    stmt: Node<'t>,
+    src: &'s str,
+) -> Vec<Enclosing<'t, 's>> {
     let mut out = Vec::new();
     let mut waits = false;
     let mut hidden: Vec<&'s str> = Vec::new();
     let mut child = stmt;
-    for anc in ancestors(stmt).take_while(|n| !syntax::is_function(*n)) {
+    for anc in up.ancestors(stmt).take_while(|n| !syntax::is_function(*n)) {
         match anc.kind() {
             "statement_list" | "block" if !waits => {
                 let mut c = anc.walk();
@@ -294,7 +299,7 @@ fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
     ))
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(version) = ctx.go_version.filter(|_| ctx.go_before(22)) else {
         return;
     };
@@ -302,9 +307,9 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let (Some(kind), Some(body), Some(stmt)) = (
-        classify(site, lit, ctx.src),
+        classify(ctx.facts.parents(), site, lit, ctx.src),
         lit.child_by_field_name("body"),
-        syntax::statement_of(site),
+        ctx.facts.parents().statement_of(site),
     ) else {
         return;
     };
@@ -312,7 +317,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         Site::Subtest(end) => end,
         _ => body.start_byte(),
     };
-    let loops = enclosing_loops(stmt, ctx.src);
+    let loops = enclosing_loops(ctx.facts.parents(), stmt, ctx.src);
     let names: Vec<&str> = loops.iter().flat_map(|l| l.vars.iter().copied()).collect();
     if names.is_empty() {
         return;

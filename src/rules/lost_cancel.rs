@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -50,7 +51,7 @@ struct Assignment<'t> {
 }
 
 /// The two-value assignment whose only value is `call`.
-fn assignment(call: Node<'_>) -> Option<Assignment<'_>> {
+fn assignment<'t>(up: &Parents<'t>, call: Node<'t>) -> Option<Assignment<'t>> {
     let values = call.parent().filter(|p| p.kind() == "expression_list")?;
     if values.named_child_count() != 1 {
         return None;
@@ -80,7 +81,9 @@ fn assignment(call: Node<'_>) -> Option<Assignment<'_>> {
             )
         }
         "var_spec" if holder.child_by_field_name("value") == Some(values) => {
-            let decl = syntax::ancestors(holder).find(|n| n.kind() == "var_declaration")?;
+            let decl = up
+                .ancestors(holder)
+                .find(|n| n.kind() == "var_declaration")?;
             let mut c = holder.walk();
             (
                 decl,
@@ -160,11 +163,11 @@ fn fresh_name(func: Node<'_>, ctx: &Ctx<'_>) -> String {
 
 /// The fix: `defer name()` on a new line after the statement (and the `_`
 /// renamed when `rename` is given). Only for statements in a block.
-fn defer_fix(
-    a: &Assignment<'_>,
+fn defer_fix<'t>(
+    a: &Assignment<'t>,
     name: &str,
     rename: Option<Node<'_>>,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'t>,
 ) -> Option<Fix> {
     if a.stmt.parent().is_none_or(|p| p.kind() != "statement_list") {
         return None;
@@ -192,14 +195,16 @@ fn defer_fix(
         title: format!("Add `defer {name}()`"),
         edits,
         // A defer in a loop only runs when the function returns.
-        preferred: flow::enclosing_loop(a.stmt).is_none(),
+        preferred: flow::enclosing_loop(ctx.facts.parents(), a.stmt).is_none(),
     })
 }
 
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
-    let Some(a) = assignment(call) else { return };
-    let Some(func) = syntax::enclosing_function(call) else {
+    let Some(a) = assignment(ctx.facts.parents(), call) else {
+        return;
+    };
+    let Some(func) = ctx.facts.parents().enclosing_function(call) else {
         return;
     };
     let with = call

@@ -4,7 +4,8 @@
 use super::close_nil_channel::make_fix;
 use super::{Rule, Severity};
 use crate::analysis::channels::{self, NilChannel, Use};
-use crate::analysis::{syntax, Ctx, Finding, Match};
+use crate::analysis::syntax::Parents;
+use crate::analysis::{Ctx, Finding, Match};
 
 /// Operations on a nil channel block forever.
 pub const RULE: Rule = Rule {
@@ -38,7 +39,7 @@ pub const RULE: Rule = Rule {
 /// handed on (passed, stored, captured), closed, or used from two functions
 /// or in both directions. A lone operation on a channel nobody else sees is
 /// the deliberate "block forever" idiom and stays silent.
-fn meant_to_communicate(nil: &NilChannel<'_>) -> bool {
+fn meant_to_communicate<'t>(up: &Parents<'t>, nil: &NilChannel<'t>) -> bool {
     let handed_on = nil.uses.iter().any(|&(ident, how)| match how {
         Use::Other => ident
             .parent()
@@ -49,7 +50,7 @@ fn meant_to_communicate(nil: &NilChannel<'_>) -> bool {
     let ops: Vec<_> = nil.uses.iter().filter(|(_, how)| how.blocks()).collect();
     let functions = ops
         .iter()
-        .map(|(ident, _)| syntax::enclosing_function(*ident))
+        .map(|(ident, _)| up.enclosing_function(*ident))
         .collect::<Vec<_>>();
     let two_functions = functions.windows(2).any(|w| w[0] != w[1]);
     let both_ways =
@@ -61,11 +62,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else {
         return;
     };
-    let Some(func) = syntax::enclosing_function(spec) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
     for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
-        if !meant_to_communicate(&nil) {
+        if !meant_to_communicate(ctx.facts.parents(), &nil) {
             continue;
         }
         let name = ctx.text(nil.name);

@@ -3,6 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::scope::{self, DeclKind, Resolver};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -89,17 +90,19 @@ fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
 /// Whether an assignment at `assign` may run before the write at `write`:
 /// it comes earlier in the text, shares a loop with it, or runs in another
 /// function (a closure may run at any time).
-fn may_precede(assign: Node<'_>, write: Node<'_>) -> bool {
-    let func = syntax::enclosing_function(write);
-    syntax::enclosing_function(assign) != func
+fn may_precede<'t>(up: &Parents<'t>, assign: Node<'t>, write: Node<'t>) -> bool {
+    let func = up.enclosing_function(write);
+    up.enclosing_function(assign) != func
         || assign.start_byte() < write.start_byte()
-        || std::iter::successors(flow::enclosing_loop(write), |l| flow::enclosing_loop(*l))
-            .any(|l| l.start_byte() <= assign.start_byte() && assign.end_byte() <= l.end_byte())
+        || std::iter::successors(flow::enclosing_loop(up, write), |l| {
+            flow::enclosing_loop(up, *l)
+        })
+        .any(|l| l.start_byte() <= assign.start_byte() && assign.end_byte() <= l.end_byte())
 }
 
 /// The assignment or `++`/`--` statement that writes through `ident`.
-fn write_statement(ident: Node<'_>) -> Node<'_> {
-    syntax::ancestors(ident)
+fn write_statement<'t>(up: &Parents<'t>, ident: Node<'t>) -> Node<'t> {
+    up.ancestors(ident)
         .find(|n| {
             matches!(
                 n.kind(),
@@ -125,12 +128,12 @@ fn make_fix(spec: Node<'_>, name: &str, ctx: &Ctx<'_>) -> Option<Fix> {
     ))
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(spec) = m.node("report") else { return };
     if syntax::in_panic_test_case(spec, ctx) {
         return;
     }
-    let Some(func) = syntax::enclosing_function(spec) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
     let mut resolver = Resolver::new(ctx.src);
@@ -168,10 +171,13 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             }
         }
         for write in writes {
-            if assigns.iter().any(|a| may_precede(*a, write)) {
+            if assigns
+                .iter()
+                .any(|a| may_precede(ctx.facts.parents(), *a, write))
+            {
                 continue;
             }
-            let mut finding = Finding::new(&RULE, write_statement(write).byte_range())
+            let mut finding = Finding::new(&RULE, write_statement(ctx.facts.parents(), write).byte_range())
                 .message(format!(
                     "write to nil map `{name}`: it was declared with `var` and nothing made it before this line, so the write panics"
                 ))

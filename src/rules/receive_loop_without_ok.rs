@@ -2,7 +2,7 @@
 //! no way out of the loop: once `ch` is closed it spins on zero values.
 
 use super::{Rule, Severity};
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -49,11 +49,11 @@ fn closable(channel: Node<'_>, src: &str) -> bool {
 /// function (its owner, the caller, may close it), or the file closes a
 /// channel of that name. A package's or struct's channel that nothing in the
 /// file closes is taken to live forever, and a loop over it to be a daemon.
-fn may_be_closed(channel: Node<'_>, src: &str) -> bool {
+fn may_be_closed<'t>(up: &Parents<'t>, channel: Node<'t>, src: &str) -> bool {
     let name = text(channel, src);
     let last = |s: &str| s.rsplit('.').next().unwrap_or(s).trim().to_string();
     let mut root = channel;
-    for anc in syntax::ancestors(channel) {
+    for anc in up.ancestors(channel) {
         let is_param = channel.kind() == "identifier"
             && syntax::is_function(anc)
             && anc.child_by_field_name("parameters").is_some_and(|p| {
@@ -118,7 +118,7 @@ fn range_fix(
     })
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(stmt), Some(receive)) = (m.node("report"), m.node("receive")) else {
         return;
     };
@@ -135,10 +135,10 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     if name == "_" || !closable(channel, ctx.src) {
         return;
     }
-    let Some(loop_) = flow::enclosing_loop(stmt) else {
+    let Some(loop_) = flow::enclosing_loop(ctx.facts.parents(), stmt) else {
         return;
     };
-    if !flow::is_infinite(loop_) || flow::has_exit(loop_, ctx.src) {
+    if !flow::is_infinite(loop_) || flow::has_exit(ctx.facts.parents(), loop_, ctx.src) {
         return;
     }
     // A channel replaced inside the loop (e.g. set to nil once drained) is
@@ -153,7 +153,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     ) {
         return;
     }
-    if !may_be_closed(channel, ctx.src) {
+    if !may_be_closed(ctx.facts.parents(), channel, ctx.src) {
         return;
     }
     let mut finding = Finding::new(&RULE, receive.byte_range())

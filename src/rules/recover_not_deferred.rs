@@ -2,6 +2,7 @@
 //! the function calling it is not the one a `defer` runs.
 
 use super::{Rule, Severity};
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -47,7 +48,7 @@ enum Misuse<'t> {
     CalledVar { name: &'t str, calls: Vec<Node<'t>> },
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
     };
@@ -59,7 +60,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     if let Some(stmt) = call.parent().filter(|p| p.kind() == "defer_statement") {
         // Deferred by a function that is itself run by a defer, recover is
         // called by that deferred function and does stop the panic.
-        if !defers_recover_too_early(stmt, ctx.src) {
+        if !defers_recover_too_early(ctx.facts.parents(), stmt, ctx.src) {
             return;
         }
         let mut finding = Finding::new(&RULE, call.byte_range()).message(
@@ -67,9 +68,12 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         );
         // One call below a deferred function, a deferred literal would not
         // stop the panic either.
-        let nested = syntax::enclosing_function(stmt)
+        let nested = ctx
+            .facts
+            .parents()
+            .enclosing_function(stmt)
             .filter(|f| f.kind() == "func_literal")
-            .and_then(|f| misuse(f, ctx.src))
+            .and_then(|f| misuse(ctx.facts.parents(), f, ctx.src))
             .is_some_and(|m| matches!(m, Misuse::Called { nested: true }));
         if !nested {
             let indent = syntax::line_indent(ctx.src, stmt.start_byte());
@@ -86,10 +90,15 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     }
     // Named functions are not judged: only their callers know whether they
     // are deferred.
-    let Some(lit) = syntax::enclosing_function(call).filter(|f| f.kind() == "func_literal") else {
+    let Some(lit) = ctx
+        .facts
+        .parents()
+        .enclosing_function(call)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return;
     };
-    let Some(misuse) = misuse(lit, ctx.src) else {
+    let Some(misuse) = misuse(ctx.facts.parents(), lit, ctx.src) else {
         return;
     };
     let mut finding = Finding::new(&RULE, call.byte_range());
@@ -123,7 +132,7 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
         }
     }
     if !nested {
-        if let Some(fix) = wrap_fix(call, lit, ctx.src) {
+        if let Some(fix) = wrap_fix(ctx.facts.parents(), call, lit, ctx.src) {
             finding = finding.fix(fix);
         }
     }
@@ -135,17 +144,17 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
 /// named function that this file never defers nor passes around as a value
 /// (one that is deferred runs recover as its own deferred call, which does
 /// stop the panic).
-fn defers_recover_too_early(stmt: Node<'_>, src: &str) -> bool {
-    let Some(func) = syntax::enclosing_function(stmt) else {
+fn defers_recover_too_early<'t>(up: &Parents<'t>, stmt: Node<'t>, src: &'t str) -> bool {
+    let Some(func) = up.enclosing_function(stmt) else {
         return false;
     };
     if func.kind() == "func_literal" {
-        return misuse(func, src).is_some();
+        return misuse(up, func, src).is_some();
     }
     let (Some(name), Some(root)) = (
         func.child_by_field_name("name")
             .map(|n| syntax::text(n, src)),
-        syntax::ancestors(func).last(),
+        up.ancestors(func).last(),
     ) else {
         return false;
     };
@@ -171,18 +180,22 @@ fn defers_recover_too_early(stmt: Node<'_>, src: &str) -> bool {
 
 /// Whether func literal `lit` is run other than by a `defer`, and how;
 /// `None` when it is deferred or its use cannot be followed.
-fn misuse<'t>(lit: Node<'t>, src: &'t str) -> Option<Misuse<'t>> {
-    if let Some(call) = syntax::invoking_call(lit) {
+fn misuse<'t>(up: &Parents<'t>, lit: Node<'t>, src: &'t str) -> Option<Misuse<'t>> {
+    if let Some(call) = up.invoking_call(lit) {
         return match call.parent().map(|p| p.kind()) {
             Some("defer_statement") => None,
             Some("go_statement") => Some(Misuse::Started),
             _ => Some(Misuse::Called {
-                nested: syntax::enclosing_function(call).is_some_and(is_deferred_literal),
+                nested: up
+                    .enclosing_function(call)
+                    .is_some_and(|f| is_deferred_literal(up, f)),
             }),
         };
     }
     let (name, decl) = bound_name(lit, src)?;
-    let scope = syntax::enclosing_function(decl).and_then(syntax::function_body)?;
+    let scope = up
+        .enclosing_function(decl)
+        .and_then(syntax::function_body)?;
     let mut calls = Vec::new();
     for n in syntax::descendants(scope) {
         if n.end_byte() <= decl.end_byte() && n.start_byte() >= decl.start_byte() {
@@ -210,9 +223,10 @@ fn misuse<'t>(lit: Node<'t>, src: &'t str) -> Option<Misuse<'t>> {
 }
 
 /// Whether `func` is a func literal run by a `defer` statement.
-fn is_deferred_literal(func: Node<'_>) -> bool {
+fn is_deferred_literal<'t>(up: &Parents<'t>, func: Node<'t>) -> bool {
     func.kind() == "func_literal"
-        && syntax::invoking_call(func)
+        && up
+            .invoking_call(func)
             .and_then(|c| c.parent())
             .is_some_and(|p| p.kind() == "defer_statement")
 }
@@ -252,8 +266,8 @@ fn bound_name<'t>(lit: Node<'t>, src: &'t str) -> Option<(&'t str, Node<'t>)> {
 /// is the first statement of `lit`, more statements follow for it to guard,
 /// and it can be moved as is (`recover()` or an `if` whose header calls it,
 /// with no return or jump inside).
-fn wrap_fix(call: Node<'_>, lit: Node<'_>, src: &str) -> Option<Fix> {
-    let stmt = syntax::statement_of(call)?;
+fn wrap_fix<'t>(up: &Parents<'t>, call: Node<'t>, lit: Node<'t>, src: &str) -> Option<Fix> {
+    let stmt = up.statement_of(call)?;
     let body = syntax::function_body(lit)?;
     let stmts = flow::statements(body);
     if stmts.first() != Some(&stmt) || stmts.len() < 2 {

@@ -8,6 +8,7 @@
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow::conflicts;
+use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -44,7 +45,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let Some(stmt) = lock.statement() else { return };
-    let Some(func) = syntax::enclosing_function(stmt) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(stmt) else {
         return;
     };
     if lock.recv_has_call() {
@@ -59,7 +60,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let handed_over = |first: &LockCall<'_>| {
         first.call.start_byte() >= lock.call.start_byte()
             && !flow.names_release(mutex)
-            && lock_calls::outermost_function(func)
+            && lock_calls::outermost_function(ctx.facts.parents(), func)
                 .is_some_and(|top| ctx.facts.lock_flow(top).names_release(mutex))
     };
     let earlier = flow.held_before(&lock, ctx.src).filter(|e| !handed_over(e));
@@ -91,8 +92,14 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let Some((method, inner)) = method_lock(func, type_name, ctx.text(name), suffix, ctx.src)
-        else {
+        let Some((method, inner)) = method_lock(
+            ctx.facts.parents(),
+            func,
+            type_name,
+            ctx.text(name),
+            suffix,
+            ctx.src,
+        ) else {
             continue;
         };
         if !conflicts(lock.op, inner.op)
@@ -120,7 +127,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 fn is_mutex<'t>(lock: &LockCall<'t>, ctx: &Ctx<'t>) -> bool {
     let src = ctx.src;
     let mutex = lock.mutex(src);
-    let Some(top) = lock_calls::outermost_function(lock.call) else {
+    let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), lock.call) else {
         return false;
     };
     let rlocker = ctx.facts.lock_flow(top).is_rlocker(mutex);
@@ -142,13 +149,14 @@ fn receiver<'s>(func: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
 /// lock of `<its receiver><suffix>` it takes first thing: among its leading
 /// straight-line statements, before anything else touches that mutex.
 fn method_lock<'t>(
+    up: &Parents<'t>,
     from: Node<'t>,
     type_name: &str,
     name: &str,
     suffix: &str,
     src: &str,
 ) -> Option<(Node<'t>, LockCall<'t>)> {
-    let root = syntax::ancestors(from).last()?;
+    let root = up.ancestors(from).last()?;
     let mut c = root.walk();
     let method = root.named_children(&mut c).find(|d| {
         d.kind() == "method_declaration"

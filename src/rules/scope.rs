@@ -5,7 +5,7 @@
 //! Looking down keeps its own ancestor stack instead of asking nodes for
 //! their parents, which tree-sitter answers by descending from the root.
 
-use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::syntax::{self, text, Parents};
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
@@ -165,9 +165,14 @@ pub(super) fn declared_for<'t, 's>(
 /// the function, `for`, `if`, `switch` or select case that declares it.
 /// `None` when the file does not declare it (another file's package
 /// variable, a builtin).
-pub(super) fn declaration<'t>(at: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
+pub(super) fn declaration<'t>(
+    up: &Parents<'t>,
+    at: Node<'t>,
+    name: &str,
+    src: &str,
+) -> Option<Node<'t>> {
     let mut child = at;
-    for anc in ancestors(at) {
+    for anc in up.ancestors(at) {
         let found = declared_for(anc, child, at, src)
             .into_iter()
             .rev()

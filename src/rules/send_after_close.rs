@@ -65,7 +65,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let name = syntax::text(syntax::unparen(channel), ctx.src);
-    let Some(func) = syntax::enclosing_function(send) else {
+    let Some(func) = ctx.facts.parents().enclosing_function(send) else {
         return;
     };
     let Some(body) = syntax::function_body(func) else {
@@ -87,10 +87,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .find(|&n| {
             n.parent().is_some_and(|stmt| {
                 stmt.kind() == "expression_statement"
-                    && stmt
-                        .parent()
-                        .is_some_and(|block| syntax::ancestors(send).any(|a| a == block))
-                    && flow::same_path(stmt, send, ctx.src)
+                    && stmt.parent().is_some_and(|block| {
+                        ctx.facts.parents().ancestors(send).any(|a| a == block)
+                    })
+                    && flow::same_path(ctx.facts.parents(), stmt, send, ctx.src)
             })
         });
     let Some(close) = close else {
@@ -112,7 +112,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (from, to) = (close.end_byte(), send.start_byte());
     if prefixes
         .iter()
-        .any(|p| sites.assigned_in(p, body, Some(close), to))
+        .any(|p| sites.assigned_in(ctx.facts.parents(), p, body, Some(close), to))
         || (!tracked && sites.calls_between(from, to))
     {
         return;

@@ -102,10 +102,11 @@ fn first_access<'t>(
 
 /// Started in a loop, and the variable outlives an iteration: goroutines of
 /// different iterations write it together (unless each iteration waits).
-fn started_in_loop(t: &Target<'_>, g: &Goroutine<'_>, ctx: &Ctx<'_>) -> Option<Race> {
-    let lp = flow::enclosing_loop(g.launch)?;
-    if flow::leaves_loop_after(g.launch, lp, ctx.src)
-        || g.syncs.waits_later_in(g.launch, lp, ctx.src)
+fn started_in_loop<'t>(t: &Target<'_>, g: &Goroutine<'t>, ctx: &Ctx<'t>) -> Option<Race> {
+    let lp = flow::enclosing_loop(ctx.facts.parents(), g.launch)?;
+    if flow::leaves_loop_after(ctx.facts.parents(), g.launch, lp, ctx.src)
+        || g.syncs
+            .waits_later_in(ctx.facts.parents(), g.launch, lp, ctx.src)
     {
         return None;
     }
@@ -143,14 +144,14 @@ fn other_goroutine<'t>(
         let Some(access) = first_access(t, candidates, ctx, res, |a| !inside(g.lit, a)) else {
             continue;
         };
-        let other_launch = syntax::statement_of(other).unwrap_or(other);
-        if syntax::enclosing_function(other_launch) == Some(g.parent) {
+        let other_launch = ctx.facts.parents().statement_of(other).unwrap_or(other);
+        if ctx.facts.parents().enclosing_function(other_launch) == Some(g.parent) {
             let (a, b) = if other_launch.start_byte() < g.launch.start_byte() {
                 (other_launch, g.launch)
             } else {
                 (g.launch, other_launch)
             };
-            if g.syncs.between(a, b, false, ctx.src) {
+            if g.syncs.between(ctx.facts.parents(), a, b, false, ctx.src) {
                 continue;
             }
         }
@@ -198,9 +199,11 @@ fn parent_access<'t>(
         .filter(|a| a.start_byte() >= g.launch.end_byte())
         .collect();
     let access = first_access(t, candidates, ctx, res, |a| {
-        syntax::enclosing_function(a) == Some(g.parent)
-            && flow::same_path(g.launch, a, ctx.src)
-            && !g.syncs.between(g.launch, a, true, ctx.src)
+        ctx.facts.parents().enclosing_function(a) == Some(g.parent)
+            && flow::same_path(ctx.facts.parents(), g.launch, a, ctx.src)
+            && !g
+                .syncs
+                .between(ctx.facts.parents(), g.launch, a, true, ctx.src)
             && !releases_after(body, a, &gates, ctx)
     })?;
     Some(Race {
@@ -248,7 +251,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(start), Some(lit)) = (m.node("report"), m.node("lit")) else {
         return;
     };
-    let Some(parent) = syntax::enclosing_function(start) else {
+    let Some(parent) = ctx.facts.parents().enclosing_function(start) else {
         return;
     };
     let mut res = Resolver::new(ctx.src);
@@ -261,7 +264,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     let g = Goroutine {
         lit,
-        launch: syntax::statement_of(start).unwrap_or(start),
+        launch: ctx.facts.parents().statement_of(start).unwrap_or(start),
         parent,
         syncs: ctx
             .facts

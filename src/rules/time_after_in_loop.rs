@@ -80,21 +80,28 @@ fn cancellable_sleep(select: Node<'_>, case: Node<'_>, src: &str) -> bool {
     exits
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else {
         return;
     };
-    let Some(select) =
-        crate::analysis::syntax::ancestors(call).find(|n| n.kind() == "select_statement")
+    let Some(select) = ctx
+        .facts
+        .parents()
+        .ancestors(call)
+        .find(|n| n.kind() == "select_statement")
     else {
         return;
     };
-    let Some(loop_) = flow::enclosing_loop(select) else {
+    let Some(loop_) = flow::enclosing_loop(ctx.facts.parents(), select) else {
         return;
     };
-    let case = crate::analysis::syntax::ancestors(call).find(|n| n.kind() == "communication_case");
+    let case = ctx
+        .facts
+        .parents()
+        .ancestors(call)
+        .find(|n| n.kind() == "communication_case");
     if always_leaves(select, ctx.src)
-        || flow::leaves_loop_after(select, loop_, ctx.src)
+        || flow::leaves_loop_after(ctx.facts.parents(), select, loop_, ctx.src)
         || case.is_some_and(|c| cancellable_sleep(select, c, ctx.src))
     {
         return;

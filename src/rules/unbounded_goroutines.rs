@@ -2,7 +2,7 @@
 //! not a small constant, with nothing in the loop limiting concurrency.
 
 use super::{Rule, Severity};
-use crate::analysis::syntax::{self, ancestors, text};
+use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -228,7 +228,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     let mut loops = Vec::new();
     let mut func_body = None;
-    for anc in ancestors(go) {
+    for anc in ctx.facts.parents().ancestors(go) {
         if syntax::is_function(anc) {
             func_body = syntax::function_body(anc);
             break;
@@ -248,7 +248,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // Innermost loop first. A throttle in a loop's body also throttles every
     // loop around it, so the first loop that matters decides.
     for loop_ in loops {
-        if is_worker(loop_, &nodes, ctx.src) || flow::leaves_loop_after(go, loop_, ctx.src) {
+        if is_worker(loop_, &nodes, ctx.src)
+            || flow::leaves_loop_after(ctx.facts.parents(), go, loop_, ctx.src)
+        {
             continue;
         }
         if !throttled(loop_, go, ctx.src) {

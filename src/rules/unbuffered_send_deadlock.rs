@@ -99,7 +99,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             // at most their number.
             Some((stmt, uses)) => {
                 let in_loop = uses.iter().any(|(r, _)| {
-                    flow::enclosing_loop(*r).is_some_and(|l| l.start_byte() >= stmt.start_byte())
+                    flow::enclosing_loop(ctx.facts.parents(), *r)
+                        .is_some_and(|l| l.start_byte() >= stmt.start_byte())
                 });
                 let sends = uses.iter().filter(|(_, u)| *u == Use::Send).count();
                 (!in_loop).then_some((u64::try_from(sends).unwrap_or(u64::MAX), false))

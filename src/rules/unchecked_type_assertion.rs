@@ -136,7 +136,7 @@ fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool
             .map(|(_, _, ok)| ok)
     };
     let mut child = assert;
-    for anc in syntax::ancestors(assert) {
+    for anc in ctx.facts.parents().ancestors(assert) {
         if syntax::is_function(anc) {
             return false;
         }
@@ -207,11 +207,11 @@ fn comma_ok_fix<'t>(
         }
         _ => return None,
     };
-    let stmt = syntax::statement_of(bind)?;
+    let stmt = ctx.facts.parents().statement_of(bind)?;
     if stmt != bind && stmt.kind() != "var_declaration" {
         return None;
     }
-    let func = syntax::enclosing_function(stmt)?;
+    let func = ctx.facts.parents().enclosing_function(stmt)?;
     let body = syntax::function_body(func)?;
     if ctx.facts.identifiers(body).contains("ok") {
         return None;

@@ -42,7 +42,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(add), Some(go)) = (add, m.node("go")) else {
         return;
     };
-    let Some(lit) = syntax::enclosing_function(add).filter(|f| f.kind() == "func_literal") else {
+    let Some(lit) = ctx
+        .facts
+        .parents()
+        .enclosing_function(add)
+        .filter(|f| f.kind() == "func_literal")
+    else {
         return;
     };
     let Some(recv) = add
@@ -82,7 +87,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if counted {
         return;
     }
-    let Some(top) = lock_calls::outermost_function(go) else {
+    let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), go) else {
         return;
     };
     let ty = ctx.facts.receiver_type(top, recv);

@@ -142,8 +142,13 @@ pub fn writes<'t>(lit: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> V
 /// Whether the write `stmt` runs with a mutex held: on its path in its own
 /// function, the last `X.Lock()` / `X.Unlock()` of some `X` before it is a
 /// Lock.
-pub fn locked(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    let Some(body) = syntax::enclosing_function(stmt).and_then(syntax::function_body) else {
+pub fn locked<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .and_then(syntax::function_body)
+    else {
         return false;
     };
     let mut state: Vec<(&str, bool)> = Vec::new();
@@ -164,7 +169,7 @@ pub fn locked(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
             "Unlock" => false,
             _ => continue,
         };
-        if !flow::same_path(call, stmt, ctx.src) {
+        if !flow::same_path(ctx.facts.parents(), call, stmt, ctx.src) {
             continue;
         }
         state.retain(|(r, _)| *r != recv);
@@ -176,8 +181,13 @@ pub fn locked(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
 /// Whether the function holding the write `stmt` performs an atomic store
 /// after it (`atomic.Store…`, `x.Store(…)`, `CompareAndSwap`, `Swap`): the
 /// write is published by an explicit atomic protocol.
-pub fn atomic_release_after(stmt: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    let Some(body) = syntax::enclosing_function(stmt).and_then(syntax::function_body) else {
+pub fn atomic_release_after<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let Some(body) = ctx
+        .facts
+        .parents()
+        .enclosing_function(stmt)
+        .and_then(syntax::function_body)
+    else {
         return false;
     };
     syntax::same_function_descendants(body)
