@@ -274,3 +274,30 @@ fn every_fixture_output_matches_its_snapshot() {
         insta::assert_snapshot!(rule.slug, render(&src, &found));
     }
 }
+
+#[test]
+fn every_fixed_golden_is_go_that_gofmt_accepts() {
+    // Go's own parser, where the toolchain is installed (CI installs it).
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let goldens: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".fixed.go"))
+        .collect();
+    assert!(goldens.len() >= 20, "{goldens:?}");
+    let Ok(out) = std::process::Command::new("gofmt")
+        .arg("-e")
+        .arg("-l")
+        .args(&goldens)
+        .output()
+    else {
+        eprintln!("gofmt is not installed: skipped");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "gofmt -e rejects a fixed golden:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
