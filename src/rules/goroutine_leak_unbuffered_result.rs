@@ -94,7 +94,8 @@ fn is_unbuffered_make(value: Node<'_>, src: &str) -> bool {
 }
 
 /// Whether a select case gives up waiting: it receives from `time.After`,
-/// `time.Tick`, a timer's `.C`, or a `Done()` channel.
+/// `time.Tick`, a timer's `.C`, a `Done()` channel, or a channel named as a
+/// stop signal (`<-stop`, `<-s.quit`).
 fn gives_up(case: Node<'_>, src: &str) -> bool {
     let Some(operand) = receive_operand(case) else {
         return false;
@@ -106,11 +107,25 @@ fn gives_up(case: Node<'_>, src: &str) -> bool {
                 || name.ends_with(".Done")
                 || name.ends_with(".After")
         }),
-        "selector_expression" => operand
-            .child_by_field_name("field")
-            .is_some_and(|f| text(f, src) == "C"),
+        "selector_expression" => operand.child_by_field_name("field").is_some_and(|f| {
+            let field = text(f, src);
+            field == "C" || is_stop_signal(field)
+        }),
+        "identifier" => is_stop_signal(text(operand, src)),
         _ => false,
     }
+}
+
+/// Whether a channel's name says it signals the receiver to stop waiting
+/// (`stop`, `quit`, `done`, `closing`, `shutdownCh`, `exitc`…): a case
+/// receiving from it gives up as `ctx.Done()` does.
+fn is_stop_signal(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "stop", "quit", "done", "closing", "closed", "shutdown", "exit", "cancel", "abort",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 /// The channel a select case receives from.
@@ -178,7 +193,8 @@ fn abandoning_select<'t>(
                 .find(|c| receive_operand(*c).is_some_and(|o| text(o, ctx.src) == channel))?;
             let in_loop = flow::enclosing_loop(ctx.facts.parents(), select);
             let give_up = cases.iter().copied().find(|&c| {
-                (c.kind() == "default_case" || gives_up(c, ctx.src))
+                c != receive
+                    && (c.kind() == "default_case" || gives_up(c, ctx.src))
                     && in_loop.is_none_or(|l| flow::leaves(ctx.facts.parents(), c, l, ctx.src))
                     && !fails(c, ctx)
             })?;
