@@ -2,7 +2,8 @@
 //! from a goroutine the test started, on the test's own `*testing.T`.
 
 use super::{Rule, Severity};
-use crate::analysis::{syntax, Ctx, Finding, Linter, Match, Peer};
+use crate::analysis::syntax::{self, Parents};
+use crate::analysis::{Ctx, Finding, Linter, Match, Peer};
 use tree_sitter::Node;
 
 /// FailNow ends only the goroutine that calls it: from another goroutine the
@@ -71,14 +72,16 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         // A func literal inside the goroutine that takes its own `t` (a
         // subtest's `func(t *testing.T)`) runs on the goroutine that value
         // belongs to.
-        let shadowed = syntax::ancestors(call)
+        let up = ctx.facts.parents();
+        let shadowed = up
+            .ancestors(call)
             .take_while(|n| *n != lit)
             .any(|n| n.kind() == "func_literal" && declares(n, name, ctx.src).is_some());
         // The goroutine's own parameter (`go func(t *testing.T) {…}(t)`) is
         // the test's value handed over; otherwise the name is the test's.
         let testing = match declares(lit, name, ctx.src) {
             Some(ty) => TESTING_TYPES.contains(&ty.as_str()),
-            None => runs_the_test(go, name, ctx.src),
+            None => runs_the_test(up, go, name, ctx.src),
         };
         if shadowed || !testing {
             continue;
@@ -93,8 +96,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 
 /// Whether `name`, used in a goroutine started by `go`, is a parameter of
 /// testing type of a function around `go`.
-fn runs_the_test(go: Node<'_>, name: &str, src: &str) -> bool {
-    syntax::ancestors(go)
+fn runs_the_test<'t>(up: &Parents<'t>, go: Node<'t>, name: &str, src: &str) -> bool {
+    up.ancestors(go)
         .filter(|n| syntax::is_function(*n))
         .find_map(|f| declares(f, name, src))
         .is_some_and(|ty| TESTING_TYPES.contains(&ty.as_str()))
