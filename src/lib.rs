@@ -29,6 +29,7 @@ impl Default for analysis::Options {
             go_version: None,
             severities: std::collections::BTreeMap::new(),
             test_file: false,
+            package: None,
         }
     }
 }

@@ -6,6 +6,7 @@
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
 use super::lock_types::FileTypes;
+use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
 use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Parents, Walk};
@@ -13,6 +14,7 @@ use crate::analysis::triggers::Hits;
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 use tree_sitter::Node;
 
 /// The file-wide facts that tie one declaration's findings to another
@@ -74,6 +76,8 @@ pub struct Facts<'t> {
     sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
     /// The parents of the nodes of the declarations walked up from.
     parents: Parents<'t>,
+    /// What the file's methods do to locks on entry.
+    summary: OnceCell<FileSummary>,
 }
 
 impl<'t> Facts<'t> {
@@ -94,7 +98,15 @@ impl<'t> Facts<'t> {
             sync_points: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
             parents: Parents::new(root),
+            summary: OnceCell::new(),
         }
+    }
+
+    /// What the file's methods do to locks on entry (see
+    /// [`FileSummary`]), worked out once.
+    pub fn summary(&self) -> &FileSummary {
+        self.summary
+            .get_or_init(|| FileSummary::of(self.root, self.src, Arc::from("")))
     }
 
     /// The way up from any node of the file: parents without asking

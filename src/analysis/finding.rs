@@ -2,6 +2,7 @@
 
 use super::{Rule, Severity};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// One reported problem, positioned by byte offsets into the source.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,10 +26,13 @@ pub struct Finding {
 /// A secondary location of a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Related {
-    /// The span.
+    /// The span: byte offsets into `file`'s text.
     pub range: Range<usize>,
     /// What is there.
     pub message: String,
+    /// Another file of the package, as the caller named it; `None` for
+    /// the file the finding is in.
+    pub file: Option<Arc<str>>,
 }
 
 /// A mechanical fix: text edits that resolve a finding.
@@ -76,6 +80,23 @@ impl Finding {
         self.related.push(Related {
             range,
             message: message.into(),
+            file: None,
+        });
+        self
+    }
+
+    /// Adds a secondary location in `file` (another file of the package
+    /// when `Some`).
+    pub fn related_in(
+        mut self,
+        file: Option<Arc<str>>,
+        range: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            range,
+            message: message.into(),
+            file,
         });
         self
     }

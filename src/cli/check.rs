@@ -1,22 +1,26 @@
 //! `gohint --check`: analyse files in parallel and stream the report.
 //!
-//! Files are analysed a chunk at a time in parallel and reported in path
-//! order as each chunk completes, so output starts early and memory holds one
-//! chunk's findings, never every file's tree.
+//! Files are analysed a folder (a Go package) at a time, folders in
+//! parallel, and reported in path order a chunk at a time as each chunk
+//! completes, so output starts early and memory holds the findings of a
+//! chunk and of the folders it reached into, and the trees of one folder per
+//! thread at most (see [`crate::analysis::Analyzer::analyze_package`]).
 
 use super::baseline::{Baseline, Recorder};
+use super::package;
 use super::progress::Progress;
 use super::setup::Setup;
 use super::{walk, Args, Format};
-use crate::analysis::{self, Analyzer, InputError, Options};
+use crate::analysis::{self, Analyzer, Finding, InputError, Options};
 use crate::output::atomic::AtomicFile;
 use crate::output::escape::{self, control};
 use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
 use crate::text::LineIndex;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Files analysed between two writes of the report.
@@ -31,7 +35,7 @@ const PREFIX: u64 = 64 << 10;
 
 /// Reads a file to check: a regular file of at most [`MAX_FILE`] bytes
 /// whose first [`PREFIX`] bytes hold no NUL.
-fn read(path: &Path) -> Result<Vec<u8>, String> {
+pub(super) fn read(path: &Path) -> Result<Vec<u8>, String> {
     let mut file = File::open(path).map_err(|e| e.to_string())?;
     let meta = file.metadata().map_err(|e| e.to_string())?;
     if !meta.is_file() {
@@ -106,32 +110,29 @@ enum Outcome {
     Failed(String),
 }
 
-/// Checks one file (or, with `parse_only`, only parses it).
-fn check_file(
-    analyzer: &mut Analyzer,
-    path: &Path,
-    options: &Options,
-    parse_only: bool,
-) -> Outcome {
-    let bytes = match read(path) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Failed(e),
-    };
-    if parse_only {
-        let parsed = analysis::decode(&bytes).and_then(|src| analyzer.parse(src, None));
-        return match parsed {
-            Ok(_) => Outcome::Items(Vec::new()),
-            Err(e) => Outcome::Failed(e.to_string()),
-        };
+/// Only parses one file (`--parse-only`).
+fn parse_file(analyzer: &mut Analyzer, path: &Path) -> Outcome {
+    let parsed = read(path).and_then(|bytes| {
+        analysis::decode(&bytes)
+            .and_then(|src| analyzer.parse(src, None).map(drop))
+            .map_err(|e| e.to_string())
+    });
+    match parsed {
+        Ok(()) => Outcome::Items(Vec::new()),
+        Err(e) => Outcome::Failed(e),
     }
-    let findings = match analyzer.analyze(&bytes, options) {
+}
+
+/// The outcome for file `path` with contents `bytes` of its findings.
+fn outcome(path: &Path, bytes: &[u8], findings: Result<Vec<Finding>, String>) -> Outcome {
+    let findings = match findings {
         Ok(f) => f,
-        Err(e) => return Outcome::Failed(e.to_string()),
+        Err(e) => return Outcome::Failed(e),
     };
     if findings.is_empty() {
         return Outcome::Items(Vec::new());
     }
-    let Ok(src) = std::str::from_utf8(&bytes) else {
+    let Ok(src) = std::str::from_utf8(bytes) else {
         return Outcome::Failed("not valid UTF-8".to_string());
     };
     let index = LineIndex::new(src);
@@ -139,9 +140,79 @@ fn check_file(
     Outcome::Items(
         findings
             .iter()
-            .map(|f| Item::new(&shown, src, &index, f))
+            .map(|f| Item::new(&shown, src, &index, f, &package::text_of))
             .collect(),
     )
+}
+
+/// Checks files a folder at a time (see [`package`]): the first time a
+/// file of a folder is wanted, every file of `files` in that folder is
+/// checked, folders in parallel, and the outcomes wait here until their
+/// turn in path order comes.
+struct Folders<'a> {
+    files: &'a [PathBuf],
+    /// The indexes into `files` of each folder's files.
+    folders: HashMap<PathBuf, Vec<usize>>,
+    /// Outcomes checked ahead of their turn, by index into `files`.
+    ready: HashMap<usize, Outcome>,
+}
+
+impl<'a> Folders<'a> {
+    fn new(files: &'a [PathBuf]) -> Self {
+        let mut folders: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        for (i, path) in files.iter().enumerate() {
+            folders.entry(package::folder_of(path)).or_default().push(i);
+        }
+        Folders {
+            files,
+            folders,
+            ready: HashMap::new(),
+        }
+    }
+
+    /// The outcomes of `files[range]`, in order.
+    fn check(
+        &mut self,
+        range: std::ops::Range<usize>,
+        options: &(dyn Fn(&Path) -> Options + Sync),
+        progress: &Progress,
+    ) -> Vec<Outcome> {
+        let files = self.files;
+        let mut due: Vec<(PathBuf, Vec<usize>)> = Vec::new();
+        for i in range.clone() {
+            if let Some(entry) = self.folders.remove_entry(&package::folder_of(&files[i])) {
+                due.push(entry);
+            }
+        }
+        let done: Vec<(usize, Outcome)> = due
+            .into_par_iter()
+            .map_init(Analyzer::new, |analyzer, (dir, indexes)| {
+                let checked: Vec<(PathBuf, Result<Vec<u8>, String>)> = indexes
+                    .iter()
+                    .map(|&i| (files[i].clone(), read(&files[i])))
+                    .collect();
+                let results = package::check_folder(analyzer, &dir, &checked, options);
+                indexes
+                    .into_iter()
+                    .zip(checked.iter().zip(results))
+                    .map(|(i, ((path, bytes), findings))| {
+                        progress.inc();
+                        let bytes = bytes.as_deref().unwrap_or_default();
+                        (i, outcome(path, bytes, findings))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .flatten()
+            .collect();
+        self.ready.extend(done);
+        range
+            .map(|i| {
+                self.ready
+                    .remove(&i)
+                    .unwrap_or_else(|| Outcome::Failed("not analysed".to_string()))
+            })
+            .collect()
+    }
 }
 
 /// The path as printed: `/`-separated, without a leading `./`, the bytes
@@ -258,16 +329,22 @@ pub fn run(args: &Args) -> ExitCode {
     }
     let progress = Progress::new(files.len(), args.quiet);
     let mut written = report.begin(&mut sink);
-    for chunk in files.chunks(CHUNK) {
-        let outcomes: Vec<Outcome> = chunk
-            .par_iter()
-            .map_init(Analyzer::new, |analyzer, path| {
-                let options = setup.options_for(path, &config);
-                let outcome = check_file(analyzer, path, &options, args.parse_only);
-                progress.inc();
-                outcome
-            })
-            .collect();
+    let options = |path: &Path| setup.options_for(path, &config);
+    let mut folders = Folders::new(&files);
+    for (n, chunk) in files.chunks(CHUNK).enumerate() {
+        let outcomes: Vec<Outcome> = if args.parse_only {
+            chunk
+                .par_iter()
+                .map_init(Analyzer::new, |analyzer, path| {
+                    let outcome = parse_file(analyzer, path);
+                    progress.inc();
+                    outcome
+                })
+                .collect()
+        } else {
+            let start = n * CHUNK;
+            folders.check(start..start + chunk.len(), &options, &progress)
+        };
         for (path, outcome) in chunk.iter().zip(outcomes) {
             let shown = display_path(path);
             let mut items = match outcome {

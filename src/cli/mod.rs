@@ -5,6 +5,7 @@ mod baseline;
 mod check;
 mod corpus_check;
 mod merge;
+mod package;
 mod print_config;
 mod progress;
 mod quiz;

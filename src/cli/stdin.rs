@@ -9,6 +9,7 @@
 
 use super::baseline::Baseline;
 use super::check::{display_path, report};
+use super::package;
 use super::setup::Setup;
 use super::{Args, Format};
 use crate::analysis::Analyzer;
@@ -130,10 +131,12 @@ fn check(
     setup: &Setup,
     config: &crate::config::Config,
 ) -> Result<Vec<Item>, String> {
-    let options = setup.options_for(name, config);
-    let findings = Analyzer::new()
-        .analyze(bytes, &options)
-        .map_err(|e| e.to_string())?;
+    let dir = package::folder_of(name);
+    let checked = [(name.to_path_buf(), Ok(bytes.to_vec()))];
+    let options = |path: &Path| setup.options_for(path, config);
+    let findings = package::check_folder(&mut Analyzer::new(), &dir, &checked, &options)
+        .pop()
+        .unwrap_or_else(|| Err("not analysed".to_string()))?;
     if findings.is_empty() {
         return Ok(Vec::new());
     }
@@ -141,7 +144,7 @@ fn check(
     let index = LineIndex::new(src);
     Ok(findings
         .iter()
-        .map(|f| Item::new(shown, src, &index, f))
+        .map(|f| Item::new(shown, src, &index, f, &package::text_of))
         .collect())
 }
 

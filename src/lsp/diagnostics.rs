@@ -7,6 +7,7 @@ use super::positions::Converter;
 use crate::analysis::Finding;
 use crate::analysis::{unused_ignore, Severity};
 use crate::config;
+use crate::text::LineIndex;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
@@ -64,12 +65,13 @@ pub fn convert(
     uri: &Uri,
     docs_base_url: &str,
     limits: &Limits,
+    other: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Diagnostic> {
     let shown: Vec<&Finding> = findings.iter().filter(|f| f.suppressed.is_none()).collect();
     let kept = limits.max_diagnostics.cap(shown.len());
     let mut out: Vec<Diagnostic> = shown[..kept]
         .iter()
-        .map(|f| diagnostic(f, at, uri, docs_base_url))
+        .map(|f| diagnostic(f, at, uri, docs_base_url, other))
         .collect();
     if let Some(first_hidden) = shown.get(kept) {
         let start = at.position(first_hidden.range.start);
@@ -94,14 +96,32 @@ pub fn notice(range: Range, message: String) -> Diagnostic {
 }
 
 /// One finding as a diagnostic.
-fn diagnostic(f: &Finding, at: &Converter<'_>, uri: &Uri, docs_base_url: &str) -> Diagnostic {
+fn diagnostic(
+    f: &Finding,
+    at: &Converter<'_>,
+    uri: &Uri,
+    docs_base_url: &str,
+    other: &dyn Fn(&str) -> Option<String>,
+) -> Diagnostic {
     let slug = f.rule.slug;
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
-        .map(|r| DiagnosticRelatedInformation {
-            location: Location::new(uri.clone(), at.range(&r.range)),
-            message: r.message.clone(),
+        .filter_map(|r| {
+            let location = match &r.file {
+                None => Location::new(uri.clone(), at.range(&r.range)),
+                // In another file of the package: placed in its text.
+                Some(name) => {
+                    let text = other(name)?;
+                    let index = LineIndex::new(&text);
+                    let there = Converter::new(&text, &index, at.encoding());
+                    Location::new(Uri::from_file_path(&**name)?, there.range(&r.range))
+                }
+            };
+            Some(DiagnosticRelatedInformation {
+                location,
+                message: r.message.clone(),
+            })
         })
         .collect();
     let fix = f.fix.as_ref().map(|fix| FixData {

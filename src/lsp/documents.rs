@@ -11,11 +11,14 @@
 
 use super::diagnostics;
 use super::limits::Limits;
+use super::packages::{self, file_path, Packages};
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
 use crate::analysis::dependencies;
 use crate::analysis::incremental::{ByteEdit, Snapshot};
 use crate::analysis::lexical::{self, Declaration};
+use crate::analysis::package::Package;
+use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
@@ -114,6 +117,9 @@ pub struct State {
     /// Where the top-level declarations of the analysed text start, when
     /// it keeps no tree: a hover parses only the one under the cursor.
     outline: Vec<Declaration>,
+    /// The other files of the package as the latest analysis saw them: a
+    /// change there makes the next analysis start from scratch.
+    package: Option<Package>,
 }
 
 impl State {
@@ -169,6 +175,9 @@ pub enum Step {
         diagnostics: Vec<Diagnostic>,
         /// Configuration problems the user has not seen yet.
         warnings: Vec<String>,
+        /// Whether what the document tells the other files of its package
+        /// changed: they are checked again.
+        package_changed: bool,
     },
     /// The analysis panicked or the parser gave up; the document has no
     /// diagnostics until its next change.
@@ -199,6 +208,7 @@ impl Doc {
             published: usize::MAX,
             unpublished_from: None,
             outline: Vec::new(),
+            package: None,
         };
         Doc {
             state: Mutex::new(state),
@@ -256,6 +266,14 @@ impl Doc {
         schedule(&mut state)
     }
 
+    /// Marks the document for another analysis: the other files of its
+    /// package changed. Returns whether an analysis task must be started.
+    pub fn recheck(&self) -> bool {
+        let mut state = self.lock();
+        state.revision = next_revision();
+        schedule(&mut state)
+    }
+
     /// Marks the document closed and releases everyone waiting for it.
     pub fn close(&self) {
         self.lock().closed = true;
@@ -294,7 +312,13 @@ impl Doc {
     }
 
     /// Runs one analysis step (blocking: call it off the async reactor).
-    pub fn step(&self, uri: &Uri, settings: &Settings, encoding: Encoding) -> Step {
+    pub fn step(
+        &self,
+        uri: &Uri,
+        settings: &Settings,
+        packages: &Packages,
+        encoding: Encoding,
+    ) -> Step {
         let limits = settings.limits();
         let work = {
             let mut state = self.lock();
@@ -321,11 +345,12 @@ impl Doc {
                 },
                 resolved: state.resolved.clone(),
                 configuration: state.configuration,
+                package: state.package.clone(),
             }
         };
         let (version, revision, configuration) = (work.version, work.revision, work.configuration);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            work.run(uri, settings, &limits, encoding)
+            work.run(uri, settings, packages, &limits, encoding)
         }));
         let step = {
             let mut state = self.lock();
@@ -339,11 +364,13 @@ impl Doc {
                     state.unpublished_from = done.unpublished_from;
                     state.outline = done.outline;
                     state.diagnostics.clone_from(&done.diagnostics);
+                    state.package = done.package;
                     Step::Analyzed {
                         version,
                         revision,
                         diagnostics: done.diagnostics,
                         warnings: done.warnings,
+                        package_changed: done.package_changed,
                     }
                 }
                 Ok(Err(e)) => {
@@ -471,6 +498,7 @@ impl Doc {
             revision,
             diagnostics,
             warnings,
+            package_changed: false,
         }
     }
 }
@@ -666,6 +694,8 @@ struct Work {
     previous: Option<Snapshot>,
     resolved: Option<Arc<Resolved>>,
     configuration: u64,
+    /// The package the previous analysis saw.
+    package: Option<Package>,
 }
 
 /// The result of a successful step.
@@ -676,6 +706,10 @@ struct Done {
     resolved: Arc<Resolved>,
     diagnostics: Vec<Diagnostic>,
     warnings: Vec<String>,
+    /// The package this analysis saw.
+    package: Option<Package>,
+    /// Whether what the document tells its package changed.
+    package_changed: bool,
 }
 
 thread_local! {
@@ -689,6 +723,7 @@ impl Work {
         self,
         uri: &Uri,
         settings: &Settings,
+        packages: &Packages,
         limits: &Limits,
         encoding: Encoding,
     ) -> Result<Done, String> {
@@ -696,10 +731,18 @@ impl Work {
             Some(r) => (r, Vec::new()),
             None => settings.resolve(uri),
         };
-        let options = &resolved.options;
+        let path = file_path(uri);
+        let package = path
+            .as_deref()
+            .map(|p| ANALYZER.with_borrow_mut(|analyzer| packages.package(p, analyzer)));
+        // Findings of unchanged declarations may depend on the package.
+        let reset = self.reset || package != self.package;
+        let mut options = resolved.options.clone();
+        options.package.clone_from(&package);
+        let options = &options;
         let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
-            Some(previous) if !self.reset && keep_tree => previous
+            Some(previous) if !reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
                 .map(Analysis::Kept),
             // A large text nobody edits, or too large to keep a tree, is
@@ -718,7 +761,19 @@ impl Work {
             uri,
             &resolved.docs_base_url,
             limits,
+            &|name| packages.text_of(name),
         );
+        let package_changed = path.as_deref().is_some_and(|p| {
+            let summary = match &analysis {
+                Analysis::Kept(snapshot) => Some(FileSummary::of(
+                    snapshot.tree.root_node(),
+                    &self.text,
+                    packages::name_of(p),
+                )),
+                Analysis::Dropped(_) => None,
+            };
+            packages.analysed(p, Arc::from(self.text.as_str()), summary)
+        });
         let (analysis, unpublished_from, outline) = match analysis {
             Analysis::Dropped(findings) => {
                 let (kept, from) = published(findings, limits.max_diagnostics.cap(usize::MAX));
@@ -737,6 +792,8 @@ impl Work {
             resolved,
             diagnostics,
             warnings,
+            package,
+            package_changed,
         })
     }
 }

@@ -10,6 +10,7 @@ mod documents;
 mod hover;
 mod limits;
 mod log;
+mod packages;
 mod positions;
 mod repair;
 mod server;

@@ -37,6 +37,11 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// The client's position encoding.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
     /// The LSP position of byte `offset`.
     pub fn position(&self, offset: usize) -> Position {
         let at = self.index.position(self.text, offset, self.encoding);

@@ -6,6 +6,7 @@ use super::actions::{self, CONCEPTS_IN_FILE, EXPLAIN, QUIZ, QUIZ_KIND};
 use super::documents::{Doc, State, Step, Trees};
 use super::hover;
 use super::log;
+use super::packages::{file_path, Packages};
 use super::positions::{self, Converter};
 use super::settings::Settings;
 use super::team;
@@ -15,6 +16,7 @@ use crate::{concepts, explain};
 use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tokio::sync::Semaphore;
@@ -114,6 +116,8 @@ struct Inner {
     background: Queue,
     /// Which documents keep their syntax trees.
     trees: Trees,
+    /// The other files of the open documents' packages.
+    packages: Packages,
 }
 
 /// A step on the background queue that has not started.
@@ -223,6 +227,7 @@ impl Backend {
                 ),
                 background: Queue::new("gohint-analysis"),
                 trees: Trees::new(TREE_BUDGET),
+                packages: Packages::default(),
             }),
         }
     }
@@ -340,7 +345,11 @@ impl Inner {
                         revision,
                         diagnostics,
                         warnings,
+                        package_changed,
                     }) => {
+                        if package_changed {
+                            inner.recheck_folder(&uri);
+                        }
                         for w in warnings {
                             inner
                                 .client
@@ -385,7 +394,7 @@ impl Inner {
     ) -> std::result::Result<Step, String> {
         let job = || {
             let (inner, uri, doc) = (Arc::clone(self), uri.clone(), Arc::clone(doc));
-            move || doc.step(&uri, &inner.settings, encoding)
+            move || doc.step(&uri, &inner.settings, &inner.packages, encoding)
         };
         if !doc.urgent() && self.background.started() {
             let ticket = Arc::new(AtomicU8::new(QUEUED));
@@ -467,6 +476,28 @@ impl Inner {
         self.reconfigure_all().await;
     }
 
+    /// Checks again the open documents in the folder of `uri` other than
+    /// it: what a file of their package tells them changed.
+    fn recheck_folder(self: &Arc<Self>, uri: &Uri) {
+        let Some(dir) = file_path(uri).and_then(|p| p.parent().map(Path::to_path_buf)) else {
+            return;
+        };
+        let docs: Vec<(Uri, Arc<Doc>)> = self
+            .docs
+            .iter()
+            .filter(|e| {
+                e.key() != uri
+                    && file_path(e.key()).is_some_and(|p| p.parent() == Some(dir.as_path()))
+            })
+            .map(|e| (e.key().clone(), Arc::clone(e.value())))
+            .collect();
+        for (uri, doc) in docs {
+            if doc.recheck() {
+                self.analyze(uri, doc);
+            }
+        }
+    }
+
     /// Looks every document's configuration up again and re-checks it.
     async fn reconfigure_all(self: &Arc<Self>) {
         let docs: Vec<(Uri, Arc<Doc>)> = self
@@ -529,7 +560,7 @@ impl Inner {
         let session = self.session();
         let mut registrations = Vec::new();
         if session.watch_files {
-            let watchers = ["**/go.mod", &format!("**/{FILE_NAME}")]
+            let watchers = ["**/go.mod", &format!("**/{FILE_NAME}"), "**/*.go"]
                 .iter()
                 .map(|glob| FileSystemWatcher {
                     glob_pattern: GlobPattern::String(glob.to_string()),
@@ -840,6 +871,11 @@ impl LanguageServer for Backend {
             return;
         };
         doc.close();
+        // The file on disk stands for it again in its package.
+        if let Some(path) = file_path(&uri) {
+            self.inner.packages.forget(&path, true);
+            self.inner.recheck_folder(&uri);
+        }
         if !self.inner.session().pull {
             let _order = doc.publishing.lock().await;
             self.inner
@@ -867,6 +903,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        for change in &params.changes {
+            let go = change.uri.path().as_str().ends_with(".go");
+            if let Some(path) = file_path(&change.uri).filter(|_| go) {
+                self.inner.packages.forget(&path, false);
+                self.inner.recheck_folder(&change.uri);
+            }
+        }
         let relevant = params.changes.iter().any(|c| {
             let path = c.uri.path().as_str();
             path.ends_with("/go.mod") || path.ends_with(&format!("/{FILE_NAME}"))

@@ -111,10 +111,7 @@ impl Settings {
     /// The configuration of the document at `uri`, and the warnings of a
     /// `gohint.toml` the user has not seen yet.
     pub fn resolve(&self, uri: &Uri) -> (Arc<Resolved>, Vec<String>) {
-        let path = (uri.scheme().as_str() == "file")
-            .then(|| uri.to_file_path())
-            .flatten()
-            .map(|p| p.into_owned());
+        let path = super::packages::file_path(uri);
         let dir = path.as_deref().and_then(|p| p.parent());
         let file = dir.and_then(|d| self.lookup.config(d));
         let mut warnings = Vec::new();

@@ -69,7 +69,9 @@ pub enum Suppression {
 /// A secondary location of a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RelatedItem {
-    /// Where it is, in the finding's file.
+    /// The file it is in: the finding's, or another file of its package.
+    pub path: String,
+    /// Where it is in that file.
     pub span: Span,
     /// What is there.
     pub message: String,
@@ -150,7 +152,16 @@ pub struct Item {
 
 impl Item {
     /// Places `finding` of file `path` with text `src` and its `index`.
-    pub fn new(path: &str, src: &str, index: &LineIndex, finding: &Finding) -> Item {
+    /// A related location in another file of the package is placed in the
+    /// text `other` gives for that file's name, and left out when it gives
+    /// none.
+    pub fn new(
+        path: &str,
+        src: &str,
+        index: &LineIndex,
+        finding: &Finding,
+        other: &dyn Fn(&str) -> Option<String>,
+    ) -> Item {
         let span = Span::new(src, index, &finding.range);
         let line_range = index.line_range(src, span.line as u32 - 1);
         Item {
@@ -165,9 +176,19 @@ impl Item {
             related: finding
                 .related
                 .iter()
-                .map(|r| RelatedItem {
-                    span: Span::new(src, index, &r.range),
-                    message: r.message.clone(),
+                .filter_map(|r| {
+                    let span = match &r.file {
+                        None => Span::new(src, index, &r.range),
+                        Some(file) => {
+                            let text = other(file)?;
+                            Span::new(&text, &LineIndex::new(&text), &r.range)
+                        }
+                    };
+                    Some(RelatedItem {
+                        path: r.file.as_deref().unwrap_or(path).to_string(),
+                        span,
+                        message: r.message.clone(),
+                    })
                 })
                 .collect(),
         }

@@ -151,7 +151,7 @@ impl Sarif {
                 .map(|(id, rel)| {
                     json!({
                         "id": id,
-                        "physicalLocation": physical(&self.root, &item.path, Some(&rel.span)),
+                        "physicalLocation": physical(&self.root, &rel.path, Some(&rel.span)),
                         "message": message(&rel.message),
                     })
                 })

@@ -92,8 +92,9 @@ pub fn item(item: &Item, style: Style) -> String {
     for r in &item.related {
         let _ = writeln!(
             out,
-            "{pad} {eq} note: {} at {path}:{}:{}",
+            "{pad} {eq} note: {} at {}:{}:{}",
             control(&r.message),
+            control(&r.path),
             r.span.line,
             r.span.column
         );

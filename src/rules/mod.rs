@@ -28,6 +28,7 @@ pub mod preset;
 mod receive_loop_without_ok;
 mod recover_not_deferred;
 mod recursive_lock;
+mod recursive_rlock;
 mod redundant_gomaxprocs;
 mod scope;
 mod select_default_busy_loop;
@@ -65,6 +66,7 @@ pub static RULES: &[&Rule] = &[
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
     &recursive_lock::RULE,
+    &recursive_rlock::RULE,
     &defer_lock_typo::RULE,
     &empty_critical_section::RULE,
     &lost_cancel::RULE,

@@ -1,16 +1,14 @@
 //! `recursive-lock`: locking a mutex that this path already holds, directly
 //! or by calling a method of the same receiver that locks it first thing.
 //!
-//! The second form reads the called method's declaration: its findings
-//! depend on the other methods of the file, which the check reads from the
-//! whole tree on every run.
+//! The second form reads what the called method does on entry (see
+//! [`crate::analysis::summary`]), in this file or another file of the
+//! package, following further calls of the same receiver.
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow::conflicts;
-use crate::analysis::syntax::Parents;
-use crate::analysis::{flow, syntax, Ctx, Finding, Match};
-use tree_sitter::Node;
+use crate::analysis::{reentry, Ctx, Finding, Match};
 
 /// Go mutexes are not reentrant: the second Lock waits for the first, which
 /// waits for the code after the second: a deadlock.
@@ -74,48 +72,22 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 .related(first.call.byte_range(), format!("`{shown}` locked here")),
         );
     }
-    // Calls, while the lock is held, to a method of the same receiver that locks it again.
-    let Some((recv, type_name)) = receiver(func, ctx.src) else {
-        return;
-    };
-    let Some(suffix) = mutex
-        .strip_prefix(recv)
-        .filter(|s| s.is_empty() || s.starts_with('.'))
-    else {
-        return;
-    };
+    // Calls, while the lock is held, to a method of the same receiver
+    // (in any file of the package) that locks it again.
     let mut mutex_checked = None;
-    for &call in flow.calls_while_held(&lock) {
-        let Some(name) = call
-            .child_by_field_name("function")
-            .and_then(|f| f.child_by_field_name("field"))
-        else {
-            continue;
-        };
-        let Some((method, inner)) = method_lock(
-            ctx.facts.parents(),
-            func,
-            type_name,
-            ctx.text(name),
-            suffix,
-            ctx.src,
-        ) else {
-            continue;
-        };
-        if !conflicts(lock.op, inner.op)
-            || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx))
-        {
+    for again in reentry::of(ctx, func, &lock) {
+        let Some(op) = again.op() else { continue };
+        if !conflicts(lock.op, op) || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx)) {
             continue;
         }
-        let name = ctx.text(name);
-        out.push(
-            Finding::new(&RULE, call.byte_range())
-                .message(format!(
-                    "`{recv}.{name}` locks `{shown}` again while this method holds it: Go mutexes are not reentrant, so this deadlocks"
-                ))
-                .related(lock.call.byte_range(), format!("`{shown}` locked here"))
-                .related(inner.call.byte_range(), format!("`{}` locks it here", syntax::text(method, ctx.src))),
-        );
+        let finding = Finding::new(&RULE, again.call.byte_range())
+            .message(format!(
+                "`{}` locks `{shown}` again{} while this method holds it: Go mutexes are not reentrant, so this deadlocks",
+                again.callee,
+                again.through()
+            ))
+            .related(lock.call.byte_range(), format!("`{shown}` locked here"));
+        out.push(again.related(finding));
     }
 }
 
@@ -133,69 +105,4 @@ fn is_mutex<'t>(lock: &LockCall<'t>, ctx: &Ctx<'t>) -> bool {
     let rlocker = ctx.facts.lock_flow(top).is_rlocker(mutex);
     let ty = ctx.facts.receiver_type(top, lock.recv);
     !rlocker && (ty.lock.is_some() || !ty.known) && !lock.other_api(ctx)
-}
-
-/// The receiver name and type name of a method declaration.
-fn receiver<'s>(func: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
-    if func.kind() != "method_declaration" {
-        return None;
-    }
-    let param = func.child_by_field_name("receiver")?.named_child(0)?;
-    let name = syntax::text(param.child_by_field_name("name")?, src);
-    Some((name, lock_calls::receiver_type(func, src)?))
-}
-
-/// The method `name` of type `type_name` declared in this file, and the
-/// lock of `<its receiver><suffix>` it takes first thing: among its leading
-/// straight-line statements, before anything else touches that mutex.
-fn method_lock<'t>(
-    up: &Parents<'t>,
-    from: Node<'t>,
-    type_name: &str,
-    name: &str,
-    suffix: &str,
-    src: &str,
-) -> Option<(Node<'t>, LockCall<'t>)> {
-    let root = up.ancestors(from).last()?;
-    let mut c = root.walk();
-    let method = root.named_children(&mut c).find(|d| {
-        d.kind() == "method_declaration"
-            && d.child_by_field_name("name")
-                .is_some_and(|n| syntax::text(n, src) == name)
-            && lock_calls::receiver_type(*d, src) == Some(type_name)
-    })?;
-    let (recv, _) = receiver(method, src)?;
-    let mutex = format!("{recv}{suffix}");
-    let body = syntax::function_body(method)?;
-    for stmt in flow::statements(body) {
-        if !matches!(
-            stmt.kind(),
-            "expression_statement"
-                | "short_var_declaration"
-                | "assignment_statement"
-                | "var_declaration"
-                | "inc_statement"
-                | "dec_statement"
-        ) {
-            return None;
-        }
-        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
-            if lock.mutex(src) == mutex {
-                return lock
-                    .op
-                    .acquires()
-                    .then_some((method.child_by_field_name("name")?, lock));
-            }
-        }
-        let touches = syntax::descendants(stmt).into_iter().any(|n| {
-            n.kind() == "func_literal"
-                || (n.kind() == "selector_expression"
-                    && n.child_by_field_name("field")
-                        .is_some_and(|f| lock_calls::is_unlock_helper(syntax::text(f, src))))
-        });
-        if touches {
-            return None;
-        }
-    }
-    None
 }

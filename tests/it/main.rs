@@ -25,6 +25,7 @@ mod lsp;
 mod lsp_concepts;
 mod lsp_hazards;
 mod lsp_incremental;
+mod lsp_package;
 mod lsp_quiz;
 mod quiz;
 mod readme;

@@ -1,0 +1,194 @@
+//! The packages of open documents: what the other `.go` files of a
+//! document's folder tell the rules (see [`crate::analysis::package`]).
+//!
+//! A folder's files are read from disk once, when a document there is
+//! first analysed, and again after the client reports a change to a Go file
+//! there (`workspace/didChangeWatchedFiles`) or a document there is saved or
+//! closed. An open document's own text wins over the file on disk: its
+//! summary is the one of its latest analysis. Reading is blocking: it runs
+//! on the analysis threads, never on the async runtime.
+
+use crate::analysis::package::Package;
+use crate::analysis::summary::FileSummary;
+use crate::analysis::{Analyzer, PACKAGE_FILE_BYTES};
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use tower_lsp_server::ls_types::Uri;
+
+/// One Go file of a folder.
+#[derive(Clone)]
+struct Entry {
+    /// What it tells the package (`None`: not Go text, or too large).
+    summary: Option<Arc<FileSummary>>,
+    /// The text of an open document's latest analysis (`None` on disk).
+    text: Option<Arc<str>>,
+}
+
+/// The Go files of one folder known so far.
+#[derive(Default)]
+struct Folder {
+    /// By path.
+    files: BTreeMap<PathBuf, Entry>,
+    /// Whether the files on disk were read (else only open documents are
+    /// known).
+    read: bool,
+}
+
+/// The folders of the open documents and their Go files.
+#[derive(Default)]
+pub struct Packages {
+    folders: Mutex<HashMap<PathBuf, Folder>>,
+}
+
+/// The path of a document on disk (`None` for other schemes).
+pub fn file_path(uri: &Uri) -> Option<PathBuf> {
+    (uri.scheme().as_str() == "file")
+        .then(|| uri.to_file_path())
+        .flatten()
+        .map(|p| p.into_owned())
+}
+
+/// The name a file goes by in summaries and related locations.
+pub fn name_of(path: &Path) -> Arc<str> {
+    Arc::from(path.to_string_lossy().as_ref())
+}
+
+/// The folder of `path`.
+fn folder_of(path: &Path) -> PathBuf {
+    path.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// The Go files Go builds in `dir` (not hidden, not `_`-prefixed): regular
+/// files (opening a FIFO would block) of at most [`PACKAGE_FILE_BYTES`].
+fn go_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            name.ends_with(".go") && !name.starts_with('.') && !name.starts_with('_')
+        })
+        .filter(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= PACKAGE_FILE_BYTES as u64)
+        })
+        .collect()
+}
+
+/// The contents of regular file `path`, at most [`PACKAGE_FILE_BYTES`].
+fn read_file(path: &Path) -> Option<Vec<u8>> {
+    let file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > PACKAGE_FILE_BYTES as u64 {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(PACKAGE_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+impl Packages {
+    /// The package of the document at `path`, seen from it (blocking: may
+    /// read its folder).
+    pub fn package(&self, path: &Path, analyzer: &mut Analyzer) -> Package {
+        let dir = folder_of(path);
+        let read = self
+            .folders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&dir)
+            .is_some_and(|f| f.read);
+        if !read {
+            let disk: Vec<(PathBuf, Entry)> = go_files(&dir)
+                .into_iter()
+                .map(|p| {
+                    let summary = read_file(&p)
+                        .and_then(|bytes| analyzer.summarise(&bytes, name_of(&p)))
+                        .map(Arc::new);
+                    (
+                        p,
+                        Entry {
+                            summary,
+                            text: None,
+                        },
+                    )
+                })
+                .collect();
+            let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+            let folder = folders.entry(dir.clone()).or_default();
+            // Open documents analysed meanwhile keep their own entries.
+            for (p, entry) in disk {
+                folder.files.entry(p).or_insert(entry);
+            }
+            folder.read = true;
+        }
+        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let summaries = folders
+            .get(&dir)
+            .map(|f| f.files.values().filter_map(|e| e.summary.clone()).collect())
+            .unwrap_or_default();
+        Package::new(summaries).seen_from(name_of(path))
+    }
+
+    /// Records the latest analysis of the open document at `path`: its
+    /// text and summary. Whether the summary changed (then the other open
+    /// documents of its folder are checked again).
+    pub fn analysed(&self, path: &Path, text: Arc<str>, summary: Option<FileSummary>) -> bool {
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let folder = folders.entry(folder_of(path)).or_default();
+        let summary = summary.map(Arc::new);
+        let old = folder.files.insert(
+            path.to_path_buf(),
+            Entry {
+                summary: summary.clone(),
+                text: Some(text),
+            },
+        );
+        match old {
+            Some(old) => old.summary != summary,
+            // New to the folder (not on disk): it matters once it declares
+            // methods.
+            None => summary.is_some_and(|s| !s.methods.is_empty()),
+        }
+    }
+
+    /// Forgets the files on disk of the folder of `path` (a Go file there
+    /// changed, or a document there was saved or closed) and, when
+    /// `closed`, the document at `path`: the next analysis there reads the
+    /// folder again. Open documents keep their entries.
+    pub fn forget(&self, path: &Path, closed: bool) {
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let dir = folder_of(path);
+        if let Some(folder) = folders.get_mut(&dir) {
+            folder
+                .files
+                .retain(|p, e| e.text.is_some() && !(closed && p == path));
+            folder.read = false;
+        }
+    }
+
+    /// The text of another file of a package, by its name: an open
+    /// document's analysed text, else the file on disk.
+    pub fn text_of(&self, name: &str) -> Option<String> {
+        let path = Path::new(name);
+        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let open = folders
+            .get(&folder_of(path))
+            .and_then(|f| f.files.get(path))
+            .and_then(|e| e.text.clone());
+        drop(folders);
+        match open {
+            Some(text) => Some(text.to_string()),
+            None => std::fs::read_to_string(path).ok(),
+        }
+    }
+}
