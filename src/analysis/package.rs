@@ -110,15 +110,22 @@ impl<'a> Methods<'a> {
     }
 
     /// Every declaration of method `name` of type `ty`, with its file
-    /// (`None` for the file being checked). A method declared in the file
-    /// being checked hides those of files its text no longer matches.
+    /// (`None` for the file being checked).
     fn declarations(&self, ty: &str, name: &str) -> Vec<(Option<Arc<str>>, &'a MethodSummary)> {
+        let mut found = self.of_type(ty);
+        found.retain(|(_, m)| m.name == name);
+        found
+    }
+
+    /// Every method of type `ty` in the package, with its file (`None` for
+    /// the file being checked).
+    pub fn of_type(&self, ty: &str) -> Vec<(Option<Arc<str>>, &'a MethodSummary)> {
         let own = std::iter::once((None, self.own));
         let others = self.others.iter().map(|f| (Some(Arc::clone(&f.file)), *f));
         let mut found = Vec::new();
         for (file, summary) in own.chain(others) {
             for m in summary.methods.iter() {
-                if m.receiver_type == ty && m.name == name {
+                if m.receiver_type == ty {
                     found.push((file.clone(), m));
                 }
             }

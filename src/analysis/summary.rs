@@ -38,6 +38,33 @@ pub enum EntryStep {
     },
 }
 
+/// A channel operation on a field of the receiver that blocks until
+/// another goroutine takes the other side (not in a `select` with another
+/// way out, not in a closure or goroutine).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChanOp {
+    /// The channel's path below the receiver (`.ch`, `.jobs.in`).
+    pub suffix: String,
+    /// A send (else a receive, `for range` included).
+    pub send: bool,
+    /// The operation.
+    pub range: Range<usize>,
+    /// The receiver's mutexes held there, certainly: locked earlier in the
+    /// same block or an enclosing one, with no Unlock in between.
+    pub held: Vec<HeldLock>,
+}
+
+/// A receiver mutex held at a point, and where it was locked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldLock {
+    /// The mutex's path below the receiver.
+    pub suffix: String,
+    /// How it was locked.
+    pub op: Op,
+    /// The lock call.
+    pub range: Range<usize>,
+}
+
 /// What one method does on entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MethodSummary {
@@ -50,6 +77,8 @@ pub struct MethodSummary {
     /// What its entry does, in order, up to the first statement whose
     /// effect on the receiver's locks is not certain.
     pub entry: Vec<EntryStep>,
+    /// Its blocking operations on the receiver's channels.
+    pub chan_ops: Vec<ChanOp>,
 }
 
 /// The lock facts of one file, as the other files of its package see them.
@@ -110,7 +139,190 @@ fn method_summary(method: Node<'_>, src: &str) -> Option<MethodSummary> {
         name: text(name, src).to_string(),
         name_range: name.byte_range(),
         entry: entry(body, recv, src),
+        chan_ops: chan_ops(body, recv, src),
     })
+}
+
+/// The receiver-relative path of `expr` when it is `recv.a.b…` (plain
+/// field selections only).
+fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
+    let mut e = expr;
+    while e.kind() == "selector_expression" {
+        e = e.child_by_field_name("operand")?;
+    }
+    if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
+        return None;
+    }
+    text(expr, src).strip_prefix(recv)
+}
+
+/// The blocking channel operations on the receiver's fields in `body`,
+/// with the receiver's mutexes held at each.
+fn chan_ops(body: Node<'_>, recv: &str, src: &str) -> Vec<ChanOp> {
+    let mut out = Vec::new();
+    block_ops(body, recv, src, &[], &mut out);
+    out
+}
+
+/// The operations of block `block`, entered holding `held`.
+fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Vec<ChanOp>) {
+    let mut held = held.to_vec();
+    for stmt in flow::statements(block) {
+        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+            if stmt.kind() == "expression_statement" {
+                if let Some(suffix) = receiver_lock_suffix(&lock, recv, src) {
+                    held.retain(|h| h.suffix != suffix);
+                    if lock.op.acquires() {
+                        held.push(HeldLock {
+                            suffix: suffix.to_string(),
+                            op: lock.op,
+                            range: lock.call.byte_range(),
+                        });
+                    }
+                }
+                continue;
+            }
+        }
+        if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+            continue;
+        }
+        // Held from here on only while nothing in the statement unlocks.
+        let releases: Vec<String> = syntax::descendants(stmt)
+            .into_iter()
+            .filter_map(|n| LockCall::of(n, src))
+            .filter(|l| !l.op.acquires())
+            .filter_map(|l| receiver_lock_suffix(&l, recv, src).map(str::to_string))
+            .collect();
+        let inside: Vec<HeldLock> = held
+            .iter()
+            .filter(|h| !releases.contains(&h.suffix))
+            .cloned()
+            .collect();
+        statement_ops(stmt, recv, src, &inside, out);
+        held = inside;
+    }
+}
+
+/// The mutex path below the receiver that `lock` locks or unlocks.
+fn receiver_lock_suffix<'s>(lock: &LockCall<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
+    let mutex = lock.mutex(src);
+    mutex
+        .strip_prefix(recv)
+        .filter(|s| s.is_empty() || s.starts_with('.'))
+}
+
+/// The operations of statement `stmt` (and the blocks it holds), entered
+/// holding `held`.
+fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Vec<ChanOp>) {
+    let mut push = |suffix: &str, send: bool, range: Range<usize>| {
+        out.push(ChanOp {
+            suffix: suffix.to_string(),
+            send,
+            range,
+            held: held.to_vec(),
+        });
+    };
+    match stmt.kind() {
+        "send_statement" => {
+            if let Some(suffix) = stmt
+                .child_by_field_name("channel")
+                .and_then(|c| receiver_path(c, recv, src))
+            {
+                push(suffix, true, stmt.byte_range());
+            }
+            return;
+        }
+        "expression_statement" | "short_var_declaration" | "assignment_statement" => {
+            let value = match stmt.kind() {
+                "expression_statement" => stmt.named_child(0),
+                _ => stmt
+                    .child_by_field_name("right")
+                    .filter(|r| r.named_child_count() == 1)
+                    .and_then(|r| r.named_child(0)),
+            };
+            if let Some(v) = value.filter(|v| {
+                v.kind() == "unary_expression"
+                    && v.child_by_field_name("operator")
+                        .is_some_and(|o| text(o, src) == "<-")
+            }) {
+                if let Some(suffix) = v
+                    .child_by_field_name("operand")
+                    .and_then(|c| receiver_path(c, recv, src))
+                {
+                    push(suffix, false, v.byte_range());
+                }
+            }
+            return;
+        }
+        "for_statement" => {
+            let range = stmt
+                .named_child(0)
+                .filter(|c| c.kind() == "range_clause")
+                .and_then(|c| c.child_by_field_name("right"));
+            if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
+                if let Some(r) = range {
+                    push(suffix, false, r.byte_range());
+                }
+            }
+        }
+        // A select blocks on one case only when it has no other way out.
+        "select_statement" => {
+            let mut c = stmt.walk();
+            let cases: Vec<Node<'_>> = stmt
+                .named_children(&mut c)
+                .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
+                .collect();
+            if let [case] = cases.as_slice() {
+                if let Some(comm) = case.child_by_field_name("communication") {
+                    statement_ops(comm, recv, src, held, out);
+                }
+            }
+            for case in cases {
+                for_blocks(case, |b| block_ops(b, recv, src, held, out));
+            }
+            return;
+        }
+        "receive_statement" => {
+            if let Some(v) = stmt.child_by_field_name("right") {
+                if let Some(suffix) = v
+                    .child_by_field_name("operand")
+                    .and_then(|c| receiver_path(c, recv, src))
+                {
+                    push(suffix, false, v.byte_range());
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
+    for_blocks(stmt, |b| block_ops(b, recv, src, held, out));
+}
+
+/// Calls `f` on each block directly under `node` (through `if`/`else`,
+/// `for`, `switch` cases, labels), not entering closures.
+fn for_blocks<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        for child in n.named_children(&mut c) {
+            match child.kind() {
+                "block" | "statement_list" => f(child),
+                "func_literal" | "go_statement" | "defer_statement" => {}
+                "if_statement"
+                | "else_clause"
+                | "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "expression_case"
+                | "type_case"
+                | "default_case"
+                | "communication_case"
+                | "labeled_statement"
+                | "select_statement" => stack.push(child),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The lock steps and same-receiver calls of the leading straight-line

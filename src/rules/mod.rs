@@ -18,6 +18,7 @@ mod empty_critical_section;
 mod explicit_gc;
 mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
+mod lock_held_across_blocking_op;
 mod lock_not_unlocked;
 mod loop_var_capture;
 mod lost_cancel;
@@ -65,6 +66,7 @@ pub static RULES: &[&Rule] = &[
     &waitgroup_copy::RULE,
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
+    &lock_held_across_blocking_op::RULE,
     &recursive_lock::RULE,
     &recursive_rlock::RULE,
     &defer_lock_typo::RULE,
