@@ -86,7 +86,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
     };
     let handed =
-        field.is_some_and(|field| handed_over(top, field, ctx)) || returned(&lock, &locks, ctx.src);
+        field.is_some_and(|field| handed_over(top, field, true, ctx)) || returned(&lock, &locks, ctx.src);
     let dropped = mutex
         .char_indices()
         .filter(|&(_, c)| c == '.')
@@ -126,10 +126,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 /// Whether another function of the file releases mutex field `field` of
 /// the lock in `top` without taking it: a method of the same type
 /// (`Begin`/`Finish`), one `top` calls (a `…Locked` callee that unlocks),
-/// or, when `top` returns results, any (the value returned holds the lock).
-fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
+/// or, when `top` returns results and `by_result` says so, any (the value
+/// returned holds the lock).
+pub(super) fn handed_over<'t>(top: Node<'t>, field: &str, by_result: bool, ctx: &Ctx<'t>) -> bool {
     let own_type = lock_calls::receiver_type(top, ctx.src);
-    let returns = top.child_by_field_name("result").is_some();
+    let returns = by_result && top.child_by_field_name("result").is_some();
     let locks = ctx.facts.lock_flow(top);
     ctx.facts.released_elsewhere(field).iter().any(|r| {
         returns || (own_type.is_some() && r.receiver_type == own_type) || locks.calls(r.name)
@@ -138,7 +139,7 @@ fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
 
 /// Whether the locked variable itself is returned (`ftd.Lock(); return
 /// ftd`, `return &txn{tx: tx}`): the caller gets it locked.
-fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+pub(super) fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     lock.recv.kind() == "identifier" && locks.returns(syntax::text(lock.recv, src))
 }
 
@@ -159,14 +160,14 @@ fn root_identifier(expr: Node<'_>) -> Node<'_> {
 /// Whether the variable the mutex is reached through is copied to another
 /// variable (`y = l`), which may release it under another name
 /// (hand-over-hand locking).
-fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+pub(super) fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     let root = root_identifier(lock.recv);
     root.kind() == "identifier" && locks.copied(syntax::text(root, src))
 }
 
 /// The names of the functions around `node`: declared names, and the
 /// variable or field a func literal is assigned to.
-fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
+pub(super) fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
     for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
         if let Some(name) = f.child_by_field_name("name") {

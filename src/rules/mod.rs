@@ -38,6 +38,7 @@ mod time_after_in_loop;
 mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
 mod unchecked_type_assertion;
+mod unlock_missing_on_exit_path;
 mod waitgroup_add_inside_goroutine;
 mod waitgroup_copy;
 
@@ -64,6 +65,7 @@ pub static RULES: &[&Rule] = &[
     &waitgroup_copy::RULE,
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
+    &unlock_missing_on_exit_path::RULE,
     &recursive_lock::RULE,
     &defer_lock_typo::RULE,
     &empty_critical_section::RULE,
