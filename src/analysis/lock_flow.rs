@@ -16,12 +16,16 @@
 //!
 //! The same pass records the exits of the function (each `return`, and
 //! the end of the body when a path falls off it) that a path reaches while
-//! an acquire is still held there and released on no path to it. A
-//! release statement marks the mutex released on its path rather than
-//! forgetting it, so that an exit some paths reach holding the mutex and
-//! others having released it (`if locked { mu.Unlock() }`, conditions the
-//! pass cannot correlate) is not counted. `goto`, labeled jumps, `panic`,
-//! `os.Exit` and `log.Fatal` end the path without an exit.
+//! an acquire is still held there. A release statement marks the mutex
+//! released on its path rather than forgetting it, so that where the
+//! branches of an `if` or `switch` meet, one holding the mutex and one
+//! having released it (`if locked { mu.Unlock() }`, conditions the pass
+//! cannot correlate), the hold becomes uncertain and its exits are not
+//! counted; a `break` out of a loop that holds it while the loop's own end
+//! released it is no such doubt. `goto`, labeled jumps, `panic`,
+//! `os.Exit` and `log.Fatal` end the path without an exit; a `select`,
+//! or a `switch` with a `default`, runs one of its cases, and a `for { … }`
+//! is left only by a `break`.
 
 use super::lock_calls::{is_unlock_helper, LockCall, Op};
 use crate::analysis::flow;
@@ -374,8 +378,8 @@ impl<'t> LockFlow<'t> {
 
     /// The exits (`return` statements, or the function's body for a path
     /// that falls off its end) that acquire `lock` is still held at, on a
-    /// path that released it nowhere, where no other path arrives having
-    /// released it, and no later acquire of the same mutex is held.
+    /// path that released it nowhere, not joined by a branch that released
+    /// it, and where no later acquire of the same mutex is held.
     pub fn exits_held(&self, lock: &LockCall<'t>) -> &[Node<'t>] {
         self.exits
             .get(&lock.call.id())
@@ -465,6 +469,10 @@ struct Held<'t> {
     since: usize,
     /// Whether a release statement on this path has released it since.
     released: bool,
+    /// Whether branches met here where one had released the mutex and
+    /// the other still held it (`if locked { mu.Unlock() }`): conditions
+    /// the pass cannot correlate decide whether it is still held.
+    uncertain: bool,
 }
 
 /// The locks held on one path: the latest acquire of each mutex (several
@@ -475,9 +483,29 @@ type State<'t> = Vec<Held<'t>>;
 fn merge<'t>(a: &mut State<'t>, b: State<'t>) {
     for h in b {
         if !a.iter().any(|x| {
-            x.lock.call.id() == h.lock.call.id() && x.since == h.since && x.released == h.released
+            x.lock.call.id() == h.lock.call.id()
+                && x.since == h.since
+                && x.released == h.released
+                && x.uncertain == h.uncertain
         }) {
             a.push(h);
+        }
+    }
+}
+
+/// Merges the branches `b` into `a` where an `if` or a `switch` ends:
+/// a mutex held on one branch and released on another is held there
+/// only as far as the pass can tell.
+fn join<'t>(a: &mut State<'t>, b: State<'t>, src: &str) {
+    merge(a, b);
+    let released: Vec<&str> = a
+        .iter()
+        .filter(|h| h.released)
+        .map(|h| h.lock.mutex(src))
+        .collect();
+    for h in a.iter_mut() {
+        if !h.released && released.contains(&h.lock.mutex(src)) {
+            h.uncertain = true;
         }
     }
 }
@@ -514,20 +542,20 @@ impl<'t> Pass<'_, 't> {
     }
 
     /// An exit of the function, `node`, reached from `state`: for each
-    /// mutex held there on this path, its latest acquire, unless another
-    /// path arrives having released it or something the pass does not
-    /// follow may have released it.
+    /// mutex held there on this path, its latest acquire, unless branches
+    /// that released it joined the path (see [`join`]) or something the
+    /// pass does not follow may have released it.
     fn exit(&mut self, node: Node<'t>, state: &State<'t>) {
         let src = self.src;
         let at = node.end_byte();
         for h in state.iter().filter(|h| !h.released) {
             let mutex = h.lock.mutex(src);
-            let same = || state.iter().filter(|x| x.lock.mutex(src) == mutex);
-            let latest = same()
-                .filter(|x| !x.released)
+            let latest = state
+                .iter()
+                .filter(|x| !x.released && x.lock.mutex(src) == mutex)
                 .all(|x| x.lock.call.start_byte() <= h.lock.call.start_byte());
             if !latest
-                || same().any(|x| x.released)
+                || h.uncertain
                 || self
                     .flow
                     .loosely_released_between(&h.lock, h.since, at, src)
@@ -581,7 +609,13 @@ impl<'t> Pass<'_, 't> {
                     state = self.statement(init, state)?;
                 }
                 self.header(stmt, &[cons, alt], &state);
+                // `if false { … }` never runs (code kept for a linter or
+                // for later).
+                let never = stmt
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| text(c, self.src) == "false");
                 let mut out = match cons {
+                    _ if never => None,
                     Some(c) => self.block(c, state.clone()),
                     None => Some(state.clone()),
                 };
@@ -590,7 +624,7 @@ impl<'t> Pass<'_, 't> {
                     None => Some(state),
                 };
                 match (&mut out, other) {
-                    (Some(o), Some(b)) => merge(o, b),
+                    (Some(o), Some(b)) => join(o, b, self.src),
                     (None, b) => out = b,
                     _ => {}
                 }
@@ -670,6 +704,7 @@ impl<'t> Pass<'_, 't> {
                 lock,
                 since: lock.call.end_byte(),
                 released: false,
+                uncertain: false,
             });
         } else {
             let (same, mut out): (State<'t>, State<'t>) = std::mem::take(state)
@@ -855,7 +890,7 @@ impl<'t> Pass<'_, 't> {
                 }
                 if let Some(s) = s {
                     match out.as_mut() {
-                        Some(o) => merge(o, s),
+                        Some(o) => join(o, s, p.src),
                         None => out = Some(s),
                     }
                 }

@@ -16,7 +16,8 @@ use super::lock_not_unlocked::{aliased, function_names, handed_over, returned};
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow;
-use crate::analysis::{Ctx, Finding, Match};
+use crate::analysis::{flow, syntax, Ctx, Finding, Match};
+use tree_sitter::Node;
 
 /// A return that skips the Unlock leaves the mutex locked for good.
 pub const RULE: Rule = Rule {
@@ -100,9 +101,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let has_results = func.child_by_field_name("result").is_some();
+    let keeps = main_path_keeps(&lock, stmt, func, ctx.src);
     let shown = lock_calls::short(mutex);
     let (op, release) = (lock.op.name(), lock.op.release().name());
     for &exit in exits {
+        if keeps && (Some(exit) == syntax::function_body(func) || is_last(exit, func)) {
+            continue;
+        }
         let (range, how) = if exit.kind() == "return_statement" {
             (exit.byte_range(), "returns here")
         } else if has_results {
@@ -115,9 +120,36 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(&RULE, range)
                 .message(format!(
-                    "the function {how} with `{shown}` still locked (`{shown}.{op}()` above, not released on this path): the next Lock of `{shown}` blocks forever; call `{shown}.{release}()` before leaving, or `defer {shown}.{release}()` after the Lock"
+                    "the function {how} with `{shown}` still locked: this path skips `{shown}.{release}()`, so the next Lock of `{shown}` blocks forever; unlock before leaving, or `defer {shown}.{release}()` right after the {op}"
                 ))
                 .related(lock.call.byte_range(), format!("`{shown}` locked here")),
         );
     }
+}
+
+/// Whether the function's main path keeps the lock by design: the acquire
+/// is a statement of the function's body itself, and no statement of the
+/// body after it releases the mutex (the releases sit in early returns), so
+/// that the path straight to the end hands the lock on (`beginTx` returns
+/// the transaction that unlocks it, a callee that unlocks).
+fn main_path_keeps<'t>(lock: &LockCall<'t>, stmt: Node<'t>, func: Node<'t>, src: &str) -> bool {
+    let Some(body) = syntax::function_body(func) else {
+        return false;
+    };
+    let list = flow::statements(body);
+    let Some(at) = list.iter().position(|s| *s == stmt) else {
+        return false;
+    };
+    let mutex = lock.mutex(src);
+    !list[at + 1..].iter().any(|s| {
+        s.kind() == "expression_statement"
+            && s.named_child(0)
+                .and_then(|c| LockCall::of(c, src))
+                .is_some_and(|c| c.mutex(src) == mutex && !c.op.acquires())
+    })
+}
+
+/// Whether `stmt` is the last statement of `func`'s body.
+fn is_last<'t>(stmt: Node<'t>, func: Node<'t>) -> bool {
+    syntax::function_body(func).and_then(|b| flow::statements(b).pop()) == Some(stmt)
 }
