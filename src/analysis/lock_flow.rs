@@ -341,7 +341,13 @@ impl<'t> LockFlow<'t> {
     /// Unlock/RUnlock of its mutex that is not a statement of the function's
     /// own body, an unlock helper, or an assignment to a name in its
     /// receiver.
-    fn loosely_released_between(&self, lock: &LockCall<'t>, from: usize, to: usize, src: &str) -> bool {
+    fn loosely_released_between(
+        &self,
+        lock: &LockCall<'t>,
+        from: usize,
+        to: usize,
+        src: &str,
+    ) -> bool {
         self.loose_releases
             .get(lock.mutex(src))
             .is_some_and(|at| any_in(at, from, to))
@@ -871,8 +877,8 @@ impl<'t> Pass<'_, 't> {
             }
         }
         let cases: Vec<Node<'t>> = children.into_iter().filter(is_case).collect();
-        let one_runs = stmt.kind() == "select_statement"
-            || cases.iter().any(|c| c.kind() == "default_case");
+        let one_runs =
+            stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
         let (out, sink) = self.in_sink(false, |p| {
             let mut out = (!one_runs).then(|| state.clone());
             for case in &cases {

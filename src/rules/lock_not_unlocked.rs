@@ -85,8 +85,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         Some((_, field)) => Some(field),
         None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
     };
-    let handed =
-        field.is_some_and(|field| handed_over(top, field, true, ctx)) || returned(&lock, &locks, ctx.src);
+    let handed = field.is_some_and(|field| handed_over(top, field, true, ctx))
+        || returned(&lock, &locks, ctx.src);
     let dropped = mutex
         .char_indices()
         .filter(|&(_, c)| c == '.')
@@ -167,7 +167,11 @@ pub(super) fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> b
 
 /// The names of the functions around `node`: declared names, and the
 /// variable or field a func literal is assigned to.
-pub(super) fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
+pub(super) fn function_names<'t, 's>(
+    up: &Parents<'t>,
+    node: Node<'t>,
+    src: &'s str,
+) -> Vec<&'s str> {
     let mut out = Vec::new();
     for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
         if let Some(name) = f.child_by_field_name("name") {

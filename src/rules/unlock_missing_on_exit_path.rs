@@ -37,6 +37,7 @@ pub const RULE: Rule = Rule {
     known_problems: &[
         "An Unlock in a helper declared in another file (`s.release()`) is not seen: the return before it is reported. Helpers whose names say they unlock (`unlockAll`) and functions of the same file that release the mutex are taken into account.",
         "Conditions the analysis cannot correlate are not reported: a return that some paths reach holding the mutex and others having released it (`if locked { mu.Unlock() }`) is skipped, even when it is a bug.",
+        "A function whose early returns release the mutex while its main path keeps it to the end is taken to hand the lock on (bbolt's `beginRWTx` returns the transaction that unlocks it): an Unlock forgotten at the end of the main path is not reported.",
         "A path that panics, exits the process or jumps with `goto` or a labeled `break`/`continue` is not followed.",
     ],
     since: "0.1.0",
@@ -68,6 +69,14 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let mutex = lock.mutex(ctx.src);
+    // A loop that comes back to this Lock still holding it: the skipped
+    // Unlock is recursive-lock's finding, at the Lock.
+    if flow
+        .held_before(&lock, ctx.src)
+        .is_some_and(|e| e.call.id() == lock.call.id())
+    {
+        return;
+    }
     // Released nowhere: lock-not-unlocked's. Released by a deferred call, a
     // callback or a method value, held on entry and handed back, or the
     // lock of a helper that acquires it for its caller: by design.
@@ -115,7 +124,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             // is one the analysis could not rule out.
             continue;
         } else {
-            (exit.end_byte().saturating_sub(1)..exit.end_byte(), "ends here")
+            (
+                exit.end_byte().saturating_sub(1)..exit.end_byte(),
+                "ends here",
+            )
         };
         out.push(
             Finding::new(&RULE, range)
