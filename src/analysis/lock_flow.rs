@@ -37,6 +37,10 @@ use tree_sitter::Node;
 /// on the statement (as if nothing were held after it).
 const MAX_DEPTH: usize = 200;
 
+/// At most this many released marks are kept on a path (see
+/// [`Pass::lock`]).
+const MAX_RELEASED: usize = 32;
+
 /// What one function does with its locks.
 pub struct LockFlow<'t> {
     /// The lock calls that are statements of their own in the function's
@@ -724,6 +728,20 @@ impl<'t> Pass<'_, 't> {
                 })
                 .collect();
             merge(&mut out, released);
+            // The released marks of many other mutexes (a generated
+            // function that takes hundreds) would make every step cost the
+            // number of mutexes: the oldest marks go first.
+            let marks = out.iter().filter(|h| h.released).count();
+            if marks > MAX_RELEASED {
+                let mut starts: Vec<usize> = out
+                    .iter()
+                    .filter(|h| h.released)
+                    .map(|h| h.lock.call.start_byte())
+                    .collect();
+                starts.sort_unstable();
+                let keep_from = starts[marks - MAX_RELEASED];
+                out.retain(|h| !h.released || h.lock.call.start_byte() >= keep_from);
+            }
             *state = out;
         }
     }
