@@ -940,6 +940,9 @@ pub struct Releaser<'t> {
     pub name: &'t str,
     /// The receiver's type name, for a method.
     pub receiver_type: Option<&'t str>,
+    /// Whether the mutex released is the method's receiver's own
+    /// (`recv.mu`, or `recv` itself), not one reached otherwise (`mb.mu`).
+    pub on_receiver: bool,
 }
 
 /// The functions of the file under `root` that release a mutex field
@@ -983,11 +986,17 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
                 out.entry(field).or_default().push(Releaser {
                     name,
                     receiver_type: super::lock_calls::receiver_type(decl, src),
+                    on_receiver: is_receivers(mutex, recv),
                 });
             }
         }
     }
     out
+}
+
+/// Whether `mutex` is the receiver `recv` itself or its field `recv.f`.
+pub fn is_receivers(mutex: &str, recv: Option<&str>) -> bool {
+    recv.is_some_and(|r| mutex == r || mutex.rsplit_once('.').is_some_and(|(owner, _)| owner == r))
 }
 
 /// The receiver's name of a method declaration.

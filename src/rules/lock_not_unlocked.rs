@@ -85,8 +85,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         Some((_, field)) => Some(field),
         None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
     };
-    let handed = field.is_some_and(|field| handed_over(top, field, true, ctx))
-        || returned(&lock, &locks, ctx.src);
+    let handed =
+        field.is_some_and(|field| handed_over(top, field, ctx)) || returned(&lock, &locks, ctx.src);
     let dropped = mutex
         .char_indices()
         .filter(|&(_, c)| c == '.')
@@ -126,11 +126,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 /// Whether another function of the file releases mutex field `field` of
 /// the lock in `top` without taking it: a method of the same type
 /// (`Begin`/`Finish`), one `top` calls (a `…Locked` callee that unlocks),
-/// or, when `top` returns results and `by_result` says so, any (the value
-/// returned holds the lock).
-pub(super) fn handed_over<'t>(top: Node<'t>, field: &str, by_result: bool, ctx: &Ctx<'t>) -> bool {
+/// or, when `top` returns results, any (the value returned holds the lock).
+fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
     let own_type = lock_calls::receiver_type(top, ctx.src);
-    let returns = by_result && top.child_by_field_name("result").is_some();
+    let returns = top.child_by_field_name("result").is_some();
     let locks = ctx.facts.lock_flow(top);
     ctx.facts.released_elsewhere(field).iter().any(|r| {
         returns || (own_type.is_some() && r.receiver_type == own_type) || locks.calls(r.name)

@@ -12,7 +12,7 @@
 //! without an exit: a panic that leaves a mutex locked matters only to a
 //! `recover`, and only a deferred unlock helps there.
 
-use super::lock_not_unlocked::{aliased, function_names, handed_over, returned};
+use super::lock_not_unlocked::{aliased, function_names, returned};
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow;
@@ -92,15 +92,16 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     let locks = ctx.facts.lock_flow(top);
     let typo = lock_calls::typo_partner(up, &lock, &flow, ctx.src).is_some();
-    // The field of the mutex, or "" for a method's receiver itself.
-    let field = match mutex.rsplit_once('.') {
-        Some((_, field)) => Some(field),
-        None => (lock_flow::receiver_name(top, ctx.src) == Some(mutex)).then_some(""),
-    };
-    // Another function of the file releases it without taking it: a
-    // method of the same type (`beginWrite`/`endWrite`) or one this
-    // function calls.
-    let handed = field.is_some_and(|field| handed_over(top, field, false, ctx));
+    // A mutex of the method's receiver that another method of the same
+    // type releases without taking it (`beginWrite`/`endWrite`).
+    let own_type = lock_calls::receiver_type(top, ctx.src);
+    let handed = lock_flow::is_receivers(mutex, lock_flow::receiver_name(top, ctx.src))
+        && own_type.is_some()
+        && ctx
+            .facts
+            .released_elsewhere(mutex.rsplit_once('.').map_or("", |(_, f)| f))
+            .iter()
+            .any(|r| r.on_receiver && r.receiver_type == own_type);
     if typo
         || handed
         || returned(&lock, &locks, ctx.src)
