@@ -111,11 +111,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let has_results = func.child_by_field_name("result").is_some();
-    let keeps = main_path_keeps(&lock, stmt, func, ctx.src);
     let shown = lock_calls::short(mutex);
     let (op, release) = (lock.op.name(), lock.op.release().name());
     for &exit in exits {
-        if keeps && (Some(exit) == syntax::function_body(func) || is_last(exit, func)) {
+        let at_end = exit.kind() != "return_statement" || flow.is_last(exit);
+        if at_end && main_path_keeps(&lock, stmt, func, ctx.src) {
             continue;
         }
         let (range, how) = if exit.kind() == "return_statement" {
@@ -160,9 +160,4 @@ fn main_path_keeps<'t>(lock: &LockCall<'t>, stmt: Node<'t>, func: Node<'t>, src:
                 .and_then(|c| LockCall::of(c, src))
                 .is_some_and(|c| c.mutex(src) == mutex && !c.op.acquires())
     })
-}
-
-/// Whether `stmt` is the last statement of `func`'s body.
-fn is_last<'t>(stmt: Node<'t>, func: Node<'t>) -> bool {
-    syntax::function_body(func).and_then(|b| flow::statements(b).pop()) == Some(stmt)
 }
