@@ -29,11 +29,11 @@ pub const RULE: Rule = Rule {
     summary: "A return (or the end of the function) reached while a mutex the function unlocks on other paths is still locked",
     why: "A mutex is released only by an Unlock on the path that runs: an early return between Lock and Unlock leaves it locked, and every later Lock of it blocks forever. `defer mu.Unlock()` right after the Lock releases it on every path.",
     message: "this path leaves the function with the mutex still locked: the next Lock of it blocks forever",
-    fix: Some("Unlock before this return, or release with `defer mu.Unlock()` right after the Lock."),
+    fix: Some("Unlock before this return, once the values it returns are read, or release with `defer mu.Unlock()` right after the Lock."),
     bad: "func (c *Cache) Load(k string) (string, error) {\n\tc.mu.Lock()\n\tv, ok := c.m[k]\n\tif !ok {\n\t\treturn \"\", errMissing\n\t}\n\tc.mu.Unlock()\n\treturn v, nil\n}",
     good: "func (c *Cache) Load(k string) (string, error) {\n\tc.mu.Lock()\n\tv, ok := c.m[k]\n\tc.mu.Unlock()\n\tif !ok {\n\t\treturn \"\", errMissing\n\t}\n\treturn v, nil\n}",
     use_instead: Some("`defer mu.Unlock()` right after the Lock, with the locked part moved into its own function when the lock must be released before the function's end."),
-    fix_safety: "No quick fix: where the Unlock belongs depends on what the return's values read under the lock.",
+    fix_safety: "No quick fix.",
     known_problems: &[
         "An Unlock in a helper declared in another file (`s.release()`) is not seen: the return before it is reported. Helpers whose names say they unlock (`unlockAll`) and functions of the same file that release the mutex are taken into account.",
         "Conditions the analysis cannot correlate are not reported: a return that some paths reach holding the mutex and others having released it (`if locked { mu.Unlock() }`) is skipped, even when it is a bug.",
