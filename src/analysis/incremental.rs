@@ -657,6 +657,7 @@ mod batched {
         include_str!("../../tests/fixtures/unbounded-goroutines.go"),
         include_str!("../../tests/fixtures/unbuffered-send-deadlock.go"),
         include_str!("../../tests/fixtures/unchecked-type-assertion.go"),
+        include_str!("../../tests/fixtures/unlock-missing-on-exit-path.go"),
         include_str!("../../tests/fixtures/unused-ignore.go"),
         include_str!("../../tests/fixtures/waitgroup-add-inside-goroutine.go"),
         include_str!("../../tests/fixtures/waitgroup-copy.go"),

@@ -13,6 +13,19 @@
 //! the mutex anywhere between the two places (not deferred) ends the hold.
 //! Each loop body is walked a second time with the locks held at its end
 //! and at its `continue`s: the path around the loop's back edge.
+//!
+//! The same pass records the exits of the function (each `return`, and
+//! the end of the body when a path falls off it) that a path reaches while
+//! an acquire is still held there. A release statement marks the mutex
+//! released on its path rather than forgetting it, so that where the
+//! branches of an `if` or `switch` meet, one holding the mutex and one
+//! having released it (`if locked { mu.Unlock() }`, conditions the pass
+//! cannot correlate), the hold becomes uncertain and its exits are not
+//! counted; a `break` out of a loop that holds it while the loop's own end
+//! released it is no such doubt. `goto`, labeled jumps, `panic`,
+//! `os.Exit` and `log.Fatal` end the path without an exit; a `select`,
+//! or a `switch` with a `default`, runs one of its cases, and a `for { … }`
+//! is left only by a `break`.
 
 use super::lock_calls::{is_unlock_helper, LockCall, Op};
 use crate::analysis::flow;
@@ -23,6 +36,10 @@ use tree_sitter::Node;
 /// Deeper statement nesting than this is not followed: the pass gives up
 /// on the statement (as if nothing were held after it).
 const MAX_DEPTH: usize = 200;
+
+/// At most this many released marks are kept on a path (see
+/// [`Pass::lock`]).
+const MAX_RELEASED: usize = 32;
 
 /// What one function does with its locks.
 pub struct LockFlow<'t> {
@@ -44,6 +61,15 @@ pub struct LockFlow<'t> {
     helpers: Vec<usize>,
     /// Sorted start bytes of the places that assign each name.
     assigns: HashMap<&'t str, Vec<usize>>,
+    /// Sorted start bytes of the releases of each mutex that the pass does
+    /// not follow as statements of the function's own body (in a func
+    /// literal, an expression, a method value), not deferred.
+    loose_releases: HashMap<&'t str, Vec<usize>>,
+    /// The mutexes a deferred call releases (`defer mu.Unlock()`, an
+    /// Unlock in a deferred func literal).
+    deferred_releases: HashSet<&'t str>,
+    /// Whether a deferred call is an unlock helper.
+    deferred_helper: bool,
     /// The mutexes any Unlock/RUnlock of the function names at all.
     released: HashSet<&'t str>,
     /// Whether the function calls an unlock helper anywhere.
@@ -68,6 +94,9 @@ pub struct LockFlow<'t> {
     /// For each acquire (by call id), the calls `recv.m(…)` of the method's
     /// receiver `recv` made while it is held (not deferred, not in `go`).
     held_calls: HashMap<usize, Vec<Node<'t>>>,
+    /// For each acquire (by call id), the exits reached holding it: `return`
+    /// statements, or the function's body when a path falls off its end.
+    exits: HashMap<usize, Vec<Node<'t>>>,
 }
 
 /// Whether acquiring with `second` while holding with `first` deadlocks.
@@ -97,6 +126,9 @@ impl<'t> LockFlow<'t> {
             releases: HashMap::new(),
             helpers: Vec::new(),
             assigns: HashMap::new(),
+            loose_releases: HashMap::new(),
+            deferred_releases: HashSet::new(),
+            deferred_helper: false,
             released: HashSet::new(),
             any_helper: false,
             escaped: HashSet::new(),
@@ -106,6 +138,7 @@ impl<'t> LockFlow<'t> {
             rlockers: HashSet::new(),
             recursive: HashMap::new(),
             held_calls: HashMap::new(),
+            exits: HashMap::new(),
         };
         flow.index(func, src);
         if let Some(body) = syntax::function_body(func) {
@@ -117,8 +150,11 @@ impl<'t> LockFlow<'t> {
                 seen: HashSet::new(),
                 replaying: false,
                 depth: 0,
+                exited: HashSet::new(),
             };
-            pass.block(body, Vec::new());
+            if let Some(end) = pass.block(body, Vec::new()) {
+                pass.exit(body, &end);
+            }
         }
         flow
     }
@@ -185,8 +221,20 @@ impl<'t> LockFlow<'t> {
                         if !called || signal {
                             self.escaped.insert(operand);
                         }
+                        // A statement of the function's own body, which the
+                        // pass follows on its path.
+                        let statement = called
+                            && literals.is_empty()
+                            && n.parent()
+                                .and_then(|p| p.parent())
+                                .is_some_and(|s| s.kind() == "expression_statement");
                         if defers.is_empty() {
                             self.releases.entry(operand).or_default().push(at);
+                            if !statement {
+                                self.loose_releases.entry(operand).or_default().push(at);
+                            }
+                        } else {
+                            self.deferred_releases.insert(operand);
                         }
                     } else if matches!(field, "Lock" | "RLock") {
                         for (_, _, own) in literals.iter_mut() {
@@ -196,6 +244,8 @@ impl<'t> LockFlow<'t> {
                         self.any_helper = true;
                         if defers.is_empty() {
                             self.helpers.push(at);
+                        } else {
+                            self.deferred_helper = true;
                         }
                     }
                 }
@@ -212,6 +262,8 @@ impl<'t> LockFlow<'t> {
                         self.any_helper = true;
                         if defers.is_empty() {
                             self.helpers.push(at);
+                        } else {
+                            self.deferred_helper = true;
                         }
                     }
                 }
@@ -288,6 +340,69 @@ impl<'t> LockFlow<'t> {
             })
     }
 
+    /// Whether something the pass does not follow on the path may release
+    /// the lock taken by `lock` from byte `from` to byte `to`: an
+    /// Unlock/RUnlock of its mutex that is not a statement of the function's
+    /// own body, an unlock helper, or an assignment to a name in its
+    /// receiver.
+    fn loosely_released_between(
+        &self,
+        lock: &LockCall<'t>,
+        from: usize,
+        to: usize,
+        src: &str,
+    ) -> bool {
+        self.loose_releases
+            .get(lock.mutex(src))
+            .is_some_and(|at| any_in(at, from, to))
+            || any_in(&self.helpers, from, to)
+            || syntax::identifiers(lock.recv, src).into_iter().any(|name| {
+                self.assigns
+                    .get(name)
+                    .is_some_and(|at| any_in(at, from, to))
+            })
+    }
+
+    /// Whether a deferred call of the function releases `mutex` (or is an
+    /// unlock helper): it runs at every exit after it.
+    pub fn releases_deferred(&self, mutex: &str) -> bool {
+        self.deferred_helper || self.deferred_releases.contains(mutex)
+    }
+
+    /// Whether the function releases `mutex` before it first acquires it:
+    /// it runs with the lock held on entry (`mu.Unlock(); wait(); mu.Lock()`)
+    /// and hands it back held.
+    pub fn entered_locked(&self, mutex: &str, src: &str) -> bool {
+        let first_acquire = self
+            .statements
+            .iter()
+            .find(|s| s.op.acquires() && s.mutex(src) == mutex)
+            .map(|s| s.call.start_byte());
+        let first_release = self.releases.get(mutex).and_then(|r| r.first()).copied();
+        match (first_release, first_acquire) {
+            (Some(r), Some(a)) => r < a,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// The exits (`return` statements, or the function's body for a path
+    /// that falls off its end) that acquire `lock` is still held at, on a
+    /// path that released it nowhere, not joined by a branch that released
+    /// it, and where no later acquire of the same mutex is held.
+    pub fn exits_held(&self, lock: &LockCall<'t>) -> &[Node<'t>] {
+        self.exits
+            .get(&lock.call.id())
+            .map_or(&[], |exits| exits.as_slice())
+    }
+
+    /// Whether the mutex's release escapes the function's path: `mu.Unlock`
+    /// taken as a method value, or called in a func literal that does not
+    /// run on the spot.
+    pub fn release_escapes(&self, mutex: &str) -> bool {
+        self.escaped.contains(mutex)
+    }
+
     /// Whether anything in the function releases `mutex` (called, deferred,
     /// in a closure, taken as a method value) or calls an unlock helper.
     pub fn releases_anywhere(&self, mutex: &str) -> bool {
@@ -362,6 +477,12 @@ struct Held<'t> {
     /// From where a release ends the hold: the end of the acquire, or the
     /// start of a loop body reached around its back edge.
     since: usize,
+    /// Whether a release statement on this path has released it since.
+    released: bool,
+    /// Whether branches met here where one had released the mutex and
+    /// the other still held it (`if locked { mu.Unlock() }`): conditions
+    /// the pass cannot correlate decide whether it is still held.
+    uncertain: bool,
 }
 
 /// The locks held on one path: the latest acquire of each mutex (several
@@ -371,11 +492,30 @@ type State<'t> = Vec<Held<'t>>;
 /// Merges the paths `b` into `a`.
 fn merge<'t>(a: &mut State<'t>, b: State<'t>) {
     for h in b {
-        if !a
-            .iter()
-            .any(|x| x.lock.call.id() == h.lock.call.id() && x.since == h.since)
-        {
+        if !a.iter().any(|x| {
+            x.lock.call.id() == h.lock.call.id()
+                && x.since == h.since
+                && x.released == h.released
+                && x.uncertain == h.uncertain
+        }) {
             a.push(h);
+        }
+    }
+}
+
+/// Merges the branches `b` into `a` where an `if` or a `switch` ends:
+/// a mutex held on one branch and released on another is held there
+/// only as far as the pass can tell.
+fn join<'t>(a: &mut State<'t>, b: State<'t>, src: &str) {
+    merge(a, b);
+    let released: Vec<&str> = a
+        .iter()
+        .filter(|h| h.released)
+        .map(|h| h.lock.mutex(src))
+        .collect();
+    for h in a.iter_mut() {
+        if !h.released && released.contains(&h.lock.mutex(src)) {
+            h.uncertain = true;
         }
     }
 }
@@ -383,6 +523,8 @@ fn merge<'t>(a: &mut State<'t>, b: State<'t>) {
 /// Where `break` and `continue` go: the innermost loop, switch or select.
 struct Sink<'t> {
     is_loop: bool,
+    /// Whether a `break` reaches it.
+    broke: bool,
     brk: State<'t>,
     cont: State<'t>,
 }
@@ -399,12 +541,44 @@ struct Pass<'f, 't> {
     /// walked twice again, so the pass stays linear in the loop depth.
     replaying: bool,
     depth: usize,
+    /// The (acquire, exit) pairs recorded in `exits`, by node ids.
+    exited: HashSet<(usize, usize)>,
 }
 
 impl<'t> Pass<'_, 't> {
     /// Whether `h` still holds its mutex at byte `at`.
     fn holds(&self, h: &Held<'t>, at: usize) -> bool {
-        !self.flow.released_between(&h.lock, h.since, at, self.src)
+        !h.released && !self.flow.released_between(&h.lock, h.since, at, self.src)
+    }
+
+    /// An exit of the function, `node`, reached from `state`: for each
+    /// mutex held there on this path, its latest acquire, unless branches
+    /// that released it joined the path (see [`join`]) or something the
+    /// pass does not follow may have released it.
+    fn exit(&mut self, node: Node<'t>, state: &State<'t>) {
+        let src = self.src;
+        let at = node.end_byte();
+        for h in state.iter().filter(|h| !h.released) {
+            let mutex = h.lock.mutex(src);
+            let latest = state
+                .iter()
+                .filter(|x| !x.released && x.lock.mutex(src) == mutex)
+                .all(|x| x.lock.call.start_byte() <= h.lock.call.start_byte());
+            if !latest
+                || h.uncertain
+                || self
+                    .flow
+                    .loosely_released_between(&h.lock, h.since, at, src)
+                || !self.exited.insert((h.lock.call.id(), node.id()))
+            {
+                continue;
+            }
+            self.flow
+                .exits
+                .entry(h.lock.call.id())
+                .or_default()
+                .push(node);
+        }
     }
 
     /// The statements of `block` (a block or statement list), from `state`;
@@ -445,7 +619,13 @@ impl<'t> Pass<'_, 't> {
                     state = self.statement(init, state)?;
                 }
                 self.header(stmt, &[cons, alt], &state);
+                // `if false { … }` never runs (code kept for a linter or
+                // for later).
+                let never = stmt
+                    .child_by_field_name("condition")
+                    .is_some_and(|c| text(c, self.src) == "false");
                 let mut out = match cons {
+                    _ if never => None,
                     Some(c) => self.block(c, state.clone()),
                     None => Some(state.clone()),
                 };
@@ -454,7 +634,7 @@ impl<'t> Pass<'_, 't> {
                     None => Some(state),
                 };
                 match (&mut out, other) {
-                    (Some(o), Some(b)) => merge(o, b),
+                    (Some(o), Some(b)) => join(o, b, self.src),
                     (None, b) => out = b,
                     _ => {}
                 }
@@ -482,16 +662,25 @@ impl<'t> Pass<'_, 't> {
                 if to_loop {
                     // Around the back edge from here: what is still held.
                     let at = stmt.start_byte();
-                    let held: State<'t> = state.into_iter().filter(|h| self.holds(h, at)).collect();
+                    let held: State<'t> = state
+                        .into_iter()
+                        .filter(|h| h.released || self.holds(h, at))
+                        .collect();
                     let sink = self.sinks.iter_mut().rev().find(|s| s.is_loop)?;
                     merge(&mut sink.cont, held);
                 } else {
                     let sink = self.sinks.last_mut()?;
+                    sink.broke = true;
                     merge(&mut sink.brk, state);
                 }
                 None
             }
-            "return_statement" | "goto_statement" => {
+            "return_statement" => {
+                self.calls(stmt, &state);
+                self.exit(stmt, &state);
+                None
+            }
+            "goto_statement" => {
                 self.calls(stmt, &state);
                 None
             }
@@ -510,6 +699,7 @@ impl<'t> Pass<'_, 't> {
         if lock.op.acquires() && !lock.recv_has_call() {
             let earlier = state
                 .iter()
+                .filter(|h| !h.released)
                 .filter(|h| h.lock.mutex(self.src) == mutex && conflicts(h.lock.op, lock.op))
                 .filter(|h| self.holds(h, at))
                 .max_by_key(|h| h.lock.call.start_byte())
@@ -518,12 +708,41 @@ impl<'t> Pass<'_, 't> {
                 self.flow.recursive.entry(lock.call.id()).or_insert(e);
             }
         }
-        state.retain(|h| h.lock.mutex(self.src) != mutex);
         if lock.op.acquires() {
+            state.retain(|h| h.lock.mutex(self.src) != mutex);
             state.push(Held {
                 lock,
                 since: lock.call.end_byte(),
+                released: false,
+                uncertain: false,
             });
+        } else {
+            let (same, mut out): (State<'t>, State<'t>) = std::mem::take(state)
+                .into_iter()
+                .partition(|h| h.lock.mutex(self.src) == mutex);
+            let released = same
+                .into_iter()
+                .map(|h| Held {
+                    released: true,
+                    ..h
+                })
+                .collect();
+            merge(&mut out, released);
+            // The released marks of many other mutexes (a generated
+            // function that takes hundreds) would make every step cost the
+            // number of mutexes: the oldest marks go first.
+            let marks = out.iter().filter(|h| h.released).count();
+            if marks > MAX_RELEASED {
+                let mut starts: Vec<usize> = out
+                    .iter()
+                    .filter(|h| h.released)
+                    .map(|h| h.lock.call.start_byte())
+                    .collect();
+                starts.sort_unstable();
+                let keep_from = starts[marks - MAX_RELEASED];
+                out.retain(|h| !h.released || h.lock.call.start_byte() >= keep_from);
+            }
+            *state = out;
         }
     }
 
@@ -566,7 +785,7 @@ impl<'t> Pass<'_, 't> {
             Walk::Enter
         });
         for call in found {
-            for h in state {
+            for h in state.iter().filter(|h| !h.released) {
                 let of_recv = h
                     .lock
                     .mutex(src)
@@ -594,12 +813,20 @@ impl<'t> Pass<'_, 't> {
         let mut back: State<'t> = end
             .unwrap_or_default()
             .into_iter()
-            .filter(|h| self.holds(h, at))
+            .filter(|h| h.released || self.holds(h, at))
             .collect();
         merge(&mut back, sink.cont);
-        let mut out = state;
-        merge(&mut out, back.clone());
-        merge(&mut out, sink.brk);
+        // A `for { … }` is left only by a `break`.
+        let mut out = if flow::is_infinite(stmt) {
+            sink.broke.then(Vec::new)
+        } else {
+            let mut out = state;
+            merge(&mut out, back.clone());
+            Some(out)
+        };
+        if let Some(out) = out.as_mut() {
+            merge(out, sink.brk);
+        }
         if !self.replaying {
             // Not released or reassigned by the loop's header (`parent =
             // parent.next`, a range clause) either.
@@ -616,25 +843,27 @@ impl<'t> Pass<'_, 't> {
                     ..h
                 })
                 .collect();
-            if !back.is_empty() {
+            if back.iter().any(|h| !h.released) {
                 self.replaying = true;
                 self.in_sink(true, |p| p.block(body, back));
                 self.replaying = false;
             }
         }
-        Some(out)
+        out
     }
 
     /// Runs `f` with a new innermost break/continue target.
     fn in_sink<R>(&mut self, is_loop: bool, f: impl FnOnce(&mut Self) -> R) -> (R, Sink<'t>) {
         self.sinks.push(Sink {
             is_loop,
+            broke: false,
             brk: Vec::new(),
             cont: Vec::new(),
         });
         let r = f(self);
         let sink = self.sinks.pop().unwrap_or(Sink {
             is_loop,
+            broke: false,
             brk: Vec::new(),
             cont: Vec::new(),
         });
@@ -642,7 +871,9 @@ impl<'t> Pass<'_, 't> {
     }
 
     /// A `switch` or `select`: each case from `state`. Like `same_path`,
-    /// the code after it is reached even when no case falls through.
+    /// the code after a `switch` without a `default` is reached even when
+    /// no case falls through; a `select`, or a `switch` with a `default`,
+    /// runs one of its cases.
     fn switch(&mut self, stmt: Node<'t>, state: State<'t>) -> Option<State<'t>> {
         let mut c = stmt.walk();
         let children: Vec<Node<'t>> = stmt.named_children(&mut c).collect();
@@ -664,8 +895,10 @@ impl<'t> Pass<'_, 't> {
             }
         }
         let cases: Vec<Node<'t>> = children.into_iter().filter(is_case).collect();
+        let one_runs =
+            stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
         let (out, sink) = self.in_sink(false, |p| {
-            let mut out = state.clone();
+            let mut out = (!one_runs).then(|| state.clone());
             for case in &cases {
                 let mut c = case.walk();
                 let parts: Vec<Node<'t>> = case.named_children(&mut c).collect();
@@ -680,14 +913,22 @@ impl<'t> Pass<'_, 't> {
                     };
                 }
                 if let Some(s) = s {
-                    merge(&mut out, s);
+                    match out.as_mut() {
+                        Some(o) => join(o, s, p.src),
+                        None => out = Some(s),
+                    }
                 }
             }
             out
         });
         let mut out = out;
-        merge(&mut out, sink.brk);
-        Some(out)
+        if sink.broke {
+            match out.as_mut() {
+                Some(o) => merge(o, sink.brk),
+                None => out = Some(sink.brk),
+            }
+        }
+        out
     }
 }
 
@@ -699,6 +940,9 @@ pub struct Releaser<'t> {
     pub name: &'t str,
     /// The receiver's type name, for a method.
     pub receiver_type: Option<&'t str>,
+    /// Whether the mutex released is the method's receiver's own
+    /// (`recv.mu`, or `recv` itself), not one reached otherwise (`mb.mu`).
+    pub on_receiver: bool,
 }
 
 /// The functions of the file under `root` that release a mutex field
@@ -742,11 +986,17 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
                 out.entry(field).or_default().push(Releaser {
                     name,
                     receiver_type: super::lock_calls::receiver_type(decl, src),
+                    on_receiver: is_receivers(mutex, recv),
                 });
             }
         }
     }
     out
+}
+
+/// Whether `mutex` is the receiver `recv` itself or its field `recv.f`.
+pub fn is_receivers(mutex: &str, recv: Option<&str>) -> bool {
+    recv.is_some_and(|r| mutex == r || mutex.rsplit_once('.').is_some_and(|(owner, _)| owner == r))
 }
 
 /// The receiver's name of a method declaration.

@@ -138,7 +138,7 @@ fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
 
 /// Whether the locked variable itself is returned (`ftd.Lock(); return
 /// ftd`, `return &txn{tx: tx}`): the caller gets it locked.
-fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+pub(super) fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     lock.recv.kind() == "identifier" && locks.returns(syntax::text(lock.recv, src))
 }
 
@@ -159,14 +159,18 @@ fn root_identifier(expr: Node<'_>) -> Node<'_> {
 /// Whether the variable the mutex is reached through is copied to another
 /// variable (`y = l`), which may release it under another name
 /// (hand-over-hand locking).
-fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
+pub(super) fn aliased(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> bool {
     let root = root_identifier(lock.recv);
     root.kind() == "identifier" && locks.copied(syntax::text(root, src))
 }
 
 /// The names of the functions around `node`: declared names, and the
 /// variable or field a func literal is assigned to.
-fn function_names<'t, 's>(up: &Parents<'t>, node: Node<'t>, src: &'s str) -> Vec<&'s str> {
+pub(super) fn function_names<'t, 's>(
+    up: &Parents<'t>,
+    node: Node<'t>,
+    src: &'s str,
+) -> Vec<&'s str> {
     let mut out = Vec::new();
     for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
         if let Some(name) = f.child_by_field_name("name") {

@@ -40,6 +40,7 @@ mod time_after_in_loop;
 mod unbounded_goroutines;
 mod unbuffered_send_deadlock;
 mod unchecked_type_assertion;
+mod unlock_missing_on_exit_path;
 mod waitgroup_add_inside_goroutine;
 mod waitgroup_copy;
 
@@ -67,6 +68,7 @@ pub static RULES: &[&Rule] = &[
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
     &lock_held_across_blocking_op::RULE,
+    &unlock_missing_on_exit_path::RULE,
     &recursive_lock::RULE,
     &recursive_rlock::RULE,
     &defer_lock_typo::RULE,
