@@ -74,6 +74,78 @@ struct Point<'t> {
     kind: Sync,
     /// Inside a `defer` statement: runs at return.
     deferred: bool,
+    /// For a receive in a `select` one of whose cases can time out and go
+    /// on past it: the receive's own case, the only code it orders.
+    only_in: Option<Node<'t>>,
+}
+
+/// The `select` case whose communication `node` is part of.
+fn select_case_of<'t>(node: Node<'t>, up: &Parents<'t>) -> Option<Node<'t>> {
+    let case = up
+        .ancestors(node)
+        .take(3)
+        .find(|a| a.kind() == "communication_case")?;
+    case.child_by_field_name("communication")
+        .is_some_and(|c| inside(c, node))
+        .then_some(case)
+}
+
+/// Whether a `select` case gives up waiting and goes on past the select: a
+/// `default`, or a receive from a call (`time.After(…)`, `ctx.Done()`) or
+/// a timer's `.C`, whose body neither leaves the path nor, in a test,
+/// fails the test (`t.Error`): a path that is not the code's normal one.
+fn times_out_and_goes_on(case: Node<'_>, ctx: &Ctx<'_>) -> bool {
+    let src = ctx.src;
+    let gives_up = match case.kind() {
+        "default_case" => true,
+        "communication_case" => case
+            .child_by_field_name("communication")
+            .is_some_and(|comm| {
+                syntax::descendants(comm)
+                    .into_iter()
+                    .filter_map(flow::received)
+                    .map(syntax::unparen)
+                    .any(|ch| {
+                        ch.kind() == "call_expression"
+                            || (ch.kind() == "selector_expression"
+                                && ch
+                                    .child_by_field_name("field")
+                                    .is_some_and(|f| syntax::text(f, src) == "C"))
+                    })
+            }),
+        _ => false,
+    };
+    if !gives_up {
+        return false;
+    }
+    let ends = flow::statements(case)
+        .last()
+        .is_some_and(|s| flow::is_terminator(*s, src) || s.kind() == "continue_statement");
+    let fails_test = ctx.options.test_file
+        && syntax::descendants(case).into_iter().any(|n| {
+            n.kind() == "call_expression"
+                && method_call(n, ctx).is_some_and(|(m, _)| matches!(m, "Error" | "Errorf"))
+        });
+    !ends && !fails_test
+}
+
+/// The case that scopes a receive `node` (see [`Point::only_in`]);
+/// `selects` remembers, by node id, whether a select has a case that times
+/// out and goes on.
+fn scoped_receive<'t>(
+    node: Node<'t>,
+    ctx: &Ctx<'t>,
+    selects: &mut HashMap<usize, bool>,
+) -> Option<Node<'t>> {
+    let up = ctx.facts.parents();
+    let case = select_case_of(node, up)?;
+    let select = up.parent(case)?;
+    let goes_on = *selects.entry(select.id()).or_insert_with(|| {
+        let mut c = select.walk();
+        let cases: Vec<_> = select.named_children(&mut c).collect();
+        cases.into_iter().any(|any| times_out_and_goes_on(any, ctx))
+    });
+    goes_on.then_some(case)
 }
 
 /// The sync points of one function body (its own code, not nested func
@@ -94,16 +166,21 @@ impl<'t> SyncPoints<'t> {
     pub fn of(func: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> Self {
         let mut points = Vec::new();
         let mut deferred = Vec::new();
+        let mut selects = HashMap::new();
         if let Some(body) = syntax::function_body(func) {
             for node in syntax::same_function_descendants(body) {
                 if node.kind() == "defer_statement" {
                     deferred.push(node.byte_range());
                 } else if let Some(kind) = sync_kind(node, ctx, res) {
                     let in_defer = deferred.iter().any(|r| r.contains(&node.start_byte()));
+                    let only_in = (node.kind() == "unary_expression")
+                        .then(|| scoped_receive(node, ctx, &mut selects))
+                        .flatten();
                     points.push(Point {
                         node,
                         kind,
                         deferred: in_defer,
+                        only_in,
                     });
                 }
             }
@@ -175,10 +252,19 @@ impl<'t> SyncPoints<'t> {
             .any(|p| {
                 !p.deferred
                     && (locks || p.kind == Sync::Wait)
+                    && p.only_in.is_none_or(|case| inside(case, to))
                     && p.node.start_byte() >= from.end_byte()
                     && p.node.end_byte() <= to.start_byte()
                     && flow::same_path(up, from, p.node, src)
             })
+    }
+
+    /// Whether the function defers a wait (`defer wg.Wait()`): it runs
+    /// before the caller sees the function's named results.
+    pub fn defers_wait(&self) -> bool {
+        self.points
+            .iter()
+            .any(|p| p.deferred && p.kind == Sync::Wait)
     }
 
     /// Whether the parent waits (not merely locks) after `from`, on its
@@ -193,6 +279,7 @@ impl<'t> SyncPoints<'t> {
         self.points.iter().any(|p| {
             !p.deferred
                 && p.kind == Sync::Wait
+                && p.only_in.is_none()
                 && p.node.start_byte() >= from.end_byte()
                 && inside(region, p.node)
                 && flow::same_path(up, from, p.node, src)

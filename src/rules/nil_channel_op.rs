@@ -4,8 +4,9 @@
 use super::close_nil_channel::make_fix;
 use super::{Rule, Severity};
 use crate::analysis::channels::{self, NilChannel, Use};
-use crate::analysis::syntax::Parents;
-use crate::analysis::{Ctx, Finding, Match};
+use crate::analysis::syntax::{self, inside};
+use crate::analysis::{flow, Ctx, Finding, Match};
+use tree_sitter::Node;
 
 /// Operations on a nil channel block forever.
 pub const RULE: Rule = Rule {
@@ -22,7 +23,9 @@ pub const RULE: Rule = Rule {
     good: "results := make(chan int)\ngo produce(results)\nfor r := range results {\n\tuse(r)\n}",
     use_instead: None,
     fix_safety: "The quick fix (for a single-name `var ch chan T`) makes the channel where it is declared: `var ch = make(chan T)`. Operations that blocked forever then proceed, and a select case that was disabled by the nil channel becomes live. Never marked preferred.",
-    known_problems: &[],
+    known_problems: &[
+        "A goroutine literal that only declares the channel and blocks on it (`go func() { var c chan int; <-c }()`) is taken as parked on purpose and not reported.",
+    ],
     since: "0.1.0",
     go: "all",
     also_reported_by: &[],
@@ -35,27 +38,34 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-/// Whether the channel is meant to carry values between goroutines: it is
-/// handed on (passed, stored, captured), closed, or used from two functions
-/// or in both directions. A lone operation on a channel nobody else sees is
-/// the deliberate "block forever" idiom and stays silent.
-fn meant_to_communicate<'t>(up: &Parents<'t>, nil: &NilChannel<'t>) -> bool {
-    let handed_on = nil.uses.iter().any(|&(ident, how)| match how {
-        Use::Other => ident
-            .parent()
-            .is_none_or(|p| p.kind() != "binary_expression"),
-        Use::Close | Use::DeferredClose => true,
+/// Whether the operation at `ident` is all that a goroutine literal does
+/// besides declaring the channel (`go func() { var c chan int; <-c }()`):
+/// a goroutine parked on purpose, as runtime tests park one to observe it,
+/// like `select {}`.
+fn parks_goroutine<'t>(ident: Node<'t>, nil: &NilChannel<'t>, ctx: &Ctx<'t>) -> bool {
+    let up = ctx.facts.parents();
+    let Some(lit) = up
+        .enclosing_function(nil.spec)
+        .filter(|f| f.kind() == "func_literal")
+    else {
+        return false;
+    };
+    let started = up
+        .parent(lit)
+        .and_then(|call| up.parent(call))
+        .is_some_and(|g| g.kind() == "go_statement");
+    let body = syntax::function_body(lit).map(flow::statements);
+    let (Some([decl, op]), Some(stmt)) = (body.as_deref(), up.statement_of(ident)) else {
+        return false;
+    };
+    let bare = match op.kind() {
+        "send_statement" => true,
+        "expression_statement" => op
+            .named_child(0)
+            .is_some_and(|e| flow::received(e).is_some()),
         _ => false,
-    });
-    let ops: Vec<_> = nil.uses.iter().filter(|(_, how)| how.blocks()).collect();
-    let functions = ops
-        .iter()
-        .map(|(ident, _)| up.enclosing_function(*ident))
-        .collect::<Vec<_>>();
-    let two_functions = functions.windows(2).any(|w| w[0] != w[1]);
-    let both_ways =
-        ops.iter().any(|(_, h)| *h == Use::Send) && ops.iter().any(|(_, h)| *h != Use::Send);
-    handed_on || two_functions || both_ways
+    };
+    started && bare && *op == stmt && inside(*decl, nil.spec)
 }
 
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
@@ -66,12 +76,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
-        if !meant_to_communicate(ctx.facts.parents(), &nil) {
-            continue;
-        }
         let name = ctx.text(nil.name);
         for &(ident, how) in &nil.uses {
-            if !how.blocks() || !channels::runs_in(ident, func) {
+            if !how.blocks() || !channels::runs_in(ident, func) || parks_goroutine(ident, &nil, ctx)
+            {
                 continue;
             }
             let what = match how {

@@ -30,6 +30,8 @@ pub const RULE: Rule = Rule {
     fix_safety: "No quick fix.",
     known_problems: &[
         "Happens-before the rule does not see: a write after the channel is seen closed, a read after `wg.Wait()` when the writer is a goroutine nested in a goroutine, a read after an `io.Pipe` EOF or a request/reply round trip, a variable the outer goroutine declares and only the inner one uses.",
+        "A `select` gives up waiting, for the rule, only in a `default` or in a case on a call (`time.After`, `ctx.Done()`) or a timer's `.C` that goes on past the select; a case on a stop channel is taken to synchronise, and a timeout that fails the test (`t.Error`) is not followed.",
+        "Another goroutine that reads a package variable is seen only when the function starts it from a literal or by the name of a function (or of the only method so named) declared in the same file.",
     ],
     since: "0.1.0",
     go: "all",
@@ -163,6 +165,77 @@ fn other_goroutine<'t>(
     None
 }
 
+/// The top-level function or method a `go f(…)` / `go x.m(…)` statement
+/// starts, when the file declares it (a method only when one method of
+/// the file has that name).
+fn started_function<'t>(go: Node<'t>, ctx: &Ctx<'t>) -> Option<Node<'t>> {
+    let call = go
+        .named_child(0)
+        .filter(|c| c.kind() == "call_expression")?;
+    let f = syntax::unparen(call.child_by_field_name("function")?);
+    let (name, kind) = match f.kind() {
+        "identifier" => (ctx.text(f), "function_declaration"),
+        "selector_expression" => (
+            ctx.text(f.child_by_field_name("field")?),
+            "method_declaration",
+        ),
+        _ => return None,
+    };
+    let root = ctx.facts.parents().ancestors(go).last()?;
+    let mut c = root.walk();
+    let mut found = root.named_children(&mut c).filter(|d| {
+        d.kind() == kind
+            && d.child_by_field_name("name")
+                .is_some_and(|n| ctx.text(n) == name)
+    });
+    let decl = found.next()?;
+    found.next().is_none().then_some(decl)
+}
+
+/// A package variable the goroutine writes is read or written by a
+/// function of the file that the parent starts as another goroutine
+/// (`go report()`), with no wait between the two starts: waiting for the
+/// writer afterwards orders the write against the waiter only.
+fn started_function_access<'t>(
+    t: &Target<'t>,
+    g: &Goroutine<'t>,
+    ctx: &Ctx<'t>,
+    res: &mut Resolver<'t, 't>,
+) -> Option<Race> {
+    if t.decl.is_some_and(|d| d.kind != DeclKind::Package) {
+        return None;
+    }
+    let body = syntax::function_body(g.parent)?;
+    let up = ctx.facts.parents();
+    for go in syntax::same_function_descendants(body) {
+        if go.kind() != "go_statement" {
+            continue;
+        }
+        let Some(started) = started_function(go, ctx).and_then(syntax::function_body) else {
+            continue;
+        };
+        let (a, b) = if go.start_byte() < g.launch.start_byte() {
+            (go, g.launch)
+        } else {
+            (g.launch, go)
+        };
+        if g.syncs.between(up, a, b, false, ctx.src) {
+            continue;
+        }
+        let candidates = syntax::descendants(started)
+            .into_iter()
+            .filter(|n| n.kind() == "identifier" && ctx.text(*n) == t.name)
+            .collect();
+        if let Some(access) = first_access(t, candidates, ctx, res, |_| true) {
+            return Some(Race {
+                message: format!("data race: `{}` is written by this goroutine and also accessed by another goroutine, started from the same function", t.shown),
+                related: Some((access.byte_range(), "the other goroutine's access".to_string())),
+            });
+        }
+    }
+    None
+}
+
 /// Whether the parent sends on or closes one of the `gates` after
 /// `access`, releasing the goroutine's write only then.
 fn releases_after(body: Node<'_>, access: Node<'_>, gates: &[&str], ctx: &Ctx<'_>) -> bool {
@@ -205,14 +278,57 @@ fn parent_access<'t>(
                 .syncs
                 .between(ctx.facts.parents(), g.launch, a, true, ctx.src)
             && !releases_after(body, a, &gates, ctx)
-    })?;
+    });
+    if let Some(access) = access {
+        return Some(Race {
+            message: format!(
+                "data race: `{}` is written by this goroutine while the function that started it still uses it, with no wg.Wait(), channel receive or Lock in between",
+                t.shown
+            ),
+            related: Some((access.byte_range(), "accessed here, concurrently with the goroutine".to_string())),
+        });
+    }
+    let ret = bare_return(t, g, body, &gates, ctx)?;
     Some(Race {
         message: format!(
-            "data race: `{}` is written by this goroutine while the function that started it still uses it, with no wg.Wait(), channel receive or Lock in between",
+            "data race: `{}` is a named result this goroutine writes, and the bare return hands it to the caller with no wg.Wait(), channel receive or Lock in between",
             t.shown
         ),
-        related: Some((access.byte_range(), "accessed here, concurrently with the goroutine".to_string())),
+        related: Some((ret.byte_range(), "the caller reads the result from here, concurrently with the goroutine".to_string())),
     })
+}
+
+/// A bare `return` of the parent after the launch, with nothing ordering
+/// the goroutine's write before it, when the target is one of the parent's
+/// named results written whole (not a field or a map element, which the
+/// return does not read): the caller reads the result the goroutine
+/// writes. A deferred wait runs before the caller reads and orders the
+/// write.
+fn bare_return<'t>(
+    t: &Target<'t>,
+    g: &Goroutine<'t>,
+    body: Node<'t>,
+    gates: &[&str],
+    ctx: &Ctx<'t>,
+) -> Option<Node<'t>> {
+    let whole = t.field.is_none() && !t.element;
+    let result = t
+        .decl
+        .is_some_and(|d| d.kind == DeclKind::Result && d.function() == Some(g.parent));
+    if !whole || !result || g.syncs.defers_wait() {
+        return None;
+    }
+    let up = ctx.facts.parents();
+    syntax::same_function_descendants(body)
+        .into_iter()
+        .find(|n| {
+            n.kind() == "return_statement"
+                && n.named_child_count() == 0
+                && n.start_byte() >= g.launch.end_byte()
+                && flow::same_path(up, g.launch, *n, ctx.src)
+                && !g.syncs.between(up, g.launch, *n, true, ctx.src)
+                && !releases_after(body, *n, gates, ctx)
+        })
 }
 
 /// The variable is shared beyond the function (a package variable, a field
@@ -273,6 +389,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     for t in &targets {
         let race = started_in_loop(t, &g, ctx)
             .or_else(|| other_goroutine(t, &g, ctx, &mut res))
+            .or_else(|| started_function_access(t, &g, ctx, &mut res))
             .or_else(|| parent_access(t, &g, ctx, &mut res))
             .or_else(|| shared_beyond(t, &g, ctx));
         let Some(race) = race else { continue };

@@ -21,7 +21,10 @@ pub const RULE: Rule = Rule {
     good: "results := make(chan int)\ngo consume(results)\nresults <- compute()",
     use_instead: None,
     fix_safety: "The quick fix (offered when the number of sends that come first is known) gives the channel a buffer of that size. It changes behaviour on purpose: a sender no longer waits for its receiver, so code that relied on the handoff as a synchronisation point loses it. It is marked preferred only when the count is certain.",
-    known_problems: &[],
+    known_problems: &[
+        "A lone receive on a channel nothing else touches is taken as the deliberate \"block forever\" idiom and not reported.",
+        "In a branch or case, an operation is followed only when it is the channel's first use there and not in a loop: `if ok { go f(ch) } else { ch <- v }` is not reported.",
+    ],
     since: "0.1.0",
     go: "all",
     also_reported_by: &[],
@@ -53,16 +56,18 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }) {
         return;
     }
-    // A lone operation on a channel nothing else ever touches is the
-    // deliberate "block forever" idiom, like `<-make(chan struct{})`.
+    // A lone receive (or range) on a channel nothing else ever touches is
+    // the deliberate "block forever" idiom, like `<-make(chan struct{})`; a
+    // lone send is not: it blocks forever for no one.
     let block = made.stmt.parent().unwrap_or(made.stmt);
-    if ctx
-        .facts
-        .sites(decl)
-        .references(block, name, made.stmt.end_byte())
-        .len()
-        < 2
-    {
+    let sites = ctx.facts.sites(decl);
+    let later = sites.references(block, name, made.stmt.end_byte());
+    let idiom = match later {
+        [] => true,
+        [only] => channels::classify(*only, ctx.src) != Use::Send,
+        _ => false,
+    };
+    if idiom {
         return;
     }
     // The blocking operation, how it uses the channel, and the statement
@@ -70,12 +75,18 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (op, how, region) = match trace.next() {
         Some(Step::Send(send)) => (send.byte_range(), Use::Send, None),
         Some(Step::Other { stmt, uses }) => {
-            if !uses.iter().all(|(_, u)| u.blocks()) {
-                return;
-            }
             let Some(&(first, how)) = uses.first() else {
                 return;
             };
+            // Every use blocks, or the first one does and runs before the
+            // others on every path through the statement (no loop around
+            // it there): `if err != nil { ch <- err; return ch }`.
+            let first_blocks = how.blocks()
+                && flow::enclosing_loop(ctx.facts.parents(), first)
+                    .is_none_or(|l| l.start_byte() < stmt.start_byte());
+            if !first_blocks && !uses.iter().all(|(_, u)| u.blocks()) {
+                return;
+            }
             (channels::op_range(first, how), how, Some((stmt, uses)))
         }
         Some(Step::Unknown) | None => return,

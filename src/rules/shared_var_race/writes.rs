@@ -17,6 +17,8 @@ pub struct Target<'t> {
     pub name: &'t str,
     /// For a field write `s.f.g`, the selector text without blanks.
     pub field: Option<String>,
+    /// Whether the write is to a map element `m[k]`.
+    pub element: bool,
     /// How the write is shown in messages (`total`, `s.count`).
     pub shown: String,
 }
@@ -108,6 +110,7 @@ fn target<'t>(
         name,
         shown: field.clone().unwrap_or_else(|| name.to_string()),
         field,
+        element: lhs.kind() == "index_expression",
     })
 }
 
