@@ -119,7 +119,7 @@ pub struct State {
     outline: Vec<Declaration>,
     /// The other files of the package as the latest analysis saw them: a
     /// change there makes the next analysis start from scratch.
-    package: Option<Package>,
+    pub package: Option<Package>,
 }
 
 impl State {

@@ -71,12 +71,14 @@ pub fn at(
     let checked;
     let findings = match (&state.resolved, state.unpublished_from) {
         (Some(resolved), Some(from)) if offset >= from => {
-            checked = declaration_findings(state, tree, offset, &resolved.options);
+            let mut options = resolved.options.clone();
+            options.package.clone_from(&state.package);
+            checked = declaration_findings(state, tree, offset, &options);
             &checked[..]
         }
         _ => analysis.findings(),
     };
-    let (text, range) = findings_at(findings, offset).or_else(|| {
+    let (text, range) = findings_at(findings, offset, state).or_else(|| {
         let hit = concepts::at(tree, &state.text, offset)?;
         let shown = match concept_hovers {
             ConceptHovers::All => true,
@@ -152,8 +154,13 @@ fn declaration_findings(
     analysis::finish(raw, &state.text, options)
 }
 
-/// The explanation of the unsuppressed findings whose span holds `offset`.
-fn findings_at(findings: &[Finding], offset: usize) -> Option<(String, Range<usize>)> {
+/// The explanation of the unsuppressed findings whose span holds `offset`
+/// in the document `state`.
+fn findings_at(
+    findings: &[Finding],
+    offset: usize,
+    state: &State,
+) -> Option<(String, Range<usize>)> {
     let here: Vec<&Finding> = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
@@ -170,9 +177,34 @@ fn findings_at(findings: &[Finding], offset: usize) -> Option<(String, Range<usi
             continue;
         }
         seen.push(f.rule.slug);
-        parts.push(explain::finding_markdown(f.rule, &f.message));
+        let mut part = explain::finding_markdown(f.rule, &f.message);
+        part.push_str(&steps(f, state));
+        parts.push(part);
     }
     Some((parts.join("\n---\n\n"), range))
+}
+
+/// The way a finding with several related locations comes about, one
+/// step a line (`line 12`, or the file for another file of the package):
+/// empty for a finding with fewer than two.
+fn steps(f: &Finding, state: &State) -> String {
+    if f.related.len() < 2 {
+        return String::new();
+    }
+    let mut out = String::from("\n**Step by step:**\n");
+    for (i, r) in f.related.iter().enumerate() {
+        let place = match &r.file {
+            None => format!("line {}", state.index.line_of(r.range.start) + 1),
+            Some(file) => {
+                let name = std::path::Path::new(&**file)
+                    .file_name()
+                    .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
+                format!("in `{name}`")
+            }
+        };
+        out.push_str(&format!("{}. {} ({place})\n", i + 1, r.message));
+    }
+    out
 }
 
 /// Markdown made readable as plain text: no fences, heading marks, quote

@@ -115,6 +115,16 @@ fn editing_one_file_of_a_package_changes_the_findings_of_another() {
         .find(|r| r["location"]["uri"] == b_uri)
         .unwrap_or_else(|| panic!("no related location in b.go: {related:?}"));
     assert_eq!(in_b["location"]["range"]["start"]["line"], 3, "{in_b}");
+    // The hover tells the way step by step, naming the other file.
+    let hover = c.hover(&a_uri, 12, 6);
+    let text = hover["contents"]["value"].as_str().unwrap_or_default();
+    for part in [
+        "**Step by step:**",
+        "1. `s.mu` read-locked here (line 11)",
+        "2. `Has` read-locks it here (in `b.go`)",
+    ] {
+        assert!(text.contains(part), "missing {part:?} in hover:\n{text}");
+    }
 
     // The same files on disk: --check agrees.
     std::fs::write(&b, B_LOCKED).expect("write");
@@ -170,4 +180,46 @@ fn other_packages_and_test_files_are_not_read_as_one() {
     // A file Go ignores.
     std::fs::write(root.join("_b.go"), B_LOCKED).expect("write");
     assert!(checked(&root).is_empty());
+}
+
+#[test]
+fn check_reports_name_the_other_file_of_a_related_location() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("a.go"), A).expect("write");
+    std::fs::write(root.join("b.go"), B_LOCKED).expect("write");
+    let text = stdout(&gohint(&["--check", "a.go"], root));
+    assert!(
+        text.contains("note: `Has` read-locks it here at b.go:4:2"),
+        "{text}"
+    );
+    let sarif: Value = serde_json::from_str(&stdout(&gohint(
+        &["--check", ".", "--format", "sarif"],
+        root,
+    )))
+    .expect("sarif");
+    let related = &sarif["runs"][0]["results"][0]["relatedLocations"];
+    let uris: Vec<&str> = related
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|l| l["physicalLocation"]["artifactLocation"]["uri"].as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(uris, vec!["a.go", "b.go"], "{related}");
+    // From standard input, as an editor sends an unsaved buffer.
+    let out = std::process::Command::new(crate::common::cli::binary())
+        .args(["--check", "-", "--stdin-filename", "a.go"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(A.as_bytes())?;
+            child.wait_with_output()
+        })
+        .expect("gohint");
+    assert!(stdout(&out).contains("recursive-rlock"), "{}", stdout(&out));
 }
