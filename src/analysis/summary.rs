@@ -65,6 +65,27 @@ pub struct HeldLock {
     pub range: Range<usize>,
 }
 
+/// A receiver mutex locked while another is held, in one method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nested {
+    /// The mutex held.
+    pub outer: HeldLock,
+    /// The mutex locked while it is held.
+    pub inner: HeldLock,
+}
+
+/// A call of a method of the same receiver made while holding some of the
+/// receiver's mutexes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldCall {
+    /// The mutexes held.
+    pub held: Vec<HeldLock>,
+    /// The method called.
+    pub name: String,
+    /// The call.
+    pub range: Range<usize>,
+}
+
 /// What one method does on entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MethodSummary {
@@ -79,6 +100,26 @@ pub struct MethodSummary {
     pub entry: Vec<EntryStep>,
     /// Its blocking operations on the receiver's channels.
     pub chan_ops: Vec<ChanOp>,
+    /// The receiver mutexes it locks while holding another.
+    pub nested: Vec<Nested>,
+    /// Its calls of the receiver's methods while holding a mutex.
+    pub held_calls: Vec<HeldCall>,
+}
+
+impl MethodSummary {
+    /// The receiver mutexes it locks anywhere, by their path below the
+    /// receiver.
+    pub fn mutexes(&self) -> impl Iterator<Item = &str> {
+        let entry = self.entry.iter().filter_map(|s| match s {
+            EntryStep::Lock { suffix, .. } => Some(suffix.as_str()),
+            EntryStep::Call { .. } => None,
+        });
+        let nested = self
+            .nested
+            .iter()
+            .flat_map(|n| [n.outer.suffix.as_str(), n.inner.suffix.as_str()]);
+        entry.chain(nested)
+    }
 }
 
 /// The lock facts of one file, as the other files of its package see them.
@@ -134,12 +175,16 @@ fn method_summary(method: Node<'_>, src: &str) -> Option<MethodSummary> {
     let (recv, receiver_type) = receiver(method, src)?;
     let name = method.child_by_field_name("name")?;
     let body = syntax::function_body(method)?;
+    let mut held = Held::default();
+    block_ops(body, recv, src, &[], &mut held);
     Some(MethodSummary {
         receiver_type: receiver_type.to_string(),
         name: text(name, src).to_string(),
         name_range: name.byte_range(),
         entry: entry(body, recv, src),
-        chan_ops: chan_ops(body, recv, src),
+        chan_ops: held.chan_ops,
+        nested: held.nested,
+        held_calls: held.calls,
     })
 }
 
@@ -156,16 +201,19 @@ fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str
     text(expr, src).strip_prefix(recv)
 }
 
-/// The blocking channel operations on the receiver's fields in `body`,
-/// with the receiver's mutexes held at each.
-fn chan_ops(body: Node<'_>, recv: &str, src: &str) -> Vec<ChanOp> {
-    let mut out = Vec::new();
-    block_ops(body, recv, src, &[], &mut out);
-    out
+/// What a method does while holding its receiver's mutexes.
+#[derive(Default)]
+struct Held {
+    /// Blocking operations on the receiver's channels (held or not).
+    chan_ops: Vec<ChanOp>,
+    /// Mutexes locked while holding another.
+    nested: Vec<Nested>,
+    /// Calls of the receiver's methods while holding a mutex.
+    calls: Vec<HeldCall>,
 }
 
 /// The operations of block `block`, entered holding `held`.
-fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Vec<ChanOp>) {
+fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held) {
     let mut held = held.to_vec();
     for stmt in flow::statements(block) {
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
@@ -173,11 +221,18 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
                 if let Some(suffix) = receiver_lock_suffix(&lock, recv, src) {
                     held.retain(|h| h.suffix != suffix);
                     if lock.op.acquires() {
-                        held.push(HeldLock {
+                        let inner = HeldLock {
                             suffix: suffix.to_string(),
                             op: lock.op,
                             range: lock.call.byte_range(),
-                        });
+                        };
+                        for outer in &held {
+                            out.nested.push(Nested {
+                                outer: outer.clone(),
+                                inner: inner.clone(),
+                            });
+                        }
+                        held.push(inner);
                     }
                 }
                 continue;
@@ -213,9 +268,18 @@ fn receiver_lock_suffix<'s>(lock: &LockCall<'_>, recv: &str, src: &'s str) -> Op
 
 /// The operations of statement `stmt` (and the blocks it holds), entered
 /// holding `held`.
-fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Vec<ChanOp>) {
+fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held) {
+    if !held.is_empty() {
+        if let Some((name, call)) = receiver_call(stmt, recv, src) {
+            out.calls.push(HeldCall {
+                held: held.to_vec(),
+                name: name.to_string(),
+                range: call.byte_range(),
+            });
+        }
+    }
     let mut push = |suffix: &str, send: bool, range: Range<usize>| {
-        out.push(ChanOp {
+        out.chan_ops.push(ChanOp {
             suffix: suffix.to_string(),
             send,
             range,
