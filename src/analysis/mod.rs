@@ -23,7 +23,7 @@ pub mod lock_types;
 pub mod pattern_gate;
 pub mod reach;
 mod rule;
-pub mod scope;
+pub mod names;
 pub mod shape;
 pub mod sites;
 pub mod skipped_declaration;

@@ -7,7 +7,7 @@
 
 use super::channels;
 use super::reach::Reach;
-use super::scope::{Decl, Resolver};
+use super::names::{Decl, Resolver};
 use super::syntax::{self, text, Parents, Walk};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

@@ -239,7 +239,7 @@ fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
     syntax::walk(node, |n| {
         found = n.kind() == "identifier"
             && text(n, src) == name
-            && (crate::analysis::scope::is_written(n)
+            && (crate::analysis::names::is_written(n)
                 || n.parent().is_some_and(|p| {
                     p.kind() == "var_spec"
                         || p.kind() == "unary_expression"
