@@ -3,10 +3,24 @@
 //! its statement to the end of its block; `if`/`for`/`switch` initializers,
 //! range and receive variables, type-switch bindings and parameters have
 //! their own scopes). Iterative, like everything that walks trees.
+//!
+//! The one place that knows which construct declares which names
+//! ([`declared_in`], [`parameters`]) and which of them are in scope where:
+//! looking up from an identifier ([`Resolver`], [`declaration`]), listing
+//! what a construct brings into scope for the code below it ([`visible`]),
+//! and looking down a subtree for the uses of names it does not shadow
+//! ([`free_uses`]).
+
+mod free;
+mod visible;
+
+pub use free::free_uses;
+pub use visible::{declaration, visible};
 
 use super::syntax::{self, ancestors, text, Walk};
 use std::collections::HashMap;
 use tree_sitter::Node;
+use visible::{lookup, Lists};
 
 /// What kind of declaration introduced a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +45,12 @@ pub enum DeclKind {
     Const,
     /// A variable or constant declared at the top level of the file.
     Package,
+    /// A function declared at the top level of the file.
+    Func,
+    /// A type (`type T …`, `type A = B`), local or top-level.
+    Type,
+    /// A type parameter of a generic function or type.
+    TypeParam,
 }
 
 /// A declaration of a name.
@@ -41,19 +61,24 @@ pub struct Decl<'t> {
     /// How it was declared.
     pub kind: DeclKind,
     /// The declaring construct: the `parameter_declaration`, `var_spec`,
-    /// `short_var_declaration`, `range_clause`, … that holds `ident`.
+    /// `short_var_declaration`, `range_clause`, `type_spec`,
+    /// `type_parameter_declaration`, … that holds `ident`.
     pub site: Node<'t>,
 }
 
 impl<'t> Decl<'t> {
     /// The declared type when the declaration spells it (`var m map[K]V`,
-    /// a parameter's type).
+    /// a parameter's type), the type a type declaration names, or a type
+    /// parameter's constraint.
     pub fn declared_type(&self) -> Option<Node<'t>> {
         match self.site.kind() {
             "var_spec"
             | "parameter_declaration"
             | "variadic_parameter_declaration"
-            | "const_spec" => self.site.child_by_field_name("type"),
+            | "const_spec"
+            | "type_spec"
+            | "type_alias"
+            | "type_parameter_declaration" => self.site.child_by_field_name("type"),
             _ => None,
         }
     }
@@ -93,8 +118,9 @@ impl<'t> Decl<'t> {
     }
 }
 
-/// Whether the token list of `node` contains an unnamed `:=`.
-fn defines(node: Node<'_>) -> bool {
+/// Whether `node` (an assignment, range clause or receive) declares with an
+/// unnamed `:=` token.
+pub fn defines(node: Node<'_>) -> bool {
     let mut c = node.walk();
     let found = node
         .children(&mut c)
@@ -103,7 +129,7 @@ fn defines(node: Node<'_>) -> bool {
 }
 
 /// The identifiers of an expression list (parentheses removed).
-fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
     let mut c = list.walk();
     list.named_children(&mut c)
         .map(syntax::unparen)
@@ -111,49 +137,76 @@ fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
-/// The names a statement (or spec, clause or parameter list) declares into
-/// the scope that holds it, with their kind and declaring construct.
-fn declared_in(stmt: Node<'_>) -> Vec<(Node<'_>, DeclKind, Node<'_>)> {
+/// The specs of a `var`, `const` or `type` declaration (grouped or not).
+pub fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
-    let mut c = stmt.walk();
+    let mut c = decl.walk();
+    for child in decl.named_children(&mut c) {
+        match child.kind() {
+            "var_spec" | "const_spec" | "type_spec" | "type_alias" => out.push(child),
+            "var_spec_list" | "const_spec_list" => {
+                let mut c2 = child.walk();
+                out.extend(
+                    child
+                        .named_children(&mut c2)
+                        .filter(|n| matches!(n.kind(), "var_spec" | "const_spec")),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The names a statement (or spec, clause or parameter list) declares into
+/// the scope that holds it, each with its kind and declaring construct: a
+/// `var`/`const`/`type` declaration or spec, a `:=`, a range clause or
+/// receive that defines, a parameter or type parameter list. Kinds are the
+/// local ones (a caller at the top level of the file, or over a receiver
+/// or result list, says otherwise).
+pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
+    let mut out = Vec::new();
+    /// Pushes the names of `spec`'s `name` field as declarations of `kind`.
+    fn names<'t>(spec: Node<'t>, kind: DeclKind, out: &mut Vec<Decl<'t>>) {
+        let mut c = spec.walk();
+        let idents: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
+        out.extend(idents.into_iter().map(|ident| Decl {
+            ident,
+            kind,
+            site: spec,
+        }));
+    }
     match stmt.kind() {
-        "var_declaration" | "const_declaration" => {
-            let kind = if stmt.kind() == "var_declaration" {
+        "var_declaration" | "const_declaration" | "type_declaration" => {
+            for spec in specs(stmt) {
+                out.extend(declared_in(spec));
+            }
+        }
+        "var_spec" | "const_spec" => {
+            let kind = if stmt.kind() == "var_spec" {
                 DeclKind::Var
             } else {
                 DeclKind::Const
             };
-            let mut specs = Vec::new();
-            for child in stmt.named_children(&mut c) {
-                match child.kind() {
-                    "var_spec" | "const_spec" => specs.push(child),
-                    "var_spec_list" => {
-                        let mut c2 = child.walk();
-                        specs.extend(
-                            child
-                                .named_children(&mut c2)
-                                .filter(|n| n.kind() == "var_spec"),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            for spec in specs {
-                let mut c3 = spec.walk();
-                out.extend(
-                    spec.children_by_field_name("name", &mut c3)
-                        .filter(|n| n.kind() == "identifier")
-                        .map(|n| (n, kind, spec)),
-                );
-            }
+            let mut c = stmt.walk();
+            let idents: Vec<Node<'_>> = stmt
+                .children_by_field_name("name", &mut c)
+                .filter(|n| n.kind() == "identifier")
+                .collect();
+            out.extend(idents.into_iter().map(|ident| Decl {
+                ident,
+                kind,
+                site: stmt,
+            }));
         }
+        "type_spec" | "type_alias" => names(stmt, DeclKind::Type, &mut out),
         "short_var_declaration" => {
             if let Some(left) = stmt.child_by_field_name("left") {
-                out.extend(
-                    list_idents(left)
-                        .into_iter()
-                        .map(|n| (n, DeclKind::Short, stmt)),
-                );
+                out.extend(list_idents(left).into_iter().map(|ident| Decl {
+                    ident,
+                    kind: DeclKind::Short,
+                    site: stmt,
+                }));
             }
         }
         "range_clause" | "receive_statement" if defines(stmt) => {
@@ -163,16 +216,23 @@ fn declared_in(stmt: Node<'_>) -> Vec<(Node<'_>, DeclKind, Node<'_>)> {
                 DeclKind::Receive
             };
             if let Some(left) = stmt.child_by_field_name("left") {
-                out.extend(list_idents(left).into_iter().map(|n| (n, kind, stmt)));
+                out.extend(list_idents(left).into_iter().map(|ident| Decl {
+                    ident,
+                    kind,
+                    site: stmt,
+                }));
             }
         }
         "parameter_list" => {
+            let mut c = stmt.walk();
             for p in stmt.named_children(&mut c) {
-                let mut c2 = p.walk();
-                out.extend(
-                    p.children_by_field_name("name", &mut c2)
-                        .map(|n| (n, DeclKind::Param, p)),
-                );
+                names(p, DeclKind::Param, &mut out);
+            }
+        }
+        "type_parameter_list" => {
+            let mut c = stmt.walk();
+            for p in stmt.named_children(&mut c) {
+                names(p, DeclKind::TypeParam, &mut out);
             }
         }
         _ => {}
@@ -180,159 +240,24 @@ fn declared_in(stmt: Node<'_>) -> Vec<(Node<'_>, DeclKind, Node<'_>)> {
     out
 }
 
-/// The first declaration named `name` among `decls`.
-fn named<'t>(
-    decls: Vec<(Node<'t>, DeclKind, Node<'t>)>,
-    name: &str,
-    src: &str,
-) -> Option<Decl<'t>> {
-    decls
-        .into_iter()
-        .find(|(n, _, _)| text(*n, src) == name)
-        .map(|(ident, kind, site)| Decl { ident, kind, site })
-}
-
-/// Declarations that the construct `scope` makes visible to its child
-/// `child` (the child on the path to the identifier being resolved).
-fn visible_from<'t>(
-    scope: Node<'t>,
-    child: Node<'t>,
-    name: &str,
-    src: &'t str,
-    lists: &mut HashMap<usize, HashMap<&'t str, ListDecl<'t>>>,
-) -> Option<Decl<'t>> {
-    match scope.kind() {
-        "statement_list" => {
-            let decls = lists
-                .entry(scope.id())
-                .or_insert_with(|| list_declarations(scope, src));
-            // The first declaration wins: a later `a, err := …` reuses `err`.
-            let found = decls
-                .get(name)
-                .filter(|d| d.stmt_start < child.start_byte())
-                .map(|d| d.decl);
-            found.or_else(|| {
-                // A `:=` declares its own left-hand names unless redeclared.
-                (child.kind() == "short_var_declaration")
-                    .then(|| named(declared_in(child), name, src))
-                    .flatten()
-            })
-        }
-        "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
-            let init = scope.child_by_field_name("initializer");
-            let from_init = init
-                .filter(|i| *i != child)
-                .and_then(|i| named(declared_in(i), name, src));
-            let alias = (scope.kind() == "type_switch_statement")
-                .then(|| scope.child_by_field_name("alias"))
-                .flatten()
-                .filter(|_| matches!(child.kind(), "type_case" | "default_case"))
-                .and_then(|a| {
-                    list_idents(a)
-                        .into_iter()
-                        .find(|n| text(*n, src) == name)
-                        .map(|ident| Decl {
-                            ident,
-                            kind: DeclKind::TypeSwitch,
-                            site: scope,
-                        })
-                });
-            alias.or(from_init)
-        }
-        "for_statement" => {
-            let mut c = scope.walk();
-            let clause = scope
-                .named_children(&mut c)
-                .find(|n| matches!(n.kind(), "for_clause" | "range_clause"))?;
-            match clause.kind() {
-                "for_clause" => {
-                    let init = clause.child_by_field_name("initializer")?;
-                    named(declared_in(init), name, src).map(|d| Decl {
-                        kind: DeclKind::Loop,
-                        ..d
-                    })
-                }
-                _ if Some(child) == scope.child_by_field_name("body") => {
-                    named(declared_in(clause), name, src)
-                }
-                _ => None,
-            }
-        }
-        "for_clause" => {
-            let init = scope
-                .child_by_field_name("initializer")
-                .filter(|i| *i != child)?;
-            named(declared_in(init), name, src).map(|d| Decl {
-                kind: DeclKind::Loop,
-                ..d
-            })
-        }
-        "range_clause" => {
-            // The declaring identifiers on the left resolve to themselves.
-            scope.child_by_field_name("left").filter(|l| *l == child)?;
-            named(declared_in(scope), name, src)
-        }
-        "communication_case" => {
-            let comm = scope.child_by_field_name("communication")?;
-            named(declared_in(comm), name, src)
-        }
-        "function_declaration" | "method_declaration" | "func_literal" => {
-            let params = |field: &str, kind: DeclKind| {
-                scope
-                    .child_by_field_name(field)
-                    .filter(|p| p.kind() == "parameter_list")
-                    .and_then(|p| named(declared_in(p), name, src))
-                    .map(|d| Decl { kind, ..d })
-            };
-            params("receiver", DeclKind::Receiver)
-                .or_else(|| params("parameters", DeclKind::Param))
-                .or_else(|| params("result", DeclKind::Result))
-        }
-        "source_file" => {
-            let mut c = scope.walk();
-            let top: Vec<Node<'t>> = scope
-                .named_children(&mut c)
-                .filter(|n| matches!(n.kind(), "var_declaration" | "const_declaration"))
-                .collect();
-            top.into_iter()
-                .find_map(|s| named(declared_in(s), name, src))
-                .map(|d| Decl {
-                    kind: DeclKind::Package,
-                    ..d
-                })
-        }
-        _ => None,
+/// The receiver, parameters and named results of a function, method or
+/// func literal, in that order.
+pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
+    let mut out = Vec::new();
+    for (field, kind) in [
+        ("receiver", DeclKind::Receiver),
+        ("parameters", DeclKind::Param),
+        ("result", DeclKind::Result),
+    ] {
+        let Some(list) = func
+            .child_by_field_name(field)
+            .filter(|p| p.kind() == "parameter_list")
+        else {
+            continue;
+        };
+        out.extend(declared_in(list).into_iter().map(|d| Decl { kind, ..d }));
     }
-}
-
-/// A declaration made by a statement of a statement list.
-#[derive(Clone, Copy)]
-struct ListDecl<'t> {
-    /// Where the declaring statement starts.
-    stmt_start: usize,
-    /// The declaration.
-    decl: Decl<'t>,
-}
-
-/// The first declaration of each name the statements of `list` make.
-fn list_declarations<'t>(list: Node<'t>, src: &'t str) -> HashMap<&'t str, ListDecl<'t>> {
-    let mut c = list.walk();
-    let stmts: Vec<Node<'t>> = list.named_children(&mut c).collect();
-    let mut first = HashMap::new();
-    for s in stmts.into_iter().filter(|s| {
-        matches!(
-            s.kind(),
-            "var_declaration" | "const_declaration" | "short_var_declaration"
-        )
-    }) {
-        for (ident, kind, site) in declared_in(s) {
-            first.entry(text(ident, src)).or_insert(ListDecl {
-                stmt_start: s.start_byte(),
-                decl: Decl { ident, kind, site },
-            });
-        }
-    }
-    first
+    out
 }
 
 /// Resolves identifiers of one file, remembering the declarations of each
@@ -340,7 +265,7 @@ fn list_declarations<'t>(list: Node<'t>, src: &'t str) -> HashMap<&'t str, ListD
 /// function scans each list once).
 pub struct Resolver<'t, 's> {
     src: &'s str,
-    lists: HashMap<usize, HashMap<&'t str, ListDecl<'t>>>,
+    lists: Lists<'t, 's>,
 }
 
 impl<'t, 's: 't> Resolver<'t, 's> {
@@ -360,18 +285,8 @@ impl<'t, 's: 't> Resolver<'t, 's> {
         if ident.kind() != "identifier" {
             return None;
         }
-        if let Some(decl) = self_declaration(ident) {
-            return Some(decl);
-        }
         let name = text(ident, self.src);
-        let mut child = ident;
-        for scope in ancestors(ident) {
-            if let Some(decl) = visible_from(scope, child, name, self.src, &mut self.lists) {
-                return Some(decl);
-            }
-            child = scope;
-        }
-        None
+        lookup(|n| n.parent(), ident, name, self.src, &mut self.lists)
     }
 
     /// Every value identifier under `within` that refers to a declaration
@@ -392,7 +307,7 @@ impl<'t, 's: 't> Resolver<'t, 's> {
             declared.extend(
                 declared_in(n)
                     .into_iter()
-                    .map(|(ident, _, _)| ident)
+                    .map(|d| d.ident)
                     .chain(alias.map(list_idents).unwrap_or_default())
                     .map(|ident| text(ident, src)),
             );
@@ -431,62 +346,6 @@ pub fn named_values<'t>(within: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>
         Walk::Enter
     });
     out
-}
-
-/// The declaration `ident` itself makes, when it is a declaring name that
-/// the scope walk of [`Resolver::resolve`] would not see: a `var`/`const` name, a `:=`
-/// name in an `if`/`for`/`switch` initializer, a type-switch binding.
-fn self_declaration(ident: Node<'_>) -> Option<Decl<'_>> {
-    let parent = ident.parent()?;
-    match parent.kind() {
-        "var_spec" | "const_spec" => {
-            let mut c = parent.walk();
-            let is_name = parent
-                .children_by_field_name("name", &mut c)
-                .any(|n| n == ident);
-            let top = syntax::enclosing_function(parent).is_none();
-            let kind = match (top, parent.kind()) {
-                (true, _) => DeclKind::Package,
-                (false, "var_spec") => DeclKind::Var,
-                _ => DeclKind::Const,
-            };
-            is_name.then_some(Decl {
-                ident,
-                kind,
-                site: parent,
-            })
-        }
-        "expression_list" => {
-            let stmt = parent.parent()?;
-            match stmt.kind() {
-                "short_var_declaration"
-                    if stmt.child_by_field_name("left") == Some(parent)
-                        && stmt.parent().is_some_and(|p| p.kind() != "statement_list") =>
-                {
-                    let in_for = stmt.parent().is_some_and(|p| p.kind() == "for_clause");
-                    let kind = if in_for {
-                        DeclKind::Loop
-                    } else {
-                        DeclKind::Short
-                    };
-                    Some(Decl {
-                        ident,
-                        kind,
-                        site: stmt,
-                    })
-                }
-                "type_switch_statement" if stmt.child_by_field_name("alias") == Some(parent) => {
-                    Some(Decl {
-                        ident,
-                        kind: DeclKind::TypeSwitch,
-                        site: stmt,
-                    })
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 /// Whether `ident` is an identifier used as a value, not the key of a

@@ -29,7 +29,6 @@ mod receive_loop_without_ok;
 mod recover_not_deferred;
 mod recursive_lock;
 mod redundant_gomaxprocs;
-mod scope;
 mod select_default_busy_loop;
 mod send_after_close;
 mod shared_var_race;
