@@ -5,8 +5,8 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
-use super::lock_types::FileTypes;
 use super::sync_points::SyncPoints;
+use super::types::FileTypes;
 use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Parents, Walk};
 use crate::analysis::triggers::Hits;

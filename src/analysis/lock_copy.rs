@@ -9,9 +9,7 @@
 //! The walk is one pass over the declaration that keeps the local scope, so
 //! each name resolves to its own declaration (shadowing included).
 
-use super::lock_types::{
-    declared_vars, list_items, FileTypes, LockKind, LockPath, Scope, Ty, Types,
-};
+use super::types::{declared_vars, list_items, FileTypes, LockKind, LockPath, Scope, Ty, Types};
 use super::Rule;
 use crate::analysis::syntax::{self, text, unparen, KindSet, Walk};
 use crate::analysis::{Ctx, Finding, Fix, Match};

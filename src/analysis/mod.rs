@@ -19,7 +19,6 @@ pub mod lock_calls;
 pub mod lock_copy;
 pub mod lock_flow;
 pub mod lock_names;
-pub mod lock_types;
 pub mod names;
 pub mod pattern_gate;
 pub mod reach;
@@ -31,6 +30,7 @@ mod suppress;
 pub mod sync_points;
 pub mod syntax;
 pub mod triggers;
+pub mod types;
 pub mod unused_ignore;
 
 pub use engine::{Catalogue, Engine, Match};
