@@ -27,6 +27,7 @@ pub mod shape;
 pub mod sites;
 pub mod skipped_declaration;
 mod suppress;
+pub mod sync;
 pub mod sync_points;
 pub mod syntax;
 pub mod triggers;

@@ -129,7 +129,7 @@ pub fn defines(node: Node<'_>) -> bool {
 }
 
 /// The identifiers of an expression list (parentheses removed).
-pub(super) fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
+fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
     let mut c = list.walk();
     list.named_children(&mut c)
         .map(syntax::unparen)
@@ -158,10 +158,11 @@ pub fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
-/// The names a statement (or spec, clause or parameter list) declares into
-/// the scope that holds it, each with its kind and declaring construct: a
-/// `var`/`const`/`type` declaration or spec, a `:=`, a range clause or
-/// receive that defines, a parameter or type parameter list. Kinds are the
+/// The names a statement (or spec, clause or parameter list) declares, each
+/// with its kind and declaring construct: a `var`/`const`/`type`
+/// declaration or spec, a `:=`, a range clause or receive that defines, a
+/// parameter (list) or type parameter list, a type switch's binding (in
+/// scope in its cases only; the others in the scope that holds them). Kinds are the
 /// local ones (a caller at the top level of the file, or over a receiver
 /// or result list, says otherwise).
 pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
@@ -228,6 +229,22 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             for p in stmt.named_children(&mut c) {
                 names(p, DeclKind::Param, &mut out);
             }
+        }
+        "parameter_declaration" | "variadic_parameter_declaration" => {
+            names(stmt, DeclKind::Param, &mut out);
+        }
+        "type_switch_statement" => {
+            out.extend(
+                stmt.child_by_field_name("alias")
+                    .map(list_idents)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|ident| Decl {
+                        ident,
+                        kind: DeclKind::TypeSwitch,
+                        site: stmt,
+                    }),
+            );
         }
         "type_parameter_list" => {
             let mut c = stmt.walk();
@@ -301,16 +318,7 @@ impl<'t, 's: 't> Resolver<'t, 's> {
             if is_value(n) {
                 idents.push(n);
             }
-            let alias = (n.kind() == "type_switch_statement")
-                .then(|| n.child_by_field_name("alias"))
-                .flatten();
-            declared.extend(
-                declared_in(n)
-                    .into_iter()
-                    .map(|d| d.ident)
-                    .chain(alias.map(list_idents).unwrap_or_default())
-                    .map(|ident| text(ident, src)),
-            );
+            declared.extend(declared_in(n).into_iter().map(|d| text(d.ident, src)));
             Walk::Enter
         });
         let mut out: HashMap<usize, Vec<Node<'t>>> = HashMap::new();

@@ -1,71 +1,21 @@
-//! Type facts the sync rules need, found without a type checker: which types
-//! hold a lock by value, and the declared types of the variables of one
-//! declaration.
+//! The static types of expressions, found without a type checker: the
+//! declared types of the variables of one declaration, through this file's
+//! type declarations, struct fields (promoted ones too), pointers and
+//! containers. Names are those of [`super::names`]: a walk in document
+//! order declares them into a [`Scope`] as it meets them, and package-level
+//! names are found once per file.
 //!
-//! A lock is one of the `sync` types that must not be copied after first use
-//! (`Mutex`, `RWMutex`, `Once`, `Cond`, `Map`, `Pool`, `WaitGroup`), or a
-//! struct type of a file that imports `sync` whose pointer has `Lock()` and
-//! `Unlock()` methods (as `go vet` counts them). A type holds a lock by value when it is one, or is
-//! a struct, array or defined type of this file (or a type parameter whose
-//! constraint is one) with one inside, not behind a pointer, slice, map,
-//! channel, func or interface.
-//!
-//! Files that neither import `sync` nor are package `sync` are skipped at
-//! once. The facts about package-level names are computed from the whole
-//! file once per run (see [`super::Facts`]), so a declaration's findings
-//! never depend on state kept between runs; they do depend on the file's `type` declarations and
-//! `Lock`/`Unlock` methods, so an incremental client must re-check the file's
-//! other declarations when one of those changes. Types declared in other
-//! files of the package are unknown, and unknown means "no lock": silence,
-//! not a guess.
+//! The facts about package-level names are computed from the whole file
+//! once per run (see [`super::Facts`]), so a declaration's findings never
+//! depend on state kept between runs. Types declared in other files of the
+//! package are unknown.
 
-use super::lock_names;
+use super::names::{self, Decl, DeclKind};
+use super::sync::locker_method;
 use crate::analysis::syntax::{text, unparen};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
-
-/// The family a lock belongs to: each has its own rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LockKind {
-    /// `sync.Mutex`, `RWMutex`, `Once`, `Cond`, `Map`, `Pool` or a type with
-    /// pointer-receiver `Lock`/`Unlock` methods.
-    Mutex,
-    /// `sync.WaitGroup`.
-    WaitGroup,
-}
-
-/// A lock held by value inside a type, and the named types leading to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LockPath {
-    /// The lock's family.
-    pub kind: LockKind,
-    /// Named types from the outermost down to the lock (`["Cache", "sync.Mutex"]`).
-    pub path: Vec<String>,
-}
-
-impl LockPath {
-    /// `Cache contains sync.Mutex`.
-    pub fn describe(&self) -> String {
-        self.path.join(" contains ")
-    }
-}
-
-/// The `sync` types that must not be copied, and their family.
-const SYNC_LOCKS: &[(&str, LockKind)] = &[
-    ("Mutex", LockKind::Mutex),
-    ("RWMutex", LockKind::Mutex),
-    ("Once", LockKind::Mutex),
-    ("Cond", LockKind::Mutex),
-    ("Map", LockKind::Mutex),
-    ("Pool", LockKind::Mutex),
-    ("WaitGroup", LockKind::WaitGroup),
-];
-
-/// The family of `sync.<name>`, if it is a lock.
-fn sync_lock(name: &str) -> Option<LockKind> {
-    SYNC_LOCKS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-}
 
 /// The static type of an expression, as far as syntax tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,44 +28,55 @@ pub enum Ty<'t> {
     Ptr(Node<'t>),
 }
 
-/// What a name in scope stands for.
+/// What a name in scope stands for, as far as types go.
 #[derive(Clone, Copy, Debug)]
-enum Decl<'t> {
+pub(super) enum Meaning<'t> {
     /// A variable (or constant, function) of this type.
     Var(Ty<'t>),
-    /// The `index`th name of a package-level `var` spec, typed on use.
-    Spec(Node<'t>, usize),
     /// A type, written by this node.
     Type(Node<'t>),
     /// A type parameter with this constraint.
     TypeParam(Node<'t>),
 }
 
-/// One local declaration: `name` means `decl` in bytes `from..end`.
+impl<'t> Meaning<'t> {
+    /// What declaration `decl` makes its name stand for, a variable being
+    /// of type `ty`; `None` for a type (parameter) whose type is missing.
+    fn of(decl: &Decl<'t>, ty: Ty<'t>) -> Option<Self> {
+        match decl.kind {
+            DeclKind::Type => decl.declared_type().map(Meaning::Type),
+            DeclKind::TypeParam => decl.declared_type().map(Meaning::TypeParam),
+            _ => Some(Meaning::Var(ty)),
+        }
+    }
+}
+
+/// One local declaration: `name` means `meaning` in bytes `from..end`.
 #[derive(Clone, Copy, Debug)]
 struct Entry<'t> {
     name: &'t str,
     from: usize,
     end: usize,
-    decl: Decl<'t>,
+    meaning: Meaning<'t>,
 }
 
 /// Package-level names of the file.
 #[derive(Default)]
-struct Package<'t> {
+pub(super) struct Package<'t> {
+    /// The types, variables and functions declared at the top level.
     decls: HashMap<&'t str, Decl<'t>>,
     /// Struct types whose pointer has `Lock()` and `Unlock()` methods.
-    lockers: HashSet<&'t str>,
+    pub(super) lockers: HashSet<&'t str>,
 }
 
 /// Facts about one file: its imports and (lazily) its package-level names.
 pub struct FileTypes<'t> {
-    src: &'t str,
-    root: Node<'t>,
+    pub(super) src: &'t str,
+    pub(super) root: Node<'t>,
     /// The name `sync` is imported as (`""` for a dot import).
-    sync_name: Option<&'t str>,
+    pub(super) sync_name: Option<&'t str>,
     /// Whether this file is in package `sync` itself.
-    in_sync: bool,
+    pub(super) in_sync: bool,
     /// The names `unsafe` is imported as (`""` for a dot import).
     unsafe_names: Vec<&'t str>,
     /// The names of all imports (the last path element when unnamed).
@@ -124,10 +85,10 @@ pub struct FileTypes<'t> {
     /// The names leading to locks (see [`super::lock_names`]); `None` when
     /// locks can be named without a qualifier (a dot import of `sync`, or
     /// package `sync` itself), so any declaration may copy one.
-    lock_names: OnceCell<Option<HashSet<&'t str>>>,
+    pub(super) lock_names: OnceCell<Option<HashSet<&'t str>>>,
     /// The (type, method) pairs of the methods named like a mutex method
     /// (`Lock`, `Unlock`, …) that take parameters or return results.
-    lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
+    pub(super) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
 }
 
 impl<'t> FileTypes<'t> {
@@ -182,68 +143,16 @@ impl<'t> FileTypes<'t> {
         }
     }
 
-    /// Whether type `type_name` of this file declares a method `method`
-    /// that takes parameters or returns results (`func (f *File) Lock()
-    /// error`), so a call of it is not a mutex call.
-    pub fn has_other_lock_api(&self, type_name: &str, method: &str) -> bool {
-        let methods = self.lock_like_methods.get_or_init(|| {
-            let mut c = self.root.walk();
-            let src = self.src;
-            self.root
-                .named_children(&mut c)
-                .filter(|d| d.kind() == "method_declaration")
-                .filter(|d| {
-                    d.child_by_field_name("result").is_some()
-                        || d.child_by_field_name("parameters")
-                            .is_some_and(|p| p.named_child_count() > 0)
-                })
-                .filter_map(|d| {
-                    let name = text(d.child_by_field_name("name")?, src);
-                    matches!(name, "Lock" | "RLock" | "Unlock" | "RUnlock")
-                        .then_some((super::lock_calls::receiver_type(d, src)?, name))
-                })
-                .collect()
-        });
-        methods.contains(&(type_name, method))
-    }
-
     /// The file's source text.
     pub fn src(&self) -> &'t str {
         self.src
     }
-
-    /// Whether any type of this file could hold a lock: it imports `sync`
-    /// or is package `sync`.
-    pub fn may_hold_locks(&self) -> bool {
-        self.sync_name.is_some() || self.in_sync
-    }
-
-    /// Whether top-level declaration `decl` may copy a lock: the file may
-    /// hold locks and `decl` names `sync`, a locker type, or a package-level
-    /// type or variable that leads to one.
-    pub fn may_copy_locks(&self, decl: Node<'t>) -> bool {
-        if !self.may_hold_locks() {
-            return false;
-        }
-        let names = self.lock_names.get_or_init(|| {
-            let sync = self.sync_name.filter(|n| !n.is_empty() && !self.in_sync)?;
-            let mut seeds = vec![sync];
-            seeds.extend(self.package().lockers.iter().copied());
-            Some(lock_names::leading_to_locks(self.root, self.src, &seeds))
-        });
-        names
-            .as_ref()
-            .is_none_or(|names| lock_names::mentions(text(decl, self.src), names))
-    }
-
-    fn package(&self) -> &Package<'t> {
+    pub(super) fn package(&self) -> &Package<'t> {
         self.package.get_or_init(|| self.scan_package())
     }
 
-    /// One pass over the top-level declarations, reading names by position
-    /// (cheaper than field lookups, and this runs once per declaration).
-    /// Constants are left out: they hold no locks and shadow no builtin a
-    /// rule asks about.
+    /// One pass over the top-level declarations. Constants are left out:
+    /// they hold no locks and shadow no builtin a rule asks about.
     fn scan_package(&self) -> Package<'t> {
         let src = self.src;
         let mut pkg = Package::default();
@@ -251,33 +160,24 @@ impl<'t> FileTypes<'t> {
         let mut c = self.root.walk();
         for decl in self.root.named_children(&mut c) {
             match decl.kind() {
-                "type_declaration" => {
-                    let mut c2 = decl.walk();
-                    for spec in decl.named_children(&mut c2) {
-                        let name = spec
-                            .named_child(0)
-                            .filter(|n| n.kind() == "type_identifier");
-                        let count = spec.named_child_count();
-                        let ty = (count >= 2).then(|| spec.named_child(count - 1)).flatten();
-                        if let (Some(name), Some(ty)) = (name, ty) {
-                            pkg.decls.insert(text(name, src), Decl::Type(ty));
-                        }
-                    }
-                }
-                "var_declaration" => {
-                    for spec in specs(decl) {
-                        let mut c2 = spec.walk();
-                        let names = spec
-                            .named_children(&mut c2)
-                            .take_while(|n| n.kind() == "identifier");
-                        for (i, name) in names.enumerate() {
-                            pkg.decls.insert(text(name, src), Decl::Spec(spec, i));
-                        }
+                "type_declaration" | "var_declaration" => {
+                    for d in names::declared_in(decl) {
+                        let kind = if d.kind == DeclKind::Var {
+                            DeclKind::Package
+                        } else {
+                            d.kind
+                        };
+                        pkg.decls.insert(text(d.ident, src), Decl { kind, ..d });
                     }
                 }
                 "function_declaration" => {
-                    if let Some(name) = decl.named_child(0).filter(|n| n.kind() == "identifier") {
-                        pkg.decls.insert(text(name, src), Decl::Var(Ty::Unknown));
+                    if let Some(ident) = decl.child_by_field_name("name") {
+                        let d = Decl {
+                            ident,
+                            kind: DeclKind::Func,
+                            site: decl,
+                        };
+                        pkg.decls.insert(text(ident, src), d);
                     }
                 }
                 "method_declaration" => {
@@ -297,8 +197,12 @@ impl<'t> FileTypes<'t> {
         }
         // As vet: *T is a sync.Locker and T is not.
         for (name, (lock, unlock, pointer)) in locks {
-            let is_struct =
-                matches!(pkg.decls.get(name), Some(Decl::Type(t)) if t.kind() == "struct_type");
+            let is_struct = pkg
+                .decls
+                .get(name)
+                .filter(|d| d.kind == DeclKind::Type)
+                .and_then(Decl::declared_type)
+                .is_some_and(|t| t.kind() == "struct_type");
             if lock && unlock && pointer && is_struct {
                 pkg.lockers.insert(name);
             }
@@ -325,27 +229,6 @@ fn import_specs(decl: Node<'_>) -> Vec<Node<'_>> {
                     child
                         .named_children(&mut c2)
                         .filter(|n| n.kind() == "import_spec"),
-                );
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The specs of a `var`/`const` declaration (grouped or not).
-fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut c = decl.walk();
-    for child in decl.named_children(&mut c) {
-        match child.kind() {
-            "var_spec" | "const_spec" => out.push(child),
-            "var_spec_list" | "const_spec_list" => {
-                let mut c2 = child.walk();
-                out.extend(
-                    child
-                        .named_children(&mut c2)
-                        .filter(|n| matches!(n.kind(), "var_spec" | "const_spec")),
                 );
             }
             _ => {}
@@ -399,41 +282,23 @@ pub(crate) fn list_items(list: Node<'_>) -> Vec<Node<'_>> {
         .collect()
 }
 
-/// For `func (x *T) Lock()` / `Unlock()` with no parameters or results: the
-/// receiver type name, whether the receiver is a pointer, and the method.
-fn locker_method<'t>(decl: Node<'t>, src: &'t str) -> Option<(&'t str, bool, &'t str)> {
-    let mut c = decl.walk();
-    let name = decl
-        .named_children(&mut c)
-        .find(|n| n.kind() == "field_identifier")
-        .map(|n| text(n, src))?;
-    if !matches!(name, "Lock" | "Unlock") || decl.child_by_field_name("result").is_some() {
-        return None;
-    }
-    if decl.child_by_field_name("parameters")?.named_child_count() != 0 {
-        return None;
-    }
-    let recv = decl.child_by_field_name("receiver")?.named_child(0)?;
-    let mut ty = recv.child_by_field_name("type")?;
-    let pointer = ty.kind() == "pointer_type";
-    if pointer {
-        ty = ty.named_child(0)?;
-    }
-    if ty.kind() == "generic_type" {
-        ty = ty.child_by_field_name("type")?;
-    }
-    (ty.kind() == "type_identifier").then(|| (text(ty, src), pointer, name))
-}
-
 /// The local declarations visible at the current point of a walk in document
-/// order: push declarations as they are met, and [`Scope::leave`] before each
+/// order: declare names as they are met, and [`Scope::leave`] before each
 /// node.
-#[derive(Default)]
 pub struct Scope<'t> {
+    src: &'t str,
     entries: Vec<Entry<'t>>,
 }
 
 impl<'t> Scope<'t> {
+    /// No declarations yet, in source `src`.
+    pub fn new(src: &'t str) -> Self {
+        Scope {
+            src,
+            entries: Vec::new(),
+        }
+    }
+
     /// Forgets the declarations whose scope ended before `pos`.
     pub fn leave(&mut self, pos: usize) {
         while self.entries.last().is_some_and(|e| e.end <= pos) {
@@ -441,43 +306,34 @@ impl<'t> Scope<'t> {
         }
     }
 
-    /// Declares variable `name` of type `ty`, visible in `from..end`.
-    pub fn var(&mut self, name: &'t str, ty: Ty<'t>, from: usize, end: usize) {
-        if name != "_" {
-            self.push(name, Decl::Var(ty), from, end);
+    /// Declares the name of `decl`, visible in `from..end`: a variable of
+    /// type `ty`, a type or a type parameter. The blank name declares
+    /// nothing.
+    pub fn declare(&mut self, decl: &Decl<'t>, ty: Ty<'t>, from: usize, end: usize) {
+        let name = text(decl.ident, self.src);
+        let meaning = Meaning::of(decl, ty).filter(|_| name != "_");
+        if let Some(meaning) = meaning {
+            self.entries.push(Entry {
+                name,
+                from,
+                end,
+                meaning,
+            });
         }
     }
 
-    /// Declares type `name`, written by `ty`, visible in `from..end`.
-    pub fn type_(&mut self, name: &'t str, ty: Node<'t>, from: usize, end: usize) {
-        self.push(name, Decl::Type(ty), from, end);
-    }
-
-    /// Declares type parameter `name` with `constraint`, visible in `from..end`.
-    pub fn type_param(&mut self, name: &'t str, constraint: Node<'t>, from: usize, end: usize) {
-        self.push(name, Decl::TypeParam(constraint), from, end);
-    }
-
-    fn push(&mut self, name: &'t str, decl: Decl<'t>, from: usize, end: usize) {
-        self.entries.push(Entry {
-            name,
-            from,
-            end,
-            decl,
-        });
-    }
-
-    fn lookup(&self, name: &str, pos: usize) -> Option<Decl<'t>> {
+    /// What `name` at byte `pos` means, when declared locally.
+    pub(super) fn lookup(&self, name: &str, pos: usize) -> Option<Meaning<'t>> {
         self.entries
             .iter()
             .rev()
             .find(|e| e.name == name && e.from <= pos && pos < e.end)
-            .map(|e| e.decl)
+            .map(|e| e.meaning)
     }
 }
 
 /// Predeclared type names.
-const PREDECLARED: &[&str] = &[
+pub(super) const PREDECLARED: &[&str] = &[
     "bool",
     "byte",
     "complex64",
@@ -503,7 +359,7 @@ const PREDECLARED: &[&str] = &[
 ];
 
 /// Bound on resolution steps, against cycles in invalid code.
-const MAX_STEPS: usize = 256;
+pub(super) const MAX_STEPS: usize = 256;
 
 /// Type questions about one point of a walk: the file's facts and the local
 /// scope there.
@@ -515,27 +371,34 @@ pub struct Types<'a, 't> {
 }
 
 impl<'t> Types<'_, 't> {
-    fn src(&self) -> &'t str {
+    pub(super) fn src(&self) -> &'t str {
         self.file.src
     }
 
     /// What `name`, used at byte `pos`, is declared as.
-    fn decl(&self, name: &str, pos: usize) -> Option<Decl<'t>> {
-        match self.raw_decl(name, pos)? {
+    pub(super) fn decl(&self, name: &str, pos: usize) -> Option<Meaning<'t>> {
+        if let Some(m) = self.scope.lookup(name, pos) {
+            return Some(m);
+        }
+        let decl = self.package_decl(name)?;
+        match decl.kind {
             // A package-level variable: its written type, or a fresh value's.
-            Decl::Spec(spec, i) => {
-                let ty = spec_types(spec, self.src(), |v| self.fresh_type(v));
-                Some(Decl::Var(ty.get(i).map_or(Ty::Unknown, |(_, t)| *t)))
+            DeclKind::Package => {
+                let mut c = decl.site.walk();
+                let i = decl
+                    .site
+                    .children_by_field_name("name", &mut c)
+                    .position(|n| n == decl.ident);
+                let ty = spec_types(decl.site, self.src(), |v| self.fresh_type(v));
+                let ty = i.and_then(|i| ty.get(i)).map_or(Ty::Unknown, |(_, t)| *t);
+                Some(Meaning::Var(ty))
             }
-            d => Some(d),
+            _ => Meaning::of(&decl, Ty::Unknown),
         }
     }
 
-    /// What `name` at `pos` is declared as, package-level variables untyped.
-    fn raw_decl(&self, name: &str, pos: usize) -> Option<Decl<'t>> {
-        if let Some(d) = self.scope.lookup(name, pos) {
-            return Some(d);
-        }
+    /// The package-level declaration of `name`, when this file makes one.
+    fn package_decl(&self, name: &str) -> Option<Decl<'t>> {
         // Imported package names and predeclared types need no file scan.
         if self.file.imports.contains(&name) || PREDECLARED.contains(&name) {
             return None;
@@ -570,11 +433,11 @@ impl<'t> Types<'_, 't> {
     /// Whether `name` at `pos` is declared in this file (so it is not a
     /// builtin or an imported package name).
     pub fn declared(&self, name: &str, pos: usize) -> bool {
-        self.raw_decl(name, pos).is_some()
+        self.scope.lookup(name, pos).is_some() || self.package_decl(name).is_some()
     }
 
     /// The type of a name used as a type (`type_identifier` or `identifier`).
-    fn named_type(&self, node: Node<'t>) -> Option<Decl<'t>> {
+    fn named_type(&self, node: Node<'t>) -> Option<Meaning<'t>> {
         self.decl(text(node, self.src()), node.start_byte())
     }
 
@@ -661,7 +524,7 @@ impl<'t> Types<'_, 't> {
         match e.kind() {
             "identifier" | "type_identifier" => {
                 match self.decl(text(e, self.src()), e.start_byte()) {
-                    Some(Decl::Var(ty)) => ty,
+                    Some(Meaning::Var(ty)) => ty,
                     _ => Ty::Unknown,
                 }
             }
@@ -810,7 +673,7 @@ impl<'t> Types<'_, 't> {
         for _ in 0..MAX_STEPS {
             match t.kind() {
                 "type_identifier" | "identifier" => match self.named_type(t)? {
-                    Decl::Type(d) => t = d,
+                    Meaning::Type(d) => t = d,
                     _ => return None,
                 },
                 "generic_type" => t = t.child_by_field_name("type")?,
@@ -839,142 +702,6 @@ impl<'t> Types<'_, 't> {
             _ => true,
         }
     }
-
-    /// The lock a value of type `ty` holds by value, if any; a mutex-family
-    /// lock is preferred over a `WaitGroup`.
-    pub fn lock_in(&self, ty: Node<'t>) -> Option<LockPath> {
-        struct Item<'t> {
-            node: Node<'t>,
-            parent: Option<usize>,
-            label: Option<String>,
-        }
-        let src = self.src();
-        let mut items = vec![Item {
-            node: ty,
-            parent: None,
-            label: None,
-        }];
-        let mut seen = HashSet::new();
-        let mut found: Option<(usize, LockKind)> = None;
-        let mut i = 0;
-        while i < items.len() && i < MAX_STEPS * 4 {
-            let node = items[i].node;
-            let at = i;
-            i += 1;
-            if !seen.insert(node.id()) {
-                continue;
-            }
-            let mut next: Vec<(Node<'t>, Option<String>)> = Vec::new();
-            let mut lock: Option<(LockKind, String)> = None;
-            match node.kind() {
-                "qualified_type" | "selector_expression" => {
-                    let (pkg, name) = match node.kind() {
-                        "qualified_type" => (
-                            node.child_by_field_name("package"),
-                            node.child_by_field_name("name"),
-                        ),
-                        _ => (
-                            node.child_by_field_name("operand"),
-                            node.child_by_field_name("field"),
-                        ),
-                    };
-                    let (Some(pkg), Some(name)) = (pkg, name) else {
-                        continue;
-                    };
-                    let (pkg, name) = (text(pkg, src), text(name, src));
-                    if self.file.sync_name == Some(pkg) && !self.declared(pkg, node.start_byte()) {
-                        lock = sync_lock(name).map(|k| (k, format!("sync.{name}")));
-                    }
-                }
-                "type_identifier" | "identifier" => {
-                    let name = text(node, src);
-                    let local = self.scope.lookup(name, node.start_byte());
-                    if local.is_none() && PREDECLARED.contains(&name) {
-                        continue;
-                    }
-                    let sync_own = self.file.in_sync && local.is_none();
-                    let dot_sync = self.file.sync_name == Some("")
-                        && self.decl(name, node.start_byte()).is_none();
-                    if sync_own && name == "noCopy" {
-                        lock = Some((LockKind::Mutex, "sync.noCopy".into()));
-                    } else if let Some(k) = sync_lock(name).filter(|_| sync_own || dot_sync) {
-                        lock = Some((k, format!("sync.{name}")));
-                    } else if local.is_none() && self.file.package().lockers.contains(name) {
-                        lock = Some((LockKind::Mutex, name.to_string()));
-                    } else {
-                        match self.decl(name, node.start_byte()) {
-                            Some(Decl::Type(d)) => next.push((d, Some(name.to_string()))),
-                            Some(Decl::TypeParam(c)) => {
-                                next.extend(
-                                    constraint_terms(c)
-                                        .into_iter()
-                                        .map(|t| (t, Some(name.to_string()))),
-                                );
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                "generic_type" | "parenthesized_type" | "negated_type" => {
-                    let inner = match node.kind() {
-                        "generic_type" => node.child_by_field_name("type"),
-                        _ => node.named_child(0),
-                    };
-                    next.extend(inner.map(|n| (n, None)));
-                }
-                "array_type" | "implicit_length_array_type" => {
-                    next.extend(node.child_by_field_name("element").map(|n| (n, None)));
-                }
-                "struct_type" => {
-                    for f in struct_fields(node) {
-                        if !has_star(f) {
-                            next.extend(f.child_by_field_name("type").map(|n| (n, None)));
-                        }
-                    }
-                }
-                _ => {}
-            }
-            if let Some((kind, label)) = lock {
-                items.push(Item {
-                    node,
-                    parent: Some(at),
-                    label: Some(label),
-                });
-                let index = items.len() - 1;
-                // Keep searching only for a mutex when a WaitGroup was found.
-                if kind == LockKind::Mutex {
-                    found = Some((index, kind));
-                    break;
-                }
-                if found.is_none() {
-                    found = Some((index, kind));
-                }
-                continue;
-            }
-            for (n, label) in next {
-                items.push(Item {
-                    node: n,
-                    parent: Some(at),
-                    label,
-                });
-            }
-        }
-        let (mut k, kind) = found?;
-        let mut path = Vec::new();
-        loop {
-            if let Some(l) = &items[k].label {
-                if path.last() != Some(l) {
-                    path.push(l.clone());
-                }
-            }
-            match items[k].parent {
-                Some(p) => k = p,
-                None => break,
-            }
-        }
-        path.reverse();
-        Some(LockPath { kind, path })
-    }
 }
 
 /// Whether a resolved type is a pointer type.
@@ -983,7 +710,7 @@ fn is_pointer(t: Node<'_>) -> bool {
 }
 
 /// The field declarations of a struct type.
-fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
+pub(super) fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut c = st.walk();
     for list in st
@@ -1001,7 +728,7 @@ fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
 
 /// Whether an embedded field is a pointer (`*T`): the grammar keeps the star
 /// as an anonymous child of the field declaration.
-fn has_star(field: Node<'_>) -> bool {
+pub(super) fn has_star(field: Node<'_>) -> bool {
     let mut c = field.walk();
     let star = field
         .children(&mut c)
@@ -1023,82 +750,54 @@ fn type_name<'t>(mut t: Node<'t>, src: &'t str) -> &'t str {
     }
 }
 
-/// The type terms of a type parameter's constraint: its single type, the
-/// terms of a union, or the type elements of an interface.
-fn constraint_terms(constraint: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut c = constraint.walk();
-    for child in constraint.named_children(&mut c) {
-        if child.kind() == "interface_type" {
-            let mut c2 = child.walk();
-            for elem in child
-                .named_children(&mut c2)
-                .filter(|n| n.kind() == "type_elem")
-            {
-                let mut c3 = elem.walk();
-                out.extend(elem.named_children(&mut c3));
-            }
-        } else if child.kind() != "comment" {
-            out.push(child);
-        }
-    }
-    out
-}
-
-/// The declarations a `var`/`const` spec, `:=` or range clause makes, each
-/// with its type as `types` infers it.
-pub fn declared_vars<'t>(stmt: Node<'t>, types: &Types<'_, 't>) -> Vec<(Node<'t>, Ty<'t>)> {
-    let src = types.src();
-    match stmt.kind() {
+/// The declarations a `var`/`const` spec, `:=` or range clause makes (see
+/// [`names::declared_in`]), each with its type as `types` infers it.
+pub fn declared_vars<'t>(stmt: Node<'t>, types: &Types<'_, 't>) -> Vec<(Decl<'t>, Ty<'t>)> {
+    let items = |field: &str| {
+        stmt.child_by_field_name(field)
+            .map(list_items)
+            .unwrap_or_default()
+    };
+    // The type of the name at each position of the declaring list.
+    let (names, tys): (Vec<Node<'t>>, Vec<Ty<'t>>) = match stmt.kind() {
         "var_spec" | "const_spec" => {
             let mut c = stmt.walk();
-            let names: Vec<Node<'t>> = stmt.children_by_field_name("name", &mut c).collect();
-            let tys = spec_types(stmt, src, |v| types.infer(v));
-            names
-                .into_iter()
-                .zip(tys.into_iter().map(|(_, t)| t))
-                .collect()
+            let names = stmt.children_by_field_name("name", &mut c).collect();
+            let tys = spec_types(stmt, types.src(), |v| types.infer(v));
+            (names, tys.into_iter().map(|(_, t)| t).collect())
         }
         "short_var_declaration" => {
-            let left = stmt
-                .child_by_field_name("left")
-                .map(list_items)
-                .unwrap_or_default();
-            let right = stmt
-                .child_by_field_name("right")
-                .map(list_items)
-                .unwrap_or_default();
-            left.iter()
-                .enumerate()
-                .filter(|(_, n)| n.kind() == "identifier")
-                .map(|(i, n)| {
-                    let ty = if left.len() == right.len() {
+            let (left, right) = (items("left"), items("right"));
+            let tys = (0..left.len())
+                .map(|i| {
+                    if left.len() == right.len() {
                         types.infer(right[i])
                     } else if i == 0 && right.len() == 1 && right[0].kind() == "index_expression" {
                         // v, ok := m[k]
                         types.infer(right[0])
                     } else {
                         Ty::Unknown
-                    };
-                    (*n, ty)
+                    }
                 })
-                .collect()
+                .collect();
+            (left, tys)
         }
         "range_clause" => {
-            let left = stmt
-                .child_by_field_name("left")
-                .map(list_items)
-                .unwrap_or_default();
             let (k, v) = stmt
                 .child_by_field_name("right")
                 .map_or((Ty::Unknown, Ty::Unknown), |r| {
                     types.range_types(types.infer(r))
                 });
-            left.into_iter()
-                .zip([k, v])
-                .filter(|(n, _)| n.kind() == "identifier")
-                .collect()
+            (items("left"), vec![k, v])
         }
-        _ => Vec::new(),
-    }
+        _ => return Vec::new(),
+    };
+    names::declared_in(stmt)
+        .into_iter()
+        .map(|d| {
+            let at = names.iter().position(|n| *n == d.ident);
+            let ty = at.and_then(|i| tys.get(i)).copied();
+            (d, ty.unwrap_or(Ty::Unknown))
+        })
+        .collect()
 }

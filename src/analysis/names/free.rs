@@ -3,7 +3,6 @@
 //! nodes for their parents, which tree-sitter answers by descending from
 //! the root.
 
-use super::visible::type_switch_binding;
 use super::{declared_in, defines, parameters, Decl};
 use crate::analysis::syntax::text;
 use std::collections::{HashMap, HashSet};
@@ -32,7 +31,7 @@ fn declares<'t>(
             let from = n
                 .child_by_field_name("value")
                 .map_or(n.start_byte(), |v| v.end_byte());
-            (type_switch_binding(n), from..n.end_byte())
+            (declared_in(n), from..n.end_byte())
         }
         "communication_case" => {
             let comm = n

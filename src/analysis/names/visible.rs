@@ -2,7 +2,7 @@
 //! scope for the code below it, and the declaration a name refers to,
 //! looking up from where it is used.
 
-use super::{declared_in, defines, list_idents, parameters, Decl, DeclKind};
+use super::{declared_in, defines, parameters, Decl, DeclKind};
 use crate::analysis::syntax::{self, text, Parents};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -47,7 +47,7 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
             let mut out = if scope.kind() == "type_switch_statement"
                 && matches!(child.kind(), "type_case" | "default_case")
             {
-                type_switch_binding(scope)
+                declared_in(scope)
             } else {
                 Vec::new()
             };
@@ -141,21 +141,6 @@ fn loop_variables_of(init: Node<'_>) -> Vec<Decl<'_>> {
         .map(|d| Decl {
             kind: DeclKind::Loop,
             ..d
-        })
-        .collect()
-}
-
-/// The binding of a type switch (`switch v := x.(type)`).
-pub(super) fn type_switch_binding(switch: Node<'_>) -> Vec<Decl<'_>> {
-    switch
-        .child_by_field_name("alias")
-        .map(list_idents)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|ident| Decl {
-            ident,
-            kind: DeclKind::TypeSwitch,
-            site: switch,
         })
         .collect()
 }
