@@ -79,8 +79,3 @@ pub static RULES: &[&Rule] = &[
 
 /// The catalogue the analysis runs: every rule, with its compiled engine.
 pub static CATALOGUE: Catalogue = Catalogue::new(RULES);
-
-/// The rule with slug `slug`.
-pub fn find(slug: &str) -> Option<&'static Rule> {
-    CATALOGUE.find(slug)
-}
