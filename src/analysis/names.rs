@@ -404,3 +404,89 @@ pub fn is_written(ident: Node<'_>) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{declaration, DeclKind, Resolver};
+    use crate::analysis::syntax::{self, text, Parents, Walk};
+    use crate::analysis::Analyzer;
+
+    /// For each use of `x` in `body` (a function body), the line of the
+    /// declaration it resolves to (0: none in the file) and its kind, by
+    /// both ways up: the resolver and [`declaration`] over the file's
+    /// parents, which must agree.
+    fn resolved(body: &str) -> Vec<(usize, Option<DeclKind>)> {
+        let src = format!("package p\n\nvar x int\n\nfunc f(y int) {{\n{body}\n}}\n");
+        let tree = Analyzer::new().parse(&src, None).expect("parse");
+        let up = Parents::new(tree.root_node());
+        let mut res = Resolver::new(&src);
+        let mut out = Vec::new();
+        syntax::walk(tree.root_node(), |n| {
+            let declaring = up.parent(n).is_some_and(|p| {
+                matches!(p.kind(), "var_spec" | "parameter_declaration")
+                    || p.kind() == "expression_list"
+                        && up.parent(p).and_then(|s| s.child_by_field_name("left")) == Some(p)
+            });
+            if n.kind() == "identifier" && text(n, &src) == "x" && !declaring {
+                let d = res.resolve(n);
+                assert_eq!(
+                    d,
+                    declaration(&up, n, "x", &src),
+                    "at byte {}",
+                    n.start_byte()
+                );
+                out.push((
+                    d.map_or(0, |d| d.ident.start_position().row + 1),
+                    d.map(|d| d.kind),
+                ));
+            }
+            Walk::Enter
+        });
+        out
+    }
+
+    #[test]
+    fn a_short_declaration_right_side_sees_the_outer_name() {
+        // line 6: `x := x + 1`, line 7: `_ = x`
+        assert_eq!(
+            resolved("\tx := x + 1\n\t_ = x"),
+            [(3, Some(DeclKind::Package)), (6, Some(DeclKind::Short))]
+        );
+    }
+
+    #[test]
+    fn a_for_initializer_right_side_sees_the_outer_name() {
+        assert_eq!(
+            resolved("\tfor x := x; x < 3; x++ {\n\t\t_ = x\n\t}"),
+            [
+                (3, Some(DeclKind::Package)),
+                (6, Some(DeclKind::Loop)),
+                (6, Some(DeclKind::Loop)),
+                (6, Some(DeclKind::Loop))
+            ]
+        );
+    }
+
+    #[test]
+    fn a_declaration_in_a_closed_block_does_not_reach_later_code() {
+        assert_eq!(
+            resolved("\tif y > 0 {\n\t\tx := y\n\t\t_ = x\n\t}\n\t_ = x"),
+            [(7, Some(DeclKind::Short)), (3, Some(DeclKind::Package))]
+        );
+    }
+
+    #[test]
+    fn type_switch_bindings_and_select_receives_are_scoped_to_their_case() {
+        let body = "\tswitch x := any(y).(type) {\n\tcase int:\n\t\t_ = x\n\t}\n\tselect {\n\tcase x := <-make(chan int):\n\t\t_ = x\n\t}\n\t_ = x";
+        // The binding itself first: it declares itself.
+        assert_eq!(
+            resolved(body),
+            [
+                (6, Some(DeclKind::TypeSwitch)),
+                (6, Some(DeclKind::TypeSwitch)),
+                (11, Some(DeclKind::Receive)),
+                (3, Some(DeclKind::Package))
+            ]
+        );
+    }
+}
