@@ -279,7 +279,10 @@ pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
 
 /// Resolves identifiers of one file, remembering the declarations of each
 /// statement list it has looked at (so resolving many identifiers of a long
-/// function scans each list once).
+/// function scans each list once). It goes up by asking tree-sitter for
+/// parents, which suits the many short-lived resolvers of the rules; a
+/// one-off question with the file's parents at hand is [`declaration`]'s.
+/// Both look up through the same scoping.
 pub struct Resolver<'t, 's> {
     src: &'s str,
     lists: Lists<'t, 's>,
