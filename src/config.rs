@@ -216,7 +216,7 @@ fn validate(raw: Raw) -> (Config, Vec<Problem>) {
         ));
     }
     for (slug, entry) in raw.rules {
-        let Some(rule) = rules::find(&slug) else {
+        let Some(rule) = rules::CATALOGUE.find(&slug) else {
             let hint = hint(&slug, rules::RULES.iter().map(|r| r.slug));
             problems.push(Problem::new(
                 format!("{}: unknown rule `{slug}`{hint}", entry.origin),

@@ -310,7 +310,8 @@ fn example(q: &Question, topic: Option<&str>, excerpt: &str) -> String {
 
 /// The explanation for `id`: a rule slug, else a corpus question id.
 pub fn markdown(id: &str) -> Option<String> {
-    crate::rules::find(id)
+    crate::rules::CATALOGUE
+        .find(id)
         .map(rule_markdown)
         .or_else(|| corpus::builtin().question(id).map(question_markdown))
 }

@@ -5,9 +5,9 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
-use super::lock_types::FileTypes;
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
+use super::types::FileTypes;
 use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Parents, Walk};
 use crate::analysis::triggers::Hits;

@@ -9,9 +9,9 @@
 //! The walk is one pass over the declaration that keeps the local scope, so
 //! each name resolves to its own declaration (shadowing included).
 
-use super::lock_types::{
-    declared_vars, list_items, FileTypes, LockKind, LockPath, Scope, Ty, Types,
-};
+use super::names;
+use super::sync::{LockKind, LockPath};
+use super::types::{declared_vars, list_items, FileTypes, Scope, Ty, Types};
 use super::Rule;
 use crate::analysis::syntax::{self, text, unparen, KindSet, Walk};
 use crate::analysis::{Ctx, Finding, Fix, Match};
@@ -127,7 +127,7 @@ impl<'f, 't> Walker<'f, 't> {
     fn new(file: &'f FileTypes<'t>) -> Self {
         Walker {
             file,
-            scope: Scope::default(),
+            scope: Scope::new(file.src()),
             open: Vec::new(),
             src: file.src(),
         }
@@ -244,7 +244,7 @@ fn visit<'t>(
     };
     match n.kind() {
         "function_declaration" | "method_declaration" | "func_literal" => {
-            function(n, file, scope, src, out)
+            function(n, file, scope, out)
         }
         "var_spec" | "const_spec" => {
             if n.kind() == "var_spec" {
@@ -256,7 +256,7 @@ fn visit<'t>(
                     check(scope, v, Site::Declaration, out);
                 }
             }
-            declare(n, file, scope, src, (n.end_byte(), end));
+            declare(n, file, scope, (n.end_byte(), end));
         }
         "short_var_declaration" | "assignment_statement" => {
             let plain = n.kind() == "short_var_declaration"
@@ -279,7 +279,7 @@ fn visit<'t>(
                 }
             }
             if n.kind() == "short_var_declaration" {
-                declare(n, file, scope, src, (n.end_byte(), end));
+                declare(n, file, scope, (n.end_byte(), end));
             }
         }
         "range_clause" => {
@@ -304,41 +304,28 @@ fn visit<'t>(
                     }
                 }
             }
-            if has_token(n, ":=") {
+            if names::defines(n) {
                 // `open` is the for statement: the names live in its body.
                 let from = open
                     .and_then(|f| f.child_by_field_name("body"))
                     .map_or(n.end_byte(), |b| b.start_byte());
-                declare(n, file, scope, src, (from, end));
+                declare(n, file, scope, (from, end));
             }
         }
         "type_switch_statement" | "receive_statement" => {
-            let field = if n.kind() == "receive_statement" {
-                "left"
+            let end = if n.kind() == "receive_statement" {
+                end
             } else {
-                "alias"
+                n.end_byte()
             };
-            if n.kind() == "type_switch_statement" || has_token(n, ":=") {
-                let end = if n.kind() == "receive_statement" {
-                    end
-                } else {
-                    n.end_byte()
-                };
-                for name in n
-                    .child_by_field_name(field)
-                    .map(list_items)
-                    .unwrap_or_default()
-                {
-                    scope.var(text(name, src), Ty::Unknown, name.end_byte(), end);
-                }
+            for d in names::declared_in(n) {
+                scope.declare(&d, Ty::Unknown, d.ident.end_byte(), end);
             }
         }
         // A local type (package-level ones are found through `FileTypes`).
         "type_spec" | "type_alias" if open.is_some() => {
-            if let (Some(name), Some(ty)) =
-                (n.child_by_field_name("name"), n.child_by_field_name("type"))
-            {
-                scope.type_(text(name, src), ty, n.start_byte(), end);
+            for d in names::declared_in(n) {
+                scope.declare(&d, Ty::Unknown, n.start_byte(), end);
             }
         }
         "call_expression" if !copies_nothing(n, &Types { file, scope }, src) => {
@@ -374,7 +361,6 @@ fn function<'t>(
     f: Node<'t>,
     file: &FileTypes<'t>,
     scope: &mut Scope<'t>,
-    src: &'t str,
     out: &mut Vec<LockCopy<'t>>,
 ) {
     let end = f.end_byte();
@@ -382,18 +368,8 @@ fn function<'t>(
         .child_by_field_name("body")
         .map_or(end, |b| b.start_byte());
     if let Some(tps) = f.child_by_field_name("type_parameters") {
-        let mut c = tps.walk();
-        for decl in tps
-            .named_children(&mut c)
-            .filter(|n| n.kind() == "type_parameter_declaration")
-        {
-            let Some(constraint) = decl.child_by_field_name("type") else {
-                continue;
-            };
-            let mut c2 = decl.walk();
-            for name in decl.children_by_field_name("name", &mut c2) {
-                scope.type_param(text(name, src), constraint, f.start_byte(), end);
-            }
+        for d in names::declared_in(tps) {
+            scope.declare(&d, Ty::Unknown, f.start_byte(), end);
         }
     }
     for (field, site) in [
@@ -427,9 +403,8 @@ fn function<'t>(
                 }
             }
             let ty = if variadic { Ty::Unknown } else { Ty::Val(ty) };
-            let mut c2 = p.walk();
-            for name in p.children_by_field_name("name", &mut c2) {
-                scope.var(text(name, src), ty, from, end);
+            for d in names::declared_in(p) {
+                scope.declare(&d, ty, from, end);
             }
         }
     }
@@ -441,22 +416,12 @@ fn declare<'t>(
     stmt: Node<'t>,
     file: &FileTypes<'t>,
     scope: &mut Scope<'t>,
-    src: &'t str,
     (from, end): (usize, usize),
 ) {
     let vars = declared_vars(stmt, &Types { file, scope });
-    for (name, ty) in vars {
-        scope.var(text(name, src), ty, from, end);
+    for (d, ty) in vars {
+        scope.declare(&d, ty, from, end);
     }
-}
-
-/// Whether `node` has the anonymous token `tok` among its children.
-fn has_token(node: Node<'_>, tok: &str) -> bool {
-    let mut c = node.walk();
-    let found = node
-        .children(&mut c)
-        .any(|n| !n.is_named() && n.kind() == tok);
-    found
 }
 
 /// The lock that evaluating `e` copies: `e` reads an existing value (not a

@@ -273,7 +273,7 @@ impl<'t> LockFlow<'t> {
                     }
                     let value = n.child_by_field_name("right");
                     if n.kind() != "range_clause" {
-                        for v in value.map(super::lock_types::list_items).unwrap_or_default() {
+                        for v in value.map(super::types::list_items).unwrap_or_default() {
                             self.copied.insert(text(v, src));
                         }
                     }

@@ -1,6 +1,6 @@
 //! The names through which a declaration can reach a lock.
 //!
-//! [`super::lock_types`] learns that a value holds a lock only from type
+//! [`super::types`] learns that a value holds a lock only from type
 //! text: `sync.Mutex` itself, a locker type, or a package-level type or
 //! variable whose declaration leads to one of those, name by name. So a
 //! top-level declaration whose text names none of them holds no lock the

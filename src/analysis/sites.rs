@@ -6,8 +6,8 @@
 //! function with thousands of statements linear.
 
 use super::channels;
+use super::names::{Decl, Resolver};
 use super::reach::Reach;
-use super::scope::{Decl, Resolver};
 use super::syntax::{self, text, Parents, Walk};
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

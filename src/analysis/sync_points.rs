@@ -1,7 +1,7 @@
 //! How the function that starts goroutines synchronises with them (read by
 //! `shared-var-race`, cached per function in [`super::Facts`]).
 
-use super::scope::{self, Decl, Resolver};
+use super::names::{self, Decl, Resolver};
 use super::syntax::{inside, Parents};
 use super::{flow, syntax, Ctx};
 use std::cell::RefCell;
@@ -205,7 +205,7 @@ impl<'t> SyncPoints<'t> {
     pub fn named_values(&self, node: Node<'t>, name: &'t str, src: &str) -> Vec<Node<'t>> {
         let known = self.values.borrow().get(name).cloned();
         let all = known.unwrap_or_else(|| {
-            let all: Rc<[Node<'t>]> = scope::named_values(self.func, name, src).into();
+            let all: Rc<[Node<'t>]> = names::named_values(self.func, name, src).into();
             self.values.borrow_mut().insert(name, Rc::clone(&all));
             all
         });

@@ -5,6 +5,7 @@
 //! A loop over a name declared out of sight (another file, a function's
 //! result) is not recognised: no hover is better than a wrong one.
 
+use crate::analysis::names::Resolver;
 use crate::analysis::syntax::{self, Walk};
 use tree_sitter::Node;
 
@@ -19,7 +20,7 @@ pub fn over_channel(keyword: Node<'_>, src: &str) -> bool {
     };
     let right = unparenthesized(right);
     match right.kind() {
-        "identifier" => variable_is_channel(right, syntax::text(right, src), src),
+        "identifier" => variable_is_channel(right, src),
         "selector_expression" => right
             .child_by_field_name("field")
             .is_some_and(|f| field_is_channel(right, syntax::text(f, src), src)),
@@ -54,79 +55,23 @@ fn is_channel(node: Node<'_>) -> bool {
     }
 }
 
-/// Whether the variable `name` used at `at` is declared, in the functions
-/// around it or at the top of the file, as a channel.
-fn variable_is_channel(at: Node<'_>, name: &str, src: &str) -> bool {
-    let scopes = syntax::ancestors(at).filter(|n| {
-        matches!(
-            n.kind(),
-            "function_declaration" | "method_declaration" | "func_literal" | "source_file"
-        )
-    });
-    for scope in scopes {
-        let mut found = None;
-        syntax::walk(scope, |n| {
-            // The last declaration before `at` wins (a rough shadowing).
-            if n.start_byte() >= at.start_byte() {
-                return Walk::Skip;
-            }
-            match n.kind() {
-                // Nested functions have their own names, except the one
-                // holding `at`, which is a scope of its own in this loop.
-                "func_literal" | "function_declaration" | "method_declaration" if n != scope => {
-                    Walk::Skip
-                }
-                "parameter_declaration" | "var_spec" => {
-                    if declares(n, name, src) {
-                        found = Some(declared_channel(n));
-                    }
-                    Walk::Skip
-                }
-                "short_var_declaration" => {
-                    if let Some(value) = bound_value(n, name, src) {
-                        found = Some(is_channel(value));
-                    }
-                    Walk::Skip
-                }
-                _ => Walk::Enter,
-            }
-        });
-        if let Some(channel) = found {
-            return channel;
-        }
+/// Whether the variable `at` refers to is declared as a channel: with a
+/// channel type, or bound to `make(chan …)`.
+fn variable_is_channel(at: Node<'_>, src: &str) -> bool {
+    let Some(decl) = Resolver::new(src).resolve(at) else {
+        return false;
+    };
+    match decl.declared_type() {
+        Some(ty) => is_channel(ty),
+        None => decl.initial_value().is_some_and(is_channel),
     }
-    false
 }
 
-/// Whether a parameter or `var` spec declares `name`.
-fn declares(spec: Node<'_>, name: &str, src: &str) -> bool {
-    let mut c = spec.walk();
-    let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+/// Whether a field declaration declares `name`.
+fn declares(field: Node<'_>, name: &str, src: &str) -> bool {
+    let mut c = field.walk();
+    let names: Vec<Node<'_>> = field.children_by_field_name("name", &mut c).collect();
     names.iter().any(|n| syntax::text(*n, src) == name)
-}
-
-/// Whether a parameter or `var` spec gives its names a channel type or
-/// value.
-fn declared_channel(spec: Node<'_>) -> bool {
-    if let Some(ty) = spec.child_by_field_name("type") {
-        return is_channel(ty);
-    }
-    spec.child_by_field_name("value")
-        .and_then(|values| values.named_child(0))
-        .is_some_and(is_channel)
-}
-
-/// The value a short variable declaration binds to `name`.
-fn bound_value<'t>(decl: Node<'t>, name: &str, src: &str) -> Option<Node<'t>> {
-    let left = decl.child_by_field_name("left")?;
-    let right = decl.child_by_field_name("right")?;
-    let mut lc = left.walk();
-    let index = left
-        .named_children(&mut lc)
-        .position(|n| syntax::text(n, src) == name)?;
-    let mut rc = right.walk();
-    let values: Vec<Node<'t>> = right.named_children(&mut rc).collect();
-    values.get(index).copied()
 }
 
 /// Whether a struct of the file declares a field `name` of channel type.
@@ -213,11 +158,21 @@ func f(jobs <-chan int, ids []int, h *hub) {
 	}(ids)
 	for range unknown() {
 	}
+	if len(ids) > 0 {
+		results := ids
+		for range results {
+		}
+	}
+	for range results {
+	}
 }
 ";
         assert_eq!(
             ranges(src),
-            [true, false, true, true, false, true, false, true, true, true, false, false]
+            [
+                true, false, true, true, false, true, false, true, true, true, false, false, false,
+                true
+            ]
         );
     }
 }

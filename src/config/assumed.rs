@@ -45,12 +45,12 @@ pub fn newest_go_note(setting: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::find;
+    use crate::rules::CATALOGUE;
 
     #[test]
     fn names_real_rules_and_the_setting() {
         for (rule, _) in VERSION_DEPENDENT {
-            assert!(find(rule).is_some(), "{rule}");
+            assert!(CATALOGUE.find(rule).is_some(), "{rule}");
         }
         let note = newest_go_note("`go_version` in gohint.toml");
         assert!(note.contains("loop-var-capture is off"), "{note}");

@@ -129,10 +129,12 @@ pub(super) fn validate(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::find;
+    use crate::rules::CATALOGUE;
 
     fn rule(slug: &str) -> &'static Rule {
-        find(slug).unwrap_or_else(|| panic!("no rule {slug}"))
+        CATALOGUE
+            .find(slug)
+            .unwrap_or_else(|| panic!("no rule {slug}"))
     }
 
     #[test]

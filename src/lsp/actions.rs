@@ -65,7 +65,7 @@ pub fn actions(
         let Some(NumberOrString::String(slug)) = &d.code else {
             continue;
         };
-        if crate::rules::find(slug).is_none() {
+        if crate::rules::CATALOGUE.find(slug).is_none() {
             continue;
         }
         let ours = current.and_then(|c| {

@@ -524,7 +524,7 @@ impl Inner {
     /// when the client cannot open it, the explanation's first lines.
     async fn show_explanation(&self, id: &str, md: &str, uri: Option<&Uri>) {
         let session = self.session();
-        if session.show_document && crate::rules::find(id).is_some() {
+        if session.show_document && crate::rules::CATALOGUE.find(id).is_some() {
             let base = uri
                 .and_then(|u| self.docs.get(u))
                 .and_then(|d| d.lock().resolved.as_ref().map(|r| r.docs_base_url.clone()))

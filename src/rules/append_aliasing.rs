@@ -2,7 +2,7 @@
 //! `b` may share one backing array.
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, Decl, DeclKind};
+use crate::analysis::names::{self, Decl, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -61,14 +61,14 @@ fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     left.named_child(0).map(syntax::unparen)
 }
 
-/// A reference that writes the slice (see [`scope::is_written`]).
+/// A reference that writes the slice (see [`names::is_written`]).
 const WRITTEN: u8 = 1;
 /// A reference that gives the slice a new value (see [`plain_overwrite`]).
 const OVERWRITTEN: u8 = 2;
 
 /// How the reference `ident` to the slice uses it.
 fn tag(ident: Node<'_>) -> u8 {
-    let written = if scope::is_written(ident) { WRITTEN } else { 0 };
+    let written = if names::is_written(ident) { WRITTEN } else { 0 };
     let overwritten = if plain_overwrite(ident) {
         OVERWRITTEN
     } else {
@@ -136,7 +136,7 @@ fn used_again<'t>(
 /// Whether `ident` is the whole left side of a plain `=`/`:=` (a new value,
 /// not a write through the old one).
 fn plain_overwrite(ident: Node<'_>) -> bool {
-    scope::is_written(ident)
+    names::is_written(ident)
         && ident.parent().and_then(|l| l.parent()).is_some_and(|s| {
             matches!(
                 s.kind(),

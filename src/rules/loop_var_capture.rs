@@ -2,7 +2,8 @@
 //! iterations, so a goroutine, deferred func, errgroup goroutine or parallel
 //! subtest that uses it may see a later iteration's value.
 
-use super::{scope, Rule, Severity};
+use super::{Rule, Severity};
+use crate::analysis::names;
 use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -162,7 +163,7 @@ fn classify<'t>(up: &Parents<'t>, site: Node<'t>, lit: Node<'t>, src: &str) -> O
     let function = site.child_by_field_name("function")?;
     let receiver = base_identifier(function.child_by_field_name("operand")?)?;
     let declared =
-        scope::declaration(up, receiver, text(receiver, src), src).map(|d| text(d, src))?;
+        names::declaration(up, receiver, text(receiver, src), src).map(|d| text(d.site, src))?;
     let args = syntax::call_args(site);
     match text(function.child_by_field_name("field")?, src) {
         "Go" if args.len() == 1 && declared.contains("errgroup") => Some(Site::Group),
@@ -223,9 +224,9 @@ fn enclosing_loops<'t, 's>(
             _ => {}
         }
         hidden.extend(
-            scope::declared_for(anc, child, stmt, src)
+            names::visible(anc, child, stmt)
                 .into_iter()
-                .map(|(name, _)| name),
+                .map(|d| text(d.ident, src)),
         );
         child = anc;
     }
@@ -239,7 +240,7 @@ fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
     syntax::walk(node, |n| {
         found = n.kind() == "identifier"
             && text(n, src) == name
-            && (crate::analysis::scope::is_written(n)
+            && (names::is_written(n)
                 || n.parent().is_some_and(|p| {
                     p.kind() == "var_spec"
                         || p.kind() == "unary_expression"
@@ -325,7 +326,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let may_wait_for_it = matches!(kind, Site::Go | Site::Group);
     // One fix per variable, however often the literal uses it.
     let mut fixes: Vec<(&str, Option<Fix>)> = Vec::new();
-    for use_ in scope::free_uses(lit, &names, ctx.src) {
+    for use_ in names::free_uses(lit, &names, ctx.src) {
         let name = ctx.text(use_);
         // The innermost loop with a variable of that name owns it.
         let Some(owner) = loops.iter().find(|l| l.vars.contains(&name)) else {

@@ -2,7 +2,7 @@
 //! used, or not called on every path out of the function.
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, DeclKind};
+use crate::analysis::names::{self, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -241,7 +241,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     let uses: Vec<usize> = sites
         .tagged_references(&decl, func, "lost-cancel calls", |r| {
-            u8::from(!scope::is_written(r) && !only_discarded(r, ctx))
+            u8::from(!names::is_written(r) && !only_discarded(r, ctx))
         })
         .iter()
         .filter(|(_, call)| *call == 1)

@@ -31,7 +31,6 @@ mod recover_not_deferred;
 mod recursive_lock;
 mod recursive_rlock;
 mod redundant_gomaxprocs;
-mod scope;
 mod select_default_busy_loop;
 mod send_after_close;
 mod shared_var_race;
@@ -86,8 +85,3 @@ pub static RULES: &[&Rule] = &[
 
 /// The catalogue the analysis runs: every rule, with its compiled engine.
 pub static CATALOGUE: Catalogue = Catalogue::new(RULES);
-
-/// The rule with slug `slug`.
-pub fn find(slug: &str) -> Option<&'static Rule> {
-    CATALOGUE.find(slug)
-}

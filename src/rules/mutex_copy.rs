@@ -4,7 +4,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::lock_copy;
-use crate::analysis::lock_types::LockKind;
+use crate::analysis::sync::LockKind;
 use crate::analysis::{Ctx, Finding, Match};
 
 /// Copying a lock copies its state: the copy and the original no longer

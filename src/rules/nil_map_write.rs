@@ -2,7 +2,7 @@
 //! made.
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{self, DeclKind, Resolver};
+use crate::analysis::names::{self, DeclKind, Resolver};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -55,7 +55,7 @@ fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
     {
         node = p;
     }
-    if scope::is_written(node) {
+    if names::is_written(node) {
         return Use::Assign;
     }
     let Some(parent) = node.parent() else {
@@ -77,7 +77,7 @@ fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
             {
                 entry = p;
             }
-            if scope::is_written(entry) {
+            if names::is_written(entry) {
                 Use::EntryWrite
             } else {
                 Use::Read

@@ -191,7 +191,7 @@ fn lower(level: Severity) -> Severity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{find, RULES};
+    use crate::rules::{CATALOGUE, RULES};
 
     #[test]
     fn every_named_rule_exists() {
@@ -200,7 +200,7 @@ mod tests {
             .map(|h| h.rule)
             .chain(QUIETER_IN_TESTS.iter().copied())
         {
-            assert!(find(slug).is_some(), "{slug} is not a rule");
+            assert!(CATALOGUE.find(slug).is_some(), "{slug} is not a rule");
         }
     }
 
@@ -220,13 +220,16 @@ mod tests {
                 assert_eq!(learn, Severity::Hint, "{}", rule.slug);
             }
         }
-        let defer = find("defer-in-loop").map(|r| Preset::Ci.level(r));
+        let defer = CATALOGUE.find("defer-in-loop").map(|r| Preset::Ci.level(r));
         assert_eq!(defer, Some(Severity::Info));
     }
 
     #[test]
     fn test_files_lower_skip_or_keep_the_listed_rules() {
-        let (Some(defer), Some(close)) = (find("defer-in-loop"), find("double-close")) else {
+        let (Some(defer), Some(close)) = (
+            CATALOGUE.find("defer-in-loop"),
+            CATALOGUE.find("double-close"),
+        ) else {
             panic!("rules missing");
         };
         let w = Some(Severity::Warning);

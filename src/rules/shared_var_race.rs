@@ -4,7 +4,7 @@
 mod writes;
 
 use super::{Rule, Severity};
-use crate::analysis::scope::{DeclKind, Resolver};
+use crate::analysis::names::{DeclKind, Resolver};
 use crate::analysis::sync_points::SyncPoints;
 use crate::analysis::syntax::inside;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};

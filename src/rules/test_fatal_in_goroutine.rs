@@ -2,9 +2,9 @@
 //! from a goroutine the test started, on the test's own `*testing.T`.
 
 use super::{Rule, Severity};
-use crate::analysis::syntax::{self, Parents};
+use crate::analysis::names::{self, DeclKind};
+use crate::analysis::syntax;
 use crate::analysis::{Ctx, Finding, Linter, Match, Peer};
-use tree_sitter::Node;
 
 /// FailNow ends only the goroutine that calls it: from another goroutine the
 /// test goes on, or panics once it has finished.
@@ -68,22 +68,25 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         if recv.kind() != "identifier" || !GOEXIT.contains(&ctx.text(method)) {
             continue;
         }
-        let name = ctx.text(recv);
-        // A func literal inside the goroutine that takes its own `t` (a
-        // subtest's `func(t *testing.T)`) runs on the goroutine that value
-        // belongs to.
         let up = ctx.facts.parents();
-        let shadowed = up
-            .ancestors(call)
-            .take_while(|n| *n != lit)
-            .any(|n| n.kind() == "func_literal" && declares(n, name, ctx.src).is_some());
-        // The goroutine's own parameter (`go func(t *testing.T) {…}(t)`) is
-        // the test's value handed over; otherwise the name is the test's.
-        let testing = match declares(lit, name, ctx.src) {
-            Some(ty) => TESTING_TYPES.contains(&ty.as_str()),
-            None => runs_the_test(up, go, name, ctx.src),
+        let decl = names::declaration(up, recv, ctx.text(recv), ctx.src);
+        // A parameter, and the function that takes it.
+        let param = decl
+            .filter(|d| d.kind == DeclKind::Param)
+            .and_then(|d| Some((d, up.parent(up.parent(d.site)?)?)));
+        let Some((param, func)) = param else {
+            continue;
         };
-        if shadowed || !testing {
+        // The goroutine's own parameter (`go func(t *testing.T) {…}(t)`) is
+        // the test's value handed over; a parameter of a function around
+        // `go` is the test's. A func literal inside the goroutine that takes
+        // its own `t` (a subtest's `func(t *testing.T)`) runs on the
+        // goroutine that value belongs to.
+        let testing = param.declared_type().is_some_and(|ty| {
+            let ty: String = ctx.text(ty).split_whitespace().collect();
+            TESTING_TYPES.contains(&ty.as_str())
+        });
+        if !testing || (func != lit && !syntax::inside(func, go)) {
             continue;
         }
         out.push(Finding::new(&RULE, callee.byte_range()).message(format!(
@@ -92,27 +95,4 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             RULE.message
         )));
     }
-}
-
-/// Whether `name`, used in a goroutine started by `go`, is a parameter of
-/// testing type of a function around `go`.
-fn runs_the_test<'t>(up: &Parents<'t>, go: Node<'t>, name: &str, src: &str) -> bool {
-    up.ancestors(go)
-        .filter(|n| syntax::is_function(*n))
-        .find_map(|f| declares(f, name, src))
-        .is_some_and(|ty| TESTING_TYPES.contains(&ty.as_str()))
-}
-
-/// The type (spaces removed) of the parameter `name` of function `func`.
-fn declares(func: Node<'_>, name: &str, src: &str) -> Option<String> {
-    let params = func.child_by_field_name("parameters")?;
-    let mut c = params.walk();
-    let found = params.named_children(&mut c).find(|p| {
-        let mut pc = p.walk();
-        p.kind() == "parameter_declaration"
-            && p.children_by_field_name("name", &mut pc)
-                .any(|n| syntax::text(n, src) == name)
-    })?;
-    let ty = found.child_by_field_name("type")?;
-    Some(syntax::text(ty, src).split_whitespace().collect())
 }

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls;
-use crate::analysis::lock_types::LockKind;
+use crate::analysis::sync::LockKind;
 use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 

@@ -3,7 +3,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::lock_copy;
-use crate::analysis::lock_types::LockKind;
+use crate::analysis::sync::LockKind;
 use crate::analysis::{Ctx, Finding, Match};
 
 /// `Done` on a copy never reaches the `WaitGroup` that `Wait` watches.

@@ -152,7 +152,9 @@ fn a_finding_hover_names_the_newer_alternative_in_one_line() {
     use crate::common::{capabilities, Client};
     const URI: &str = "file:///tmp/gohint-test/pages.go";
     const SRC: &str = "package pages\n\nimport \"sync\"\n\nfunc run(jobs []func()) {\n\tvar wg sync.WaitGroup\n\tfor _, job := range jobs {\n\t\tgo func(job func()) {\n\t\t\twg.Add(1)\n\t\t\tdefer wg.Done()\n\t\t\tjob()\n\t\t}(job)\n\t}\n\twg.Wait()\n}\n";
-    let rule = gohint::rules::find("waitgroup-add-inside-goroutine").expect("rule");
+    let rule = gohint::rules::CATALOGUE
+        .find("waitgroup-add-inside-goroutine")
+        .expect("rule");
     let newer = rule.use_instead.expect("a newer alternative");
     let mut c = Client::start(capabilities(false, true));
     c.open(URI, SRC);

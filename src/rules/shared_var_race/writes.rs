@@ -1,6 +1,6 @@
 //! What a goroutine literal writes, and what protects or publishes a write.
 
-use crate::analysis::scope::{Decl, DeclKind, Resolver};
+use crate::analysis::names::{Decl, DeclKind, Resolver};
 use crate::analysis::sync_points::method_call;
 use crate::analysis::syntax::inside;
 use crate::analysis::{flow, syntax, Ctx};

@@ -1,0 +1,186 @@
+//! The facts about one file that types need: its imports, and (lazily)
+//! its package-level types, variables, functions and locker types.
+
+use super::super::names::{self, Decl, DeclKind};
+use super::super::sync::locker_method;
+use crate::analysis::syntax::text;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+use tree_sitter::Node;
+
+/// Package-level names of the file.
+#[derive(Default)]
+pub(in crate::analysis) struct Package<'t> {
+    /// The types, variables and functions declared at the top level.
+    pub(super) decls: HashMap<&'t str, Decl<'t>>,
+    /// Struct types whose pointer has `Lock()` and `Unlock()` methods.
+    pub(in crate::analysis) lockers: HashSet<&'t str>,
+}
+
+/// Facts about one file: its imports and (lazily) its package-level names.
+pub struct FileTypes<'t> {
+    pub(in crate::analysis) src: &'t str,
+    pub(in crate::analysis) root: Node<'t>,
+    /// The name `sync` is imported as (`""` for a dot import).
+    pub(in crate::analysis) sync_name: Option<&'t str>,
+    /// Whether this file is in package `sync` itself.
+    pub(in crate::analysis) in_sync: bool,
+    /// The names `unsafe` is imported as (`""` for a dot import).
+    unsafe_names: Vec<&'t str>,
+    /// The names of all imports (the last path element when unnamed).
+    pub(super) imports: Vec<&'t str>,
+    package: OnceCell<Package<'t>>,
+    /// The names leading to locks (see [`super::lock_names`]); `None` when
+    /// locks can be named without a qualifier (a dot import of `sync`, or
+    /// package `sync` itself), so any declaration may copy one.
+    pub(in crate::analysis) lock_names: OnceCell<Option<HashSet<&'t str>>>,
+    /// The (type, method) pairs of the methods named like a mutex method
+    /// (`Lock`, `Unlock`, …) that take parameters or return results.
+    pub(in crate::analysis) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
+}
+
+impl<'t> FileTypes<'t> {
+    /// The facts of the file `src` whose syntax tree is `root`.
+    pub fn new(root: Node<'t>, src: &'t str) -> Self {
+        let mut sync_name = None;
+        let mut unsafe_names = Vec::new();
+        let mut imports = Vec::new();
+        let mut in_sync = false;
+        let mut c = root.walk();
+        for child in root.named_children(&mut c) {
+            match child.kind() {
+                "package_clause" => {
+                    in_sync = child.named_child(0).is_some_and(|n| text(n, src) == "sync");
+                }
+                "import_declaration" => {
+                    for spec in import_specs(child) {
+                        // `[name] path`, read by position: this runs once per declaration.
+                        let count = spec.named_child_count();
+                        let Some(path) = count.checked_sub(1).and_then(|i| spec.named_child(i))
+                        else {
+                            continue;
+                        };
+                        let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
+                        let name = match spec.named_child(0).filter(|_| count == 2) {
+                            Some(n) if text(n, src) == "." => "",
+                            Some(n) => text(n, src),
+                            None => path.rsplit('/').next().unwrap_or(path),
+                        };
+                        imports.push(name);
+                        match path {
+                            "sync" if name != "_" => sync_name = Some(name),
+                            "unsafe" if name != "_" => unsafe_names.push(name),
+                            _ => {}
+                        }
+                    }
+                }
+                "comment" => {}
+                _ => break,
+            }
+        }
+        FileTypes {
+            src,
+            root,
+            sync_name,
+            in_sync,
+            unsafe_names,
+            imports,
+            package: OnceCell::new(),
+            lock_names: OnceCell::new(),
+            lock_like_methods: OnceCell::new(),
+        }
+    }
+
+    /// The file's source text.
+    pub fn src(&self) -> &'t str {
+        self.src
+    }
+    pub(in crate::analysis) fn package(&self) -> &Package<'t> {
+        self.package.get_or_init(|| self.scan_package())
+    }
+
+    /// One pass over the top-level declarations. Constants are left out:
+    /// they hold no locks and shadow no builtin a rule asks about.
+    fn scan_package(&self) -> Package<'t> {
+        let src = self.src;
+        let mut pkg = Package::default();
+        let mut locks: HashMap<&str, (bool, bool, bool)> = HashMap::new();
+        let mut c = self.root.walk();
+        for decl in self.root.named_children(&mut c) {
+            match decl.kind() {
+                "type_declaration" | "var_declaration" => {
+                    for d in names::declared_in(decl) {
+                        let kind = if d.kind == DeclKind::Var {
+                            DeclKind::Package
+                        } else {
+                            d.kind
+                        };
+                        pkg.decls.insert(text(d.ident, src), Decl { kind, ..d });
+                    }
+                }
+                "function_declaration" => {
+                    if let Some(ident) = decl.child_by_field_name("name") {
+                        let d = Decl {
+                            ident,
+                            kind: DeclKind::Func,
+                            site: decl,
+                        };
+                        pkg.decls.insert(text(ident, src), d);
+                    }
+                }
+                "method_declaration" => {
+                    // (has Lock, has Unlock, one of them has a pointer receiver)
+                    if let Some((ty, pointer, which)) = locker_method(decl, src) {
+                        let e = locks.entry(ty).or_default();
+                        if which == "Lock" {
+                            e.0 = true;
+                        } else {
+                            e.1 = true;
+                        }
+                        e.2 |= pointer;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // As vet: *T is a sync.Locker and T is not.
+        for (name, (lock, unlock, pointer)) in locks {
+            let is_struct = pkg
+                .decls
+                .get(name)
+                .filter(|d| d.kind == DeclKind::Type)
+                .and_then(Decl::declared_type)
+                .is_some_and(|t| t.kind() == "struct_type");
+            if lock && unlock && pointer && is_struct {
+                pkg.lockers.insert(name);
+            }
+        }
+        pkg
+    }
+
+    /// The names `unsafe` is imported as.
+    pub fn unsafe_names(&self) -> &[&'t str] {
+        &self.unsafe_names
+    }
+}
+
+/// The import specs of an import declaration.
+fn import_specs(decl: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut c = decl.walk();
+    for child in decl.named_children(&mut c) {
+        match child.kind() {
+            "import_spec" => out.push(child),
+            "import_spec_list" => {
+                let mut c2 = child.walk();
+                out.extend(
+                    child
+                        .named_children(&mut c2)
+                        .filter(|n| n.kind() == "import_spec"),
+                );
+            }
+            _ => {}
+        }
+    }
+    out
+}
