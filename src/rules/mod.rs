@@ -20,6 +20,7 @@ mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
 mod lock_held_across_blocking_op;
 mod lock_not_unlocked;
+mod lock_order_inversion;
 mod loop_var_capture;
 mod lost_cancel;
 mod mutex_copy;
@@ -67,6 +68,7 @@ pub static RULES: &[&Rule] = &[
     &mutex_copy::RULE,
     &lock_not_unlocked::RULE,
     &lock_held_across_blocking_op::RULE,
+    &lock_order_inversion::RULE,
     &unlock_missing_on_exit_path::RULE,
     &recursive_lock::RULE,
     &recursive_rlock::RULE,
