@@ -223,3 +223,25 @@ fn check_reports_name_the_other_file_of_a_related_location() {
         .expect("gohint");
     assert!(stdout(&out).contains("recursive-rlock"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_lock_order_taken_through_a_call_into_another_file_is_compared() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    let a = "package lo\n\nimport \"sync\"\n\ntype S struct {\n\tmu, logMu sync.Mutex\n}\n\n\
+             func (s *S) A() {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\ts.logf()\n}\n";
+    let b = "package lo\n\nfunc (s *S) logf() {\n\ts.logMu.Lock()\n\tdefer s.logMu.Unlock()\n}\n\n\
+             func (s *S) B() {\n\ts.logMu.Lock()\n\tdefer s.logMu.Unlock()\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n}\n";
+    std::fs::write(root.join("a.go"), a).expect("write");
+    std::fs::write(root.join("b.go"), b).expect("write");
+    let out = gohint(&["--check", ".", "--format", "jsonl", "-q"], root);
+    let found: Vec<String> = stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|f| f["rule"] == "lock-order-inversion")
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
+        .collect();
+    // A's call of logf (which locks logMu) inverts B's order, and B's
+    // Lock of mu inverts A's.
+    assert_eq!(found, vec!["a.go:12".to_string(), "b.go:11".to_string()]);
+}
