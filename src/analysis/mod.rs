@@ -278,84 +278,36 @@ impl Analyzer {
         Ok(finish(raw?, src, options))
     }
 
-    /// Checks the files of one folder marked `checked`, each with the
-    /// options `options` gives for its index, seeing the methods of every
-    /// file of the folder (see [`package`]). Each file is parsed once: the
-    /// trees of the checked files are kept from summarising to checking,
-    /// unless the folder holds more than [`PACKAGE_TREES_BYTES`] of them.
-    /// The result has one entry per file, `None` for the files not checked.
-    pub fn analyze_package(
-        &mut self,
-        files: &[PackageFile<'_>],
-        options: &dyn Fn(usize) -> Options,
-    ) -> Vec<Option<Result<Vec<Finding>, InputError>>> {
-        let locks = files
-            .iter()
-            .any(|f| memchr::memmem::find(f.bytes, b"Lock()").is_some());
-        if !locks {
-            return files
-                .iter()
-                .enumerate()
-                .map(|(i, f)| f.checked.then(|| self.analyze(f.bytes, &options(i))))
-                .collect();
+    /// Parses the file `bytes`, named `file`, for its package: what it
+    /// tells the other files (see [`summary`]: nothing for a file that is
+    /// not Go text, is larger than [`PACKAGE_FILE_BYTES`] or is checked in
+    /// slices), and its tree when `keep` (for [`Self::analyze_parsed`]).
+    pub fn prepare(&mut self, bytes: &[u8], file: Arc<str>, keep: bool) -> Prepared {
+        let parsed = decode(bytes)
+            .ok()
+            .filter(|src| src.len() <= PACKAGE_FILE_BYTES && !sliced(src))
+            .and_then(|src| self.parse(src, None).ok().map(|t| (src, t)));
+        match parsed {
+            Some((src, tree)) => Prepared {
+                summary: Some(Arc::new(FileSummary::of(tree.root_node(), src, file))),
+                tree: keep.then_some(tree),
+            },
+            None => Prepared::default(),
         }
-        let checked_bytes: usize = files
-            .iter()
-            .filter(|f| f.checked)
-            .map(|f| f.bytes.len())
-            .sum();
-        let keep = checked_bytes <= PACKAGE_TREES_BYTES;
-        let mut trees: Vec<Option<Tree>> = Vec::with_capacity(files.len());
-        let mut summaries = Vec::new();
-        for f in files {
-            let tree = decode(f.bytes)
-                .ok()
-                .filter(|src| src.len() <= PACKAGE_FILE_BYTES && !sliced(src))
-                .and_then(|src| self.parse(src, None).ok().map(|t| (src, t)));
-            let Some((src, tree)) = tree else {
-                trees.push(None);
-                continue;
-            };
-            summaries.push(Arc::new(FileSummary::of(
-                tree.root_node(),
-                src,
-                Arc::clone(&f.name),
-            )));
-            trees.push((keep && f.checked).then_some(tree));
-        }
-        let package = package::Package::new(summaries);
-        files
-            .iter()
-            .zip(trees)
-            .enumerate()
-            .map(|(i, (f, tree))| {
-                if !f.checked {
-                    return None;
-                }
-                let mut options = options(i);
-                options.package = Some(package.seen_from(Arc::clone(&f.name)));
-                Some(match (tree, decode(f.bytes)) {
-                    (Some(tree), Ok(src)) => Ok(analyze_tree(&tree, src, &options)),
-                    _ => self.analyze(f.bytes, &options),
-                })
-            })
-            .collect()
     }
 
-    /// What the file `bytes`, named `file`, tells the other files of its
-    /// package (see [`summary`]): `None` for a file that is not Go text,
-    /// is larger than [`PACKAGE_FILE_BYTES`] or is checked in slices (then
-    /// no file sees its methods).
-    pub fn summarise(&mut self, bytes: &[u8], file: Arc<str>) -> Option<FileSummary> {
-        if bytes.len() > PACKAGE_FILE_BYTES {
-            return None;
+    /// Checks the file `bytes` like [`Self::analyze`], from `tree` when
+    /// [`Self::prepare`] kept it (then it is not parsed again).
+    pub fn analyze_parsed(
+        &mut self,
+        bytes: &[u8],
+        tree: Option<Tree>,
+        options: &Options,
+    ) -> Result<Vec<Finding>, InputError> {
+        match (tree, decode(bytes)) {
+            (Some(tree), Ok(src)) => Ok(analyze_tree(&tree, src, options)),
+            _ => self.analyze(bytes, options),
         }
-        let src = decode(bytes).ok()?;
-        if sliced(src) {
-            return None;
-        }
-        let tree = self.parse(src, None).ok()?;
-        Some(FileSummary::of(tree.root_node(), src, file))
     }
 
     /// The raw findings of each slice of top-level declarations, each
@@ -423,23 +375,17 @@ pub const SLICE_BYTES: usize = 256 * 1024;
 /// they cannot hold enough declarations to matter.
 const SCANNED_BYTES: usize = 32 * 1024;
 
-/// The checked files of one folder keep their trees from summarising to
-/// checking when they hold at most this many bytes (some 35 bytes of tree
-/// per byte); a larger folder's files are parsed twice instead.
-pub const PACKAGE_TREES_BYTES: usize = 1 << 20;
-
 /// A file larger than this tells nothing to the other files of its package
 /// (its methods are not summarised), so callers need not read it for them.
 pub const PACKAGE_FILE_BYTES: usize = 4 << 20;
 
-/// One `.go` file of a folder, for [`Analyzer::analyze_package`].
-pub struct PackageFile<'a> {
-    /// Its name, as related locations in other files will name it.
-    pub name: Arc<str>,
-    /// Its contents.
-    pub bytes: &'a [u8],
-    /// Whether to check it (or only read its methods).
-    pub checked: bool,
+/// A file parsed for its package by [`Analyzer::prepare`].
+#[derive(Default)]
+pub struct Prepared {
+    /// What it tells the other files of its package.
+    pub summary: Option<Arc<FileSummary>>,
+    /// Its tree, when kept.
+    pub tree: Option<Tree>,
 }
 
 /// A slice of a file's top-level declarations, with the file's header.

@@ -241,18 +241,23 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
         if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
             continue;
         }
-        // Held from here on only while nothing in the statement unlocks.
-        let releases: Vec<String> = syntax::descendants(stmt)
-            .into_iter()
-            .filter_map(|n| LockCall::of(n, src))
-            .filter(|l| !l.op.acquires())
-            .filter_map(|l| receiver_lock_suffix(&l, recv, src).map(str::to_string))
-            .collect();
-        let inside: Vec<HeldLock> = held
-            .iter()
-            .filter(|h| !releases.contains(&h.suffix))
-            .cloned()
-            .collect();
+        // Held from here on only while nothing in the statement unlocks
+        // (asked only while something is held: the walk is the
+        // statement's size).
+        let inside: Vec<HeldLock> = if held.is_empty() {
+            Vec::new()
+        } else {
+            let releases: Vec<String> = syntax::descendants(stmt)
+                .into_iter()
+                .filter_map(|n| LockCall::of(n, src))
+                .filter(|l| !l.op.acquires())
+                .filter_map(|l| receiver_lock_suffix(&l, recv, src).map(str::to_string))
+                .collect();
+            held.iter()
+                .filter(|h| !releases.contains(&h.suffix))
+                .cloned()
+                .collect()
+        };
         statement_ops(stmt, recv, src, &inside, out);
         held = inside;
     }

@@ -1,17 +1,16 @@
 //! `gohint --check`: analyse files in parallel and stream the report.
 //!
-//! Files are analysed a folder (a Go package) at a time, folders in
-//! parallel, and reported in path order a chunk at a time as each chunk
+//! Files are analysed with their folders (Go packages: see [`package`]),
+//! in parallel, and reported in path order a chunk at a time as each chunk
 //! completes, so output starts early and memory holds the findings of a
-//! chunk and of the folders it reached into, and the trees of one folder per
-//! thread at most (see [`crate::analysis::Analyzer::analyze_package`]).
+//! chunk and of the folders it reached into, and a bounded number of trees.
 
 use super::baseline::{Baseline, Recorder};
 use super::package;
 use super::progress::Progress;
 use super::setup::Setup;
 use super::{walk, Args, Format};
-use crate::analysis::{self, Analyzer, Finding, InputError, Options};
+use crate::analysis::{self, Analyzer, InputError, Options};
 use crate::output::atomic::AtomicFile;
 use crate::output::escape::{self, control};
 use crate::output::{self, paths, text::Style, Item, Report, Suppression, Totals};
@@ -123,16 +122,16 @@ fn parse_file(analyzer: &mut Analyzer, path: &Path) -> Outcome {
     }
 }
 
-/// The outcome for file `path` with contents `bytes` of its findings.
-fn outcome(path: &Path, bytes: &[u8], findings: Result<Vec<Finding>, String>) -> Outcome {
-    let findings = match findings {
-        Ok(f) => f,
+/// The outcome for file `path` of its contents and findings.
+fn outcome(path: &Path, checked: package::Checked) -> Outcome {
+    let (bytes, findings) = match checked {
+        Ok(c) => c,
         Err(e) => return Outcome::Failed(e),
     };
     if findings.is_empty() {
         return Outcome::Items(Vec::new());
     }
-    let Ok(src) = std::str::from_utf8(bytes) else {
+    let Ok(src) = std::str::from_utf8(&bytes) else {
         return Outcome::Failed("not valid UTF-8".to_string());
     };
     let index = LineIndex::new(src);
@@ -147,8 +146,8 @@ fn outcome(path: &Path, bytes: &[u8], findings: Result<Vec<Finding>, String>) ->
 
 /// Checks files a folder at a time (see [`package`]): the first time a
 /// file of a folder is wanted, every file of `files` in that folder is
-/// checked, folders in parallel, and the outcomes wait here until their
-/// turn in path order comes.
+/// checked, and the outcomes wait here until their turn in path order
+/// comes.
 struct Folders<'a> {
     files: &'a [PathBuf],
     /// The indexes into `files` of each folder's files.
@@ -178,33 +177,20 @@ impl<'a> Folders<'a> {
         progress: &Progress,
     ) -> Vec<Outcome> {
         let files = self.files;
-        let mut due: Vec<(PathBuf, Vec<usize>)> = Vec::new();
+        let mut due: Vec<usize> = Vec::new();
         for i in range.clone() {
-            if let Some(entry) = self.folders.remove_entry(&package::folder_of(&files[i])) {
-                due.push(entry);
+            if let Some(indexes) = self.folders.remove(&package::folder_of(&files[i])) {
+                due.extend(indexes);
             }
         }
-        let done: Vec<(usize, Outcome)> = due
-            .into_par_iter()
-            .map_init(Analyzer::new, |analyzer, (dir, indexes)| {
-                let checked: Vec<(PathBuf, Result<Vec<u8>, String>)> = indexes
-                    .iter()
-                    .map(|&i| (files[i].clone(), read(&files[i])))
-                    .collect();
-                let results = package::check_folder(analyzer, &dir, &checked, options);
-                indexes
-                    .into_iter()
-                    .zip(checked.iter().zip(results))
-                    .map(|(i, ((path, bytes), findings))| {
-                        progress.inc();
-                        let bytes = bytes.as_deref().unwrap_or_default();
-                        (i, outcome(path, bytes, findings))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .flatten()
+        let read: Vec<(PathBuf, Result<Vec<u8>, String>)> = due
+            .par_iter()
+            .map(|&i| (files[i].clone(), read(&files[i])))
             .collect();
-        self.ready.extend(done);
+        let checked = package::check_files(read, options, &|| progress.inc());
+        for (i, result) in due.into_iter().zip(checked) {
+            self.ready.insert(i, outcome(&files[i], result));
+        }
         range
             .map(|i| {
                 self.ready

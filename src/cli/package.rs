@@ -1,14 +1,28 @@
-//! Checking files a folder at a time: each file is checked together with
+//! Checking files with their packages: each file is checked together with
 //! the other `.go` files of its folder — read from disk whether or not they
 //! are checked themselves — so that rules following calls into other files
 //! of the package see them (see [`crate::analysis::package`]).
+//!
+//! Two parallel passes over the files of the folders at hand: the first
+//! parses each file of a folder where some file locks a mutex, summarises
+//! it and keeps the trees of the checked ones (up to [`KEPT_TREES_BYTES`] of
+//! source); the second checks each file with its folder's package, from its
+//! kept tree or parsing it again.
 
 use super::check::{display_path, read};
-use crate::analysis::{Analyzer, Finding, InputError, Options, PackageFile, PACKAGE_FILE_BYTES};
-use std::collections::HashSet;
+use crate::analysis::package::{self, Package};
+use crate::analysis::{Analyzer, Finding, Options, PACKAGE_FILE_BYTES};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tree_sitter::Tree;
+
+/// The checked files whose trees are kept from the first pass to the second
+/// hold at most this many bytes of source (some 35 bytes of tree each);
+/// the others are parsed again.
+const KEPT_TREES_BYTES: usize = 6 << 20;
 
 /// The folder of `path`, as a path to list (`.` for a bare file name).
 pub fn folder_of(path: &Path) -> PathBuf {
@@ -44,57 +58,125 @@ fn siblings(dir: &Path, skip: &HashSet<OsString>) -> Vec<PathBuf> {
     names
 }
 
-/// Checks `checked` — files of folder `dir`, each with its contents (or
-/// why they could not be read) — with the other Go files of the folder as
-/// their package; `options` gives each checked file's options. The result
-/// follows the order of `checked`.
-pub fn check_folder(
-    analyzer: &mut Analyzer,
-    dir: &Path,
-    checked: &[(PathBuf, Result<Vec<u8>, String>)],
-    options: &dyn Fn(&Path) -> Options,
-) -> Vec<Result<Vec<Finding>, String>> {
-    let skip: HashSet<OsString> = checked
-        .iter()
-        .filter_map(|(p, _)| p.file_name().map(OsString::from))
-        .collect();
-    let others: Vec<(PathBuf, Vec<u8>)> = siblings(dir, &skip)
-        .into_iter()
-        .filter_map(|p| read(&p).ok().map(|b| (p, b)))
-        .collect();
-    let mut files = Vec::new();
-    let mut paths = Vec::new();
-    for (path, bytes) in checked {
-        if let Ok(bytes) = bytes {
-            files.push(PackageFile {
-                name: Arc::from(display_path(path)),
-                bytes,
-                checked: true,
-            });
-            paths.push(path.as_path());
-        }
-    }
-    for (path, bytes) in &others {
-        files.push(PackageFile {
-            name: Arc::from(display_path(path)),
+/// A checked file's contents and findings, or why it could not be checked.
+pub type Checked = Result<(Vec<u8>, Vec<Finding>), String>;
+
+/// One file of a folder at hand.
+struct File {
+    /// Its folder, by index into the folders at hand.
+    folder: usize,
+    path: PathBuf,
+    name: Arc<str>,
+    /// Its contents, or why it could not be read.
+    bytes: Result<Vec<u8>, String>,
+    /// Its index among the checked files, when it is checked.
+    checked: Option<usize>,
+}
+
+/// Checks `checked` — files, each with its contents (or why they could not
+/// be read) — each with the other Go files of its folder as its package;
+/// `options` gives each checked file's options and `done` is told of each
+/// file checked. The result follows the order of `checked`: each file's
+/// contents with its findings, or why it could not be checked.
+pub fn check_files(
+    checked: Vec<(PathBuf, Result<Vec<u8>, String>)>,
+    options: &(dyn Fn(&Path) -> Options + Sync),
+    done: &(dyn Fn() + Sync),
+) -> Vec<Checked> {
+    let count = checked.len();
+    let mut folders: BTreeMap<PathBuf, Vec<File>> = BTreeMap::new();
+    for (i, (path, bytes)) in checked.into_iter().enumerate() {
+        folders.entry(folder_of(&path)).or_default().push(File {
+            folder: 0,
+            name: Arc::from(display_path(&path)),
+            path,
             bytes,
-            checked: false,
+            checked: Some(i),
         });
     }
-    let mut results = analyzer
-        .analyze_package(&files, &|i| options(paths[i]))
-        .into_iter()
-        .flatten();
-    checked
+    let mut files: Vec<File> = Vec::new();
+    let mut locks: Vec<bool> = Vec::new();
+    for (index, (dir, mut own)) in folders.into_iter().enumerate() {
+        let skip: HashSet<OsString> = own
+            .iter()
+            .filter_map(|f| f.path.file_name().map(OsString::from))
+            .collect();
+        for path in siblings(&dir, &skip) {
+            if let Ok(bytes) = read(&path) {
+                own.push(File {
+                    folder: 0,
+                    name: Arc::from(display_path(&path)),
+                    path,
+                    bytes: Ok(bytes),
+                    checked: None,
+                });
+            }
+        }
+        locks.push(
+            own.iter()
+                .any(|f| f.bytes.as_deref().is_ok_and(package::may_lock)),
+        );
+        files.extend(own.into_iter().map(|f| File { folder: index, ..f }));
+    }
+    // Which checked files keep their trees.
+    let mut budget = KEPT_TREES_BYTES;
+    let keep: Vec<bool> = files
         .iter()
-        .map(|(_, bytes)| match bytes {
-            Err(e) => Err(e.clone()),
-            Ok(_) => results
-                .next()
-                .unwrap_or(Err(InputError::ParseFailed))
-                .map_err(|e| e.to_string()),
+        .map(|f| {
+            let size = f.bytes.as_ref().map_or(0, Vec::len);
+            let kept = f.checked.is_some() && locks[f.folder] && size <= budget;
+            budget -= if kept { size } else { 0 };
+            kept
         })
-        .collect()
+        .collect();
+    // First pass: the summaries of the folders that lock, and kept trees.
+    let prepared: Vec<(Option<Arc<_>>, Option<Tree>)> = files
+        .par_iter()
+        .zip(keep)
+        .map_init(Analyzer::new, |analyzer, (f, keep)| match &f.bytes {
+            Ok(bytes) if locks[f.folder] => {
+                let p = analyzer.prepare(bytes, Arc::clone(&f.name), keep);
+                (p.summary, p.tree)
+            }
+            _ => (None, None),
+        })
+        .collect();
+    let mut summaries: Vec<Vec<_>> = vec![Vec::new(); locks.len()];
+    let mut trees = Vec::with_capacity(files.len());
+    for (f, (summary, tree)) in files.iter().zip(prepared) {
+        if let Some(s) = summary {
+            summaries[f.folder].push(s);
+        }
+        trees.push(tree);
+    }
+    let packages: Vec<Option<Package>> = summaries
+        .into_iter()
+        .zip(&locks)
+        .map(|(s, &locks)| locks.then(|| Package::new(s)))
+        .collect();
+    // Second pass: each checked file with its package.
+    let mut results: Vec<(usize, Checked)> = files
+        .into_par_iter()
+        .zip(trees)
+        .filter_map(|(f, tree)| f.checked.map(|i| (i, f, tree)))
+        .map_init(Analyzer::new, |analyzer, (i, f, tree)| {
+            let result = f.bytes.and_then(|bytes| {
+                let mut options = options(&f.path);
+                options.package = packages[f.folder]
+                    .as_ref()
+                    .map(|p| p.seen_from(Arc::clone(&f.name)));
+                analyzer
+                    .analyze_parsed(&bytes, tree, &options)
+                    .map(|findings| (bytes, findings))
+                    .map_err(|e| e.to_string())
+            });
+            done();
+            (i, result)
+        })
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    debug_assert_eq!(results.len(), count);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The text of another file of a package, by the name its summary gives

@@ -12,7 +12,6 @@ use super::check::{display_path, report};
 use super::package;
 use super::setup::Setup;
 use super::{Args, Format};
-use crate::analysis::Analyzer;
 use crate::output::{self, Item, Totals};
 use crate::text::LineIndex;
 use std::io::{self, Read, Write};
@@ -131,10 +130,9 @@ fn check(
     setup: &Setup,
     config: &crate::config::Config,
 ) -> Result<Vec<Item>, String> {
-    let dir = package::folder_of(name);
-    let checked = [(name.to_path_buf(), Ok(bytes.to_vec()))];
+    let checked = vec![(name.to_path_buf(), Ok(bytes.to_vec()))];
     let options = |path: &Path| setup.options_for(path, config);
-    let findings = package::check_folder(&mut Analyzer::new(), &dir, &checked, &options)
+    let (_, findings) = package::check_files(checked, &options, &|| ())
         .pop()
         .unwrap_or_else(|| Err("not analysed".to_string()))?;
     if findings.is_empty() {

@@ -112,8 +112,7 @@ impl Packages {
                 .into_iter()
                 .map(|p| {
                     let summary = read_file(&p)
-                        .and_then(|bytes| analyzer.summarise(&bytes, name_of(&p)))
-                        .map(Arc::new);
+                        .and_then(|bytes| analyzer.prepare(&bytes, name_of(&p), false).summary);
                     (
                         p,
                         Entry {
