@@ -134,6 +134,12 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
+    /// The summary of method declaration `method` of this file.
+    pub fn method(&self, method: Node<'_>) -> Option<&MethodSummary> {
+        let name = method.child_by_field_name("name")?.byte_range();
+        self.methods.iter().find(|m| m.name_range == name)
+    }
+
     /// The summary of the file `src` named `file`, whose syntax tree is
     /// `root`. Linear in the number of top-level declarations and their
     /// leading statements.

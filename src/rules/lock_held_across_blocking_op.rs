@@ -53,15 +53,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some((recv, ty)) = summary::receiver(method, ctx.src) else {
         return;
     };
-    let Some(name) = method.child_by_field_name("name") else {
-        return;
-    };
-    let own = ctx.facts.summary();
-    let Some(this) = own
-        .methods
-        .iter()
-        .find(|s| s.name_range == name.byte_range())
-    else {
+    let Some(this) = ctx.facts.summary().method(method) else {
         return;
     };
     if this.chan_ops.iter().all(|op| op.held.is_empty()) {
