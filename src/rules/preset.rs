@@ -73,11 +73,6 @@ pub const CI_HELD_BACK: &[HeldBack] = &[
         level: Severity::Info,
         why: "its one finding on third-party Go is a deliberate panic in a test",
     },
-    HeldBack {
-        rule: "unbuffered-send-deadlock",
-        level: Severity::Info,
-        why: "its one finding on third-party Go is wrong: the channel escapes through a closure in a `var (…)` block",
-    },
 ];
 
 /// Rules whose findings in `_test.go` files are mostly deliberate: the
