@@ -51,7 +51,7 @@ pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String
 pub struct Facts<'t> {
     root: Node<'t>,
     src: &'t str,
-    lock_types: OnceCell<FileTypes<'t>>,
+    types: OnceCell<FileTypes<'t>>,
     constants: OnceCell<HashSet<&'t str>>,
     package_level: OnceCell<HashSet<&'t str>>,
     /// The lock copies of the last declaration asked about: the two copy
@@ -86,7 +86,7 @@ impl<'t> Facts<'t> {
         Facts {
             root,
             src,
-            lock_types: OnceCell::new(),
+            types: OnceCell::new(),
             constants: OnceCell::new(),
             package_level: OnceCell::new(),
             lock_copies: RefCell::new(None),
@@ -170,8 +170,8 @@ impl<'t> Facts<'t> {
     }
 
     /// The file's imports, package-level types and lock types.
-    pub fn lock_types(&self) -> &FileTypes<'t> {
-        self.lock_types
+    pub fn types(&self) -> &FileTypes<'t> {
+        self.types
             .get_or_init(|| FileTypes::new(self.root, self.src))
     }
 
@@ -247,7 +247,7 @@ impl<'t> Facts<'t> {
     pub fn receiver_type(&self, decl: Node<'t>, recv: Node<'t>) -> ValueType<'t> {
         let known = self.receiver_types.borrow().get(&decl.id()).cloned();
         let types = known.unwrap_or_else(|| {
-            let types = Rc::new(lock_copy::receiver_types(self.lock_types(), decl));
+            let types = Rc::new(lock_copy::receiver_types(self.types(), decl));
             self.receiver_types
                 .borrow_mut()
                 .insert(decl.id(), Rc::clone(&types));
@@ -302,7 +302,7 @@ impl<'t> Facts<'t> {
         if let Some((_, copies)) = last.as_ref().filter(|(id, _)| *id == decl.id()) {
             return Rc::clone(copies);
         }
-        let copies = Rc::new(lock_copy::copies(decl, self.lock_types()));
+        let copies = Rc::new(lock_copy::copies(decl, self.types()));
         *last = Some((decl.id(), Rc::clone(&copies)));
         copies
     }

@@ -120,9 +120,7 @@ impl<'t> LockCall<'t> {
         let Some(name) = ctx.facts.receiver_type(top, self.recv).name else {
             return false;
         };
-        ctx.facts
-            .lock_types()
-            .has_other_lock_api(name, self.op.name())
+        ctx.facts.types().has_other_lock_api(name, self.op.name())
     }
 
     /// Whether the receiver involves a call (`m().Lock()`), so two calls may

@@ -46,7 +46,8 @@ pub const CI_HELD_BACK: &[HeldBack] = &[
     HeldBack {
         rule: "lost-cancel",
         level: Severity::Info,
-        why: "11 of 13 findings on third-party Go are real: under the 90% that failing a build needs",
+        why:
+            "11 of 13 findings on third-party Go are real: under the 90% that failing a build needs",
     },
     HeldBack {
         rule: "goroutine-leak-unbuffered-result",
