@@ -75,7 +75,7 @@ pub struct Facts<'t> {
     /// The site indexes of each top-level declaration asked about, by id.
     sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
     /// The parents of the nodes of the declarations walked up from.
-    parents: Parents<'t>,
+    parents: Rc<Parents<'t>>,
     /// What the file's methods do to locks on entry.
     summary: OnceCell<FileSummary>,
 }
@@ -97,7 +97,7 @@ impl<'t> Facts<'t> {
             released_elsewhere: OnceCell::new(),
             sync_points: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
-            parents: Parents::new(root),
+            parents: Rc::new(Parents::new(root)),
             summary: OnceCell::new(),
         }
     }
@@ -113,6 +113,11 @@ impl<'t> Facts<'t> {
     /// tree-sitter, which descends from the root for each.
     pub fn parents(&self) -> &Parents<'t> {
         &self.parents
+    }
+
+    /// The same parents, shared (for a resolver that outlives a borrow).
+    pub fn shared_parents(&self) -> Rc<Parents<'t>> {
+        Rc::clone(&self.parents)
     }
 
     /// The names of the identifiers anywhere in `node` (a function body,

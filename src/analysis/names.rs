@@ -17,8 +17,9 @@ mod visible;
 pub use free::free_uses;
 pub use visible::{declaration, visible};
 
-use super::syntax::{self, ancestors, text, Walk};
+use super::syntax::{self, ancestors, text, Parents, Walk};
 use std::collections::HashMap;
+use std::rc::Rc;
 use tree_sitter::Node;
 use visible::{lookup, Lists};
 
@@ -285,14 +286,17 @@ pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
 /// Both look up through the same scoping.
 pub struct Resolver<'t, 's> {
     src: &'s str,
+    /// The way up the file's tree.
+    up: Rc<Parents<'t>>,
     lists: Lists<'t, 's>,
 }
 
 impl<'t, 's: 't> Resolver<'t, 's> {
-    /// A resolver for identifiers of source `src`.
-    pub fn new(src: &'s str) -> Self {
+    /// A resolver for identifiers of source `src`, walking up with `up`.
+    pub fn new(src: &'s str, up: Rc<Parents<'t>>) -> Self {
         Resolver {
             src,
+            up,
             lists: HashMap::new(),
         }
     }
@@ -306,7 +310,8 @@ impl<'t, 's: 't> Resolver<'t, 's> {
             return None;
         }
         let name = text(ident, self.src);
-        lookup(|n| n.parent(), ident, name, self.src, &mut self.lists)
+        let up = Rc::clone(&self.up);
+        lookup(|n| up.parent(n), ident, name, self.src, &mut self.lists)
     }
 
     /// Every value identifier under `within` that refers to a declaration
@@ -422,7 +427,7 @@ mod tests {
         let src = format!("package p\n\nvar x int\n\nfunc f(y int) {{\n{body}\n}}\n");
         let tree = Analyzer::new().parse(&src, None).expect("parse");
         let up = Parents::new(tree.root_node());
-        let mut res = Resolver::new(&src);
+        let mut res = Resolver::new(&src, std::rc::Rc::new(Parents::new(tree.root_node())));
         let mut out = Vec::new();
         syntax::walk(tree.root_node(), |n| {
             let declaring = up.parent(n).is_some_and(|p| {

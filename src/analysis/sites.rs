@@ -64,7 +64,7 @@ pub struct Sites<'t> {
 
 impl<'t> Sites<'t> {
     /// The indexes of `decl` (a top-level declaration) of source `src`.
-    pub fn new(decl: Node<'t>, src: &'t str, up: &Parents<'t>) -> Self {
+    pub fn new(decl: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -> Self {
         let mut sites = Sites {
             idents: HashMap::new(),
             assigns: HashMap::new(),
@@ -72,7 +72,7 @@ impl<'t> Sites<'t> {
             calls: Vec::new(),
             funcs: RefCell::new(HashMap::new()),
             recovers: RefCell::new(HashMap::new()),
-            resolver: RefCell::new(Resolver::new(src)),
+            resolver: RefCell::new(Resolver::new(src, Rc::clone(up))),
             decl_refs: RefCell::new(HashMap::new()),
             reach: RefCell::new(HashMap::new()),
             tagged_refs: RefCell::new(HashMap::new()),

@@ -102,12 +102,15 @@ pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
     let mut matches = cursor.matches(&compiled.query, tree.root_node(), src.as_bytes());
     // Per span: the concept of the latest pattern that captured it.
     let mut found: HashMap<(usize, usize), (usize, &'static Concept)> = HashMap::new();
+    let up = std::rc::Rc::new(crate::analysis::syntax::Parents::new(tree.root_node()));
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let Some(Some(concept)) = compiled.concepts.get(capture.index as usize) else {
                 continue;
             };
-            if concept.name == "range-channel" && !range_channel::over_channel(capture.node, src) {
+            if concept.name == "range-channel"
+                && !range_channel::over_channel(capture.node, src, &up)
+            {
                 continue;
             }
             let span = (capture.node.start_byte(), capture.node.end_byte());

@@ -6,13 +6,15 @@
 //! result) is not recognised: no hover is better than a wrong one.
 
 use crate::analysis::names::Resolver;
-use crate::analysis::syntax::{self, Walk};
+use crate::analysis::syntax::{self, Parents, Walk};
+use std::rc::Rc;
 use tree_sitter::Node;
 
-/// Whether the `range` keyword `keyword` starts a loop over a channel.
-pub fn over_channel(keyword: Node<'_>, src: &str) -> bool {
-    let Some(right) = keyword
-        .parent()
+/// Whether the `range` keyword `keyword` starts a loop over a channel;
+/// `up` walks up the file's tree.
+pub fn over_channel<'t>(keyword: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -> bool {
+    let Some(right) = up
+        .parent(keyword)
         .filter(|c| c.kind() == "range_clause")
         .and_then(|c| c.child_by_field_name("right"))
     else {
@@ -20,7 +22,7 @@ pub fn over_channel(keyword: Node<'_>, src: &str) -> bool {
     };
     let right = unparenthesized(right);
     match right.kind() {
-        "identifier" => variable_is_channel(right, src),
+        "identifier" => variable_is_channel(right, src, up),
         "selector_expression" => right
             .child_by_field_name("field")
             .is_some_and(|f| field_is_channel(right, syntax::text(f, src), src)),
@@ -57,8 +59,8 @@ fn is_channel(node: Node<'_>) -> bool {
 
 /// Whether the variable `at` refers to is declared as a channel: with a
 /// channel type, or bound to `make(chan …)`.
-fn variable_is_channel(at: Node<'_>, src: &str) -> bool {
-    let Some(decl) = Resolver::new(src).resolve(at) else {
+fn variable_is_channel<'t>(at: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -> bool {
+    let Some(decl) = Resolver::new(src, Rc::clone(up)).resolve(at) else {
         return false;
     };
     match decl.declared_type() {
@@ -105,10 +107,11 @@ mod tests {
     /// Whether each `range` of `src` is over a channel, in order.
     fn ranges(src: &str) -> Vec<bool> {
         let tree = Analyzer::new().parse(src, None).expect("parse");
+        let up = std::rc::Rc::new(crate::analysis::syntax::Parents::new(tree.root_node()));
         let mut out = Vec::new();
         crate::analysis::syntax::walk(tree.root_node(), |n| {
             if n.kind() == "range" {
-                out.push(over_channel(n, src));
+                out.push(over_channel(n, src, &up));
             }
             crate::analysis::syntax::Walk::Enter
         });

@@ -136,7 +136,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
-    let mut resolver = Resolver::new(ctx.src);
+    let mut resolver = Resolver::new(ctx.src, ctx.facts.shared_parents());
     let mut c = spec.walk();
     let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
     // `goto` can jump back over anything: stay silent.
