@@ -328,9 +328,22 @@ impl<'t> LockFlow<'t> {
     /// assign a name in `lock`'s receiver, so that the lock taken by `lock`
     /// need not be held at `to`.
     pub fn released_between(&self, lock: &LockCall<'t>, from: usize, to: usize, src: &str) -> bool {
-        let mutex = lock.mutex(src);
-        self.releases
-            .get(mutex)
+        self.released_in(&self.releases, lock, from, to, src)
+    }
+
+    /// Whether a release of `lock`'s mutex recorded in `releases`, an
+    /// unlock helper or an assignment to a name in its receiver lies from
+    /// byte `from` to byte `to`.
+    fn released_in(
+        &self,
+        releases: &HashMap<&'t str, Vec<usize>>,
+        lock: &LockCall<'t>,
+        from: usize,
+        to: usize,
+        src: &str,
+    ) -> bool {
+        releases
+            .get(lock.mutex(src))
             .is_some_and(|at| any_in(at, from, to))
             || any_in(&self.helpers, from, to)
             || syntax::identifiers(lock.recv, src).into_iter().any(|name| {
@@ -352,15 +365,7 @@ impl<'t> LockFlow<'t> {
         to: usize,
         src: &str,
     ) -> bool {
-        self.loose_releases
-            .get(lock.mutex(src))
-            .is_some_and(|at| any_in(at, from, to))
-            || any_in(&self.helpers, from, to)
-            || syntax::identifiers(lock.recv, src).into_iter().any(|name| {
-                self.assigns
-                    .get(name)
-                    .is_some_and(|at| any_in(at, from, to))
-            })
+        self.released_in(&self.loose_releases, lock, from, to, src)
     }
 
     /// Whether a deferred call of the function releases `mutex` (or is an

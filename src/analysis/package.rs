@@ -97,6 +97,27 @@ pub enum HopKind {
     Locks(Op),
 }
 
+impl Hop {
+    /// What happens at the hop, for a related location: "`flush` calls
+    /// `write` here", "`write` locks it here".
+    pub fn describe(&self) -> String {
+        match &self.step {
+            HopKind::Calls(name) => format!("`{}` calls `{name}` here", self.method),
+            HopKind::Locks(Op::RLock) => format!("`{}` read-locks it here", self.method),
+            HopKind::Locks(_) => format!("`{}` locks it here", self.method),
+        }
+    }
+}
+
+/// How the last of `hops` (as [`Methods::entry_lock`] gives them) locks
+/// the mutex.
+pub fn lock_op(hops: &[Hop]) -> Option<Op> {
+    match hops.last()?.step {
+        HopKind::Locks(op) => Some(op),
+        HopKind::Calls(_) => None,
+    }
+}
+
 impl<'a> Methods<'a> {
     /// The methods visible from the file summarised as `own` (a test file
     /// when `test_file`), with the other files of `package`.

@@ -4,7 +4,7 @@
 //! further calls of the receiver.
 
 use super::lock_calls::{self, LockCall, Op};
-use super::package::{Hop, HopKind};
+use super::package::{self, Hop, HopKind};
 use super::summary;
 use super::{syntax, Ctx, Finding};
 use tree_sitter::Node;
@@ -22,21 +22,13 @@ pub struct Reentry<'t> {
 impl Reentry<'_> {
     /// How the second lock is taken: its lock method.
     pub fn op(&self) -> Option<Op> {
-        match self.hops.last()?.step {
-            HopKind::Locks(op) => Some(op),
-            HopKind::Calls(_) => None,
-        }
+        package::lock_op(&self.hops)
     }
 
     /// `finding` with one related location per hop.
     pub fn related(&self, mut finding: Finding) -> Finding {
         for hop in &self.hops {
-            let message = match &hop.step {
-                HopKind::Calls(name) => format!("`{}` calls `{name}` here", hop.method),
-                HopKind::Locks(Op::RLock) => format!("`{}` read-locks it here", hop.method),
-                HopKind::Locks(_) => format!("`{}` locks it here", hop.method),
-            };
-            finding = finding.related_in(hop.file.clone(), hop.range.clone(), message);
+            finding = finding.related_in(hop.file.clone(), hop.range.clone(), hop.describe());
         }
         finding
     }

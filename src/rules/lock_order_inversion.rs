@@ -6,7 +6,7 @@
 use super::{Rule, Severity};
 use crate::analysis::lock_calls;
 use crate::analysis::lock_flow::conflicts;
-use crate::analysis::package::{Hop, HopKind, Methods};
+use crate::analysis::package::{self, Hop, Methods};
 use crate::analysis::summary::{self, HeldLock, MethodSummary};
 use crate::analysis::{Ctx, Finding, Match};
 use std::collections::BTreeSet;
@@ -87,10 +87,7 @@ fn orders(
             let Some(hops) = methods.entry_lock(ty, &call.name, inner) else {
                 continue;
             };
-            let Some(op) = hops.last().and_then(|h| match h.step {
-                HopKind::Locks(op) => Some(op),
-                HopKind::Calls(_) => None,
-            }) else {
+            let Some(op) = package::lock_op(&hops) else {
                 continue;
             };
             for outer in call.held.iter().filter(|h| h.suffix != inner) {
@@ -160,7 +157,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             ))
             .related(order.outer.range.clone(), format!("`{a}` locked here"));
         for hop in &order.hops {
-            finding = finding.related_in(hop.file.clone(), hop.range.clone(), hop_message(hop));
+            finding = finding.related_in(hop.file.clone(), hop.range.clone(), hop.describe());
         }
         finding = finding
             .related_in(
@@ -174,15 +171,5 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 format!("then `{a}` here"),
             );
         out.push(finding);
-    }
-}
-
-/// What happens at `hop`, for a related location.
-fn hop_message(hop: &Hop) -> String {
-    match &hop.step {
-        HopKind::Calls(name) => {
-            format!("`{}` calls `{name}` here", hop.method)
-        }
-        HopKind::Locks(_) => format!("`{}` locks it here", hop.method),
     }
 }
