@@ -732,9 +732,9 @@ impl Work {
             None => settings.resolve(uri),
         };
         let path = file_path(uri);
-        let package = path
-            .as_deref()
-            .map(|p| ANALYZER.with_borrow_mut(|analyzer| packages.package(p, analyzer)));
+        let package = path.as_deref().and_then(|p| {
+            ANALYZER.with_borrow_mut(|analyzer| packages.package(p, &self.text, analyzer))
+        });
         // Findings of unchanged declarations may depend on the package.
         let reset = self.reset || package != self.package;
         let mut options = resolved.options.clone();
@@ -764,13 +764,15 @@ impl Work {
             &|name| packages.text_of(name),
         );
         let package_changed = path.as_deref().is_some_and(|p| {
-            let summary = match &analysis {
-                Analysis::Kept(snapshot) => Some(FileSummary::of(
+            // Summarised only in a folder where some file may lock, as
+            // the folder's files on disk are.
+            let summary = match (&analysis, &package) {
+                (Analysis::Kept(snapshot), Some(_)) => Some(FileSummary::of(
                     snapshot.tree.root_node(),
                     &self.text,
                     packages::name_of(p),
                 )),
-                Analysis::Dropped(_) => None,
+                _ => None,
             };
             packages.analysed(p, Arc::from(self.text.as_str()), summary)
         });

@@ -8,7 +8,7 @@
 //! summary is the one of its latest analysis. Reading is blocking: it runs
 //! on the analysis threads, never on the async runtime.
 
-use crate::analysis::package::Package;
+use crate::analysis::package::{self, Package};
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{Analyzer, PACKAGE_FILE_BYTES};
 use std::collections::{BTreeMap, HashMap};
@@ -34,6 +34,9 @@ struct Folder {
     /// Whether the files on disk were read (else only open documents are
     /// known).
     read: bool,
+    /// Whether the files on disk were summarised (some file of the folder
+    /// may lock a mutex).
+    summarised: bool,
 }
 
 /// The folders of the open documents and their Go files.
@@ -97,22 +100,36 @@ fn read_file(path: &Path) -> Option<Vec<u8>> {
 }
 
 impl Packages {
-    /// The package of the document at `path`, seen from it (blocking: may
-    /// read its folder).
-    pub fn package(&self, path: &Path, analyzer: &mut Analyzer) -> Package {
+    /// The package of the document at `path` whose text is `text`, seen
+    /// from it (blocking: may read its folder). `None` while no file of the
+    /// folder may lock a mutex: then no rule asks (see
+    /// [`package::may_lock`]), and the folder's files are not parsed.
+    pub fn package(&self, path: &Path, text: &str, analyzer: &mut Analyzer) -> Option<Package> {
         let dir = folder_of(path);
-        let read = self
-            .folders
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&dir)
-            .is_some_and(|f| f.read);
-        if !read {
-            let disk: Vec<(PathBuf, Entry)> = go_files(&dir)
+        let own_locks = package::may_lock(text.as_bytes());
+        let (read, summarised, open_locks) = {
+            let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+            folders.get(&dir).map_or((false, false, false), |f| {
+                let open_locks = f.files.values().any(|e| {
+                    e.text
+                        .as_deref()
+                        .is_some_and(|t| package::may_lock(t.as_bytes()))
+                });
+                (f.read, f.summarised, open_locks)
+            })
+        };
+        if !read || (own_locks && !summarised) {
+            let disk: Vec<(PathBuf, Vec<u8>)> = go_files(&dir)
                 .into_iter()
-                .map(|p| {
-                    let summary = read_file(&p)
-                        .and_then(|bytes| analyzer.prepare(&bytes, name_of(&p), false).summary);
+                .filter_map(|p| read_file(&p).map(|b| (p, b)))
+                .collect();
+            let locks = own_locks || open_locks || disk.iter().any(|(_, b)| package::may_lock(b));
+            let disk: Vec<(PathBuf, Entry)> = disk
+                .into_iter()
+                .map(|(p, bytes)| {
+                    let summary = locks
+                        .then(|| analyzer.prepare(&bytes, name_of(&p), false).summary)
+                        .flatten();
                     (
                         p,
                         Entry {
@@ -126,16 +143,24 @@ impl Packages {
             let folder = folders.entry(dir.clone()).or_default();
             // Open documents analysed meanwhile keep their own entries.
             for (p, entry) in disk {
-                folder.files.entry(p).or_insert(entry);
+                match folder.files.get(&p) {
+                    Some(open) if open.text.is_some() => {}
+                    _ => {
+                        folder.files.insert(p, entry);
+                    }
+                }
             }
             folder.read = true;
+            folder.summarised = locks;
         }
         let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-        let summaries = folders
-            .get(&dir)
-            .map(|f| f.files.values().filter_map(|e| e.summary.clone()).collect())
-            .unwrap_or_default();
-        Package::new(summaries).seen_from(name_of(path))
+        let folder = folders.get(&dir).filter(|f| f.summarised)?;
+        let summaries = folder
+            .files
+            .values()
+            .filter_map(|e| e.summary.clone())
+            .collect();
+        Some(Package::new(summaries).seen_from(name_of(path)))
     }
 
     /// Records the latest analysis of the open document at `path`: its
@@ -172,6 +197,7 @@ impl Packages {
                 .files
                 .retain(|p, e| e.text.is_some() && !(closed && p == path));
             folder.read = false;
+            folder.summarised = false;
         }
     }
 
