@@ -3,7 +3,8 @@
 //! container-aware default.
 
 use super::{Rule, Severity};
-use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
+use crate::analysis::{flow, imports, syntax, Ctx, Edit, Finding, Fix, Match};
+use tree_sitter::Node;
 
 /// Setting GOMAXPROCS to the CPU count restates (or overrides) the default.
 pub const RULE: Rule = Rule {
@@ -19,7 +20,7 @@ pub const RULE: Rule = Rule {
     bad: "func main() {\n\truntime.GOMAXPROCS(runtime.NumCPU())\n\tserve()\n}",
     good: "func main() {\n\tserve()\n}",
     use_instead: Some("`runtime.SetDefaultGOMAXPROCS()` (Go 1.25) returns to the default after a change."),
-    fix_safety: "The quick fix deletes the call statement (or, where its result is used, passes 0 to read the setting without changing it). Behaviour changes where a GOMAXPROCS environment variable was being overridden, and from Go 1.25 the container-aware default then applies. Never marked preferred.",
+    fix_safety: "The quick fix deletes the call statement — with the `if` around it when it was that `if`'s only statement and the condition calls nothing, and with `import \"runtime\"` when it was the last use — or, where its result is used, passes 0 to read the setting without changing it. Behaviour changes where a GOMAXPROCS environment variable was being overridden, and from Go 1.25 the container-aware default then applies. Never marked preferred.",
     known_problems: &[
         "Set-and-restore in a test that wants every CPU even under `go test -cpu 1` is reported.",
     ],
@@ -35,7 +36,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(call), Some(arg)) = (m.node("report"), m.node("arg")) else {
         return;
     };
@@ -48,13 +49,28 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
     } else {
         "runtime.GOMAXPROCS(runtime.NumCPU()) is not just redundant: from Go 1.25 the default follows the container's CPU limit and updates when it changes, and this call pins GOMAXPROCS to the machine's CPU count instead"
     };
-    let statement = call.parent().filter(|p| p.kind() == "expression_statement");
+    let parents = ctx.facts.parents();
+    let statement = parents
+        .parent(call)
+        .filter(|p| p.kind() == "expression_statement");
     let fix = match statement {
-        Some(stmt) => Fix {
-            title: "Remove the runtime.GOMAXPROCS call".to_string(),
-            edits: vec![Edit::delete_statement(stmt, ctx.src)],
-            preferred: false,
-        },
+        Some(stmt) => {
+            let gone = removed(stmt, ctx);
+            let mut edits = vec![Edit::delete_statement(gone, ctx.src)];
+            let runtime = imports::of_file(ctx.root, ctx.src)
+                .into_iter()
+                .find(|i| i.path == "runtime" && i.name != "." && i.name != "_");
+            if let Some(runtime) = runtime {
+                if !imports::used_outside(ctx.root, ctx.src, runtime.name, &gone.byte_range()) {
+                    edits.push(imports::removal(&runtime, ctx.src));
+                }
+            }
+            Fix {
+                title: "Remove the runtime.GOMAXPROCS call".to_string(),
+                edits,
+                preferred: false,
+            }
+        }
         None => Fix::single(
             "Read GOMAXPROCS without changing it: runtime.GOMAXPROCS(0)",
             arg.byte_range(),
@@ -67,4 +83,33 @@ fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
             .message(message)
             .fix(fix),
     );
+}
+
+/// What removing the call statement `stmt` removes: the statement, or the
+/// whole `if` it is the only statement of, when that `if` has no `else` and
+/// a condition that calls nothing (`if all { runtime.GOMAXPROCS(…) }`).
+fn removed<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> Node<'t> {
+    let parents = ctx.facts.parents();
+    let mut block = parents.parent(stmt);
+    if block.is_some_and(|b| b.kind() == "statement_list") {
+        block = block.and_then(|b| parents.parent(b));
+    }
+    let Some(block) = block.filter(|b| b.kind() == "block") else {
+        return stmt;
+    };
+    let lone = flow::statements(block).len() == 1;
+    let whole_if = parents.parent(block).filter(|i| {
+        i.kind() == "if_statement"
+            && i.child_by_field_name("alternative").is_none()
+            && i.child_by_field_name("initializer").is_none()
+            && i.child_by_field_name("condition").is_some_and(|c| {
+                !syntax::descendants(c)
+                    .iter()
+                    .any(|n| n.kind() == "call_expression" || n.kind() == "receive_expression")
+            })
+    });
+    match whole_if {
+        Some(i) if lone => i,
+        _ => stmt,
+    }
 }

@@ -2,7 +2,7 @@
 //! `x` holds another type.
 
 use super::{Rule, Severity};
-use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
+use crate::analysis::{flow, imports, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
 /// A failed single-value type assertion panics.
@@ -323,16 +323,7 @@ fn zero_value(ty: Node<'_>, src: &str) -> Option<String> {
 /// Whether the file whose syntax tree is `root` imports "fmt" under its
 /// own name.
 fn imports_fmt(root: Node<'_>, src: &str) -> bool {
-    let mut c = root.walk();
-    let imports: Vec<Node<'_>> = root
-        .named_children(&mut c)
-        .filter(|n| n.kind() == "import_declaration")
-        .collect();
-    imports.into_iter().flat_map(syntax::descendants).any(|n| {
-        n.kind() == "import_spec"
-            && n.child_by_field_name("path")
-                .is_some_and(|p| syntax::text(p, src) == "\"fmt\"")
-            && n.child_by_field_name("name")
-                .is_none_or(|a| syntax::text(a, src) == "fmt")
-    })
+    imports::of_file(root, src)
+        .iter()
+        .any(|i| i.path == "fmt" && i.name == "fmt")
 }

@@ -101,10 +101,8 @@ fn no_prealloc_fix_when_the_range_is_declared_after_the_slice() {
 fn gomaxprocs_call_is_removed_and_the_message_names_the_go_version() {
     let src = "package p\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.GOMAXPROCS(runtime.NumCPU())\n\tserve()\n}\n";
     let (out, _) = fixed(src, "redundant-gomaxprocs");
-    assert_eq!(
-        out,
-        "package p\n\nimport \"runtime\"\n\nfunc main() {\n\tserve()\n}\n"
-    );
+    // The import it was the last use of goes with it: the file compiles.
+    assert_eq!(out, "package p\n\nfunc main() {\n\tserve()\n}\n");
     let newest = findings(src, "redundant-gomaxprocs", &Options::default());
     assert!(
         newest[0].message.contains("Go 1.25"),
@@ -120,6 +118,23 @@ fn gomaxprocs_call_is_removed_and_the_message_names_the_go_version() {
         before[0].message.contains("since Go 1.5") && !before[0].message.contains("1.25"),
         "{}",
         before[0].message
+    );
+}
+
+#[test]
+fn gomaxprocs_removal_takes_an_empty_if_and_an_unused_import_in_a_list() {
+    let src = "package p\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc f(all bool) {\n\tif all {\n\t\truntime.GOMAXPROCS(runtime.NumCPU())\n\t}\n\tfmt.Println()\n}\n";
+    let (out, _) = fixed(src, "redundant-gomaxprocs");
+    assert_eq!(
+        out,
+        "package p\n\nimport (\n\t\"fmt\"\n)\n\nfunc f(all bool) {\n\tfmt.Println()\n}\n"
+    );
+    // A condition that does something stays, and so does an import in use.
+    let src = "package p\n\nimport \"runtime\"\n\nfunc f() {\n\tif ready() {\n\t\truntime.GOMAXPROCS(runtime.NumCPU())\n\t}\n\truntime.GC()\n}\n";
+    let (out, _) = fixed(src, "redundant-gomaxprocs");
+    assert_eq!(
+        out,
+        "package p\n\nimport \"runtime\"\n\nfunc f() {\n\tif ready() {\n\t}\n\truntime.GC()\n}\n"
     );
 }
 

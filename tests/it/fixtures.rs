@@ -301,3 +301,72 @@ fn every_fixed_golden_is_go_that_gofmt_accepts() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// What a fixture leaves to another file of its package: the type-check
+/// test adds it beside the fixed golden.
+const COMPANIONS: &[(&str, &str)] = &[(
+    "waitgroup-add-inside-goroutine",
+    "package fixtures\n\nimport \"sync\"\n\ntype pool struct{ wg sync.WaitGroup }\n",
+)];
+
+/// The API of `golang.org/x/sync/errgroup` (which the fixtures import), so
+/// the type-check needs no network.
+const ERRGROUP: &str = "package errgroup\n\nimport \"context\"\n\ntype Group struct{}\n\nfunc WithContext(ctx context.Context) (*Group, context.Context) { return &Group{}, ctx }\nfunc (g *Group) Go(f func() error)                            {}\nfunc (g *Group) Wait() error                                   { return nil }\nfunc (g *Group) SetLimit(n int)                                {}\nfunc (g *Group) TryGo(f func() error) bool                     { return true }\n";
+
+#[test]
+fn every_fixed_golden_type_checks_with_the_go_compiler() {
+    // Every quick fix leaves code that compiles: each golden is built as a
+    // package of its own by the installed toolchain (CI installs it).
+    if std::process::Command::new("go")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        eprintln!("go is not installed: skipped");
+        return;
+    }
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let module = tempfile::tempdir().expect("a temporary folder");
+    let root = module.path();
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
+        std::fs::write(path, text).expect("a file");
+    };
+    write(
+        root.join("go.mod"),
+        "module fixtures\n\ngo 1.19\n\nrequire golang.org/x/sync v0.0.0\n\nreplace golang.org/x/sync => ./xsync\n",
+    );
+    write(
+        root.join("xsync/go.mod"),
+        "module golang.org/x/sync\n\ngo 1.19\n",
+    );
+    write(root.join("xsync/errgroup/errgroup.go"), ERRGROUP);
+    let mut built = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(slug) = name.strip_suffix(".fixed.go") else {
+            continue;
+        };
+        let golden = std::fs::read_to_string(entry.path()).expect("a golden");
+        write(root.join(slug).join("fixed.go"), &golden);
+        if let Some((_, other)) = COMPANIONS.iter().find(|(s, _)| *s == slug) {
+            write(root.join(slug).join("other.go"), other);
+        }
+        built += 1;
+    }
+    assert!(built >= 20, "only {built} goldens");
+    let out = std::process::Command::new("go")
+        .args(["build", "./..."])
+        .current_dir(root)
+        .env("GOFLAGS", "-mod=mod")
+        .env("GOPROXY", "off")
+        .env("GOTOOLCHAIN", "local")
+        .env("GOWORK", "off")
+        .output()
+        .expect("go build runs");
+    assert!(
+        out.status.success(),
+        "a fixed golden does not compile (folder = rule):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,6 +1,7 @@
 //! The facts about one file that types need: its imports, and (lazily)
 //! its package-level types, variables, functions and locker types.
 
+use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
 use crate::analysis::syntax::text;
@@ -45,37 +46,25 @@ impl<'t> FileTypes<'t> {
         let mut sync_name = None;
         let mut unsafe_names = Vec::new();
         let mut imports = Vec::new();
-        let mut in_sync = false;
         let mut c = root.walk();
-        for child in root.named_children(&mut c) {
-            match child.kind() {
-                "package_clause" => {
-                    in_sync = child.named_child(0).is_some_and(|n| text(n, src) == "sync");
-                }
-                "import_declaration" => {
-                    for spec in import_specs(child) {
-                        // `[name] path`, read by position: this runs once per declaration.
-                        let count = spec.named_child_count();
-                        let Some(path) = count.checked_sub(1).and_then(|i| spec.named_child(i))
-                        else {
-                            continue;
-                        };
-                        let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
-                        let name = match spec.named_child(0).filter(|_| count == 2) {
-                            Some(n) if text(n, src) == "." => "",
-                            Some(n) => text(n, src),
-                            None => path.rsplit('/').next().unwrap_or(path),
-                        };
-                        imports.push(name);
-                        match path {
-                            "sync" if name != "_" => sync_name = Some(name),
-                            "unsafe" if name != "_" => unsafe_names.push(name),
-                            _ => {}
-                        }
-                    }
-                }
-                "comment" => {}
-                _ => break,
+        let in_sync = root
+            .named_children(&mut c)
+            .take_while(|n| {
+                matches!(
+                    n.kind(),
+                    "package_clause" | "import_declaration" | "comment"
+                )
+            })
+            .find(|n| n.kind() == "package_clause")
+            .and_then(|n| n.named_child(0))
+            .is_some_and(|n| text(n, src) == "sync");
+        for import in imports::of_file(root, src) {
+            let name = if import.name == "." { "" } else { import.name };
+            imports.push(name);
+            match import.path {
+                "sync" if name != "_" => sync_name = Some(name),
+                "unsafe" if name != "_" => unsafe_names.push(name),
+                _ => {}
             }
         }
         FileTypes {
@@ -162,25 +151,4 @@ impl<'t> FileTypes<'t> {
     pub fn unsafe_names(&self) -> &[&'t str] {
         &self.unsafe_names
     }
-}
-
-/// The import specs of an import declaration.
-fn import_specs(decl: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut c = decl.walk();
-    for child in decl.named_children(&mut c) {
-        match child.kind() {
-            "import_spec" => out.push(child),
-            "import_spec_list" => {
-                let mut c2 = child.walk();
-                out.extend(
-                    child
-                        .named_children(&mut c2)
-                        .filter(|n| n.kind() == "import_spec"),
-                );
-            }
-            _ => {}
-        }
-    }
-    out
 }
