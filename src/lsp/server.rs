@@ -594,7 +594,8 @@ impl Inner {
 impl Backend {
     /// The corpus concepts of an open document: each construct's name,
     /// label, range and the question ids that explain it (most specific
-    /// first, team questions last), in source order.
+    /// first, team questions last), in source order; the first construct
+    /// of each concept also carries the question's short answer.
     async fn concepts_in_file(&self, uri: &Uri) -> Result<Value> {
         let session = self.inner.session();
         let module_file = is_module_file(uri);
@@ -702,25 +703,28 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
                 .iter()
                 .filter(|t| t.concepts.iter().any(|c| c == hit.concept.name))
                 .map(|t| t.question.id.clone());
-            // Once per concept: a file has many constructs of few concepts.
-            let (question, answer) = firsts
-                .entry(hit.concept.name)
-                .or_insert_with(|| {
-                    hit.concept.cites.first().and_then(|c| {
-                        let q = crate::corpus::builtin().question(c.question)?;
-                        Some((q.question.clone(), q.excerpt(c.topic)))
-                    })
+            // Once per concept: a file has many constructs of few concepts,
+            // so the answer travels with the concept's first item only.
+            let first = !firsts.contains_key(hit.concept.name);
+            let cited = firsts.entry(hit.concept.name).or_insert_with(|| {
+                hit.concept.cites.first().and_then(|c| {
+                    let q = crate::corpus::builtin().question(c.question)?;
+                    Some((q.question.clone(), q.excerpt(c.topic)))
                 })
-                .clone()
-                .unzip();
-            serde_json::json!({
+            });
+            let question = cited.as_ref().map(|(q, _)| q.clone());
+            let answer = cited.as_ref().filter(|_| first).map(|(_, a)| a.clone());
+            let mut item = serde_json::json!({
                 "concept": hit.concept.name,
                 "label": hit.concept.label,
                 "questions": builtin.chain(claimed).collect::<Vec<_>>(),
                 "question": question,
-                "answer": answer,
                 "range": convert.range(&hit.range),
-            })
+            });
+            if first {
+                item["answer"] = answer.into();
+            }
+            item
         })
         .collect()
 }

@@ -170,6 +170,17 @@ fn concepts_in_file_lists_question_ids_with_ranges() {
         find("type-assertion")["range"],
         range(SRC, at("v.(string)"), at("v.(string)") + 10, true)
     );
+    // Each concept's short answer comes once, with its first construct.
+    let mut answered = std::collections::HashSet::new();
+    for item in &items {
+        let concept = item["concept"].as_str().unwrap_or_default();
+        let first = answered.insert(concept.to_string());
+        assert_eq!(item.get("answer").is_some(), first, "{item}");
+        assert!(item["question"].is_string() || item["question"].is_null());
+    }
+    assert!(find("pointer-receiver")["answer"]
+        .as_str()
+        .is_some_and(|a| a.contains("pointer")));
     let starts: Vec<(u64, u64)> = items
         .iter()
         .map(|i| {

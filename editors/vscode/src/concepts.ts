@@ -24,7 +24,7 @@ export interface ConceptHit {
   questions: string[];
   /** The text of the most specific question. */
   question: string;
-  /** That question's short answer (markdown). */
+  /** That question's short answer (markdown); the server sends it with the concept's first construct only. */
   answer: string;
   range: Range;
 }
@@ -92,6 +92,10 @@ export function groupConcepts(hits: ConceptHit[]): ConceptGroup[] {
     if (!group) {
       group = { concept: hit.concept, label: plainLabel(hit.label), question: hit.question, slug: hit.questions[0] ?? hit.concept, answer: hit.answer, hits: [] };
       groups.set(hit.concept, group);
+    }
+    // The server sends a concept's answer with its first construct only.
+    if (!group.answer && hit.answer) {
+      group.answer = hit.answer;
     }
     group.hits.push(hit);
   }

@@ -4,13 +4,14 @@ import { emptyMessage, groupConcepts, groupTooltip, hitLabel, parseConcepts, pla
 
 const at = (line: number, character: number, length = 2) => ({ start: { line, character }, end: { line, character: character + length } });
 
-// As the server answers gohint.conceptsInFile for editors/vscode/e2e/workspace/main.go (abridged).
+// As the server answers gohint.conceptsInFile for editors/vscode/e2e/workspace/main.go (abridged):
+// a concept's answer comes with its first construct only.
 const RESULT = [
   { concept: "close", label: "`close`: closes a channel", questions: ["what-issues-can-arise-with-a-closed-channel"], question: "What issues can arise with a closed channel?", answer: "Closing a closed channel panics.", range: at(9, 1, 5) },
   { concept: "make-chan", label: "`make(chan …)`: makes a channel", questions: ["whats-the-difference-between-buffered-and-unbuffered-channels"], question: "What's the difference between buffered and unbuffered channels?", answer: "", range: at(5, 7, 4) },
-  { concept: "close", label: "`close`: closes a channel", questions: ["what-issues-can-arise-with-a-closed-channel"], question: "What issues can arise with a closed channel?", answer: "Closing a closed channel panics.", range: at(10, 1, 5) },
+  { concept: "close", label: "`close`: closes a channel", questions: ["what-issues-can-arise-with-a-closed-channel"], question: "What issues can arise with a closed channel?", range: at(10, 1, 5) },
   { concept: "defer", label: "`defer` statement", questions: ["how-does-go-handle-panics", "team-defer"], question: null, answer: null, range: at(15, 1, 5) },
-  { concept: "close", label: "`close`: closes a channel", questions: ["what-issues-can-arise-with-a-closed-channel"], question: "What issues can arise with a closed channel?", answer: "Closing a closed channel panics.", range: at(15, 7, 5) },
+  { concept: "close", label: "`close`: closes a channel", questions: ["what-issues-can-arise-with-a-closed-channel"], question: "What issues can arise with a closed channel?", range: at(15, 7, 5) },
 ];
 
 describe("parseConcepts", () => {
@@ -39,6 +40,12 @@ describe("groupConcepts", () => {
     assert.equal(close.label, "close: closes a channel");
     assert.equal(close.slug, "what-issues-can-arise-with-a-closed-channel");
     assert.equal(groups[2].slug, "how-does-go-handle-panics");
+    assert.equal(close.answer, "Closing a closed channel panics.");
+  });
+
+  it("takes a concept's answer from whichever construct carries it", () => {
+    const [close] = groupConcepts(parseConcepts([RESULT[2], RESULT[0]]));
+    assert.equal(close.answer, "Closing a closed channel panics.");
   });
 
   it("orders constructs on one line by column", () => {
