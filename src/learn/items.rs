@@ -9,7 +9,7 @@ use crate::analysis::Rule;
 use crate::analysis::{Analyzer, Options};
 use crate::corpus::{self, Question};
 use crate::explain;
-use crate::rules::RULES;
+use crate::rules::{example, RULES};
 
 /// What an item asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -234,23 +234,10 @@ fn without_comments(code: &str) -> String {
         .join("\n")
 }
 
-/// The rules that flag Go fragment `code` (statements, or declarations)
-/// put in a file of its own: summaries that describe it too are no wrong
-/// answer.
+/// The rules that flag Go fragment `code` (a rule's example) put in a
+/// file of its own: summaries that describe it too are no wrong answer.
 fn flagged_in(code: &str) -> Vec<&'static str> {
-    let declarations = ["func ", "type ", "var ", "import "]
-        .iter()
-        .any(|k| code.starts_with(k));
-    let imports: String = ["context", "log", "runtime", "sync", "time"]
-        .iter()
-        .filter(|p| code.contains(&format!("{p}.")))
-        .map(|p| format!("import \"{p}\"\n"))
-        .collect();
-    let file = if declarations {
-        format!("package p\n\n{imports}\n{code}\n")
-    } else {
-        format!("package p\n\n{imports}\nfunc f() {{\n{code}\n}}\n")
-    };
+    let file = example::as_file(code);
     Analyzer::new()
         .analyze(file.as_bytes(), &Options::default())
         .unwrap_or_default()

@@ -5,6 +5,7 @@
 
 use gohint::analysis::{Analyzer, Finding, GoVersion, Options};
 use gohint::analysis::{Rule, Severity};
+use gohint::rules::example::as_file;
 use gohint::rules::RULES;
 
 /// Rules whose examples cannot show the problem in a file of their own.
@@ -12,71 +13,6 @@ const NEEDS_MORE_CONTEXT: &[(&str, &str)] = &[(
     "skipped-declaration",
     "it flags declarations too large to analyse; the example elides the megabytes that make it one",
 )];
-
-/// Packages an example may use, by the name it calls them.
-const PACKAGES: &[(&str, &str)] = &[
-    ("atomic", "sync/atomic"),
-    ("context", "context"),
-    ("debug", "runtime/debug"),
-    ("errors", "errors"),
-    ("fmt", "fmt"),
-    ("http", "net/http"),
-    ("log", "log"),
-    ("os", "os"),
-    ("runtime", "runtime"),
-    ("strings", "strings"),
-    ("sync", "sync"),
-    ("time", "time"),
-];
-
-/// Whether `code` uses package `name` (`name.` not preceded by an
-/// identifier character or a dot).
-fn uses(code: &str, name: &str) -> bool {
-    let needle = format!("{name}.");
-    code.match_indices(&needle).any(|(at, _)| {
-        code[..at]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'))
-    })
-}
-
-/// `snippet` as a Go file: a package clause, the imports it uses, its
-/// top-level declarations (paragraphs whose code starts with `func` or
-/// `type`) as
-/// they are, and its statements in the body of a function.
-fn wrap(snippet: &str) -> String {
-    let mut imports = String::new();
-    for (name, path) in PACKAGES {
-        if uses(snippet, name) {
-            imports.push_str(&format!("\t{path:?}\n"));
-        }
-    }
-    let mut decls = String::new();
-    let mut body = String::new();
-    for block in snippet.split("\n\n") {
-        let code = block.lines().find(|l| !l.starts_with("//")).unwrap_or("");
-        if code.starts_with("func ") || code.starts_with("type ") {
-            decls.push_str(block);
-            decls.push_str("\n\n");
-        } else {
-            for line in block.lines() {
-                body.push('\t');
-                body.push_str(line);
-                body.push('\n');
-            }
-        }
-    }
-    let mut src = String::from("package example\n\n");
-    if !imports.is_empty() {
-        src.push_str(&format!("import (\n{imports})\n\n"));
-    }
-    src.push_str(&decls);
-    if !body.is_empty() {
-        src.push_str(&format!("func example() {{\n{body}}}\n"));
-    }
-    format!("{}\n", src.trim_end())
-}
 
 /// The unsuppressed findings in `src` under Go `version` (`None`: the
 /// newest), with `rule` on at its own severity.
@@ -111,8 +47,8 @@ fn bad_examples_are_flagged_and_good_ones_are_not() {
         {
             continue;
         }
-        let bad = wrap(rule.bad);
-        let good = wrap(rule.good);
+        let bad = as_file(rule.bad);
+        let good = as_file(rule.good);
         for (kind, src) in [("bad", &bad), ("good", &good)] {
             let tree = Analyzer::new()
                 .parse(src, None)
@@ -152,7 +88,7 @@ fn rules_left_out_still_cannot_flag_their_example() {
         let rule = gohint::rules::CATALOGUE
             .find(slug)
             .unwrap_or_else(|| panic!("unknown rule {slug}"));
-        let flagged = findings(rule, &wrap(rule.bad), Some(OLDER_GO))
+        let flagged = findings(rule, &as_file(rule.bad), Some(OLDER_GO))
             .iter()
             .any(|f| f.rule.slug == rule.slug);
         assert!(
@@ -164,7 +100,7 @@ fn rules_left_out_still_cannot_flag_their_example() {
 
 #[test]
 fn examples_are_wrapped_with_the_imports_they_use() {
-    let src = wrap("type T struct{ mu sync.Mutex }\n\nctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\nwg.Wait()");
+    let src = as_file("type T struct{ mu sync.Mutex }\n\nctx, cancel := context.WithTimeout(ctx, time.Second)\ndefer cancel()\nwg.Wait()");
     assert_eq!(
         src,
         "package example\n\nimport (\n\t\"context\"\n\t\"sync\"\n\t\"time\"\n)\n\n\
