@@ -23,8 +23,8 @@ pub const RULE: Rule = Rule {
     use_instead: Some("`slices.Concat(a, []T{x})` (Go 1.22) or `append(slices.Clip(a), x)` (Go 1.21), which always make a new backing array."),
     fix_safety: "The quick fix limits the capacity of the appended slice (`a[:len(a):len(a)]`), which forces append to copy. Behaviour changes only for code that relied on the two slices sharing memory; it allocates once more. Never marked preferred.",
     known_problems: &[
-        "The Append convention (`func appendX(dst []byte, …) []byte`) when the helper is not itself named `append…`.",
-        "Scratch buffers reused on purpose each iteration.",
+        "The Append convention is recognised by name only: a helper named `append…` or a parameter named `dst`.",
+        "A scratch buffer reused each iteration is recognised only when it starts empty, is never written, and the appended slice is not kept past the iteration; one whose result is stored or sent is reported.",
         "A result stored back where the slice was read from, when a labelled `continue` leaves before the old slice is used again.",
     ],
     since: "0.1.0",
@@ -147,11 +147,88 @@ fn plain_overwrite(ident: Node<'_>) -> bool {
         })
 }
 
-/// Whether `func` is named `append…`/`Append…`: by convention it appends
-/// to the caller's slice and returns the result, like `strconv.AppendInt`.
-fn is_append_style(func: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    func.child_by_field_name("name")
-        .is_some_and(|n| ctx.text(n).to_ascii_lowercase().starts_with("append"))
+/// Whether `func` follows the Append convention for `slice`: it is named
+/// `append…`/`Append…`, or `slice` is its `dst` parameter — it appends to
+/// the caller's buffer and returns the result, like `strconv.AppendInt`
+/// (and `strconv.formatBits`, which backs it).
+fn is_append_style(func: Node<'_>, decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
+    let named = func
+        .child_by_field_name("name")
+        .is_some_and(|n| ctx.text(n).to_ascii_lowercase().starts_with("append"));
+    named || (decl.kind == DeclKind::Param && ctx.text(decl.ident) == "dst")
+}
+
+/// Whether `a` in `target := append(a, …)` is a scratch buffer reused on
+/// purpose each iteration of a loop: it starts empty with room to spare
+/// (`make([]T, 0, n)`, `buf[:0]`) and is never written, this append is the
+/// only one reading it, and `target` is declared afresh in the loop and
+/// never kept past its iteration (only indexed, sliced, measured, ranged
+/// over or passed to a call). Nothing can then see one iteration's bytes
+/// through another's.
+fn reused_scratch<'t>(
+    decl: &Decl<'t>,
+    refs: &[(Node<'t>, u8)],
+    call: Node<'t>,
+    target: Node<'t>,
+    ctx: &Ctx<'t>,
+) -> bool {
+    let empty = decl.initial_value().is_some_and(|v| match v.kind() {
+        "call_expression" => {
+            let args = syntax::call_args(v);
+            syntax::is_call_to(v, ctx.src, "make")
+                && args.len() == 3
+                && args.get(1).is_some_and(|n| ctx.text(*n) == "0")
+        }
+        "slice_expression" => {
+            v.child_by_field_name("start").is_none()
+                && v.child_by_field_name("end")
+                    .is_some_and(|e| ctx.text(e) == "0")
+                && v.child_by_field_name("capacity").is_none()
+        }
+        _ => false,
+    });
+    let up = ctx.facts.parents();
+    let appended_from = |r: Node<'t>| {
+        up.parent(r)
+            .filter(|l| l.kind() == "argument_list" && l.named_child(0) == Some(r))
+            .and_then(|l| up.parent(l))
+            .is_some_and(|c| syntax::is_call_to(c, ctx.src, "append"))
+    };
+    let only_append = refs.iter().all(|(r, t)| {
+        *r == decl.ident
+            || (t & WRITTEN == 0
+                && (!appended_from(*r) || up.parent(*r).and_then(|l| up.parent(l)) == Some(call)))
+    });
+    let Some(loop_) = flow::enclosing_loop(up, call) else {
+        return false;
+    };
+    let fresh = up
+        .parent(target)
+        .and_then(|l| up.parent(l))
+        .is_some_and(|s| s.kind() == "short_var_declaration")
+        && !(loop_.start_byte() <= decl.ident.start_byte()
+            && decl.ident.end_byte() <= loop_.end_byte());
+    if !(empty && only_append && fresh) {
+        return false;
+    }
+    let sites = ctx.facts.sites(call);
+    let (Some(kept), Some(func)) = (sites.resolve(target), decl.function()) else {
+        return false;
+    };
+    let uses = sites.decl_references(&kept, func);
+    uses.iter().filter(|u| **u != target).all(|u| {
+        let Some(p) = up.parent(*u) else { return false };
+        match p.kind() {
+            "index_expression" | "slice_expression" | "range_clause" => true,
+            "argument_list" => up.parent(p).is_some_and(|c| {
+                !syntax::is_call_to(c, ctx.src, "append")
+                    && !up
+                        .parent(c)
+                        .is_some_and(|g| matches!(g.kind(), "go_statement" | "defer_statement"))
+            }),
+            _ => false,
+        }
+    })
 }
 
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
@@ -170,7 +247,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(func) = decl.function() else {
         return;
     };
-    if is_append_style(func, ctx) {
+    if is_append_style(func, &decl, ctx) {
         return;
     }
     let Some(stmt) = ctx.facts.parents().statement_of(call) else {
@@ -181,6 +258,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let again = used_again(ctx.facts.parents(), &refs, call, stmt);
+    if again.is_some() && reused_scratch(&decl, &refs, call, target, ctx) {
+        return;
+    }
     let why = match (decl.kind, again) {
         (DeclKind::Param | DeclKind::Receiver, _) => {
             format!("`{name}` is a parameter: the caller's slice")
