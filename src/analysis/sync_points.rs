@@ -36,14 +36,50 @@ fn is_chan(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
 /// How a statement of the parent synchronises with its goroutines.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Sync {
-    /// Waits for them: `X.Wait()`, a channel receive, ranging over a channel.
+    /// Waits for them: `X.Wait()`, a channel receive, ranging over a
+    /// channel, reading an `io.Pipe` to its end.
     Wait,
     /// `X.Lock()`/`X.RLock()`: excludes them from a critical section.
     Lock,
 }
 
+/// Whether `decl` is the reader half of an `io.Pipe()`: `pr, pw := io.Pipe()`.
+fn is_pipe_reader(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
+    let site = decl.site;
+    site.kind() == "short_var_declaration"
+        && site
+            .child_by_field_name("left")
+            .and_then(|l| l.named_child(0))
+            == Some(decl.ident)
+        && site
+            .child_by_field_name("right")
+            .filter(|r| r.named_child_count() == 1)
+            .and_then(|r| r.named_child(0))
+            .is_some_and(|v| syntax::is_call_to(v, ctx.src, "io.Pipe"))
+}
+
+/// Whether `call` reads an `io.Pipe` reader to its end (`io.ReadAll(pr)`,
+/// `io.Copy(w, pr)`): it returns only once the writer is closed, so it
+/// waits for the goroutine that closes it.
+fn drains_pipe<'t>(call: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> bool {
+    let at = match syntax::callee(call, ctx.src) {
+        Some("io.ReadAll" | "ioutil.ReadAll") => 0,
+        Some("io.Copy" | "io.CopyBuffer") => 1,
+        _ => return false,
+    };
+    syntax::call_args(call)
+        .get(at)
+        .map(|a| syntax::unparen(*a))
+        .filter(|a| a.kind() == "identifier")
+        .and_then(|a| res.resolve(a))
+        .is_some_and(|d| is_pipe_reader(&d, ctx))
+}
+
 /// How `node` synchronises the parent with its goroutines, if it does.
 fn sync_kind<'t>(node: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> Option<Sync> {
+    if node.kind() == "call_expression" && drains_pipe(node, ctx, res) {
+        return Some(Sync::Wait);
+    }
     let wait = match node.kind() {
         "call_expression" => match method_call(node, ctx)?.0 {
             "Wait" => true,

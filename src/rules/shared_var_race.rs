@@ -31,7 +31,8 @@ pub const RULE: Rule = Rule {
     use_instead: Some("The typed atomics `atomic.Int64`, `atomic.Bool`, `atomic.Pointer[T]` (Go 1.19) for a counter or flag."),
     fix_safety: "No quick fix.",
     known_problems: &[
-        "Happens-before the rule does not see: a write after the channel is seen closed, a read after `wg.Wait()` when the writer is a goroutine nested in a goroutine, a read after an `io.Pipe` EOF or a request/reply round trip, a variable the outer goroutine declares and only the inner one uses.",
+        "Happens-before the rule does not see: a request/reply round trip over a connection or a pipe read short of its end; a closed channel seen in any other way than `if _, ok := <-ch; !ok { ch = nil }`.",
+        "A goroutine started by another is taken to run after what its starter did before the `go` statement, and each goroutine literal to run once: a function started twice that writes the same variable is not reported.",
         "A `select` gives up waiting, for the rule, only in a `default` or in a case on a call (`time.After`, `ctx.Done()`) or a timer's `.C` that goes on past the select; a case on a stop channel is taken to synchronise, and a timeout that fails the test (`t.Error`) is not followed.",
         "Another goroutine that reads a package variable is seen only when the function starts it from a literal or by the name of a function (or of the only method so named) declared in the same file.",
     ],

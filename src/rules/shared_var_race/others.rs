@@ -6,30 +6,53 @@ use super::writes::Target;
 use super::{first_access, Goroutine, Race};
 use crate::analysis::names::{DeclKind, Resolver};
 use crate::analysis::syntax::{self, inside};
-use crate::analysis::Ctx;
+use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
 
 /// Another goroutine literal of the function touches the variable, and the
-/// function does not wait for one before starting the other.
+/// function does not wait for one before starting the other. A goroutine
+/// started by another is ordered after what that one did before the `go`
+/// statement (unless a loop repeats it).
 pub(super) fn other_goroutine<'t>(
     t: &Target<'t>,
     g: &Goroutine<'t>,
     ctx: &Ctx<'t>,
     res: &mut Resolver<'t, 't>,
 ) -> Option<Race> {
+    let up = ctx.facts.parents();
+    let repeated = |launch: Node<'t>, within: Node<'t>| {
+        flow::enclosing_loop(up, launch).is_some_and(|l| inside(within, l))
+    };
+    let nils_closed = nils_closed_channel(t, g, ctx, res);
     for other in g.syncs.other_goroutines(g.lit) {
+        let other_launch = up.statement_of(other).unwrap_or(other);
+        // Started by this goroutine after its write.
+        if inside(g.lit, other_launch)
+            && t.stmt.end_byte() <= other_launch.start_byte()
+            && !repeated(other_launch, g.lit)
+        {
+            continue;
+        }
+        // This goroutine was started by the other: what the other did
+        // before starting it happens before.
+        let started_by_other = inside(other, g.launch) && !repeated(g.launch, other);
         let candidates = g.syncs.named_values(other, t.name, ctx.src);
-        let Some(access) = first_access(t, candidates, ctx, res, |a| !inside(g.lit, a)) else {
+        let Some(access) = first_access(t, candidates, ctx, res, |a| {
+            let before_launch = started_by_other && a.end_byte() <= g.launch.start_byte();
+            !inside(g.lit, a) && !before_launch
+        }) else {
             continue;
         };
-        let other_launch = ctx.facts.parents().statement_of(other).unwrap_or(other);
-        if ctx.facts.parents().enclosing_function(other_launch) == Some(g.parent) {
+        if nils_closed && closes(other, t.name, ctx) {
+            continue;
+        }
+        if up.enclosing_function(other_launch) == Some(g.parent) {
             let (a, b) = if other_launch.start_byte() < g.launch.start_byte() {
                 (other_launch, g.launch)
             } else {
                 (g.launch, other_launch)
             };
-            if g.syncs.between(ctx.facts.parents(), a, b, false, ctx.src) {
+            if g.syncs.between(up, a, b, false, ctx.src) {
                 continue;
             }
         }
@@ -39,6 +62,69 @@ pub(super) fn other_goroutine<'t>(
         });
     }
     None
+}
+
+/// Whether the write is `ch = nil` under `if !ok`, where `ok` was received
+/// from `ch`: the idiom that turns off a closed channel's case. It runs
+/// only once the channel is closed, after the closing goroutine's sends.
+fn nils_closed_channel<'t>(
+    t: &Target<'t>,
+    g: &Goroutine<'t>,
+    ctx: &Ctx<'t>,
+    res: &mut Resolver<'t, 't>,
+) -> bool {
+    let nil = t.field.is_none()
+        && !t.element
+        && t.stmt
+            .child_by_field_name("right")
+            .is_some_and(|r| ctx.text(r) == "nil");
+    if !nil {
+        return false;
+    }
+    let received_from_target = |site: Node<'t>| {
+        let mut right = site.child_by_field_name("right");
+        if let Some(list) = right.filter(|r| r.kind() == "expression_list") {
+            right = (list.named_child_count() == 1)
+                .then(|| list.named_child(0))
+                .flatten();
+        }
+        right.is_some_and(|r| {
+            r.kind() == "unary_expression"
+                && r.child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "<-")
+                && r.child_by_field_name("operand")
+                    .is_some_and(|c| ctx.text(c) == t.name)
+        })
+    };
+    ctx.facts
+        .parents()
+        .ancestors(t.stmt)
+        .take_while(|a| *a != g.lit)
+        .filter(|a| a.kind() == "if_statement")
+        .filter_map(|i| i.child_by_field_name("condition"))
+        .filter_map(|c| {
+            let c = syntax::unparen(c);
+            (c.kind() == "unary_expression" && ctx.text(c).starts_with('!'))
+                .then(|| c.child_by_field_name("operand"))
+                .flatten()
+        })
+        .filter(|ok| ok.kind() == "identifier")
+        .filter_map(|ok| res.resolve(ok))
+        .any(|d| received_from_target(d.site))
+}
+
+/// Whether goroutine literal `lit` closes the channel named `name`.
+fn closes(lit: Node<'_>, name: &str, ctx: &Ctx<'_>) -> bool {
+    syntax::function_body(lit).is_some_and(|body| {
+        syntax::same_function_descendants(body)
+            .into_iter()
+            .any(|n| {
+                syntax::is_builtin_call(n, ctx, "close")
+                    && syntax::call_args(n)
+                        .first()
+                        .is_some_and(|a| ctx.text(*a) == name)
+            })
+    })
 }
 
 /// The top-level function or method a `go f(…)` / `go x.m(…)` statement
