@@ -27,7 +27,7 @@ pub const RULE: Rule = Rule {
         "A deferred call that signals a goroutine of the same iteration that the function has returned.",
         "A once-guard on a flag that starts true (`if first { first = false; defer … }`).",
         "Deferring each function of a list on purpose, so all of them run even if one panics.",
-        "A one-shot timer with `Stop` or `Reset`.",
+        "A one-shot timer reset other than right after a `Stop` that succeeded (`if !t.Stop() { return }`, `if t.Stop() { t.Reset(d) }`).",
     ],
     since: "0.1.0",
     go: "all",
@@ -259,7 +259,8 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
 }
 
 /// Whether `node` is a select case `case <-t.C:` on a timer made with
-/// `time.NewTimer` in the same function and never reset: it fires once.
+/// `time.NewTimer` in the same function and reset only after a `Stop`
+/// that succeeded (so before it fired): it fires once.
 fn timer_fires_once<'t>(up: &Parents<'t>, node: Node<'t>, src: &str) -> bool {
     if node.kind() != "communication_case" {
         return false;
@@ -292,9 +293,53 @@ fn timer_fires_once<'t>(up: &Parents<'t>, node: Node<'t>, src: &str) -> bool {
                 }
                 made = true;
             }
-            "call_expression" if syntax::is_call_to(n, src, &reset) => return false,
+            "call_expression"
+                if syntax::is_call_to(n, src, &reset)
+                    && !after_successful_stop(up, n, timer, src) =>
+            {
+                return false
+            }
             _ => {}
         }
     }
     made
+}
+
+/// Whether the call `reset` (`t.Reset(…)`) runs only after `t.Stop()`
+/// returned true: inside `if t.Stop() { … }`, or after an
+/// `if … || !t.Stop() { return }` in the same block.
+fn after_successful_stop<'t>(up: &Parents<'t>, reset: Node<'t>, timer: &str, src: &str) -> bool {
+    let stop = format!("{timer}.Stop()");
+    let negated = format!("!{stop}");
+    let Some(stmt) = up.statement_of(reset) else {
+        return false;
+    };
+    let guarded = up
+        .ancestors(stmt)
+        .take_while(|a| !syntax::is_function(*a))
+        .any(|a| {
+            a.kind() == "if_statement"
+                && a.child_by_field_name("condition")
+                    .is_some_and(|c| syntax::text(c, src) == stop)
+                && a.child_by_field_name("consequence")
+                    .is_some_and(|b| syntax::inside(b, stmt))
+        });
+    let stopped_before = up
+        .parent(stmt)
+        .map(|list| flow::statements(list))
+        .unwrap_or_default()
+        .into_iter()
+        .take_while(|s| s.end_byte() <= stmt.start_byte())
+        .any(|s| {
+            s.kind() == "if_statement"
+                && s.child_by_field_name("alternative").is_none()
+                && s.child_by_field_name("consequence")
+                    .is_some_and(|b| flow::is_terminator(b, src))
+                && s.child_by_field_name("condition").is_some_and(|c| {
+                    syntax::text(c, src)
+                        .split("||")
+                        .any(|term| term.trim() == negated)
+                })
+        });
+    guarded || stopped_before
 }
