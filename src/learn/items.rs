@@ -3,13 +3,14 @@
 //! examples, and recall questions on every corpus question. Each item is
 //! multiple choice; its choices are shuffled by a seed and the item's id.
 
+use super::example;
 use super::verified::{Verified, VERIFIED};
 use super::Rng;
 use crate::analysis::Rule;
 use crate::analysis::{Analyzer, Options};
 use crate::corpus::{self, Question};
 use crate::explain;
-use crate::rules::{example, RULES};
+use crate::rules::RULES;
 
 /// What an item asks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! question and rule names. Pure: the CLI reads answers and stores progress.
 
 mod about;
+pub mod example;
 mod items;
 mod progress;
 mod rng;

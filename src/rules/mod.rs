@@ -15,7 +15,6 @@ mod defer_in_loop;
 mod defer_lock_typo;
 mod double_close;
 mod empty_critical_section;
-pub mod example;
 mod explicit_gc;
 mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;

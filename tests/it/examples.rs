@@ -5,7 +5,7 @@
 
 use gohint::analysis::{Analyzer, Finding, GoVersion, Options};
 use gohint::analysis::{Rule, Severity};
-use gohint::rules::example::as_file;
+use gohint::learn::example::as_file;
 use gohint::rules::RULES;
 
 /// Rules whose examples cannot show the problem in a file of their own.
