@@ -5,6 +5,7 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
+use super::package;
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
 use super::types::FileTypes;
@@ -103,10 +104,21 @@ impl<'t> Facts<'t> {
     }
 
     /// What the file's methods do to locks on entry (see
-    /// [`FileSummary`]), worked out once.
+    /// [`FileSummary`]), worked out once — and only for a file that may
+    /// lock a mutex ([`package::may_lock`]): every rule asking starts from
+    /// a lock held in its own file, so another file's summary is empty.
     pub fn summary(&self) -> &FileSummary {
-        self.summary
-            .get_or_init(|| FileSummary::of(self.root, self.src, Arc::from("")))
+        self.summary.get_or_init(|| {
+            if package::may_lock(self.src.as_bytes()) {
+                FileSummary::of(self.root, self.src, Arc::from(""))
+            } else {
+                FileSummary {
+                    file: Arc::from(""),
+                    package: String::new(),
+                    methods: Vec::new(),
+                }
+            }
+        })
     }
 
     /// The way up from any node of the file: parents without asking
