@@ -15,9 +15,9 @@ pub const RULE: Rule = Rule {
     summary: "`time.After` as a select case inside a loop: a new timer every iteration and a timeout that restarts",
     why: "The select evaluates time.After anew each time round the loop, so the timeout restarts whenever another case fires and every iteration allocates a timer; before Go 1.23 each of those timers stays in memory until it fires.",
     message: "time.After in a select inside a loop creates a new timer on every iteration and restarts the timeout",
-    fix: Some("Create one timer before the loop (`t := time.NewTimer(d)`, `defer t.Stop()`) and select on `t.C`, or put an overall deadline on a context with context.WithTimeout."),
+    fix: Some("Create one timer before the loop (`t := time.NewTimer(d)`, `defer t.Stop()`) and select on `t.C`; for an idle timeout, `t.Reset(d)` after each other case. For an overall deadline, put it on a context with context.WithTimeout."),
     bad: "for {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-time.After(time.Minute):\n\t\treturn errIdle\n\t}\n}",
-    good: "timeout := time.NewTimer(time.Minute)\ndefer timeout.Stop()\nfor {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\tcase <-timeout.C:\n\t\treturn errTimeout\n\t}\n}",
+    good: "idle := time.NewTimer(time.Minute)\ndefer idle.Stop()\nfor {\n\tselect {\n\tcase msg := <-in:\n\t\thandle(msg)\n\t\tidle.Reset(time.Minute) // Go 1.23+: no stale expiry survives Reset\n\tcase <-idle.C:\n\t\treturn errIdle\n\t}\n}",
     use_instead: Some("One `time.NewTimer` reused with `Timer.Reset`; from Go 1.23 an unstopped timer is collected once unreferenced, and Reset never leaves a stale value in its channel."),
     fix_safety: "No quick fix.",
     known_problems: &[
