@@ -22,7 +22,8 @@ use tree_sitter::Node;
 /// whose mentions read the fact and the fact: a mutex field released by a
 /// function that does not take it (`lock-not-unlocked` leaves the locks of
 /// that field alone), a name some `const` declaration declares, even one
-/// inside a function (rules read such names as constants file-wide).
+/// inside a function (rules read such names as constants file-wide), how
+/// the methods access each field of their receiver ([`super::guards::links`]).
 /// Incremental analysis re-checks the mentions of a word whose facts an
 /// edit changed.
 pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String)> {
@@ -44,6 +45,7 @@ pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String
             links.extend(words.iter().map(|w| (w.to_string(), fact.clone())));
         }
     }
+    links.extend(super::guards::links(facts.summary()));
     links
 }
 

@@ -13,6 +13,7 @@ pub mod facts;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod guards;
 pub mod incremental;
 pub mod lexical;
 pub mod lock_calls;

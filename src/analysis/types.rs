@@ -12,7 +12,7 @@
 
 mod file;
 
-pub use file::FileTypes;
+pub use file::{imports_of, FileTypes};
 
 use super::names::{self, Decl, DeclKind};
 use crate::analysis::syntax::{text, unparen};

@@ -4,9 +4,9 @@
 //! of the package see them (see [`crate::analysis::package`]).
 //!
 //! Two parallel passes over the files of the folders at hand: the first
-//! parses each file of a folder where some file locks a mutex, summarises
-//! it and keeps the trees of the checked ones (up to [`KEPT_TREES_BYTES`] of
-//! source); the second checks each file with its folder's package, from its
+//! parses each file of a folder where some file may lock a mutex or use
+//! `sync/atomic`, summarises it and keeps the trees of the checked ones (up
+//! to [`KEPT_TREES_BYTES`] of source); the second checks each file with its folder's package, from its
 //! kept tree or parsing it again.
 
 use super::check::{display_path, read};
@@ -114,7 +114,7 @@ pub fn check_files(
         }
         locks.push(
             own.iter()
-                .any(|f| f.bytes.as_deref().is_ok_and(package::may_lock)),
+                .any(|f| f.bytes.as_deref().is_ok_and(package::may_sync)),
         );
         files.extend(own.into_iter().map(|f| File { folder: index, ..f }));
     }

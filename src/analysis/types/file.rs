@@ -45,37 +45,18 @@ impl<'t> FileTypes<'t> {
         let mut sync_name = None;
         let mut unsafe_names = Vec::new();
         let mut imports = Vec::new();
-        let mut in_sync = false;
         let mut c = root.walk();
-        for child in root.named_children(&mut c) {
-            match child.kind() {
-                "package_clause" => {
-                    in_sync = child.named_child(0).is_some_and(|n| text(n, src) == "sync");
-                }
-                "import_declaration" => {
-                    for spec in import_specs(child) {
-                        // `[name] path`, read by position: this runs once per declaration.
-                        let count = spec.named_child_count();
-                        let Some(path) = count.checked_sub(1).and_then(|i| spec.named_child(i))
-                        else {
-                            continue;
-                        };
-                        let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
-                        let name = match spec.named_child(0).filter(|_| count == 2) {
-                            Some(n) if text(n, src) == "." => "",
-                            Some(n) => text(n, src),
-                            None => path.rsplit('/').next().unwrap_or(path),
-                        };
-                        imports.push(name);
-                        match path {
-                            "sync" if name != "_" => sync_name = Some(name),
-                            "unsafe" if name != "_" => unsafe_names.push(name),
-                            _ => {}
-                        }
-                    }
-                }
-                "comment" => {}
-                _ => break,
+        let in_sync = root
+            .named_children(&mut c)
+            .find(|n| n.kind() == "package_clause")
+            .and_then(|n| n.named_child(0))
+            .is_some_and(|n| text(n, src) == "sync");
+        for (name, path) in imports_of(root, src) {
+            imports.push(name);
+            match path {
+                "sync" if name != "_" => sync_name = Some(name),
+                "unsafe" if name != "_" => unsafe_names.push(name),
+                _ => {}
             }
         }
         FileTypes {
@@ -162,6 +143,37 @@ impl<'t> FileTypes<'t> {
     pub fn unsafe_names(&self) -> &[&'t str] {
         &self.unsafe_names
     }
+}
+
+/// The imports of the file whose syntax tree is `root`, in order: the name
+/// each is known by (its last path element when unnamed, `""` for a dot
+/// import) and its path.
+pub fn imports_of<'t>(root: Node<'t>, src: &'t str) -> Vec<(&'t str, &'t str)> {
+    let mut out = Vec::new();
+    let mut c = root.walk();
+    for child in root.named_children(&mut c) {
+        match child.kind() {
+            "package_clause" | "comment" => {}
+            "import_declaration" => {
+                for spec in import_specs(child) {
+                    // `[name] path`, read by position: this runs once per declaration.
+                    let count = spec.named_child_count();
+                    let Some(path) = count.checked_sub(1).and_then(|i| spec.named_child(i)) else {
+                        continue;
+                    };
+                    let path = text(path, src).trim_matches(|c| c == '"' || c == '`');
+                    let name = match spec.named_child(0).filter(|_| count == 2) {
+                        Some(n) if text(n, src) == "." => "",
+                        Some(n) => text(n, src),
+                        None => path.rsplit('/').next().unwrap_or(path),
+                    };
+                    out.push((name, path));
+                }
+            }
+            _ => break,
+        }
+    }
+    out
 }
 
 /// The import specs of an import declaration.
