@@ -4,7 +4,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::guards::{Site, TypeAccesses};
-use crate::analysis::summary::Access;
+use crate::analysis::summary::{Access, FieldAccess};
 use crate::analysis::{Ctx, Finding, Match};
 use std::collections::HashSet;
 
@@ -49,6 +49,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let methods = ctx.methods();
+    // Most types have no atomic access: the scan is cheaper than the index.
+    let atomic = |a: &FieldAccess| matches!(a.access, Access::Atomic | Access::AtomicLoad);
+    let others = methods.of_type(&method.receiver_type);
+    if !others.iter().any(|(_, m)| m.accesses.iter().any(atomic)) {
+        return;
+    }
     let ty = TypeAccesses::of(&methods, &method.receiver_type);
     let mut seen = HashSet::new();
     for access in &method.accesses {

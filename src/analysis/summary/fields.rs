@@ -76,7 +76,8 @@ const LOCK_METHODS: [&str; 6] = ["Lock", "Unlock", "RLock", "RUnlock", "TryLock"
 /// outside the blocks it holds (walked on their own by `block_ops`), with
 /// `held` held; closures are walked with none.
 pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held<'_>) {
-    let mut stack = children(stmt, Role::Read, src, out.atomic);
+    let mut stack = Vec::new();
+    children(stmt, Role::Read, src, out.atomic, &mut stack);
     while let Some((node, role)) = stack.pop() {
         match node.kind() {
             "block" | "statement_list" => continue,
@@ -127,7 +128,7 @@ pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out:
             }
             _ => {}
         }
-        stack.extend(children(node, role, src, out.atomic));
+        children(node, role, src, out.atomic, &mut stack);
     }
 }
 
@@ -163,14 +164,16 @@ fn push(out: &mut Held<'_>, path: &str, access: Access, range: Range<usize>, hel
     });
 }
 
-/// The named children of `node`, each with its role, `node` being in
-/// `role`; `atomic` is the name `sync/atomic` is imported as.
+/// Pushes the named children of `node` on `out`, each with its role,
+/// `node` being in `role`; `atomic` is the name `sync/atomic` is imported
+/// as.
 fn children<'t>(
     node: Node<'t>,
     role: Role,
     src: &str,
     atomic: Option<&str>,
-) -> Vec<(Node<'t>, Role)> {
+    out: &mut Vec<(Node<'t>, Role)>,
+) {
     // What a child passes on of its parent's role: writing `s.a[i].b`
     // writes `s.a`.
     let inherit = match role {
@@ -198,10 +201,9 @@ fn children<'t>(
                 Role::Atomic
             }
         });
-    let mut out = Vec::new();
     let mut cursor = node.walk();
     if !cursor.goto_first_child() {
-        return out;
+        return;
     }
     let mut first_arg = true;
     loop {
@@ -250,7 +252,6 @@ fn children<'t>(
             break;
         }
     }
-    out
 }
 
 /// Whether the callers of method `method` (named `name`) hold its
