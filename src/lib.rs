@@ -30,6 +30,7 @@ impl Default for analysis::Options {
             severities: std::collections::BTreeMap::new(),
             test_file: false,
             package: None,
+            own_summary: None,
         }
     }
 }

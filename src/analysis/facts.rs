@@ -5,7 +5,6 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
-use super::package;
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
 use super::types::FileTypes;
@@ -23,7 +22,8 @@ use tree_sitter::Node;
 /// whose mentions read the fact and the fact: a mutex field released by a
 /// function that does not take it (`lock-not-unlocked` leaves the locks of
 /// that field alone), a name some `const` declaration declares, even one
-/// inside a function (rules read such names as constants file-wide).
+/// inside a function (rules read such names as constants file-wide), how
+/// the methods access each field of their receiver ([`super::guards::links`]).
 /// Incremental analysis re-checks the mentions of a word whose facts an
 /// edit changed.
 pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String)> {
@@ -45,6 +45,7 @@ pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String
             links.extend(words.iter().map(|w| (w.to_string(), fact.clone())));
         }
     }
+    links.extend(super::guards::links(facts.summary()));
     links
 }
 
@@ -78,7 +79,7 @@ pub struct Facts<'t> {
     /// The parents of the nodes of the declarations walked up from.
     parents: Rc<Parents<'t>>,
     /// What the file's methods do to locks on entry.
-    summary: OnceCell<FileSummary>,
+    summary: OnceCell<Arc<FileSummary>>,
 }
 
 impl<'t> Facts<'t> {
@@ -103,22 +104,17 @@ impl<'t> Facts<'t> {
         }
     }
 
-    /// What the file's methods do to locks on entry (see
-    /// [`FileSummary`]), worked out once — and only for a file that may
-    /// lock a mutex ([`package::may_lock`]): every rule asking starts from
-    /// a lock held in its own file, so another file's summary is empty.
+    /// What the file's methods do to locks and fields (see
+    /// [`FileSummary`]), worked out once unless already known.
     pub fn summary(&self) -> &FileSummary {
-        self.summary.get_or_init(|| {
-            if package::may_lock(self.src.as_bytes()) {
-                FileSummary::of(self.root, self.src, Arc::from(""))
-            } else {
-                FileSummary {
-                    file: Arc::from(""),
-                    package: String::new(),
-                    methods: Vec::new(),
-                }
-            }
-        })
+        self.summary
+            .get_or_init(|| Arc::new(FileSummary::of(self.root, self.src, Arc::from(""))))
+    }
+
+    /// Gives the file's summary, worked out elsewhere from the same text.
+    pub fn know_summary(&self, summary: Arc<FileSummary>) {
+        // Already known (asked for first) is as good.
+        let _ = self.summary.set(summary);
     }
 
     /// The way up from any node of the file: parents without asking

@@ -13,6 +13,7 @@ pub mod facts;
 mod finding;
 pub mod flow;
 mod go_version;
+pub mod guards;
 pub mod imports;
 pub mod incremental;
 pub mod lexical;
@@ -65,6 +66,10 @@ pub struct Options {
     pub test_file: bool,
     /// The other files of the file's package, when the caller read them.
     pub package: Option<package::Package>,
+    /// The file's own summary, when the caller worked it out from this
+    /// same text (`--check` does, for the package of its folder), so that
+    /// it is not worked out again.
+    pub own_summary: Option<Arc<FileSummary>>,
 }
 
 impl Options {
@@ -174,12 +179,22 @@ impl<'a> Ctx<'a> {
     pub fn new(src: &'a str, tree: &'a Tree, options: &'a Options) -> Self {
         let go_version = GoVersion::from_build_constraint(src).or(options.go_version);
         let root = tree.root_node();
+        let facts = Facts::new(root, src);
+        // A file that cannot synchronise, in a folder none of whose files
+        // can, tells the rules asking for summaries nothing.
+        let summary = options.own_summary.clone().or_else(|| {
+            (options.package.is_none() && !package::may_sync(src.as_bytes()))
+                .then(|| Arc::new(FileSummary::empty()))
+        });
+        if let Some(summary) = summary {
+            facts.know_summary(summary);
+        }
         Ctx {
             src,
             root,
             options,
             go_version,
-            facts: Facts::new(root, src),
+            facts,
         }
     }
 

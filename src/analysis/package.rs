@@ -14,12 +14,16 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Whether the file `bytes` may lock a mutex (holds `Lock()`, `RLock()`
-/// included). A folder none of whose files may tells its files nothing:
-/// every rule asking the package starts from a lock held in the file it
-/// checks, so the caller need not parse the folder for it.
-pub fn may_lock(bytes: &[u8]) -> bool {
+/// Whether the file `bytes` may synchronise through a mutex or `sync/atomic`
+/// (holds `Lock()`, `RLock()` included, or `sync/atomic`, which importing
+/// it takes). A
+/// folder none of whose files may tells its files nothing: every rule
+/// asking the package starts from a lock held or an atomic access, in the
+/// file it checks or another, so the caller need not parse the folder for
+/// it.
+pub fn may_sync(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"Lock()").is_some()
+        || memchr::memmem::find(bytes, b"sync/atomic").is_some()
 }
 
 /// How deep [`Methods::entry_lock`] follows calls of the same receiver.

@@ -8,7 +8,12 @@
 //! needs: `Lock` of a receiver's mutex, or a call of another method of the
 //! same receiver (whose own entry is then read in turn).
 
+mod fields;
+
+pub use fields::{Access, FieldAccess};
+
 use super::flow;
+use super::imports;
 use super::lock_calls::{self, LockCall, Op};
 use super::syntax::{self, text};
 use std::ops::Range;
@@ -104,6 +109,17 @@ pub struct MethodSummary {
     pub nested: Vec<Nested>,
     /// Its calls of the receiver's methods while holding a mutex.
     pub held_calls: Vec<HeldCall>,
+    /// Its accesses of the receiver's fields, closures included.
+    pub accesses: Vec<FieldAccess>,
+    /// All its calls of the receiver's methods, in any expression and in
+    /// closures, each with the mutexes held there (perhaps none).
+    pub receiver_calls: Vec<HeldCall>,
+    /// Whether its callers hold the receiver's lock by convention (named
+    /// `…Locked`, or documented so).
+    pub assumes_held: bool,
+    /// The receiver's methods it runs through a `sync.Once`
+    /// (`once.Do(recv.init)`).
+    pub once: Vec<String>,
 }
 
 impl MethodSummary {
@@ -134,6 +150,15 @@ pub struct FileSummary {
 }
 
 impl FileSummary {
+    /// The summary of a file that declares no method.
+    pub fn empty() -> FileSummary {
+        FileSummary {
+            file: Arc::from(""),
+            package: String::new(),
+            methods: Vec::new(),
+        }
+    }
+
     /// The summary of method declaration `method` of this file.
     pub fn method(&self, method: Node<'_>) -> Option<&MethodSummary> {
         let name = method.child_by_field_name("name")?.byte_range();
@@ -146,6 +171,10 @@ impl FileSummary {
     pub fn of(root: Node<'_>, src: &str, file: Arc<str>) -> FileSummary {
         let mut package = String::new();
         let mut methods = Vec::new();
+        let atomic = imports::of_file(root, src)
+            .into_iter()
+            .find(|i| i.path == "sync/atomic" && i.name != "." && i.name != "_")
+            .map(|i| i.name);
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {
@@ -154,7 +183,7 @@ impl FileSummary {
                         package = text(name, src).to_string();
                     }
                 }
-                "method_declaration" => methods.extend(method_summary(decl, src)),
+                "method_declaration" => methods.extend(method_summary(decl, src, atomic)),
                 _ => {}
             }
         }
@@ -176,21 +205,30 @@ pub fn receiver<'s>(method: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)
     Some((name, lock_calls::receiver_type(method, src)?))
 }
 
-/// What `method` does on entry, when it has a named receiver.
-fn method_summary(method: Node<'_>, src: &str) -> Option<MethodSummary> {
+/// What `method` does, when it has a named receiver; `atomic` is the name
+/// `sync/atomic` is imported as.
+fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<MethodSummary> {
     let (recv, receiver_type) = receiver(method, src)?;
     let name = method.child_by_field_name("name")?;
     let body = syntax::function_body(method)?;
-    let mut held = Held::default();
+    let mut held = Held {
+        atomic,
+        ..Held::default()
+    };
     block_ops(body, recv, src, &[], &mut held);
+    let name_text = text(name, src);
     Some(MethodSummary {
         receiver_type: receiver_type.to_string(),
-        name: text(name, src).to_string(),
+        name: name_text.to_string(),
         name_range: name.byte_range(),
         entry: entry(body, recv, src),
         chan_ops: held.chan_ops,
         nested: held.nested,
         held_calls: held.calls,
+        accesses: held.accesses,
+        receiver_calls: held.receiver_calls,
+        assumes_held: fields::assumes_held(method, name_text, src),
+        once: held.once,
     })
 }
 
@@ -209,17 +247,30 @@ fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str
 
 /// What a method does while holding its receiver's mutexes.
 #[derive(Default)]
-struct Held {
+struct Held<'s> {
     /// Blocking operations on the receiver's channels (held or not).
     chan_ops: Vec<ChanOp>,
     /// Mutexes locked while holding another.
     nested: Vec<Nested>,
     /// Calls of the receiver's methods while holding a mutex.
     calls: Vec<HeldCall>,
+    /// Accesses of the receiver's fields.
+    accesses: Vec<FieldAccess>,
+    /// Calls of the receiver's methods.
+    receiver_calls: Vec<HeldCall>,
+    /// The receiver's methods run through a `sync.Once`.
+    once: Vec<String>,
+    /// The name `sync/atomic` is imported as.
+    atomic: Option<&'s str>,
+    /// Whether the walk is in a closure: only accesses and receiver calls
+    /// are recorded there, with the closure's own locks.
+    closure: bool,
+    /// Whether that closure is started by a `go` statement.
+    goroutine: bool,
 }
 
 /// The operations of block `block`, entered holding `held`.
-fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held) {
+fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held<'_>) {
     let mut held = held.to_vec();
     for stmt in flow::statements(block) {
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
@@ -232,7 +283,7 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
                             op: lock.op,
                             range: lock.call.byte_range(),
                         };
-                        for outer in &held {
+                        for outer in held.iter().filter(|_| !out.closure) {
                             out.nested.push(Nested {
                                 outer: outer.clone(),
                                 inner: inner.clone(),
@@ -245,6 +296,7 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
             }
         }
         if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+            fields::own(stmt, recv, src, &held, out);
             continue;
         }
         // Held from here on only while nothing in the statement unlocks
@@ -253,20 +305,48 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
         let inside: Vec<HeldLock> = if held.is_empty() {
             Vec::new()
         } else {
-            let releases: Vec<String> = syntax::descendants(stmt)
-                .into_iter()
-                .filter_map(|n| LockCall::of(n, src))
-                .filter(|l| !l.op.acquires())
-                .filter_map(|l| receiver_lock_suffix(&l, recv, src).map(str::to_string))
-                .collect();
+            let releases = releases(stmt, recv, src);
             held.iter()
                 .filter(|h| !releases.contains(&h.suffix))
                 .cloned()
                 .collect()
         };
+        // A condition or case is evaluated before the blocks that may unlock.
+        let header = match stmt.kind() {
+            "if_statement"
+            | "expression_switch_statement"
+            | "type_switch_statement"
+            | "select_statement" => &held,
+            _ => &inside,
+        };
+        fields::own(stmt, recv, src, header, out);
         statement_ops(stmt, recv, src, &inside, out);
         held = inside;
     }
+}
+
+/// The receiver mutexes that statement `stmt` may leave released for the
+/// statements after it: those it unlocks, except in a block that then
+/// leaves the function (`if closed { mu.Unlock(); return }`).
+fn releases(stmt: Node<'_>, recv: &str, src: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![stmt];
+    while let Some(n) = stack.pop() {
+        if n != stmt
+            && matches!(n.kind(), "block" | "statement_list")
+            && flow::statements(n)
+                .last()
+                .is_some_and(|last| flow::is_terminator(*last, src))
+        {
+            continue;
+        }
+        if let Some(l) = LockCall::of(n, src).filter(|l| !l.op.acquires()) {
+            out.extend(receiver_lock_suffix(&l, recv, src).map(str::to_string));
+        }
+        let mut c = n.walk();
+        stack.extend(n.named_children(&mut c));
+    }
+    out
 }
 
 /// The mutex path below the receiver that `lock` locks or unlocks.
@@ -279,8 +359,8 @@ fn receiver_lock_suffix<'s>(lock: &LockCall<'_>, recv: &str, src: &'s str) -> Op
 
 /// The operations of statement `stmt` (and the blocks it holds), entered
 /// holding `held`.
-fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held) {
-    if !held.is_empty() {
+fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held<'_>) {
+    if !held.is_empty() && !out.closure {
         if let Some((name, call)) = receiver_call(stmt, recv, src) {
             out.calls.push(HeldCall {
                 held: held.to_vec(),
@@ -289,7 +369,11 @@ fn statement_ops(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: 
             });
         }
     }
+    let closure = out.closure;
     let mut push = |suffix: &str, send: bool, range: Range<usize>| {
+        if closure {
+            return;
+        }
         out.chan_ops.push(ChanOp {
             suffix: suffix.to_string(),
             send,

@@ -4,9 +4,9 @@
 //! of the package see them (see [`crate::analysis::package`]).
 //!
 //! Two parallel passes over the files of the folders at hand: the first
-//! parses each file of a folder where some file locks a mutex, summarises
-//! it and keeps the trees of the checked ones (up to [`KEPT_TREES_BYTES`] of
-//! source); the second checks each file with its folder's package, from its
+//! parses each file of a folder where some file may lock a mutex or use
+//! `sync/atomic`, summarises it and keeps the trees of the checked ones (up
+//! to [`KEPT_TREES_BYTES`] of source); the second checks each file with its folder's package, from its
 //! kept tree or parsing it again.
 
 use super::check::{display_path, read};
@@ -114,7 +114,7 @@ pub fn check_files(
         }
         locks.push(
             own.iter()
-                .any(|f| f.bytes.as_deref().is_ok_and(package::may_lock)),
+                .any(|f| f.bytes.as_deref().is_ok_and(package::may_sync)),
         );
         files.extend(own.into_iter().map(|f| File { folder: index, ..f }));
     }
@@ -144,10 +144,10 @@ pub fn check_files(
     let mut summaries: Vec<Vec<_>> = vec![Vec::new(); locks.len()];
     let mut trees = Vec::with_capacity(files.len());
     for (f, (summary, tree)) in files.iter().zip(prepared) {
-        if let Some(s) = summary {
-            summaries[f.folder].push(s);
+        if let Some(s) = &summary {
+            summaries[f.folder].push(Arc::clone(s));
         }
-        trees.push(tree);
+        trees.push((tree, summary));
     }
     let packages: Vec<Option<Package>> = summaries
         .into_iter()
@@ -159,12 +159,14 @@ pub fn check_files(
         .into_par_iter()
         .zip(trees)
         .filter_map(|(f, tree)| f.checked.map(|i| (i, f, tree)))
-        .map_init(Analyzer::new, |analyzer, (i, f, tree)| {
+        .map_init(Analyzer::new, |analyzer, (i, f, (tree, own))| {
             let result = f.bytes.and_then(|bytes| {
                 let mut options = options(&f.path);
                 options.package = packages[f.folder]
                     .as_ref()
                     .map(|p| p.seen_from(Arc::clone(&f.name)));
+                // Worked out from these same bytes in the first pass.
+                options.own_summary = own;
                 analyzer
                     .analyze_parsed(&bytes, tree, &options)
                     .map(|findings| (bytes, findings))

@@ -102,18 +102,18 @@ fn read_file(path: &Path) -> Option<Vec<u8>> {
 impl Packages {
     /// The package of the document at `path` whose text is `text`, seen
     /// from it (blocking: may read its folder). `None` while no file of the
-    /// folder may lock a mutex: then no rule asks (see
-    /// [`package::may_lock`]), and the folder's files are not parsed.
+    /// folder may lock a mutex or use `sync/atomic`: then no rule asks (see
+    /// [`package::may_sync`]), and the folder's files are not parsed.
     pub fn package(&self, path: &Path, text: &str, analyzer: &mut Analyzer) -> Option<Package> {
         let dir = folder_of(path);
-        let own_locks = package::may_lock(text.as_bytes());
+        let own_locks = package::may_sync(text.as_bytes());
         let (read, summarised, open_locks) = {
             let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
             folders.get(&dir).map_or((false, false, false), |f| {
                 let open_locks = f.files.values().any(|e| {
                     e.text
                         .as_deref()
-                        .is_some_and(|t| package::may_lock(t.as_bytes()))
+                        .is_some_and(|t| package::may_sync(t.as_bytes()))
                 });
                 (f.read, f.summarised, open_locks)
             })
@@ -123,7 +123,7 @@ impl Packages {
                 .into_iter()
                 .filter_map(|p| read_file(&p).map(|b| (p, b)))
                 .collect();
-            let locks = own_locks || open_locks || disk.iter().any(|(_, b)| package::may_lock(b));
+            let locks = own_locks || open_locks || disk.iter().any(|(_, b)| package::may_sync(b));
             let disk: Vec<(PathBuf, Entry)> = disk
                 .into_iter()
                 .map(|(p, bytes)| {

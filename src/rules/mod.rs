@@ -18,11 +18,13 @@ mod empty_critical_section;
 mod explicit_gc;
 mod goroutine_leak_unbuffered_result;
 mod goroutine_missing_recover;
+mod inconsistent_field_locking;
 mod lock_held_across_blocking_op;
 mod lock_not_unlocked;
 mod lock_order_inversion;
 mod loop_var_capture;
 mod lost_cancel;
+mod mixed_atomic_access;
 mod mutex_copy;
 mod nil_channel_op;
 mod nil_map_write;
@@ -72,6 +74,8 @@ pub static RULES: &[&Rule] = &[
     &unlock_missing_on_exit_path::RULE,
     &recursive_lock::RULE,
     &recursive_rlock::RULE,
+    &inconsistent_field_locking::RULE,
+    &mixed_atomic_access::RULE,
     &defer_lock_typo::RULE,
     &empty_critical_section::RULE,
     &lost_cancel::RULE,

@@ -13,6 +13,7 @@ mod core_purity;
 mod corpus;
 mod docs;
 mod examples;
+mod fields;
 mod fixes_context_maps_slices;
 mod fixes_panics_slices_runtime;
 mod fixtures;

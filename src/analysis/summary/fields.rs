@@ -1,0 +1,305 @@
+//! Which fields of its receiver a method reads and writes, and which of the
+//! receiver's mutexes are certainly held at each access: the walk of
+//! [`super::block_ops`] records them statement by statement, with the same
+//! held locks as its channel operations. An access inside a closure (a `go`
+//! or `defer` statement's included) is walked with the locks the closure
+//! takes itself, none from the method.
+
+use super::{block_ops, receiver_path, Held, HeldCall, HeldLock};
+use crate::analysis::syntax::text;
+use std::ops::Range;
+use tree_sitter::Node;
+
+/// How a field is accessed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Its value is read.
+    Read,
+    /// It is assigned (`=`, `op=`), incremented or decremented, or an
+    /// element or field of it is.
+    Write,
+    /// Its address is taken (`&s.n`), other than for a `sync/atomic` call.
+    Address,
+    /// Through a `sync/atomic` function that may write it:
+    /// `atomic.AddInt64(&s.n, 1)`.
+    Atomic,
+    /// Through a `sync/atomic` load: `atomic.LoadInt64(&s.n)`.
+    AtomicLoad,
+    /// A method is called on it (`s.buf.Reset()`), a lock method excepted.
+    Method,
+    /// It is used as a channel: sent to, received from, closed.
+    Channel,
+}
+
+impl Access {
+    /// Whether the access reads or writes the field's own value, neither
+    /// through `sync/atomic` nor a method nor as a channel.
+    pub fn plain(self) -> bool {
+        matches!(self, Access::Read | Access::Write)
+    }
+}
+
+/// One access of a field of the receiver in a method.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldAccess {
+    /// The field's path below the receiver (`.count`, `.stats.hits`).
+    pub path: String,
+    /// How it is accessed.
+    pub access: Access,
+    /// The field's selector.
+    pub range: Range<usize>,
+    /// The receiver's mutexes certainly held there.
+    pub held: Vec<HeldLock>,
+    /// Whether it is inside a closure (a goroutine's included).
+    pub closure: bool,
+    /// Whether it is inside a closure a `go` statement starts.
+    pub goroutine: bool,
+}
+
+/// What an expression is, seen from the node above it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Read,
+    Write,
+    Address,
+    Atomic,
+    AtomicLoad,
+    Channel,
+    /// The function of a call: `recv.f` is a method call.
+    Callee,
+}
+
+/// The lock methods, whose calls are not accesses of the mutex field.
+const LOCK_METHODS: [&str; 6] = ["Lock", "Unlock", "RLock", "RUnlock", "TryLock", "TryRLock"];
+
+/// Records the field accesses and receiver calls of statement `stmt`
+/// outside the blocks it holds (walked on their own by `block_ops`), with
+/// `held` held; closures are walked with none.
+pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held<'_>) {
+    let mut stack = Vec::new();
+    children(stmt, Role::Read, src, out.atomic, &mut stack);
+    while let Some((node, role)) = stack.pop() {
+        match node.kind() {
+            "block" | "statement_list" => continue,
+            "func_literal" => {
+                if let Some(body) = node.child_by_field_name("body") {
+                    let was = (out.closure, out.goroutine);
+                    out.closure = true;
+                    out.goroutine |= stmt.kind() == "go_statement";
+                    block_ops(body, recv, src, &[], out);
+                    (out.closure, out.goroutine) = was;
+                }
+                continue;
+            }
+            "call_expression" => {
+                let callee = node.child_by_field_name("function");
+                let name = callee
+                    .and_then(|f| receiver_path(f, recv, src))
+                    .and_then(|p| p.strip_prefix('.'))
+                    .filter(|p| !p.contains('.'));
+                if let Some(name) = name {
+                    out.receiver_calls.push(HeldCall {
+                        held: held.to_vec(),
+                        name: name.to_string(),
+                        range: node.byte_range(),
+                    });
+                }
+                // `once.Do(recv.init)`: the method runs once, before what
+                // waits for the Once.
+                let once = callee
+                    .and_then(|f| f.child_by_field_name("field"))
+                    .is_some_and(|f| text(f, src) == "Do");
+                if let Some(args) = node.child_by_field_name("arguments").filter(|_| once) {
+                    let mut c = args.walk();
+                    for arg in args.named_children(&mut c) {
+                        if let Some(m) =
+                            receiver_path(arg, recv, src).and_then(|p| p.strip_prefix('.'))
+                        {
+                            out.once.push(m.to_string());
+                        }
+                    }
+                }
+            }
+            "selector_expression" => {
+                if let Some(path) = receiver_path(node, recv, src) {
+                    record(node, path, role, held, out);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        children(node, role, src, out.atomic, &mut stack);
+    }
+}
+
+/// Records the access of field `path` at selector `node`, in `role`.
+fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut Held<'_>) {
+    let access = match role {
+        Role::Read => Access::Read,
+        Role::Write => Access::Write,
+        Role::Address => Access::Address,
+        Role::Atomic => Access::Atomic,
+        Role::AtomicLoad => Access::AtomicLoad,
+        Role::Channel => Access::Channel,
+        Role::Callee => {
+            let (base, method) = path.rsplit_once('.').unwrap_or(("", path));
+            // `recv.m(…)` is recorded by its call.
+            if base.is_empty() || LOCK_METHODS.contains(&method) {
+                return;
+            }
+            return push(out, base, Access::Method, node.byte_range(), held);
+        }
+    };
+    push(out, path, access, node.byte_range(), held);
+}
+
+fn push(out: &mut Held<'_>, path: &str, access: Access, range: Range<usize>, held: &[HeldLock]) {
+    out.accesses.push(FieldAccess {
+        path: path.to_string(),
+        access,
+        range,
+        held: held.to_vec(),
+        closure: out.closure,
+        goroutine: out.goroutine,
+    });
+}
+
+/// Pushes the named children of `node` on `out`, each with its role,
+/// `node` being in `role`; `atomic` is the name `sync/atomic` is imported
+/// as.
+fn children<'t>(
+    node: Node<'t>,
+    role: Role,
+    src: &str,
+    atomic: Option<&str>,
+    out: &mut Vec<(Node<'t>, Role)>,
+) {
+    // What a child passes on of its parent's role: writing `s.a[i].b`
+    // writes `s.a`.
+    let inherit = match role {
+        Role::Write | Role::Address | Role::Atomic | Role::AtomicLoad | Role::Channel => role,
+        Role::Read | Role::Callee => Role::Read,
+    };
+    let call = |function: &str| {
+        node.child_by_field_name("function")
+            .is_some_and(|f| text(f, src) == function)
+    };
+    // `atomic.F(&x, …)`: a load when F is `Load…`.
+    let atomic_call = Some(node)
+        .filter(|n| n.kind() == "call_expression")
+        .and_then(|n| n.child_by_field_name("function"))
+        .filter(|f| f.kind() == "selector_expression")
+        .filter(|f| {
+            f.child_by_field_name("operand")
+                .is_some_and(|o| o.kind() == "identifier" && Some(text(o, src)) == atomic)
+        })
+        .and_then(|f| f.child_by_field_name("field"))
+        .map(|f| {
+            if text(f, src).starts_with("Load") {
+                Role::AtomicLoad
+            } else {
+                Role::Atomic
+            }
+        });
+    let mut cursor = node.walk();
+    if !cursor.goto_first_child() {
+        return;
+    }
+    let mut first_arg = true;
+    loop {
+        let child = cursor.node();
+        if child.is_named() {
+            let field = cursor.field_name();
+            let role = match (node.kind(), field) {
+                ("assignment_statement", Some("left")) => Role::Write,
+                ("inc_statement" | "dec_statement", _) => Role::Write,
+                ("expression_list" | "parenthesized_expression", _) => inherit,
+                // `&s.counts[i]` for sync/atomic reads the slice plainly.
+                ("index_expression" | "slice_expression", Some("operand"))
+                    if matches!(inherit, Role::Atomic | Role::AtomicLoad) =>
+                {
+                    Role::Read
+                }
+                (
+                    "selector_expression" | "index_expression" | "slice_expression",
+                    Some("operand"),
+                ) => inherit,
+                ("unary_expression", Some("operand")) => {
+                    match node.child_by_field_name("operator").map(|o| text(o, src)) {
+                        Some("&") if matches!(role, Role::Atomic | Role::AtomicLoad) => role,
+                        Some("&") => Role::Address,
+                        Some("<-") => Role::Channel,
+                        Some("*") => inherit,
+                        _ => Role::Read,
+                    }
+                }
+                ("send_statement", Some("channel")) => Role::Channel,
+                ("call_expression", Some("function")) => Role::Callee,
+                ("call_expression", Some("arguments")) => match atomic_call {
+                    Some(role) => role,
+                    None if call("close") => Role::Channel,
+                    None => Role::Read,
+                },
+                ("argument_list", _) if first_arg && child.kind() != "comment" => {
+                    first_arg = false;
+                    inherit
+                }
+                _ => Role::Read,
+            };
+            out.push((child, role));
+        }
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+}
+
+/// Whether the callers of method `method` (named `name`) hold its
+/// receiver's lock, by convention: its name ends in `Locked`/`_locked`, or
+/// its doc comment says its callers hold the lock ("c.mu must be held",
+/// "called with the lock held").
+pub(super) fn assumes_held(method: Node<'_>, name: &str, src: &str) -> bool {
+    if name.ends_with("Locked") || name.ends_with("_locked") {
+        return true;
+    }
+    let mut doc = String::new();
+    let mut next = method;
+    while let Some(prev) = next.prev_sibling().filter(|p| p.kind() == "comment") {
+        if prev.end_position().row + 1 != next.start_position().row {
+            break;
+        }
+        doc.push_str(&text(prev, src).to_lowercase());
+        next = prev;
+    }
+    [
+        "must hold",
+        "must be held",
+        "should hold",
+        "should be held",
+        "needs to be held",
+        "need to be held",
+        "should already",
+        "hold the lock",
+        "holds the lock",
+        "assumes the lock",
+        "assumes lock",
+        "needs the lock",
+        "requires the lock",
+        "under the lock",
+        "under lock",
+        "must already hold",
+        "caller holds",
+        "callers hold",
+        "caller must lock",
+        "called with",
+        "while holding",
+        "lock is held",
+        "lock held",
+        "mu held",
+        "already held",
+        "already locked",
+        "is held by the caller",
+    ]
+    .iter()
+    .any(|w| doc.contains(w))
+}
