@@ -7,6 +7,7 @@
 pub mod bounds;
 pub mod chan_trace;
 pub mod channels;
+pub mod conds;
 pub mod dependencies;
 mod engine;
 pub mod facts;

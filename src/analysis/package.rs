@@ -14,12 +14,14 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Whether the file `bytes` may lock a mutex (holds `Lock()`, `RLock()`
-/// included). A folder none of whose files may tells its files nothing:
-/// every rule asking the package starts from a lock held in the file it
-/// checks, so the caller need not parse the folder for it.
+/// Whether the file `bytes` may lock a mutex or wait (holds `Lock()`,
+/// `RLock()` included, or `Wait()`). A folder none of whose files may
+/// tells its files nothing: every rule asking the package starts from a
+/// lock held or a `Wait()` in the file it checks, so the caller need not
+/// parse the folder for it.
 pub fn may_lock(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"Lock()").is_some()
+        || memchr::memmem::find(bytes, b"Wait()").is_some()
 }
 
 /// How deep [`Methods::entry_lock`] follows calls of the same receiver.
@@ -136,6 +138,12 @@ impl<'a> Methods<'a> {
             })
             .unwrap_or_default();
         Methods { own, others }
+    }
+
+    /// The summaries of the file being checked and of the other files of
+    /// its package.
+    pub fn files(&self) -> impl Iterator<Item = &'a FileSummary> + '_ {
+        std::iter::once(self.own).chain(self.others.iter().copied())
     }
 
     /// Every declaration of method `name` of type `ty`, with its file

@@ -8,6 +8,7 @@
 //! needs: `Lock` of a receiver's mutex, or a call of another method of the
 //! same receiver (whose own entry is then read in turn).
 
+use super::conds::CondFacts;
 use super::flow;
 use super::lock_calls::{self, LockCall, Op};
 use super::syntax::{self, text};
@@ -131,6 +132,8 @@ pub struct FileSummary {
     pub package: String,
     /// The methods declared in the file.
     pub methods: Vec<MethodSummary>,
+    /// What it declares, signals and hands elsewhere of `sync.Cond`s.
+    pub conds: CondFacts,
 }
 
 impl FileSummary {
@@ -162,6 +165,7 @@ impl FileSummary {
             file,
             package,
             methods,
+            conds: CondFacts::of(root, src),
         }
     }
 }

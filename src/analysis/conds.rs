@@ -1,0 +1,306 @@
+//! What one file tells the other files of its package about `sync.Cond`s:
+//! the unexported Cond fields and package-level Cond variables it declares,
+//! the names it signals (`x.Signal()`, `s.ready.Broadcast()`, or the
+//! method values), and the names whose value it hands elsewhere (passed,
+//! assigned, returned, stored in a literal, its address taken).
+//!
+//! Names are kept by spelling, field names and plain identifiers alike:
+//! another file cannot resolve them, and a name that merely looks the same
+//! makes a rule asking here silent, never louder. Escaped names are kept as
+//! hashes: every unexported value name of the file may be one.
+
+use super::syntax::{text, unparen};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use tree_sitter::Node;
+
+/// An unexported field of type `sync.Cond` or `*sync.Cond`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CondField {
+    /// The struct type declaring it.
+    pub owner: String,
+    /// The field's name.
+    pub field: String,
+}
+
+/// The `sync.Cond` facts of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CondFacts {
+    /// The unexported Cond fields of its struct types.
+    pub fields: Vec<CondField>,
+    /// Its unexported package-level Cond variables.
+    pub globals: Vec<String>,
+    /// The names signalled: the operand's field (or identifier) of every
+    /// `.Signal` and `.Broadcast` selection.
+    pub signalled: HashSet<String>,
+    /// The hashes of the unexported names whose value leaves for
+    /// somewhere else.
+    escaped: HashSet<u64>,
+}
+
+impl CondFacts {
+    /// Whether the value of a field or variable named `name` may leave
+    /// for somewhere else in this file.
+    pub fn escapes(&self, name: &str) -> bool {
+        self.escaped.contains(&hash(name))
+    }
+
+    /// The facts of the file whose syntax tree is `root`: one walk of it.
+    pub fn of(root: Node<'_>, src: &str) -> CondFacts {
+        let mut facts = CondFacts::default();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            facts.visit(n, src);
+            let mut c = n.walk();
+            stack.extend(n.named_children(&mut c));
+        }
+        facts
+    }
+
+    fn visit(&mut self, n: Node<'_>, src: &str) {
+        match n.kind() {
+            "selector_expression" => {
+                let field = n.child_by_field_name("field").map(|f| text(f, src));
+                if matches!(field, Some("Signal" | "Broadcast")) {
+                    if let Some(name) = n.child_by_field_name("operand").and_then(|o| name(o, src))
+                    {
+                        self.signalled.insert(name.to_string());
+                    }
+                }
+            }
+            "argument_list" | "literal_value" => {
+                let mut c = n.walk();
+                for arg in n.named_children(&mut c) {
+                    self.leaves(arg, src);
+                }
+            }
+            "send_statement" => {
+                if let Some(v) = n.child_by_field_name("value") {
+                    self.leaves(v, src);
+                }
+            }
+            "return_statement" => {
+                if let Some(list) = n.named_child(0) {
+                    self.leaves_all(list, src);
+                }
+            }
+            "keyed_element" => {
+                // `cond: c` sets the field from somewhere else.
+                let key = n.child_by_field_name("key");
+                let value = n.child_by_field_name("value");
+                if let (Some(k), Some(v)) = (key, value) {
+                    if !fresh(v, src) {
+                        self.leaves(k, src);
+                    }
+                    self.leaves(v, src);
+                }
+            }
+            "assignment_statement" | "short_var_declaration" | "var_spec" => {
+                self.assignment(n, src);
+            }
+            "type_spec" => self.struct_fields(n, src),
+            "source_file" => self.package_vars(n, src),
+            _ => {}
+        }
+    }
+
+    /// Marks the value `v` (unwrapped from parentheses, `&` and literal
+    /// elements) as leaving.
+    fn leaves(&mut self, v: Node<'_>, src: &str) {
+        let mut v = unparen(v);
+        loop {
+            match v.kind() {
+                "literal_element" => match v.named_child(0) {
+                    Some(inner) => v = unparen(inner),
+                    None => return,
+                },
+                "unary_expression"
+                    if v.child_by_field_name("operator").map(|o| text(o, src)) == Some("&") =>
+                {
+                    match v.child_by_field_name("operand") {
+                        Some(inner) => v = unparen(inner),
+                        None => return,
+                    }
+                }
+                _ => break,
+            }
+        }
+        if let Some(name) = name(v, src).filter(|n| !exported(n)) {
+            self.escaped.insert(hash(name));
+        }
+    }
+
+    /// Marks every item of the list `list` as leaving.
+    fn leaves_all(&mut self, list: Node<'_>, src: &str) {
+        for item in items(list) {
+            self.leaves(item, src);
+        }
+    }
+
+    /// An assignment's values leave; so does a target set from anything
+    /// but a new Cond.
+    fn assignment(&mut self, n: Node<'_>, src: &str) {
+        let right = n
+            .child_by_field_name("right")
+            .or_else(|| n.child_by_field_name("value"));
+        let values = right.map(items).unwrap_or_default();
+        for v in &values {
+            self.leaves(*v, src);
+        }
+        if n.kind() != "assignment_statement" {
+            return;
+        }
+        let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
+        for (i, t) in targets.iter().enumerate() {
+            let from_new =
+                values.len() == targets.len() && values.get(i).is_some_and(|v| fresh(*v, src));
+            if !from_new {
+                self.leaves(*t, src);
+            }
+        }
+    }
+
+    /// The Cond fields of a struct type declaration.
+    fn struct_fields(&mut self, spec: Node<'_>, src: &str) {
+        let (Some(owner), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            return;
+        };
+        if ty.kind() != "struct_type" {
+            return;
+        }
+        let Some(list) = ty.named_child(0) else {
+            return;
+        };
+        let mut c = list.walk();
+        for field in list.named_children(&mut c) {
+            if !field
+                .child_by_field_name("type")
+                .is_some_and(|t| is_cond_type(t, src))
+            {
+                continue;
+            }
+            let mut c2 = field.walk();
+            for name in field.children_by_field_name("name", &mut c2) {
+                let name = text(name, src);
+                if !exported(name) {
+                    self.fields.push(CondField {
+                        owner: text(owner, src).to_string(),
+                        field: name.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The unexported package-level Cond variables.
+    fn package_vars(&mut self, root: Node<'_>, src: &str) {
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            if decl.kind() != "var_declaration" {
+                continue;
+            }
+            for spec in super::names::specs(decl) {
+                if spec.kind() != "var_spec" {
+                    continue;
+                }
+                let written = spec.child_by_field_name("type");
+                let values = spec
+                    .child_by_field_name("value")
+                    .map(items)
+                    .unwrap_or_default();
+                let mut c2 = spec.walk();
+                let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c2).collect();
+                for (i, name) in names.iter().enumerate() {
+                    let cond = match written {
+                        Some(t) => is_cond_type(t, src),
+                        None => {
+                            values.len() == names.len()
+                                && values.get(i).is_some_and(|v| fresh(*v, src))
+                        }
+                    };
+                    let name = text(*name, src);
+                    if cond && !exported(name) && name != "_" {
+                        self.globals.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The name a value goes by: an identifier's, or a selection's field.
+fn name<'s>(v: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match v.kind() {
+        "identifier" | "field_identifier" => Some(text(v, src)),
+        "selector_expression" => v.child_by_field_name("field").map(|f| text(f, src)),
+        _ => None,
+    }
+}
+
+/// The items of an expression list (or the expression itself).
+fn items(list: Node<'_>) -> Vec<Node<'_>> {
+    super::types::list_items(list)
+}
+
+/// Whether `name` is exported.
+fn exported(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+}
+
+fn hash(name: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
+}
+
+/// Whether type `t` is `sync.Cond` or `*sync.Cond`.
+pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
+    let t = if t.kind() == "pointer_type" {
+        match t.named_child(0) {
+            Some(inner) => inner,
+            None => return false,
+        }
+    } else {
+        t
+    };
+    t.kind() == "qualified_type" && text(t, src) == "sync.Cond"
+}
+
+/// Whether `v` makes a new Cond: `sync.NewCond(…)`, `&sync.Cond{…}`,
+/// `sync.Cond{…}`, `new(sync.Cond)`.
+pub fn fresh(v: Node<'_>, src: &str) -> bool {
+    let mut v = unparen(v);
+    if v.kind() == "literal_element" {
+        match v.named_child(0) {
+            Some(inner) => v = unparen(inner),
+            None => return false,
+        }
+    }
+    if v.kind() == "unary_expression" {
+        match v.child_by_field_name("operand") {
+            Some(inner) => v = unparen(inner),
+            None => return false,
+        }
+    }
+    match v.kind() {
+        "composite_literal" => v
+            .child_by_field_name("type")
+            .is_some_and(|t| is_cond_type(t, src)),
+        "call_expression" => {
+            let function = v.child_by_field_name("function").map(|f| text(f, src));
+            match function {
+                Some("sync.NewCond") => true,
+                Some("new") => v
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .is_some_and(|t| text(t, src) == "sync.Cond"),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
