@@ -15,7 +15,8 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use tree_sitter::Node;
 
-/// An unexported field of type `sync.Cond` or `*sync.Cond`.
+/// An unexported field of type `sync.Cond` or `*sync.Cond` (or
+/// `sync.WaitGroup`, `*sync.WaitGroup`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CondField {
     /// The struct type declaring it.
@@ -24,16 +25,32 @@ pub struct CondField {
     pub field: String,
 }
 
+/// The operand of a method selection (`x.Done`, `s.wg.Done`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    /// The identifier, or the field selected (`wg` for `s.wg`).
+    pub name: String,
+    /// Whether it is a field selected (`s.wg`) rather than an identifier.
+    pub field: bool,
+}
+
 /// The `sync.Cond` facts of one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CondFacts {
     /// The unexported Cond fields of its struct types.
     pub fields: Vec<CondField>,
+    /// The unexported WaitGroup fields of its struct types.
+    pub wait_groups: Vec<CondField>,
     /// Its unexported package-level Cond variables.
     pub globals: Vec<String>,
-    /// The names signalled: the operand's field (or identifier) of every
-    /// `.Signal` and `.Broadcast` selection.
-    pub signalled: HashSet<String>,
+    /// The names signalled: the operand of each `.Signal` and
+    /// `.Broadcast` selection, once per selection.
+    pub signalled: Vec<Selected>,
+    /// The operand of each `.Done` selection.
+    pub dones: Vec<Selected>,
+    /// The Cond fields given a lock by `x.f = sync.NewCond(&x.mu)`: the
+    /// field and the lock's path below `x` (`.mu`).
+    pub cond_locks: Vec<(String, String)>,
     /// The hashes of the unexported names whose value leaves for
     /// somewhere else.
     escaped: HashSet<u64>,
@@ -62,10 +79,17 @@ impl CondFacts {
         match n.kind() {
             "selector_expression" => {
                 let field = n.child_by_field_name("field").map(|f| text(f, src));
-                if matches!(field, Some("Signal" | "Broadcast")) {
-                    if let Some(name) = n.child_by_field_name("operand").and_then(|o| name(o, src))
-                    {
-                        self.signalled.insert(name.to_string());
+                let list = match field {
+                    Some("Signal" | "Broadcast") => &mut self.signalled,
+                    Some("Done") => &mut self.dones,
+                    _ => return,
+                };
+                if let Some(operand) = n.child_by_field_name("operand") {
+                    if let Some(name) = name(operand, src) {
+                        list.push(Selected {
+                            name: name.to_string(),
+                            field: operand.kind() == "selector_expression",
+                        });
                     }
                 }
             }
@@ -153,10 +177,40 @@ impl CondFacts {
         }
         let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
         for (i, t) in targets.iter().enumerate() {
-            let from_new =
-                values.len() == targets.len() && values.get(i).is_some_and(|v| fresh(*v, src));
-            if !from_new {
-                self.leaves(*t, src);
+            let value = values.get(i).filter(|_| values.len() == targets.len());
+            match value.filter(|v| fresh(**v, src)) {
+                Some(v) => self.cond_lock(*t, *v, src),
+                None => self.leaves(*t, src),
+            }
+        }
+    }
+
+    /// Records `x.f = sync.NewCond(&x.mu)`.
+    fn cond_lock(&mut self, target: Node<'_>, value: Node<'_>, src: &str) {
+        let (Some(base), Some(field)) = (
+            target.child_by_field_name("operand"),
+            target.child_by_field_name("field"),
+        ) else {
+            return;
+        };
+        let value = unparen(value);
+        let arg = value
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .filter(|_| value.kind() == "call_expression");
+        let Some(mut lock) = arg else {
+            return;
+        };
+        if lock.kind() == "unary_expression" {
+            match lock.child_by_field_name("operand") {
+                Some(inner) => lock = inner,
+                None => return,
+            }
+        }
+        if let Some(path) = text(lock, src).strip_prefix(text(base, src)) {
+            if target.kind() == "selector_expression" && path.starts_with('.') {
+                self.cond_locks
+                    .push((text(field, src).to_string(), path.to_string()));
             }
         }
     }
@@ -177,17 +231,19 @@ impl CondFacts {
         };
         let mut c = list.walk();
         for field in list.named_children(&mut c) {
-            if !field
-                .child_by_field_name("type")
-                .is_some_and(|t| is_cond_type(t, src))
-            {
+            let ty = field.child_by_field_name("type");
+            let list = if ty.is_some_and(|t| is_cond_type(t, src)) {
+                &mut self.fields
+            } else if ty.is_some_and(|t| is_sync_type(t, src, "WaitGroup")) {
+                &mut self.wait_groups
+            } else {
                 continue;
-            }
+            };
             let mut c2 = field.walk();
             for name in field.children_by_field_name("name", &mut c2) {
                 let name = text(name, src);
                 if !exported(name) {
-                    self.fields.push(CondField {
+                    list.push(CondField {
                         owner: text(owner, src).to_string(),
                         field: name.to_string(),
                     });
@@ -259,6 +315,11 @@ fn hash(name: &str) -> u64 {
 
 /// Whether type `t` is `sync.Cond` or `*sync.Cond`.
 pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
+    is_sync_type(t, src, "Cond")
+}
+
+/// Whether type `t` is `sync.<name>` or `*sync.<name>`.
+pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
     let t = if t.kind() == "pointer_type" {
         match t.named_child(0) {
             Some(inner) => inner,
@@ -267,12 +328,18 @@ pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
     } else {
         t
     };
-    t.kind() == "qualified_type" && text(t, src) == "sync.Cond"
+    t.kind() == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
 }
 
 /// Whether `v` makes a new Cond: `sync.NewCond(…)`, `&sync.Cond{…}`,
 /// `sync.Cond{…}`, `new(sync.Cond)`.
 pub fn fresh(v: Node<'_>, src: &str) -> bool {
+    makes(v, src, "Cond")
+}
+
+/// Whether `v` makes a new `sync.<name>`: `&sync.<name>{…}`,
+/// `sync.<name>{…}`, `new(sync.<name>)`, or `sync.NewCond(…)` for a Cond.
+pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
     let mut v = unparen(v);
     if v.kind() == "literal_element" {
         match v.named_child(0) {
@@ -289,15 +356,15 @@ pub fn fresh(v: Node<'_>, src: &str) -> bool {
     match v.kind() {
         "composite_literal" => v
             .child_by_field_name("type")
-            .is_some_and(|t| is_cond_type(t, src)),
+            .is_some_and(|t| is_sync_type(t, src, name)),
         "call_expression" => {
             let function = v.child_by_field_name("function").map(|f| text(f, src));
             match function {
-                Some("sync.NewCond") => true,
+                Some("sync.NewCond") => name == "Cond",
                 Some("new") => v
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0))
-                    .is_some_and(|t| text(t, src) == "sync.Cond"),
+                    .is_some_and(|t| text(t, src).strip_prefix("sync.") == Some(name)),
                 _ => false,
             }
         }

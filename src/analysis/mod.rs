@@ -32,6 +32,7 @@ pub mod skipped_declaration;
 pub mod summary;
 mod suppress;
 pub mod sync;
+pub mod sync_calls;
 pub mod sync_points;
 pub mod syntax;
 pub mod triggers;

@@ -11,6 +11,7 @@
 use super::conds::CondFacts;
 use super::flow;
 use super::lock_calls::{self, LockCall, Op};
+use super::sync_calls::{self, SyncCall};
 use super::syntax::{self, text};
 use std::ops::Range;
 use std::sync::Arc;
@@ -105,6 +106,9 @@ pub struct MethodSummary {
     pub nested: Vec<Nested>,
     /// Its calls of the receiver's methods while holding a mutex.
     pub held_calls: Vec<HeldCall>,
+    /// Its `Wait`, `Done`, `Signal` and `Broadcast` calls on the
+    /// receiver's fields, closures and goroutines included.
+    pub syncs: Vec<SyncCall>,
 }
 
 impl MethodSummary {
@@ -195,6 +199,7 @@ fn method_summary(method: Node<'_>, src: &str) -> Option<MethodSummary> {
         chan_ops: held.chan_ops,
         nested: held.nested,
         held_calls: held.calls,
+        syncs: sync_calls::of_method(body, recv, src),
     })
 }
 

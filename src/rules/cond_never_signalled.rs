@@ -94,7 +94,7 @@ fn package_silent(ctx: &Ctx<'_>, name: &str, here: bool) -> bool {
 fn touched(ctx: &Ctx<'_>, name: &str) -> bool {
     ctx.methods()
         .files()
-        .any(|f| f.conds.signalled.contains(name) || f.conds.escapes(name))
+        .any(|f| f.conds.signalled.iter().any(|s| s.name == name) || f.conds.escapes(name))
 }
 
 /// Whether the rule stays silent on `recv.field`: silent unless `recv` is
