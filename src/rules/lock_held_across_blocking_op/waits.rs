@@ -128,7 +128,12 @@ fn common_lock(
     if sides.is_empty() {
         return None;
     }
+    // The Cond's own lock, reached through it (`c.L.Lock()`).
+    let through = format!("{}.L", wait.target);
     wait.held.iter().find_map(|h| {
+        if h.mutex == through {
+            return None;
+        }
         let mutex = spell(&h.mutex)?;
         let every = own != Some(mutex.as_str())
             && sides.iter().all(|(_, _, s)| {
@@ -213,14 +218,21 @@ fn field_sides(
     if named != on_receivers {
         return None;
     }
+    // The Cond's own lock: the one every `x.<field> = sync.NewCond(&x.mu)`
+    // of the package gives it (fields of other types spelled alike too).
     let own = match kind {
-        Kind::Cond => Some(
-            methods
+        Kind::Cond => {
+            let mut locks = methods
                 .files()
-                .find_map(|f| f.conds.cond_locks.iter().find(|(c, _)| c == field))?
-                .1
-                .clone(),
-        ),
+                .flat_map(|f| f.conds.cond_locks.iter())
+                .filter(|(c, _)| c == field)
+                .map(|(_, l)| l);
+            let first = locks.next()?;
+            if locks.any(|l| l != first) {
+                return None;
+            }
+            Some(first.clone())
+        }
         Kind::Group => None,
     };
     let spell = |m: &str| {
