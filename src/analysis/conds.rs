@@ -9,7 +9,7 @@
 //! makes a rule asking here silent, never louder. Escaped names are kept as
 //! hashes: every unexported value name of the file may be one.
 
-use super::syntax::{text, unparen};
+use super::syntax::{self, text, unparen, Walk};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -66,12 +66,12 @@ impl CondFacts {
     /// The facts of the file whose syntax tree is `root`: one walk of it.
     pub fn of(root: Node<'_>, src: &str) -> CondFacts {
         let mut facts = CondFacts::default();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            facts.visit(n, src);
-            let mut c = n.walk();
-            stack.extend(n.named_children(&mut c));
-        }
+        syntax::walk(root, |n| {
+            if n.is_named() {
+                facts.visit(n, src);
+            }
+            Walk::Enter
+        });
         facts
     }
 

@@ -14,14 +14,15 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Whether the file `bytes` may lock a mutex or wait (holds `Lock()`,
-/// `RLock()` included, or `Wait()`). A folder none of whose files may
-/// tells its files nothing: every rule asking the package starts from a
-/// lock held or a `Wait()` in the file it checks, so the caller need not
-/// parse the folder for it.
+/// Whether the file `bytes` may lock a mutex (holds `Lock()`, `RLock()`
+/// included) or wait on a Cond it declares (holds `Wait()` and `Cond`). A
+/// folder none of whose files may tells its files nothing: every rule
+/// asking the package starts from a lock held in the file it checks, or
+/// from a `Wait()` on a Cond — which, without the package, is followed
+/// only when declared in the file itself.
 pub fn may_lock(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"Lock()").is_some()
-        || memchr::memmem::find(bytes, b"Wait()").is_some()
+    let has = |w: &[u8]| memchr::memmem::find(bytes, w).is_some();
+    has(b"Lock()") || (has(b"Wait()") && has(b"Cond"))
 }
 
 /// How deep [`Methods::entry_lock`] follows calls of the same receiver.

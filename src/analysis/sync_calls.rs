@@ -57,11 +57,19 @@ pub struct SyncCall {
     pub literal: bool,
 }
 
-/// Whether the source `text` of a function may hold a call of interest.
+/// Whether the source `text` of a function may hold a call of interest: a
+/// `Done()` on a line without `<-` (not `<-ctx.Done()`), or a `Wait()`,
+/// `Signal()` or `Broadcast()`.
 pub fn may_hold(text: &str) -> bool {
-    ["Wait()", "Done()", "Signal()", "Broadcast()"]
-        .iter()
-        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+    let bytes = text.as_bytes();
+    let has = |w: &str| memchr::memmem::find(bytes, w.as_bytes()).is_some();
+    if has("Wait()") || has("Signal()") || has("Broadcast()") {
+        return true;
+    }
+    memchr::memmem::find_iter(bytes, b"Done()").any(|at| {
+        let line = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        memchr::memmem::find(&bytes[line..at], b"<-").is_none()
+    })
 }
 
 /// One mutex locked before a point, and whether it is still held there.
@@ -89,7 +97,18 @@ pub fn of(body: Node<'_>, src: &str) -> Vec<SyncCall> {
     while let Some(work) = stack.pop() {
         match work {
             Work::Body(b, literal) => {
-                let leading = leading_locks(b, src);
+                // Asked only of a body with a `defer x.Done()` of its own.
+                let defers_done = flow::statements(b).into_iter().any(|s| {
+                    s.kind() == "defer_statement"
+                        && s.named_child(0)
+                            .and_then(|c| sync_call(c, src))
+                            .is_some_and(|(_, m)| m == SyncMethod::Done)
+                });
+                let leading = if defers_done {
+                    leading_locks(b, src)
+                } else {
+                    Vec::new()
+                };
                 block(
                     b,
                     Vec::new(),
