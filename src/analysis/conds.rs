@@ -63,9 +63,25 @@ impl CondFacts {
         self.escaped.contains(&hash(name))
     }
 
-    /// The facts of the file whose syntax tree is `root`: one walk of it.
+    /// The facts of the file `src` whose syntax tree is `root`: one walk
+    /// of it, when it names a Cond, a WaitGroup or their methods; else
+    /// only the selections that may leave, from the text.
     pub fn of(root: Node<'_>, src: &str) -> CondFacts {
         let mut facts = CondFacts::default();
+        let named = [
+            "Cond",
+            "WaitGroup",
+            "Wait()",
+            "Done()",
+            "Signal",
+            "Broadcast",
+        ]
+        .iter()
+        .any(|w| memchr::memmem::find(src.as_bytes(), w.as_bytes()).is_some());
+        if !named {
+            facts.selections_leave(src);
+            return facts;
+        }
         syntax::walk(root, |n| {
             if n.is_named() {
                 facts.visit(n, src);
@@ -126,6 +142,25 @@ impl CondFacts {
             "type_spec" => self.struct_fields(n, src),
             "source_file" => self.package_vars(n, src),
             _ => {}
+        }
+    }
+
+    /// Marks as leaving every unexported `.name` of the text `src` not
+    /// followed by `.`, `(` or `[`: a superset of the selections used as
+    /// values.
+    fn selections_leave(&mut self, src: &str) {
+        let bytes = src.as_bytes();
+        let word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+        for dot in memchr::memchr_iter(b'.', bytes) {
+            let start = dot + 1;
+            let end = start + bytes[start..].iter().take_while(|b| word(**b)).count();
+            let next = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
+            if end == start || matches!(next, Some(b'.' | b'(' | b'[')) {
+                continue;
+            }
+            if let Some(name) = src.get(start..end).filter(|n| !exported(n)) {
+                self.escaped.insert(hash(name));
+            }
         }
     }
 

@@ -30,6 +30,7 @@ pub const RULE: Rule = Rule {
     known_problems: &[
         "Only a Cond named directly is followed: a local or package-level variable, or a field of the method's receiver (`q.ready`). A Cond reached through another variable, an embedded `sync.Cond` (`t.Wait()`), a parameter or an exported name is left alone.",
         "Names are matched across the package's files by spelling: a `Signal` or `Broadcast` on any field or variable of the same name, or such a name handed elsewhere, keeps the rule silent.",
+        "In a file that names no Cond, WaitGroup, `Wait()`, `Done()`, `Signal` or `Broadcast`, every field selected as a value is taken to leave, and a package-level Cond handed elsewhere is not seen leaving.",
         "Without the other files of the package (a lone file from standard input, say) the file is taken to be the whole package.",
     ],
     since: "0.1.0",
@@ -92,9 +93,11 @@ fn package_silent(ctx: &Ctx<'_>, name: &str, here: bool) -> bool {
 /// Whether some file of the package signals a Cond named `name` or hands
 /// a value of that name elsewhere.
 fn touched(ctx: &Ctx<'_>, name: &str) -> bool {
-    ctx.methods()
+    let methods = ctx.methods();
+    let touched = methods
         .files()
-        .any(|f| f.conds.signalled.iter().any(|s| s.name == name) || f.conds.escapes(name))
+        .any(|f| f.conds.signalled.iter().any(|s| s.name == name) || f.conds.escapes(name));
+    touched
 }
 
 /// Whether the rule stays silent on `recv.field`: silent unless `recv` is
