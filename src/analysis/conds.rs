@@ -15,6 +15,17 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use tree_sitter::Node;
 
+/// The words a declaration names when it may declare, signal, wait on or
+/// hand a Cond or WaitGroup anywhere but through a plain selection or key.
+const NAMES: [&str; 6] = [
+    "Cond",
+    "WaitGroup",
+    "Wait()",
+    "Done()",
+    "Signal",
+    "Broadcast",
+];
+
 /// An unexported field of type `sync.Cond` or `*sync.Cond` (or
 /// `sync.WaitGroup`, `*sync.WaitGroup`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,31 +74,29 @@ impl CondFacts {
         self.escaped.contains(&hash(name))
     }
 
-    /// The facts of the file `src` whose syntax tree is `root`: one walk
-    /// of it, when it names a Cond, a WaitGroup or their methods; else
-    /// only the selections that may leave, from the text.
+    /// The facts of the file `src` whose syntax tree is `root`: from its
+    /// text, the selections and keys that may leave (a superset); from a
+    /// walk of each top-level declaration that names a Cond, a WaitGroup
+    /// or their methods, the rest.
     pub fn of(root: Node<'_>, src: &str) -> CondFacts {
         let mut facts = CondFacts::default();
-        let named = [
-            "Cond",
-            "WaitGroup",
-            "Wait()",
-            "Done()",
-            "Signal",
-            "Broadcast",
-        ]
-        .iter()
-        .any(|w| memchr::memmem::find(src.as_bytes(), w.as_bytes()).is_some());
-        if !named {
-            facts.selections_leave(src);
-            return facts;
-        }
-        syntax::walk(root, |n| {
-            if n.is_named() {
-                facts.visit(n, src);
+        facts.selections_leave(src);
+        facts.keys_leave(src);
+        facts.package_vars(root, src);
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            let named = NAMES
+                .iter()
+                .any(|w| memchr::memmem::find(text(decl, src).as_bytes(), w.as_bytes()).is_some());
+            if named {
+                syntax::walk(decl, |n| {
+                    if n.is_named() {
+                        facts.visit(n, src);
+                    }
+                    Walk::Enter
+                });
             }
-            Walk::Enter
-        });
+        }
         facts
     }
 
@@ -140,25 +149,45 @@ impl CondFacts {
                 self.assignment(n, src);
             }
             "type_spec" => self.struct_fields(n, src),
-            "source_file" => self.package_vars(n, src),
             _ => {}
         }
     }
 
     /// Marks as leaving every unexported `.name` of the text `src` not
-    /// followed by `.`, `(` or `[`: a superset of the selections used as
-    /// values.
+    /// followed by `.`, `(`, `[` or `= <new Cond>`: a superset of the
+    /// selections used as values or set from elsewhere.
     fn selections_leave(&mut self, src: &str) {
         let bytes = src.as_bytes();
         let word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
         for dot in memchr::memchr_iter(b'.', bytes) {
             let start = dot + 1;
             let end = start + bytes[start..].iter().take_while(|b| word(**b)).count();
-            let next = bytes[end..].iter().find(|b| !b.is_ascii_whitespace());
-            if end == start || matches!(next, Some(b'.' | b'(' | b'[')) {
+            let rest = src.get(end..).unwrap_or("").trim_start();
+            if end == start || rest.starts_with(['.', '(', '[']) || set_to_new(rest) {
                 continue;
             }
             if let Some(name) = src.get(start..end).filter(|n| !exported(n)) {
+                self.escaped.insert(hash(name));
+            }
+        }
+    }
+
+    /// Marks as leaving every unexported word followed by `:` (not `:=`):
+    /// a superset of the keys of composite literals.
+    fn keys_leave(&mut self, src: &str) {
+        let bytes = src.as_bytes();
+        for colon in memchr::memchr_iter(b':', bytes) {
+            if bytes.get(colon + 1) == Some(&b'=') {
+                continue;
+            }
+            let before = src.get(..colon).unwrap_or("").trim_end();
+            let start = before
+                .rfind(|c: char| c != '_' && !c.is_ascii_alphanumeric())
+                .map_or(0, |i| i + 1);
+            if let Some(name) = before
+                .get(start..)
+                .filter(|n| !n.is_empty() && !exported(n))
+            {
                 self.escaped.insert(hash(name));
             }
         }
@@ -321,6 +350,23 @@ impl CondFacts {
             }
         }
     }
+}
+
+/// Whether the text `rest` after a selection sets it to a new Cond
+/// (`= sync.NewCond(…)`, `= &sync.Cond{…}`).
+fn set_to_new(rest: &str) -> bool {
+    let Some(value) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) else {
+        return false;
+    };
+    let value = value.trim_start();
+    [
+        "sync.NewCond(",
+        "&sync.Cond{",
+        "sync.Cond{",
+        "new(sync.Cond)",
+    ]
+    .iter()
+    .any(|p| value.starts_with(p))
 }
 
 /// The name a value goes by: an identifier's, or a selection's field.

@@ -30,7 +30,7 @@ pub const RULE: Rule = Rule {
     known_problems: &[
         "Only a Cond named directly is followed: a local or package-level variable, or a field of the method's receiver (`q.ready`). A Cond reached through another variable, an embedded `sync.Cond` (`t.Wait()`), a parameter or an exported name is left alone.",
         "Names are matched across the package's files by spelling: a `Signal` or `Broadcast` on any field or variable of the same name, or such a name handed elsewhere, keeps the rule silent.",
-        "In a file that names no Cond, WaitGroup, `Wait()`, `Done()`, `Signal` or `Broadcast`, every field selected as a value is taken to leave, and a package-level Cond handed elsewhere is not seen leaving.",
+        "A field is taken to leave wherever its text shows it selected as a value or used as a key (a superset: silence, not noise); a package-level Cond handed elsewhere by a declaration that names no Cond, WaitGroup, `Wait()`, `Done()`, `Signal` or `Broadcast` is not seen leaving.",
         "Without the other files of the package (a lone file from standard input, say) the file is taken to be the whole package.",
     ],
     since: "0.1.0",
