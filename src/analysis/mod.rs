@@ -7,6 +7,7 @@
 pub mod bounds;
 pub mod chan_trace;
 pub mod channels;
+pub mod conds;
 pub mod dependencies;
 mod engine;
 pub mod facts;
@@ -33,6 +34,7 @@ pub mod skipped_declaration;
 pub mod summary;
 mod suppress;
 pub mod sync;
+pub mod sync_calls;
 pub mod sync_points;
 pub mod syntax;
 pub mod triggers;

@@ -14,16 +14,16 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-/// Whether the file `bytes` may synchronise through a mutex or `sync/atomic`
-/// (holds `Lock()`, `RLock()` included, or `sync/atomic`, which importing
-/// it takes). A
-/// folder none of whose files may tells its files nothing: every rule
-/// asking the package starts from a lock held or an atomic access, in the
-/// file it checks or another, so the caller need not parse the folder for
-/// it.
+/// Whether the file `bytes` may synchronise through a mutex (holds
+/// `Lock()`, `RLock()` included), `sync/atomic` (importing it takes its
+/// path), or a Cond it waits on (holds `Wait()` and `Cond`). A folder none
+/// of whose files may tells its files nothing: every rule asking the
+/// package starts from a lock held or an atomic access, in the file it
+/// checks or another, or from a `Wait()` on a Cond — which, without the
+/// package, is followed only when declared in the file itself.
 pub fn may_sync(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, b"Lock()").is_some()
-        || memchr::memmem::find(bytes, b"sync/atomic").is_some()
+    let has = |w: &[u8]| memchr::memmem::find(bytes, w).is_some();
+    has(b"Lock()") || has(b"sync/atomic") || (has(b"Wait()") && has(b"Cond"))
 }
 
 /// How deep [`Methods::entry_lock`] follows calls of the same receiver.
@@ -140,6 +140,12 @@ impl<'a> Methods<'a> {
             })
             .unwrap_or_default();
         Methods { own, others }
+    }
+
+    /// The summaries of the file being checked and of the other files of
+    /// its package.
+    pub fn files(&self) -> impl Iterator<Item = &'a FileSummary> + '_ {
+        std::iter::once(self.own).chain(self.others.iter().copied())
     }
 
     /// Every declaration of method `name` of type `ty`, with its file

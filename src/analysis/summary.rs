@@ -12,9 +12,11 @@ mod fields;
 
 pub use fields::{Access, FieldAccess};
 
+use super::conds::CondFacts;
 use super::flow;
 use super::imports;
 use super::lock_calls::{self, LockCall, Op};
+use super::sync_calls::{self, SyncCall};
 use super::syntax::{self, text};
 use std::ops::Range;
 use std::sync::Arc;
@@ -120,6 +122,9 @@ pub struct MethodSummary {
     /// The receiver's methods it runs through a `sync.Once`
     /// (`once.Do(recv.init)`).
     pub once: Vec<String>,
+    /// Its `Wait`, `Done`, `Signal` and `Broadcast` calls on the
+    /// receiver's fields, closures and goroutines included.
+    pub syncs: Vec<SyncCall>,
 }
 
 impl MethodSummary {
@@ -147,15 +152,18 @@ pub struct FileSummary {
     pub package: String,
     /// The methods declared in the file.
     pub methods: Vec<MethodSummary>,
+    /// What it declares, signals and hands elsewhere of `sync.Cond`s.
+    pub conds: CondFacts,
 }
 
 impl FileSummary {
-    /// The summary of a file that declares no method.
+    /// The summary that tells nothing, for a file that cannot synchronise.
     pub fn empty() -> FileSummary {
         FileSummary {
             file: Arc::from(""),
             package: String::new(),
             methods: Vec::new(),
+            conds: CondFacts::default(),
         }
     }
 
@@ -191,6 +199,7 @@ impl FileSummary {
             file,
             package,
             methods,
+            conds: CondFacts::of(root, src),
         }
     }
 }
@@ -229,6 +238,7 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
         receiver_calls: held.receiver_calls,
         assumes_held: fields::assumes_held(method, name_text, src),
         once: held.once,
+        syncs: sync_calls::of_method(body, recv, src),
     })
 }
 

@@ -4,10 +4,10 @@
 //! of the package see them (see [`crate::analysis::package`]).
 //!
 //! Two parallel passes over the files of the folders at hand: the first
-//! parses each file of a folder where some file may lock a mutex or use
-//! `sync/atomic`, summarises it and keeps the trees of the checked ones (up
-//! to [`KEPT_TREES_BYTES`] of source); the second checks each file with its folder's package, from its
-//! kept tree or parsing it again.
+//! parses each file of a folder where some file may synchronise (see
+//! [`package::may_sync`]), summarises it and keeps the trees of the checked
+//! ones (up to [`KEPT_TREES_BYTES`] of source); the second checks each file
+//! with its folder's package, from its kept tree or parsing it again.
 
 use super::check::{display_path, read};
 use crate::analysis::package::{self, Package};

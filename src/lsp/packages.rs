@@ -35,7 +35,7 @@ struct Folder {
     /// known).
     read: bool,
     /// Whether the files on disk were summarised (some file of the folder
-    /// may lock a mutex).
+    /// may lock a mutex or wait).
     summarised: bool,
 }
 
@@ -102,7 +102,7 @@ fn read_file(path: &Path) -> Option<Vec<u8>> {
 impl Packages {
     /// The package of the document at `path` whose text is `text`, seen
     /// from it (blocking: may read its folder). `None` while no file of the
-    /// folder may lock a mutex or use `sync/atomic`: then no rule asks (see
+    /// folder may synchronise: then no rule asks (see
     /// [`package::may_sync`]), and the folder's files are not parsed.
     pub fn package(&self, path: &Path, text: &str, analyzer: &mut Analyzer) -> Option<Package> {
         let dir = folder_of(path);

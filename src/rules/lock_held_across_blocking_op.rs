@@ -1,7 +1,10 @@
 //! `lock-held-across-blocking-op`: a method blocks on a channel of its
 //! receiver while holding the receiver's mutex, and every operation on the
 //! other side of that channel — in any method of the type, in any file of
-//! the package — runs only while holding that same mutex.
+//! the package — runs only while holding that same mutex. Likewise for
+//! `wg.Wait()` under a mutex every `Done` caller locks first, and
+//! `cond.Wait()` under a mutex (not the Cond's own) every `Signal` and
+//! `Broadcast` caller locks first (see `waits`).
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls;
@@ -9,6 +12,8 @@ use crate::analysis::lock_flow::conflicts;
 use crate::analysis::summary::{self, ChanOp, HeldLock, MethodSummary};
 use crate::analysis::{Ctx, Finding, Match};
 use std::sync::Arc;
+
+mod waits;
 
 /// The goroutine that would take the other side waits for the lock the
 /// blocked goroutine holds: neither moves again.
@@ -18,9 +23,9 @@ pub const RULE: Rule = Rule {
     group: super::Group::Correctness,
     question: "will-it-wait-indefinitely-if-it-cannot-acquire-the-lock",
     topic: None,
-    summary: "A channel send or receive that blocks while holding a mutex that every other side of the channel must lock first",
-    why: "A goroutine blocked on a channel keeps the mutexes it holds. When the goroutines that would receive what it sends (or send what it waits for) must lock one of those mutexes first, they wait for it forever, and it waits for them: a deadlock the race detector does not report and tests hit only under load.",
-    message: "blocks on a channel while holding a mutex that the other side of the channel must lock first: a deadlock",
+    summary: "A channel send or receive, `wg.Wait()` or `cond.Wait()` that blocks while holding a mutex that every other side must lock first",
+    why: "A goroutine blocked on a channel, in `wg.Wait()` or in `cond.Wait()` keeps the mutexes it holds (`cond.Wait()` releases only the Cond's own lock). When the goroutines that would receive what it sends, send what it waits for, call `wg.Done()` or wake the Cond must lock one of those mutexes first, they wait for it forever, and it waits for them: a deadlock the race detector does not report and tests hit only under load.",
+    message: "blocks on a channel, a WaitGroup or a Cond while holding a mutex that the other side must lock first: a deadlock",
     fix: Some("Release the mutex before the channel operation (copy what it guards into locals first), or make the other side use the channel without the mutex."),
     bad: "func (q *Queue) Put(j Job) {\n\tq.mu.Lock()\n\tdefer q.mu.Unlock()\n\tq.pending++\n\tq.jobs <- j // blocks holding q.mu\n}\n\nfunc (q *Queue) Next() Job {\n\tq.mu.Lock()\n\tdefer q.mu.Unlock()\n\tj := <-q.jobs // needs q.mu first: never runs while Put waits\n\tq.pending--\n\treturn j\n}",
     good: "func (q *Queue) Put(j Job) {\n\tq.mu.Lock()\n\tq.pending++\n\tq.mu.Unlock()\n\tq.jobs <- j\n}\n\nfunc (q *Queue) Next() Job {\n\tj := <-q.jobs\n\tq.mu.Lock()\n\tq.pending--\n\tq.mu.Unlock()\n\treturn j\n}",
@@ -29,7 +34,9 @@ pub const RULE: Rule = Rule {
     known_problems: &[
         "Only channels and mutexes reached through the method's receiver (`q.jobs`, `q.mu`) are followed, and only methods of the same type: a channel handed to a goroutine or another type is not.",
         "A buffered channel blocks only when full (or empty): the finding is then a deadlock under load rather than at once.",
-        "`wg.Wait()` and `cond.Wait()` under a lock are not checked yet.",
+        "`wg.Wait()` and `cond.Wait()` are checked when the WaitGroup or Cond is a field of the receiver (its `Done`, `Signal` and `Broadcast` calls are then those of the type's methods, their closures and goroutines, in every file of the package) or a local variable (those of the goroutines the function starts); one handed elsewhere is not followed.",
+        "A `Done` caller locks first when it locks before the call, or, for a `defer wg.Done()` at the top of its body, when its leading statements lock before anything may return; a Lock in a branch is not counted.",
+        "`cond.Wait()` is checked only when the Cond's own lock is known from `x.cond = sync.NewCond(&x.mu)` or a local `sync.NewCond(&mu)`.",
     ],
     since: "0.1.0",
     go: "all",
@@ -53,6 +60,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some((recv, ty)) = summary::receiver(method, ctx.src) else {
         return;
     };
+    waits::check(ctx, method, recv, ty, out);
     let Some(this) = ctx.facts.summary().method(method) else {
         return;
     };

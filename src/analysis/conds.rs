@@ -1,0 +1,454 @@
+//! What one file tells the other files of its package about `sync.Cond`s:
+//! the unexported Cond fields and package-level Cond variables it declares,
+//! the names it signals (`x.Signal()`, `s.ready.Broadcast()`, or the
+//! method values), and the names whose value it hands elsewhere (passed,
+//! assigned, returned, stored in a literal, its address taken).
+//!
+//! Names are kept by spelling, field names and plain identifiers alike:
+//! another file cannot resolve them, and a name that merely looks the same
+//! makes a rule asking here silent, never louder. Escaped names are kept as
+//! hashes: every unexported value name of the file may be one.
+
+use super::syntax::{self, text, unparen, Walk};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+use tree_sitter::Node;
+
+/// The words a declaration names when it may declare, signal, wait on or
+/// hand a Cond or WaitGroup anywhere but through a plain selection or key.
+const NAMES: [&str; 6] = [
+    "Cond",
+    "WaitGroup",
+    "Wait()",
+    "Done()",
+    "Signal",
+    "Broadcast",
+];
+
+/// An unexported field of type `sync.Cond` or `*sync.Cond` (or
+/// `sync.WaitGroup`, `*sync.WaitGroup`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CondField {
+    /// The struct type declaring it.
+    pub owner: String,
+    /// The field's name.
+    pub field: String,
+}
+
+/// The operand of a method selection (`x.Done`, `s.wg.Done`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selected {
+    /// The identifier, or the field selected (`wg` for `s.wg`).
+    pub name: String,
+    /// Whether it is a field selected (`s.wg`) rather than an identifier.
+    pub field: bool,
+}
+
+/// The `sync.Cond` facts of one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CondFacts {
+    /// The unexported Cond fields of its struct types.
+    pub fields: Vec<CondField>,
+    /// The unexported WaitGroup fields of its struct types.
+    pub wait_groups: Vec<CondField>,
+    /// Its unexported package-level Cond variables.
+    pub globals: Vec<String>,
+    /// The names signalled: the operand of each `.Signal` and
+    /// `.Broadcast` selection, once per selection.
+    pub signalled: Vec<Selected>,
+    /// The operand of each `.Done` selection.
+    pub dones: Vec<Selected>,
+    /// The Cond fields given a lock by `x.f = sync.NewCond(&x.mu)`: the
+    /// field and the lock's path below `x` (`.mu`).
+    pub cond_locks: Vec<(String, String)>,
+    /// The hashes of the unexported names whose value leaves for
+    /// somewhere else.
+    escaped: HashSet<u64>,
+}
+
+impl CondFacts {
+    /// Whether the value of a field or variable named `name` may leave
+    /// for somewhere else in this file.
+    pub fn escapes(&self, name: &str) -> bool {
+        self.escaped.contains(&hash(name))
+    }
+
+    /// The facts of the file `src` whose syntax tree is `root`: from its
+    /// text, the selections and keys that may leave (a superset); from a
+    /// walk of each top-level declaration that names a Cond, a WaitGroup
+    /// or their methods, the rest.
+    pub fn of(root: Node<'_>, src: &str) -> CondFacts {
+        let mut facts = CondFacts::default();
+        facts.selections_leave(src);
+        facts.keys_leave(src);
+        facts.package_vars(root, src);
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            let named = NAMES
+                .iter()
+                .any(|w| memchr::memmem::find(text(decl, src).as_bytes(), w.as_bytes()).is_some());
+            if named {
+                syntax::walk(decl, |n| {
+                    if n.is_named() {
+                        facts.visit(n, src);
+                    }
+                    Walk::Enter
+                });
+            }
+        }
+        facts
+    }
+
+    fn visit(&mut self, n: Node<'_>, src: &str) {
+        match n.kind() {
+            "selector_expression" => {
+                let field = n.child_by_field_name("field").map(|f| text(f, src));
+                let list = match field {
+                    Some("Signal" | "Broadcast") => &mut self.signalled,
+                    Some("Done") => &mut self.dones,
+                    _ => return,
+                };
+                if let Some(operand) = n.child_by_field_name("operand") {
+                    if let Some(name) = name(operand, src) {
+                        list.push(Selected {
+                            name: name.to_string(),
+                            field: operand.kind() == "selector_expression",
+                        });
+                    }
+                }
+            }
+            "argument_list" | "literal_value" => {
+                let mut c = n.walk();
+                for arg in n.named_children(&mut c) {
+                    self.leaves(arg, src);
+                }
+            }
+            "send_statement" => {
+                if let Some(v) = n.child_by_field_name("value") {
+                    self.leaves(v, src);
+                }
+            }
+            "return_statement" => {
+                if let Some(list) = n.named_child(0) {
+                    self.leaves_all(list, src);
+                }
+            }
+            "keyed_element" => {
+                // `cond: c` sets the field from somewhere else.
+                let key = n.child_by_field_name("key");
+                let value = n.child_by_field_name("value");
+                if let (Some(k), Some(v)) = (key, value) {
+                    if !fresh(v, src) {
+                        self.leaves(k, src);
+                    }
+                    self.leaves(v, src);
+                }
+            }
+            "assignment_statement" | "short_var_declaration" | "var_spec" => {
+                self.assignment(n, src);
+            }
+            "type_spec" => self.struct_fields(n, src),
+            _ => {}
+        }
+    }
+
+    /// Marks as leaving every unexported `.name` of the text `src` not
+    /// followed by `.`, `(`, `[` or `= <new Cond>`: a superset of the
+    /// selections used as values or set from elsewhere.
+    fn selections_leave(&mut self, src: &str) {
+        let bytes = src.as_bytes();
+        let word = |b: u8| b == b'_' || b.is_ascii_alphanumeric();
+        for dot in memchr::memchr_iter(b'.', bytes) {
+            let start = dot + 1;
+            let end = start + bytes[start..].iter().take_while(|b| word(**b)).count();
+            let rest = src.get(end..).unwrap_or("").trim_start();
+            if end == start || rest.starts_with(['.', '(', '[']) || set_to_new(rest) {
+                continue;
+            }
+            if let Some(name) = src.get(start..end).filter(|n| !exported(n)) {
+                self.escaped.insert(hash(name));
+            }
+        }
+    }
+
+    /// Marks as leaving every unexported word followed by `:` (not `:=`):
+    /// a superset of the keys of composite literals.
+    fn keys_leave(&mut self, src: &str) {
+        let bytes = src.as_bytes();
+        for colon in memchr::memchr_iter(b':', bytes) {
+            if bytes.get(colon + 1) == Some(&b'=') {
+                continue;
+            }
+            let before = src.get(..colon).unwrap_or("").trim_end();
+            let start = before
+                .rfind(|c: char| c != '_' && !c.is_ascii_alphanumeric())
+                .map_or(0, |i| i + 1);
+            if let Some(name) = before
+                .get(start..)
+                .filter(|n| !n.is_empty() && !exported(n))
+            {
+                self.escaped.insert(hash(name));
+            }
+        }
+    }
+
+    /// Marks the value `v` (unwrapped from parentheses, `&` and literal
+    /// elements) as leaving.
+    fn leaves(&mut self, v: Node<'_>, src: &str) {
+        let mut v = unparen(v);
+        loop {
+            match v.kind() {
+                "literal_element" => match v.named_child(0) {
+                    Some(inner) => v = unparen(inner),
+                    None => return,
+                },
+                "unary_expression"
+                    if v.child_by_field_name("operator").map(|o| text(o, src)) == Some("&") =>
+                {
+                    match v.child_by_field_name("operand") {
+                        Some(inner) => v = unparen(inner),
+                        None => return,
+                    }
+                }
+                _ => break,
+            }
+        }
+        if let Some(name) = name(v, src).filter(|n| !exported(n)) {
+            self.escaped.insert(hash(name));
+        }
+    }
+
+    /// Marks every item of the list `list` as leaving.
+    fn leaves_all(&mut self, list: Node<'_>, src: &str) {
+        for item in items(list) {
+            self.leaves(item, src);
+        }
+    }
+
+    /// An assignment's values leave; so does a target set from anything
+    /// but a new Cond.
+    fn assignment(&mut self, n: Node<'_>, src: &str) {
+        let right = n
+            .child_by_field_name("right")
+            .or_else(|| n.child_by_field_name("value"));
+        let values = right.map(items).unwrap_or_default();
+        for v in &values {
+            self.leaves(*v, src);
+        }
+        if n.kind() != "assignment_statement" {
+            return;
+        }
+        let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
+        for (i, t) in targets.iter().enumerate() {
+            let value = values.get(i).filter(|_| values.len() == targets.len());
+            match value.filter(|v| fresh(**v, src)) {
+                Some(v) => self.cond_lock(*t, *v, src),
+                None => self.leaves(*t, src),
+            }
+        }
+    }
+
+    /// Records `x.f = sync.NewCond(&x.mu)`.
+    fn cond_lock(&mut self, target: Node<'_>, value: Node<'_>, src: &str) {
+        let (Some(base), Some(field)) = (
+            target.child_by_field_name("operand"),
+            target.child_by_field_name("field"),
+        ) else {
+            return;
+        };
+        let value = unparen(value);
+        let arg = value
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .filter(|_| value.kind() == "call_expression");
+        let Some(mut lock) = arg else {
+            return;
+        };
+        if lock.kind() == "unary_expression" {
+            match lock.child_by_field_name("operand") {
+                Some(inner) => lock = inner,
+                None => return,
+            }
+        }
+        if let Some(path) = text(lock, src).strip_prefix(text(base, src)) {
+            if target.kind() == "selector_expression" && path.starts_with('.') {
+                self.cond_locks
+                    .push((text(field, src).to_string(), path.to_string()));
+            }
+        }
+    }
+
+    /// The Cond fields of a struct type declaration.
+    fn struct_fields(&mut self, spec: Node<'_>, src: &str) {
+        let (Some(owner), Some(ty)) = (
+            spec.child_by_field_name("name"),
+            spec.child_by_field_name("type"),
+        ) else {
+            return;
+        };
+        if ty.kind() != "struct_type" {
+            return;
+        }
+        let Some(list) = ty.named_child(0) else {
+            return;
+        };
+        let mut c = list.walk();
+        for field in list.named_children(&mut c) {
+            let ty = field.child_by_field_name("type");
+            let list = if ty.is_some_and(|t| is_cond_type(t, src)) {
+                &mut self.fields
+            } else if ty.is_some_and(|t| is_sync_type(t, src, "WaitGroup")) {
+                &mut self.wait_groups
+            } else {
+                continue;
+            };
+            let mut c2 = field.walk();
+            for name in field.children_by_field_name("name", &mut c2) {
+                let name = text(name, src);
+                if !exported(name) {
+                    list.push(CondField {
+                        owner: text(owner, src).to_string(),
+                        field: name.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The unexported package-level Cond variables.
+    fn package_vars(&mut self, root: Node<'_>, src: &str) {
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            if decl.kind() != "var_declaration" {
+                continue;
+            }
+            for spec in super::names::specs(decl) {
+                if spec.kind() != "var_spec" {
+                    continue;
+                }
+                let written = spec.child_by_field_name("type");
+                let values = spec
+                    .child_by_field_name("value")
+                    .map(items)
+                    .unwrap_or_default();
+                let mut c2 = spec.walk();
+                let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c2).collect();
+                for (i, name) in names.iter().enumerate() {
+                    let cond = match written {
+                        Some(t) => is_cond_type(t, src),
+                        None => {
+                            values.len() == names.len()
+                                && values.get(i).is_some_and(|v| fresh(*v, src))
+                        }
+                    };
+                    let name = text(*name, src);
+                    if cond && !exported(name) && name != "_" {
+                        self.globals.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether the text `rest` after a selection sets it to a new Cond
+/// (`= sync.NewCond(…)`, `= &sync.Cond{…}`).
+fn set_to_new(rest: &str) -> bool {
+    let Some(value) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) else {
+        return false;
+    };
+    let value = value.trim_start();
+    [
+        "sync.NewCond(",
+        "&sync.Cond{",
+        "sync.Cond{",
+        "new(sync.Cond)",
+    ]
+    .iter()
+    .any(|p| value.starts_with(p))
+}
+
+/// The name a value goes by: an identifier's, or a selection's field.
+fn name<'s>(v: Node<'_>, src: &'s str) -> Option<&'s str> {
+    match v.kind() {
+        "identifier" | "field_identifier" => Some(text(v, src)),
+        "selector_expression" => v.child_by_field_name("field").map(|f| text(f, src)),
+        _ => None,
+    }
+}
+
+/// The items of an expression list (or the expression itself).
+fn items(list: Node<'_>) -> Vec<Node<'_>> {
+    super::types::list_items(list)
+}
+
+/// Whether `name` is exported.
+fn exported(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_uppercase())
+}
+
+fn hash(name: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    name.hash(&mut h);
+    h.finish()
+}
+
+/// Whether type `t` is `sync.Cond` or `*sync.Cond`.
+pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
+    is_sync_type(t, src, "Cond")
+}
+
+/// Whether type `t` is `sync.<name>` or `*sync.<name>`.
+pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
+    let t = if t.kind() == "pointer_type" {
+        match t.named_child(0) {
+            Some(inner) => inner,
+            None => return false,
+        }
+    } else {
+        t
+    };
+    t.kind() == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
+}
+
+/// Whether `v` makes a new Cond: `sync.NewCond(…)`, `&sync.Cond{…}`,
+/// `sync.Cond{…}`, `new(sync.Cond)`.
+pub fn fresh(v: Node<'_>, src: &str) -> bool {
+    makes(v, src, "Cond")
+}
+
+/// Whether `v` makes a new `sync.<name>`: `&sync.<name>{…}`,
+/// `sync.<name>{…}`, `new(sync.<name>)`, or `sync.NewCond(…)` for a Cond.
+pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
+    let mut v = unparen(v);
+    if v.kind() == "literal_element" {
+        match v.named_child(0) {
+            Some(inner) => v = unparen(inner),
+            None => return false,
+        }
+    }
+    if v.kind() == "unary_expression" {
+        match v.child_by_field_name("operand") {
+            Some(inner) => v = unparen(inner),
+            None => return false,
+        }
+    }
+    match v.kind() {
+        "composite_literal" => v
+            .child_by_field_name("type")
+            .is_some_and(|t| is_sync_type(t, src, name)),
+        "call_expression" => {
+            let function = v.child_by_field_name("function").map(|f| text(f, src));
+            match function {
+                Some("sync.NewCond") => name == "Cond",
+                Some("new") => v
+                    .child_by_field_name("arguments")
+                    .and_then(|a| a.named_child(0))
+                    .is_some_and(|t| text(t, src).strip_prefix("sync.") == Some(name)),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
