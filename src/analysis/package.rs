@@ -22,59 +22,12 @@ pub fn may_lock(bytes: &[u8]) -> bool {
     memchr::memmem::find(bytes, b"Lock()").is_some()
 }
 
-/// Whether two summaries of one file say the same but for where things
-/// are: what an edit that only moves code leaves alike. Compares their
-/// debug forms with every byte range blanked, so a fact added to the
-/// summary counts without changes here.
-pub fn alike_but_for_positions(a: &FileSummary, b: &FileSummary) -> bool {
-    blank_ranges(&format!("{a:?}")) == blank_ranges(&format!("{b:?}"))
-}
-
-/// `text` with every `N..M` (a byte range's debug form) replaced by `..`;
-/// names hold no `..`, so nothing else changes.
-fn blank_ranges(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let digits = |from: usize| {
-            bytes[from..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count()
-        };
-        let start = digits(i);
-        let after = i + start;
-        let end = if start > 0 && text[after..].starts_with("..") {
-            digits(after + 2)
-        } else {
-            0
-        };
-        if end > 0 {
-            out.push_str("..");
-            i = after + 2 + end;
-        } else {
-            let step = start.max(1);
-            let upto = (i + step).min(bytes.len());
-            let upto = (upto..=bytes.len())
-                .find(|&u| text.is_char_boundary(u))
-                .unwrap_or(bytes.len());
-            out.push_str(&text[i..upto]);
-            i = upto;
-        }
-    }
-    out
-}
-
 /// How deep [`Methods::entry_lock`] follows calls of the same receiver.
 const MAX_DEPTH: usize = 5;
 
 /// The summaries of the files of one folder, shared by all its files, as
-/// seen from one of them. Two are equal when they answer alike: seen from
-/// the same file, with the same summaries of the other files (the rules
-/// never ask the package about the file they check, so an edit to it leaves
-/// its package unchanged).
-#[derive(Clone, Default)]
+/// seen from one of them.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Package {
     files: Arc<[Arc<FileSummary>]>,
     /// The name of the file being checked.
@@ -91,20 +44,7 @@ impl fmt::Debug for Package {
     }
 }
 
-impl PartialEq for Package {
-    fn eq(&self, other: &Package) -> bool {
-        self.this == other.this && self.others().eq(other.others())
-    }
-}
-
-impl Eq for Package {}
-
 impl Package {
-    /// The summaries of the files other than the one it is seen from.
-    fn others(&self) -> impl Iterator<Item = &Arc<FileSummary>> {
-        self.files.iter().filter(|f| f.file != self.this)
-    }
-
     /// The package made of the summaries of the `.go` files of a folder.
     pub fn new(files: Vec<Arc<FileSummary>>) -> Package {
         Package {
@@ -120,15 +60,6 @@ impl Package {
             files: Arc::clone(&self.files),
             this: file,
         }
-    }
-
-    /// The summary of the file it is seen from, as the package last
-    /// recorded it.
-    pub fn own(&self) -> Option<&FileSummary> {
-        self.files
-            .iter()
-            .find(|f| f.file == self.this)
-            .map(|f| &**f)
     }
 
     /// The summaries, in the order given.
@@ -306,18 +237,5 @@ impl<'a> Methods<'a> {
             }
         }
         None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::blank_ranges;
-
-    #[test]
-    fn blanks_byte_ranges_and_nothing_else() {
-        assert_eq!(
-            blank_ranges("Lock { suffix: \".mu2\", op: Lock, range: 120..135 }, 7, é3..4"),
-            "Lock { suffix: \".mu2\", op: Lock, range: .. }, 7, é.."
-        );
     }
 }

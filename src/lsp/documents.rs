@@ -17,7 +17,7 @@ use super::settings::{Resolved, Settings};
 use crate::analysis::dependencies;
 use crate::analysis::incremental::{ByteEdit, Snapshot};
 use crate::analysis::lexical::{self, Declaration};
-use crate::analysis::package::{self, Package};
+use crate::analysis::package::Package;
 use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
@@ -741,9 +741,8 @@ impl Work {
         options.package.clone_from(&package);
         let options = &options;
         let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
-        let updated = !reset && keep_tree && self.previous.is_some();
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
-            Some(previous) if updated => previous
+            Some(previous) if !reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
                 .map(Analysis::Kept),
             // A large text nobody edits, or too large to keep a tree, is
@@ -754,31 +753,7 @@ impl Work {
                 .map(Analysis::Dropped),
             _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
         });
-        let mut analysis = analysis.map_err(|e| e.to_string())?;
-        // Summarised only in a folder where some file may lock, as the
-        // folder's files on disk are.
-        let summary = match (&analysis, &package, path.as_deref()) {
-            (Analysis::Kept(snapshot), Some(_), Some(p)) => Some(FileSummary::of(
-                snapshot.tree.root_node(),
-                &self.text,
-                packages::name_of(p),
-            )),
-            _ => None,
-        };
-        // The findings of unchanged declarations may depend on what the
-        // file's own methods do to locks: when that changed, beyond where
-        // it happens, check the whole file again.
-        let before = package.as_ref().and_then(|p| p.own());
-        let moved_only = match (before, &summary) {
-            (Some(before), Some(after)) => package::alike_but_for_positions(before, after),
-            _ => true,
-        };
-        if updated && !moved_only {
-            analysis = ANALYZER
-                .with_borrow_mut(|analyzer| Snapshot::fresh(analyzer, &self.text, options))
-                .map(Analysis::Kept)
-                .map_err(|e| e.to_string())?;
-        }
+        let analysis = analysis.map_err(|e| e.to_string())?;
         let at = Converter::new(&self.text, &self.index, encoding);
         let diagnostics = diagnostics::convert(
             analysis.findings(),
@@ -788,9 +763,19 @@ impl Work {
             limits,
             &|name| packages.text_of(name),
         );
-        let package_changed = path
-            .as_deref()
-            .is_some_and(|p| packages.analysed(p, Arc::from(self.text.as_str()), summary));
+        let package_changed = path.as_deref().is_some_and(|p| {
+            // Summarised only in a folder where some file may lock, as
+            // the folder's files on disk are.
+            let summary = match (&analysis, &package) {
+                (Analysis::Kept(snapshot), Some(_)) => Some(FileSummary::of(
+                    snapshot.tree.root_node(),
+                    &self.text,
+                    packages::name_of(p),
+                )),
+                _ => None,
+            };
+            packages.analysed(p, Arc::from(self.text.as_str()), summary)
+        });
         let (analysis, unpublished_from, outline) = match analysis {
             Analysis::Dropped(findings) => {
                 let (kept, from) = published(findings, limits.max_diagnostics.cap(usize::MAX));
