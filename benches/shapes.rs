@@ -8,6 +8,8 @@
 pub struct Shape {
     /// The name the benchmark and the test show.
     pub name: &'static str,
+    /// Package-level declarations for `n` repetitions.
+    globals: fn(usize) -> String,
     /// The function's parameter list.
     params: &'static str,
     /// Statements before the repeated ones.
@@ -18,9 +20,15 @@ pub struct Shape {
     epilogue: &'static str,
 }
 
+/// No package-level declarations.
+fn none(_: usize) -> String {
+    String::new()
+}
+
 /// Every shape.
 pub const SHAPES: &[Shape] = &[
     Shape {
+        globals: none,
         name: "close",
         params: "",
         prologue: "\tch := make(chan int)\n",
@@ -28,6 +36,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "send_after_close",
         params: "",
         prologue: "\tch := make(chan int, 1)\n\tclose(ch)\n",
@@ -35,6 +44,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "lock_unlock",
         params: "mu *sync.Mutex",
         prologue: "",
@@ -42,6 +52,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "lock",
         params: "mu *sync.Mutex",
         prologue: "",
@@ -49,6 +60,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "append",
         params: "a []int",
         prologue: "",
@@ -56,6 +68,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "with_cancel",
         params: "c context.Context",
         prologue: "",
@@ -63,6 +76,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "assign",
         params: "x, y int",
         prologue: "",
@@ -70,6 +84,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "\t_ = x\n",
     },
     Shape {
+        globals: none,
         name: "defer",
         params: "f func()",
         prologue: "",
@@ -77,6 +92,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "go_increment",
         params: "",
         prologue: "\tx := 0\n",
@@ -84,6 +100,7 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "type_assertion",
         params: "x any",
         prologue: "",
@@ -91,11 +108,63 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
         name: "switch_close",
         params: "i int",
         prologue: "\tch := make(chan int)\n\tswitch i {\n",
         repeat: |i| format!("\tcase {i}:\n\t\tclose(ch)\n"),
         epilogue: "\t}\n",
+    },
+    Shape {
+        globals: none,
+        name: "send",
+        params: "ch chan int",
+        prologue: "",
+        repeat: |_| "\tch <- 1\n".into(),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "append_self",
+        params: "xs []int",
+        prologue: "",
+        repeat: |_| "\txs = append(xs, 1)\n".into(),
+        epilogue: "\t_ = xs\n",
+    },
+    Shape {
+        globals: none,
+        name: "define",
+        params: "y int",
+        prologue: "",
+        repeat: |i| format!("\tx{i} := y\n\t_ = x{i}\n"),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "go",
+        params: "f func()",
+        prologue: "",
+        repeat: |_| "\tgo f()\n".into(),
+        epilogue: "",
+    },
+    Shape {
+        globals: |n| {
+            let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+            format!("var {} sync.Mutex\n\n", names.join(", "))
+        },
+        name: "package_mutexes",
+        params: "",
+        prologue: "",
+        repeat: |i| format!("\tm{i}.Lock()\n\tm{i}.Unlock()\n"),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "local_mutexes",
+        params: "",
+        prologue: "",
+        repeat: |i| format!("\tvar m{i} sync.Mutex\n\tm{i}.Lock()\n\tm{i}.Unlock()\n"),
+        epilogue: "",
     },
 ];
 
@@ -105,6 +174,7 @@ impl Shape {
         let mut src = String::from(
             "package p\n\nimport (\n\t\"context\"\n\t\"sync\"\n)\n\nvar _ context.Context\nvar _ sync.Mutex\n\n",
         );
+        src.push_str(&(self.globals)(n));
         src.push_str(&format!("func f({}) {{\n{}", self.params, self.prologue));
         for i in 0..n {
             src.push_str(&(self.repeat)(i));

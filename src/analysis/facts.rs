@@ -5,6 +5,7 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
+use super::names::{ListMemo, Resolver};
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
 use super::types::FileTypes;
@@ -78,6 +79,8 @@ pub struct Facts<'t> {
     sites: RefCell<HashMap<usize, Rc<Sites<'t>>>>,
     /// The parents of the nodes of the declarations walked up from.
     parents: Rc<Parents<'t>>,
+    /// The statement lists the file's resolvers have looked at.
+    resolved: Rc<ListMemo<'t, 't>>,
     /// What the file's methods do to locks on entry.
     summary: OnceCell<Arc<FileSummary>>,
 }
@@ -100,6 +103,7 @@ impl<'t> Facts<'t> {
             sync_points: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
             parents: Rc::new(Parents::new(root)),
+            resolved: Rc::default(),
             summary: OnceCell::new(),
         }
     }
@@ -126,6 +130,12 @@ impl<'t> Facts<'t> {
     /// The same parents, shared (for a resolver that outlives a borrow).
     pub fn shared_parents(&self) -> Rc<Parents<'t>> {
         Rc::clone(&self.parents)
+    }
+
+    /// A name resolver for the file that shares what every other one got
+    /// from [`Facts::resolver`] has learnt of its statement lists.
+    pub fn resolver(&self) -> Resolver<'t, 't> {
+        Resolver::sharing(self.src, self.shared_parents(), Rc::clone(&self.resolved))
     }
 
     /// The names of the identifiers anywhere in `node` (a function body,

@@ -18,6 +18,7 @@ pub use free::free_uses;
 pub use visible::{declaration, visible};
 
 use super::syntax::{self, ancestors, text, Parents, Walk};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -278,6 +279,13 @@ pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
     out
 }
 
+/// The declarations of each statement list of one file that resolvers
+/// have looked at: shared by the resolvers of a file (see
+/// [`super::Facts::resolver`]), so the rule invocations of a long function
+/// scan each of its lists once between them, not once each.
+#[derive(Default)]
+pub struct ListMemo<'t, 's>(RefCell<Lists<'t, 's>>);
+
 /// Resolves identifiers of one file, remembering the declarations of each
 /// statement list it has looked at (so resolving many identifiers of a long
 /// function scans each list once). It goes up by asking tree-sitter for
@@ -288,17 +296,19 @@ pub struct Resolver<'t, 's> {
     src: &'s str,
     /// The way up the file's tree.
     up: Rc<Parents<'t>>,
-    lists: Lists<'t, 's>,
+    lists: Rc<ListMemo<'t, 's>>,
 }
 
 impl<'t, 's: 't> Resolver<'t, 's> {
     /// A resolver for identifiers of source `src`, walking up with `up`.
     pub fn new(src: &'s str, up: Rc<Parents<'t>>) -> Self {
-        Resolver {
-            src,
-            up,
-            lists: HashMap::new(),
-        }
+        Self::sharing(src, up, Rc::default())
+    }
+
+    /// A resolver that remembers the statement lists it looks at in
+    /// `lists`, with every other resolver of the file given the same.
+    pub fn sharing(src: &'s str, up: Rc<Parents<'t>>, lists: Rc<ListMemo<'t, 's>>) -> Self {
+        Resolver { src, up, lists }
     }
 
     /// The declaration `ident` refers to: the innermost visible one,
@@ -311,7 +321,8 @@ impl<'t, 's: 't> Resolver<'t, 's> {
         }
         let name = text(ident, self.src);
         let up = Rc::clone(&self.up);
-        lookup(|n| up.parent(n), ident, name, self.src, &mut self.lists)
+        let mut lists = self.lists.0.borrow_mut();
+        lookup(|n| up.parent(n), ident, name, self.src, &mut lists)
     }
 
     /// Every value identifier under `within` that refers to a declaration

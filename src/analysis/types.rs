@@ -16,6 +16,7 @@ pub use file::FileTypes;
 
 use super::names::{self, Decl, DeclKind};
 use crate::analysis::syntax::{text, unparen};
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// The static type of an expression, as far as syntax tells.
@@ -94,6 +95,27 @@ fn spec_types<'t>(
         .collect()
 }
 
+/// The type of the `i`th name of a `var`/`const` spec, as [`spec_types`]
+/// finds it, inferring no other name's.
+fn spec_type<'t>(spec: Node<'t>, i: usize, infer: impl FnOnce(Node<'t>) -> Ty<'t>) -> Ty<'t> {
+    if let Some(t) = spec
+        .child_by_field_name("type")
+        .filter(|_| spec.kind() == "var_spec")
+    {
+        return Ty::Val(t);
+    }
+    let values = spec
+        .child_by_field_name("value")
+        .map(list_items)
+        .unwrap_or_default();
+    let mut c = spec.walk();
+    let names = spec.children_by_field_name("name", &mut c).count();
+    match values.get(i) {
+        Some(v) if values.len() == names => infer(*v),
+        _ => Ty::Unknown,
+    }
+}
+
 /// The items of an `expression_list` (or the node itself when it is a single
 /// expression).
 pub(crate) fn list_items(list: Node<'_>) -> Vec<Node<'_>> {
@@ -112,6 +134,10 @@ pub(crate) fn list_items(list: Node<'_>) -> Vec<Node<'_>> {
 pub struct Scope<'t> {
     src: &'t str,
     entries: Vec<Entry<'t>>,
+    /// The indexes in `entries` of the declarations of each name, in order:
+    /// a lookup looks only at the declarations of its name, however many
+    /// others are in scope.
+    by_name: HashMap<&'t str, Vec<usize>>,
 }
 
 impl<'t> Scope<'t> {
@@ -120,12 +146,16 @@ impl<'t> Scope<'t> {
         Scope {
             src,
             entries: Vec::new(),
+            by_name: HashMap::new(),
         }
     }
 
     /// Forgets the declarations whose scope ended before `pos`.
     pub fn leave(&mut self, pos: usize) {
-        while self.entries.last().is_some_and(|e| e.end <= pos) {
+        while let Some(e) = self.entries.last().filter(|e| e.end <= pos) {
+            if let Some(indexes) = self.by_name.get_mut(e.name) {
+                indexes.pop();
+            }
             self.entries.pop();
         }
     }
@@ -137,6 +167,10 @@ impl<'t> Scope<'t> {
         let name = text(decl.ident, self.src);
         let meaning = Meaning::of(decl, ty).filter(|_| name != "_");
         if let Some(meaning) = meaning {
+            self.by_name
+                .entry(name)
+                .or_default()
+                .push(self.entries.len());
             self.entries.push(Entry {
                 name,
                 from,
@@ -148,10 +182,12 @@ impl<'t> Scope<'t> {
 
     /// What `name` at byte `pos` means, when declared locally.
     pub(super) fn lookup(&self, name: &str, pos: usize) -> Option<Meaning<'t>> {
-        self.entries
+        self.by_name
+            .get(name)?
             .iter()
             .rev()
-            .find(|e| e.name == name && e.from <= pos && pos < e.end)
+            .filter_map(|&i| self.entries.get(i))
+            .find(|e| e.from <= pos && pos < e.end)
             .map(|e| e.meaning)
     }
 }
@@ -208,13 +244,10 @@ impl<'t> Types<'_, 't> {
         match decl.kind {
             // A package-level variable: its written type, or a fresh value's.
             DeclKind::Package => {
-                let mut c = decl.site.walk();
-                let i = decl
-                    .site
-                    .children_by_field_name("name", &mut c)
-                    .position(|n| n == decl.ident);
-                let ty = spec_types(decl.site, self.src(), |v| self.fresh_type(v));
-                let ty = i.and_then(|i| ty.get(i)).map_or(Ty::Unknown, |(_, t)| *t);
+                let i = self.file.package().spec_places.get(&decl.ident.id());
+                let ty = i.map_or(Ty::Unknown, |&i| {
+                    spec_type(decl.site, i, |v| self.fresh_type(v))
+                });
                 Some(Meaning::Var(ty))
             }
             _ => Meaning::of(&decl, Ty::Unknown),

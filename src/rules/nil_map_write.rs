@@ -2,7 +2,7 @@
 //! made.
 
 use super::{Rule, Severity};
-use crate::analysis::names::{self, DeclKind, Resolver};
+use crate::analysis::names::{self, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -136,7 +136,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(func) = ctx.facts.parents().enclosing_function(spec) else {
         return;
     };
-    let mut resolver = Resolver::new(ctx.src, ctx.facts.shared_parents());
+    let mut resolver = ctx.facts.resolver();
     let mut c = spec.walk();
     let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
     // `goto` can jump back over anything: stay silent.

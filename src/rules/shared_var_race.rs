@@ -270,7 +270,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(parent) = ctx.facts.parents().enclosing_function(start) else {
         return;
     };
-    let mut res = Resolver::new(ctx.src, ctx.facts.shared_parents());
+    let mut res = ctx.facts.resolver();
     let targets: Vec<Target<'_>> = writes::writes(lit, ctx, &mut res)
         .into_iter()
         .filter(|t| !writes::locked(t.stmt, ctx) && !writes::atomic_release_after(t.stmt, ctx))

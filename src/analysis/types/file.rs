@@ -16,6 +16,10 @@ pub(in crate::analysis) struct Package<'t> {
     pub(super) decls: HashMap<&'t str, Decl<'t>>,
     /// Struct types whose pointer has `Lock()` and `Unlock()` methods.
     pub(in crate::analysis) lockers: HashSet<&'t str>,
+    /// The place of each package-level variable's name among the names of
+    /// its `var` spec, by the name's node id: found once per spec, so a
+    /// spec of thousands of names costs no scan of them per use.
+    pub(super) spec_places: HashMap<usize, usize>,
 }
 
 /// Facts about one file: its imports and (lazily) its package-level names.
@@ -99,6 +103,13 @@ impl<'t> FileTypes<'t> {
             match decl.kind() {
                 "type_declaration" | "var_declaration" => {
                     for d in names::declared_in(decl) {
+                        if d.kind == DeclKind::Var && !pkg.spec_places.contains_key(&d.ident.id()) {
+                            let mut c = d.site.walk();
+                            let names = d.site.children_by_field_name("name", &mut c);
+                            for (i, name) in names.enumerate() {
+                                pkg.spec_places.insert(name.id(), i);
+                            }
+                        }
                         let kind = if d.kind == DeclKind::Var {
                             DeclKind::Package
                         } else {
