@@ -154,19 +154,32 @@ impl Snapshot {
             ..
         } = self;
         let mut ranges: Vec<Range<usize>> = Vec::new();
+        // Where findings the edits touched were: a finding may point into
+        // another declaration (a related location), and its own
+        // declaration must then be checked again to find it anew.
+        let mut lost: Vec<Range<usize>> = Vec::new();
         let mut words = Vec::new();
         for edit in edits {
             words.push(edit.words.clone());
             old.edit(&edit.input);
             ranges = ranges.iter().map(|r| edit.cover(r)).collect();
+            lost = lost.iter().map(|r| edit.cover(r)).collect();
             ranges.push(edit.input.start_byte..edit.input.new_end_byte);
             raw = raw
                 .into_iter()
-                .filter_map(|f| edit.shift_finding(f))
+                .filter_map(|f| {
+                    let at = f.range.clone();
+                    let moved = edit.shift_finding(f);
+                    if moved.is_none() {
+                        lost.push(edit.cover(&at));
+                    }
+                    moved
+                })
                 .collect();
         }
         let tree = analyzer.parse(text, Some(&old))?;
         let edited = ranges.clone();
+        ranges.extend(lost);
         let structural: Vec<Range<usize>> = old
             .changed_ranges(&tree)
             .map(|r| r.start_byte..r.end_byte)
@@ -215,7 +228,8 @@ struct Change {
     old: Tree,
     /// The new tree.
     tree: Tree,
-    /// The edited and structurally changed ranges, in new offsets.
+    /// The edited and structurally changed ranges, and where the findings
+    /// the edits touched were, in new offsets.
     ranges: Vec<Range<usize>>,
     /// The edited ranges alone.
     edited: Vec<Range<usize>>,

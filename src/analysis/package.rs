@@ -30,8 +30,12 @@ pub fn may_sync(bytes: &[u8]) -> bool {
 const MAX_DEPTH: usize = 5;
 
 /// The summaries of the files of one folder, shared by all its files, as
-/// seen from one of them.
-#[derive(Clone, Default, PartialEq, Eq)]
+/// seen from one of them. Two are equal when they answer alike: seen from
+/// the same file, with the same summaries of the other files — the rules
+/// never ask the package about the file they check (they work its summary
+/// out from its current text), so an edit to that file leaves its package
+/// as it was.
+#[derive(Clone, Default)]
 pub struct Package {
     files: Arc<[Arc<FileSummary>]>,
     /// The name of the file being checked.
@@ -48,7 +52,20 @@ impl fmt::Debug for Package {
     }
 }
 
+impl PartialEq for Package {
+    fn eq(&self, other: &Package) -> bool {
+        self.this == other.this && self.others().eq(other.others())
+    }
+}
+
+impl Eq for Package {}
+
 impl Package {
+    /// The summaries of the files other than the one it is seen from.
+    fn others(&self) -> impl Iterator<Item = &Arc<FileSummary>> {
+        self.files.iter().filter(|f| f.file != self.this)
+    }
+
     /// The package made of the summaries of the `.go` files of a folder.
     pub fn new(files: Vec<Arc<FileSummary>>) -> Package {
         Package {
@@ -128,13 +145,10 @@ impl<'a> Methods<'a> {
     pub fn new(own: &'a FileSummary, package: Option<&'a Package>, test_file: bool) -> Self {
         let others = package
             .map(|p| {
-                p.files
-                    .iter()
+                p.others()
                     .map(|f| &**f)
                     .filter(|f| {
-                        f.file != p.this
-                            && f.package == own.package
-                            && (test_file || !f.file.ends_with("_test.go"))
+                        f.package == own.package && (test_file || !f.file.ends_with("_test.go"))
                     })
                     .collect()
             })

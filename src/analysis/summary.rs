@@ -167,6 +167,15 @@ impl FileSummary {
         }
     }
 
+    /// Whether `other` says the same as this summary but for where things
+    /// are: the same facts, perhaps moved by an edit elsewhere in the file.
+    /// (Compared through their debug text with every byte range blanked.)
+    pub fn same_facts(&self, other: &FileSummary) -> bool {
+        let shown =
+            |s: &FileSummary| blank_ranges(&format!("{:?}", (&s.package, &s.methods, &s.conds)));
+        shown(self) == shown(other)
+    }
+
     /// The summary of method declaration `method` of this file.
     pub fn method(&self, method: Node<'_>) -> Option<&MethodSummary> {
         let name = method.child_by_field_name("name")?.byte_range();
@@ -568,4 +577,47 @@ fn receiver_call<'t, 's>(stmt: Node<'t>, recv: &str, src: &'s str) -> Option<(&'
     }
     let field = function.child_by_field_name("field")?;
     Some((text(field, src), call))
+}
+
+/// `text` with every byte range `12..34` shown as `..`.
+fn blank_ranges(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = digits(i);
+        let dots = i + start;
+        if start > 0 && bytes[dots..].starts_with(b"..") && digits(dots + 2) > 0 {
+            out.push_str("..");
+            i = dots + 2 + digits(dots + 2);
+        } else {
+            // Up to the next byte that may start a number: digits, or the
+            // rest of a character.
+            let next = (i + start.max(1)..=bytes.len())
+                .find(|&n| text.is_char_boundary(n))
+                .unwrap_or(bytes.len());
+            out.push_str(&text[i..next]);
+            i = next;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blank_ranges;
+
+    #[test]
+    fn byte_ranges_are_blanked_and_nothing_else() {
+        assert_eq!(
+            blank_ranges("Lock { suffix: \".mu2\", op: Lock, range: 120..135 }, 7, é3..4, 1."),
+            "Lock { suffix: \".mu2\", op: Lock, range: .. }, 7, é.., 1."
+        );
+    }
 }

@@ -120,6 +120,10 @@ pub struct State {
     /// The other files of the package as the latest analysis saw them: a
     /// change there makes the next analysis start from scratch.
     pub package: Option<Package>,
+    /// The document's own summary at the latest analysis (in a folder that
+    /// has a package): a change of its facts makes an incremental result
+    /// start again from scratch.
+    own_summary: Option<Arc<FileSummary>>,
 }
 
 impl State {
@@ -209,6 +213,7 @@ impl Doc {
             unpublished_from: None,
             outline: Vec::new(),
             package: None,
+            own_summary: None,
         };
         Doc {
             state: Mutex::new(state),
@@ -346,6 +351,7 @@ impl Doc {
                 resolved: state.resolved.clone(),
                 configuration: state.configuration,
                 package: state.package.clone(),
+                own_summary: state.own_summary.clone(),
             }
         };
         let (version, revision, configuration) = (work.version, work.revision, work.configuration);
@@ -365,6 +371,7 @@ impl Doc {
                     state.outline = done.outline;
                     state.diagnostics.clone_from(&done.diagnostics);
                     state.package = done.package;
+                    state.own_summary = done.own_summary;
                     Step::Analyzed {
                         version,
                         revision,
@@ -696,6 +703,8 @@ struct Work {
     configuration: u64,
     /// The package the previous analysis saw.
     package: Option<Package>,
+    /// The document's own summary at the previous analysis.
+    own_summary: Option<Arc<FileSummary>>,
 }
 
 /// The result of a successful step.
@@ -710,6 +719,8 @@ struct Done {
     package: Option<Package>,
     /// Whether what the document tells its package changed.
     package_changed: bool,
+    /// The document's own summary at this analysis.
+    own_summary: Option<Arc<FileSummary>>,
 }
 
 thread_local! {
@@ -741,6 +752,7 @@ impl Work {
         options.package.clone_from(&package);
         let options = &options;
         let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
+        let incremental = !reset && keep_tree && self.previous.is_some();
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
             Some(previous) if !reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
@@ -753,7 +765,30 @@ impl Work {
                 .map(Analysis::Dropped),
             _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
         });
-        let analysis = analysis.map_err(|e| e.to_string())?;
+        let mut analysis = analysis.map_err(|e| e.to_string())?;
+        // Summarised only in a folder where some file may synchronise, as
+        // the folder's files on disk are.
+        let own_summary = match (&analysis, &package, path.as_deref()) {
+            (Analysis::Kept(snapshot), Some(_), Some(p)) => Some(Arc::new(FileSummary::of(
+                snapshot.tree.root_node(),
+                &self.text,
+                packages::name_of(p),
+            ))),
+            _ => None,
+        };
+        // A declaration's findings may rest on what another declaration of
+        // the file does to locks (a lock order, a call that locks): when
+        // that changed, and not just moved, check the whole file again.
+        let moved_only = match (&self.own_summary, &own_summary) {
+            (Some(before), Some(now)) => before.same_facts(now),
+            (before, now) => before.is_none() && now.is_none(),
+        };
+        if incremental && !moved_only {
+            analysis = ANALYZER
+                .with_borrow_mut(|analyzer| Snapshot::fresh(analyzer, &self.text, options))
+                .map(Analysis::Kept)
+                .map_err(|e| e.to_string())?;
+        }
         let at = Converter::new(&self.text, &self.index, encoding);
         let diagnostics = diagnostics::convert(
             analysis.findings(),
@@ -764,17 +799,7 @@ impl Work {
             &|name| packages.text_of(name),
         );
         let package_changed = path.as_deref().is_some_and(|p| {
-            // Summarised only in a folder where some file may lock, as
-            // the folder's files on disk are.
-            let summary = match (&analysis, &package) {
-                (Analysis::Kept(snapshot), Some(_)) => Some(FileSummary::of(
-                    snapshot.tree.root_node(),
-                    &self.text,
-                    packages::name_of(p),
-                )),
-                _ => None,
-            };
-            packages.analysed(p, Arc::from(self.text.as_str()), summary)
+            packages.analysed(p, Arc::from(self.text.as_str()), own_summary.clone())
         });
         let (analysis, unpublished_from, outline) = match analysis {
             Analysis::Dropped(findings) => {
@@ -796,6 +821,7 @@ impl Work {
             warnings,
             package,
             package_changed,
+            own_summary,
         })
     }
 }

@@ -166,10 +166,9 @@ impl Packages {
     /// Records the latest analysis of the open document at `path`: its
     /// text and summary. Whether the summary changed (then the other open
     /// documents of its folder are checked again).
-    pub fn analysed(&self, path: &Path, text: Arc<str>, summary: Option<FileSummary>) -> bool {
+    pub fn analysed(&self, path: &Path, text: Arc<str>, summary: Option<Arc<FileSummary>>) -> bool {
         let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
         let folder = folders.entry(folder_of(path)).or_default();
-        let summary = summary.map(Arc::new);
         let old = folder.files.insert(
             path.to_path_buf(),
             Entry {
