@@ -200,3 +200,21 @@ fn a_team_corpus_with_a_wrong_example_fails_the_check() {
         "{out}"
     );
 }
+
+#[test]
+fn every_rule_s_quoted_passage_is_recorded_as_checked_in_the_audit() {
+    let audit =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/corpus-audit.md"))
+            .expect("docs/corpus-audit.md");
+    let table = audit
+        .split("## The passages the rules quote")
+        .nth(1)
+        .expect("the audit's table of the rules' passages");
+    for rule in gohint::rules::RULES {
+        assert!(
+            table.contains(&format!("| `{}` |", rule.slug)),
+            "{} has no row in the audit's table of the rules' passages",
+            rule.slug
+        );
+    }
+}
