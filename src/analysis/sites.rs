@@ -25,6 +25,9 @@ const PURE_BUILTINS: &[&str] = &[
 type RefsByDecl<'t> = HashMap<usize, Rc<[Node<'t>]>>;
 /// References, each with a rule's tag.
 type Tagged<'t> = Rc<[(Node<'t>, u8)]>;
+/// A rule's marking of a declaration's references: the declaring
+/// identifier's id and the rule's name for the marking.
+type MarkKey = (usize, &'static str);
 /// Statement lists by id, and the index of each of their statements by id.
 type Lists<'t> = (HashMap<usize, Rc<[Node<'t>]>>, HashMap<usize, usize>);
 
@@ -56,8 +59,12 @@ pub struct Sites<'t> {
     /// The statements of each statement list asked about, by its id, and
     /// the index of each of those statements, by its id.
     lists: RefCell<Lists<'t>>,
-    /// Path questions answered so far, by their sorted marks.
-    reach: RefCell<HashMap<Vec<usize>, Reach<'t, 't>>>,
+    /// The start bytes of the references of each declaration asked about
+    /// that a rule marks, by declaring identifier id and the rule's name
+    /// for the marking.
+    marked_refs: RefCell<HashMap<MarkKey, Rc<[usize]>>>,
+    /// Path questions answered so far, by the marks' declaration and name.
+    reach: RefCell<HashMap<MarkKey, Reach<'t, 't>>>,
     /// The source text.
     src: &'t str,
 }
@@ -74,6 +81,7 @@ impl<'t> Sites<'t> {
             recovers: RefCell::new(HashMap::new()),
             resolver: RefCell::new(Resolver::new(src, Rc::clone(up))),
             decl_refs: RefCell::new(HashMap::new()),
+            marked_refs: RefCell::new(HashMap::new()),
             reach: RefCell::new(HashMap::new()),
             tagged_refs: RefCell::new(HashMap::new()),
             lists: RefCell::new((HashMap::new(), HashMap::new())),
@@ -294,14 +302,46 @@ impl<'t> Sites<'t> {
         Some((Rc::clone(stmts), at))
     }
 
+    /// The start bytes, in document order, of the references of `decl`
+    /// within `within` that `mark` picks, worked out once per declaration
+    /// and `kind` (the name a rule gives its marking; one marking per name).
+    pub fn marked_references(
+        &self,
+        decl: &Decl<'t>,
+        within: Node<'t>,
+        kind: &'static str,
+        mark: impl Fn(Node<'t>) -> bool,
+    ) -> Rc<[usize]> {
+        let key = (decl.ident.id(), kind);
+        if let Some(marks) = self.marked_refs.borrow().get(&key) {
+            return Rc::clone(marks);
+        }
+        let marks: Rc<[usize]> = self
+            .decl_references(decl, within)
+            .iter()
+            .filter(|&&r| mark(r))
+            .map(Node::start_byte)
+            .collect();
+        self.marked_refs.borrow_mut().insert(key, Rc::clone(&marks));
+        marks
+    }
+
     /// Where a path from `start` leaves its function without passing one of
-    /// `marks` (see [`Reach::unmarked_exit`]); questions with the
-    /// same marks share what they learn.
-    pub fn unmarked_exit(&self, start: Node<'t>, marks: Vec<usize>) -> Option<Node<'t>> {
+    /// the references [`Sites::marked_references`] gave for `decl` and
+    /// `kind` (see [`Reach::unmarked_exit`]); questions about the same
+    /// marks share what they learn.
+    pub fn unmarked_exit(
+        &self,
+        start: Node<'t>,
+        decl: &Decl<'t>,
+        kind: &'static str,
+    ) -> Option<Node<'t>> {
+        let key = (decl.ident.id(), kind);
+        let marks = self.marked_refs.borrow().get(&key).map(|m| m.to_vec());
         let mut all = self.reach.borrow_mut();
         let src = self.src;
-        all.entry(marks.clone())
-            .or_insert_with(|| Reach::new(marks, src))
+        all.entry(key)
+            .or_insert_with(|| Reach::new(marks.unwrap_or_default(), src))
             .unmarked_exit(start)
     }
 

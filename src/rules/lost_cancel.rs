@@ -199,6 +199,9 @@ fn defer_fix<'t>(
     })
 }
 
+/// The name of the marking of a cancel variable's calls.
+const CALLS: &str = "lost-cancel calls";
+
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(call) = m.node("report") else { return };
     let Some(a) = assignment(ctx.facts.parents(), call) else {
@@ -239,14 +242,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         // function: used beyond what this function shows.
         return;
     }
-    let uses: Vec<usize> = sites
-        .tagged_references(&decl, func, "lost-cancel calls", |r| {
-            u8::from(!names::is_written(r) && !only_discarded(r, ctx))
-        })
-        .iter()
-        .filter(|(_, call)| *call == 1)
-        .map(|(r, _)| r.start_byte())
-        .collect();
+    let uses = sites.marked_references(&decl, func, CALLS, |r| {
+        !names::is_written(r) && !only_discarded(r, ctx)
+    });
     let start = match a.stmt.parent() {
         Some(p) if p.kind() == "statement_list" => a.stmt,
         Some(p)
@@ -261,7 +259,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     // A function that cannot return after the call (it panics, exits or
     // loops forever) leaks nothing.
-    let Some(exit) = sites.unmarked_exit(start, uses.clone()) else {
+    let Some(exit) = sites.unmarked_exit(start, &decl, CALLS) else {
         return;
     };
     let fix = defer_fix(&a, name, None, ctx);
