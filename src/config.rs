@@ -18,6 +18,7 @@ pub use levels::{Level, Source};
 pub use lookup::{read_text, Loaded, Lookup};
 pub(crate) use settings::SECTION_KEYS;
 
+use crate::analysis::generated::Generated;
 use crate::analysis::{GoVersion, Group, Options, Severity};
 use crate::rules;
 use crate::rules::preset::{Preset, Tests};
@@ -44,6 +45,8 @@ pub struct Config {
     pub preset: Option<Preset>,
     /// How the rules quieter in tests report in `_test.go` files.
     pub tests: Option<Tests>,
+    /// How the rules report in generated files.
+    pub generated: Option<Generated>,
     /// The Go version to assume, overriding `go.mod`.
     pub go_version: Option<GoVersion>,
     /// Base URL of the rule documentation pages, without a trailing `/`.
@@ -109,6 +112,7 @@ impl Config {
             groups,
             preset: over.preset.or(self.preset),
             tests: over.tests.or(self.tests),
+            generated: over.generated.or(self.generated),
             go_version: over.go_version.or(self.go_version),
             docs_base_url: over
                 .docs_base_url
@@ -122,13 +126,14 @@ impl Config {
     }
 
     /// Applies every rule's level (under `default` unless a preset is set,
-    /// and for a test file when `options.test_file` says so) and the Go
-    /// version override to `options`.
+    /// and for a test file when `options.test_file` says so), how rules
+    /// report in generated files and the Go version override to `options`.
     pub fn apply(&self, options: &mut Options, default: Preset) {
         for rule in rules::RULES {
             let level = self.level(rule, default, options.test_file).severity;
             options.severities.insert(rule.slug.to_string(), level);
         }
+        options.generated = self.generated.unwrap_or_default();
         if self.go_version.is_some() {
             options.go_version = self.go_version;
         }
@@ -164,6 +169,7 @@ struct Raw {
     groups: Vec<(String, Entry)>,
     preset: Option<Entry>,
     tests: Option<Entry>,
+    generated: Option<Entry>,
     go_version: Option<Entry>,
     docs_base_url: Option<Entry>,
     exclude: Option<Entry>,
@@ -282,6 +288,7 @@ fn validate(raw: Raw) -> (Config, Vec<Problem>) {
         &raw.groups,
         &raw.preset,
         &raw.tests,
+        &raw.generated,
         &mut config,
         &mut problems,
     );

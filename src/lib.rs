@@ -29,6 +29,7 @@ impl Default for analysis::Options {
             go_version: None,
             severities: std::collections::BTreeMap::new(),
             test_file: false,
+            generated: analysis::generated::Generated::default(),
             package: None,
             own_summary: None,
         }

@@ -13,6 +13,7 @@ mod engine;
 pub mod facts;
 mod finding;
 pub mod flow;
+pub mod generated;
 mod go_version;
 pub mod guards;
 pub mod imports;
@@ -66,6 +67,8 @@ pub struct Options {
     pub severities: BTreeMap<String, Option<Severity>>,
     /// Whether the file is a test file (`_test.go`).
     pub test_file: bool,
+    /// How the rules report if the file is generated (see [`generated`]).
+    pub generated: generated::Generated,
     /// The other files of the file's package, when the caller read them.
     pub package: Option<package::Package>,
     /// The file's own summary, when the caller worked it out from this
@@ -81,6 +84,17 @@ impl Options {
             .get(rule.slug)
             .copied()
             .unwrap_or(Some(rule.severity))
+    }
+
+    /// [`Options::severity`] in a file that is generated when
+    /// `generated_file` (see [`generated::is_generated`]).
+    pub fn severity_in(&self, rule: &Rule, generated_file: bool) -> Option<Severity> {
+        let level = self.severity(rule);
+        if generated_file {
+            self.generated.in_generated_file(rule.group, level)
+        } else {
+            level
+        }
     }
 }
 
@@ -174,6 +188,8 @@ pub struct Ctx<'a> {
     pub go_version: Option<GoVersion>,
     /// Facts about the whole file, worked out once per run on first use.
     pub facts: Facts<'a>,
+    /// Whether the file is generated (see [`generated::is_generated`]).
+    pub generated: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -197,6 +213,7 @@ impl<'a> Ctx<'a> {
             options,
             go_version,
             facts,
+            generated: generated::is_generated(src),
         }
     }
 
@@ -207,7 +224,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether `rule` is turned on.
     pub fn enabled(&self, rule: &Rule) -> bool {
-        self.options.severity(rule).is_some()
+        self.options.severity_in(rule, self.generated).is_some()
     }
 
     /// Whether the Go version in force is older than 1.`minor`.
@@ -580,7 +597,8 @@ pub fn top_level_ranges(tree: &Tree) -> Vec<Range<usize>> {
 /// findings, reports unused or unexplained suppressions, and sorts the
 /// result by position.
 pub fn finish(mut findings: Vec<Finding>, src: &str, options: &Options) -> Vec<Finding> {
-    findings.retain_mut(|f| match options.severity(f.rule) {
+    let generated_file = generated::is_generated(src);
+    findings.retain_mut(|f| match options.severity_in(f.rule, generated_file) {
         Some(sev) => {
             f.severity = sev;
             true

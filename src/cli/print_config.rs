@@ -78,6 +78,16 @@ pub fn render(setup: &Setup) -> String {
     ));
     top.push((
         format!(
+            "generated = {}",
+            Value::String(config.generated.unwrap_or_default().name().to_string())
+        ),
+        origin(Some(&config), "generated"),
+    ));
+    out.push_str(
+        "# generated: how the rules report in files marked `// Code generated … DO NOT EDIT.` (\"same\", \"bugs\": only the correctness and suspicious groups, \"skip\")\n",
+    );
+    top.push((
+        format!(
             "fail_on = {}",
             Value::String(setup.fail_on.0.name().to_string())
         ),

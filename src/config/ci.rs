@@ -11,6 +11,7 @@ pub(super) const KEYS: &[&str] = &[
     "groups",
     "preset",
     "tests",
+    "generated",
     "go_version",
     "docs_base_url",
     "exclude",

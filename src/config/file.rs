@@ -84,6 +84,7 @@ pub(super) fn parse(text: &str, origin: &str) -> (Config, Vec<Problem>) {
             )),
             "preset" => raw.preset = Some(entry(key.clone(), value)),
             "tests" => raw.tests = Some(entry(key.clone(), value)),
+            "generated" => raw.generated = Some(entry(key.clone(), value)),
             "go_version" => raw.go_version = Some(entry(key.clone(), value)),
             "docs_base_url" => raw.docs_base_url = Some(entry(key.clone(), value)),
             "exclude" => raw.exclude = Some(entry(key.clone(), value)),

@@ -1,7 +1,9 @@
-//! The keys that set rule levels by group: `preset`, `groups.<group>` and
-//! `tests`, and how a rule's level follows from them and `rules.<rule>`.
+//! The keys that set rule levels by group: `preset`, `groups.<group>`,
+//! `tests` and `generated`, and how a rule's level follows from them and
+//! `rules.<rule>`.
 
 use super::{hint, level, Config, Entry, Problem};
+use crate::analysis::generated::Generated;
 use crate::analysis::{Group, Rule, Severity};
 use crate::rules::preset::{HeldBack, Preset, Tests};
 
@@ -58,12 +60,13 @@ impl Config {
     }
 }
 
-/// Validates `groups.<group>`, `preset` and `tests` into `config`, adding
-/// what is wrong to `problems`.
+/// Validates `groups.<group>`, `preset`, `tests` and `generated` into
+/// `config`, adding what is wrong to `problems`.
 pub(super) fn validate(
     groups: &[(String, Entry)],
     preset: &Option<Entry>,
     tests: &Option<Entry>,
+    generated: &Option<Entry>,
     config: &mut Config,
     problems: &mut Vec<Problem>,
 ) {
@@ -121,6 +124,24 @@ pub(super) fn validate(
                     entry.origin, entry.key, entry.value
                 ),
                 "using \"lower\"",
+            )),
+        }
+    }
+    if let Some(entry) = generated {
+        let name = entry.value.as_str().map(|s| s.trim().to_ascii_lowercase());
+        match name.as_deref().and_then(Generated::from_name) {
+            Some(g) => {
+                config.generated = Some(g);
+                config
+                    .origins
+                    .insert("generated".into(), entry.origin.clone());
+            }
+            None => problems.push(Problem::new(
+                format!(
+                    "{}: `{}` = {} is not one of \"same\", \"bugs\", \"skip\"",
+                    entry.origin, entry.key, entry.value
+                ),
+                "using \"bugs\"",
             )),
         }
     }

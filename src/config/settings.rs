@@ -15,6 +15,7 @@ struct Section {
     groups: Option<Value>,
     preset: Option<Value>,
     tests: Option<Value>,
+    generated: Option<Value>,
     go_version: Option<Value>,
     docs_base_url: Option<Value>,
     corpus: Option<Value>,
@@ -29,6 +30,7 @@ pub(crate) const SECTION_KEYS: &[&str] = &[
     "groups",
     "preset",
     "tests",
+    "generated",
     "goVersion",
     "docsBaseUrl",
     "corpus",
@@ -64,6 +66,7 @@ pub(super) fn parse(value: &Value) -> (Config, Vec<Problem>) {
     let mut raw = Raw {
         preset: section.preset.map(|v| entry("preset".to_string(), v)),
         tests: section.tests.map(|v| entry("tests".to_string(), v)),
+        generated: section.generated.map(|v| entry("generated".to_string(), v)),
         go_version: section
             .go_version
             .map(|v| entry("goVersion".to_string(), v)),

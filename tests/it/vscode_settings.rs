@@ -1,8 +1,9 @@
-//! The VS Code extension's `gohint.preset`, `gohint.groups`, `gohint.tests`
-//! and `gohint.rules.<slug>` settings match the rule registry and presets.
+//! The VS Code extension's `gohint.preset`, `gohint.groups`, `gohint.tests`,
+//! `gohint.generated` and `gohint.rules.<slug>` settings match the rule registry and presets.
 //! When a rule is added or changed, regenerate them with
 //! `GOHINT_BLESS=1 cargo test --test it vscode_settings::`.
 
+use gohint::analysis::generated::Generated;
 use gohint::analysis::{Group, Rule, Severity};
 use gohint::rules::preset::{Preset, Tests, QUIETER_IN_TESTS};
 use gohint::rules::RULES;
@@ -72,6 +73,15 @@ fn regenerate(manifest: &str) -> Result<String, String> {
             ),
         }),
     );
+    properties.insert(
+        "gohint.generated".into(),
+        json!({
+            "type": "string",
+            "enum": Generated::ALL.iter().map(|g| g.name()).collect::<Vec<_>>(),
+            "default": Generated::default().name(),
+            "markdownDescription": "How the rules report in generated files (marked `// Code generated … DO NOT EDIT.` before the package clause): as elsewhere (`same`), only the `correctness` and `suspicious` groups, whose findings are bugs to fix in the generator (`bugs`), or not at all (`skip`).",
+        }),
+    );
     for rule in RULES {
         properties.insert(
             format!("{PREFIX}{}", rule.slug),
@@ -89,7 +99,12 @@ fn regenerate(manifest: &str) -> Result<String, String> {
 }
 
 /// The settings besides `gohint.rules.*` that are generated here.
-const LEVEL_KEYS: &[&str] = &["gohint.preset", "gohint.groups", "gohint.tests"];
+const LEVEL_KEYS: &[&str] = &[
+    "gohint.preset",
+    "gohint.groups",
+    "gohint.tests",
+    "gohint.generated",
+];
 
 /// A rule setting's description: what it flags, its group and its level
 /// under each preset.
@@ -183,7 +198,7 @@ fn regeneration_replaces_stale_rule_settings_and_keeps_the_rest() {
     assert_eq!(&keys[..2], ["gohint.path", "gohint.zzz"]);
     assert!(!keys.contains(&"gohint.rules.removed-rule"));
     assert_eq!(keys.len(), 2 + LEVEL_KEYS.len() + RULES.len());
-    assert_eq!(&keys[2..5], LEVEL_KEYS);
+    assert_eq!(&keys[2..2 + LEVEL_KEYS.len()], LEVEL_KEYS);
     assert_eq!(props["gohint.preset"]["enum"], json!(["ci", "learn"]));
     assert_eq!(
         props["gohint.groups"]["properties"]["pedantic"]["enum"],

@@ -34,6 +34,8 @@ export interface ServerSettings {
   groups?: Record<string, string>;
   /** How rules quieter in tests report in `_test.go` files. */
   tests?: string;
+  /** How the rules report in generated files: `same`, `bugs` or `skip`. */
+  generated?: string;
   /** Which constructs get a concept hover: `first`, `all` or `off`. */
   hoverConcepts?: string;
 }
@@ -44,6 +46,8 @@ export const PRESETS = ["ci", "learn"] as const;
 export const GROUPS = ["correctness", "suspicious", "performance", "pedantic"] as const;
 /** The values of `gohint.tests`. */
 export const TESTS = ["same", "lower", "skip"] as const;
+/** The values of `gohint.generated`. */
+export const GENERATED = ["same", "bugs", "skip"] as const;
 /** The values of `gohint.hoverConcepts`. */
 export const HOVER_CONCEPTS = ["first", "all", "off"] as const;
 
@@ -117,7 +121,12 @@ export function serverSettings(inspect: Inspect): Mapped {
       problems.push(`"gohint.${key}" is ${JSON.stringify(value)}, not a whole number of 0 or more: using the default`);
     }
   }
-  for (const [key, allowed] of [["preset", PRESETS], ["tests", TESTS], ["hoverConcepts", HOVER_CONCEPTS]] as const) {
+  for (const [key, allowed] of [
+    ["preset", PRESETS],
+    ["tests", TESTS],
+    ["generated", GENERATED],
+    ["hoverConcepts", HOVER_CONCEPTS],
+  ] as const) {
     const value = explicit(inspect(key));
     if (value === undefined) {
       continue;

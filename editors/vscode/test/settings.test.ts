@@ -65,20 +65,34 @@ describe("serverSettings", () => {
   });
 });
 
-describe("preset, groups, tests and hoverConcepts", () => {
+describe("preset, groups, tests, generated and hoverConcepts", () => {
   it("are sent when set, and bad values are named", () => {
     const m = serverSettings(
       inspect({
         preset: { workspaceValue: "ci" },
         tests: { globalValue: "skip" },
+        generated: { workspaceValue: "same" },
         hoverConcepts: { globalValue: "all" },
         groups: { globalValue: { pedantic: "off", style: "hint" }, workspaceValue: { suspicious: "loud" } },
       }),
     );
-    assert.deepEqual(m.settings, { rules: {}, preset: "ci", tests: "skip", hoverConcepts: "all", groups: { pedantic: "off" } });
+    assert.deepEqual(m.settings, {
+      rules: {},
+      preset: "ci",
+      tests: "skip",
+      generated: "same",
+      hoverConcepts: "all",
+      groups: { pedantic: "off" },
+    });
     assert.equal(m.problems.length, 2);
     assert.match(m.problems.join("\n"), /"gohint\.groups\.style" names no rule group/);
     assert.match(m.problems.join("\n"), /"gohint\.groups\.suspicious" is "loud"/);
+  });
+
+  it("names a generated value that is not one of same, bugs, skip", () => {
+    const m = serverSettings(inspect({ generated: { globalValue: "all" } }));
+    assert.deepEqual(m.settings, { rules: {} });
+    assert.match(m.problems[0], /"gohint\.generated" is "all", not one of same, bugs, skip/);
   });
 
   it("names a hoverConcepts value that is not one of first, all, off", () => {

@@ -16,8 +16,9 @@ M.defaults = {
   filetypes = { "go", "gomod" },
   -- Files marking a workspace root; the file's folder when none is found.
   root_markers = { "go.mod", "gohint.toml", ".git" },
-  -- The server's `gohint` settings section: rules.<slug>, goVersion, docsBaseUrl,
-  -- maxFileSize, maxDiagnostics, hoverConcepts.
+  -- The server's `gohint` settings section: preset, groups.<group>, rules.<slug>,
+  -- tests, generated, goVersion, docsBaseUrl, maxFileSize, maxDiagnostics,
+  -- hoverConcepts.
   settings = {},
   -- Passed on to the client.
   on_attach = nil,
