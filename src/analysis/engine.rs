@@ -184,10 +184,12 @@ impl Engine {
         let whole = range.start == 0 && range.end >= ctx.root.end_byte();
         let mut marks = Marks::new(self.triggers.as_ref(), ctx, &range);
         let mut walk = ctx.root.walk();
+        // The cursor's depth, kept here: asking the cursor walks its stack.
+        let mut depth = 0usize;
         let mut budget = Budget::root();
         loop {
             let node = walk.node();
-            if walk.depth() == 1 {
+            if depth == 1 {
                 budget = Budget::new(node);
             }
             let inside = whole
@@ -209,6 +211,7 @@ impl Engine {
                     self.run_at(ctx, &mut cursor, node, &mut budget, out);
                 }
                 if walk.goto_first_child() {
+                    depth += 1;
                     marks.enter(node);
                     continue;
                 }
@@ -217,6 +220,7 @@ impl Engine {
                 if !walk.goto_parent() {
                     return;
                 }
+                depth -= 1;
                 marks.leave();
             }
         }
