@@ -174,6 +174,33 @@ fn vendor_testdata_and_hidden_folders_are_skipped_unless_named() {
     );
 }
 
+/// A `.gitignore` outside any git repository is not read (git would not
+/// read it either), while a `.ignore` file is read everywhere; inside a
+/// repository both are, so a file either one matches is not checked.
+#[test]
+fn gitignore_counts_inside_a_git_repository_and_ignore_files_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "by-gitignore/\n");
+    write(dir.path(), ".ignore", "by-ignore/\n");
+    write(dir.path(), "by-gitignore/a.go", DOUBLE_CLOSE);
+    write(dir.path(), "by-ignore/a.go", DOUBLE_CLOSE);
+    let paths = || {
+        let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut found: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(paths(), ["by-gitignore/a.go"]);
+    std::fs::create_dir_all(dir.path().join(".git")).expect("git dir");
+    assert_eq!(paths(), Vec::<String>::new());
+}
+
 #[test]
 fn explain_prints_the_corpus_answer() {
     let out = gohint(&["--explain", "double-close"], root());
