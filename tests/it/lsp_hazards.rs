@@ -965,8 +965,8 @@ fn requests_piling_up_on_a_slow_document_hold_up_nothing_else() {
         "a hover on another document waited {:?}",
         sent.elapsed()
     );
-    // Some hovers still wait for the analysis, or the document was not slow
-    // and nothing above was tried.
+    // The hovers not answered yet: those waiting for the analysis (and any
+    // answer still on its way).
     let waiting: Vec<i64> = hovers
         .iter()
         .copied()
@@ -981,16 +981,18 @@ fn requests_piling_up_on_a_slow_document_hold_up_nothing_else() {
         c.notify("$/cancelRequest", json!({"id": id}));
     }
     let cancelled = Instant::now();
+    let mut cancelled_count = 0;
     for &id in &waiting {
         let answer = c.try_recv(&reply(id), bound);
         assert!(
-            answer
-                .as_ref()
-                .is_some_and(|a| a["error"]["code"] == -32800),
-            "hover {id} after its cancellation ({:?}): {answer:?}",
+            answer.is_some(),
+            "hover {id} unanswered {:?} after its cancellation",
             cancelled.elapsed()
         );
+        cancelled_count += usize::from(answer.is_some_and(|a| a["error"]["code"] == -32800));
     }
+    // Those answered "cancelled" were still waiting for the analysis.
+    assert!(cancelled_count > 0, "no waiting hover was cancelled");
     drop(c);
 }
 
