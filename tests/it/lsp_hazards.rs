@@ -1083,3 +1083,55 @@ fn documents_full_of_findings_keep_what_they_publish_and_exit_at_once() {
         capped >> 20
     );
 }
+
+/// Two documents whose analyses outlast the bound (megabytes of functions,
+/// each replaced whole) are edited, as many as the server analyses at once
+/// on two cores; a small document edited after them still gets its
+/// diagnostics within the bound, as analyses take turns a step at a time.
+#[test]
+fn a_small_edit_is_published_while_slow_documents_are_analysed() {
+    use std::time::{Duration, Instant};
+    let mut c = client();
+    let mut slow = String::from("package demo\n\nimport \"sync\"\n\n");
+    let mut i = 0;
+    while slow.len() < 5 << 20 {
+        slow.push_str(&format!(
+            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
+        ));
+        i += 1;
+    }
+    c.open(URI, CLEAN);
+    assert!(codes(&c.diagnostics(URI, 1)).is_empty());
+    for k in 0..2 {
+        let uri = format!("file:///tmp/gohint-hazards/slow{k}.go");
+        c.open(&uri, &slow);
+        replace_all(&mut c, &uri, 2, &format!("{slow}// edited\n"));
+    }
+    let sent = Instant::now();
+    replace_all(&mut c, URI, 2, DEMO);
+    let published = c.try_recv(
+        &|m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == URI
+                && m["params"]["version"] == 2
+        },
+        Duration::from_secs(5),
+    );
+    assert!(
+        published.is_some_and(|m| m["params"]["diagnostics"][0]["code"] == "double-close"),
+        "waited {:?}",
+        sent.elapsed()
+    );
+    // The slow documents were still being analysed, or nothing was tried.
+    let slow_done = |m: &Value| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] != URI
+            && m["params"]["version"] == 2
+    };
+    assert!(
+        c.try_recv(&slow_done, Duration::ZERO).is_none(),
+        "the slow documents were analysed within {:?}",
+        sent.elapsed()
+    );
+    drop(c);
+}
