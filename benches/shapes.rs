@@ -148,6 +148,38 @@ pub const SHAPES: &[Shape] = &[
         epilogue: "",
     },
     Shape {
+        globals: none,
+        name: "if_close",
+        params: "b bool",
+        prologue: "\tch := make(chan int)\n",
+        repeat: |_| "\tif b {\n\t\tclose(ch)\n\t}\n".into(),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "select_close",
+        params: "c chan int",
+        prologue: "\tch := make(chan int)\n",
+        repeat: |_| "\tselect {\n\tcase <-c:\n\t\tclose(ch)\n\tdefault:\n\t}\n".into(),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "goto_close",
+        params: "",
+        prologue: "\tch := make(chan int)\n",
+        repeat: |i| format!("\tgoto L{i}\nL{i}:\n\tclose(ch)\n"),
+        epilogue: "",
+    },
+    Shape {
+        globals: none,
+        name: "distinct_channels",
+        params: "",
+        prologue: "",
+        repeat: |i| format!("\tch{i} := make(chan int)\n\tclose(ch{i})\n"),
+        epilogue: "",
+    },
+    Shape {
         globals: |n| {
             let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
             format!("var {} sync.Mutex\n\n", names.join(", "))

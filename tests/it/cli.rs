@@ -174,6 +174,33 @@ fn vendor_testdata_and_hidden_folders_are_skipped_unless_named() {
     );
 }
 
+/// A `.gitignore` outside any git repository is not read (git would not
+/// read it either), while a `.ignore` file is read everywhere; inside a
+/// repository both are, so a file either one matches is not checked.
+#[test]
+fn gitignore_counts_inside_a_git_repository_and_ignore_files_everywhere() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "by-gitignore/\n");
+    write(dir.path(), ".ignore", "by-ignore/\n");
+    write(dir.path(), "by-gitignore/a.go", DOUBLE_CLOSE);
+    write(dir.path(), "by-ignore/a.go", DOUBLE_CLOSE);
+    let paths = || {
+        let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let mut found: Vec<String> = v
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        found.sort();
+        found
+    };
+    assert_eq!(paths(), ["by-gitignore/a.go"]);
+    std::fs::create_dir_all(dir.path().join(".git")).expect("git dir");
+    assert_eq!(paths(), Vec::<String>::new());
+}
+
 #[test]
 fn explain_prints_the_corpus_answer() {
     let out = gohint(&["--explain", "double-close"], root());
@@ -543,19 +570,22 @@ fn huge_files_are_not_read_whole() {
     assert_eq!(v.as_array().map(Vec::len), Some(1), "{v}");
 }
 
+/// A `go.mod` whose `go` line is no Go version (a word, a number past any
+/// integer) is named on stderr, not dropped in silence, and the run goes on.
 #[test]
 fn a_go_line_that_is_no_version_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "go.mod", "module x\n\ngo garbage\n");
     write(dir.path(), "a.go", DOUBLE_CLOSE);
     write(dir.path(), "b/a.go", DOUBLE_CLOSE);
-    let out = gohint(&["--check", ".", "--format", "json"], dir.path());
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
-    assert_eq!(
-        err,
-        "gohint: go.mod: `go garbage` is not a Go version; the rules that depend on it assume the newest Go\n"
-    );
+    for version in ["garbage", "1.99999999999999999999"] {
+        write(dir.path(), "go.mod", format!("module x\n\ngo {version}\n"));
+        let out = gohint(&["--check", ".", "--format", "json"], dir.path());
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            stderr(&out),
+            format!("gohint: go.mod: `go {version}` is not a Go version; the rules that depend on it assume the newest Go\n")
+        );
+    }
     write(dir.path(), "go.mod", "module x\n\ngo 1.21\n");
     let out = gohint(&["--check", ".", "--format", "json"], dir.path());
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
