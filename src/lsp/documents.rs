@@ -11,13 +11,14 @@
 
 use super::diagnostics;
 use super::limits::Limits;
-use super::packages::{file_path, Packages};
+use super::packages::{self, file_path, Packages};
 use super::positions::Converter;
 use super::settings::{Resolved, Settings};
 use crate::analysis::dependencies;
 use crate::analysis::incremental::{ByteEdit, Snapshot};
 use crate::analysis::lexical::{self, Declaration};
 use crate::analysis::package::Package;
+use crate::analysis::summary::FileSummary;
 use crate::analysis::{self, Analyzer, Finding};
 use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
@@ -773,26 +774,44 @@ impl Work {
         options.package.clone_from(&package);
         let options = &options;
         let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
+        // What the document tells its package (in a folder where some file
+        // may synchronise, as the folder's files on disk are): the summary
+        // the analysis worked out, named by the package.
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
             Some(previous) if !reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
-                .map(Analysis::Kept),
+                .map(|s| {
+                    let summary = package.as_ref().map(|_| Arc::clone(&s.summary));
+                    (Analysis::Kept(s), summary)
+                }),
             // A large text nobody edits, or too large to keep a tree, is
             // checked a slice at a time and keeps no tree: its whole tree
             // would take ~35 times its size.
             _ if !keep_tree && analysis::sliced(&self.text) => analyzer
                 .analyze(self.text.as_bytes(), options)
-                .map(Analysis::Dropped),
-            _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
+                .map(|f| (Analysis::Dropped(f), None)),
+            // Another text nobody edits keeps its findings alone: it is
+            // checked once, without what only a next edit would compare.
+            _ if !keep_tree => analyzer.parse(&self.text, None).map(|tree| {
+                let summary = match (&package, path.as_deref()) {
+                    (Some(_), Some(p)) => Some(Arc::new(FileSummary::of(
+                        tree.root_node(),
+                        &self.text,
+                        packages::name_of(p),
+                    ))),
+                    _ => None,
+                };
+                let mut options = options.clone();
+                options.own_summary.clone_from(&summary);
+                let findings = analysis::analyze_tree(&tree, &self.text, &options);
+                (Analysis::Dropped(findings), summary)
+            }),
+            _ => Snapshot::fresh(analyzer, &self.text, options).map(|s| {
+                let summary = package.as_ref().map(|_| Arc::clone(&s.summary));
+                (Analysis::Kept(s), summary)
+            }),
         });
-        let analysis = analysis.map_err(|e| e.to_string())?;
-        // What the document tells its package: in a folder where some file
-        // may synchronise, as the folder's files on disk are, the summary
-        // the analysis worked out (named by the package).
-        let own_summary = match (&analysis, &package) {
-            (Analysis::Kept(snapshot), Some(_)) => Some(Arc::clone(&snapshot.summary)),
-            _ => None,
-        };
+        let (analysis, own_summary) = analysis.map_err(|e| e.to_string())?;
         let at = Converter::new(&self.text, &self.index, encoding);
         let diagnostics = diagnostics::convert(
             analysis.findings(),
