@@ -4,9 +4,11 @@
 //! declarations whose findings an edit elsewhere can change.
 
 use crate::analysis::facts::file_links;
+use crate::analysis::summary::FileSummary;
 use crate::analysis::syntax::{self, Walk};
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 use tree_sitter::{Node, Tree};
 
 /// Node kinds whose text can be, or refer to, a top-level name.
@@ -32,8 +34,9 @@ pub struct Names {
 }
 
 impl Names {
-    /// The names declared at the top level of `tree`.
-    pub fn of(tree: &Tree, text: &str) -> Names {
+    /// The names declared at the top level of `tree`, whose file's own
+    /// summary is `summary`.
+    pub fn of(tree: &Tree, text: &str, summary: &Arc<FileSummary>) -> Names {
         let mut names = Names::default();
         let root = tree.root_node();
         let mut cursor = root.walk();
@@ -71,7 +74,7 @@ impl Names {
         names.links = occurrences(text, "close")
             .filter_map(|at| closed_name(root, text, at))
             .map(|name| (name, "closed".to_string()))
-            .chain(file_links(root, text))
+            .chain(file_links(root, text, Arc::clone(summary)))
             .collect();
         names
     }
@@ -361,7 +364,7 @@ mod tests {
         let tree = Analyzer::new()
             .parse(SRC, None)
             .unwrap_or_else(|e| panic!("{e}"));
-        let names = Names::of(&tree, SRC);
+        let names = Names::of(&tree, SRC, &Arc::new(FileSummary::empty()));
         for declared in ["limit", "cache", "hits", "T", "Close", "run"] {
             assert!(names.declares(declared), "{declared}");
         }
@@ -390,7 +393,7 @@ mod tests {
         let tree = Analyzer::new()
             .parse(src, None)
             .unwrap_or_else(|e| panic!("{e}"));
-        let names = Names::of(&tree, src);
+        let names = Names::of(&tree, src, &Arc::new(FileSummary::empty()));
         assert!(names.declares("hook") && names.declares("f") && names.has_field("On"));
         for word in ["c", "ctx", "_"] {
             assert!(!names.declares(word) && !names.has_field(word), "{word}");

@@ -26,9 +26,14 @@ use tree_sitter::Node;
 /// inside a function (rules read such names as constants file-wide), how
 /// the methods access each field of their receiver ([`super::guards::links`]).
 /// Incremental analysis re-checks the mentions of a word whose facts an
-/// edit changed.
-pub fn file_links(root: tree_sitter::Node<'_>, src: &str) -> Vec<(String, String)> {
+/// edit changed. `summary` is the file's own, worked out by the caller.
+pub fn file_links(
+    root: tree_sitter::Node<'_>,
+    src: &str,
+    summary: Arc<FileSummary>,
+) -> Vec<(String, String)> {
     let facts = Facts::new(root, src);
+    facts.know_summary(summary);
     let mut links: Vec<(String, String)> = facts
         .constants()
         .iter()

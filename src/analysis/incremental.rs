@@ -11,14 +11,21 @@
 //! package clause, the file header or the shape of a type, `var` or
 //! `const` declaration re-checks the whole file, as does any text with a
 //! syntax error (its tree is parsed afresh: error recovery can depend on
-//! the edit history). The result equals a from-scratch analysis; the
-//! property tests hold it to that.
+//! the edit history). A declaration's findings may also rest on what the
+//! other methods of its receiver's type do to locks and fields (their
+//! summaries): when an edit changes what a method does, and not just where,
+//! every method of its type is re-checked ([`MethodFacts::changed_types`]).
+//! The result equals a from-scratch analysis; the property tests hold it to
+//! that.
 
 use super::dependencies::{self, Names};
+use super::package;
+use super::summary::{FileSummary, MethodFacts};
 use super::syntax::{self, Walk};
 use super::{self as analysis, Analyzer, Finding, InputError, Options};
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 use tree_sitter::{InputEdit, Node, Tree};
 
 /// One text edit, in byte offsets of the text before it, with the
@@ -87,8 +94,36 @@ pub struct Snapshot {
     raw: Vec<Finding>,
     /// The names the file's top-level declarations declare.
     names: Names,
+    /// The file's own summary as the rules saw it (named as its package
+    /// sees the file; empty for a file that cannot synchronise, in a
+    /// folder none of whose files can).
+    pub summary: Arc<FileSummary>,
+    /// The summary without positions, for the next edit to compare.
+    facts: Box<MethodFacts>,
     /// The finished findings, sorted.
     pub findings: Vec<Finding>,
+}
+
+/// The summary the rules work out for the file `text` parsed as `tree`
+/// under `options` (see [`analysis::Ctx::new`]), named as the package sees
+/// the file.
+fn own_summary(tree: &Tree, text: &str, options: &Options) -> Arc<FileSummary> {
+    if options.package.is_none() && !package::may_sync(text.as_bytes()) {
+        return Arc::new(FileSummary::empty());
+    }
+    let name = options
+        .package
+        .as_ref()
+        .map_or_else(|| Arc::from(""), |p| Arc::clone(p.seen_file()));
+    Arc::new(FileSummary::of(tree.root_node(), text, name))
+}
+
+/// `options` with the file's own summary, so the rules do not work it out
+/// again.
+fn with_summary(options: &Options, summary: &Arc<FileSummary>) -> Options {
+    let mut options = options.clone();
+    options.own_summary = Some(Arc::clone(summary));
+    options
 }
 
 impl Snapshot {
@@ -119,11 +154,34 @@ impl Snapshot {
             // what a from-scratch analysis gives.
             return Snapshot::fresh(analyzer, text, options);
         }
-        let names = Names::of(&change.tree, text);
+        let summary = own_summary(&change.tree, text, options);
+        let facts = Box::new(MethodFacts::of(&summary));
+        let names = Names::of(&change.tree, text, &summary);
+        let options = &with_summary(options, &summary);
         let tops = TopLevel::of(&change.tree);
-        let Some(stale) = change.stale(&tops, text, &names) else {
-            return Snapshot::fresh_from(change.tree, text, options);
+        let stale = change
+            .stale(&tops, text, &names)
+            .zip(change.old_facts.changed_types(&facts));
+        let Some((mut stale, types)) = stale else {
+            let raw = analysis::check_ranges(&change.tree, text, options, None);
+            return Ok(Snapshot::finish(
+                change.tree,
+                raw,
+                text,
+                options,
+                (names, summary, facts),
+            ));
         };
+        // The methods of a type whose methods changed what they do.
+        for m in summary
+            .methods
+            .iter()
+            .filter(|m| types.contains(&m.receiver_type))
+        {
+            if let Some(s) = stale.get_mut(tops.owner(m.name_range.start)) {
+                *s = true;
+            }
+        }
         let owner_stale = |f: &Finding| {
             stale
                 .get(tops.owner(f.range.start))
@@ -137,7 +195,13 @@ impl Snapshot {
             let fresh = analysis::check_ranges(&change.tree, text, options, Some(&ranges));
             raw.extend(fresh.into_iter().filter(|f| owner_stale(f)));
         }
-        Ok(Snapshot::finish(change.tree, raw, text, options, names))
+        Ok(Snapshot::finish(
+            change.tree,
+            raw,
+            text,
+            options,
+            (names, summary, facts),
+        ))
     }
 
     /// Applies `edits` to the tree and the cached findings, and reparses.
@@ -151,6 +215,7 @@ impl Snapshot {
             tree: mut old,
             mut raw,
             names: old_names,
+            facts: old_facts,
             ..
         } = self;
         let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -193,30 +258,43 @@ impl Snapshot {
             structural,
             words,
             old_names,
+            old_facts,
             raw,
         })
     }
 
     /// Checks a parsed `text` from scratch.
     fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
+        let summary = own_summary(&tree, text, options);
+        let options = &with_summary(options, &summary);
         let raw = analysis::check_ranges(&tree, text, options, None);
-        let names = Names::of(&tree, text);
-        Ok(Snapshot::finish(tree, raw, text, options, names))
+        let names = Names::of(&tree, text, &summary);
+        let facts = Box::new(MethodFacts::of(&summary));
+        Ok(Snapshot::finish(
+            tree,
+            raw,
+            text,
+            options,
+            (names, summary, facts),
+        ))
     }
 
-    /// Finishes raw findings into a snapshot.
+    /// Finishes raw findings into a snapshot, with the file's names and
+    /// summary.
     fn finish(
         tree: Tree,
         raw: Vec<Finding>,
         text: &str,
         options: &Options,
-        names: Names,
+        (names, summary, facts): (Names, Arc<FileSummary>, Box<MethodFacts>),
     ) -> Snapshot {
         let findings = analysis::finish(raw.clone(), text, options);
         Snapshot {
             tree,
             raw,
             names,
+            summary,
+            facts,
             findings,
         }
     }
@@ -239,6 +317,8 @@ struct Change {
     words: Vec<Vec<String>>,
     /// The top-level names before the edits.
     old_names: Names,
+    /// What the file's methods did before the edits.
+    old_facts: Box<MethodFacts>,
     /// The cached raw findings, moved to the new offsets (those the edits
     /// touched are gone).
     raw: Vec<Finding>,
@@ -500,7 +580,8 @@ mod tests {
         let change = snapshot
             .reparse(&mut analyzer, &edited, &[edit])
             .unwrap_or_else(|e| panic!("{e}"));
-        let names = Names::of(&change.tree, &edited);
+        let summary = own_summary(&change.tree, &edited, &options);
+        let names = Names::of(&change.tree, &edited, &summary);
         let tops = TopLevel::of(&change.tree);
         let stale = change.stale(&tops, &edited, &names)?;
         let functions = tops
@@ -598,6 +679,44 @@ mod tests {
             stale_functions(src, "println(t.in)", "print(t.in)"),
             Some(vec!["stop".into()])
         );
+    }
+
+    /// The rule slugs and lines of the findings of `text` after replacing
+    /// `old` with `new` in it, incrementally; they must equal those of a
+    /// fresh analysis.
+    fn updated(text: &str, old: &str, new: &str) -> Vec<(&'static str, usize)> {
+        let mut analyzer = Analyzer::new();
+        let options = Options::default();
+        let snapshot =
+            Snapshot::fresh(&mut analyzer, text, &options).unwrap_or_else(|e| panic!("{e}"));
+        let (edited, edit) = replace(text, old, new);
+        let updated = snapshot
+            .update(&mut analyzer, &edited, &[edit], &options)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let fresh =
+            Snapshot::fresh(&mut analyzer, &edited, &options).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(updated.findings, fresh.findings, "{edited}");
+        let line = |at: usize| edited[..at].matches('\n').count() + 1;
+        updated
+            .findings
+            .iter()
+            .map(|f| (f.rule.slug, line(f.range.start)))
+            .collect()
+    }
+
+    #[test]
+    fn a_method_that_changes_its_locks_rechecks_the_methods_of_its_type() {
+        // No word the edit touches is mentioned in `Get`, and no field
+        // access changes (`load` is also called without the lock held).
+        let src = "package p\n\nimport \"sync\"\n\ntype Store struct {\n\tmu sync.RWMutex\n\tm  map[string]int\n}\n\nfunc (s *Store) Get(k string) int {\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\tif s.Has(k) {\n\t\treturn s.m[k]\n\t}\n\treturn 0\n}\n\nfunc (s *Store) Has(k string) bool {\n\treturn k != \"\"\n}\n\nfunc (s *Store) load() {\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n}\n\nfunc (s *Store) Reload() {\n\ts.load()\n}\n";
+        assert_eq!(updated(src, "", ""), vec![]);
+        // `Has` calls `load` first thing now, which read-locks: `Get`
+        // read-locks twice.
+        let calls = "s.load()\n\treturn k";
+        let found = updated(src, "return k", calls);
+        assert!(found.contains(&("recursive-rlock", 13)), "{found:?}");
+        let with = src.replace("return k", calls);
+        assert_eq!(updated(&with, calls, "return k"), vec![]);
     }
 
     #[test]

@@ -83,6 +83,11 @@ impl Package {
         }
     }
 
+    /// The name of the file it is seen from.
+    pub fn seen_file(&self) -> &Arc<str> {
+        &self.this
+    }
+
     /// The summaries, in the order given.
     pub fn files(&self) -> &[Arc<FileSummary>] {
         &self.files

@@ -12,6 +12,7 @@ mod fields;
 mod moved;
 
 pub use fields::{Access, FieldAccess};
+pub use moved::MethodFacts;
 
 use super::conds::CondFacts;
 use super::flow;

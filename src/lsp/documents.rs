@@ -24,6 +24,7 @@ use crate::text::{Encoding, LineIndex};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::Duration;
@@ -50,8 +51,10 @@ pub struct Doc {
     state: Mutex<State>,
     /// The last analysed revision (`u64::MAX` once closed).
     ready: watch::Sender<u64>,
-    /// Held while publishing, so publications of one document keep their order.
-    pub publishing: tokio::sync::Mutex<()>,
+    /// Held while publishing, so publications of one document keep their
+    /// order: the last publication's version and diagnostics (a check
+    /// again that finds the same is not published again).
+    pub publishing: tokio::sync::Mutex<Option<(i32, Vec<Diagnostic>)>>,
     /// Set when the client edits the text or waits for its analysis: the
     /// document is then analysed ahead of those merely opened.
     urgent: watch::Sender<bool>,
@@ -117,13 +120,12 @@ pub struct State {
     /// Where the top-level declarations of the analysed text start, when
     /// it keeps no tree: a hover parses only the one under the cursor.
     outline: Vec<Declaration>,
+    /// Set when the analysed text is to be checked again, its package
+    /// having changed (see [`Doc::recheck`]).
+    refresh: bool,
     /// The other files of the package as the latest analysis saw them: a
     /// change there makes the next analysis start from scratch.
     pub package: Option<Package>,
-    /// The document's own summary at the latest analysis (in a folder that
-    /// has a package): a change of its facts makes an incremental result
-    /// start again from scratch.
-    own_summary: Option<Arc<FileSummary>>,
 }
 
 impl State {
@@ -182,6 +184,9 @@ pub enum Step {
         /// Whether what the document tells the other files of its package
         /// changed: they are checked again.
         package_changed: bool,
+        /// The folder whose files on disk are to be read (see
+        /// [`Packages::load`]), then its open documents checked again.
+        load: Option<PathBuf>,
     },
     /// The analysis panicked or the parser gave up; the document has no
     /// diagnostics until its next change.
@@ -212,13 +217,13 @@ impl Doc {
             published: usize::MAX,
             unpublished_from: None,
             outline: Vec::new(),
+            refresh: false,
             package: None,
-            own_summary: None,
         };
         Doc {
             state: Mutex::new(state),
             ready: watch::Sender::new(0),
-            publishing: tokio::sync::Mutex::new(()),
+            publishing: tokio::sync::Mutex::new(None),
             urgent: watch::Sender::new(false),
             waiting: AtomicUsize::new(0),
         }
@@ -272,10 +277,12 @@ impl Doc {
     }
 
     /// Marks the document for another analysis: the other files of its
-    /// package changed. Returns whether an analysis task must be started.
+    /// package changed (or were read). Its findings stay current meanwhile:
+    /// the text is the same, and a new revision is made only when the
+    /// findings change. Returns whether an analysis task must be started.
     pub fn recheck(&self) -> bool {
         let mut state = self.lock();
-        state.revision = next_revision();
+        state.refresh = true;
         schedule(&mut state)
     }
 
@@ -327,7 +334,10 @@ impl Doc {
         let limits = settings.limits();
         let work = {
             let mut state = self.lock();
-            if state.closed || state.is_current() {
+            // A check again of the analysed text keeps its analysis until
+            // the new one is there.
+            let refresh = std::mem::take(&mut state.refresh) && state.is_current();
+            if state.closed || (state.is_current() && !refresh) {
                 state.scheduled = false;
                 return Step::Idle;
             }
@@ -344,22 +354,33 @@ impl Doc {
                 edits: std::mem::take(&mut state.pending),
                 reset: std::mem::take(&mut state.reset),
                 edited: state.edited,
-                previous: match state.analysis.take() {
+                previous: match state.analysis.take_if(|_| !refresh) {
                     Some(Analysis::Kept(snapshot)) => Some(snapshot),
                     _ => None,
                 },
+                refresh,
                 resolved: state.resolved.clone(),
                 configuration: state.configuration,
                 package: state.package.clone(),
-                own_summary: state.own_summary.clone(),
             }
         };
-        let (version, revision, configuration) = (work.version, work.revision, work.configuration);
+        let (version, mut revision, configuration) =
+            (work.version, work.revision, work.configuration);
+        let refresh = work.refresh;
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             work.run(uri, settings, packages, &limits, encoding)
         }));
         let step = {
             let mut state = self.lock();
+            if let (true, Ok(Ok(done))) = (refresh, &outcome) {
+                // New findings for the same text make a new revision (so
+                // pull diagnostics get a new result id), unless the text
+                // changed meanwhile (then its own step follows).
+                if state.revision == revision && done.diagnostics != state.diagnostics {
+                    revision = next_revision();
+                    state.revision = revision;
+                }
+            }
             state.analyzed = revision;
             match outcome {
                 Ok(Ok(done)) => {
@@ -371,13 +392,13 @@ impl Doc {
                     state.outline = done.outline;
                     state.diagnostics.clone_from(&done.diagnostics);
                     state.package = done.package;
-                    state.own_summary = done.own_summary;
                     Step::Analyzed {
                         version,
                         revision,
                         diagnostics: done.diagnostics,
                         warnings: done.warnings,
                         package_changed: done.package_changed,
+                        load: done.load,
                     }
                 }
                 Ok(Err(e)) => {
@@ -506,6 +527,7 @@ impl Doc {
             diagnostics,
             warnings,
             package_changed: false,
+            load: None,
         }
     }
 }
@@ -703,8 +725,8 @@ struct Work {
     configuration: u64,
     /// The package the previous analysis saw.
     package: Option<Package>,
-    /// The document's own summary at the previous analysis.
-    own_summary: Option<Arc<FileSummary>>,
+    /// Whether it checks the analysed text again (see [`Doc::recheck`]).
+    refresh: bool,
 }
 
 /// The result of a successful step.
@@ -719,8 +741,8 @@ struct Done {
     package: Option<Package>,
     /// Whether what the document tells its package changed.
     package_changed: bool,
-    /// The document's own summary at this analysis.
-    own_summary: Option<Arc<FileSummary>>,
+    /// The folder whose files on disk are to be read.
+    load: Option<PathBuf>,
 }
 
 thread_local! {
@@ -743,52 +765,53 @@ impl Work {
             None => settings.resolve(uri),
         };
         let path = file_path(uri);
-        let package = path.as_deref().and_then(|p| {
-            ANALYZER.with_borrow_mut(|analyzer| packages.package(p, &self.text, analyzer))
-        });
+        let (package, load) = path
+            .as_deref()
+            .map_or((None, None), |p| packages.known(p, &self.text));
         // Findings of unchanged declarations may depend on the package.
         let reset = self.reset || package != self.package;
         let mut options = resolved.options.clone();
         options.package.clone_from(&package);
         let options = &options;
         let keep_tree = self.edited && self.text.len() <= LARGEST_KEPT_TREE;
-        let incremental = !reset && keep_tree && self.previous.is_some();
+        // What the document tells its package (in a folder where some file
+        // may synchronise, as the folder's files on disk are): the summary
+        // the analysis worked out, named by the package.
         let analysis = ANALYZER.with_borrow_mut(|analyzer| match self.previous {
             Some(previous) if !reset && keep_tree => previous
                 .update(analyzer, &self.text, &self.edits, options)
-                .map(Analysis::Kept),
+                .map(|s| {
+                    let summary = package.as_ref().map(|_| Arc::clone(&s.summary));
+                    (Analysis::Kept(s), summary)
+                }),
             // A large text nobody edits, or too large to keep a tree, is
             // checked a slice at a time and keeps no tree: its whole tree
             // would take ~35 times its size.
             _ if !keep_tree && analysis::sliced(&self.text) => analyzer
                 .analyze(self.text.as_bytes(), options)
-                .map(Analysis::Dropped),
-            _ => Snapshot::fresh(analyzer, &self.text, options).map(Analysis::Kept),
+                .map(|f| (Analysis::Dropped(f), None)),
+            // Another text nobody edits keeps its findings alone: it is
+            // checked once, without what only a next edit would compare.
+            _ if !keep_tree => analyzer.parse(&self.text, None).map(|tree| {
+                let summary = match (&package, path.as_deref()) {
+                    (Some(_), Some(p)) => Some(Arc::new(FileSummary::of(
+                        tree.root_node(),
+                        &self.text,
+                        packages::name_of(p),
+                    ))),
+                    _ => None,
+                };
+                let mut options = options.clone();
+                options.own_summary.clone_from(&summary);
+                let findings = analysis::analyze_tree(&tree, &self.text, &options);
+                (Analysis::Dropped(findings), summary)
+            }),
+            _ => Snapshot::fresh(analyzer, &self.text, options).map(|s| {
+                let summary = package.as_ref().map(|_| Arc::clone(&s.summary));
+                (Analysis::Kept(s), summary)
+            }),
         });
-        let mut analysis = analysis.map_err(|e| e.to_string())?;
-        // Summarised only in a folder where some file may synchronise, as
-        // the folder's files on disk are.
-        let own_summary = match (&analysis, &package, path.as_deref()) {
-            (Analysis::Kept(snapshot), Some(_), Some(p)) => Some(Arc::new(FileSummary::of(
-                snapshot.tree.root_node(),
-                &self.text,
-                packages::name_of(p),
-            ))),
-            _ => None,
-        };
-        // A declaration's findings may rest on what another declaration of
-        // the file does to locks (a lock order, a call that locks): when
-        // that changed, and not just moved, check the whole file again.
-        let moved_only = match (&self.own_summary, &own_summary) {
-            (Some(before), Some(now)) => before.same_facts(now),
-            (before, now) => before.is_none() && now.is_none(),
-        };
-        if incremental && !moved_only {
-            analysis = ANALYZER
-                .with_borrow_mut(|analyzer| Snapshot::fresh(analyzer, &self.text, options))
-                .map(Analysis::Kept)
-                .map_err(|e| e.to_string())?;
-        }
+        let (analysis, own_summary) = analysis.map_err(|e| e.to_string())?;
         let at = Converter::new(&self.text, &self.index, encoding);
         let diagnostics = diagnostics::convert(
             analysis.findings(),
@@ -821,7 +844,7 @@ impl Work {
             warnings,
             package,
             package_changed,
-            own_summary,
+            load,
         })
     }
 }

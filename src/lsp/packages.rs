@@ -5,8 +5,10 @@
 //! first analysed, and again after the client reports a change to a Go file
 //! there (`workspace/didChangeWatchedFiles`) or a document there is saved or
 //! closed. An open document's own text wins over the file on disk: its
-//! summary is the one of its latest analysis. Reading is blocking: it runs
-//! on the analysis threads, never on the async runtime.
+//! summary is the one of its latest analysis. A document is checked with
+//! what is known of its folder at once; the read, which is blocking, runs
+//! afterwards off the request path (never on the async runtime), and the
+//! folder's open documents are checked again once it is done.
 
 use crate::analysis::package::{self, Package};
 use crate::analysis::summary::FileSummary;
@@ -37,6 +39,25 @@ struct Folder {
     /// Whether the files on disk were summarised (some file of the folder
     /// may lock a mutex or wait).
     summarised: bool,
+    /// Whether a read of the files on disk is under way.
+    loading: bool,
+    /// Bumped when the files on disk are forgotten: a read that started
+    /// before is stale.
+    generation: u64,
+}
+
+impl Folder {
+    /// The package of its file at `path`, once its files are summarised.
+    fn package(&self, path: &Path) -> Option<Package> {
+        self.summarised.then(|| {
+            let summaries = self
+                .files
+                .values()
+                .filter_map(|e| e.summary.clone())
+                .collect();
+            Package::new(summaries).seen_from(name_of(path))
+        })
+    }
 }
 
 /// The folders of the open documents and their Go files.
@@ -101,66 +122,95 @@ fn read_file(path: &Path) -> Option<Vec<u8>> {
 
 impl Packages {
     /// The package of the document at `path` whose text is `text`, seen
-    /// from it (blocking: may read its folder). `None` while no file of the
-    /// folder may synchronise: then no rule asks (see
+    /// from it, as far as it is known now (never blocking on the disk);
+    /// and the folder to read, when its files on disk are not read or not
+    /// summarised yet and no read of it is under way: the document is
+    /// checked without them first (see [`Packages::load`]). `None` while
+    /// no file of the folder may synchronise: then no rule asks (see
     /// [`package::may_sync`]), and the folder's files are not parsed.
-    pub fn package(&self, path: &Path, text: &str, analyzer: &mut Analyzer) -> Option<Package> {
+    pub fn known(&self, path: &Path, text: &str) -> (Option<Package>, Option<PathBuf>) {
         let dir = folder_of(path);
         let own_locks = package::may_sync(text.as_bytes());
-        let (read, summarised, open_locks) = {
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let folder = folders.entry(dir.clone()).or_default();
+        let unread = !folder.read || (own_locks && !folder.summarised);
+        let load = (unread && !folder.loading).then(|| {
+            folder.loading = true;
+            dir
+        });
+        (folder.package(path), load)
+    }
+
+    /// Whether the package of the document at `path`, as known now,
+    /// tells it something else than `seen`, the one its analysis saw
+    /// (a package of no other file tells nothing, as none does).
+    pub fn outdated(&self, path: &Path, seen: Option<&Package>) -> bool {
+        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = folders.get(&folder_of(path)).and_then(|f| f.package(path));
+        let tells = |p: Option<&Package>| {
+            p.is_some_and(|p| p.files().iter().any(|f| f.file != *p.seen_file()))
+        };
+        (tells(now.as_ref()) || tells(seen)) && now.as_ref() != seen
+    }
+
+    /// Reads and summarises the Go files on disk of folder `dir` (blocking;
+    /// off the request path), when some file there, on disk or open, may
+    /// synchronise. Open documents keep their own entries; a read that a
+    /// change in the folder overtook ([`Packages::forget`]) is dropped, for
+    /// the next analysis to ask again.
+    pub fn load(&self, dir: &Path, analyzer: &mut Analyzer) {
+        let (generation, open_locks) = {
             let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-            folders.get(&dir).map_or((false, false, false), |f| {
+            folders.get(dir).map_or((0, false), |f| {
                 let open_locks = f.files.values().any(|e| {
                     e.text
                         .as_deref()
                         .is_some_and(|t| package::may_sync(t.as_bytes()))
                 });
-                (f.read, f.summarised, open_locks)
+                (f.generation, open_locks)
             })
         };
-        if !read || (own_locks && !summarised) {
-            let disk: Vec<(PathBuf, Vec<u8>)> = go_files(&dir)
-                .into_iter()
-                .filter_map(|p| read_file(&p).map(|b| (p, b)))
-                .collect();
-            let locks = own_locks || open_locks || disk.iter().any(|(_, b)| package::may_sync(b));
-            let disk: Vec<(PathBuf, Entry)> = disk
-                .into_iter()
-                .map(|(p, bytes)| {
-                    let summary = locks
-                        .then(|| analyzer.prepare(&bytes, name_of(&p), false).summary)
-                        .flatten();
-                    (
-                        p,
-                        Entry {
-                            summary,
-                            text: None,
-                        },
-                    )
-                })
-                .collect();
-            let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-            let folder = folders.entry(dir.clone()).or_default();
-            // Open documents analysed meanwhile keep their own entries.
-            for (p, entry) in disk {
-                match folder.files.get(&p) {
-                    Some(open) if open.text.is_some() => {}
-                    _ => {
-                        folder.files.insert(p, entry);
-                    }
+        let disk: Vec<(PathBuf, Vec<u8>)> = go_files(dir)
+            .into_iter()
+            .filter_map(|p| read_file(&p).map(|b| (p, b)))
+            .collect();
+        let locks = open_locks || disk.iter().any(|(_, b)| package::may_sync(b));
+        let disk: Vec<(PathBuf, Entry)> = disk
+            .into_iter()
+            .map(|(p, bytes)| {
+                let summary = locks
+                    .then(|| analyzer.prepare(&bytes, name_of(&p), false).summary)
+                    .flatten();
+                (
+                    p,
+                    Entry {
+                        summary,
+                        text: None,
+                    },
+                )
+            })
+            .collect();
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        let folder = folders.entry(dir.to_path_buf()).or_default();
+        folder.loading = false;
+        if folder.generation != generation {
+            return;
+        }
+        // Files gone from the disk go from the package.
+        folder
+            .files
+            .retain(|p, e| e.text.is_some() || disk.iter().any(|(d, _)| d == p));
+        for (p, entry) in disk {
+            match folder.files.get(&p) {
+                Some(open) if open.text.is_some() => {}
+                _ => {
+                    folder.files.insert(p, entry);
                 }
             }
-            folder.read = true;
-            folder.summarised = locks;
         }
-        let folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
-        let folder = folders.get(&dir).filter(|f| f.summarised)?;
-        let summaries = folder
-            .files
-            .values()
-            .filter_map(|e| e.summary.clone())
-            .collect();
-        Some(Package::new(summaries).seen_from(name_of(path)))
+        folder.read = true;
+        // A document opened meanwhile that may synchronise asks again.
+        folder.summarised = locks;
     }
 
     /// Records the latest analysis of the open document at `path`: its
@@ -184,19 +234,21 @@ impl Packages {
         }
     }
 
-    /// Forgets the files on disk of the folder of `path` (a Go file there
-    /// changed, or a document there was saved or closed) and, when
-    /// `closed`, the document at `path`: the next analysis there reads the
-    /// folder again. Open documents keep their entries.
+    /// Marks the files on disk of the folder of `path` out of date (a Go
+    /// file there changed, or a document there was saved or closed) and,
+    /// when `closed`, forgets the document at `path`: the next analysis
+    /// there reads the folder again, and uses what was read before until
+    /// then. Open documents keep their entries.
     pub fn forget(&self, path: &Path, closed: bool) {
         let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
         let dir = folder_of(path);
         if let Some(folder) = folders.get_mut(&dir) {
-            folder
-                .files
-                .retain(|p, e| e.text.is_some() && !(closed && p == path));
+            if closed {
+                folder.files.remove(path);
+            }
             folder.read = false;
-            folder.summarised = false;
+            folder.loading = false;
+            folder.generation += 1;
         }
     }
 

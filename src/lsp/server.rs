@@ -16,7 +16,7 @@ use crate::{concepts, explain};
 use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use tokio::sync::Semaphore;
@@ -346,9 +346,13 @@ impl Inner {
                         diagnostics,
                         warnings,
                         package_changed,
+                        load,
                     }) => {
                         if package_changed {
                             inner.recheck_folder(&uri);
+                        }
+                        if let Some(dir) = load {
+                            inner.load_folder(dir);
                         }
                         for w in warnings {
                             inner
@@ -427,7 +431,8 @@ impl Inner {
             .map_err(|e| e.to_string())
     }
 
-    /// Publishes a document's diagnostics, unless they are stale.
+    /// Publishes a document's diagnostics, unless they are stale or were
+    /// the last published for the same version.
     async fn publish(
         &self,
         uri: &Uri,
@@ -436,16 +441,23 @@ impl Inner {
         version: i32,
         revision: u64,
     ) {
-        let _order = doc.publishing.lock().await;
+        let mut last = doc.publishing.lock().await;
         {
             let state = doc.lock();
             if state.closed || state.revision != revision || self.shutdown.load(Ordering::SeqCst) {
                 return;
             }
         }
+        if last
+            .as_ref()
+            .is_some_and(|(v, d)| *v == version && *d == diagnostics)
+        {
+            return;
+        }
         self.client
-            .publish_diagnostics(uri.clone(), diagnostics, Some(version))
+            .publish_diagnostics(uri.clone(), diagnostics.clone(), Some(version))
             .await;
+        *last = Some((version, diagnostics));
     }
 
     /// Applies new editor settings (or fetches them when `value` is empty),
@@ -496,6 +508,40 @@ impl Inner {
                 self.analyze(uri, doc);
             }
         }
+    }
+
+    /// Reads the files on disk of folder `dir` off the async runtime, then
+    /// checks its open documents again with them (publishing only what
+    /// changes).
+    fn load_folder(self: &Arc<Self>, dir: PathBuf) {
+        let inner = Arc::clone(self);
+        tokio::spawn(async move {
+            let reader = Arc::clone(&inner);
+            let read = dir.clone();
+            let loaded = tokio::task::spawn_blocking(move || {
+                reader
+                    .packages
+                    .load(&read, &mut crate::analysis::Analyzer::new());
+            })
+            .await;
+            if let Err(e) = loaded {
+                log::line(format!("gohint: reading {} failed: {e}", dir.display()));
+            }
+            let docs: Vec<(Uri, Arc<Doc>)> = inner
+                .docs
+                .iter()
+                .filter(|e| file_path(e.key()).is_some_and(|p| p.parent() == Some(dir.as_path())))
+                .map(|e| (e.key().clone(), Arc::clone(e.value())))
+                .collect();
+            for (uri, doc) in docs {
+                let outdated = file_path(&uri).is_some_and(|path| {
+                    inner.packages.outdated(&path, doc.lock().package.as_ref())
+                });
+                if outdated && doc.recheck() {
+                    inner.analyze(uri, doc);
+                }
+            }
+        });
     }
 
     /// Looks every document's configuration up again and re-checks it.

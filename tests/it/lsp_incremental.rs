@@ -85,6 +85,9 @@ const SNIPPETS: &[&str] = &[
     "ch = make(chan int)\n",
     "\"中文 string\"",
     "0x1F",
+    "s.mu.RLock()\n",
+    "\ts.load()\n",
+    "s.mu.Unlock()\n",
 ];
 
 /// Starting texts: small, with findings, suppressions, non-ASCII and CRLF.
@@ -94,6 +97,7 @@ const BASES: &[&str] = &[
     "package p\n\nfunc suppressed(ch chan int) {\n\tclose(ch)\n\t//gohint:ignore double-close -- recovered by the caller\n\tclose(ch)\n}\n\nfunc stale(ch chan int) {\n\t//gohint:ignore double-close -- stale\n\tclose(ch)\n}\n",
     "package p\r\n\r\n// 日本語 😀\r\nfunc f(ch chan int) {\r\n\ts := \"🎉中文\"\r\n\tclose(ch)\r\n\tclose(ch)\r\n\t_ = s\r\n}\r\n",
     "package p\n\nfunc squelch() {\n\tdefer recover()\n}\n\nfunc caller(ch chan int) {\n\tdefer squelch()\n\tclose(ch)\n}\n\nfunc helper() []int { return nil }\n\nfunc user() {\n\tfor _, x := range helper() {\n\t\t_ = x\n\t}\n}\n",
+    "package p\n\nimport \"sync\"\n\ntype Store struct {\n\tmu sync.RWMutex\n\tm  map[string]int\n}\n\nfunc (s *Store) Get(k string) int {\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\tif s.Has(k) {\n\t\treturn s.m[k]\n\t}\n\treturn 0\n}\n\nfunc (s *Store) Has(k string) bool {\n\treturn k != \"\"\n}\n\nfunc (s *Store) load() {\n\ts.mu.RLock()\n\tdefer s.mu.RUnlock()\n\ts.m = nil\n}\n\nfunc (s *Store) Reload() {\n\ts.load()\n}\n\nfunc (s *Store) Put(k string) {\n\ts.mu.Lock()\n\ts.m[k] = 1\n\ts.mu.Unlock()\n}\n",
     "",
 ];
 
@@ -171,6 +175,9 @@ fn edit(rng: &mut Rng, text: &str) -> (usize, usize, String) {
 
 /// Statements that are valid at the start of a line in a function body.
 const STATEMENTS: &[&str] = &[
+    "s.load()\n\t",
+    "s.mu.RLock()\n\t",
+    "_ = s.m\n\t",
     "close(ch)\n\t",
     "x := 1\n\t_ = x\n\t",
     "go func() { close(ch) }()\n\t",

@@ -100,6 +100,7 @@ fn editing_one_file_of_a_package_changes_the_findings_of_another() {
     published(&mut c, &b_uri, |_| true);
 
     // b.go, edited (not saved), now read-locks in Has: a.go's Get deadlocks.
+    c.forget_publications(&a_uri);
     c.change(&b_uri, 2, json!([{ "text": B_LOCKED }]));
     let found = published(&mut c, &a_uri, |codes| {
         codes.iter().any(|c| c == "recursive-rlock")
@@ -131,6 +132,7 @@ fn editing_one_file_of_a_package_changes_the_findings_of_another() {
     assert_eq!(checked(&root), vec!["a.go:13".to_string()]);
 
     // Back to the plain Has: the finding goes away again.
+    c.forget_publications(&a_uri);
     c.change(&b_uri, 3, json!([{ "text": B_PLAIN }]));
     published(&mut c, &a_uri, |codes| codes.is_empty());
     std::fs::write(&b, B_PLAIN).expect("write");
@@ -149,10 +151,15 @@ fn a_file_on_disk_counts_until_it_changes() {
     let mut caps = capabilities(false, true);
     caps["workspace"] = json!({"didChangeWatchedFiles": {"dynamicRegistration": true}});
     let mut c = Client::start(caps);
-    // Only a.go is open: b.go is read from disk.
+    // Only a.go is open: b.go is read from disk, after a.go is checked
+    // alone; the settled publication has the finding through b.go.
     c.open(&a_uri, A);
-    let found = published(&mut c, &a_uri, |_| true);
+    let found = published(&mut c, &a_uri, |codes| !codes.is_empty());
     assert_eq!(codes(&found), vec!["recursive-rlock".to_string()]);
+    let diagnostic = &found["params"]["diagnostics"][0];
+    let related = diagnostic["relatedInformation"].to_string();
+    assert!(related.contains(&uri(&b)), "{related}");
+    c.forget_publications(&a_uri);
 
     // b.go changes on disk; the client's watcher says so.
     std::fs::write(&b, B_PLAIN).expect("write");

@@ -1,17 +1,69 @@
-//! Whether two summaries of one file say the same but for where things
-//! are: what the language server asks after an edit, to know whether the
-//! file's lock facts changed or only moved.
+//! What two summaries of one file say alike but for where things are:
+//! what incremental analysis asks after an edit, to know which methods'
+//! lock and field facts changed and not just moved.
 
 use super::FileSummary;
+use crate::analysis::conds::CondFacts;
+use std::collections::{HashMap, HashSet};
 
-impl FileSummary {
-    /// Whether `other` says the same as this summary but for where things
-    /// are: the same facts, perhaps moved by an edit elsewhere in the file.
-    /// (Methods are compared through their debug text with every byte
-    /// range blanked; the Cond facts hold no position.)
-    pub fn same_facts(&self, other: &FileSummary) -> bool {
-        let shown = |s: &FileSummary| blank_ranges(&format!("{:?}", s.methods));
-        self.package == other.package && self.conds == other.conds && shown(self) == shown(other)
+/// A file summary without positions, by receiver type: what an edit
+/// compares (see [`MethodFacts::changed_types`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MethodFacts {
+    /// The package clause, which rules read file-wide.
+    package: String,
+    /// The Cond facts, which rules read file-wide (compared as values: a
+    /// hash set's debug order differs between equal sets).
+    conds: CondFacts,
+    /// The `Wait`, `Done`, `Signal` and `Broadcast` calls of every method,
+    /// in order: rules count them across types (fields spelled alike).
+    syncs: String,
+    /// Each receiver type's methods, in order, as their debug text with
+    /// every byte range blanked.
+    types: HashMap<String, Vec<String>>,
+}
+
+impl MethodFacts {
+    /// The facts of `summary`. Linear in its size.
+    pub fn of(summary: &FileSummary) -> MethodFacts {
+        let mut types: HashMap<String, Vec<String>> = HashMap::new();
+        let mut syncs = String::new();
+        for m in &summary.methods {
+            types
+                .entry(m.receiver_type.clone())
+                .or_default()
+                .push(blank_ranges(&format!("{m:?}")));
+            if !m.syncs.is_empty() {
+                syncs.push_str(&blank_ranges(&format!("{} {:?};", m.name, m.syncs)));
+            }
+        }
+        MethodFacts {
+            package: summary.package.clone(),
+            conds: summary.conds.clone(),
+            syncs,
+            types,
+        }
+    }
+
+    /// The receiver types whose methods say something else in `other`
+    /// than here (a method's locks, calls or field accesses changed, or a
+    /// method came or went), each type's methods compared in order;
+    /// `None` when what the whole file says changed (the package clause,
+    /// the Cond facts). A change in the sync calls counts for every type.
+    pub fn changed_types(&self, other: &MethodFacts) -> Option<HashSet<String>> {
+        if self.package != other.package || self.conds != other.conds {
+            return None;
+        }
+        let every = self.syncs != other.syncs;
+        let differs = |ty: &String| every || self.types.get(ty) != other.types.get(ty);
+        Some(
+            self.types
+                .keys()
+                .chain(other.types.keys())
+                .filter(|ty| differs(ty))
+                .cloned()
+                .collect(),
+        )
     }
 }
 
@@ -47,23 +99,43 @@ fn blank_ranges(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{blank_ranges, FileSummary};
+    use super::{blank_ranges, FileSummary, MethodFacts};
     use crate::analysis::Analyzer;
+    use std::collections::HashSet;
     use std::sync::Arc;
 
+    fn facts(src: &str) -> MethodFacts {
+        let tree = Analyzer::new().parse(src, None).expect("parse");
+        MethodFacts::of(&FileSummary::of(tree.root_node(), src, Arc::from("")))
+    }
+
+    fn types(names: &[&str]) -> Option<HashSet<String>> {
+        Some(names.iter().map(|n| n.to_string()).collect())
+    }
+
     #[test]
-    fn a_summary_moved_by_an_edit_elsewhere_has_the_same_facts() {
-        let src = "package p\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tc  *sync.Cond\n\tn  int\n}\n\nfunc (s *S) Inc() {\n\ts.mu.Lock()\n\ts.n++\n\ts.mu.Unlock()\n\ts.c.Wait()\n}\n";
-        let summary = |src: &str| {
-            let tree = Analyzer::new().parse(src, None).expect("parse");
-            FileSummary::of(tree.root_node(), src, Arc::from(""))
-        };
-        let before = summary(src);
-        let moved = summary(&src.replace("package p\n", "package p\n\n// moved\n"));
-        assert_ne!(before, moved);
-        assert!(before.same_facts(&moved));
-        let changed = summary(&src.replace("\ts.mu.Unlock()\n", ""));
-        assert!(!before.same_facts(&changed));
+    fn only_the_types_whose_methods_changed_count() {
+        let src = "package p\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tc  *sync.Cond\n\tn  int\n}\n\nfunc (s *S) Inc() {\n\ts.mu.Lock()\n\ts.n++\n\ts.mu.Unlock()\n}\n\ntype U struct{ mu sync.Mutex }\n\nfunc (u *U) Get() {\n\tu.mu.Lock()\n\tdefer u.mu.Unlock()\n}\n";
+        let before = facts(src);
+        // Moved by an edit elsewhere: nothing changed.
+        let moved = facts(&src.replace("package p\n", "package p\n\n// moved\n"));
+        assert_eq!(before.changed_types(&moved), types(&[]));
+        // A lock taken away in a method of S.
+        let changed = facts(&src.replace("\ts.mu.Unlock()\n", ""));
+        assert_eq!(before.changed_types(&changed), types(&["S"]));
+        // A method of U gone.
+        let gone = facts(&src.replace("func (u *U) Get", "func Get"));
+        assert_eq!(before.changed_types(&gone), types(&["U"]));
+        // A sync call counts for every type (or the file, when the Cond
+        // facts change with it); the package clause for the file.
+        let waits = facts(&src.replace("\ts.n++\n", "\ts.c.Wait()\n"));
+        let changed = before.changed_types(&waits);
+        assert!(
+            changed.is_none() || changed == types(&["S", "U"]),
+            "{changed:?}"
+        );
+        let renamed = facts(&src.replace("package p", "package q"));
+        assert_eq!(before.changed_types(&renamed), None);
     }
 
     #[test]

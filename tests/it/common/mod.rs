@@ -242,6 +242,14 @@ impl Client {
         hit
     }
 
+    /// Drops the publications of `uri` waiting in the backlog: those after
+    /// are the ones to look at.
+    pub fn forget_publications(&mut self, uri: &str) {
+        self.backlog.retain(|m| {
+            !(m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        });
+    }
+
     /// Waits for `publishDiagnostics` of `uri` at `version`; publications
     /// of earlier versions are dropped.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
