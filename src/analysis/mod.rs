@@ -13,6 +13,7 @@ mod engine;
 pub mod facts;
 mod finding;
 pub mod flow;
+pub mod go_starts;
 mod go_version;
 pub mod guards;
 pub mod imports;

@@ -103,6 +103,9 @@ pub struct MethodSummary {
     pub name: String,
     /// The method's name in its declaration.
     pub name_range: Range<usize>,
+    /// Whether its receiver is a pointer (`*T`): a value receiver's field
+    /// writes write a copy.
+    pub pointer: bool,
     /// What its entry does, in order, up to the first statement whose
     /// effect on the receiver's locks is not certain.
     pub entry: Vec<EntryStep>,
@@ -231,6 +234,11 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
         receiver_type: receiver_type.to_string(),
         name: name_text.to_string(),
         name_range: name.byte_range(),
+        pointer: method
+            .child_by_field_name("receiver")
+            .and_then(|r| r.named_child(0))
+            .and_then(|p| p.child_by_field_name("type"))
+            .is_some_and(|t| t.kind() == "pointer_type"),
         entry: entry(body, recv, src),
         chan_ops: held.chan_ops,
         nested: held.nested,
