@@ -106,6 +106,10 @@ pub struct MethodSummary {
     /// Whether its receiver is a pointer (`*T`): a value receiver's field
     /// writes write a copy.
     pub pointer: bool,
+    /// Where it first gives its receiver variable a new value
+    /// (`t = &T{…}`): what it does with the receiver after that is done
+    /// to another value.
+    pub rebound: Option<usize>,
     /// What its entry does, in order, up to the first statement whose
     /// effect on the receiver's locks is not certain.
     pub entry: Vec<EntryStep>,
@@ -239,6 +243,7 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
             .and_then(|r| r.named_child(0))
             .and_then(|p| p.child_by_field_name("type"))
             .is_some_and(|t| t.kind() == "pointer_type"),
+        rebound: rebound(body, recv, src),
         entry: entry(body, recv, src),
         chan_ops: held.chan_ops,
         nested: held.nested,
@@ -249,6 +254,21 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
         once: held.once,
         syncs: sync_calls::of_method(body, recv, src),
     })
+}
+
+/// Where `body` first assigns or declares the name `recv`.
+fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<usize> {
+    let mut at = None;
+    syntax::walk(body, |n| {
+        if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
+            && syntax::assigned_names(n, src).contains(&recv)
+        {
+            at = Some(n.start_byte());
+            return syntax::Walk::Stop;
+        }
+        syntax::Walk::Enter
+    });
+    at
 }
 
 /// The receiver-relative path of `expr` when it is `recv.a.b…` (plain
@@ -339,7 +359,10 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
             _ => &inside,
         };
         fields::own(stmt, recv, src, header, out);
-        statement_ops(stmt, recv, src, &inside, out);
+        // A branch unlocks on its own path: its statements before that
+        // run holding what the header holds (a loop's body, run again
+        // after it unlocks, does not).
+        statement_ops(stmt, recv, src, header, out);
         held = inside;
     }
 }
