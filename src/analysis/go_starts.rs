@@ -52,7 +52,7 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
         return Vec::new();
     }
     if let Some(loop_) = flow::enclosing_loop(up, go) {
-        if waits_in(loop_, src) || flow::leaves_loop_after(up, go, loop_, src) {
+        if waits_in(loop_, go, src) || flow::leaves_loop_after(up, go, loop_, src) {
             return Vec::new();
         }
         return calls
@@ -79,7 +79,7 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
         if stmt == go {
             break;
         }
-        if waits_in(stmt, src) {
+        if waits_in(stmt, go, src) {
             earlier.clear();
         } else if stmt.kind() == "go_statement" {
             earlier.push(stmt);
@@ -184,8 +184,10 @@ fn root(mut expr: Node<'_>) -> Node<'_> {
 }
 
 /// Whether `node` waits, outside func literals: a `Wait()` call
-/// (`wg.Wait()`, `g.Wait()`) or a receive whose value is dropped (`<-done`).
-fn waits_in(node: Node<'_>, src: &str) -> bool {
+/// (`wg.Wait()`, `g.Wait()`), a receive whose value is dropped (`<-done`),
+/// or a `select` with no `default` that does not hold `go` statement `go`
+/// (one that does waits for the work it starts goroutines for).
+fn waits_in(node: Node<'_>, go: Node<'_>, src: &str) -> bool {
     syntax::same_function_descendants(node)
         .into_iter()
         .any(|n| {
@@ -193,7 +195,17 @@ fn waits_in(node: Node<'_>, src: &str) -> bool {
                 && syntax::callee(n, src).is_some_and(|c| c.ends_with(".Wait")))
                 || (n.kind() == "expression_statement"
                     && n.named_child(0).and_then(flow::received).is_some())
+                || (n.kind() == "select_statement" && !syntax::inside(n, go) && !has_default(n))
         })
+}
+
+/// Whether `select` statement `select` has a `default` case.
+fn has_default(select: Node<'_>) -> bool {
+    let mut c = select.walk();
+    let found = select
+        .named_children(&mut c)
+        .any(|n| n.kind() == "default_case");
+    found
 }
 
 /// A write of a receiver field with no receiver mutex held, reached from
@@ -213,9 +225,13 @@ pub struct Write<'a> {
 /// The first field write that calling method `name` of a receiver of type
 /// `ty` makes with none of the receiver's mutexes held: not in a closure,
 /// not of a field also used through `sync/atomic` or as a channel or
-/// mutex, not in a method whose callers hold the lock by convention, not after a call
-/// of a method that locks on entry. `None` when some declaration of the
-/// method (one per build tag) makes none, or has a value receiver.
+/// mutex, not in a method whose callers hold the lock by convention, not
+/// after a call of a method that locks on entry or after the receiver
+/// variable is given a new value. `None` when some declaration of the
+/// method (one per build tag) makes none, or has a value receiver. A
+/// write of an element (`s.m[k] = v`) is not counted: without the field's
+/// type a map cannot be told from a slice each goroutine writes at its own
+/// index.
 pub fn unguarded_write<'a>(methods: &Methods<'a>, ty: &str, name: &str) -> Option<Write<'a>> {
     let all = methods.of_type(ty);
     if all.is_empty() {
@@ -273,7 +289,8 @@ impl<'a> Search<'a, '_> {
         if !m.pointer || m.assumes_held {
             return None;
         }
-        // A call of a method that locks on entry guards what follows it.
+        // A call of a method that locks on entry guards what follows it;
+        // once the receiver variable has a new value, nothing is of it.
         let lock_at = m
             .receiver_calls
             .iter()
@@ -283,12 +300,14 @@ impl<'a> Search<'a, '_> {
                     .any(|s| self.methods.entry_lock(self.ty, &c.name, s).is_some())
             })
             .map(|c| c.range.start)
+            .chain(m.rebound)
             .min()
             .unwrap_or(usize::MAX);
         let write = m.accesses.iter().find(|a| {
             a.access == Access::Write
                 && a.held.is_empty()
                 && !a.closure
+                && !a.element
                 && a.range.start < lock_at
                 && !self.mutexes.contains(a.path.as_str())
                 && !self.fields.sites(&a.path).any(|s| {
@@ -336,7 +355,7 @@ pub fn links(summary: &FileSummary) -> Vec<(String, String)> {
         let writes: Vec<String> = m
             .accesses
             .iter()
-            .filter(|a| a.access == Access::Write && a.held.is_empty() && !a.closure)
+            .filter(|a| a.access == Access::Write && a.held.is_empty() && !a.closure && !a.element)
             .map(|a| a.path.clone())
             .collect();
         let calls: Vec<String> = m
@@ -346,8 +365,12 @@ pub fn links(summary: &FileSummary) -> Vec<(String, String)> {
             .collect();
         let locks: Vec<&str> = m.mutexes().collect();
         let fact = format!(
-            "{}.{} {} {}: writes {writes:?} calls {calls:?} locks {locks:?}",
-            m.receiver_type, m.name, m.pointer, m.assumes_held
+            "{}.{} {} {} {}: writes {writes:?} calls {calls:?} locks {locks:?}",
+            m.receiver_type,
+            m.name,
+            m.pointer,
+            m.assumes_held,
+            m.rebound.is_some()
         );
         own.entry((&m.receiver_type, &m.name))
             .or_default()

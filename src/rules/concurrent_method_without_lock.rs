@@ -11,7 +11,7 @@ use tree_sitter::Node;
 /// Goroutines running one method on one receiver race on what it writes.
 pub const RULE: Rule = Rule {
     slug: "concurrent-method-without-lock",
-    severity: Severity::Warning,
+    severity: Severity::Info,
     group: super::Group::Correctness,
     question: "how-can-concurrent-safety-be-ensured-when-using-shared-memory-in-go",
     topic: None,
@@ -28,6 +28,7 @@ pub const RULE: Rule = Rule {
         "Only the started method and the methods of the same receiver it calls are read (up to four calls deep); a write through a pointer handed elsewhere, or in a function that is not a method, is not seen.",
         "A lock taken by a helper that does not lock on entry, or through a pointer to the mutex (`mu := &s.mu`), is not seen, and the write is reported.",
         "Goroutines that take turns another way (a semaphore channel of capacity one, a channel handing the receiver from one to the next) are not told apart.",
+        "Writes of an element (`s.m[k] = v`, `s.a[i].n++`) are not counted: without the field's type a map, which goroutines must not write at once, cannot be told from a slice each goroutine writes at its own index.",
         "A package none of whose files locks a mutex (`Lock()`), imports `sync/atomic` or waits on a `sync.Cond` is not summarised, and its goroutines are not checked.",
     ],
     since: "0.1.0",
