@@ -314,6 +314,8 @@ pub(super) fn assumes_held(method: Node<'_>, name: &str, src: &str) -> bool {
         "lock held",
         "mu held",
         "already held",
+        "assumed held",
+        "assumed to be held",
         "already locked",
         "is held by the caller",
     ]
