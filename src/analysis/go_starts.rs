@@ -44,6 +44,14 @@ pub struct Start<'t> {
     pub repeat: Repeat<'t>,
 }
 
+/// Whether the file `bytes` may start a goroutine: it holds a `go`
+/// statement at the start of a gofmt-indented line. Such a file is
+/// summarised even when it cannot synchronise: the methods it starts may
+/// write their receiver with no lock at all.
+pub fn may_start(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, b"\tgo ").is_some()
+}
+
 /// The methods `go` statement `go` starts more than once at a time on one
 /// receiver. Linear in the size of the loop or block around it.
 pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'t>> {

@@ -29,7 +29,7 @@ pub const RULE: Rule = Rule {
         "A lock taken by a helper that does not lock on entry, or through a pointer to the mutex (`mu := &s.mu`), is not seen, and the write is reported.",
         "Goroutines that take turns another way (a semaphore channel of capacity one, a channel handing the receiver from one to the next) are not told apart.",
         "Writes of an element (`s.m[k] = v`, `s.a[i].n++`) are not counted: without the field's type a map, which goroutines must not write at once, cannot be told from a slice each goroutine writes at its own index.",
-        "A package none of whose files locks a mutex (`Lock()`), imports `sync/atomic` or waits on a `sync.Cond` is not summarised, and its goroutines are not checked.",
+        "A package none of whose files locks a mutex (`Lock()`), imports `sync/atomic` or waits on a `sync.Cond` is not summarised: there a method declared in another file than the `go` statement is not followed.",
     ],
     since: "0.1.0",
     go: "all",
