@@ -308,7 +308,7 @@ impl<'a> Search<'a, '_> {
                     .any(|s| self.methods.entry_lock(self.ty, &c.name, s).is_some())
             })
             .map(|c| c.range.start)
-            .chain(m.rebound)
+            .chain(m.rebound.as_ref().map(|r| r.start))
             .min()
             .unwrap_or(usize::MAX);
         let write = m.accesses.iter().find(|a| {
@@ -408,4 +408,33 @@ pub fn links(summary: &FileSummary) -> Vec<(String, String)> {
         out.push((m.name.clone(), format!("started {}", facts.join("; "))));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{links, FileSummary};
+    use crate::analysis::Analyzer;
+    use std::sync::Arc;
+
+    /// The link of method name `word` in the file `src`.
+    fn link(src: &str, word: &str) -> String {
+        let tree = Analyzer::new().parse(src, None).expect("parse");
+        let summary = FileSummary::of(tree.root_node(), src, Arc::from(""));
+        links(&summary)
+            .into_iter()
+            .find(|(w, _)| w == word)
+            .map(|(_, fact)| fact)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_started_method_s_link_follows_what_its_helpers_write() {
+        let src = "package p\n\nimport \"sync\"\n\ntype S struct {\n\tmu sync.Mutex\n\tn  int\n}\n\nfunc (s *S) work() {\n\ts.add()\n}\n\nfunc (s *S) add() {\n\ts.n++\n}\n";
+        let before = link(src, "work");
+        assert!(before.contains("[\".n\"]"), "{before}");
+        let locked = src.replace("\ts.n++\n", "\ts.mu.Lock()\n\ts.n++\n\ts.mu.Unlock()\n");
+        assert_ne!(before, link(&locked, "work"));
+        let moved = src.replace("package p\n", "package p\n\n// moved\n");
+        assert_eq!(before, link(&moved, "work"));
+    }
 }

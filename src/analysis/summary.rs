@@ -106,10 +106,10 @@ pub struct MethodSummary {
     /// Whether its receiver is a pointer (`*T`): a value receiver's field
     /// writes write a copy.
     pub pointer: bool,
-    /// Where it first gives its receiver variable a new value
+    /// The statement that first gives its receiver variable a new value
     /// (`t = &T{…}`): what it does with the receiver after that is done
     /// to another value.
-    pub rebound: Option<usize>,
+    pub rebound: Option<Range<usize>>,
     /// What its entry does, in order, up to the first statement whose
     /// effect on the receiver's locks is not certain.
     pub entry: Vec<EntryStep>,
@@ -256,14 +256,14 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
     })
 }
 
-/// Where `body` first assigns or declares the name `recv`.
-fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<usize> {
+/// The first statement of `body` that assigns or declares the name `recv`.
+fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
     let mut at = None;
     syntax::walk(body, |n| {
         if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
             && syntax::assigned_names(n, src).contains(&recv)
         {
-            at = Some(n.start_byte());
+            at = Some(n.byte_range());
             return syntax::Walk::Stop;
         }
         syntax::Walk::Enter
