@@ -24,7 +24,8 @@ use tree_sitter::Node;
 /// function that does not take it (`lock-not-unlocked` leaves the locks of
 /// that field alone), a name some `const` declaration declares, even one
 /// inside a function (rules read such names as constants file-wide), how
-/// the methods access each field of their receiver ([`super::guards::links`]).
+/// the methods access each field of their receiver ([`super::guards::links`]),
+/// what a method started as goroutines writes ([`super::go_starts::links`]).
 /// Incremental analysis re-checks the mentions of a word whose facts an
 /// edit changed. `summary` is the file's own, worked out by the caller.
 pub fn file_links(
@@ -52,6 +53,7 @@ pub fn file_links(
         }
     }
     links.extend(super::guards::links(facts.summary()));
+    links.extend(super::go_starts::links(facts.summary()));
     links
 }
 

@@ -14,6 +14,7 @@ pub mod facts;
 mod finding;
 pub mod flow;
 pub mod generated;
+pub mod go_starts;
 mod go_version;
 pub mod guards;
 pub mod imports;
@@ -198,11 +199,14 @@ impl<'a> Ctx<'a> {
         let go_version = GoVersion::from_build_constraint(src).or(options.go_version);
         let root = tree.root_node();
         let facts = Facts::new(root, src);
-        // A file that cannot synchronise, in a folder none of whose files
-        // can, tells the rules asking for summaries nothing.
+        // A file that cannot synchronise nor start a goroutine, in a folder
+        // none of whose files can synchronise, tells the rules asking for
+        // summaries nothing.
         let summary = options.own_summary.clone().or_else(|| {
-            (options.package.is_none() && !package::may_sync(src.as_bytes()))
-                .then(|| Arc::new(FileSummary::empty()))
+            (options.package.is_none()
+                && !package::may_sync(src.as_bytes())
+                && !go_starts::may_start(src.as_bytes()))
+            .then(|| Arc::new(FileSummary::empty()))
         });
         if let Some(summary) = summary {
             facts.know_summary(summary);

@@ -104,6 +104,13 @@ pub struct MethodSummary {
     pub name: String,
     /// The method's name in its declaration.
     pub name_range: Range<usize>,
+    /// Whether its receiver is a pointer (`*T`): a value receiver's field
+    /// writes write a copy.
+    pub pointer: bool,
+    /// The statement that first gives its receiver variable a new value
+    /// (`t = &T{…}`): what it does with the receiver after that is done
+    /// to another value.
+    pub rebound: Option<Range<usize>>,
     /// What its entry does, in order, up to the first statement whose
     /// effect on the receiver's locks is not certain.
     pub entry: Vec<EntryStep>,
@@ -232,6 +239,12 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
         receiver_type: receiver_type.to_string(),
         name: name_text.to_string(),
         name_range: name.byte_range(),
+        pointer: method
+            .child_by_field_name("receiver")
+            .and_then(|r| r.named_child(0))
+            .and_then(|p| p.child_by_field_name("type"))
+            .is_some_and(|t| t.kind() == "pointer_type"),
+        rebound: rebound(body, recv, src),
         entry: entry(body, recv, src),
         chan_ops: held.chan_ops,
         nested: held.nested,
@@ -242,6 +255,21 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
         once: held.once,
         syncs: sync_calls::of_method(body, recv, src),
     })
+}
+
+/// The first statement of `body` that assigns or declares the name `recv`.
+fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
+    let mut at = None;
+    syntax::walk(body, |n| {
+        if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
+            && syntax::assigned_names(n, src).contains(&recv)
+        {
+            at = Some(n.byte_range());
+            return syntax::Walk::Stop;
+        }
+        syntax::Walk::Enter
+    });
+    at
 }
 
 /// The receiver-relative path of `expr` when it is `recv.a.b…` (plain
@@ -332,7 +360,10 @@ fn block_ops(block: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mu
             _ => &inside,
         };
         fields::own(stmt, recv, src, header, out);
-        statement_ops(stmt, recv, src, &inside, out);
+        // A branch unlocks on its own path: its statements before that
+        // run holding what the header holds (a loop's body, run again
+        // after it unlocks, does not).
+        statement_ops(stmt, recv, src, header, out);
         held = inside;
     }
 }

@@ -11,6 +11,7 @@ mod append_aliasing;
 mod append_no_prealloc;
 mod buffered_overfill_deadlock;
 mod close_nil_channel;
+mod concurrent_method_without_lock;
 mod cond_never_signalled;
 mod defer_in_loop;
 mod defer_lock_typo;
@@ -77,6 +78,7 @@ pub static RULES: &[&Rule] = &[
     &recursive_rlock::RULE,
     &inconsistent_field_locking::RULE,
     &mixed_atomic_access::RULE,
+    &concurrent_method_without_lock::RULE,
     &cond_never_signalled::RULE,
     &defer_lock_typo::RULE,
     &empty_critical_section::RULE,

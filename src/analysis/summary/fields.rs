@@ -54,6 +54,9 @@ pub struct FieldAccess {
     pub closure: bool,
     /// Whether it is inside a closure a `go` statement starts.
     pub goroutine: bool,
+    /// Whether it writes an element (`s.m[k] = v`, `s.a[i].n++`), not the
+    /// field itself.
+    pub element: bool,
 }
 
 /// What an expression is, seen from the node above it.
@@ -61,6 +64,8 @@ pub struct FieldAccess {
 enum Role {
     Read,
     Write,
+    /// A write of an element of it.
+    Element,
     Address,
     Atomic,
     AtomicLoad,
@@ -136,7 +141,7 @@ pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out:
 fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut Held<'_>) {
     let access = match role {
         Role::Read => Access::Read,
-        Role::Write => Access::Write,
+        Role::Write | Role::Element => Access::Write,
         Role::Address => Access::Address,
         Role::Atomic => Access::Atomic,
         Role::AtomicLoad => Access::AtomicLoad,
@@ -151,6 +156,11 @@ fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut H
         }
     };
     push(out, path, access, node.byte_range(), held);
+    if role == Role::Element {
+        if let Some(last) = out.accesses.last_mut() {
+            last.element = true;
+        }
+    }
 }
 
 fn push(out: &mut Held<'_>, path: &str, access: Access, range: Range<usize>, held: &[HeldLock]) {
@@ -161,6 +171,7 @@ fn push(out: &mut Held<'_>, path: &str, access: Access, range: Range<usize>, hel
         held: held.to_vec(),
         closure: out.closure,
         goroutine: out.goroutine,
+        element: false,
     });
 }
 
@@ -177,7 +188,12 @@ fn children<'t>(
     // What a child passes on of its parent's role: writing `s.a[i].b`
     // writes `s.a`.
     let inherit = match role {
-        Role::Write | Role::Address | Role::Atomic | Role::AtomicLoad | Role::Channel => role,
+        Role::Write
+        | Role::Element
+        | Role::Address
+        | Role::Atomic
+        | Role::AtomicLoad
+        | Role::Channel => role,
         Role::Read | Role::Callee => Role::Read,
     };
     let call = |function: &str| {
@@ -220,6 +236,7 @@ fn children<'t>(
                 {
                     Role::Read
                 }
+                ("index_expression", Some("operand")) if inherit == Role::Write => Role::Element,
                 (
                     "selector_expression" | "index_expression" | "slice_expression",
                     Some("operand"),
@@ -297,6 +314,8 @@ pub(super) fn assumes_held(method: Node<'_>, name: &str, src: &str) -> bool {
         "lock held",
         "mu held",
         "already held",
+        "assumed held",
+        "assumed to be held",
         "already locked",
         "is held by the caller",
     ]
