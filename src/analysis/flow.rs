@@ -126,6 +126,22 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// The statement a labeled statement labels (`L: for …` is its `for`),
+/// labels within labels included; any other statement itself.
+pub fn unlabeled(mut stmt: Node<'_>) -> Node<'_> {
+    while stmt.kind() == "labeled_statement" {
+        let mut c = stmt.walk();
+        let inner = stmt
+            .named_children(&mut c)
+            .find(|n| n.kind() != "label_name");
+        match inner {
+            Some(s) => stmt = s,
+            None => break,
+        }
+    }
+    stmt
+}
+
 /// The last statement of a block.
 fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
     statements(block).pop()
