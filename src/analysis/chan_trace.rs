@@ -123,7 +123,7 @@ impl<'t, 's> Trace<'t, 's> {
     /// declaration is not a statement of a block or the function uses `goto`;
     /// `sites` indexes the declaration holding it.
     pub fn of(made: &MadeChannel<'t>, sites: Rc<Sites<'t>>, src: &'s str) -> Option<Self> {
-        let func = syntax::enclosing_function(made.stmt)?;
+        let func = sites.parents().enclosing_function(made.stmt)?;
         if sites.func(func).has_goto {
             return None;
         }
@@ -143,10 +143,11 @@ impl<'t, 's> Trace<'t, 's> {
             .references(stmt, self.name, stmt.start_byte())
             .iter()
             .map(|&r| {
-                let how = if channels::in_nested_literal(r, stmt) || in_loop_update(r, stmt) {
+                let up = self.sites.parents();
+                let how = if channels::in_nested_literal(up, r, stmt) || in_loop_update(r, stmt) {
                     Use::Other
                 } else {
-                    channels::classify(r, self.src)
+                    channels::classify(up, r, self.src)
                 };
                 (r, how)
             })

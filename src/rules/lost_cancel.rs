@@ -241,7 +241,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     }
     let uses: Vec<usize> = sites
         .tagged_references(&decl, func, "lost-cancel calls", |r| {
-            u8::from(!names::is_written(r) && !only_discarded(r, ctx))
+            u8::from(!names::is_written(ctx.facts.parents(), r) && !only_discarded(r, ctx))
         })
         .iter()
         .filter(|(_, call)| *call == 1)

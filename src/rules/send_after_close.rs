@@ -98,7 +98,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     // A panic that a deferred recover expects, or code handed to a helper
     // (a table of crash cases, `shouldPanic(func() {…})`) is deliberate.
-    if channels::recovered(send, ctx) || channels::handed_off(send) {
+    if channels::recovered(send, ctx) || channels::handed_off(ctx.facts.parents(), send) {
         return;
     }
     let base = prefixes[0];

@@ -64,7 +64,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let later = sites.references(block, name, made.stmt.end_byte());
     let idiom = match later {
         [] => true,
-        [only] => channels::classify(*only, ctx.src) != Use::Send,
+        [only] => channels::classify(ctx.facts.parents(), *only, ctx.src) != Use::Send,
         _ => false,
     };
     if idiom {
@@ -87,7 +87,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             if !first_blocks && !uses.iter().all(|(_, u)| u.blocks()) {
                 return;
             }
-            (channels::op_range(first, how), how, Some((stmt, uses)))
+            (
+                channels::op_range(ctx.facts.parents(), first, how),
+                how,
+                Some((stmt, uses)),
+            )
         }
         Some(Step::Unknown) | None => return,
     };
