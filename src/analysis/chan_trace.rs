@@ -5,7 +5,7 @@
 
 use super::channels::{self, Use};
 use super::sites::Sites;
-use super::syntax::{self, text};
+use super::syntax::{self, text, Parents};
 use super::{flow, Fix};
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -144,7 +144,8 @@ impl<'t, 's> Trace<'t, 's> {
             .iter()
             .map(|&r| {
                 let up = self.sites.parents();
-                let how = if channels::in_nested_literal(up, r, stmt) || in_loop_update(r, stmt) {
+                let how = if channels::in_nested_literal(up, r, stmt) || in_loop_update(up, r, stmt)
+                {
                     Use::Other
                 } else {
                     channels::classify(up, r, self.src)
@@ -247,11 +248,11 @@ impl<'t> Iterator for Trace<'t, '_> {
 
 /// Whether `node` sits in the update statement of a `for` clause inside
 /// `stmt`: it runs after the loop body, not in the order it is written.
-fn in_loop_update(node: Node<'_>, stmt: Node<'_>) -> bool {
-    syntax::ancestors(node)
+fn in_loop_update<'t>(up: &Parents<'t>, node: Node<'t>, stmt: Node<'t>) -> bool {
+    up.ancestors(node)
         .take_while(|a| a.start_byte() >= stmt.start_byte() && *a != stmt)
         .any(|a| {
-            a.parent().is_some_and(|p| {
+            up.parent(a).is_some_and(|p| {
                 p.kind() == "for_clause" && p.child_by_field_name("update") == Some(a)
             })
         })

@@ -290,7 +290,7 @@ impl<'t> Facts<'t> {
         if let Some(flow) = self.lock_flows.borrow().get(&func.id()) {
             return Rc::clone(flow);
         }
-        let flow = Rc::new(LockFlow::of(func, self.src));
+        let flow = Rc::new(LockFlow::of(func, self.src, &self.parents));
         self.lock_flows
             .borrow_mut()
             .insert(func.id(), Rc::clone(&flow));

@@ -318,9 +318,8 @@ pub fn received(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The label of a labeled loop (`outer: for …`).
-fn label_of<'s>(loop_: Node<'_>, src: &'s str) -> Option<&'s str> {
-    loop_
-        .parent()
+fn label_of<'t, 's>(up: &Parents<'t>, loop_: Node<'t>, src: &'s str) -> Option<&'s str> {
+    up.parent(loop_)
         .filter(|p| p.kind() == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"))
         .map(|l| text(l, src))
@@ -357,7 +356,7 @@ pub fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str)
     let Some(body) = loop_.child_by_field_name("body") else {
         return true;
     };
-    let own = label_of(loop_, src);
+    let own = label_of(up, loop_, src);
     let mut found = false;
     syntax::walk(scope, |n| {
         let exit = match n.kind() {

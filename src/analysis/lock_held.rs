@@ -21,6 +21,7 @@
 
 use super::flow;
 use super::lock_calls::LockCall;
+use super::syntax::text;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -52,6 +53,10 @@ impl<'t> HeldLocks<'t> {
     /// Linear in the size of the body times its block depth.
     pub fn of(body: Node<'t>, src: &str) -> Self {
         let mut out = HeldLocks::default();
+        // Every lock method is named so: a body without the word holds none.
+        if memchr::memmem::find(text(body, src).as_bytes(), b"Lock").is_none() {
+            return out;
+        }
         let mut work = vec![(body, Vec::new())];
         while let Some((block, state)) = work.pop() {
             out.block(block, state, src, &mut work);
@@ -173,4 +178,84 @@ fn releases<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
         stack.extend(n.named_children(&mut c));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::HeldLocks;
+    use crate::analysis::syntax::{self, text};
+    use crate::analysis::Analyzer;
+
+    /// For the statement of `body` (a function body) marked `// at`, the
+    /// mutexes certainly held before it and once it may have released
+    /// some.
+    fn held(body: &str) -> (Vec<String>, Vec<String>) {
+        let src = format!("package p\n\nfunc f() {{\n{body}\n}}\n");
+        let tree = Analyzer::new().parse(&src, None).expect("parses");
+        let root = tree.root_node();
+        let func = syntax::descendants(root)
+            .into_iter()
+            .find(|n| n.kind() == "function_declaration")
+            .expect("a function");
+        let body_node = syntax::function_body(func).expect("a body");
+        let locks = HeldLocks::of(body_node, &src);
+        let at = src.find("// at").expect("a marked statement");
+        let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+        let stmt = syntax::descendants(body_node)
+            .into_iter()
+            .filter(|n| n.start_byte() >= line_start && n.end_byte() <= at)
+            .find(|n| n.kind().ends_with("statement") || n.kind() == "short_var_declaration")
+            .expect("a statement on the marked line");
+        let names = |taken: &[super::Taken<'_>]| {
+            taken
+                .iter()
+                .filter(|t| t.held)
+                .map(|t| text(t.lock.recv, &src).to_string())
+                .collect::<Vec<_>>()
+        };
+        (names(locks.before(stmt)), names(locks.within(stmt)))
+    }
+
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_label_does_not_hide_the_lock_it_labels() {
+        let (before, _) =
+            held("RESET:\n\tmu.RLock()\n\tx := 1 // at\n\tmu.RUnlock()\n\tgoto RESET");
+        assert_eq!(before, strings(&["mu"]));
+    }
+
+    #[test]
+    fn a_literal_unlock_releases_nothing_where_it_stands() {
+        let (before, _) =
+            held("mu.Lock()\n\trelease := func() { mu.Unlock() }\n\tx := 1 // at\n\trelease()");
+        assert_eq!(before, strings(&["mu"]));
+    }
+
+    #[test]
+    fn an_unlock_in_a_block_that_returns_releases_nothing_after_it() {
+        let (before, _) =
+            held("mu.Lock()\n\tif x {\n\t\tmu.Unlock()\n\t\treturn\n\t}\n\ty := 1 // at");
+        assert_eq!(before, strings(&["mu"]));
+        let (before, _) = held("mu.Lock()\n\tif x {\n\t\tmu.Unlock()\n\t}\n\ty := 1 // at");
+        assert!(before.is_empty(), "{before:?}");
+    }
+
+    #[test]
+    fn a_case_starts_with_what_its_select_started_with_and_a_loop_with_what_it_leaves() {
+        let (before, _) =
+            held("mu.Lock()\n\tselect {\n\tcase <-c:\n\t\tx := 1 // at\n\t\tmu.Unlock()\n\tdefault:\n\t\tmu.Unlock()\n\t}");
+        assert_eq!(before, strings(&["mu"]));
+        let (before, _) =
+            held("mu.Lock()\n\tfor range c {\n\t\tx := 1 // at\n\t\tmu.Unlock()\n\t}");
+        assert!(before.is_empty(), "{before:?}");
+    }
+
+    #[test]
+    fn a_literal_starts_holding_nothing() {
+        let (before, _) = held("mu.Lock()\n\tgo func() {\n\t\tx := 1 // at\n\t}()\n\tmu.Unlock()");
+        assert!(before.is_empty(), "{before:?}");
+    }
 }
