@@ -158,7 +158,7 @@ fn yields_in_loop<'t>(
 fn in_goroutine<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
     up.enclosing_function(stmt)
         .filter(|f| f.kind() == "func_literal")
-        .and_then(|f| f.parent())
-        .and_then(|call| call.parent())
+        .and_then(|f| up.parent(f))
+        .and_then(|call| up.parent(call))
         .is_some_and(|p| p.kind() == "go_statement")
 }

@@ -181,12 +181,12 @@ pub(super) fn function_names<'t, 's>(
         }
         // func literal: `name := func…`, `name = func…`, `var name = func…`, `field: func…`.
         let mut value = f;
-        let mut parent = f.parent();
+        let mut parent = up.parent(f);
         while let Some(p) =
             parent.filter(|p| matches!(p.kind(), "expression_list" | "literal_element"))
         {
             value = p;
-            parent = p.parent();
+            parent = up.parent(p);
         }
         let Some(p) = parent else { continue };
         match p.kind() {

@@ -59,7 +59,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // A lone receive (or range) on a channel nothing else ever touches is
     // the deliberate "block forever" idiom, like `<-make(chan struct{})`; a
     // lone send is not: it blocks forever for no one.
-    let block = made.stmt.parent().unwrap_or(made.stmt);
+    let block = ctx.facts.parents().parent(made.stmt).unwrap_or(made.stmt);
     let sites = ctx.facts.sites(decl);
     let later = sites.references(block, name, made.stmt.end_byte());
     let idiom = match later {
