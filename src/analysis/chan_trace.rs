@@ -5,7 +5,7 @@
 
 use super::channels::{self, Use};
 use super::sites::Sites;
-use super::syntax::{self, text};
+use super::syntax::{self, text, Parents};
 use super::{flow, Fix};
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -123,7 +123,7 @@ impl<'t, 's> Trace<'t, 's> {
     /// declaration is not a statement of a block or the function uses `goto`;
     /// `sites` indexes the declaration holding it.
     pub fn of(made: &MadeChannel<'t>, sites: Rc<Sites<'t>>, src: &'s str) -> Option<Self> {
-        let func = syntax::enclosing_function(made.stmt)?;
+        let func = sites.parents().enclosing_function(made.stmt)?;
         if sites.func(func).has_goto {
             return None;
         }
@@ -143,10 +143,12 @@ impl<'t, 's> Trace<'t, 's> {
             .references(stmt, self.name, stmt.start_byte())
             .iter()
             .map(|&r| {
-                let how = if channels::in_nested_literal(r, stmt) || in_loop_update(r, stmt) {
+                let up = self.sites.parents();
+                let how = if channels::in_nested_literal(up, r, stmt) || in_loop_update(up, r, stmt)
+                {
                     Use::Other
                 } else {
-                    channels::classify(r, self.src)
+                    channels::classify(up, r, self.src)
                 };
                 (r, how)
             })
@@ -246,11 +248,11 @@ impl<'t> Iterator for Trace<'t, '_> {
 
 /// Whether `node` sits in the update statement of a `for` clause inside
 /// `stmt`: it runs after the loop body, not in the order it is written.
-fn in_loop_update(node: Node<'_>, stmt: Node<'_>) -> bool {
-    syntax::ancestors(node)
+fn in_loop_update<'t>(up: &Parents<'t>, node: Node<'t>, stmt: Node<'t>) -> bool {
+    up.ancestors(node)
         .take_while(|a| a.start_byte() >= stmt.start_byte() && *a != stmt)
         .any(|a| {
-            a.parent().is_some_and(|p| {
+            up.parent(a).is_some_and(|p| {
                 p.kind() == "for_clause" && p.child_by_field_name("update") == Some(a)
             })
         })

@@ -3,7 +3,7 @@
 //! cannot follow), and where a variable is bound or rebound.
 
 use super::sites::Sites;
-use super::syntax::{self, text, Walk};
+use super::syntax::{self, text, Parents, Walk};
 use super::Ctx;
 use tree_sitter::Node;
 
@@ -40,10 +40,10 @@ impl Use {
 
 /// `node` with the parentheses around it: the outermost parenthesized
 /// expression that is just `node`.
-fn with_parens(node: Node<'_>) -> Node<'_> {
+fn with_parens<'t>(up: &Parents<'t>, node: Node<'t>) -> Node<'t> {
     let mut n = node;
-    while let Some(p) = n
-        .parent()
+    while let Some(p) = up
+        .parent(n)
         .filter(|p| p.kind() == "parenthesized_expression")
     {
         n = p;
@@ -51,15 +51,16 @@ fn with_parens(node: Node<'_>) -> Node<'_> {
     n
 }
 
-/// How the identifier `ident` (a channel variable) is used where it stands.
-pub fn classify(ident: Node<'_>, src: &str) -> Use {
-    let e = with_parens(ident);
-    let Some(p) = e.parent() else {
+/// How the identifier `ident` (a channel variable) is used where it
+/// stands; `up` is the file's parents.
+pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
+    let e = with_parens(up, ident);
+    let Some(p) = up.parent(e) else {
         return Use::Other;
     };
     match p.kind() {
         "send_statement" if p.child_by_field_name("channel") == Some(e) => {
-            if in_select_case(p) {
+            if in_select_case(up, p) {
                 Use::SelectSend
             } else {
                 Use::Send
@@ -70,11 +71,11 @@ pub fn classify(ident: Node<'_>, src: &str) -> Use {
                 && p.child_by_field_name("operator")
                     .is_some_and(|o| text(o, src) == "<-") =>
         {
-            let top = with_parens(p);
-            let in_case = top.parent().is_some_and(|r| {
+            let top = with_parens(up, p);
+            let in_case = up.parent(top).is_some_and(|r| {
                 r.kind() == "receive_statement"
                     && r.child_by_field_name("right") == Some(top)
-                    && in_select_case(r)
+                    && in_select_case(up, r)
             });
             if in_case {
                 Use::SelectRecv
@@ -84,14 +85,18 @@ pub fn classify(ident: Node<'_>, src: &str) -> Use {
         }
         "range_clause" if p.child_by_field_name("right") == Some(e) => Use::Range,
         "argument_list" => {
-            let Some(call) = p.parent() else {
+            let Some(call) = up.parent(p) else {
                 return Use::Other;
             };
             if syntax::call_args(call).len() != 1 {
                 return Use::Other;
             }
             match syntax::callee(call, src) {
-                Some("close") if call.parent().is_some_and(|d| d.kind() == "defer_statement") => {
+                Some("close")
+                    if up
+                        .parent(call)
+                        .is_some_and(|d| d.kind() == "defer_statement") =>
+                {
                     Use::DeferredClose
                 }
                 Some("close") => Use::Close,
@@ -104,19 +109,19 @@ pub fn classify(ident: Node<'_>, src: &str) -> Use {
 }
 
 /// Whether `stmt` is the communication of a `select` case.
-fn in_select_case(stmt: Node<'_>) -> bool {
-    stmt.parent()
+fn in_select_case<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
+    up.parent(stmt)
         .is_some_and(|c| c.kind() == "communication_case")
 }
 
 /// The node to report for a use: the send statement, the receive
 /// expression, the `for` statement of a range, the `close` call.
-pub fn op_node<'t>(ident: Node<'t>, how: Use) -> Node<'t> {
-    let e = with_parens(ident);
+pub fn op_node<'t>(up: &Parents<'t>, ident: Node<'t>, how: Use) -> Node<'t> {
+    let e = with_parens(up, ident);
     let node = match how {
-        Use::Send | Use::SelectSend | Use::Recv | Use::SelectRecv => e.parent(),
-        Use::Range => e.parent().and_then(|r| r.parent()),
-        Use::Close | Use::DeferredClose | Use::LenCap => e.parent().and_then(|a| a.parent()),
+        Use::Send | Use::SelectSend | Use::Recv | Use::SelectRecv => up.parent(e),
+        Use::Range => up.parent(e).and_then(|r| up.parent(r)),
+        Use::Close | Use::DeferredClose | Use::LenCap => up.parent(e).and_then(|a| up.parent(a)),
         Use::Other => None,
     };
     node.unwrap_or(ident)
@@ -124,8 +129,8 @@ pub fn op_node<'t>(ident: Node<'t>, how: Use) -> Node<'t> {
 
 /// Whether `node` lies inside a func literal nested in `outer` (so runs in
 /// another function than `outer`'s own statements).
-pub fn in_nested_literal(node: Node<'_>, outer: Node<'_>) -> bool {
-    syntax::ancestors(node)
+pub fn in_nested_literal<'t>(up: &Parents<'t>, node: Node<'t>, outer: Node<'t>) -> bool {
+    up.ancestors(node)
         .take_while(|a| *a != outer)
         .any(|a| a.kind() == "func_literal")
 }
@@ -227,7 +232,9 @@ pub fn int_value(node: Node<'_>, src: &str) -> Option<u64> {
 /// `defer recover()` does not count: it recovers nothing.
 pub fn recovered<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let sites = ctx.facts.sites(node);
-    syntax::ancestors(node)
+    ctx.facts
+        .parents()
+        .ancestors(node)
         .filter(|a| syntax::is_function(*a))
         .filter_map(syntax::function_body)
         .any(|body| {
@@ -280,11 +287,12 @@ pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<Nil
     if spec.kind() != "var_spec" || !typed_chan || spec.child_by_field_name("value").is_some() {
         return Vec::new();
     }
-    let Some(decl) = syntax::ancestors(spec).find(|a| a.kind() == "var_declaration") else {
+    let up = sites.parents();
+    let Some(decl) = up.ancestors(spec).find(|a| a.kind() == "var_declaration") else {
         return Vec::new();
     };
-    let Some(scope) = decl
-        .parent()
+    let Some(scope) = up
+        .parent(decl)
         .filter(|p| matches!(p.kind(), "statement_list" | "block"))
     else {
         return Vec::new();
@@ -302,7 +310,7 @@ pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<Nil
             uses: sites
                 .references(scope, text(name, src), decl.end_byte())
                 .iter()
-                .map(|&r| (r, classify(r, src)))
+                .map(|&r| (r, classify(up, r, src)))
                 .collect(),
         })
         .collect()
@@ -311,26 +319,26 @@ pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<Nil
 /// Whether code at `node` may run at a time only a helper decides: some
 /// func literal around it, up to the file's top level, is not called on the
 /// spot (see [`runs_in`]) but stored, returned or passed to a call.
-pub fn handed_off(node: Node<'_>) -> bool {
-    syntax::ancestors(node)
+pub fn handed_off<'t>(up: &Parents<'t>, node: Node<'t>) -> bool {
+    up.ancestors(node)
         .last()
-        .is_some_and(|root| !runs_in(node, root))
+        .is_some_and(|root| !runs_in(up, node, root))
 }
 
 /// Whether code at `node` runs as part of `func` itself, in one of its own
 /// goroutines: every func literal between them is called on the spot (`go`,
 /// `defer` or a direct call), not handed to a helper that decides when, or
 /// whether, to run it.
-pub fn runs_in(node: Node<'_>, func: Node<'_>) -> bool {
-    syntax::ancestors(node)
+pub fn runs_in<'t>(up: &Parents<'t>, node: Node<'t>, func: Node<'t>) -> bool {
+    up.ancestors(node)
         .take_while(|a| *a != func)
         .filter(|a| a.kind() == "func_literal")
         .all(|lit| {
-            let called = lit
-                .parent()
+            let called = up
+                .parent(lit)
                 .filter(|p| p.kind() == "parenthesized_expression")
                 .unwrap_or(lit);
-            called.parent().is_some_and(|call| {
+            up.parent(called).is_some_and(|call| {
                 call.kind() == "call_expression"
                     && call.child_by_field_name("function") == Some(called)
             })
@@ -339,9 +347,9 @@ pub fn runs_in(node: Node<'_>, func: Node<'_>) -> bool {
 
 /// The span to report for a use: that of [`op_node`], except for a range,
 /// whose span is the loop header (`for v := range ch`), not the whole loop.
-pub fn op_range(ident: Node<'_>, how: Use) -> std::ops::Range<usize> {
-    let node = op_node(ident, how);
-    match (how, with_parens(ident).parent()) {
+pub fn op_range<'t>(up: &Parents<'t>, ident: Node<'t>, how: Use) -> std::ops::Range<usize> {
+    let node = op_node(up, ident, how);
+    match (how, up.parent(with_parens(up, ident))) {
         (Use::Range, Some(clause)) => node.start_byte()..clause.end_byte(),
         _ => node.byte_range(),
     }

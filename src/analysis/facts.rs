@@ -5,6 +5,7 @@
 
 use super::lock_copy::{self, LockCopy, ValueType};
 use super::lock_flow::{LockFlow, Releaser};
+use super::lock_held::HeldLocks;
 use super::names::{ListMemo, Resolver};
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
@@ -77,6 +78,9 @@ pub struct Facts<'t> {
     receiver_types: RefCell<HashMap<usize, Rc<HashMap<usize, ValueType<'t>>>>>,
     /// The locks of each function asked about, by the function's node id.
     lock_flows: RefCell<HashMap<usize, Rc<LockFlow<'t>>>>,
+    /// The locks held at the statements of each function body asked
+    /// about, by the body's node id.
+    lock_held: RefCell<HashMap<usize, Rc<HeldLocks<'t>>>>,
     /// How each function asked about synchronises with the goroutines it
     /// starts, by the function's node id.
     sync_points: RefCell<HashMap<usize, Rc<SyncPoints<'t>>>>,
@@ -106,6 +110,7 @@ impl<'t> Facts<'t> {
             identifiers: RefCell::new(HashMap::new()),
             receiver_types: RefCell::new(HashMap::new()),
             lock_flows: RefCell::new(HashMap::new()),
+            lock_held: RefCell::new(HashMap::new()),
             released_elsewhere: OnceCell::new(),
             sync_points: RefCell::new(HashMap::new()),
             sites: RefCell::new(HashMap::new()),
@@ -292,11 +297,24 @@ impl<'t> Facts<'t> {
         if let Some(flow) = self.lock_flows.borrow().get(&func.id()) {
             return Rc::clone(flow);
         }
-        let flow = Rc::new(LockFlow::of(func, self.src));
+        let flow = Rc::new(LockFlow::of(func, self.src, &self.parents));
         self.lock_flows
             .borrow_mut()
             .insert(func.id(), Rc::clone(&flow));
         flow
+    }
+
+    /// The locks certainly held at each statement of function body
+    /// `body` (see [`super::lock_held`]), worked out once per body.
+    pub fn lock_held(&self, body: Node<'t>) -> Rc<HeldLocks<'t>> {
+        if let Some(held) = self.lock_held.borrow().get(&body.id()) {
+            return Rc::clone(held);
+        }
+        let held = Rc::new(HeldLocks::of(body, self.src));
+        self.lock_held
+            .borrow_mut()
+            .insert(body.id(), Rc::clone(&held));
+        held
     }
 
     /// The top-level functions of the file that release a mutex field

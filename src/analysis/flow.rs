@@ -126,6 +126,22 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// The statement a labeled statement labels (`L: for …` is its `for`),
+/// labels within labels included; any other statement itself.
+pub fn unlabeled(mut stmt: Node<'_>) -> Node<'_> {
+    while stmt.kind() == "labeled_statement" {
+        let mut c = stmt.walk();
+        let inner = stmt
+            .named_children(&mut c)
+            .find(|n| n.kind() != "label_name");
+        match inner {
+            Some(s) => stmt = s,
+            None => break,
+        }
+    }
+    stmt
+}
+
 /// The last statement of a block.
 fn last_statement(block: Node<'_>) -> Option<Node<'_>> {
     statements(block).pop()
@@ -302,9 +318,8 @@ pub fn received(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The label of a labeled loop (`outer: for …`).
-fn label_of<'s>(loop_: Node<'_>, src: &'s str) -> Option<&'s str> {
-    loop_
-        .parent()
+fn label_of<'t, 's>(up: &Parents<'t>, loop_: Node<'t>, src: &'s str) -> Option<&'s str> {
+    up.parent(loop_)
         .filter(|p| p.kind() == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"))
         .map(|l| text(l, src))
@@ -341,7 +356,7 @@ pub fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str)
     let Some(body) = loop_.child_by_field_name("body") else {
         return true;
     };
-    let own = label_of(loop_, src);
+    let own = label_of(up, loop_, src);
     let mut found = false;
     syntax::walk(scope, |n| {
         let exit = match n.kind() {

@@ -65,19 +65,21 @@ fn assumed<'a>(methods: impl Iterator<Item = &'a MethodSummary> + Clone) -> Hash
                 .push((m.name.as_str(), !c.held.is_empty()));
         }
     }
+    // Each round asks only what the rounds before it found, so that the
+    // answer does not depend on the order a hash map yields its entries.
     for _ in 0..ROUNDS {
-        let before = assumed.len();
+        let known = assumed.clone();
         for (name, callers) in &calls {
             let unexported = name.starts_with(|c: char| c.is_lowercase() || c == '_');
             if unexported
                 && callers
                     .iter()
-                    .all(|(caller, held)| *held || assumed.contains(caller))
+                    .all(|(caller, held)| *held || known.contains(caller))
             {
                 assumed.insert(name);
             }
         }
-        if assumed.len() == before {
+        if assumed.len() == known.len() {
             break;
         }
     }

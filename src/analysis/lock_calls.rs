@@ -98,16 +98,18 @@ impl<'t> LockCall<'t> {
         text(self.recv, src)
     }
 
-    /// The statement this call is, when it stands alone as one.
-    pub fn statement(&self) -> Option<Node<'t>> {
-        self.call
-            .parent()
+    /// The statement this call is, when it stands alone as one; `up` is
+    /// the file's parents.
+    pub fn statement(&self, up: &Parents<'t>) -> Option<Node<'t>> {
+        up.parent(self.call)
             .filter(|p| p.kind() == "expression_statement")
     }
 
-    /// The `defer` statement, when the call is deferred.
-    pub fn deferred(&self) -> Option<Node<'t>> {
-        self.call.parent().filter(|p| p.kind() == "defer_statement")
+    /// The `defer` statement, when the call is deferred; `up` is the
+    /// file's parents.
+    pub fn deferred(&self, up: &Parents<'t>) -> Option<Node<'t>> {
+        up.parent(self.call)
+            .filter(|p| p.kind() == "defer_statement")
     }
 
     /// Whether the receiver's type is declared in this file with a method
@@ -168,7 +170,7 @@ pub fn is_typo_pair<'t>(
     locks: &LockFlow<'t>,
     src: &str,
 ) -> bool {
-    let (Some(stmt), Some(defer)) = (lock.statement(), defer_call.deferred()) else {
+    let (Some(stmt), Some(defer)) = (lock.statement(up), defer_call.deferred(up)) else {
         return false;
     };
     lock.op.acquires()

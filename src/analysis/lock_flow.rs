@@ -29,7 +29,7 @@
 
 use super::lock_calls::{is_unlock_helper, LockCall, Op};
 use crate::analysis::flow;
-use crate::analysis::syntax::{self, text, Walk};
+use crate::analysis::syntax::{self, text, Parents, Walk};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -114,9 +114,10 @@ fn any_in(at: &[usize], from: usize, to: usize) -> bool {
 }
 
 impl<'t> LockFlow<'t> {
-    /// The locks of `func` (a function, method or func literal). For a
-    /// method, the calls of its receiver while a lock is held are recorded.
-    pub fn of(func: Node<'t>, src: &'t str) -> Self {
+    /// The locks of `func` (a function, method or func literal); `up` is
+    /// the file's parents. For a method, the calls of its receiver while a
+    /// lock is held are recorded.
+    pub fn of(func: Node<'t>, src: &'t str, up: &Parents<'t>) -> Self {
         let recv = receiver_name(func, src);
         let mut flow = LockFlow {
             statements: Vec::new(),
@@ -140,7 +141,7 @@ impl<'t> LockFlow<'t> {
             held_calls: HashMap::new(),
             exits: HashMap::new(),
         };
-        flow.index(func, src);
+        flow.index(func, src, up);
         if let Some(body) = syntax::function_body(func) {
             let mut pass = Pass {
                 flow: &mut flow,
@@ -160,7 +161,7 @@ impl<'t> LockFlow<'t> {
     }
 
     /// The one walk over `func` that fills the indexes.
-    fn index(&mut self, func: Node<'t>, src: &'t str) {
+    fn index(&mut self, func: Node<'t>, src: &'t str, up: &Parents<'t>) {
         let own = syntax::function_body(func).map(syntax::same_function_descendants);
         self.last = syntax::function_body(func).and_then(|b| flow::statements(b).pop());
         for n in own.unwrap_or_default() {
@@ -183,9 +184,9 @@ impl<'t> LockFlow<'t> {
                 }
             }
             if let Some(lock) = LockCall::of(n, src) {
-                if lock.statement().is_some() {
+                if lock.statement(up).is_some() {
                     self.statements.push(lock);
-                } else if lock.deferred().is_some() {
+                } else if lock.deferred(up).is_some() {
                     self.deferred.push(lock);
                 }
             }
@@ -201,7 +202,9 @@ impl<'t> LockFlow<'t> {
             literals.retain(|(l, _, _)| l.end_byte() > at);
             match n.kind() {
                 "defer_statement" => defers.push(n),
-                "func_literal" if n != func => literals.push((n, !runs_on_the_spot(n), Vec::new())),
+                "func_literal" if n != func => {
+                    literals.push((n, !runs_on_the_spot(up, n), Vec::new()))
+                }
                 "selector_expression" => {
                     let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
                     let operand = n
@@ -209,7 +212,7 @@ impl<'t> LockFlow<'t> {
                         .map_or("", |o| text(o, src));
                     if matches!(field, "Unlock" | "RUnlock") {
                         self.released.insert(operand);
-                        let called = n.parent().is_some_and(|p| {
+                        let called = up.parent(n).is_some_and(|p| {
                             p.kind() == "call_expression"
                                 && p.child_by_field_name("function") == Some(n)
                         });
@@ -225,8 +228,9 @@ impl<'t> LockFlow<'t> {
                         // pass follows on its path.
                         let statement = called
                             && literals.is_empty()
-                            && n.parent()
-                                .and_then(|p| p.parent())
+                            && up
+                                .parent(n)
+                                .and_then(|p| up.parent(p))
                                 .is_some_and(|s| s.kind() == "expression_statement");
                         if defers.is_empty() {
                             self.releases.entry(operand).or_default().push(at);
@@ -467,11 +471,11 @@ impl<'t> LockFlow<'t> {
 
 /// Whether func literal `lit` runs where it stands: called on the spot or
 /// deferred, not started as a goroutine or handed on.
-fn runs_on_the_spot(lit: Node<'_>) -> bool {
-    lit.parent().is_some_and(|call| {
+fn runs_on_the_spot<'t>(up: &Parents<'t>, lit: Node<'t>) -> bool {
+    up.parent(lit).is_some_and(|call| {
         call.kind() == "call_expression"
             && call.child_by_field_name("function") == Some(lit)
-            && call.parent().is_none_or(|p| p.kind() != "go_statement")
+            && up.parent(call).is_none_or(|p| p.kind() != "go_statement")
     })
 }
 

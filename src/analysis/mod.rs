@@ -23,6 +23,7 @@ pub mod lexical;
 pub mod lock_calls;
 pub mod lock_copy;
 pub mod lock_flow;
+pub mod lock_held;
 pub mod lock_names;
 pub mod names;
 pub mod package;

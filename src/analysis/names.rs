@@ -17,7 +17,7 @@ mod visible;
 pub use free::free_uses;
 pub use visible::{declaration, visible};
 
-use super::syntax::{self, ancestors, text, Parents, Walk};
+use super::syntax::{self, text, Parents};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -333,12 +333,11 @@ impl<'t, 's: 't> Resolver<'t, 's> {
         let src = self.src;
         let mut declared = std::collections::HashSet::new();
         let mut idents = Vec::new();
-        syntax::walk(within, |n| {
-            if is_value(n) {
+        walk_values(within, |n, value| {
+            if value {
                 idents.push(n);
             }
             declared.extend(declared_in(n).into_iter().map(|d| text(d.ident, src)));
-            Walk::Enter
         });
         let mut out: HashMap<usize, Vec<Node<'t>>> = HashMap::new();
         for n in idents {
@@ -366,52 +365,86 @@ impl<'t, 's: 't> Resolver<'t, 's> {
 /// The value identifiers spelled `name` under `within`, in document order.
 pub fn named_values<'t>(within: Node<'t>, name: &str, src: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
-    syntax::walk(within, |n| {
-        if n.kind() == "identifier" && text(n, src) == name && is_value(n) {
+    walk_values(within, |n, value| {
+        if value && text(n, src) == name {
             out.push(n);
         }
-        Walk::Enter
     });
     out
 }
 
-/// Whether `ident` is an identifier used as a value, not the key of a
-/// struct literal's keyed element (`T{name: v}`).
-fn is_value(ident: Node<'_>) -> bool {
-    if ident.kind() != "identifier" {
-        return false;
+/// Visits `within` and its descendants in document order, each with
+/// whether it is an identifier used as a value, not the key of a struct
+/// literal's element naming a field (`T{x: 1}`; a map's or slice's key is
+/// a value). The walk knows each node's parent, so none is asked of
+/// tree-sitter.
+fn walk_values<'t>(within: Node<'t>, mut visit: impl FnMut(Node<'t>, bool)) {
+    /// What a node on the walk's path tells its children.
+    #[derive(Clone, Copy)]
+    struct Frame {
+        /// Whether the keys of the elements of the innermost composite
+        /// literal around (or at) it are values.
+        keys_values: bool,
+        /// Whether it is a keyed element.
+        keyed: bool,
+        /// Whether it is the key of a keyed element.
+        key: bool,
     }
-    let Some(elem) = ident.parent().filter(|p| p.kind() == "literal_element") else {
-        return true;
-    };
-    let Some(keyed) = elem.parent().filter(|p| p.kind() == "keyed_element") else {
-        return true;
-    };
-    if keyed.child_by_field_name("key") != Some(elem) {
-        return true;
+    let mut cursor = within.walk();
+    // The frames of the current node's ancestors, from `within` down.
+    let mut path: Vec<Frame> = Vec::new();
+    loop {
+        let node = cursor.node();
+        let parent = path.last().copied();
+        let value = node.kind() == "identifier" && !parent.is_some_and(|p| p.key && !p.keys_values);
+        visit(node, value);
+        let frame = Frame {
+            keys_values: if node.kind() == "composite_literal" {
+                node.child_by_field_name("type").is_some_and(|t| {
+                    matches!(
+                        t.kind(),
+                        "map_type" | "slice_type" | "array_type" | "implicit_length_array_type"
+                    )
+                })
+            } else {
+                parent.is_some_and(|p| p.keys_values)
+            },
+            keyed: node.kind() == "keyed_element",
+            key: node.kind() == "literal_element"
+                && parent.is_some_and(|p| p.keyed)
+                && node != within
+                && cursor.field_name() == Some("key"),
+        };
+        if cursor.goto_first_child() {
+            path.push(frame);
+            continue;
+        }
+        loop {
+            if cursor.node() == within {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            path.pop();
+        }
     }
-    // A key names a field unless the literal is a map (or slice index).
-    let literal = ancestors(keyed).find(|n| n.kind() == "composite_literal");
-    literal
-        .and_then(|l| l.child_by_field_name("type"))
-        .is_some_and(|t| {
-            matches!(
-                t.kind(),
-                "map_type" | "slice_type" | "array_type" | "implicit_length_array_type"
-            )
-        })
 }
 
 /// Whether `ident` is written by its statement rather than read: an element
 /// of the left side of `=`, `op=`, `:=`, a `++`/`--` operand, or a range or
 /// receive variable.
-pub fn is_written(ident: Node<'_>) -> bool {
-    let Some(parent) = ident.parent() else {
+/// `up` is the file's parents.
+pub fn is_written<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
+    let Some(parent) = up.parent(ident) else {
         return false;
     };
     match parent.kind() {
         "inc_statement" | "dec_statement" => true,
-        "expression_list" => parent.parent().is_some_and(|stmt| {
+        "expression_list" => up.parent(parent).is_some_and(|stmt| {
             matches!(
                 stmt.kind(),
                 "assignment_statement"

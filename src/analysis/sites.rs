@@ -67,9 +67,16 @@ pub struct Sites<'t> {
     reach: RefCell<HashMap<MarkKey, Reach<'t, 't>>>,
     /// The source text.
     src: &'t str,
+    /// The file's parents.
+    up: Rc<Parents<'t>>,
 }
 
 impl<'t> Sites<'t> {
+    /// The parents of the file's nodes.
+    pub fn parents(&self) -> &Parents<'t> {
+        &self.up
+    }
+
     /// The indexes of `decl` (a top-level declaration) of source `src`.
     pub fn new(decl: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -> Self {
         let mut sites = Sites {
@@ -86,6 +93,7 @@ impl<'t> Sites<'t> {
             tagged_refs: RefCell::new(HashMap::new()),
             lists: RefCell::new((HashMap::new(), HashMap::new())),
             src,
+            up: Rc::clone(up),
         };
         syntax::walk(decl, |n| {
             match n.kind() {
@@ -170,7 +178,7 @@ impl<'t> Sites<'t> {
     /// node inside `root` that starts at or after byte `from`.
     pub fn bound_after(&self, root: Node<'t>, name: &str, from: usize, src: &str) -> bool {
         self.references(root, name, from).iter().any(|r| {
-            binding_site(*r).is_some_and(|b| {
+            binding_site(&self.up, *r).is_some_and(|b| {
                 b.start_byte() >= from
                     && b.start_byte() >= root.start_byte()
                     && b.end_byte() <= root.end_byte()
@@ -285,8 +293,9 @@ impl<'t> Sites<'t> {
     /// The statements of the statement list or block holding `stmt` (its
     /// named children, comments included) and the index of `stmt` there.
     pub fn statement_list(&self, stmt: Node<'t>) -> Option<(Rc<[Node<'t>]>, usize)> {
-        let list = stmt
-            .parent()
+        let list = self
+            .up
+            .parent(stmt)
             .filter(|p| matches!(p.kind(), "statement_list" | "block"))?;
         let mut lists = self.lists.borrow_mut();
         let (by_list, index) = &mut *lists;
@@ -385,17 +394,17 @@ impl<'t> Sites<'t> {
 /// The node that would bind the identifier `ident` if it binds anything:
 /// the statement whose left side lists it, the spec or parameter that
 /// names it, the `++`/`--` or `&` applied to it.
-fn binding_site(ident: Node<'_>) -> Option<Node<'_>> {
+fn binding_site<'t>(up: &Parents<'t>, ident: Node<'t>) -> Option<Node<'t>> {
     let mut e = ident;
-    while let Some(p) = e
-        .parent()
+    while let Some(p) = up
+        .parent(e)
         .filter(|p| p.kind() == "parenthesized_expression")
     {
         e = p;
     }
-    let p = e.parent()?;
+    let p = up.parent(e)?;
     if p.kind() == "expression_list" {
-        p.parent()
+        up.parent(p)
     } else {
         Some(p)
     }

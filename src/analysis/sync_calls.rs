@@ -1,7 +1,7 @@
 //! The `Wait`, `Done`, `Signal` and `Broadcast` calls of a function (on a
 //! WaitGroup or a Cond), each with the mutexes locked before it: on every
 //! path that reaches it (still held or not), and those certainly still
-//! held there.
+//! held there, as the function's [`HeldLocks`] tells.
 //!
 //! A function's own body and each func literal in it (a closure, a
 //! goroutine) are walked on their own: a literal starts holding nothing.
@@ -11,9 +11,9 @@
 
 use super::flow;
 use super::lock_calls::{LockCall, Op};
+use super::lock_held::{HeldLocks, Taken};
 use super::syntax::{self, text};
 use std::ops::Range;
-use std::rc::Rc;
 use tree_sitter::Node;
 
 /// The call's method.
@@ -72,26 +72,19 @@ pub fn may_hold(text: &str) -> bool {
     })
 }
 
-/// One mutex locked before a point, and whether it is still held there.
-#[derive(Clone)]
-struct Lock {
-    taken: Acquired,
-    held: bool,
-}
-
 /// What is left to walk.
 enum Work<'t> {
     /// A function's or literal's body (a literal when `bool`).
     Body(Node<'t>, bool),
-    /// A block entered with these locks taken.
-    Block(Node<'t>, Rc<Vec<Lock>>, bool),
-    /// Some other node, inside a block entered with these locks.
-    Visit(Node<'t>, Rc<Vec<Lock>>, bool),
+    /// A block.
+    Block(Node<'t>, bool),
+    /// Some other node, inside a block.
+    Visit(Node<'t>, bool),
 }
 
-/// The calls in function body `body`, with mutexes as written. Linear in
-/// the size of the body.
-pub fn of(body: Node<'_>, src: &str) -> Vec<SyncCall> {
+/// The calls in function body `body`, with mutexes as written; `held` is
+/// the body's [`HeldLocks`]. Linear in the size of the body.
+pub fn of<'t>(body: Node<'t>, held: &HeldLocks<'t>, src: &str) -> Vec<SyncCall> {
     let mut out = Vec::new();
     let mut stack = vec![Work::Body(body, false)];
     while let Some(work) = stack.pop() {
@@ -109,31 +102,19 @@ pub fn of(body: Node<'_>, src: &str) -> Vec<SyncCall> {
                 } else {
                     Vec::new()
                 };
-                block(
-                    b,
-                    Vec::new(),
-                    literal,
-                    Some(&leading),
-                    src,
-                    &mut out,
-                    &mut stack,
-                );
+                block(b, held, literal, Some(&leading), src, &mut out, &mut stack);
             }
-            Work::Block(b, locks, literal) => {
-                block(b, locks.to_vec(), literal, None, src, &mut out, &mut stack);
-            }
-            Work::Visit(n, locks, literal) => {
+            Work::Block(b, literal) => block(b, held, literal, None, src, &mut out, &mut stack),
+            Work::Visit(n, literal) => {
                 let mut c = n.walk();
                 for child in n.named_children(&mut c) {
                     stack.push(match child.kind() {
-                        "block" | "statement_list" => {
-                            Work::Block(child, Rc::clone(&locks), literal)
-                        }
+                        "block" | "statement_list" => Work::Block(child, literal),
                         "func_literal" => match child.child_by_field_name("body") {
                             Some(b) => Work::Body(b, true),
                             None => continue,
                         },
-                        _ => Work::Visit(child, Rc::clone(&locks), literal),
+                        _ => Work::Visit(child, literal),
                     });
                 }
             }
@@ -145,7 +126,7 @@ pub fn of(body: Node<'_>, src: &str) -> Vec<SyncCall> {
 
 /// The calls of `body`, a method of receiver `recv`, on the receiver's
 /// fields, with only the receiver's mutexes, as paths below it.
-pub fn of_method(body: Node<'_>, recv: &str, src: &str) -> Vec<SyncCall> {
+pub fn of_method<'t>(body: Node<'t>, recv: &str, held: &HeldLocks<'t>, src: &str) -> Vec<SyncCall> {
     if !may_hold(text(body, src)) {
         return Vec::new();
     }
@@ -160,7 +141,7 @@ pub fn of_method(body: Node<'_>, recv: &str, src: &str) -> Vec<SyncCall> {
             .filter_map(|a| below(&a.mutex).map(|mutex| Acquired { mutex, ..a.clone() }))
             .collect()
     };
-    of(body, src)
+    of(body, held, src)
         .into_iter()
         .filter_map(|c| {
             Some(SyncCall {
@@ -173,11 +154,20 @@ pub fn of_method(body: Node<'_>, recv: &str, src: &str) -> Vec<SyncCall> {
         .collect()
 }
 
-/// Walks the statements of `b`, entered with `locks` taken; `leading` is
-/// the body's leading locks when `b` is a function's body.
+/// A lock taken, as an [`Acquired`].
+fn acquired(t: &Taken<'_>, src: &str) -> Acquired {
+    Acquired {
+        mutex: t.lock.mutex(src).to_string(),
+        op: t.lock.op,
+        range: t.lock.call.byte_range(),
+    }
+}
+
+/// Walks the statements of `b`; `leading` is the body's leading locks
+/// when `b` is a function's body.
 fn block<'t>(
     b: Node<'t>,
-    mut locks: Vec<Lock>,
+    held: &HeldLocks<'t>,
     literal: bool,
     leading: Option<&[Acquired]>,
     src: &str,
@@ -185,37 +175,32 @@ fn block<'t>(
     stack: &mut Vec<Work<'t>>,
 ) {
     for stmt in flow::statements(b) {
+        let stmt = flow::unlabeled(stmt);
         let call = stmt
             .named_child(0)
             .filter(|c| c.kind() == "call_expression");
         match (stmt.kind(), call) {
             ("expression_statement", Some(call)) => {
-                if let Some(lock) = LockCall::of(call, src).filter(|l| !l.recv_has_call()) {
-                    let mutex = lock.mutex(src);
-                    if lock.op.acquires() {
-                        locks.push(Lock {
-                            taken: Acquired {
-                                mutex: mutex.to_string(),
-                                op: lock.op,
-                                range: call.byte_range(),
-                            },
-                            held: true,
-                        });
-                    } else {
-                        release(&mut locks, mutex);
-                    }
+                if LockCall::of(call, src).is_some() {
                     continue;
                 }
                 if let Some((target, method)) = sync_call(call, src) {
+                    // A mutex reached through a call may be another one
+                    // each time.
+                    let taken: Vec<&Taken<'t>> = held
+                        .before(stmt)
+                        .iter()
+                        .filter(|t| !t.lock.recv_has_call())
+                        .collect();
                     out.push(SyncCall {
                         target: target.to_string(),
                         method,
                         range: call.byte_range(),
-                        locked: locks.iter().map(|l| l.taken.clone()).collect(),
-                        held: locks
+                        locked: taken.iter().map(|t| acquired(t, src)).collect(),
+                        held: taken
                             .iter()
-                            .filter(|l| l.held)
-                            .map(|l| l.taken.clone())
+                            .filter(|t| t.held)
+                            .map(|t| acquired(t, src))
                             .collect(),
                         literal,
                     });
@@ -239,23 +224,7 @@ fn block<'t>(
             }
             _ => {}
         }
-        stack.push(Work::Visit(stmt, Rc::new(locks.clone()), literal));
-        // Held after the statement only while nothing in it unlocks (a
-        // literal's unlock is another goroutine's, or runs later).
-        if locks.iter().any(|l| l.held) {
-            for n in syntax::same_function_descendants(stmt) {
-                if let Some(l) = LockCall::of(n, src).filter(|l| !l.op.acquires()) {
-                    release(&mut locks, l.mutex(src));
-                }
-            }
-        }
-    }
-}
-
-/// Marks `mutex` as no longer held.
-fn release(locks: &mut [Lock], mutex: &str) {
-    for l in locks.iter_mut().filter(|l| l.taken.mutex == mutex) {
-        l.held = false;
+        stack.push(Work::Visit(stmt, literal));
     }
 }
 

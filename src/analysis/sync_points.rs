@@ -324,16 +324,19 @@ impl<'t> SyncPoints<'t> {
 }
 
 /// Whether func literal `lit` is started as a goroutine (`go` or `g.Go`).
-pub fn is_goroutine(lit: Node<'_>, ctx: &Ctx<'_>) -> bool {
-    let Some(parent) = lit.parent() else {
+pub fn is_goroutine<'t>(lit: Node<'t>, ctx: &Ctx<'t>) -> bool {
+    let up = ctx.facts.parents();
+    let Some(parent) = up.parent(lit) else {
         return false;
     };
     match parent.kind() {
-        "call_expression" => parent.parent().is_some_and(|p| p.kind() == "go_statement"),
+        "call_expression" => up
+            .parent(parent)
+            .is_some_and(|p| p.kind() == "go_statement"),
         "argument_list" => {
             parent.named_child_count() == 1
-                && parent
-                    .parent()
+                && up
+                    .parent(parent)
                     .and_then(|call| method_call(call, ctx))
                     .is_some_and(|(m, _)| m == "Go")
         }

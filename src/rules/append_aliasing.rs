@@ -66,10 +66,15 @@ const WRITTEN: u8 = 1;
 /// A reference that gives the slice a new value (see [`plain_overwrite`]).
 const OVERWRITTEN: u8 = 2;
 
-/// How the reference `ident` to the slice uses it.
-fn tag(ident: Node<'_>) -> u8 {
-    let written = if names::is_written(ident) { WRITTEN } else { 0 };
-    let overwritten = if plain_overwrite(ident) {
+/// How the reference `ident` to the slice uses it; `up` is the file's
+/// parents.
+fn tag<'t>(up: &Parents<'t>, ident: Node<'t>) -> u8 {
+    let written = if names::is_written(up, ident) {
+        WRITTEN
+    } else {
+        0
+    };
+    let overwritten = if plain_overwrite(up, ident) {
         OVERWRITTEN
     } else {
         0
@@ -135,16 +140,19 @@ fn used_again<'t>(
 
 /// Whether `ident` is the whole left side of a plain `=`/`:=` (a new value,
 /// not a write through the old one).
-fn plain_overwrite(ident: Node<'_>) -> bool {
-    names::is_written(ident)
-        && ident.parent().and_then(|l| l.parent()).is_some_and(|s| {
-            matches!(
-                s.kind(),
-                "short_var_declaration" | "range_clause" | "receive_statement"
-            ) || s
-                .child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "=")
-        })
+fn plain_overwrite<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
+    names::is_written(up, ident)
+        && up
+            .parent(ident)
+            .and_then(|l| up.parent(l))
+            .is_some_and(|s| {
+                matches!(
+                    s.kind(),
+                    "short_var_declaration" | "range_clause" | "receive_statement"
+                ) || s
+                    .child_by_field_name("operator")
+                    .is_some_and(|o| o.kind() == "=")
+            })
 }
 
 /// Whether `func` follows the Append convention for `slice`: it is named
@@ -253,7 +261,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(stmt) = ctx.facts.parents().statement_of(call) else {
         return;
     };
-    let refs = sites.tagged_references(&decl, func, "append-aliasing writes", tag);
+    let up = ctx.facts.parents();
+    let refs = sites.tagged_references(&decl, func, "append-aliasing writes", |r| tag(up, r));
     if always_copies(&decl, &refs, ctx) {
         return;
     }

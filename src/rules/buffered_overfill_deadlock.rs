@@ -61,7 +61,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 // With the buffer full, a statement that only sends blocks
                 // at its first send, however it branches or loops.
                 if count >= capacity && uses.iter().all(|(_, u)| *u == Use::Send) {
-                    overflow = uses.first().map(|&(r, u)| (channels::op_range(r, u), true));
+                    overflow = uses
+                        .first()
+                        .map(|&(r, u)| (channels::op_range(ctx.facts.parents(), r, u), true));
                 }
                 break;
             }

@@ -63,12 +63,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         let name = ctx.text(nil.name);
         for &(ident, how) in &nil.uses {
             if !matches!(how, Use::Close | Use::DeferredClose)
-                || channels::handed_off(ident)
+                || channels::handed_off(ctx.facts.parents(), ident)
                 || channels::recovered(ident, ctx)
             {
                 continue;
             }
-            let call = channels::op_node(ident, how);
+            let call = channels::op_node(ctx.facts.parents(), ident, how);
             let mut finding = Finding::new(&RULE, call.byte_range())
                 .message(format!(
                     "close of nil channel {name} panics: it is declared without make and never assigned"

@@ -39,7 +39,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
-    let Some(stmt) = lock.statement() else { return };
+    let Some(stmt) = lock.statement(ctx.facts.parents()) else {
+        return;
+    };
     let Some(func) = ctx.facts.parents().enclosing_function(stmt) else {
         return;
     };
@@ -50,7 +52,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(unlock) = next
         .named_child(0)
         .and_then(|c| LockCall::of(c, ctx.src))
-        .filter(|u| u.statement().is_some())
+        .filter(|u| u.statement(ctx.facts.parents()).is_some())
     else {
         return;
     };
@@ -156,7 +158,7 @@ fn yields_in_loop<'t>(
 fn in_goroutine<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
     up.enclosing_function(stmt)
         .filter(|f| f.kind() == "func_literal")
-        .and_then(|f| f.parent())
-        .and_then(|call| call.parent())
+        .and_then(|f| up.parent(f))
+        .and_then(|call| up.parent(call))
         .is_some_and(|p| p.kind() == "go_statement")
 }

@@ -41,7 +41,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
-    let Some(stmt) = lock.statement() else { return };
+    let Some(stmt) = lock.statement(ctx.facts.parents()) else {
+        return;
+    };
     let Some(top) = lock_calls::outermost_function(ctx.facts.parents(), lock.call) else {
         return;
     };
@@ -179,12 +181,12 @@ pub(super) fn function_names<'t, 's>(
         }
         // func literal: `name := func…`, `name = func…`, `var name = func…`, `field: func…`.
         let mut value = f;
-        let mut parent = f.parent();
+        let mut parent = up.parent(f);
         while let Some(p) =
             parent.filter(|p| matches!(p.kind(), "expression_list" | "literal_element"))
         {
             value = p;
-            parent = p.parent();
+            parent = up.parent(p);
         }
         let Some(p) = parent else { continue };
         match p.kind() {

@@ -235,13 +235,13 @@ fn enclosing_loops<'t, 's>(
 
 /// Whether `node` writes variable `name` (assigns, declares, increments or
 /// takes its address).
-fn writes(node: Node<'_>, name: &str, src: &str) -> bool {
+fn writes<'t>(up: &Parents<'t>, node: Node<'t>, name: &str, src: &str) -> bool {
     let mut found = false;
     syntax::walk(node, |n| {
         found = n.kind() == "identifier"
             && text(n, src) == name
-            && (names::is_written(n)
-                || n.parent().is_some_and(|p| {
+            && (names::is_written(up, n)
+                || up.parent(n).is_some_and(|p| {
                     p.kind() == "var_spec"
                         || p.kind() == "unary_expression"
                             && p.child_by_field_name("operator")
@@ -265,18 +265,18 @@ const MAX_SCANNED: usize = 64;
 /// then shares one copy, so their fixes apply together. None when the
 /// block writes `v` from there on, which would then change the copy
 /// instead of the loop's variable.
-fn copy_fix(stmt: Node<'_>, name: &str, src: &str) -> Option<Fix> {
+fn copy_fix<'t>(up: &Parents<'t>, stmt: Node<'t>, name: &str, src: &str) -> Option<Fix> {
     let mut at = stmt;
     for _ in 0..MAX_SCANNED {
         match at.prev_named_sibling() {
-            Some(prev) if !writes(prev, name, src) => at = prev,
+            Some(prev) if !writes(up, prev, name, src) => at = prev,
             _ => break,
         }
     }
     let mut rest = Some(at);
     for _ in 0..2 * MAX_SCANNED {
         match rest {
-            Some(s) if writes(s, name, src) => return None,
+            Some(s) if writes(up, s, name, src) => return None,
             Some(s) => rest = s.next_named_sibling(),
             None => break,
         }
@@ -344,7 +344,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         finding.fix = match fixes.iter().find(|(n, _)| *n == name) {
             Some((_, fix)) => fix.clone(),
             None => {
-                let fix = copy_fix(stmt, name, ctx.src);
+                let fix = copy_fix(ctx.facts.parents(), stmt, name, ctx.src);
                 fixes.push((name, fix.clone()));
                 fix
             }

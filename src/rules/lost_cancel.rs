@@ -243,7 +243,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let uses = sites.marked_references(&decl, func, CALLS, |r| {
-        !names::is_written(r) && !only_discarded(r, ctx)
+        !names::is_written(ctx.facts.parents(), r) && !only_discarded(r, ctx)
     });
     let start = match a.stmt.parent() {
         Some(p) if p.kind() == "statement_list" => a.stmt,

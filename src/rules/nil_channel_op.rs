@@ -78,7 +78,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     for nil in channels::nil_channels(spec, &ctx.facts.sites(spec), ctx.src) {
         let name = ctx.text(nil.name);
         for &(ident, how) in &nil.uses {
-            if !how.blocks() || !channels::runs_in(ident, func) || parks_goroutine(ident, &nil, ctx)
+            if !how.blocks()
+                || !channels::runs_in(ctx.facts.parents(), ident, func)
+                || parks_goroutine(ident, &nil, ctx)
             {
                 continue;
             }
@@ -87,7 +89,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
                 Use::Recv => "receive from",
                 _ => "range over",
             };
-            let mut finding = Finding::new(&RULE, channels::op_range(ident, how))
+            let mut finding = Finding::new(&RULE, channels::op_range(ctx.facts.parents(), ident, how))
                 .message(format!(
                     "{what} nil channel {name} blocks forever: it is declared without make and never assigned"
                 ))

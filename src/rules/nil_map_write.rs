@@ -47,18 +47,19 @@ enum Use {
 }
 
 /// Classifies a reference to the map variable.
-fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
+fn classify<'t>(ident: Node<'t>, ctx: &Ctx<'t>) -> Use {
+    let up = ctx.facts.parents();
     let mut node = ident;
-    while let Some(p) = node
-        .parent()
+    while let Some(p) = up
+        .parent(node)
         .filter(|p| p.kind() == "parenthesized_expression")
     {
         node = p;
     }
-    if names::is_written(node) {
+    if names::is_written(up, node) {
         return Use::Assign;
     }
-    let Some(parent) = node.parent() else {
+    let Some(parent) = up.parent(node) else {
         return Use::Read;
     };
     match parent.kind() {
@@ -71,13 +72,13 @@ fn classify(ident: Node<'_>, ctx: &Ctx<'_>) -> Use {
         }
         "index_expression" if parent.child_by_field_name("operand") == Some(node) => {
             let mut entry = parent;
-            while let Some(p) = entry
-                .parent()
+            while let Some(p) = up
+                .parent(entry)
                 .filter(|p| p.kind() == "parenthesized_expression")
             {
                 entry = p;
             }
-            if names::is_written(entry) {
+            if names::is_written(up, entry) {
                 Use::EntryWrite
             } else {
                 Use::Read

@@ -41,7 +41,8 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
-    if lock.op != Op::RLock || lock.statement().is_none() || lock.recv_has_call() {
+    if lock.op != Op::RLock || lock.statement(ctx.facts.parents()).is_none() || lock.recv_has_call()
+    {
         return;
     }
     let Some(func) = ctx.facts.parents().enclosing_function(lock.call) else {

@@ -57,11 +57,12 @@ fn is_empty(default: Node<'_>) -> bool {
     }
 }
 
-fn check(ctx: &Ctx<'_>, m: &Match<'_, '_>, out: &mut Vec<Finding>) {
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let (Some(default), Some(loop_)) = (m.node("report"), m.node("loop")) else {
         return;
     };
-    let (Some(select), Some(body)) = (default.parent(), loop_.child_by_field_name("body")) else {
+    let select = ctx.facts.parents().parent(default);
+    let (Some(select), Some(body)) = (select, loop_.child_by_field_name("body")) else {
         return;
     };
     if !flow::is_infinite(loop_) || !is_empty(default) {

@@ -85,9 +85,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         .skip_while(|n| n.end_byte() > send.start_byte())
         .take(MAX_CANDIDATES)
         .find(|&n| {
-            n.parent().is_some_and(|stmt| {
+            let up = ctx.facts.parents();
+            up.parent(n).is_some_and(|stmt| {
                 stmt.kind() == "expression_statement"
-                    && stmt.parent().is_some_and(|block| {
+                    && up.parent(stmt).is_some_and(|block| {
                         ctx.facts.parents().ancestors(send).any(|a| a == block)
                     })
                     && flow::same_path(ctx.facts.parents(), stmt, send, ctx.src)
@@ -98,7 +99,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     // A panic that a deferred recover expects, or code handed to a helper
     // (a table of crash cases, `shouldPanic(func() {…})`) is deliberate.
-    if channels::recovered(send, ctx) || channels::handed_off(send) {
+    if channels::recovered(send, ctx) || channels::handed_off(ctx.facts.parents(), send) {
         return;
     }
     let base = prefixes[0];
@@ -117,8 +118,10 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let in_select = send
-        .parent()
+    let in_select = ctx
+        .facts
+        .parents()
+        .parent(send)
         .is_some_and(|p| p.kind() == "communication_case");
     let what = if in_select {
         "this select case sends"

@@ -59,12 +59,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     // A lone receive (or range) on a channel nothing else ever touches is
     // the deliberate "block forever" idiom, like `<-make(chan struct{})`; a
     // lone send is not: it blocks forever for no one.
-    let block = made.stmt.parent().unwrap_or(made.stmt);
+    let block = ctx.facts.parents().parent(made.stmt).unwrap_or(made.stmt);
     let sites = ctx.facts.sites(decl);
     let later = sites.references(block, name, made.stmt.end_byte());
     let idiom = match later {
         [] => true,
-        [only] => channels::classify(*only, ctx.src) != Use::Send,
+        [only] => channels::classify(ctx.facts.parents(), *only, ctx.src) != Use::Send,
         _ => false,
     };
     if idiom {
@@ -87,7 +87,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             if !first_blocks && !uses.iter().all(|(_, u)| u.blocks()) {
                 return;
             }
-            (channels::op_range(first, how), how, Some((stmt, uses)))
+            (
+                channels::op_range(ctx.facts.parents(), first, how),
+                how,
+                Some((stmt, uses)),
+            )
         }
         Some(Step::Unknown) | None => return,
     };

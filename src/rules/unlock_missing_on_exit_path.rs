@@ -55,7 +55,9 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
         return;
     };
-    let Some(stmt) = lock.statement() else { return };
+    let Some(stmt) = lock.statement(ctx.facts.parents()) else {
+        return;
+    };
     let up = ctx.facts.parents();
     let (Some(func), Some(top)) = (
         up.enclosing_function(stmt),

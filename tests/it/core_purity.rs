@@ -612,3 +612,150 @@ fn the_check_catches_planted_imports() {
         assert!(found.is_empty(), "{src}: {found:?}");
     }
 }
+
+/// The top-level modules of the library (`analysis`, `config`, …): the
+/// files and folders under `src/` but for the crate roots.
+fn top_modules() -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out: Vec<String> = std::fs::read_dir(&src)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let module = name.strip_suffix(".rs").unwrap_or(&name).to_string();
+                    (module != "lib" && module != "main").then_some(module)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Which top-level modules each one names, from the files `files` (source
+/// and module path each), among the modules `tops`.
+fn module_graph(
+    files: &[(String, Vec<String>)],
+    tops: &[String],
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = tops
+        .iter()
+        .map(|t| (t.clone(), Default::default()))
+        .collect();
+    for (src, module) in files {
+        let Some(from) = module.get(1) else {
+            continue;
+        };
+        for named in names(src, module).paths {
+            let to = match named.path.as_slice() {
+                [krate, to, ..] if krate == "crate" => to,
+                _ => continue,
+            };
+            if to != from && tops.contains(to) {
+                graph.entry(from.clone()).or_default().insert(to.clone());
+            }
+        }
+    }
+    graph
+}
+
+/// A circle in `graph`, as the modules along it (the first repeated at
+/// the end), if there is one.
+fn find_circle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut path: Vec<&str> = Vec::new();
+    fn visit<'g>(
+        node: &'g str,
+        graph: &'g std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        state: &mut HashMap<&'g str, u8>,
+        path: &mut Vec<&'g str>,
+    ) -> Option<Vec<String>> {
+        match state.get(node) {
+            Some(2) => return None,
+            Some(1) => {
+                let at = path.iter().position(|n| *n == node).unwrap_or(0);
+                let mut circle: Vec<String> = path[at..].iter().map(|s| s.to_string()).collect();
+                circle.push(node.to_string());
+                return Some(circle);
+            }
+            _ => {}
+        }
+        state.insert(node, 1);
+        path.push(node);
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(c) = visit(next, graph, state, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        state.insert(node, 2);
+        None
+    }
+    graph
+        .keys()
+        .find_map(|k| visit(k, graph, &mut state, &mut path))
+}
+
+#[test]
+fn the_top_level_modules_depend_without_a_circle() {
+    let tops = top_modules();
+    assert!(
+        tops.iter().any(|t| t == "analysis") && tops.iter().any(|t| t == "lsp"),
+        "{tops:?}"
+    );
+    let dirs: Vec<&str> = tops.iter().map(String::as_str).collect();
+    let mut files: Vec<(String, Vec<String>)> = Vec::new();
+    for d in &dirs {
+        // A module's file and its folder, whichever there are.
+        let file = format!("{d}.rs");
+        for (f, module) in core_files(&[d, file.as_str()]) {
+            files.push((std::fs::read_to_string(f).unwrap_or_default(), module));
+        }
+    }
+    let graph = module_graph(&files, &tops);
+    assert!(
+        graph.get("rules").is_some_and(|r| r.contains("analysis")),
+        "the graph misses the rules' imports: {graph:?}"
+    );
+    assert_eq!(find_circle(&graph), None, "{graph:?}");
+}
+
+#[test]
+fn the_circle_check_catches_planted_circles() {
+    let tops: Vec<String> = ["analysis", "rules", "text", "concepts"]
+        .map(String::from)
+        .to_vec();
+    let file = |src: &str, path: &str| (src.to_string(), module(path));
+    // A grouped import closing a circle through two modules.
+    let planted = [
+        file("use crate::analysis::Ctx;", "crate::rules::x"),
+        file(
+            "use crate::{text::wrap, concepts::Concept};",
+            "crate::analysis::engine",
+        ),
+        file("fn f() { crate::rules::find(\"x\"); }", "crate::concepts"),
+    ];
+    let graph = module_graph(&planted, &tops);
+    let circle = find_circle(&graph).unwrap_or_default();
+    assert_eq!(
+        circle,
+        ["analysis", "concepts", "rules", "analysis"].map(String::from),
+        "{graph:?}"
+    );
+    // `super::` paths count too; one way is no circle.
+    let one_way = [
+        file("use super::super::analysis::Ctx;", "crate::rules::x"),
+        file("use super::text::wrap;", "crate::analysis"),
+    ];
+    assert_eq!(find_circle(&module_graph(&one_way, &tops)), None);
+    let back = [
+        file("use super::super::analysis::Ctx;", "crate::rules::x"),
+        file("use super::rules::RULES;", "crate::analysis"),
+    ];
+    assert!(find_circle(&module_graph(&back, &tops)).is_some());
+}

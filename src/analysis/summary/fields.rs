@@ -1,11 +1,12 @@
 //! Which fields of its receiver a method reads and writes, and which of the
 //! receiver's mutexes are certainly held at each access: the walk of
-//! [`super::block_ops`] records them statement by statement, with the same
+//! [`super::walk::block_ops`] records them statement by statement, with the same
 //! held locks as its channel operations. An access inside a closure (a `go`
 //! or `defer` statement's included) is walked with the locks the closure
 //! takes itself, none from the method.
 
-use super::{block_ops, receiver_path, Held, HeldCall, HeldLock};
+use super::walk::{block_ops, receiver_path, Held};
+use super::{HeldCall, HeldLock};
 use crate::analysis::syntax::text;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -80,7 +81,13 @@ const LOCK_METHODS: [&str; 6] = ["Lock", "Unlock", "RLock", "RUnlock", "TryLock"
 /// Records the field accesses and receiver calls of statement `stmt`
 /// outside the blocks it holds (walked on their own by `block_ops`), with
 /// `held` held; closures are walked with none.
-pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out: &mut Held<'_>) {
+pub(super) fn own<'t>(
+    stmt: Node<'t>,
+    recv: &str,
+    src: &str,
+    held: &[HeldLock],
+    out: &mut Held<'_, 't>,
+) {
     let mut stack = Vec::new();
     children(stmt, Role::Read, src, out.atomic, &mut stack);
     while let Some((node, role)) = stack.pop() {
@@ -91,7 +98,7 @@ pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out:
                     let was = (out.closure, out.goroutine);
                     out.closure = true;
                     out.goroutine |= stmt.kind() == "go_statement";
-                    block_ops(body, recv, src, &[], out);
+                    block_ops(body, recv, src, out);
                     (out.closure, out.goroutine) = was;
                 }
                 continue;
@@ -138,7 +145,7 @@ pub(super) fn own(stmt: Node<'_>, recv: &str, src: &str, held: &[HeldLock], out:
 }
 
 /// Records the access of field `path` at selector `node`, in `role`.
-fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut Held<'_>) {
+fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut Held<'_, '_>) {
     let access = match role {
         Role::Read => Access::Read,
         Role::Write | Role::Element => Access::Write,
@@ -163,7 +170,13 @@ fn record(node: Node<'_>, path: &str, role: Role, held: &[HeldLock], out: &mut H
     }
 }
 
-fn push(out: &mut Held<'_>, path: &str, access: Access, range: Range<usize>, held: &[HeldLock]) {
+fn push(
+    out: &mut Held<'_, '_>,
+    path: &str,
+    access: Access,
+    range: Range<usize>,
+    held: &[HeldLock],
+) {
     out.accesses.push(FieldAccess {
         path: path.to_string(),
         access,

@@ -49,7 +49,7 @@ pub(super) fn check<'t>(
     if memchr::memmem::find(text(body, ctx.src).as_bytes(), b"Wait()").is_none() {
         return;
     }
-    let calls = sync_calls::of(body, ctx.src);
+    let calls = sync_calls::of(body, &ctx.facts.lock_held(body), ctx.src);
     for wait in calls
         .iter()
         .filter(|c| c.method == SyncMethod::Wait && !c.held.is_empty())

@@ -1,0 +1,89 @@
+//! A method's *entry*: its leading straight-line statements, which run
+//! every time it is called, before any branch, loop or closure, and what
+//! they certainly do to the receiver's locks.
+
+use super::EntryStep;
+use crate::analysis::flow;
+use crate::analysis::lock_calls::{self, LockCall};
+use crate::analysis::syntax::{self, text};
+use tree_sitter::Node;
+
+/// The lock steps and same-receiver calls of the leading straight-line
+/// statements of `body`, whose receiver is named `recv`.
+pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
+    let mut steps = Vec::new();
+    for stmt in flow::statements(body) {
+        if !matches!(
+            stmt.kind(),
+            "expression_statement"
+                | "short_var_declaration"
+                | "assignment_statement"
+                | "var_declaration"
+                | "inc_statement"
+                | "dec_statement"
+        ) {
+            break;
+        }
+        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+            let mutex = lock.mutex(src);
+            if let Some(suffix) = mutex
+                .strip_prefix(recv)
+                .filter(|s| s.is_empty() || s.starts_with('.'))
+            {
+                steps.push(EntryStep::Lock {
+                    suffix: suffix.to_string(),
+                    op: lock.op,
+                    range: lock.call.byte_range(),
+                });
+            }
+            continue;
+        }
+        // A closure or an unlock helper may do anything to the locks.
+        let uncertain = syntax::descendants(stmt).into_iter().any(|n| {
+            n.kind() == "func_literal"
+                || (n.kind() == "selector_expression"
+                    && n.child_by_field_name("field")
+                        .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))))
+        });
+        if uncertain {
+            break;
+        }
+        if let Some((name, call)) = receiver_call(stmt, recv, src) {
+            steps.push(EntryStep::Call {
+                name: name.to_string(),
+                range: call.byte_range(),
+            });
+        }
+    }
+    steps
+}
+
+/// The same-receiver method call that statement `stmt` is, or whose result
+/// it assigns: `recv.name(…)`, `x := recv.name(…)`, `x, err = recv.name(…)`.
+pub(super) fn receiver_call<'t, 's>(
+    stmt: Node<'t>,
+    recv: &str,
+    src: &'s str,
+) -> Option<(&'s str, Node<'t>)> {
+    let call = match stmt.kind() {
+        "expression_statement" => stmt.named_child(0)?,
+        "short_var_declaration" | "assignment_statement" => {
+            let right = stmt.child_by_field_name("right")?;
+            (right.named_child_count() == 1).then(|| right.named_child(0))??
+        }
+        _ => return None,
+    };
+    if call.kind() != "call_expression" {
+        return None;
+    }
+    let function = call.child_by_field_name("function")?;
+    if function.kind() != "selector_expression" {
+        return None;
+    }
+    let operand = function.child_by_field_name("operand")?;
+    if operand.kind() != "identifier" || text(operand, src) != recv {
+        return None;
+    }
+    let field = function.child_by_field_name("field")?;
+    Some((text(field, src), call))
+}

@@ -1,0 +1,261 @@
+//! The walk of a method's statements that records what it does while
+//! holding its receiver's mutexes: channel operations on the receiver's
+//! fields, mutexes locked while another is held, calls of the receiver's
+//! methods, and field accesses (see [`super::fields`]). What is held at
+//! each statement is the method's [`HeldLocks`], seen from the receiver.
+
+use super::entry::receiver_call;
+use super::fields::{self, FieldAccess};
+use super::{ChanOp, HeldCall, HeldLock, Nested};
+use crate::analysis::flow;
+use crate::analysis::lock_calls::LockCall;
+use crate::analysis::lock_held::{HeldLocks, Taken};
+use crate::analysis::syntax::text;
+use std::ops::Range;
+use tree_sitter::Node;
+
+/// The receiver-relative path of `expr` when it is `recv.a.b…` (plain
+/// field selections only).
+pub(super) fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
+    let mut e = expr;
+    while e.kind() == "selector_expression" {
+        e = e.child_by_field_name("operand")?;
+    }
+    if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
+        return None;
+    }
+    text(expr, src).strip_prefix(recv)
+}
+
+/// What a method does while holding its receiver's mutexes.
+pub(super) struct Held<'a, 't> {
+    /// The locks held at each statement of the method.
+    pub(super) locks: &'a HeldLocks<'t>,
+    /// Blocking operations on the receiver's channels (held or not).
+    pub(super) chan_ops: Vec<ChanOp>,
+    /// Mutexes locked while holding another.
+    pub(super) nested: Vec<Nested>,
+    /// Calls of the receiver's methods while holding a mutex.
+    pub(super) calls: Vec<HeldCall>,
+    /// Accesses of the receiver's fields.
+    pub(super) accesses: Vec<FieldAccess>,
+    /// Calls of the receiver's methods.
+    pub(super) receiver_calls: Vec<HeldCall>,
+    /// The receiver's methods run through a `sync.Once`.
+    pub(super) once: Vec<String>,
+    /// The name `sync/atomic` is imported as.
+    pub(super) atomic: Option<&'a str>,
+    /// Whether the walk is in a closure: only accesses and receiver calls
+    /// are recorded there, with the closure's own locks.
+    pub(super) closure: bool,
+    /// Whether that closure is started by a `go` statement.
+    pub(super) goroutine: bool,
+}
+
+impl<'a, 't> Held<'a, 't> {
+    /// Nothing recorded yet, with the method's `locks`; `atomic` is the
+    /// name `sync/atomic` is imported as.
+    pub(super) fn new(locks: &'a HeldLocks<'t>, atomic: Option<&'a str>) -> Self {
+        Held {
+            locks,
+            chan_ops: Vec::new(),
+            nested: Vec::new(),
+            calls: Vec::new(),
+            accesses: Vec::new(),
+            receiver_calls: Vec::new(),
+            once: Vec::new(),
+            atomic,
+            closure: false,
+            goroutine: false,
+        }
+    }
+}
+
+/// The receiver's mutexes among `taken` still held.
+fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
+    taken
+        .iter()
+        .filter(|t| t.held)
+        .filter_map(|t| {
+            Some(HeldLock {
+                suffix: receiver_lock_suffix(&t.lock, recv, src)?.to_string(),
+                op: t.lock.op,
+                range: t.lock.call.byte_range(),
+            })
+        })
+        .collect()
+}
+
+/// The operations of block `block`.
+pub(super) fn block_ops<'t>(block: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
+    for stmt in flow::statements(block) {
+        let stmt = flow::unlabeled(stmt);
+        let before = receiver_held(out.locks.before(stmt), recv, src);
+        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+            if stmt.kind() == "expression_statement" {
+                let suffix = receiver_lock_suffix(&lock, recv, src);
+                if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
+                    let inner = HeldLock {
+                        suffix: suffix.to_string(),
+                        op: lock.op,
+                        range: lock.call.byte_range(),
+                    };
+                    for outer in before.into_iter().filter(|h| h.suffix != suffix) {
+                        out.nested.push(Nested {
+                            outer,
+                            inner: inner.clone(),
+                        });
+                    }
+                }
+                continue;
+            }
+        }
+        if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+            fields::own(stmt, recv, src, &before, out);
+            continue;
+        }
+        let within = receiver_held(out.locks.within(stmt), recv, src);
+        // A condition or case is evaluated before the blocks that may unlock.
+        let header = match stmt.kind() {
+            "if_statement"
+            | "expression_switch_statement"
+            | "type_switch_statement"
+            | "select_statement" => &before,
+            _ => &within,
+        };
+        fields::own(stmt, recv, src, header, out);
+        statement_ops(stmt, recv, src, &within, out);
+    }
+}
+
+/// The mutex path below the receiver that `lock` locks or unlocks.
+fn receiver_lock_suffix<'s>(lock: &LockCall<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
+    let mutex = lock.mutex(src);
+    mutex
+        .strip_prefix(recv)
+        .filter(|s| s.is_empty() || s.starts_with('.'))
+}
+
+/// The operations of statement `stmt` (and the blocks it holds), with
+/// `held` held after it may have released some.
+fn statement_ops<'t>(
+    stmt: Node<'t>,
+    recv: &str,
+    src: &str,
+    held: &[HeldLock],
+    out: &mut Held<'_, 't>,
+) {
+    if !held.is_empty() && !out.closure {
+        if let Some((name, call)) = receiver_call(stmt, recv, src) {
+            out.calls.push(HeldCall {
+                held: held.to_vec(),
+                name: name.to_string(),
+                range: call.byte_range(),
+            });
+        }
+    }
+    let closure = out.closure;
+    let mut push = |suffix: &str, send: bool, range: Range<usize>| {
+        if closure {
+            return;
+        }
+        out.chan_ops.push(ChanOp {
+            suffix: suffix.to_string(),
+            send,
+            range,
+            held: held.to_vec(),
+        });
+    };
+    match stmt.kind() {
+        "send_statement" => {
+            if let Some(suffix) = stmt
+                .child_by_field_name("channel")
+                .and_then(|c| receiver_path(c, recv, src))
+            {
+                push(suffix, true, stmt.byte_range());
+            }
+            return;
+        }
+        "expression_statement" | "short_var_declaration" | "assignment_statement" => {
+            let value = match stmt.kind() {
+                "expression_statement" => stmt.named_child(0),
+                _ => stmt
+                    .child_by_field_name("right")
+                    .filter(|r| r.named_child_count() == 1)
+                    .and_then(|r| r.named_child(0)),
+            };
+            if let Some(v) = value.filter(|v| {
+                v.kind() == "unary_expression"
+                    && v.child_by_field_name("operator")
+                        .is_some_and(|o| text(o, src) == "<-")
+            }) {
+                if let Some(suffix) = v
+                    .child_by_field_name("operand")
+                    .and_then(|c| receiver_path(c, recv, src))
+                {
+                    push(suffix, false, v.byte_range());
+                }
+            }
+            return;
+        }
+        "for_statement" => {
+            let range = stmt
+                .named_child(0)
+                .filter(|c| c.kind() == "range_clause")
+                .and_then(|c| c.child_by_field_name("right"));
+            if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
+                if let Some(r) = range {
+                    push(suffix, false, r.byte_range());
+                }
+            }
+        }
+        // A select blocks on one case only when it has no other way out;
+        // its cases are evaluated before their bodies may unlock.
+        "select_statement" => {
+            let mut c = stmt.walk();
+            let cases: Vec<Node<'_>> = stmt
+                .named_children(&mut c)
+                .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
+                .collect();
+            if let [case] = cases.as_slice() {
+                if let Some(comm) = case.child_by_field_name("communication") {
+                    let before = receiver_held(out.locks.before(stmt), recv, src);
+                    statement_ops(comm, recv, src, &before, out);
+                }
+            }
+            for case in cases {
+                for_blocks(case, |b| block_ops(b, recv, src, out));
+            }
+            return;
+        }
+        _ => {}
+    }
+    for_blocks(stmt, |b| block_ops(b, recv, src, out));
+}
+
+/// Calls `f` on each block directly under `node` (through `if`/`else`,
+/// `for`, `switch` cases, labels), not entering closures.
+fn for_blocks<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        for child in n.named_children(&mut c) {
+            match child.kind() {
+                "block" | "statement_list" => f(child),
+                "func_literal" | "go_statement" | "defer_statement" => {}
+                "if_statement"
+                | "else_clause"
+                | "for_statement"
+                | "expression_switch_statement"
+                | "type_switch_statement"
+                | "expression_case"
+                | "type_case"
+                | "default_case"
+                | "communication_case"
+                | "labeled_statement"
+                | "select_statement" => stack.push(child),
+                _ => {}
+            }
+        }
+    }
+}
