@@ -192,6 +192,10 @@ pub struct Ctx<'a> {
     pub facts: Facts<'a>,
     /// Whether the file is generated (see [`generated::is_generated`]).
     pub generated: bool,
+    /// Whether the file, or its package when the caller read it, may
+    /// synchronise (see [`package::may_sync`]): if not, no field has a
+    /// guard and no lock is held anywhere.
+    pub may_sync: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -203,11 +207,10 @@ impl<'a> Ctx<'a> {
         // A file that cannot synchronise nor start a goroutine, in a folder
         // none of whose files can synchronise, tells the rules asking for
         // summaries nothing.
+        let may_sync = options.package.is_some() || package::may_sync(src.as_bytes());
         let summary = options.own_summary.clone().or_else(|| {
-            (options.package.is_none()
-                && !package::may_sync(src.as_bytes())
-                && !go_starts::may_start(src.as_bytes()))
-            .then(|| Arc::new(FileSummary::empty()))
+            (!may_sync && !go_starts::may_start(src.as_bytes()))
+                .then(|| Arc::new(FileSummary::empty()))
         });
         if let Some(summary) = summary {
             facts.know_summary(summary);
@@ -219,6 +222,7 @@ impl<'a> Ctx<'a> {
             go_version,
             facts,
             generated: generated::is_generated(src),
+            may_sync,
         }
     }
 
