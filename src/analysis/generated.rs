@@ -118,29 +118,19 @@ mod tests {
     #[test]
     fn bugs_keeps_the_bug_groups_only() {
         let warning = Some(Severity::Warning);
-        assert_eq!(
-            Generated::Bugs.in_generated_file(Group::Correctness, warning),
-            warning
-        );
-        assert_eq!(
-            Generated::Bugs.in_generated_file(Group::Suspicious, warning),
-            warning
-        );
-        assert_eq!(
-            Generated::Bugs.in_generated_file(Group::Pedantic, warning),
-            None
-        );
-        assert_eq!(
-            Generated::Bugs.in_generated_file(Group::Performance, warning),
-            None
-        );
-        assert_eq!(
-            Generated::Skip.in_generated_file(Group::Correctness, warning),
-            None
-        );
-        assert_eq!(
-            Generated::Same.in_generated_file(Group::Pedantic, warning),
-            warning
-        );
+        for (choice, group, level) in [
+            (Generated::Bugs, Group::Correctness, warning),
+            (Generated::Bugs, Group::Suspicious, warning),
+            (Generated::Bugs, Group::Pedantic, None),
+            (Generated::Bugs, Group::Performance, None),
+            (Generated::Skip, Group::Correctness, None),
+            (Generated::Same, Group::Pedantic, warning),
+        ] {
+            assert_eq!(
+                choice.in_generated_file(group, warning),
+                level,
+                "{choice:?} {group:?}"
+            );
+        }
     }
 }

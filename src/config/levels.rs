@@ -95,56 +95,60 @@ pub(super) fn validate(
             )),
         }
     }
-    if let Some(entry) = preset {
-        let name = entry.value.as_str().map(|s| s.trim().to_ascii_lowercase());
-        match name.as_deref().and_then(Preset::from_name) {
-            Some(p) => {
-                config.preset = Some(p);
-                config.origins.insert("preset".into(), entry.origin.clone());
-            }
-            None => problems.push(Problem::new(
-                format!(
-                    "{}: `{}` = {} is not one of \"ci\", \"learn\"",
-                    entry.origin, entry.key, entry.value
-                ),
-                "using the default preset",
-            )),
-        }
+    let presets = Preset::ALL.map(Preset::name);
+    config.preset = choice(
+        preset,
+        "preset",
+        &presets,
+        "the default preset",
+        config,
+        problems,
+    )
+    .and_then(Preset::from_name);
+    let tests_names = Tests::ALL.map(Tests::name);
+    config.tests = choice(tests, "tests", &tests_names, "\"lower\"", config, problems)
+        .and_then(Tests::from_name);
+    let generated_names = Generated::ALL.map(Generated::name);
+    config.generated = choice(
+        generated,
+        "generated",
+        &generated_names,
+        "\"bugs\"",
+        config,
+        problems,
+    )
+    .and_then(Generated::from_name);
+}
+
+/// The name `entry` gives the setting `key`, lower-cased, when it is one
+/// of `names`, recording where it came from in `config`; else a problem
+/// saying what is used instead (`fallback`) and `None`.
+fn choice<'n>(
+    entry: &Option<Entry>,
+    key: &str,
+    names: &[&'n str],
+    fallback: &str,
+    config: &mut Config,
+    problems: &mut Vec<Problem>,
+) -> Option<&'n str> {
+    let entry = entry.as_ref()?;
+    let name = entry.value.as_str().map(|s| s.trim().to_ascii_lowercase());
+    if let Some(&known) = names.iter().find(|n| name.as_deref() == Some(**n)) {
+        config.origins.insert(key.into(), entry.origin.clone());
+        return Some(known);
     }
-    if let Some(entry) = tests {
-        let name = entry.value.as_str().map(|s| s.trim().to_ascii_lowercase());
-        match name.as_deref().and_then(Tests::from_name) {
-            Some(t) => {
-                config.tests = Some(t);
-                config.origins.insert("tests".into(), entry.origin.clone());
-            }
-            None => problems.push(Problem::new(
-                format!(
-                    "{}: `{}` = {} is not one of \"same\", \"lower\", \"skip\"",
-                    entry.origin, entry.key, entry.value
-                ),
-                "using \"lower\"",
-            )),
-        }
-    }
-    if let Some(entry) = generated {
-        let name = entry.value.as_str().map(|s| s.trim().to_ascii_lowercase());
-        match name.as_deref().and_then(Generated::from_name) {
-            Some(g) => {
-                config.generated = Some(g);
-                config
-                    .origins
-                    .insert("generated".into(), entry.origin.clone());
-            }
-            None => problems.push(Problem::new(
-                format!(
-                    "{}: `{}` = {} is not one of \"same\", \"bugs\", \"skip\"",
-                    entry.origin, entry.key, entry.value
-                ),
-                "using \"bugs\"",
-            )),
-        }
-    }
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    problems.push(Problem::new(
+        format!(
+            "{}: `{}` = {} is not one of {}",
+            entry.origin,
+            entry.key,
+            entry.value,
+            quoted.join(", ")
+        ),
+        format!("using {fallback}"),
+    ));
+    None
 }
 
 #[cfg(test)]

@@ -2,21 +2,7 @@
 //! method started as goroutines in one file that writes its receiver in
 //! another, checked by `--check`.
 
-use crate::common::cli::{gohint, stdout, write};
-use serde_json::Value;
-use std::path::Path;
-
-/// The findings of `rule` under `--check .` in `dir`, as `path:line`
-/// followed by the `path:line` of each related location.
-fn found(dir: &Path, rule: &str) -> Vec<String> {
-    let out = gohint(&["--check", ".", "--format", "jsonl", "-q"], dir);
-    stdout(&out)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|f| f["rule"] == rule)
-        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
-        .collect()
-}
+use crate::common::cli::{found, gohint, stdout, write};
 
 /// A pool starting its workers on one receiver; the worker is in b.go.
 const POOL: &str = "package pool\n\nimport \"sync\"\n\ntype pool struct {\n\tmu   sync.Mutex\n\tdone int\n}\n\n\

@@ -1,20 +1,7 @@
 //! Rules about waiting that need the other files of a package: a Cond
 //! waited on in one file and signalled in another, checked by `--check`.
 
-use crate::common::cli::{gohint, stdout, write};
-use serde_json::Value;
-use std::path::Path;
-
-/// The findings of `rule` under `--check .` in `dir`, as `path:line`.
-fn found(dir: &Path, rule: &str) -> Vec<String> {
-    let out = gohint(&["--check", ".", "--format", "jsonl", "-q"], dir);
-    stdout(&out)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|f| f["rule"] == rule)
-        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
-        .collect()
-}
+use crate::common::cli::{found, write};
 
 /// A queue waiting on `q.ready` (no file here locks with `Lock()`: the
 /// folder is read for its `Wait()`).

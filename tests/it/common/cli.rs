@@ -41,3 +41,14 @@ pub fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
     }
     std::fs::write(path, content).expect("write");
 }
+
+/// The findings of `rule` under `--check .` in `dir`, as `path:line`.
+pub fn found(dir: &Path, rule: &str) -> Vec<String> {
+    let out = gohint(&["--check", ".", "--format", "jsonl", "-q"], dir);
+    stdout(&out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|f| f["rule"] == rule)
+        .map(|f| format!("{}:{}", f["path"].as_str().unwrap_or(""), f["line"]))
+        .collect()
+}
