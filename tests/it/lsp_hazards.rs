@@ -920,14 +920,7 @@ fn an_edited_document_of_many_megabytes_is_checked_in_slices_without_its_whole_t
 fn requests_piling_up_on_a_slow_document_hold_up_nothing_else() {
     use std::time::{Duration, Instant};
     let mut c = client();
-    let mut slow = String::from("package demo\n\nimport \"sync\"\n\n");
-    let mut i = 0;
-    while slow.len() < 5 << 20 {
-        slow.push_str(&format!(
-            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
-        ));
-        i += 1;
-    }
+    let mut slow = slow_document();
     const SLOW: &str = "file:///tmp/gohint-hazards/slow.go";
     c.open(URI, DEMO);
     assert_eq!(codes(&c.diagnostics(URI, 1)), ["double-close"]);
@@ -1092,14 +1085,7 @@ fn documents_full_of_findings_keep_what_they_publish_and_exit_at_once() {
 fn a_small_edit_is_published_while_slow_documents_are_analysed() {
     use std::time::{Duration, Instant};
     let mut c = client();
-    let mut slow = String::from("package demo\n\nimport \"sync\"\n\n");
-    let mut i = 0;
-    while slow.len() < 5 << 20 {
-        slow.push_str(&format!(
-            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
-        ));
-        i += 1;
-    }
+    let slow = slow_document();
     c.open(URI, CLEAN);
     assert!(codes(&c.diagnostics(URI, 1)).is_empty());
     for k in 0..2 {
@@ -1134,4 +1120,18 @@ fn a_small_edit_is_published_while_slow_documents_are_analysed() {
         sent.elapsed()
     );
     drop(c);
+}
+
+/// A document whose analysis outlasts the bound: 5 MB of small functions
+/// that each lock a mutex.
+fn slow_document() -> String {
+    let mut slow = String::from("package demo\n\nimport \"sync\"\n\n");
+    let mut i = 0;
+    while slow.len() < 5 << 20 {
+        slow.push_str(&format!(
+            "func f{i}(mu *sync.Mutex, xs []int) int {{\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tn := 0\n\tfor _, x := range xs {{\n\t\tn += x\n\t}}\n\treturn n\n}}\n\n"
+        ));
+        i += 1;
+    }
+    slow
 }
