@@ -259,7 +259,19 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
 }
 
 /// The first statement of `body` that assigns or declares the name `recv`.
+/// Most bodies never name the receiver before `=`, `:=` or a comma: they
+/// are not walked.
 fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
+    let text = syntax::text(body, src);
+    let assigned = memchr::memmem::find_iter(text.as_bytes(), recv.as_bytes()).any(|at| {
+        let after = text[at + recv.len()..].trim_start_matches([' ', '\t']);
+        after.starts_with('=') && !after.starts_with("==")
+            || after.starts_with(":=")
+            || after.starts_with(',')
+    });
+    if !assigned {
+        return None;
+    }
     let mut at = None;
     syntax::walk(body, |n| {
         if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
