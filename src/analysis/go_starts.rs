@@ -55,12 +55,12 @@ pub fn may_start(bytes: &[u8]) -> bool {
 /// The methods `go` statement `go` starts more than once at a time on one
 /// receiver. Linear in the size of the loop or block around it.
 pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'t>> {
-    let calls = started_calls(go, src);
-    if calls.is_empty() {
-        return Vec::new();
-    }
     if let Some(loop_) = flow::enclosing_loop(up, go) {
-        if waits_in(loop_, go, src) || flow::leaves_loop_after(up, go, loop_, src) {
+        let calls = started_calls(go, src);
+        if calls.is_empty()
+            || waits_in(loop_, go, src)
+            || flow::leaves_loop_after(up, go, loop_, src)
+        {
             return Vec::new();
         }
         return calls
@@ -93,8 +93,11 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
             earlier.push(stmt);
         }
     }
+    if earlier.is_empty() {
+        return Vec::new();
+    }
     let mut out = Vec::new();
-    for (call, receiver, method) in calls {
+    for (call, receiver, method) in started_calls(go, src) {
         let twin = earlier.iter().rev().find(|e| {
             started_calls(**e, src)
                 .iter()
