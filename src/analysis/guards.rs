@@ -6,8 +6,10 @@
 
 use super::package::Methods;
 use super::summary::{Access, FieldAccess, FileSummary, MethodSummary};
+use super::Ctx;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use tree_sitter::Node;
 
 /// One access of a field, with where it is.
 #[derive(Clone, Copy)]
@@ -84,6 +86,18 @@ fn assumed<'a>(methods: impl Iterator<Item = &'a MethodSummary> + Clone) -> Hash
         }
     }
     assumed
+}
+
+/// The summary of `method` (a method declaration) when the field rules
+/// look at it: not in a test file, whose set-up and deliberate races are
+/// not the code's habits, and only where the file or its package can
+/// synchronise (else no field is guarded, and the file's summary is not
+/// worked out for that).
+pub fn checked_method<'c>(ctx: &'c Ctx<'_>, method: Node<'_>) -> Option<&'c MethodSummary> {
+    if ctx.options.test_file || !ctx.may_sync {
+        return None;
+    }
+    ctx.facts.summary().method(method)
 }
 
 /// What the field-access rules read of the file summarised as `summary`,

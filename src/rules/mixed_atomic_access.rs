@@ -3,7 +3,7 @@
 //! of the package).
 
 use super::{Rule, Severity};
-use crate::analysis::guards::{Site, TypeAccesses};
+use crate::analysis::guards::{self, Site, TypeAccesses};
 use crate::analysis::summary::{Access, FieldAccess};
 use crate::analysis::{Ctx, Finding, Match};
 use std::collections::HashSet;
@@ -39,12 +39,10 @@ pub const RULE: Rule = Rule {
 };
 
 fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
-    // Without a lock or an atomic in the package, no field is guarded:
-    // the file's summary is not worked out for that.
-    if ctx.options.test_file || !ctx.may_sync {
-        return;
-    }
-    let Some(method) = m.node("report").and_then(|n| ctx.facts.summary().method(n)) else {
+    let Some(method) = m
+        .node("report")
+        .and_then(|n| guards::checked_method(ctx, n))
+    else {
         return;
     };
     if !method.accesses.iter().any(|a| a.access.plain()) {
