@@ -198,6 +198,16 @@ pub struct Ctx<'a> {
     pub may_sync: bool,
 }
 
+/// Whether a rule may learn something from the summary of the file `src`
+/// under `options`: not when the file can neither synchronise nor start a
+/// goroutine, in a folder none of whose files can synchronise (the caller
+/// read no package for it).
+pub fn summarised(src: &str, options: &Options) -> bool {
+    options.package.is_some()
+        || package::may_sync(src.as_bytes())
+        || go_starts::may_start(src.as_bytes())
+}
+
 impl<'a> Ctx<'a> {
     /// A context for the file `src` parsed as `tree`, under `options`.
     pub fn new(src: &'a str, tree: &'a Tree, options: &'a Options) -> Self {
@@ -208,10 +218,10 @@ impl<'a> Ctx<'a> {
         // none of whose files can synchronise, tells the rules asking for
         // summaries nothing.
         let may_sync = options.package.is_some() || package::may_sync(src.as_bytes());
-        let summary = options.own_summary.clone().or_else(|| {
-            (!may_sync && !go_starts::may_start(src.as_bytes()))
-                .then(|| Arc::new(FileSummary::empty()))
-        });
+        let summary = options
+            .own_summary
+            .clone()
+            .or_else(|| (!summarised(src, options)).then(|| Arc::new(FileSummary::empty())));
         if let Some(summary) = summary {
             facts.know_summary(summary);
         }

@@ -986,3 +986,29 @@ fn explain_is_left_to_clients_that_run_the_command_themselves() {
     assert!(!shown);
     assert!(c.stop().success());
 }
+
+#[test]
+fn a_method_started_on_one_receiver_in_a_loop_is_reported_as_the_document_is_edited() {
+    // Nothing here locks: the file is summarised for its `go` statement
+    // alone, on open and after an edit alike.
+    let text = "package demo\n\ntype counter struct{ n int }\n\nfunc (c *counter) add() {\n\tc.n++\n}\n\nfunc run(c *counter) {\n\tfor i := 0; i < 4; i++ {\n\t\tgo c.add()\n\t}\n}\n";
+    let uri = "file:///tmp/gohint-test-races/counter.go";
+    let mut c = md_client();
+    c.open(uri, text);
+    let codes = |ds: &[Value]| {
+        ds.iter()
+            .filter(|d| d["code"] == "concurrent-method-without-lock")
+            .count()
+    };
+    assert_eq!(codes(&c.diagnostics(uri, 1)), 1);
+    let edited = text.replace("i < 4", "i < 8");
+    c.change(uri, 2, json!([{"text": edited}]));
+    assert_eq!(codes(&c.diagnostics(uri, 2)), 1);
+    c.change(
+        uri,
+        3,
+        json!([{"text": edited.replace("c.n++", "_ = c.n")}]),
+    );
+    assert_eq!(codes(&c.diagnostics(uri, 3)), 0);
+    assert!(c.stop().success());
+}
