@@ -10,9 +10,11 @@
 //! hashes: every unexported value name of the file may be one.
 
 use super::syntax::{self, text, unparen, Walk};
-use std::collections::hash_map::DefaultHasher;
+use memchr::memmem;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
+use std::sync::OnceLock;
 use tree_sitter::Node;
 
 /// The words a declaration names when it may declare, signal, wait on or
@@ -25,6 +27,15 @@ const NAMES: [&str; 6] = [
     "Signal",
     "Broadcast",
 ];
+
+/// Whether `text` holds one of the [`NAMES`].
+fn names_any(text: &[u8]) -> bool {
+    static FINDERS: OnceLock<Vec<memmem::Finder<'static>>> = OnceLock::new();
+    FINDERS
+        .get_or_init(|| NAMES.iter().map(memmem::Finder::new).collect())
+        .iter()
+        .any(|f| f.find(text).is_some())
+}
 
 /// An unexported field of type `sync.Cond` or `*sync.Cond` (or
 /// `sync.WaitGroup`, `*sync.WaitGroup`).
@@ -64,7 +75,7 @@ pub struct CondFacts {
     pub cond_locks: Vec<(String, String)>,
     /// The hashes of the unexported names whose value leaves for
     /// somewhere else.
-    escaped: HashSet<u64>,
+    escaped: Hashes,
 }
 
 impl CondFacts {
@@ -74,30 +85,45 @@ impl CondFacts {
         self.escaped.contains(&hash(name))
     }
 
-    /// The facts of the file `src` whose syntax tree is `root`: from its
-    /// text, the selections and keys that may leave (a superset); from a
-    /// walk of each top-level declaration that names a Cond, a WaitGroup
-    /// or their methods, the rest.
-    pub fn of(root: Node<'_>, src: &str) -> CondFacts {
+    /// The facts of one region of the file `src`: the text from the end
+    /// of the top-level node before `decl` to the end of `decl` (or, with
+    /// no `decl`, the text after the last one). From the text, the
+    /// selections and keys that may leave (a superset); from a walk of a
+    /// declaration that names a Cond, a WaitGroup or their methods, the
+    /// rest. What a region says rests on its text alone.
+    pub fn part(decl: Option<Node<'_>>, region: Range<usize>, src: &str) -> CondFacts {
         let mut facts = CondFacts::default();
-        facts.selections_leave(src);
-        facts.keys_leave(src);
-        facts.package_vars(root, src);
-        let mut c = root.walk();
-        for decl in root.named_children(&mut c) {
-            let named = NAMES
-                .iter()
-                .any(|w| memchr::memmem::find(text(decl, src).as_bytes(), w.as_bytes()).is_some());
-            if named {
-                syntax::walk(decl, |n| {
-                    if n.is_named() {
-                        facts.visit(n, src);
-                    }
-                    Walk::Enter
-                });
-            }
+        let Some(text) = src.get(region) else {
+            return facts;
+        };
+        facts.selections_leave(text);
+        facts.keys_leave(text);
+        let Some(decl) = decl else {
+            return facts;
+        };
+        if decl.kind() == "var_declaration" {
+            facts.package_vars(decl, src);
+        }
+        if names_any(text.as_bytes()) {
+            syntax::walk(decl, |n| {
+                if n.is_named() {
+                    facts.visit(n, src);
+                }
+                Walk::Enter
+            });
         }
         facts
+    }
+
+    /// Adds the facts of a later region.
+    pub fn merge(&mut self, later: &CondFacts) {
+        self.fields.extend_from_slice(&later.fields);
+        self.wait_groups.extend_from_slice(&later.wait_groups);
+        self.globals.extend_from_slice(&later.globals);
+        self.signalled.extend_from_slice(&later.signalled);
+        self.dones.extend_from_slice(&later.dones);
+        self.cond_locks.extend_from_slice(&later.cond_locks);
+        self.escaped.extend(&later.escaped);
     }
 
     fn visit(&mut self, n: Node<'_>, src: &str) {
@@ -316,36 +342,30 @@ impl CondFacts {
         }
     }
 
-    /// The unexported package-level Cond variables.
-    fn package_vars(&mut self, root: Node<'_>, src: &str) {
-        let mut c = root.walk();
-        for decl in root.named_children(&mut c) {
-            if decl.kind() != "var_declaration" {
+    /// The unexported package-level Cond variables of a `var`
+    /// declaration.
+    fn package_vars(&mut self, decl: Node<'_>, src: &str) {
+        for spec in super::names::specs(decl) {
+            if spec.kind() != "var_spec" {
                 continue;
             }
-            for spec in super::names::specs(decl) {
-                if spec.kind() != "var_spec" {
-                    continue;
-                }
-                let written = spec.child_by_field_name("type");
-                let values = spec
-                    .child_by_field_name("value")
-                    .map(items)
-                    .unwrap_or_default();
-                let mut c2 = spec.walk();
-                let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c2).collect();
-                for (i, name) in names.iter().enumerate() {
-                    let cond = match written {
-                        Some(t) => is_cond_type(t, src),
-                        None => {
-                            values.len() == names.len()
-                                && values.get(i).is_some_and(|v| fresh(*v, src))
-                        }
-                    };
-                    let name = text(*name, src);
-                    if cond && !exported(name) && name != "_" {
-                        self.globals.push(name.to_string());
+            let written = spec.child_by_field_name("type");
+            let values = spec
+                .child_by_field_name("value")
+                .map(items)
+                .unwrap_or_default();
+            let mut c2 = spec.walk();
+            let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c2).collect();
+            for (i, name) in names.iter().enumerate() {
+                let cond = match written {
+                    Some(t) => is_cond_type(t, src),
+                    None => {
+                        values.len() == names.len() && values.get(i).is_some_and(|v| fresh(*v, src))
                     }
+                };
+                let name = text(*name, src);
+                if cond && !exported(name) && name != "_" {
+                    self.globals.push(name.to_string());
                 }
             }
         }
@@ -388,10 +408,37 @@ fn exported(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }
 
+/// A name's 64-bit FNV-1a hash: names are short and many (every
+/// unexported selection of a file), so a cheap hash, kept in a set that
+/// does not hash again.
 fn hash(name: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    name.hash(&mut h);
-    h.finish()
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A set of hashes, each its own hash.
+type Hashes = HashSet<u64, BuildHasherDefault<Unhashed>>;
+
+/// The hasher of [`Hashes`]: a value that is already a hash is used as is.
+#[derive(Default)]
+struct Unhashed(u64);
+
+impl Hasher for Unhashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed; anything else still spreads.
+        self.0 = bytes
+            .iter()
+            .fold(self.0, |h, b| h.rotate_left(8) ^ u64::from(*b));
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 /// Whether type `t` is `sync.Cond` or `*sync.Cond`.

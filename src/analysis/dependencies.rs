@@ -3,10 +3,10 @@
 //! by functions that do not take them). Used by incremental analysis to find the
 //! declarations whose findings an edit elsewhere can change.
 
-use crate::analysis::facts::file_links;
-use crate::analysis::summary::FileSummary;
+use crate::analysis::facts::{decl_links, summary_links};
+use crate::analysis::summary::{FileSummary, Reuse};
 use crate::analysis::syntax::{self, Walk};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use tree_sitter::{Node, Tree};
@@ -29,53 +29,114 @@ pub struct Names {
     /// File-wide facts that rules read, each with the word whose mentions
     /// read it: the last names of the channels closed anywhere in the
     /// file (`close(h.in)` closes `in`: whether a channel may get closed
-    /// is read file-wide), and the [`file_links`].
+    /// is read file-wide), and the [`decl_links`] and [`summary_links`].
     links: HashSet<(String, String)>,
+    /// What each region of the file (the text from the end of one
+    /// top-level node to the end of the next) declares and links, which
+    /// the sets above gather: what an edit that left a region alone keeps.
+    parts: Vec<(Range<usize>, Arc<Part>)>,
+}
+
+/// What one top-level node declares and links.
+#[derive(Debug, Default)]
+struct Part {
+    decls: Vec<String>,
+    fields: Vec<String>,
+    links: Vec<(String, String)>,
+}
+
+impl Part {
+    /// What `top` (a top-level node of the file `text`) declares and links.
+    fn of(top: Node<'_>, text: &str) -> Part {
+        let mut part = Part::default();
+        syntax::walk(top, |n| {
+            let list = match n.kind() {
+                "field_declaration" | "method_elem" => &mut part.fields,
+                "function_declaration"
+                | "method_declaration"
+                | "type_spec"
+                | "type_alias"
+                | "var_spec"
+                | "const_spec" => &mut part.decls,
+                // Parameters of function types name nothing outside.
+                _ => return Walk::Enter,
+            };
+            let mut c = n.walk();
+            for name in n.children_by_field_name("name", &mut c) {
+                let name = syntax::text(name, text);
+                // The blank identifier declares nothing anyone can use.
+                if name != "_" {
+                    list.push(name.to_string());
+                }
+            }
+            match n.kind() {
+                "function_declaration"
+                | "method_declaration"
+                | "var_spec"
+                | "const_spec"
+                | "method_elem" => Walk::Skip,
+                _ => Walk::Enter,
+            }
+        });
+        let start = top.start_byte();
+        part.links = occurrences(syntax::text(top, text), "close")
+            .filter_map(|at| closed_name(top, text, start + at))
+            .map(|name| (name, "closed".to_string()))
+            .chain(decl_links(top, text))
+            .collect();
+        part
+    }
 }
 
 impl Names {
     /// The names declared at the top level of `tree`, whose file's own
     /// summary is `summary`.
     pub fn of(tree: &Tree, text: &str, summary: &Arc<FileSummary>) -> Names {
+        Names::reusing(tree, text, summary, None)
+    }
+
+    /// The same after an edit of the file `old` was made from, taking
+    /// what each region the edit left alone says from `old`.
+    pub fn updated(
+        old: &Names,
+        tree: &Tree,
+        text: &str,
+        summary: &Arc<FileSummary>,
+        reuse: &Reuse<'_>,
+    ) -> Names {
+        Names::reusing(tree, text, summary, Some((old, reuse)))
+    }
+
+    fn reusing(
+        tree: &Tree,
+        text: &str,
+        summary: &Arc<FileSummary>,
+        old: Option<(&Names, &Reuse<'_>)>,
+    ) -> Names {
+        let old_parts: HashMap<Range<usize>, &Arc<Part>> =
+            old.map_or_else(HashMap::new, |(o, reuse)| {
+                o.parts
+                    .iter()
+                    .filter_map(|(region, part)| Some(((reuse.moved)(region)?, part)))
+                    .collect()
+            });
         let mut names = Names::default();
         let root = tree.root_node();
+        let mut from = 0;
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
-            syntax::walk(top, |n| {
-                let set = match n.kind() {
-                    "field_declaration" | "method_elem" => &mut names.fields,
-                    "function_declaration"
-                    | "method_declaration"
-                    | "type_spec"
-                    | "type_alias"
-                    | "var_spec"
-                    | "const_spec" => &mut names.decls,
-                    // Parameters of function types name nothing outside.
-                    _ => return Walk::Enter,
-                };
-                let mut c = n.walk();
-                for name in n.children_by_field_name("name", &mut c) {
-                    let name = syntax::text(name, text);
-                    // The blank identifier declares nothing anyone can use.
-                    if name != "_" {
-                        set.insert(name.to_string());
-                    }
-                }
-                match n.kind() {
-                    "function_declaration"
-                    | "method_declaration"
-                    | "var_spec"
-                    | "const_spec"
-                    | "method_elem" => Walk::Skip,
-                    _ => Walk::Enter,
-                }
-            });
+            let region = from..top.end_byte();
+            from = top.end_byte();
+            let kept = old
+                .filter(|(_, reuse)| (reuse.kept)(&region))
+                .and_then(|_| old_parts.get(&region));
+            let part = kept.map_or_else(|| Arc::new(Part::of(top, text)), |p| Arc::clone(p));
+            names.decls.extend(part.decls.iter().cloned());
+            names.fields.extend(part.fields.iter().cloned());
+            names.links.extend(part.links.iter().cloned());
+            names.parts.push((region, part));
         }
-        names.links = occurrences(text, "close")
-            .filter_map(|at| closed_name(root, text, at))
-            .map(|name| (name, "closed".to_string()))
-            .chain(file_links(root, text, Arc::clone(summary)))
-            .collect();
+        names.links.extend(summary_links(summary));
         names
     }
 

@@ -21,41 +21,70 @@ use tree_sitter::Node;
 
 /// The file-wide facts that tie one declaration's findings to another
 /// declaration other than through a name it mentions, each as the word
-/// whose mentions read the fact and the fact: a mutex field released by a
-/// function that does not take it (`lock-not-unlocked` leaves the locks of
-/// that field alone), a name some `const` declaration declares, even one
-/// inside a function (rules read such names as constants file-wide), how
-/// the methods access each field of their receiver ([`super::guards::links`]),
-/// what a method started as goroutines writes ([`super::go_starts::links`]).
-/// Incremental analysis re-checks the mentions of a word whose facts an
-/// edit changed. `summary` is the file's own, worked out by the caller.
-pub fn file_links(
-    root: tree_sitter::Node<'_>,
-    src: &str,
-    summary: Arc<FileSummary>,
-) -> Vec<(String, String)> {
-    let facts = Facts::new(root, src);
-    facts.know_summary(summary);
-    let mut links: Vec<(String, String)> = facts
-        .constants()
+/// whose mentions read the fact and the fact. Those of one top-level
+/// declaration `decl`: a mutex field it releases without taking it
+/// (`lock-not-unlocked` leaves the locks of that field alone), a name
+/// some `const` declaration in it declares, even one inside a function
+/// (rules read such names as constants file-wide). Incremental analysis
+/// re-checks the mentions of a word whose facts an edit changed; with
+/// [`summary_links`], these are all such facts.
+pub fn decl_links(decl: Node<'_>, src: &str) -> Vec<(String, String)> {
+    let mut links: Vec<(String, String)> = constants_in(decl, src)
         .iter()
         .map(|name| (name.to_string(), "constant".to_string()))
         .collect();
-    for (field, releasers) in super::lock_flow::released_elsewhere(root, src) {
+    for (field, r) in super::lock_flow::releases(decl, src) {
         // An embedded mutex (`d.Unlock()`) is read where it is locked.
         let words: &[&str] = if field.is_empty() {
             &["Lock", "RLock"]
         } else {
             &[field]
         };
-        for r in releasers {
-            let fact = format!("released by {} {}", r.receiver_type.unwrap_or(""), r.name);
-            links.extend(words.iter().map(|w| (w.to_string(), fact.clone())));
-        }
+        let fact = format!("released by {} {}", r.receiver_type.unwrap_or(""), r.name);
+        links.extend(words.iter().map(|w| (w.to_string(), fact.clone())));
     }
-    links.extend(super::guards::links(facts.summary()));
-    links.extend(super::go_starts::links(facts.summary()));
     links
+}
+
+/// The file-wide facts of the file's own summary (see [`decl_links`]):
+/// how the methods access each field of their receiver
+/// ([`super::guards::links`]), what a method started as goroutines writes
+/// ([`super::go_starts::links`]).
+pub fn summary_links(summary: &FileSummary) -> Vec<(String, String)> {
+    let mut links = super::guards::links(summary);
+    links.extend(super::go_starts::links(summary));
+    links
+}
+
+/// The names any `const` declaration under `node` declares, at package
+/// level or inside a function.
+fn constants_in<'t>(node: Node<'t>, src: &'t str) -> HashSet<&'t str> {
+    let mut names = HashSet::new();
+    // Only nodes that hold the keyword `const`, or a syntax error (which
+    // can cut a spec off its keyword), can hold a constant.
+    let mut hits = Hits::of_word(node, src, "const");
+    let mut declare = |spec: Node<'t>| {
+        let mut c = spec.walk();
+        names.extend(
+            spec.children_by_field_name("name", &mut c)
+                .map(|id| text(id, src)),
+        );
+    };
+    syntax::walk(node, |n| match n.kind() {
+        "const_declaration" => {
+            let mut c = n.walk();
+            n.named_children(&mut c).for_each(&mut declare);
+            Walk::Skip
+        }
+        "const_spec" => {
+            declare(n);
+            Walk::Skip
+        }
+        _ if syntax::OPAQUE.contains(n) => Walk::Skip,
+        _ if hits.within(n) || n.has_error() => Walk::Enter,
+        _ => Walk::Skip,
+    });
+    names
 }
 
 /// The shared facts of one file.
@@ -213,34 +242,8 @@ impl<'t> Facts<'t> {
     /// The names any `const` declaration of the file declares, at package
     /// level or inside a function.
     pub fn constants(&self) -> &HashSet<&'t str> {
-        self.constants.get_or_init(|| {
-            let mut names = HashSet::new();
-            // Only nodes that hold the keyword `const`, or a syntax error
-            // (which can cut a spec off its keyword), can hold a constant.
-            let mut hits = Hits::of_word(self.root, self.src, "const");
-            let mut declare = |spec: Node<'t>| {
-                let mut c = spec.walk();
-                names.extend(
-                    spec.children_by_field_name("name", &mut c)
-                        .map(|id| text(id, self.src)),
-                );
-            };
-            syntax::walk(self.root, |n| match n.kind() {
-                "const_declaration" => {
-                    let mut c = n.walk();
-                    n.named_children(&mut c).for_each(&mut declare);
-                    Walk::Skip
-                }
-                "const_spec" => {
-                    declare(n);
-                    Walk::Skip
-                }
-                _ if syntax::OPAQUE.contains(n) => Walk::Skip,
-                _ if hits.within(n) || n.has_error() => Walk::Enter,
-                _ => Walk::Skip,
-            });
-            names
-        })
+        self.constants
+            .get_or_init(|| constants_in(self.root, self.src))
     }
 
     /// Whether the file declares a package-level func, var or const named

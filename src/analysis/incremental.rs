@@ -19,7 +19,7 @@
 //! that.
 
 use super::dependencies::{self, Names};
-use super::summary::{FileSummary, MethodFacts};
+use super::summary::{FileSummary, MethodFacts, Reuse};
 use super::syntax::{self, Walk};
 use super::{self as analysis, Analyzer, Finding, InputError, Options};
 use std::collections::HashSet;
@@ -92,7 +92,7 @@ pub struct Snapshot {
     /// Findings before severity overrides and suppressions (the cache).
     raw: Vec<Finding>,
     /// The names the file's top-level declarations declare.
-    names: Names,
+    names: Box<Names>,
     /// The file's own summary as the rules saw it (named as its package
     /// sees the file; empty when [`analysis::summarised`] says so).
     pub summary: Arc<FileSummary>,
@@ -104,8 +104,14 @@ pub struct Snapshot {
 
 /// The summary the rules work out for the file `text` parsed as `tree`
 /// under `options` (see [`analysis::Ctx::new`]), named as the package sees
-/// the file.
-fn own_summary(tree: &Tree, text: &str, options: &Options) -> Arc<FileSummary> {
+/// the file; after an edit, with the earlier summary's methods that the
+/// edit left alone moved rather than worked out again.
+fn own_summary(
+    tree: &Tree,
+    text: &str,
+    options: &Options,
+    earlier: Option<(&FileSummary, &Reuse<'_>)>,
+) -> Arc<FileSummary> {
     if !analysis::summarised(text, options) {
         return Arc::new(FileSummary::empty());
     }
@@ -113,7 +119,16 @@ fn own_summary(tree: &Tree, text: &str, options: &Options) -> Arc<FileSummary> {
         .package
         .as_ref()
         .map_or_else(|| Arc::from(""), |p| Arc::clone(p.seen_file()));
-    Arc::new(FileSummary::of(tree.root_node(), text, name))
+    let root = tree.root_node();
+    Arc::new(match earlier {
+        None => FileSummary::of(root, text, name),
+        Some((old, reuse)) => FileSummary::updated(old, root, text, name, reuse),
+    })
+}
+
+/// Whether two byte ranges overlap or meet.
+fn touch(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start <= b.end && b.start <= a.end
 }
 
 /// `options` with the file's own summary, so the rules do not work it out
@@ -152,9 +167,31 @@ impl Snapshot {
             // what a from-scratch analysis gives.
             return Snapshot::fresh(analyzer, text, options);
         }
-        let summary = own_summary(&change.tree, text, options);
+        // What the edits left alone, and where it is now.
+        let kept = |region: &Range<usize>| !change.edited.iter().any(|e| touch(e, region));
+        let moved = |range: &Range<usize>| {
+            edits.iter().try_fold(range.clone(), |r, e| {
+                Some(e.shift(r.start)?..e.shift(r.end)?)
+            })
+        };
+        let reuse = Reuse {
+            kept: &kept,
+            moved: &moved,
+        };
+        let summary = own_summary(
+            &change.tree,
+            text,
+            options,
+            Some((&change.old_summary, &reuse)),
+        );
         let facts = Box::new(MethodFacts::of(&summary));
-        let names = Names::of(&change.tree, text, &summary);
+        let names = Box::new(Names::updated(
+            &change.old_names,
+            &change.tree,
+            text,
+            &summary,
+            &reuse,
+        ));
         let options = &with_summary(options, &summary);
         let tops = TopLevel::of(&change.tree);
         let stale = change
@@ -214,6 +251,7 @@ impl Snapshot {
             mut raw,
             names: old_names,
             facts: old_facts,
+            summary: old_summary,
             ..
         } = self;
         let mut ranges: Vec<Range<usize>> = Vec::new();
@@ -257,16 +295,17 @@ impl Snapshot {
             words,
             old_names,
             old_facts,
+            old_summary,
             raw,
         })
     }
 
     /// Checks a parsed `text` from scratch.
     fn fresh_from(tree: Tree, text: &str, options: &Options) -> Result<Snapshot, InputError> {
-        let summary = own_summary(&tree, text, options);
+        let summary = own_summary(&tree, text, options, None);
         let options = &with_summary(options, &summary);
         let raw = analysis::check_ranges(&tree, text, options, None);
-        let names = Names::of(&tree, text, &summary);
+        let names = Box::new(Names::of(&tree, text, &summary));
         let facts = Box::new(MethodFacts::of(&summary));
         Ok(Snapshot::finish(
             tree,
@@ -284,7 +323,7 @@ impl Snapshot {
         raw: Vec<Finding>,
         text: &str,
         options: &Options,
-        (names, summary, facts): (Names, Arc<FileSummary>, Box<MethodFacts>),
+        (names, summary, facts): (Box<Names>, Arc<FileSummary>, Box<MethodFacts>),
     ) -> Snapshot {
         let findings = analysis::finish(raw.clone(), text, options);
         Snapshot {
@@ -314,9 +353,11 @@ struct Change {
     /// The words each edit removed and wrote (in the order of `edited`).
     words: Vec<Vec<String>>,
     /// The top-level names before the edits.
-    old_names: Names,
+    old_names: Box<Names>,
     /// What the file's methods did before the edits.
     old_facts: Box<MethodFacts>,
+    /// The file's summary before the edits.
+    old_summary: Arc<FileSummary>,
     /// The cached raw findings, moved to the new offsets (those the edits
     /// touched are gone).
     raw: Vec<Finding>,
@@ -578,7 +619,7 @@ mod tests {
         let change = snapshot
             .reparse(&mut analyzer, &edited, &[edit])
             .unwrap_or_else(|e| panic!("{e}"));
-        let summary = own_summary(&change.tree, &edited, &options);
+        let summary = own_summary(&change.tree, &edited, &options, None);
         let names = Names::of(&change.tree, &edited, &summary);
         let tops = TopLevel::of(&change.tree);
         let stale = change.stale(&tops, &edited, &names)?;
@@ -925,6 +966,10 @@ mod batched {
                     .update(&mut analyzer, &text, &edits, &options)
                     .expect("update");
                 let fresh = Snapshot::fresh(&mut analyzer, &text, &options).expect("fresh");
+                assert_eq!(
+                    snapshot.summary, fresh.summary,
+                    "seed {seed} step {step}: the moved summary differs from a fresh one\ntext: {text:?}"
+                );
                 if snapshot.findings != fresh.findings {
                     let edits: Vec<_> = edits.iter().map(|e| &e.input).collect();
                     panic!(

@@ -29,7 +29,9 @@
 
 use super::lock_calls::{is_unlock_helper, LockCall, Op};
 use crate::analysis::flow;
+use crate::analysis::pattern_gate::whole_token;
 use crate::analysis::syntax::{self, text, Parents, Walk};
+use crate::analysis::triggers::Hits;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -960,46 +962,86 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
     let mut out: HashMap<&'t str, Vec<Releaser<'t>>> = HashMap::new();
     let mut c = root.walk();
     for decl in root.named_children(&mut c) {
-        if !matches!(decl.kind(), "function_declaration" | "method_declaration") {
-            continue;
+        for (field, releaser) in releases(decl, src) {
+            out.entry(field).or_default().push(releaser);
         }
-        let Some(name) = decl.child_by_field_name("name").map(|n| text(n, src)) else {
-            continue;
-        };
-        let (mut acquired, mut released) = (HashSet::new(), Vec::new());
-        syntax::walk(decl, |n| {
-            if n.kind() == "selector_expression" {
-                let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
-                let operand = n
-                    .child_by_field_name("operand")
-                    .map_or("", |o| text(o, src));
-                match field {
-                    "Lock" | "RLock" => {
-                        acquired.insert(operand);
-                    }
-                    "Unlock" | "RUnlock" => released.push(operand),
-                    _ => {}
-                }
+    }
+    out
+}
+
+/// The mutex fields top-level declaration `decl`, when a function,
+/// releases without acquiring them, each with the field's name (`mu` of
+/// `t.s.mu`, or `""` for the receiver itself: an embedded mutex).
+pub fn releases<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, Releaser<'t>)> {
+    // Only a function whose text says `Unlock` (or `RUnlock`) can
+    // release anything: the others are not walked.
+    if !matches!(decl.kind(), "function_declaration" | "method_declaration")
+        || memchr::memmem::find(text(decl, src).as_bytes(), b"Unlock").is_none()
+    {
+        return Vec::new();
+    }
+    let Some(name) = decl.child_by_field_name("name").map(|n| text(n, src)) else {
+        return Vec::new();
+    };
+    let (mut acquired, mut released) = (HashSet::new(), Vec::new());
+    for (method, operand) in lock_selections(decl, src) {
+        match method {
+            "Lock" | "RLock" => {
+                acquired.insert(operand);
             }
-            Walk::Enter
-        });
-        let recv = receiver_name(decl, src);
-        for mutex in released.into_iter().filter(|m| !acquired.contains(m)) {
-            // The field's name, or "" for the receiver itself (an embedded
-            // mutex: `d.Unlock()`).
-            let field = match mutex.rsplit_once('.') {
-                Some((_, field)) => Some(field),
-                None => (Some(mutex) == recv).then_some(""),
-            };
-            if let Some(field) = field {
-                out.entry(field).or_default().push(Releaser {
+            _ => released.push(operand),
+        }
+    }
+    let recv = receiver_name(decl, src);
+    let mut out = Vec::new();
+    for mutex in released.into_iter().filter(|m| !acquired.contains(m)) {
+        let field = match mutex.rsplit_once('.') {
+            Some((_, field)) => Some(field),
+            None => (Some(mutex) == recv).then_some(""),
+        };
+        if let Some(field) = field {
+            out.push((
+                field,
+                Releaser {
                     name,
                     receiver_type: super::lock_calls::receiver_type(decl, src),
                     on_receiver: is_receivers(mutex, recv),
-                });
-            }
+                },
+            ));
         }
     }
+    out
+}
+
+/// The selections `x.Lock`, `x.RLock`, `x.Unlock` and `x.RUnlock` in
+/// `decl`, as the method and the operand's text: the walk enters only the
+/// nodes that hold one of those words.
+fn lock_selections<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, &'t str)> {
+    let (start, bytes) = (decl.start_byte(), syntax::text(decl, src).as_bytes());
+    let mut at: Vec<usize> = ["Lock", "RLock", "Unlock", "RUnlock"]
+        .into_iter()
+        .flat_map(|w| {
+            memchr::memmem::find_iter(bytes, w.as_bytes())
+                .filter(move |&i| whole_token(bytes, i, i + w.len()))
+        })
+        .map(|i| start + i)
+        .collect();
+    at.sort_unstable();
+    let mut hits = Hits::new(at);
+    let mut out = Vec::new();
+    syntax::walk(decl, |n| {
+        if !hits.within(n) {
+            return Walk::Skip;
+        }
+        if n.kind() == "selector_expression" {
+            let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
+            if matches!(field, "Lock" | "RLock" | "Unlock" | "RUnlock") {
+                let operand = n.child_by_field_name("operand");
+                out.push((field, operand.map_or("", |o| text(o, src))));
+            }
+        }
+        Walk::Enter
+    });
     out
 }
 

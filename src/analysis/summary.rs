@@ -11,10 +11,12 @@
 mod entry;
 mod fields;
 mod moved;
+mod shift;
 mod walk;
 
 pub use fields::{Access, FieldAccess};
 pub use moved::MethodFacts;
+pub use shift::{Move, Reuse};
 
 use super::conds::CondFacts;
 use super::imports;
@@ -22,6 +24,7 @@ use super::lock_calls::{self, Op};
 use super::lock_held::HeldLocks;
 use super::sync_calls::{self, SyncCall};
 use super::syntax::{self, text};
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use tree_sitter::Node;
@@ -166,6 +169,12 @@ pub struct FileSummary {
     pub methods: Vec<MethodSummary>,
     /// What it declares, signals and hands elsewhere of `sync.Cond`s.
     pub conds: CondFacts,
+    /// The name `sync/atomic` is imported as, which method summaries read.
+    atomic: Option<String>,
+    /// The Cond facts of each region of the file (see
+    /// [`CondFacts::part`]), which `conds` merges: what an edit that left a
+    /// region alone keeps.
+    cond_parts: Vec<(Range<usize>, CondFacts)>,
 }
 
 impl FileSummary {
@@ -176,6 +185,8 @@ impl FileSummary {
             package: String::new(),
             methods: Vec::new(),
             conds: CondFacts::default(),
+            atomic: None,
+            cond_parts: Vec::new(),
         }
     }
 
@@ -189,12 +200,59 @@ impl FileSummary {
     /// `root`. Linear in the number of top-level declarations and their
     /// leading statements.
     pub fn of(root: Node<'_>, src: &str, file: Arc<str>) -> FileSummary {
+        FileSummary::reusing(root, src, file, None)
+    }
+
+    /// The summary of the file `src` named `file` (tree `root`) after an
+    /// edit of the file `old` summarises: a method whose text and doc
+    /// comment lie in a region the edit left alone keeps its summary in
+    /// `old`, moved; so do the Cond facts of such a region. Equal to
+    /// [`FileSummary::of`].
+    pub fn updated(
+        old: &FileSummary,
+        root: Node<'_>,
+        src: &str,
+        file: Arc<str>,
+        reuse: &Reuse<'_>,
+    ) -> FileSummary {
+        FileSummary::reusing(root, src, file, Some((old, reuse)))
+    }
+
+    fn reusing(
+        root: Node<'_>,
+        src: &str,
+        file: Arc<str>,
+        old: Option<(&FileSummary, &Reuse<'_>)>,
+    ) -> FileSummary {
         let mut package = String::new();
         let mut methods = Vec::new();
         let atomic = imports::of_file(root, src)
             .into_iter()
             .find(|i| i.path == "sync/atomic" && i.name != "." && i.name != "_")
             .map(|i| i.name);
+        let old_parts = old.map(|(o, reuse)| {
+            // The old summaries, by where their names are now, when the
+            // import they read has not changed.
+            let methods: HashMap<usize, &MethodSummary> = if o.atomic.as_deref() == atomic {
+                o.methods
+                    .iter()
+                    .filter_map(|m| Some(((reuse.moved)(&m.name_range)?.start, m)))
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+            let conds: HashMap<Range<usize>, &CondFacts> = o
+                .cond_parts
+                .iter()
+                .filter_map(|(region, part)| Some(((reuse.moved)(region)?, part)))
+                .collect();
+            (methods, conds, reuse.kept, reuse.moved)
+        });
+        let mut conds = CondFacts::default();
+        let mut cond_parts = Vec::new();
+        // Where the current declaration's doc comment may start, and
+        // where its region of the file does.
+        let (mut after_code, mut from) = (0, 0);
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match decl.kind() {
@@ -203,15 +261,45 @@ impl FileSummary {
                         package = text(name, src).to_string();
                     }
                 }
-                "method_declaration" => methods.extend(method_summary(decl, src, atomic)),
+                "method_declaration" => {
+                    let kept = old_parts.as_ref().and_then(|(old, _, kept, moved)| {
+                        let name = decl.child_by_field_name("name")?;
+                        if !kept(&(after_code..decl.end_byte())) {
+                            return None;
+                        }
+                        let mut summary = (*old.get(&name.start_byte())?).clone();
+                        summary.shift(*moved)?;
+                        Some(summary)
+                    });
+                    methods.extend(kept.or_else(|| method_summary(decl, src, atomic)));
+                }
                 _ => {}
             }
+            if decl.kind() != "comment" {
+                after_code = decl.end_byte();
+            }
+            let region = from..decl.end_byte();
+            let kept = old_parts
+                .as_ref()
+                .and_then(|(_, old, kept, _)| kept(&region).then(|| old.get(&region)).flatten());
+            let part = kept.map_or_else(
+                || CondFacts::part(Some(decl), region.clone(), src),
+                |p| (*p).clone(),
+            );
+            conds.merge(&part);
+            cond_parts.push((region, part));
+            from = decl.end_byte();
         }
+        let tail = CondFacts::part(None, from..src.len(), src);
+        conds.merge(&tail);
+        cond_parts.push((from..src.len(), tail));
         FileSummary {
             file,
             package,
             methods,
-            conds: CondFacts::of(root, src),
+            conds,
+            atomic: atomic.map(str::to_string),
+            cond_parts,
         }
     }
 }

@@ -2,9 +2,11 @@
 //! what incremental analysis asks after an edit, to know which methods'
 //! lock and field facts changed and not just moved.
 
-use super::FileSummary;
+use super::{FileSummary, MethodSummary};
 use crate::analysis::conds::CondFacts;
+use crate::analysis::sync_calls::SyncCall;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 /// A file summary without positions, by receiver type: what an edit
 /// compares (see [`MethodFacts::changed_types`]).
@@ -16,26 +18,32 @@ pub struct MethodFacts {
     /// hash set's debug order differs between equal sets).
     conds: CondFacts,
     /// The `Wait`, `Done`, `Signal` and `Broadcast` calls of every method,
-    /// in order: rules count them across types (fields spelled alike).
-    syncs: String,
-    /// Each receiver type's methods, in order, as their debug text with
-    /// every byte range blanked.
-    types: HashMap<String, Vec<String>>,
+    /// in order, by method name: rules count them across types (fields
+    /// spelled alike).
+    syncs: Vec<(String, Vec<SyncCall>)>,
+    /// Each receiver type's methods, in order, with every byte range
+    /// emptied.
+    types: HashMap<String, Vec<MethodSummary>>,
+}
+
+/// Every byte range at offset 0: where things are does not count.
+fn nowhere(_: &Range<usize>) -> Option<Range<usize>> {
+    Some(0..0)
 }
 
 impl MethodFacts {
     /// The facts of `summary`. Linear in its size.
     pub fn of(summary: &FileSummary) -> MethodFacts {
-        let mut types: HashMap<String, Vec<String>> = HashMap::new();
-        let mut syncs = String::new();
+        let mut types: HashMap<String, Vec<MethodSummary>> = HashMap::new();
+        let mut syncs = Vec::new();
         for m in &summary.methods {
-            types
-                .entry(m.receiver_type.clone())
-                .or_default()
-                .push(blank_ranges(&format!("{m:?}")));
+            let mut m = m.clone();
+            // Every range of a summary moves (see `shift`).
+            let _ = m.shift(&nowhere);
             if !m.syncs.is_empty() {
-                syncs.push_str(&blank_ranges(&format!("{} {:?};", m.name, m.syncs)));
+                syncs.push((m.name.clone(), m.syncs.clone()));
             }
+            types.entry(m.receiver_type.clone()).or_default().push(m);
         }
         MethodFacts {
             package: summary.package.clone(),
@@ -67,39 +75,9 @@ impl MethodFacts {
     }
 }
 
-/// `text` with every byte range `12..34` shown as `..`.
-fn blank_ranges(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let digits = |from: usize| {
-        bytes[from..]
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count()
-    };
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let start = digits(i);
-        let dots = i + start;
-        if start > 0 && bytes[dots..].starts_with(b"..") && digits(dots + 2) > 0 {
-            out.push_str("..");
-            i = dots + 2 + digits(dots + 2);
-        } else {
-            // Up to the next byte that may start a number: digits, or the
-            // rest of a character.
-            let next = (i + start.max(1)..=bytes.len())
-                .find(|&n| text.is_char_boundary(n))
-                .unwrap_or(bytes.len());
-            out.push_str(&text[i..next]);
-            i = next;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{blank_ranges, FileSummary, MethodFacts};
+    use super::{FileSummary, MethodFacts};
     use crate::analysis::Analyzer;
     use std::collections::HashSet;
     use std::sync::Arc;
@@ -136,13 +114,5 @@ mod tests {
         );
         let renamed = facts(&src.replace("package p", "package q"));
         assert_eq!(before.changed_types(&renamed), None);
-    }
-
-    #[test]
-    fn byte_ranges_are_blanked_and_nothing_else() {
-        assert_eq!(
-            blank_ranges("Lock { suffix: \".mu2\", op: Lock, range: 120..135 }, 7, é3..4, 1."),
-            "Lock { suffix: \".mu2\", op: Lock, range: .. }, 7, é.., 1."
-        );
     }
 }
