@@ -8,11 +8,13 @@ mod table;
 
 pub use table::CONCEPTS;
 
+use crate::analysis::syntax::Parents;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Query, QueryCursor, Tree};
+use tree_sitter::{Node, Query, QueryCursor, Tree};
 
 /// The concept query, as written in `queries/concepts.scm`.
 pub const QUERY: &str = include_str!("../../queries/concepts.scm");
@@ -91,25 +93,32 @@ pub fn validate() -> Result<(), String> {
     compiled().map(|_| ())
 }
 
-/// Every construct found in `src` whose span meets `bytes`, in source
-/// order; on the same span only the most specific (latest pattern) one.
-pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
-    let Ok(compiled) = compiled() else {
-        return Vec::new();
-    };
+/// Per span, the latest pattern that captured it and its concept.
+type Found = HashMap<(usize, usize), (usize, &'static Concept)>;
+
+/// Adds to `found` the constructs of the subtree of `node` whose span meets
+/// `bytes`, matching patterns that start at most `max_start_depth` levels
+/// below `node` (`None`: at any depth); `up` walks up the file's tree.
+fn collect<'t>(
+    compiled: &Compiled,
+    node: Node<'t>,
+    src: &'t str,
+    bytes: Range<usize>,
+    max_start_depth: Option<u32>,
+    up: &Rc<Parents<'t>>,
+    found: &mut Found,
+) {
     let mut cursor = QueryCursor::new();
     cursor.set_byte_range(bytes);
-    let mut matches = cursor.matches(&compiled.query, tree.root_node(), src.as_bytes());
-    // Per span: the concept of the latest pattern that captured it.
-    let mut found: HashMap<(usize, usize), (usize, &'static Concept)> = HashMap::new();
-    let up = std::rc::Rc::new(crate::analysis::syntax::Parents::new(tree.root_node()));
+    cursor.set_max_start_depth(max_start_depth);
+    let mut matches = cursor.matches(&compiled.query, node, src.as_bytes());
     while let Some(m) = matches.next() {
         for capture in m.captures {
             let Some(Some(concept)) = compiled.concepts.get(capture.index as usize) else {
                 continue;
             };
             if concept.name == "range-channel"
-                && !range_channel::over_channel(capture.node, src, &up)
+                && !range_channel::over_channel(capture.node, src, up)
             {
                 continue;
             }
@@ -120,6 +129,11 @@ pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
             }
         }
     }
+}
+
+/// The hits of `found`, in source order (an outer span before the spans
+/// it holds).
+fn sorted(found: Found) -> Vec<Hit> {
     let mut found: Vec<(Range<usize>, &'static Concept)> = found
         .into_iter()
         .map(|((start, end), (_, concept))| (start..end, concept))
@@ -131,6 +145,26 @@ pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
         .collect()
 }
 
+/// Every construct found in `src` whose span meets `bytes`, in source
+/// order; on the same span only the most specific (latest pattern) one.
+pub fn in_range(tree: &Tree, src: &str, bytes: Range<usize>) -> Vec<Hit> {
+    in_node(tree, tree.root_node(), src, bytes)
+}
+
+/// Every construct inside `node` (a node of `tree`, itself included) whose
+/// span meets `bytes`, as [`in_range`] finds them but matching only the
+/// patterns that start at `node` or below it: the cost is that of the
+/// part of `node` that `bytes` covers, not of the file.
+pub fn in_node(tree: &Tree, node: Node<'_>, src: &str, bytes: Range<usize>) -> Vec<Hit> {
+    let Ok(compiled) = compiled() else {
+        return Vec::new();
+    };
+    let up = Rc::new(Parents::new(tree.root_node()));
+    let mut found = Found::new();
+    collect(compiled, node, src, bytes, None, &up, &mut found);
+    sorted(found)
+}
+
 /// Every construct in `src`, in source order.
 pub fn all(tree: &Tree, src: &str) -> Vec<Hit> {
     in_range(tree, src, 0..src.len())
@@ -138,9 +172,26 @@ pub fn all(tree: &Tree, src: &str) -> Vec<Hit> {
 
 /// The most specific construct whose span holds byte `offset` of `src`: the
 /// smallest span, and on equal spans the latest pattern.
+///
+/// The query runs on the top-level declaration holding `offset`, so its
+/// cost does not grow with the rest of the file. Patterns rooted at the
+/// file itself capture only its top-level comments (the query file says
+/// so): they run, from the file down one level only, when `offset` is in
+/// such a comment; no pattern captures the whole file.
 pub fn at(tree: &Tree, src: &str, offset: usize) -> Option<Hit> {
-    let end = offset.saturating_add(1).min(src.len()).max(offset);
-    in_range(tree, src, offset..end)
+    let compiled = compiled().ok()?;
+    let root = tree.root_node();
+    let top = root
+        .first_child_for_byte(offset)
+        .filter(|top| top.start_byte() <= offset && offset < top.end_byte())?;
+    let bytes = offset..offset.saturating_add(1).min(src.len()).max(offset);
+    let up = Rc::new(Parents::new(root));
+    let mut found = Found::new();
+    collect(compiled, top, src, bytes.clone(), None, &up, &mut found);
+    if top.kind() == "comment" {
+        collect(compiled, root, src, bytes, Some(0), &up, &mut found);
+    }
+    sorted(found)
         .into_iter()
         .filter(|h| h.range.start <= offset && offset < h.range.end)
         .min_by_key(|h| h.range.len())

@@ -3,11 +3,12 @@
 //! do not render markdown.
 
 use super::documents::State;
-use crate::analysis::{self, syntax, Finding, Options};
+use crate::analysis::syntax::{self, Parents};
+use crate::analysis::{self, Finding, Options};
 use crate::{concepts, explain};
 use serde_json::Value;
 use std::ops::Range;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
 
 /// The settings key, as the editor sends it.
 pub(crate) const HOVER_CONCEPTS: &str = "hoverConcepts";
@@ -103,28 +104,21 @@ pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(Stri
 }
 
 /// Whether `hit` is the first construct of its concept in the innermost
-/// function (or, outside functions, the top-level declaration) holding it.
+/// function (or, outside functions, the top-level declaration) holding it:
+/// the query runs on that scope only, up to the hit.
 fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
-    let Some(node) = tree
-        .root_node()
-        .descendant_for_byte_range(hit.range.start, hit.range.end)
-    else {
+    let root = tree.root_node();
+    let Some(node) = root.descendant_for_byte_range(hit.range.start, hit.range.end) else {
         return true;
     };
-    let is_function = |n: &Node<'_>| {
-        matches!(
-            n.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        )
-    };
-    let is_top = |n: &Node<'_>| n.parent().is_some_and(|p| p.parent().is_none());
+    let up = Parents::new(root);
     let Some(scope) = std::iter::once(node)
-        .chain(syntax::ancestors(node))
-        .find(|n| is_function(n) || is_top(n))
+        .chain(up.ancestors(node))
+        .find(|n| syntax::is_function(*n) || up.parent(*n) == Some(root))
     else {
         return true;
     };
-    !concepts::in_range(tree, src, scope.start_byte()..hit.range.start)
+    !concepts::in_node(tree, scope, src, scope.start_byte()..hit.range.start)
         .iter()
         .any(|h| h.concept.name == hit.concept.name && h.range.start < hit.range.start)
 }
