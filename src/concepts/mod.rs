@@ -58,10 +58,46 @@ pub fn find(name: &str) -> Option<&'static Concept> {
     every().find(|c| c.name == name)
 }
 
+/// The one pattern of the query rooted at the file (whitespace folded):
+/// [`at`] reads it from the tree itself, since running it steps over every
+/// top-level declaration of the file.
+const FILE_PATTERN: &str = "(source_file (comment) @doc-comment . [(function_declaration) (method_declaration) (type_declaration) (package_clause)])";
+
+/// The declarations a comment of [`FILE_PATTERN`] comes right before.
+const DOCUMENTED: &[&str] = &[
+    "function_declaration",
+    "method_declaration",
+    "type_declaration",
+    "package_clause",
+];
+
 /// The compiled concept query and, per capture index, its concept.
 struct Compiled {
     query: Query,
     concepts: Vec<Option<&'static Concept>>,
+    /// The index of [`FILE_PATTERN`] and its concept.
+    file_pattern: Option<(usize, &'static Concept)>,
+}
+
+/// The index of [`FILE_PATTERN`] in `query` and its concept; an error when
+/// another pattern is rooted at the file.
+fn file_pattern(query: &Query) -> Result<Option<(usize, &'static Concept)>, String> {
+    let mut found = None;
+    for i in 0..query.pattern_count() {
+        let text = QUERY
+            .get(query.start_byte_for_pattern(i)..query.end_byte_for_pattern(i))
+            .unwrap_or_default();
+        if !text.trim_start_matches('(').starts_with("source_file") {
+            continue;
+        }
+        if text.split_whitespace().collect::<Vec<_>>().join(" ") != FILE_PATTERN {
+            return Err(format!(
+                "concept query: a pattern rooted at the file other than {FILE_PATTERN} (hovers read that one from the tree: see concepts::at)"
+            ));
+        }
+        found = find("doc-comment").map(|c| (i, c));
+    }
+    Ok(found)
 }
 
 /// The compiled query; an error names the problem (a bug the test suite catches).
@@ -81,7 +117,12 @@ fn compiled() -> Result<&'static Compiled, String> {
                     .ok_or_else(|| format!("concept query captures unknown concept @{name}"))?;
                 concepts.push(Some(concept));
             }
-            Ok(Compiled { query, concepts })
+            let file_pattern = file_pattern(&query)?;
+            Ok(Compiled {
+                query,
+                concepts,
+                file_pattern,
+            })
         })
         .as_ref()
         .map_err(Clone::clone)
@@ -96,21 +137,32 @@ pub fn validate() -> Result<(), String> {
 /// Per span, the latest pattern that captured it and its concept.
 type Found = HashMap<(usize, usize), (usize, &'static Concept)>;
 
+/// Records that pattern `pattern` captured `span` as `concept`: the latest
+/// pattern on a span answers.
+fn record(found: &mut Found, span: (usize, usize), pattern: usize, concept: &'static Concept) {
+    let slot = found.entry(span).or_insert((pattern, concept));
+    if slot.0 <= pattern {
+        *slot = (pattern, concept);
+    }
+}
+
 /// Adds to `found` the constructs of the subtree of `node` whose span meets
-/// `bytes`, matching patterns that start at most `max_start_depth` levels
-/// below `node` (`None`: at any depth); `up` walks up the file's tree.
+/// `bytes`; `up` walks up the file's tree. A `range` keyword is a hit only
+/// when the loop is over a channel, which is looked up only when
+/// `check_range` is set: otherwise no `range` keyword is a hit (a caller
+/// asking about another concept loses nothing: no other pattern captures
+/// the keyword).
 fn collect<'t>(
     compiled: &Compiled,
     node: Node<'t>,
     src: &'t str,
     bytes: Range<usize>,
-    max_start_depth: Option<u32>,
+    check_range: bool,
     up: &Rc<Parents<'t>>,
     found: &mut Found,
 ) {
     let mut cursor = QueryCursor::new();
     cursor.set_byte_range(bytes);
-    cursor.set_max_start_depth(max_start_depth);
     let mut matches = cursor.matches(&compiled.query, node, src.as_bytes());
     while let Some(m) = matches.next() {
         for capture in m.captures {
@@ -118,15 +170,12 @@ fn collect<'t>(
                 continue;
             };
             if concept.name == "range-channel"
-                && !range_channel::over_channel(capture.node, src, up)
+                && !(check_range && range_channel::over_channel(capture.node, src, up))
             {
                 continue;
             }
             let span = (capture.node.start_byte(), capture.node.end_byte());
-            let slot = found.entry(span).or_insert((m.pattern_index, concept));
-            if slot.0 <= m.pattern_index {
-                *slot = (m.pattern_index, concept);
-            }
+            record(found, span, m.pattern_index, concept);
         }
     }
 }
@@ -161,8 +210,38 @@ pub fn in_node(tree: &Tree, node: Node<'_>, src: &str, bytes: Range<usize>) -> V
     };
     let up = Rc::new(Parents::new(tree.root_node()));
     let mut found = Found::new();
-    collect(compiled, node, src, bytes, None, &up, &mut found);
+    collect(compiled, node, src, bytes, true, &up, &mut found);
     sorted(found)
+}
+
+/// Whether a construct of `concept` starts inside `node` (a node of
+/// `tree`) before byte `before`, matching only the patterns that start at
+/// `node` or below it, as [`in_node`] does.
+pub fn any_before(
+    tree: &Tree,
+    node: Node<'_>,
+    src: &str,
+    concept: &Concept,
+    before: usize,
+) -> bool {
+    let Ok(compiled) = compiled() else {
+        return false;
+    };
+    let up = Rc::new(Parents::new(tree.root_node()));
+    let mut found = Found::new();
+    let check_range = concept.name == "range-channel";
+    collect(
+        compiled,
+        node,
+        src,
+        node.start_byte()..before,
+        check_range,
+        &up,
+        &mut found,
+    );
+    found
+        .iter()
+        .any(|(&(start, _), (_, c))| c.name == concept.name && start < before)
 }
 
 /// Every construct in `src`, in source order.
@@ -174,10 +253,9 @@ pub fn all(tree: &Tree, src: &str) -> Vec<Hit> {
 /// smallest span, and on equal spans the latest pattern.
 ///
 /// The query runs on the top-level declaration holding `offset`, so its
-/// cost does not grow with the rest of the file. Patterns rooted at the
-/// file itself capture only its top-level comments (the query file says
-/// so): they run, from the file down one level only, when `offset` is in
-/// such a comment; no pattern captures the whole file.
+/// cost does not grow with the rest of the file; the one pattern rooted at
+/// the file ([`FILE_PATTERN`]) is read from the tree around a top-level
+/// comment. No pattern captures the whole file.
 pub fn at(tree: &Tree, src: &str, offset: usize) -> Option<Hit> {
     let compiled = compiled().ok()?;
     let root = tree.root_node();
@@ -187,9 +265,20 @@ pub fn at(tree: &Tree, src: &str, offset: usize) -> Option<Hit> {
     let bytes = offset..offset.saturating_add(1).min(src.len()).max(offset);
     let up = Rc::new(Parents::new(root));
     let mut found = Found::new();
-    collect(compiled, top, src, bytes.clone(), None, &up, &mut found);
-    if top.kind() == "comment" {
-        collect(compiled, root, src, bytes, Some(0), &up, &mut found);
+    collect(compiled, top, src, bytes, true, &up, &mut found);
+    if let Some((pattern, concept)) = compiled.file_pattern {
+        let documents = || {
+            top.next_named_sibling()
+                .is_some_and(|next| DOCUMENTED.contains(&next.kind()))
+        };
+        if top.kind() == "comment" && documents() {
+            record(
+                &mut found,
+                (top.start_byte(), top.end_byte()),
+                pattern,
+                concept,
+            );
+        }
     }
     sorted(found)
         .into_iter()

@@ -5,9 +5,13 @@
 use super::documents::State;
 use crate::analysis::syntax::{self, Parents};
 use crate::analysis::{self, Finding, Options};
-use crate::{concepts, explain};
+use crate::concepts::{self, Concept};
+use crate::corpus::TeamQuestion;
+use crate::explain;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Mutex, OnceLock, PoisonError};
 use tree_sitter::Tree;
 
 /// The settings key, as the editor sends it.
@@ -86,7 +90,7 @@ pub fn at(
             ConceptHovers::First => first_of_its_kind(tree, &state.text, &hit),
             ConceptHovers::Off => false,
         };
-        shown.then(|| (explain::concept_markdown(hit.concept, team), hit.range))
+        shown.then(|| (concept_text(hit.concept, team), hit.range))
     })?;
     Some((if markdown { text } else { plain(&text) }, range))
 }
@@ -99,8 +103,28 @@ pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(Stri
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
     let hit = concepts::gomod::at(&state.text, offset)?;
-    let text = explain::concept_markdown(hit.concept, team);
+    let text = concept_text(hit.concept, team);
     Some((if markdown { text } else { plain(&text) }, hit.range))
+}
+
+/// The explanation of `concept` (markdown) with the questions of `team`
+/// that claim it: rendered once per concept when none does, as the corpus
+/// and the table are fixed.
+fn concept_text(concept: &'static Concept, team: &[TeamQuestion]) -> String {
+    if team
+        .iter()
+        .any(|t| t.concepts.iter().any(|c| c == concept.name))
+    {
+        return explain::concept_markdown(concept, team);
+    }
+    // By address: the concepts are statics.
+    static RENDERED: OnceLock<Mutex<HashMap<usize, String>>> = OnceLock::new();
+    let rendered = RENDERED.get_or_init(Mutex::default);
+    let mut rendered = rendered.lock().unwrap_or_else(PoisonError::into_inner);
+    rendered
+        .entry(std::ptr::from_ref(concept) as usize)
+        .or_insert_with(|| explain::concept_markdown(concept, &[]))
+        .clone()
 }
 
 /// Whether `hit` is the first construct of its concept in the innermost
@@ -118,9 +142,7 @@ fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
     else {
         return true;
     };
-    !concepts::in_node(tree, scope, src, scope.start_byte()..hit.range.start)
-        .iter()
-        .any(|h| h.concept.name == hit.concept.name && h.range.start < hit.range.start)
+    !concepts::any_before(tree, scope, src, hit.concept, hit.range.start)
 }
 
 /// The findings of the top-level declaration of `tree` holding `offset`:

@@ -164,8 +164,18 @@ fn at_by_whole_file(
 
 #[test]
 fn a_hover_finds_at_every_byte_what_the_whole_file_query_finds() {
-    let lead = "// Package p has a doc comment.\n//go:build linux\n\n";
-    for src in [SRC, TOUR, &format!("{lead}{SRC}")] {
+    let comments = "//go:build linux\n\n// Package p has a doc comment.\npackage p\n\n// Two lines,\n// the last one documents.\nfunc f() {}\n/* A block comment */ type t int\n\n// Before a var: not a doc comment here.\nvar v = 1\n\n// Before a method.\n\n// After a blank line.\nfunc (t) m() {}\n// The end.\n";
+    let tree = Analyzer::new().parse(comments, None).expect("parse");
+    let concept = |needle: &str| {
+        let at = comments.find(needle).expect("needle");
+        concepts::at(&tree, comments, at).map(|h| h.concept.name)
+    };
+    assert_eq!(concept("// the last"), Some("doc-comment"));
+    assert_eq!(concept("/* A block"), Some("doc-comment"));
+    assert_eq!(concept("//go:build"), Some("build-constraint"));
+    assert_eq!(concept("// Two lines"), None);
+    assert_eq!(concept("// Before a var"), None);
+    for src in [SRC, TOUR, comments] {
         let tree = Analyzer::new().parse(src, None).expect("parse");
         for offset in 0..=src.len() {
             let fast = concepts::at(&tree, src, offset)
@@ -206,6 +216,17 @@ fn constructs_of_a_function_are_those_the_whole_file_query_finds_there() {
                 .into_iter()
                 .filter(|h| f.start_byte() <= h.range.start && h.range.start < f.end_byte())
                 .collect();
+            for concept in CONCEPTS {
+                assert_eq!(
+                    concepts::any_before(&tree, f, TOUR, concept, end),
+                    whole
+                        .iter()
+                        .any(|h| h.concept.name == concept.name && h.range.start < end),
+                    "{} before byte {end} in the function at byte {}",
+                    concept.name,
+                    f.start_byte()
+                );
+            }
             assert_eq!(
                 names(concepts::in_node(&tree, f, TOUR, bytes)),
                 names(whole),
