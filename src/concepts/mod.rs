@@ -216,7 +216,9 @@ pub fn in_node(tree: &Tree, node: Node<'_>, src: &str, bytes: Range<usize>) -> V
 
 /// Whether a construct of `concept` starts inside `node` (a node of
 /// `tree`) before byte `before`, matching only the patterns that start at
-/// `node` or below it, as [`in_node`] does.
+/// `node` or below it, as [`in_node`] does. The scan stops at the first
+/// one: a capture of `concept` is confirmed by asking the query about its
+/// span alone (a later pattern may answer there).
 pub fn any_before(
     tree: &Tree,
     node: Node<'_>,
@@ -228,20 +230,40 @@ pub fn any_before(
         return false;
     };
     let up = Rc::new(Parents::new(tree.root_node()));
-    let mut found = Found::new();
     let check_range = concept.name == "range-channel";
-    collect(
-        compiled,
-        node,
-        src,
-        node.start_byte()..before,
-        check_range,
-        &up,
-        &mut found,
-    );
-    found
-        .iter()
-        .any(|(&(start, _), (_, c))| c.name == concept.name && start < before)
+    let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(node.start_byte()..before);
+    let mut matches = cursor.matches(&compiled.query, node, src.as_bytes());
+    while let Some(m) = matches.next() {
+        for capture in m.captures {
+            let start = capture.node.start_byte();
+            let captures_concept = compiled
+                .concepts
+                .get(capture.index as usize)
+                .is_some_and(|c| c.is_some_and(|c| c.name == concept.name));
+            if !captures_concept || start >= before {
+                continue;
+            }
+            let span = (start, capture.node.end_byte());
+            let mut found = Found::new();
+            collect(
+                compiled,
+                node,
+                src,
+                span.0..span.1,
+                check_range,
+                &up,
+                &mut found,
+            );
+            if found
+                .get(&span)
+                .is_some_and(|(_, c)| c.name == concept.name)
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Every construct in `src`, in source order.
