@@ -3,7 +3,7 @@
 //! do not render markdown.
 
 use super::documents::State;
-use crate::analysis::syntax::{self, Parents};
+use crate::analysis::syntax;
 use crate::analysis::{self, Finding, Options};
 use crate::concepts::{self, Concept};
 use crate::corpus::TeamQuestion;
@@ -129,20 +129,32 @@ fn concept_text(concept: &'static Concept, team: &[TeamQuestion]) -> String {
 
 /// Whether `hit` is the first construct of its concept in the innermost
 /// function (or, outside functions, the top-level declaration) holding it:
-/// the query runs on that scope only, up to the hit.
+/// that scope is found going down from the top-level declaration, and the
+/// query runs on it only, up to the hit.
 fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
     let root = tree.root_node();
-    let Some(node) = root.descendant_for_byte_range(hit.range.start, hit.range.end) else {
+    let (start, end) = (hit.range.start, hit.range.end);
+    let Some(node) = root.descendant_for_byte_range(start, end) else {
         return true;
     };
-    let up = Parents::new(root);
-    let Some(scope) = std::iter::once(node)
-        .chain(up.ancestors(node))
-        .find(|n| syntax::is_function(*n) || up.parent(*n) == Some(root))
+    let Some(top) = root
+        .first_child_for_byte(start)
+        .filter(|top| top.start_byte() <= start)
     else {
         return true;
     };
-    !concepts::any_before(tree, scope, src, hit.concept, hit.range.start)
+    let mut scope = top;
+    let mut at = top;
+    while at != node {
+        match at.child_with_descendant(node) {
+            Some(next) => at = next,
+            None => break,
+        }
+        if syntax::is_function(at) {
+            scope = at;
+        }
+    }
+    !concepts::any_before(tree, scope, src, hit.concept, start)
 }
 
 /// The findings of the top-level declaration of `tree` holding `offset`:
