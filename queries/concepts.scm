@@ -163,6 +163,8 @@
 ((import_spec path: (_) @distributed-lock)
  (#match? @distributed-lock "redis|etcd|zookeeper|consul|redsync|zk"))
 
+; A pattern rooted at the file may capture only a top-level comment: a hover
+; runs such patterns there only (src/concepts/mod.rs, `at`).
 (source_file
   (comment) @doc-comment
   .

@@ -3,11 +3,16 @@
 //! do not render markdown.
 
 use super::documents::State;
-use crate::analysis::{self, syntax, Finding, Options};
-use crate::{concepts, explain};
+use crate::analysis::syntax;
+use crate::analysis::{self, Finding, Options};
+use crate::concepts::{self, Concept};
+use crate::corpus::TeamQuestion;
+use crate::explain;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::ops::Range;
-use tree_sitter::{Node, Tree};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use tree_sitter::Tree;
 
 /// The settings key, as the editor sends it.
 pub(crate) const HOVER_CONCEPTS: &str = "hoverConcepts";
@@ -85,7 +90,7 @@ pub fn at(
             ConceptHovers::First => first_of_its_kind(tree, &state.text, &hit),
             ConceptHovers::Off => false,
         };
-        shown.then(|| (explain::concept_markdown(hit.concept, team), hit.range))
+        shown.then(|| (concept_text(hit.concept, team), hit.range))
     })?;
     Some((if markdown { text } else { plain(&text) }, range))
 }
@@ -98,35 +103,58 @@ pub fn module_file(state: &State, offset: usize, markdown: bool) -> Option<(Stri
         .as_ref()
         .map_or(&[][..], |r| r.team.as_slice());
     let hit = concepts::gomod::at(&state.text, offset)?;
-    let text = explain::concept_markdown(hit.concept, team);
+    let text = concept_text(hit.concept, team);
     Some((if markdown { text } else { plain(&text) }, hit.range))
 }
 
-/// Whether `hit` is the first construct of its concept in the innermost
-/// function (or, outside functions, the top-level declaration) holding it.
-fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
-    let Some(node) = tree
-        .root_node()
-        .descendant_for_byte_range(hit.range.start, hit.range.end)
-    else {
-        return true;
-    };
-    let is_function = |n: &Node<'_>| {
-        matches!(
-            n.kind(),
-            "function_declaration" | "method_declaration" | "func_literal"
-        )
-    };
-    let is_top = |n: &Node<'_>| n.parent().is_some_and(|p| p.parent().is_none());
-    let Some(scope) = std::iter::once(node)
-        .chain(syntax::ancestors(node))
-        .find(|n| is_function(n) || is_top(n))
-    else {
-        return true;
-    };
-    !concepts::in_range(tree, src, scope.start_byte()..hit.range.start)
+/// The explanation of `concept` (markdown) with the questions of `team`
+/// that claim it: rendered once per concept when none does, as the corpus
+/// and the table are fixed.
+fn concept_text(concept: &'static Concept, team: &[TeamQuestion]) -> String {
+    if team
         .iter()
-        .any(|h| h.concept.name == hit.concept.name && h.range.start < hit.range.start)
+        .any(|t| t.concepts.iter().any(|c| c == concept.name))
+    {
+        return explain::concept_markdown(concept, team);
+    }
+    // By address: the concepts are statics.
+    static RENDERED: OnceLock<Mutex<HashMap<usize, String>>> = OnceLock::new();
+    let rendered = RENDERED.get_or_init(Mutex::default);
+    let mut rendered = rendered.lock().unwrap_or_else(PoisonError::into_inner);
+    rendered
+        .entry(std::ptr::from_ref(concept) as usize)
+        .or_insert_with(|| explain::concept_markdown(concept, &[]))
+        .clone()
+}
+
+/// Whether `hit` is the first construct of its concept in the innermost
+/// function (or, outside functions, the top-level declaration) holding it:
+/// that scope is found going down from the top-level declaration, and the
+/// query runs on it only, up to the hit.
+fn first_of_its_kind(tree: &Tree, src: &str, hit: &concepts::Hit) -> bool {
+    let root = tree.root_node();
+    let (start, end) = (hit.range.start, hit.range.end);
+    let Some(node) = root.descendant_for_byte_range(start, end) else {
+        return true;
+    };
+    let Some(top) = root
+        .first_child_for_byte(start)
+        .filter(|top| top.start_byte() <= start)
+    else {
+        return true;
+    };
+    let mut scope = top;
+    let mut at = top;
+    while at != node {
+        match at.child_with_descendant(node) {
+            Some(next) => at = next,
+            None => break,
+        }
+        if syntax::is_function(at) {
+            scope = at;
+        }
+    }
+    !concepts::any_before(tree, scope, src, hit.concept, start)
 }
 
 /// The findings of the top-level declaration of `tree` holding `offset`:

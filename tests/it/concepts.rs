@@ -147,6 +147,96 @@ fn constructs_are_recognised_where_hovers_land() {
     assert!(concepts::at(&tree, SRC, inside).is_none());
 }
 
+/// A hover's construct, found by the query on the file as a whole: what
+/// [`concepts::at`], which runs it on the declaration under the cursor,
+/// must agree with.
+fn at_by_whole_file(
+    tree: &tree_sitter::Tree,
+    src: &str,
+    offset: usize,
+) -> Option<(String, usize, usize)> {
+    concepts::in_range(tree, src, offset..(offset + 1).min(src.len()))
+        .into_iter()
+        .filter(|h| h.range.start <= offset && offset < h.range.end)
+        .min_by_key(|h| h.range.len())
+        .map(|h| (h.concept.name.to_string(), h.range.start, h.range.end))
+}
+
+#[test]
+fn a_hover_finds_at_every_byte_what_the_whole_file_query_finds() {
+    let comments = "//go:build linux\n\n// Package p has a doc comment.\npackage p\n\n// Two lines,\n// the last one documents.\nfunc f() {}\n/* A block comment */ type t int\n\n// Before a var: not a doc comment here.\nvar v = 1\n\n// Before a method.\n\n// After a blank line.\nfunc (t) m() {}\n// The end.\n";
+    let tree = Analyzer::new().parse(comments, None).expect("parse");
+    let concept = |needle: &str| {
+        let at = comments.find(needle).expect("needle");
+        concepts::at(&tree, comments, at).map(|h| h.concept.name)
+    };
+    assert_eq!(concept("// the last"), Some("doc-comment"));
+    assert_eq!(concept("/* A block"), Some("doc-comment"));
+    assert_eq!(concept("//go:build"), Some("build-constraint"));
+    assert_eq!(concept("// Two lines"), None);
+    assert_eq!(concept("// Before a var"), None);
+    for src in [SRC, TOUR, comments] {
+        let tree = Analyzer::new().parse(src, None).expect("parse");
+        for offset in 0..=src.len() {
+            let fast = concepts::at(&tree, src, offset)
+                .map(|h| (h.concept.name.to_string(), h.range.start, h.range.end));
+            assert_eq!(
+                fast,
+                at_by_whole_file(&tree, src, offset),
+                "at byte {offset}"
+            );
+        }
+    }
+}
+
+#[test]
+fn constructs_of_a_function_are_those_the_whole_file_query_finds_there() {
+    let tree = Analyzer::new().parse(TOUR, None).expect("parse");
+    let mut functions = Vec::new();
+    gohint::analysis::syntax::walk(tree.root_node(), |n| {
+        if gohint::analysis::syntax::is_function(n) {
+            functions.push(n);
+        }
+        gohint::analysis::syntax::Walk::Enter
+    });
+    assert!(functions.len() > 5);
+    let names = |hits: Vec<concepts::Hit>| -> Vec<(&str, usize)> {
+        hits.iter()
+            .map(|h| (h.concept.name, h.range.start))
+            .collect()
+    };
+    for f in functions {
+        for end in [
+            f.start_byte() + 1,
+            (f.start_byte() + f.end_byte()) / 2,
+            f.end_byte(),
+        ] {
+            let bytes = f.start_byte()..end;
+            let whole: Vec<concepts::Hit> = concepts::in_range(&tree, TOUR, bytes.clone())
+                .into_iter()
+                .filter(|h| f.start_byte() <= h.range.start && h.range.start < f.end_byte())
+                .collect();
+            for concept in CONCEPTS {
+                assert_eq!(
+                    concepts::any_before(&tree, f, TOUR, concept, end),
+                    whole
+                        .iter()
+                        .any(|h| h.concept.name == concept.name && h.range.start < end),
+                    "{} before byte {end} in the function at byte {}",
+                    concept.name,
+                    f.start_byte()
+                );
+            }
+            assert_eq!(
+                names(concepts::in_node(&tree, f, TOUR, bytes)),
+                names(whole),
+                "in the function at byte {}",
+                f.start_byte()
+            );
+        }
+    }
+}
+
 /// The concept tour: a Go file using every construct of the map, each line
 /// marked `// concept: name…` with the constructs found on it.
 const TOUR: &str = include_str!("../fixtures/concepts/tour.go");
