@@ -777,6 +777,14 @@ fn concepts(state: &State, hits: Vec<concepts::Hit>, encoding: Encoding) -> Vec<
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        // Compile the rule and concept queries and parse the corpus now,
+        // while the client reads the answer and opens its first document,
+        // not on the first keystroke.
+        tokio::task::spawn_blocking(|| {
+            let _ = crate::rules::CATALOGUE.engine();
+            let _ = crate::concepts::validate();
+            let _ = crate::corpus::builtin();
+        });
         let session = Session::new(&params.capabilities);
         let (_, encoding) = positions::negotiate(&params.capabilities);
         if let Some(options) = &params.initialization_options {
@@ -849,13 +857,6 @@ impl LanguageServer for Backend {
                 .show_message(MessageType::WARNING, format!("gohint: {w}"))
                 .await;
         }
-        // Compile the rule and concept queries and parse the corpus now,
-        // not on the first keystroke.
-        tokio::task::spawn_blocking(|| {
-            let _ = crate::rules::CATALOGUE.engine();
-            let _ = crate::concepts::validate();
-            let _ = crate::corpus::builtin();
-        });
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             inner.register().await;
