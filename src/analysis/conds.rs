@@ -9,10 +9,11 @@
 //! makes a rule asking here silent, never louder. Escaped names are kept as
 //! hashes: every unexported value name of the file may be one.
 
-use super::syntax::{self, text, unparen, Walk};
-use std::collections::hash_map::DefaultHasher;
+use super::syntax::{self, text, unparen, ById, IdHasher, KindSet, Walk};
+use memchr::memmem::Finder;
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 /// The words a declaration names when it may declare, signal, wait on or
@@ -25,6 +26,28 @@ const NAMES: [&str; 6] = [
     "Signal",
     "Broadcast",
 ];
+
+/// The kinds [`CondFacts::visit`] looks at, tested by id before their
+/// names are compared.
+static VISITED: LazyLock<KindSet> = LazyLock::new(|| {
+    KindSet::new(&[
+        "selector_expression",
+        "argument_list",
+        "literal_value",
+        "send_statement",
+        "return_statement",
+        "keyed_element",
+        "assignment_statement",
+        "short_var_declaration",
+        "var_spec",
+        "type_spec",
+    ])
+});
+
+/// The searchers of [`NAMES`], built once: building one costs more than
+/// searching a declaration with it.
+static FINDERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| NAMES.iter().map(Finder::new).collect());
 
 /// An unexported field of type `sync.Cond` or `*sync.Cond` (or
 /// `sync.WaitGroup`, `*sync.WaitGroup`).
@@ -64,7 +87,7 @@ pub struct CondFacts {
     pub cond_locks: Vec<(String, String)>,
     /// The hashes of the unexported names whose value leaves for
     /// somewhere else.
-    escaped: HashSet<u64>,
+    escaped: HashSet<u64, ById>,
 }
 
 impl CondFacts {
@@ -85,12 +108,12 @@ impl CondFacts {
         facts.package_vars(root, src);
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
-            let named = NAMES
+            let named = FINDERS
                 .iter()
-                .any(|w| memchr::memmem::find(text(decl, src).as_bytes(), w.as_bytes()).is_some());
+                .any(|f| f.find(text(decl, src).as_bytes()).is_some());
             if named {
                 syntax::walk(decl, |n| {
-                    if n.is_named() {
+                    if n.is_named() && VISITED.contains(n) {
                         facts.visit(n, src);
                     }
                     Walk::Enter
@@ -389,8 +412,8 @@ fn exported(name: &str) -> bool {
 }
 
 fn hash(name: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    name.hash(&mut h);
+    let mut h = IdHasher::default();
+    h.write(name.as_bytes());
     h.finish()
 }
 

@@ -129,11 +129,11 @@ fn descend<'t>(top: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
 
 /// Hashing of node ids (addresses, unique within a tree): one multiply,
 /// where the default hasher's resistance to chosen keys buys nothing.
-type ById = BuildHasherDefault<IdHasher>;
+pub type ById = BuildHasherDefault<IdHasher>;
 
-/// The [`Hasher`] of [`ById`].
+/// The [`Hasher`] of [`ById`]; also a cheap hash of short names.
 #[derive(Default)]
-struct IdHasher(u64);
+pub struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
