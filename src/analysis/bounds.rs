@@ -20,6 +20,7 @@
 
 use super::skipped_declaration;
 use super::Finding;
+use crate::analysis::syntax;
 use std::ops::Range;
 use tree_sitter::{Node, TreeCursor};
 
@@ -105,7 +106,10 @@ pub struct Budget {
 impl Budget {
     /// The budget of the top-level declaration `decl`.
     pub fn new(decl: Node<'_>) -> Self {
-        let function = matches!(decl.kind(), "function_declaration" | "method_declaration");
+        let function = matches!(
+            syntax::kind(decl),
+            "function_declaration" | "method_declaration"
+        );
         Budget {
             range: decl.byte_range(),
             scope: function.then(|| decl.descendant_count() as u64),
@@ -177,7 +181,7 @@ fn literal_scope(node: Node<'_>) -> u64 {
     let mut scope = node;
     let mut at = node;
     while let Some(parent) = at.parent() {
-        if at.kind() == "func_literal" {
+        if syntax::kind(at) == "func_literal" {
             scope = at;
         }
         at = parent;

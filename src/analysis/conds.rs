@@ -124,7 +124,7 @@ impl CondFacts {
     }
 
     fn visit(&mut self, n: Node<'_>, src: &str) {
-        match n.kind() {
+        match syntax::kind(n) {
             "selector_expression" => {
                 let field = n.child_by_field_name("field").map(|f| text(f, src));
                 let list = match field {
@@ -136,7 +136,7 @@ impl CondFacts {
                     if let Some(name) = name(operand, src) {
                         list.push(Selected {
                             name: name.to_string(),
-                            field: operand.kind() == "selector_expression",
+                            field: syntax::kind(operand) == "selector_expression",
                         });
                     }
                 }
@@ -221,7 +221,7 @@ impl CondFacts {
     fn leaves(&mut self, v: Node<'_>, src: &str) {
         let mut v = unparen(v);
         loop {
-            match v.kind() {
+            match syntax::kind(v) {
                 "literal_element" => match v.named_child(0) {
                     Some(inner) => v = unparen(inner),
                     None => return,
@@ -259,7 +259,7 @@ impl CondFacts {
         for v in &values {
             self.leaves(*v, src);
         }
-        if n.kind() != "assignment_statement" {
+        if syntax::kind(n) != "assignment_statement" {
             return;
         }
         let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
@@ -284,18 +284,18 @@ impl CondFacts {
         let arg = value
             .child_by_field_name("arguments")
             .and_then(|a| a.named_child(0))
-            .filter(|_| value.kind() == "call_expression");
+            .filter(|_| syntax::kind(value) == "call_expression");
         let Some(mut lock) = arg else {
             return;
         };
-        if lock.kind() == "unary_expression" {
+        if syntax::kind(lock) == "unary_expression" {
             match lock.child_by_field_name("operand") {
                 Some(inner) => lock = inner,
                 None => return,
             }
         }
         if let Some(path) = text(lock, src).strip_prefix(text(base, src)) {
-            if target.kind() == "selector_expression" && path.starts_with('.') {
+            if syntax::kind(target) == "selector_expression" && path.starts_with('.') {
                 self.cond_locks
                     .push((text(field, src).to_string(), path.to_string()));
             }
@@ -310,7 +310,7 @@ impl CondFacts {
         ) else {
             return;
         };
-        if ty.kind() != "struct_type" {
+        if syntax::kind(ty) != "struct_type" {
             return;
         }
         let Some(list) = ty.named_child(0) else {
@@ -343,11 +343,11 @@ impl CondFacts {
     fn package_vars(&mut self, root: Node<'_>, src: &str) {
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
-            if decl.kind() != "var_declaration" {
+            if syntax::kind(decl) != "var_declaration" {
                 continue;
             }
             for spec in super::names::specs(decl) {
-                if spec.kind() != "var_spec" {
+                if syntax::kind(spec) != "var_spec" {
                     continue;
                 }
                 let written = spec.child_by_field_name("type");
@@ -394,7 +394,7 @@ fn set_to_new(rest: &str) -> bool {
 
 /// The name a value goes by: an identifier's, or a selection's field.
 fn name<'s>(v: Node<'_>, src: &'s str) -> Option<&'s str> {
-    match v.kind() {
+    match syntax::kind(v) {
         "identifier" | "field_identifier" => Some(text(v, src)),
         "selector_expression" => v.child_by_field_name("field").map(|f| text(f, src)),
         _ => None,
@@ -424,7 +424,7 @@ pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
 
 /// Whether type `t` is `sync.<name>` or `*sync.<name>`.
 pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
-    let t = if t.kind() == "pointer_type" {
+    let t = if syntax::kind(t) == "pointer_type" {
         match t.named_child(0) {
             Some(inner) => inner,
             None => return false,
@@ -432,7 +432,7 @@ pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
     } else {
         t
     };
-    t.kind() == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
+    syntax::kind(t) == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
 }
 
 /// Whether `v` makes a new Cond: `sync.NewCond(…)`, `&sync.Cond{…}`,
@@ -445,19 +445,19 @@ pub fn fresh(v: Node<'_>, src: &str) -> bool {
 /// `sync.<name>{…}`, `new(sync.<name>)`, or `sync.NewCond(…)` for a Cond.
 pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
     let mut v = unparen(v);
-    if v.kind() == "literal_element" {
+    if syntax::kind(v) == "literal_element" {
         match v.named_child(0) {
             Some(inner) => v = unparen(inner),
             None => return false,
         }
     }
-    if v.kind() == "unary_expression" {
+    if syntax::kind(v) == "unary_expression" {
         match v.child_by_field_name("operand") {
             Some(inner) => v = unparen(inner),
             None => return false,
         }
     }
-    match v.kind() {
+    match syntax::kind(v) {
         "composite_literal" => v
             .child_by_field_name("type")
             .is_some_and(|t| is_sync_type(t, src, name)),

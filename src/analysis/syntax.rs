@@ -13,11 +13,35 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
+/// The name of each node kind, by kind id.
+static KIND_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let language = Language::new(tree_sitter_go::LANGUAGE);
+    (0..language.node_kind_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+});
+
+/// `node`'s kind, as [`Node::kind`] names it, looked up by kind id: no
+/// call into tree-sitter, string length count or UTF-8 check, which
+/// [`Node::kind`] pays on every call.
+pub fn kind(node: Node<'_>) -> &'static str {
+    match KIND_NAMES.get(usize::from(node.kind_id())) {
+        Some(name) if !name.is_empty() => name,
+        // `ERROR` and the like lie outside the table.
+        _ => node.kind(),
+    }
+}
+
 /// Node kinds that start a new function body (and so a new goroutine scope
 /// for rules that reason about one function at a time).
 pub fn is_function(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind(node),
         "function_declaration" | "method_declaration" | "func_literal"
     )
 }
@@ -260,7 +284,7 @@ impl<'t> Parents<'t> {
     pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
         self.ancestors(node).find(|n| {
             is_function(*n)
-                || (n.is_error() && self.parent(*n).is_some_and(|p| p.kind() == "source_file"))
+                || (n.is_error() && self.parent(*n).is_some_and(|p| kind(p) == "source_file"))
         })
     }
 
@@ -270,7 +294,7 @@ impl<'t> Parents<'t> {
     pub fn statement_of(&self, node: Node<'t>) -> Option<Node<'t>> {
         std::iter::once(node).chain(self.ancestors(node)).find(|n| {
             self.parent(*n)
-                .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+                .is_some_and(|p| matches!(kind(p), "statement_list" | "block"))
         })
     }
 
@@ -280,12 +304,12 @@ impl<'t> Parents<'t> {
         let mut callee = lit;
         while let Some(p) = self
             .parent(callee)
-            .filter(|p| p.kind() == "parenthesized_expression")
+            .filter(|p| kind(*p) == "parenthesized_expression")
         {
             callee = p;
         }
         self.parent(callee).filter(|p| {
-            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+            kind(*p) == "call_expression" && p.child_by_field_name("function") == Some(callee)
         })
     }
 }
@@ -306,7 +330,7 @@ pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
 /// Whether `node` is a top-level `ERROR` region: statements the parser
 /// recovered outside any complete function.
 fn is_recovered_body(node: Node<'_>) -> bool {
-    node.is_error() && node.parent().is_some_and(|p| p.kind() == "source_file")
+    node.is_error() && node.parent().is_some_and(|p| kind(p) == "source_file")
 }
 
 /// The body block of a function, method or func literal (a recovered
@@ -399,7 +423,7 @@ pub fn descendants(root: Node<'_>) -> Vec<Node<'_>> {
 pub fn same_function_descendants(root: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     walk(root, |n| {
-        if n != root && n.kind() == "func_literal" {
+        if n != root && kind(n) == "func_literal" {
             return Walk::Skip;
         }
         out.push(n);
@@ -410,7 +434,7 @@ pub fn same_function_descendants(root: Node<'_>) -> Vec<Node<'_>> {
 
 /// `node` with any parentheses around it removed.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
+    while kind(node) == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
@@ -422,11 +446,11 @@ pub fn unparen(mut node: Node<'_>) -> Node<'_> {
 /// The callee text of a call (`close`, `time.After`, `mu.Lock`), if the
 /// callee is an identifier or selector chain.
 pub fn callee<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
-    if call.kind() != "call_expression" {
+    if kind(call) != "call_expression" {
         return None;
     }
     let f = unparen(call.child_by_field_name("function")?);
-    matches!(f.kind(), "identifier" | "selector_expression").then(|| text(f, src))
+    matches!(kind(f), "identifier" | "selector_expression").then(|| text(f, src))
 }
 
 /// The argument expressions of a call.
@@ -435,7 +459,7 @@ pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
         .map(|args| {
             let mut c = args.walk();
             args.named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| kind(*n) != "comment")
                 .collect()
         })
         .unwrap_or_default()
@@ -458,14 +482,14 @@ pub fn is_builtin_call(node: Node<'_>, ctx: &Ctx<'_>, name: &str) -> bool {
 pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
     descendants(expr)
         .into_iter()
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| kind(*n) == "identifier")
         .map(|n| text(n, src))
         .collect()
 }
 
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.
 pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
-    let left = match stmt.kind() {
+    let left = match kind(stmt) {
         "assignment_statement" | "short_var_declaration" => stmt.child_by_field_name("left"),
         "var_spec" | "range_clause" => Some(stmt),
         _ => None,
@@ -473,7 +497,7 @@ pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let Some(left) = left else { return Vec::new() };
     let mut out = Vec::new();
     let mut c = left.walk();
-    match stmt.kind() {
+    match kind(stmt) {
         "var_spec" => {
             for n in stmt.children_by_field_name("name", &mut c) {
                 out.push(text(n, src));
@@ -532,7 +556,7 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let parents = ctx.facts.parents();
     let Some(func) = parents
         .enclosing_function(node)
-        .filter(|f| f.kind() == "func_literal")
+        .filter(|f| kind(*f) == "func_literal")
     else {
         return false;
     };
@@ -540,13 +564,13 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
         .child_by_field_name("parameters")
         .is_some_and(|p| p.named_child_count() == 0);
     let mut up = parents.parent(func);
-    while let Some(p) = up.filter(|p| p.kind() == "parenthesized_expression") {
+    while let Some(p) = up.filter(|p| kind(*p) == "parenthesized_expression") {
         up = parents.parent(p);
     }
     no_parameters
         && up.is_some_and(|p| {
             matches!(
-                p.kind(),
+                kind(p),
                 "literal_element" | "keyed_element" | "argument_list"
             )
         })
@@ -572,6 +596,7 @@ mod tests {
         let mut nodes = descendants(root);
         nodes.reverse();
         for node in &nodes {
+            assert_eq!(kind(*node), node.kind(), "{node:?} in {src:?}");
             assert_eq!(parents.parent(*node), node.parent(), "{node:?} in {src:?}");
             assert_eq!(
                 parents.enclosing_function(*node),
