@@ -151,6 +151,25 @@ fn descend<'t>(top: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
     }
 }
 
+/// The nodes on the way down from `top` to `node`, `top` first and
+/// `node`'s parent last (`None` if `node` is not below `top`): the path
+/// [`descend`] takes.
+fn descent<'t>(top: Node<'t>, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+    let mut path = vec![top];
+    let mut at = top;
+    loop {
+        let next = at.child_with_descendant(node)?;
+        if next == node {
+            return Some(path);
+        }
+        if next == at {
+            return None;
+        }
+        path.push(next);
+        at = next;
+    }
+}
+
 /// Hashing of node ids (addresses, unique within a tree): one multiply,
 /// where the default hasher's resistance to chosen keys buys nothing.
 pub type ById = BuildHasherDefault<IdHasher>;
@@ -272,9 +291,50 @@ impl<'t> Parents<'t> {
         }
     }
 
-    /// `node`'s parent, its parent, and so on up to the root.
+    /// `node`'s parent, its parent, and so on up to the root. Below a
+    /// top-level node not mapped, one descent finds them all: asking
+    /// [`Self::parent`] for each would descend once per ancestor.
     pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
-        std::iter::successors(self.parent(node), |n| self.parent(*n))
+        let mut chain = self.chain(node);
+        chain.reverse();
+        // Past the chain (or without one), parent by parent.
+        let next = match chain.last() {
+            Some(last) => self.parent(*last),
+            None => self.parent(node),
+        };
+        chain
+            .into_iter()
+            .chain(std::iter::successors(next, |n| self.parent(*n)))
+    }
+
+    /// The ancestors of `node` found by one descent from the top-level
+    /// node holding it, outermost first: from that top-level node (or the
+    /// root, when `node` is one) to `node`'s parent. Empty when a map
+    /// holds `node`'s parent or `node` lies elsewhere: [`Self::parent`]
+    /// answers those.
+    fn chain(&self, node: Node<'t>) -> Vec<Node<'t>> {
+        if node == self.root || self.map.borrow().contains_key(&node.id()) {
+            return Vec::new();
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let tops = self.tops();
+        let first = tops.partition_point(|t| t.1 < start);
+        for &(_, _, top) in tops[first..].iter().take_while(|t| t.0 <= end) {
+            if top == node {
+                return vec![self.root];
+            }
+            if self.mapped.borrow().contains(&top.id()) {
+                continue;
+            }
+            if self.worth_mapping(top) {
+                self.map_below(top);
+                return Vec::new();
+            }
+            if let Some(path) = descent(top, node) {
+                return path;
+            }
+        }
+        Vec::new()
     }
 
     /// The nearest function declaration, method or func literal around
@@ -597,6 +657,10 @@ mod tests {
         nodes.reverse();
         for node in &nodes {
             assert_eq!(kind(*node), node.kind(), "{node:?} in {src:?}");
+            assert!(
+                parents.ancestors(*node).eq(ancestors(*node)),
+                "{node:?} in {src:?}"
+            );
             assert_eq!(parents.parent(*node), node.parent(), "{node:?} in {src:?}");
             assert_eq!(
                 parents.enclosing_function(*node),
