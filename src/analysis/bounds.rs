@@ -20,8 +20,9 @@
 
 use super::skipped_declaration;
 use super::Finding;
+use crate::analysis::syntax;
 use std::ops::Range;
-use tree_sitter::Node;
+use tree_sitter::{Node, TreeCursor};
 
 /// The deepest nesting, in syntax-tree levels below a top-level
 /// declaration, that the rules analyse.
@@ -30,9 +31,11 @@ pub const MAX_DEPTH: usize = 128;
 /// Whether every node of `root`'s subtree lies at most [`MAX_DEPTH`] levels
 /// below `root`. No parent lookups, and a subtree of `k` nodes is less than
 /// `k` levels deep, so the walk only enters subtrees large enough to
-/// reach past the bound: on real code a few nodes per declaration.
-pub fn shallow(root: Node<'_>) -> bool {
-    let mut cursor = root.walk();
+/// reach past the bound: on real code a few nodes per declaration. The walk
+/// moves `cursor` (any cursor of the tree): one cursor reused for every
+/// declaration of a file keeps the stack it grew on the first.
+pub fn shallow<'t>(root: Node<'t>, cursor: &mut TreeCursor<'t>) -> bool {
+    cursor.reset(root);
     let mut depth = 0usize;
     loop {
         let reach = depth + cursor.node().descendant_count();
@@ -103,7 +106,10 @@ pub struct Budget {
 impl Budget {
     /// The budget of the top-level declaration `decl`.
     pub fn new(decl: Node<'_>) -> Self {
-        let function = matches!(decl.kind(), "function_declaration" | "method_declaration");
+        let function = matches!(
+            syntax::kind(decl),
+            "function_declaration" | "method_declaration"
+        );
         Budget {
             range: decl.byte_range(),
             scope: function.then(|| decl.descendant_count() as u64),
@@ -175,7 +181,7 @@ fn literal_scope(node: Node<'_>) -> u64 {
     let mut scope = node;
     let mut at = node;
     while let Some(parent) = at.parent() {
-        if at.kind() == "func_literal" {
+        if syntax::kind(at) == "func_literal" {
             scope = at;
         }
         at = parent;
@@ -241,7 +247,11 @@ mod tests {
         for (levels, expected) in [(10, true), (60, true), (200, false), (5_000, false)] {
             let tree = parse(&nested(levels));
             let decl = tree.root_node().named_child(1).expect("a function");
-            assert_eq!(shallow(decl), expected, "{levels} nested blocks");
+            assert_eq!(
+                shallow(decl, &mut decl.walk()),
+                expected,
+                "{levels} nested blocks"
+            );
         }
     }
 }

@@ -33,7 +33,7 @@ impl<'t> MadeChannel<'t> {
     /// The channel `make` declares in `decl` (a `short_var_declaration` or
     /// `var_spec`), pairing names and values by position.
     pub fn of(decl: Node<'t>, make: Node<'t>, src: &str) -> Option<Self> {
-        let (names, values, stmt) = match decl.kind() {
+        let (names, values, stmt) = match syntax::kind(decl) {
             "short_var_declaration" => {
                 let left = decl.child_by_field_name("left")?;
                 let mut c = left.walk();
@@ -43,7 +43,8 @@ impl<'t> MadeChannel<'t> {
             "var_spec" => {
                 let mut c = decl.walk();
                 let names: Vec<_> = decl.children_by_field_name("name", &mut c).collect();
-                let stmt = syntax::ancestors(decl).find(|a| a.kind() == "var_declaration")?;
+                let stmt =
+                    syntax::ancestors(decl).find(|a| syntax::kind(*a) == "var_declaration")?;
                 (names, decl.child_by_field_name("value")?, stmt)
             }
             _ => return None,
@@ -52,7 +53,7 @@ impl<'t> MadeChannel<'t> {
         let index = values.named_children(&mut c).position(|v| v == make)?;
         let ident = *names
             .get(index)
-            .filter(|n| n.kind() == "identifier" && text(**n, src) != "_")?;
+            .filter(|n| syntax::kind(**n) == "identifier" && text(**n, src) != "_")?;
         let args = syntax::call_args(make);
         let capacity = match args.get(1) {
             None => Some(0),
@@ -201,7 +202,7 @@ impl<'t> Iterator for Trace<'t, '_> {
                 return Some(Step::Unknown);
             }
             self.budget -= 1;
-            if matches!(stmt.kind(), "comment" | "empty_statement") {
+            if matches!(syntax::kind(stmt), "comment" | "empty_statement") {
                 continue;
             }
             let uses = self.uses(stmt);
@@ -218,15 +219,15 @@ impl<'t> Iterator for Trace<'t, '_> {
             {
                 continue;
             }
-            if stmt.kind() == "send_statement" && uses.len() == 1 && uses[0].1 == Use::Send {
+            if syntax::kind(stmt) == "send_statement" && uses.len() == 1 && uses[0].1 == Use::Send {
                 return Some(Step::Send(stmt));
             }
-            if matches!(stmt.kind(), "block" | "statement_list") {
+            if matches!(syntax::kind(stmt), "block" | "statement_list") {
                 let inner = flow::statements(stmt);
                 self.stack.extend(inner.into_iter().rev().map(Item::Stmt));
                 continue;
             }
-            if stmt.kind() == "for_statement" {
+            if syntax::kind(stmt) == "for_statement" {
                 if let (Some(count), Some(body)) =
                     (trip_count(stmt, self.src), stmt.child_by_field_name("body"))
                 {
@@ -253,7 +254,7 @@ fn in_loop_update<'t>(up: &Parents<'t>, node: Node<'t>, stmt: Node<'t>) -> bool 
         .take_while(|a| a.start_byte() >= stmt.start_byte() && *a != stmt)
         .any(|a| {
             up.parent(a).is_some_and(|p| {
-                p.kind() == "for_clause" && p.child_by_field_name("update") == Some(a)
+                syntax::kind(p) == "for_clause" && p.child_by_field_name("update") == Some(a)
             })
         })
 }
@@ -263,19 +264,19 @@ fn in_loop_update<'t>(up: &Parents<'t>, node: Node<'t>, stmt: Node<'t>) -> bool 
 fn ends_path(stmt: Node<'_>, src: &str) -> bool {
     if flow::is_terminator(stmt, src)
         || matches!(
-            stmt.kind(),
+            syntax::kind(stmt),
             "break_statement" | "continue_statement" | "fallthrough_statement"
         )
     {
         return true;
     }
-    match stmt.kind() {
+    match syntax::kind(stmt) {
         "for_statement" => {
             stmt.named_child_count() == 1
                 && stmt.child_by_field_name("body").is_some_and(|b| {
                     !syntax::same_function_descendants(b)
                         .iter()
-                        .any(|n| n.kind() == "break_statement")
+                        .any(|n| syntax::kind(*n) == "break_statement")
                 })
         }
         "select_statement" => stmt.named_child_count() == 0,
@@ -294,19 +295,19 @@ pub fn trip_count(for_stmt: Node<'_>, src: &str) -> Option<u64> {
         .into_iter()
         .any(|n| {
             matches!(
-                n.kind(),
+                syntax::kind(n),
                 "break_statement"
                     | "continue_statement"
                     | "return_statement"
                     | "goto_statement"
                     | "labeled_statement"
-            ) || (n.kind() == "expression_statement" && flow::is_terminator(n, src))
+            ) || (syntax::kind(n) == "expression_statement" && flow::is_terminator(n, src))
         });
     if leaves {
         return None;
     }
     let header = for_stmt.named_child(0).filter(|h| *h != body)?;
-    match header.kind() {
+    match syntax::kind(header) {
         "for_clause" => clause_count(header, body, src),
         "range_clause" => range_count(header.child_by_field_name("right")?, src),
         _ => None,
@@ -327,13 +328,14 @@ fn single(list: Node<'_>) -> Option<Node<'_>> {
 fn clause_count(clause: Node<'_>, body: Node<'_>, src: &str) -> Option<u64> {
     let init = clause
         .child_by_field_name("initializer")
-        .filter(|i| i.kind() == "short_var_declaration")?;
-    let var = single(init.child_by_field_name("left")?).filter(|v| v.kind() == "identifier")?;
+        .filter(|i| syntax::kind(*i) == "short_var_declaration")?;
+    let var =
+        single(init.child_by_field_name("left")?).filter(|v| syntax::kind(*v) == "identifier")?;
     let name = text(var, src);
     let start = channels::int_value(single(init.child_by_field_name("right")?)?, src)?;
     let cond = clause
         .child_by_field_name("condition")
-        .filter(|c| c.kind() == "binary_expression")?;
+        .filter(|c| syntax::kind(*c) == "binary_expression")?;
     if cond.child_by_field_name("left").map(|l| text(l, src)) != Some(name) {
         return None;
     }
@@ -344,7 +346,7 @@ fn clause_count(clause: Node<'_>, body: Node<'_>, src: &str) -> Option<u64> {
         _ => return None,
     };
     let update = clause.child_by_field_name("update")?;
-    let steps_by_one = match update.kind() {
+    let steps_by_one = match syntax::kind(update) {
         "inc_statement" => update.named_child(0).is_some_and(|v| text(v, src) == name),
         "assignment_statement" => {
             update
@@ -371,10 +373,10 @@ fn clause_count(clause: Node<'_>, body: Node<'_>, src: &str) -> Option<u64> {
 /// literal without keys.
 fn range_count(x: Node<'_>, src: &str) -> Option<u64> {
     let x = syntax::unparen(x);
-    if x.kind() == "int_literal" {
+    if syntax::kind(x) == "int_literal" {
         return channels::int_value(x, src);
     }
-    if x.kind() != "composite_literal" {
+    if syntax::kind(x) != "composite_literal" {
         return None;
     }
     let ty = x.child_by_field_name("type")?;
@@ -382,12 +384,15 @@ fn range_count(x: Node<'_>, src: &str) -> Option<u64> {
     let mut c = body.walk();
     let elements: Vec<_> = body
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| syntax::kind(*n) != "comment")
         .collect();
-    if elements.iter().any(|e| e.kind() != "literal_element") {
+    if elements
+        .iter()
+        .any(|e| syntax::kind(*e) != "literal_element")
+    {
         return None;
     }
-    match ty.kind() {
+    match syntax::kind(ty) {
         "slice_type" | "implicit_length_array_type" => u64::try_from(elements.len()).ok(),
         "array_type" => channels::int_value(ty.child_by_field_name("length")?, src),
         _ => None,

@@ -44,7 +44,7 @@ fn with_parens<'t>(up: &Parents<'t>, node: Node<'t>) -> Node<'t> {
     let mut n = node;
     while let Some(p) = up
         .parent(n)
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| syntax::kind(*p) == "parenthesized_expression")
     {
         n = p;
     }
@@ -58,7 +58,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
     let Some(p) = up.parent(e) else {
         return Use::Other;
     };
-    match p.kind() {
+    match syntax::kind(p) {
         "send_statement" if p.child_by_field_name("channel") == Some(e) => {
             if in_select_case(up, p) {
                 Use::SelectSend
@@ -73,7 +73,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
         {
             let top = with_parens(up, p);
             let in_case = up.parent(top).is_some_and(|r| {
-                r.kind() == "receive_statement"
+                syntax::kind(r) == "receive_statement"
                     && r.child_by_field_name("right") == Some(top)
                     && in_select_case(up, r)
             });
@@ -95,7 +95,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
                 Some("close")
                     if up
                         .parent(call)
-                        .is_some_and(|d| d.kind() == "defer_statement") =>
+                        .is_some_and(|d| syntax::kind(d) == "defer_statement") =>
                 {
                     Use::DeferredClose
                 }
@@ -111,7 +111,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
 /// Whether `stmt` is the communication of a `select` case.
 fn in_select_case<'t>(up: &Parents<'t>, stmt: Node<'t>) -> bool {
     up.parent(stmt)
-        .is_some_and(|c| c.kind() == "communication_case")
+        .is_some_and(|c| syntax::kind(c) == "communication_case")
 }
 
 /// The node to report for a use: the send statement, the receive
@@ -132,7 +132,7 @@ pub fn op_node<'t>(up: &Parents<'t>, ident: Node<'t>, how: Use) -> Node<'t> {
 pub fn in_nested_literal<'t>(up: &Parents<'t>, node: Node<'t>, outer: Node<'t>) -> bool {
     up.ancestors(node)
         .take_while(|a| *a != outer)
-        .any(|a| a.kind() == "func_literal")
+        .any(|a| syntax::kind(a) == "func_literal")
 }
 
 /// Whether `node` binds or rebinds the variable `name`: an assignment,
@@ -155,7 +155,7 @@ pub fn bound_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
         })
         .unwrap_or_default()
     };
-    match node.kind() {
+    match syntax::kind(node) {
         "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement" => {
             named(node.child_by_field_name("left"))
         }
@@ -207,7 +207,7 @@ pub fn bound_after(root: Node<'_>, name: &str, from: usize, src: &str) -> bool {
 /// The value of a Go integer literal (decimal, hex, octal or binary, with
 /// `_` separators), if `node` is one that fits in a `u64`.
 pub fn int_value(node: Node<'_>, src: &str) -> Option<u64> {
-    if node.kind() != "int_literal" {
+    if syntax::kind(node) != "int_literal" {
         return None;
     }
     let t: String = text(node, src).chars().filter(|c| *c != '_').collect();
@@ -241,7 +241,7 @@ pub fn recovered<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
             sites.defers_recover(body, |body| {
                 syntax::same_function_descendants(body)
                     .into_iter()
-                    .filter(|n| n.kind() == "defer_statement")
+                    .filter(|n| syntax::kind(*n) == "defer_statement")
                     .filter_map(|d| d.named_child(0))
                     .any(|call| deferred_recover(call, ctx))
             })
@@ -254,13 +254,13 @@ fn deferred_recover(call: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
         return false;
     };
-    if callee.kind() == "func_literal" {
+    if syntax::kind(callee) == "func_literal" {
         return syntax::descendants(callee)
             .into_iter()
             .any(|c| syntax::is_builtin_call(c, ctx, "recover"));
     }
     let name = text(callee, src).to_ascii_lowercase();
-    callee.kind() == "identifier"
+    syntax::kind(callee) == "identifier"
         && !syntax::is_builtin_call(call, ctx, "recover")
         && (name.contains("panic") || name.contains("recover"))
 }
@@ -283,17 +283,23 @@ pub struct NilChannel<'t> {
 pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<NilChannel<'t>> {
     let typed_chan = spec
         .child_by_field_name("type")
-        .is_some_and(|t| t.kind() == "channel_type");
-    if spec.kind() != "var_spec" || !typed_chan || spec.child_by_field_name("value").is_some() {
+        .is_some_and(|t| syntax::kind(t) == "channel_type");
+    if syntax::kind(spec) != "var_spec"
+        || !typed_chan
+        || spec.child_by_field_name("value").is_some()
+    {
         return Vec::new();
     }
     let up = sites.parents();
-    let Some(decl) = up.ancestors(spec).find(|a| a.kind() == "var_declaration") else {
+    let Some(decl) = up
+        .ancestors(spec)
+        .find(|a| syntax::kind(*a) == "var_declaration")
+    else {
         return Vec::new();
     };
     let Some(scope) = up
         .parent(decl)
-        .filter(|p| matches!(p.kind(), "statement_list" | "block"))
+        .filter(|p| matches!(syntax::kind(*p), "statement_list" | "block"))
     else {
         return Vec::new();
     };
@@ -332,14 +338,14 @@ pub fn handed_off<'t>(up: &Parents<'t>, node: Node<'t>) -> bool {
 pub fn runs_in<'t>(up: &Parents<'t>, node: Node<'t>, func: Node<'t>) -> bool {
     up.ancestors(node)
         .take_while(|a| *a != func)
-        .filter(|a| a.kind() == "func_literal")
+        .filter(|a| syntax::kind(*a) == "func_literal")
         .all(|lit| {
             let called = up
                 .parent(lit)
-                .filter(|p| p.kind() == "parenthesized_expression")
+                .filter(|p| syntax::kind(*p) == "parenthesized_expression")
                 .unwrap_or(lit);
             up.parent(called).is_some_and(|call| {
-                call.kind() == "call_expression"
+                syntax::kind(call) == "call_expression"
                     && call.child_by_field_name("function") == Some(called)
             })
         })

@@ -9,12 +9,12 @@
 //! makes a rule asking here silent, never louder. Escaped names are kept as
 //! hashes: every unexported value name of the file may be one.
 
-use super::syntax::{self, text, unparen, Walk};
-use memchr::memmem;
+use super::syntax::{self, text, unparen, ById, IdHasher, KindSet, Walk};
+use memchr::memmem::Finder;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::LazyLock;
 use tree_sitter::Node;
 
 /// The words a declaration names when it may declare, signal, wait on or
@@ -28,14 +28,27 @@ const NAMES: [&str; 6] = [
     "Broadcast",
 ];
 
-/// Whether `text` holds one of the [`NAMES`].
-fn names_any(text: &[u8]) -> bool {
-    static FINDERS: OnceLock<Vec<memmem::Finder<'static>>> = OnceLock::new();
-    FINDERS
-        .get_or_init(|| NAMES.iter().map(memmem::Finder::new).collect())
-        .iter()
-        .any(|f| f.find(text).is_some())
-}
+/// The kinds [`CondFacts::visit`] looks at, tested by id before their
+/// names are compared.
+static VISITED: LazyLock<KindSet> = LazyLock::new(|| {
+    KindSet::new(&[
+        "selector_expression",
+        "argument_list",
+        "literal_value",
+        "send_statement",
+        "return_statement",
+        "keyed_element",
+        "assignment_statement",
+        "short_var_declaration",
+        "var_spec",
+        "type_spec",
+    ])
+});
+
+/// The searchers of [`NAMES`], built once: building one costs more than
+/// searching a declaration with it.
+static FINDERS: LazyLock<Vec<Finder<'static>>> =
+    LazyLock::new(|| NAMES.iter().map(Finder::new).collect());
 
 /// An unexported field of type `sync.Cond` or `*sync.Cond` (or
 /// `sync.WaitGroup`, `*sync.WaitGroup`).
@@ -75,7 +88,7 @@ pub struct CondFacts {
     pub cond_locks: Vec<(String, String)>,
     /// The hashes of the unexported names whose value leaves for
     /// somewhere else.
-    escaped: Hashes,
+    escaped: HashSet<u64, ById>,
 }
 
 impl CondFacts {
@@ -101,12 +114,12 @@ impl CondFacts {
         let Some(decl) = decl else {
             return facts;
         };
-        if decl.kind() == "var_declaration" {
+        if syntax::kind(decl) == "var_declaration" {
             facts.package_vars(decl, src);
         }
-        if names_any(text.as_bytes()) {
+        if FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some()) {
             syntax::walk(decl, |n| {
-                if n.is_named() {
+                if n.is_named() && VISITED.contains(n) {
                     facts.visit(n, src);
                 }
                 Walk::Enter
@@ -127,7 +140,7 @@ impl CondFacts {
     }
 
     fn visit(&mut self, n: Node<'_>, src: &str) {
-        match n.kind() {
+        match syntax::kind(n) {
             "selector_expression" => {
                 let field = n.child_by_field_name("field").map(|f| text(f, src));
                 let list = match field {
@@ -139,7 +152,7 @@ impl CondFacts {
                     if let Some(name) = name(operand, src) {
                         list.push(Selected {
                             name: name.to_string(),
-                            field: operand.kind() == "selector_expression",
+                            field: syntax::kind(operand) == "selector_expression",
                         });
                     }
                 }
@@ -224,7 +237,7 @@ impl CondFacts {
     fn leaves(&mut self, v: Node<'_>, src: &str) {
         let mut v = unparen(v);
         loop {
-            match v.kind() {
+            match syntax::kind(v) {
                 "literal_element" => match v.named_child(0) {
                     Some(inner) => v = unparen(inner),
                     None => return,
@@ -262,7 +275,7 @@ impl CondFacts {
         for v in &values {
             self.leaves(*v, src);
         }
-        if n.kind() != "assignment_statement" {
+        if syntax::kind(n) != "assignment_statement" {
             return;
         }
         let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
@@ -287,18 +300,18 @@ impl CondFacts {
         let arg = value
             .child_by_field_name("arguments")
             .and_then(|a| a.named_child(0))
-            .filter(|_| value.kind() == "call_expression");
+            .filter(|_| syntax::kind(value) == "call_expression");
         let Some(mut lock) = arg else {
             return;
         };
-        if lock.kind() == "unary_expression" {
+        if syntax::kind(lock) == "unary_expression" {
             match lock.child_by_field_name("operand") {
                 Some(inner) => lock = inner,
                 None => return,
             }
         }
         if let Some(path) = text(lock, src).strip_prefix(text(base, src)) {
-            if target.kind() == "selector_expression" && path.starts_with('.') {
+            if syntax::kind(target) == "selector_expression" && path.starts_with('.') {
                 self.cond_locks
                     .push((text(field, src).to_string(), path.to_string()));
             }
@@ -313,7 +326,7 @@ impl CondFacts {
         ) else {
             return;
         };
-        if ty.kind() != "struct_type" {
+        if syntax::kind(ty) != "struct_type" {
             return;
         }
         let Some(list) = ty.named_child(0) else {
@@ -346,7 +359,7 @@ impl CondFacts {
     /// declaration.
     fn package_vars(&mut self, decl: Node<'_>, src: &str) {
         for spec in super::names::specs(decl) {
-            if spec.kind() != "var_spec" {
+            if syntax::kind(spec) != "var_spec" {
                 continue;
             }
             let written = spec.child_by_field_name("type");
@@ -391,7 +404,7 @@ fn set_to_new(rest: &str) -> bool {
 
 /// The name a value goes by: an identifier's, or a selection's field.
 fn name<'s>(v: Node<'_>, src: &'s str) -> Option<&'s str> {
-    match v.kind() {
+    match syntax::kind(v) {
         "identifier" | "field_identifier" => Some(text(v, src)),
         "selector_expression" => v.child_by_field_name("field").map(|f| text(f, src)),
         _ => None,
@@ -408,37 +421,12 @@ fn exported(name: &str) -> bool {
     name.starts_with(|c: char| c.is_uppercase())
 }
 
-/// A name's 64-bit FNV-1a hash: names are short and many (every
-/// unexported selection of a file), so a cheap hash, kept in a set that
-/// does not hash again.
+/// A name's cheap hash: names are short and many (every unexported
+/// selection of a file).
 fn hash(name: &str) -> u64 {
-    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// A set of hashes, each its own hash.
-type Hashes = HashSet<u64, BuildHasherDefault<Unhashed>>;
-
-/// The hasher of [`Hashes`]: a value that is already a hash is used as is.
-#[derive(Default)]
-struct Unhashed(u64);
-
-impl Hasher for Unhashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u64`s are hashed; anything else still spreads.
-        self.0 = bytes
-            .iter()
-            .fold(self.0, |h, b| h.rotate_left(8) ^ u64::from(*b));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
+    let mut h = IdHasher::default();
+    h.write(name.as_bytes());
+    h.finish()
 }
 
 /// Whether type `t` is `sync.Cond` or `*sync.Cond`.
@@ -448,7 +436,7 @@ pub fn is_cond_type(t: Node<'_>, src: &str) -> bool {
 
 /// Whether type `t` is `sync.<name>` or `*sync.<name>`.
 pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
-    let t = if t.kind() == "pointer_type" {
+    let t = if syntax::kind(t) == "pointer_type" {
         match t.named_child(0) {
             Some(inner) => inner,
             None => return false,
@@ -456,7 +444,7 @@ pub fn is_sync_type(t: Node<'_>, src: &str, name: &str) -> bool {
     } else {
         t
     };
-    t.kind() == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
+    syntax::kind(t) == "qualified_type" && text(t, src).strip_prefix("sync.") == Some(name)
 }
 
 /// Whether `v` makes a new Cond: `sync.NewCond(…)`, `&sync.Cond{…}`,
@@ -469,19 +457,19 @@ pub fn fresh(v: Node<'_>, src: &str) -> bool {
 /// `sync.<name>{…}`, `new(sync.<name>)`, or `sync.NewCond(…)` for a Cond.
 pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
     let mut v = unparen(v);
-    if v.kind() == "literal_element" {
+    if syntax::kind(v) == "literal_element" {
         match v.named_child(0) {
             Some(inner) => v = unparen(inner),
             None => return false,
         }
     }
-    if v.kind() == "unary_expression" {
+    if syntax::kind(v) == "unary_expression" {
         match v.child_by_field_name("operand") {
             Some(inner) => v = unparen(inner),
             None => return false,
         }
     }
-    match v.kind() {
+    match syntax::kind(v) {
         "composite_literal" => v
             .child_by_field_name("type")
             .is_some_and(|t| is_sync_type(t, src, name)),

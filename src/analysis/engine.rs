@@ -375,14 +375,18 @@ fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<
     let mut from = range.start;
     let root = ctx.root;
     let mut c = root.walk();
+    let mut below = root.walk();
     for decl in root.children(&mut c) {
         if decl.end_byte() <= range.start || decl.start_byte() >= range.end {
             continue;
         }
-        if !bounds::shallow(decl) {
+        if !bounds::shallow(decl, &mut below) {
             // Deep `var` and `const` declarations are generated tables (long
             // `+` chains of strings, nested literals): nothing to report.
-            if matches!(decl.kind(), "function_declaration" | "method_declaration") {
+            if matches!(
+                syntax::kind(decl),
+                "function_declaration" | "method_declaration"
+            ) {
                 let message = format!(
                     "this declaration nests more than {} syntax levels deep: the rules skipped it",
                     bounds::MAX_DEPTH

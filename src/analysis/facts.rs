@@ -70,7 +70,7 @@ fn constants_in<'t>(node: Node<'t>, src: &'t str) -> HashSet<&'t str> {
                 .map(|id| text(id, src)),
         );
     };
-    syntax::walk(node, |n| match n.kind() {
+    syntax::walk(node, |n| match syntax::kind(n) {
         "const_declaration" => {
             let mut c = n.walk();
             n.named_children(&mut c).for_each(&mut declare);
@@ -188,7 +188,7 @@ impl<'t> Facts<'t> {
         let names: Rc<HashSet<&'t str>> = Rc::new(
             syntax::descendants(node)
                 .into_iter()
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| syntax::kind(*n) == "identifier")
                 .map(|n| text(n, self.src))
                 .collect(),
         );
@@ -224,7 +224,7 @@ impl<'t> Facts<'t> {
         let ifs: Rc<[Node<'t>]> = list
             .named_children(&mut c)
             .filter(|s| {
-                s.kind() == "if_statement" && s.child_by_field_name("alternative").is_none()
+                syntax::kind(*s) == "if_statement" && s.child_by_field_name("alternative").is_none()
             })
             .collect();
         self.plain_ifs
@@ -254,11 +254,11 @@ impl<'t> Facts<'t> {
                 let mut names = HashSet::new();
                 let mut c = self.root.walk();
                 for decl in self.root.named_children(&mut c) {
-                    match decl.kind() {
+                    match syntax::kind(decl) {
                         "function_declaration" => names
                             .extend(decl.child_by_field_name("name").map(|n| text(n, self.src))),
                         "var_declaration" | "const_declaration" => {
-                            syntax::walk(decl, |n| match n.kind() {
+                            syntax::walk(decl, |n| match syntax::kind(n) {
                                 "var_spec" | "const_spec" => {
                                     let mut c2 = n.walk();
                                     names.extend(

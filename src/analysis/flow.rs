@@ -50,11 +50,11 @@ pub fn exclusive<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>) -> bool {
     }
     let is_case = |n: Node<'_>| {
         matches!(
-            n.kind(),
+            syntax::kind(n),
             "expression_case" | "default_case" | "type_case" | "communication_case"
         )
     };
-    match lca.kind() {
+    match syntax::kind(lca) {
         "if_statement" => {
             let cons = lca.child_by_field_name("consequence");
             let alt = lca.child_by_field_name("alternative");
@@ -71,7 +71,7 @@ pub fn exclusive<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>) -> bool {
 /// `panic(…)`, `os.Exit`, `log.Fatal*`, `runtime.Goexit`, `t.Fatal*`, and
 /// the like.
 pub fn is_terminator(stmt: Node<'_>, src: &str) -> bool {
-    match stmt.kind() {
+    match syntax::kind(stmt) {
         "return_statement" | "goto_statement" => true,
         "expression_statement" => stmt
             .named_child(0)
@@ -112,14 +112,14 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
     let mut c = block.walk();
     let mut out = Vec::new();
     for child in block.named_children(&mut c) {
-        if child.kind() == "statement_list" {
+        if syntax::kind(child) == "statement_list" {
             let mut c2 = child.walk();
             out.extend(
                 child
                     .named_children(&mut c2)
-                    .filter(|n| n.kind() != "comment"),
+                    .filter(|n| syntax::kind(*n) != "comment"),
             );
-        } else if child.kind() != "comment" {
+        } else if syntax::kind(child) != "comment" {
             out.push(child);
         }
     }
@@ -129,11 +129,11 @@ pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
 /// The statement a labeled statement labels (`L: for …` is its `for`),
 /// labels within labels included; any other statement itself.
 pub fn unlabeled(mut stmt: Node<'_>) -> Node<'_> {
-    while stmt.kind() == "labeled_statement" {
+    while syntax::kind(stmt) == "labeled_statement" {
         let mut c = stmt.walk();
         let inner = stmt
             .named_children(&mut c)
-            .find(|n| n.kind() != "label_name");
+            .find(|n| syntax::kind(*n) != "label_name");
         match inner {
             Some(s) => stmt = s,
             None => break,
@@ -158,7 +158,7 @@ fn leaves_before<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>, src: &str) -> b
         {
             return false;
         }
-        if matches!(anc.kind(), "statement_list" | "block") {
+        if matches!(syntax::kind(anc), "statement_list" | "block") {
             let mut c = anc.walk();
             let later = anc
                 .named_children(&mut c)
@@ -178,18 +178,18 @@ fn leaves_before<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>, src: &str) -> b
 /// Whether `stmt` is a `break`/`continue` whose target loop or switch
 /// contains `b` (so `b` is skipped), or a labeled one (judged unknowable).
 fn skips_to_loop<'t>(up: &Parents<'t>, stmt: Node<'t>, b: Node<'t>) -> bool {
-    let is_break = stmt.kind() == "break_statement";
-    if !is_break && stmt.kind() != "continue_statement" {
+    let is_break = syntax::kind(stmt) == "break_statement";
+    if !is_break && syntax::kind(stmt) != "continue_statement" {
         return false;
     }
     if stmt.named_child(0).is_some() {
         return true;
     }
     let target = up.ancestors(stmt).find(|n| {
-        n.kind() == "for_statement"
+        syntax::kind(*n) == "for_statement"
             || (is_break
                 && matches!(
-                    n.kind(),
+                    syntax::kind(*n),
                     "expression_switch_statement" | "type_switch_statement" | "select_statement"
                 ))
     });
@@ -200,21 +200,21 @@ fn skips_to_loop<'t>(up: &Parents<'t>, stmt: Node<'t>, b: Node<'t>) -> bool {
 pub fn enclosing_loop<'t>(up: &Parents<'t>, node: Node<'t>) -> Option<Node<'t>> {
     up.ancestors(node)
         .take_while(|n| !syntax::is_function(*n))
-        .find(|n| n.kind() == "for_statement")
+        .find(|n| syntax::kind(*n) == "for_statement")
 }
 
 /// The statement an unlabeled `break` or `continue` leaves: the innermost
 /// loop around it, or for a `break` also the innermost switch or select,
 /// within its own function.
 pub fn jump_target<'t>(up: &Parents<'t>, jump: Node<'t>) -> Option<Node<'t>> {
-    let is_break = jump.kind() == "break_statement";
+    let is_break = syntax::kind(jump) == "break_statement";
     up.ancestors(jump)
         .take_while(|n| !syntax::is_function(*n))
         .find(|n| {
-            n.kind() == "for_statement"
+            syntax::kind(*n) == "for_statement"
                 || (is_break
                     && matches!(
-                        n.kind(),
+                        syntax::kind(*n),
                         "expression_switch_statement"
                             | "type_switch_statement"
                             | "select_statement"
@@ -231,7 +231,7 @@ pub fn leaves_loop_after<'t>(up: &Parents<'t>, node: Node<'t>, loop_: Node<'t>, 
         if anc == loop_ {
             return false;
         }
-        if matches!(anc.kind(), "statement_list" | "block") {
+        if matches!(syntax::kind(anc), "statement_list" | "block") {
             let mut c = anc.walk();
             let later: Vec<_> = anc
                 .named_children(&mut c)
@@ -242,7 +242,7 @@ pub fn leaves_loop_after<'t>(up: &Parents<'t>, node: Node<'t>, loop_: Node<'t>, 
                 if is_terminator(stmt, src) {
                     return true;
                 }
-                if stmt.kind() == "break_statement"
+                if syntax::kind(stmt) == "break_statement"
                     && (stmt.named_child(0).is_some() || jump_target(up, stmt) == Some(loop_))
                 {
                     return true;
@@ -263,7 +263,7 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         if n.end_byte() <= from || n.start_byte() >= to {
             return Walk::Skip;
         }
-        let hit = match n.kind() {
+        let hit = match syntax::kind(n) {
             "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
                 syntax::assigned_names(n, src).contains(&name)
             }
@@ -300,19 +300,19 @@ pub fn changes_in(expr: Node<'_>, scope: Node<'_>, from: usize, to: usize, src: 
 /// Whether `loop_` is a `for { … }` loop: no condition, clause or range.
 pub fn is_infinite(loop_: Node<'_>) -> bool {
     let mut c = loop_.walk();
-    loop_.kind() == "for_statement"
+    syntax::kind(loop_) == "for_statement"
         && loop_
             .named_children(&mut c)
-            .all(|n| n.kind() == "comment" || Some(n) == loop_.child_by_field_name("body"))
+            .all(|n| syntax::kind(n) == "comment" || Some(n) == loop_.child_by_field_name("body"))
 }
 
 /// The channel operand of a receive expression `<-x`.
 pub fn received(node: Node<'_>) -> Option<Node<'_>> {
     let node = syntax::unparen(node);
-    (node.kind() == "unary_expression"
+    (syntax::kind(node) == "unary_expression"
         && node
             .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "<-"))
+            .is_some_and(|o| syntax::kind(o) == "<-"))
     .then(|| node.child_by_field_name("operand"))
     .flatten()
 }
@@ -320,7 +320,7 @@ pub fn received(node: Node<'_>) -> Option<Node<'_>> {
 /// The label of a labeled loop (`outer: for …`).
 fn label_of<'t, 's>(up: &Parents<'t>, loop_: Node<'t>, src: &'s str) -> Option<&'s str> {
     up.parent(loop_)
-        .filter(|p| p.kind() == "labeled_statement")
+        .filter(|p| syntax::kind(*p) == "labeled_statement")
         .and_then(|p| p.child_by_field_name("label"))
         .map(|l| text(l, src))
 }
@@ -329,7 +329,7 @@ fn label_of<'t, 's>(up: &Parents<'t>, loop_: Node<'t>, src: &'s str) -> Option<&
 fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
     let mut found = false;
     syntax::walk(scope, |n| {
-        if n.kind() == "labeled_statement"
+        if syntax::kind(n) == "labeled_statement"
             && n.child_by_field_name("label")
                 .is_some_and(|l| text(l, src) == label)
         {
@@ -359,7 +359,7 @@ pub fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str)
     let own = label_of(up, loop_, src);
     let mut found = false;
     syntax::walk(scope, |n| {
-        let exit = match n.kind() {
+        let exit = match syntax::kind(n) {
             "func_literal" => return Walk::Skip,
             "return_statement" | "goto_statement" => true,
             "break_statement" => match n.named_child(0) {
@@ -418,13 +418,15 @@ fn is_quick_call(call: Node<'_>, src: &str) -> bool {
 pub fn may_block(stmt: Node<'_>, src: &str) -> bool {
     let mut block = false;
     syntax::walk(stmt, |n| {
-        block = match n.kind() {
+        block = match syntax::kind(n) {
             "func_literal" | "go_statement" => return Walk::Skip,
             "select_statement" => {
                 // A select with a default case waits only where its default
                 // does.
                 let mut c = n.walk();
-                let has_default = n.named_children(&mut c).any(|k| k.kind() == "default_case");
+                let has_default = n
+                    .named_children(&mut c)
+                    .any(|k| syntax::kind(k) == "default_case");
                 !has_default
             }
             "communication_case" => return Walk::Skip,

@@ -89,7 +89,7 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
         }
         if waits_in(stmt, go, src) {
             earlier.clear();
-        } else if stmt.kind() == "go_statement" {
+        } else if syntax::kind(stmt) == "go_statement" {
             earlier.push(stmt);
         }
     }
@@ -121,13 +121,16 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
 /// or the calls of a started func literal on a receiver it does not
 /// declare, made before the literal takes any lock.
 fn started_calls<'t>(go: Node<'t>, src: &'t str) -> Vec<(Node<'t>, Node<'t>, &'t str)> {
-    let Some(call) = go.named_child(0).filter(|c| c.kind() == "call_expression") else {
+    let Some(call) = go
+        .named_child(0)
+        .filter(|c| syntax::kind(*c) == "call_expression")
+    else {
         return Vec::new();
     };
     let Some(function) = call.child_by_field_name("function").map(syntax::unparen) else {
         return Vec::new();
     };
-    if function.kind() != "func_literal" {
+    if syntax::kind(function) != "func_literal" {
         return method_call(call, src).into_iter().collect();
     }
     let Some(body) = function.child_by_field_name("body") else {
@@ -136,7 +139,7 @@ fn started_calls<'t>(go: Node<'t>, src: &'t str) -> Vec<(Node<'t>, Node<'t>, &'t
     let mut out = Vec::new();
     let mut locked = false;
     syntax::walk(body, |n| {
-        if locked || n.kind() == "func_literal" {
+        if locked || syntax::kind(n) == "func_literal" {
             return syntax::Walk::Skip;
         }
         if let Some(found) = method_call(n, src) {
@@ -160,34 +163,34 @@ fn declares(lit: Node<'_>, name: &str, src: &str) -> bool {
     lit.child_by_field_name("parameters").is_some_and(|p| {
         syntax::descendants(p)
             .into_iter()
-            .any(|n| n.kind() == "identifier" && text(n, src) == name)
+            .any(|n| syntax::kind(n) == "identifier" && text(n, src) == name)
     })
 }
 
 /// `node` as a method call `x.m(…)` on a variable or a field path of one:
 /// the call, `x`, `m`.
 fn method_call<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, Node<'t>, &'t str)> {
-    if node.kind() != "call_expression" {
+    if syntax::kind(node) != "call_expression" {
         return None;
     }
     let function = syntax::unparen(node.child_by_field_name("function")?);
-    if function.kind() != "selector_expression" {
+    if syntax::kind(function) != "selector_expression" {
         return None;
     }
     let receiver = function.child_by_field_name("operand")?;
     let mut r = receiver;
-    while r.kind() == "selector_expression" {
+    while syntax::kind(r) == "selector_expression" {
         r = r.child_by_field_name("operand")?;
     }
     let field = function.child_by_field_name("field")?;
-    (r.kind() == "identifier").then(|| (node, receiver, text(field, src)))
+    (syntax::kind(r) == "identifier").then(|| (node, receiver, text(field, src)))
 }
 
 /// The identifier a field path starts from: `s` for `s.a.b`.
 fn root(mut expr: Node<'_>) -> Node<'_> {
     while let Some(op) = expr
         .child_by_field_name("operand")
-        .filter(|_| expr.kind() == "selector_expression")
+        .filter(|_| syntax::kind(expr) == "selector_expression")
     {
         expr = op;
     }
@@ -202,11 +205,13 @@ fn waits_in(node: Node<'_>, go: Node<'_>, src: &str) -> bool {
     syntax::same_function_descendants(node)
         .into_iter()
         .any(|n| {
-            (n.kind() == "call_expression"
+            (syntax::kind(n) == "call_expression"
                 && syntax::callee(n, src).is_some_and(|c| c.ends_with(".Wait")))
-                || (n.kind() == "expression_statement"
+                || (syntax::kind(n) == "expression_statement"
                     && n.named_child(0).and_then(flow::received).is_some())
-                || (n.kind() == "select_statement" && !syntax::inside(n, go) && !has_default(n))
+                || (syntax::kind(n) == "select_statement"
+                    && !syntax::inside(n, go)
+                    && !has_default(n))
         })
 }
 
@@ -215,7 +220,7 @@ fn has_default(select: Node<'_>) -> bool {
     let mut c = select.walk();
     let found = select
         .named_children(&mut c)
-        .any(|n| n.kind() == "default_case");
+        .any(|n| syntax::kind(n) == "default_case");
     found
 }
 

@@ -23,7 +23,7 @@ pub fn of_file<'t>(root: Node<'t>, src: &'t str) -> Vec<Import<'t>> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for child in root.named_children(&mut c) {
-        match child.kind() {
+        match syntax::kind(child) {
             "import_declaration" => out.extend(specs(child).into_iter().filter_map(|spec| {
                 let path = text(spec.child_by_field_name("path")?, src);
                 let path = path.trim_matches(|c| c == '"' || c == '`');
@@ -45,14 +45,14 @@ fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut c = decl.walk();
     for child in decl.named_children(&mut c) {
-        match child.kind() {
+        match syntax::kind(child) {
             "import_spec" => out.push(child),
             "import_spec_list" => {
                 let mut c2 = child.walk();
                 out.extend(
                     child
                         .named_children(&mut c2)
-                        .filter(|n| n.kind() == "import_spec"),
+                        .filter(|n| syntax::kind(*n) == "import_spec"),
                 );
             }
             _ => {}
@@ -70,10 +70,11 @@ pub fn used_outside(
     except: &std::ops::Range<usize>,
 ) -> bool {
     syntax::descendants(root).into_iter().any(|n| {
-        (n.kind() == "selector_expression" || n.kind() == "qualified_type")
+        (syntax::kind(n) == "selector_expression" || syntax::kind(n) == "qualified_type")
             && (n.end_byte() <= except.start || n.start_byte() >= except.end)
             && n.named_child(0).is_some_and(|q| {
-                matches!(q.kind(), "identifier" | "package_identifier") && text(q, src) == name
+                matches!(syntax::kind(q), "identifier" | "package_identifier")
+                    && text(q, src) == name
             })
     })
 }
@@ -84,16 +85,16 @@ pub fn removal(import: &Import<'_>, src: &str) -> Edit {
     let lone = import
         .spec
         .parent()
-        .filter(|p| p.kind() == "import_spec_list")
+        .filter(|p| syntax::kind(*p) == "import_spec_list")
         .is_none_or(|list| {
             list.named_children(&mut list.walk())
-                .filter(|n| n.kind() == "import_spec")
+                .filter(|n| syntax::kind(*n) == "import_spec")
                 .count()
                 == 1
         });
     let node = if lone {
         let mut up = import.spec;
-        while up.kind() != "import_declaration" {
+        while syntax::kind(up) != "import_declaration" {
             match up.parent() {
                 Some(p) => up = p,
                 None => break,

@@ -75,13 +75,13 @@ pub struct LockCall<'t> {
 impl<'t> LockCall<'t> {
     /// `node` as a lock call, if it is one.
     pub fn of(node: Node<'t>, src: &str) -> Option<LockCall<'t>> {
-        if node.kind() != "call_expression"
+        if syntax::kind(node) != "call_expression"
             || node.child_by_field_name("arguments")?.named_child_count() != 0
         {
             return None;
         }
         let f = node.child_by_field_name("function")?;
-        if f.kind() != "selector_expression" {
+        if syntax::kind(f) != "selector_expression" {
             return None;
         }
         let method = f.child_by_field_name("field")?;
@@ -102,14 +102,14 @@ impl<'t> LockCall<'t> {
     /// the file's parents.
     pub fn statement(&self, up: &Parents<'t>) -> Option<Node<'t>> {
         up.parent(self.call)
-            .filter(|p| p.kind() == "expression_statement")
+            .filter(|p| syntax::kind(*p) == "expression_statement")
     }
 
     /// The `defer` statement, when the call is deferred; `up` is the
     /// file's parents.
     pub fn deferred(&self, up: &Parents<'t>) -> Option<Node<'t>> {
         up.parent(self.call)
-            .filter(|p| p.kind() == "defer_statement")
+            .filter(|p| syntax::kind(*p) == "defer_statement")
     }
 
     /// Whether the receiver's type is declared in this file with a method
@@ -130,7 +130,7 @@ impl<'t> LockCall<'t> {
     pub fn recv_has_call(&self) -> bool {
         syntax::descendants(self.recv)
             .iter()
-            .any(|n| n.kind() == "call_expression")
+            .any(|n| syntax::kind(*n) == "call_expression")
     }
 }
 
@@ -206,13 +206,13 @@ pub fn indentation<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 pub fn receiver_type<'s>(method: Node<'_>, src: &'s str) -> Option<&'s str> {
     let param = method.child_by_field_name("receiver")?.named_child(0)?;
     let mut ty = param.child_by_field_name("type")?;
-    if ty.kind() == "pointer_type" {
+    if syntax::kind(ty) == "pointer_type" {
         ty = ty.named_child(0)?;
     }
-    if ty.kind() == "generic_type" {
+    if syntax::kind(ty) == "generic_type" {
         ty = ty.child_by_field_name("type")?;
     }
-    (ty.kind() == "type_identifier").then(|| text(ty, src))
+    (syntax::kind(ty) == "type_identifier").then(|| text(ty, src))
 }
 
 /// `text` for a message: at most 60 characters, cut with `…`.

@@ -194,10 +194,10 @@ pub fn receiver_types<'t>(file: &FileTypes<'t>, decl: Node<'t>) -> HashMap<usize
     // The receivers of the calls entered so far and not yet reached.
     let mut wanted = HashSet::new();
     syntax::walk(decl, |n| {
-        if n.kind() == "call_expression" {
+        if syntax::kind(n) == "call_expression" {
             let operand = n
                 .child_by_field_name("function")
-                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| syntax::kind(*f) == "selector_expression")
                 .and_then(|f| f.child_by_field_name("operand"));
             wanted.extend(operand.map(|o| o.id()));
         }
@@ -211,7 +211,7 @@ pub fn receiver_types<'t>(file: &FileTypes<'t>, decl: Node<'t>) -> HashMap<usize
                     ValueType {
                         known: types.is_known(t),
                         lock: types.lock_in(t),
-                        name: (t.kind() == "type_identifier").then(|| text(t, src)),
+                        name: (syntax::kind(t) == "type_identifier").then(|| text(t, src)),
                     },
                 );
             }
@@ -242,12 +242,12 @@ fn visit<'t>(
             });
         }
     };
-    match n.kind() {
+    match syntax::kind(n) {
         "function_declaration" | "method_declaration" | "func_literal" => {
             function(n, file, scope, out)
         }
         "var_spec" | "const_spec" => {
-            if n.kind() == "var_spec" {
+            if syntax::kind(n) == "var_spec" {
                 for v in n
                     .child_by_field_name("value")
                     .map(list_items)
@@ -259,7 +259,7 @@ fn visit<'t>(
             declare(n, file, scope, (n.end_byte(), end));
         }
         "short_var_declaration" | "assignment_statement" => {
-            let plain = n.kind() == "short_var_declaration"
+            let plain = syntax::kind(n) == "short_var_declaration"
                 || n.child_by_field_name("operator")
                     .is_some_and(|o| text(o, src) == "=");
             let left = n
@@ -278,7 +278,7 @@ fn visit<'t>(
                     check(scope, v, Site::Assignment, out);
                 }
             }
-            if n.kind() == "short_var_declaration" {
+            if syntax::kind(n) == "short_var_declaration" {
                 declare(n, file, scope, (n.end_byte(), end));
             }
         }
@@ -313,7 +313,7 @@ fn visit<'t>(
             }
         }
         "type_switch_statement" | "receive_statement" => {
-            let end = if n.kind() == "receive_statement" {
+            let end = if syntax::kind(n) == "receive_statement" {
                 end
             } else {
                 n.end_byte()
@@ -341,7 +341,7 @@ fn visit<'t>(
         "literal_value" => {
             let mut c = n.walk();
             for el in n.named_children(&mut c) {
-                let value = match el.kind() {
+                let value = match syntax::kind(el) {
                     "keyed_element" => el.child_by_field_name("value"),
                     "literal_element" => Some(el),
                     _ => None,
@@ -379,15 +379,15 @@ fn function<'t>(
     ] {
         let Some(list) = f
             .child_by_field_name(field)
-            .filter(|l| l.kind() == "parameter_list")
+            .filter(|l| syntax::kind(*l) == "parameter_list")
         else {
             continue;
         };
         let mut c = list.walk();
         let params: Vec<Node<'t>> = list.named_children(&mut c).collect();
         for p in params {
-            let variadic = p.kind() == "variadic_parameter_declaration";
-            if p.kind() != "parameter_declaration" && !variadic {
+            let variadic = syntax::kind(p) == "variadic_parameter_declaration";
+            if syntax::kind(p) != "parameter_declaration" && !variadic {
                 continue;
             }
             let Some(ty) = p.child_by_field_name("type") else {
@@ -437,7 +437,8 @@ fn copied_lock<'t>(e: Node<'t>, types: &Types<'_, 't>) -> Option<LockPath> {
     if fresh(e) {
         return None;
     }
-    if e.kind() == "unary_expression" && e.child_by_field_name("operand").is_some_and(fresh) {
+    if syntax::kind(e) == "unary_expression" && e.child_by_field_name("operand").is_some_and(fresh)
+    {
         return None;
     }
     match types.infer(e) {
@@ -454,7 +455,7 @@ fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
         return false;
     };
     let unsafe_fn = |name: &str| matches!(name, "Sizeof" | "Offsetof" | "Alignof");
-    match f.kind() {
+    match syntax::kind(f) {
         "identifier" => {
             let name = text(f, src);
             let builtin = matches!(name, "len" | "cap" | "new")
@@ -468,7 +469,7 @@ fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
             ) else {
                 return false;
             };
-            pkg.kind() == "identifier"
+            syntax::kind(pkg) == "identifier"
                 && unsafe_fn(text(name, src))
                 && types.file.unsafe_names().contains(&text(pkg, src))
                 && !types.declared(text(pkg, src), pkg.start_byte())

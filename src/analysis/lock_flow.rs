@@ -167,14 +167,14 @@ impl<'t> LockFlow<'t> {
         let own = syntax::function_body(func).map(syntax::same_function_descendants);
         self.last = syntax::function_body(func).and_then(|b| flow::statements(b).pop());
         for n in own.unwrap_or_default() {
-            if matches!(n.kind(), "block" | "statement_list") {
+            if matches!(syntax::kind(n), "block" | "statement_list") {
                 let mut c = n.walk();
                 let list: Vec<Node<'t>> = n
                     .named_children(&mut c)
-                    .filter(|s| s.kind() != "comment")
+                    .filter(|s| syntax::kind(*s) != "comment")
                     .collect();
                 for (i, stmt) in list.iter().enumerate() {
-                    let is_lock = stmt.kind() == "expression_statement"
+                    let is_lock = syntax::kind(*stmt) == "expression_statement"
                         && stmt
                             .named_child(0)
                             .and_then(|c| LockCall::of(c, src))
@@ -202,7 +202,7 @@ impl<'t> LockFlow<'t> {
             let at = n.start_byte();
             defers.retain(|d| d.end_byte() > at);
             literals.retain(|(l, _, _)| l.end_byte() > at);
-            match n.kind() {
+            match syntax::kind(n) {
                 "defer_statement" => defers.push(n),
                 "func_literal" if n != func => {
                     literals.push((n, !runs_on_the_spot(up, n), Vec::new()))
@@ -215,7 +215,7 @@ impl<'t> LockFlow<'t> {
                     if matches!(field, "Unlock" | "RUnlock") {
                         self.released.insert(operand);
                         let called = up.parent(n).is_some_and(|p| {
-                            p.kind() == "call_expression"
+                            syntax::kind(p) == "call_expression"
                                 && p.child_by_field_name("function") == Some(n)
                         });
                         // Released by a func literal that runs later and
@@ -233,7 +233,7 @@ impl<'t> LockFlow<'t> {
                             && up
                                 .parent(n)
                                 .and_then(|p| up.parent(p))
-                                .is_some_and(|s| s.kind() == "expression_statement");
+                                .is_some_and(|s| syntax::kind(s) == "expression_statement");
                         if defers.is_empty() {
                             self.releases.entry(operand).or_default().push(at);
                             if !statement {
@@ -257,14 +257,15 @@ impl<'t> LockFlow<'t> {
                 }
                 "call_expression" => {
                     let f = n.child_by_field_name("function");
-                    let name = f.and_then(|f| match f.kind() {
+                    let name = f.and_then(|f| match syntax::kind(f) {
                         "identifier" => Some(f),
                         "selector_expression" => f.child_by_field_name("field"),
                         _ => None,
                     });
                     self.called.extend(name.map(|n| text(n, src)));
-                    if f.is_some_and(|f| f.kind() == "identifier" && is_unlock_helper(text(f, src)))
-                    {
+                    if f.is_some_and(|f| {
+                        syntax::kind(f) == "identifier" && is_unlock_helper(text(f, src))
+                    }) {
                         self.any_helper = true;
                         if defers.is_empty() {
                             self.helpers.push(at);
@@ -278,12 +279,12 @@ impl<'t> LockFlow<'t> {
                         self.assigns.entry(name).or_default().push(at);
                     }
                     let value = n.child_by_field_name("right");
-                    if n.kind() != "range_clause" {
+                    if syntax::kind(n) != "range_clause" {
                         for v in value.map(super::types::list_items).unwrap_or_default() {
                             self.copied.insert(text(v, src));
                         }
                     }
-                    if n.kind() != "range_clause" && text(n, src).contains("RLocker()") {
+                    if syntax::kind(n) != "range_clause" && text(n, src).contains("RLocker()") {
                         self.rlockers.extend(syntax::assigned_names(n, src));
                     }
                 }
@@ -475,9 +476,11 @@ impl<'t> LockFlow<'t> {
 /// deferred, not started as a goroutine or handed on.
 fn runs_on_the_spot<'t>(up: &Parents<'t>, lit: Node<'t>) -> bool {
     up.parent(lit).is_some_and(|call| {
-        call.kind() == "call_expression"
+        syntax::kind(call) == "call_expression"
             && call.child_by_field_name("function") == Some(lit)
-            && up.parent(call).is_none_or(|p| p.kind() != "go_statement")
+            && up
+                .parent(call)
+                .is_none_or(|p| syntax::kind(p) != "go_statement")
     })
 }
 
@@ -614,7 +617,7 @@ impl<'t> Pass<'_, 't> {
     }
 
     fn statement_inner(&mut self, stmt: Node<'t>, mut state: State<'t>) -> Option<State<'t>> {
-        match stmt.kind() {
+        match syntax::kind(stmt) {
             "block" | "statement_list" => self.block(stmt, state),
             "expression_statement" => {
                 self.calls(stmt, &state);
@@ -659,7 +662,7 @@ impl<'t> Pass<'_, 't> {
                 let mut c = stmt.walk();
                 let inner = stmt
                     .named_children(&mut c)
-                    .find(|n| n.kind() != "label_name");
+                    .find(|n| syntax::kind(*n) != "label_name");
                 match inner {
                     Some(s) => self.statement(s, state),
                     None => Some(state),
@@ -669,7 +672,7 @@ impl<'t> Pass<'_, 't> {
                 if stmt.named_child(0).is_some() {
                     return None;
                 }
-                let to_loop = stmt.kind() == "continue_statement";
+                let to_loop = syntax::kind(stmt) == "continue_statement";
                 if to_loop {
                     // Around the back edge from here: what is still held.
                     let at = stmt.start_byte();
@@ -780,15 +783,15 @@ impl<'t> Pass<'_, 't> {
         let mut found = Vec::new();
         syntax::walk(node, |n| {
             if matches!(
-                n.kind(),
+                syntax::kind(n),
                 "func_literal" | "block" | "defer_statement" | "go_statement"
             ) {
                 return Walk::Skip;
             }
-            let operand = (n.kind() == "call_expression")
+            let operand = (syntax::kind(n) == "call_expression")
                 .then(|| n.child_by_field_name("function"))
                 .flatten()
-                .filter(|f| f.kind() == "selector_expression")
+                .filter(|f| syntax::kind(*f) == "selector_expression")
                 .and_then(|f| f.child_by_field_name("operand"));
             if operand.is_some_and(|o| text(o, src) == recv) {
                 found.push(n);
@@ -890,15 +893,15 @@ impl<'t> Pass<'_, 't> {
         let children: Vec<Node<'t>> = stmt.named_children(&mut c).collect();
         let is_case = |n: &Node<'_>| {
             matches!(
-                n.kind(),
+                syntax::kind(*n),
                 "expression_case" | "default_case" | "type_case" | "communication_case"
             )
         };
         let mut state = state;
         for part in children.iter().filter(|n| !is_case(n)) {
-            if part.kind() == "short_var_declaration"
-                || part.kind() == "expression_statement"
-                || part.kind() == "assignment_statement"
+            if syntax::kind(*part) == "short_var_declaration"
+                || syntax::kind(*part) == "expression_statement"
+                || syntax::kind(*part) == "assignment_statement"
             {
                 state = self.statement(*part, state)?;
             } else {
@@ -906,8 +909,8 @@ impl<'t> Pass<'_, 't> {
             }
         }
         let cases: Vec<Node<'t>> = children.into_iter().filter(is_case).collect();
-        let one_runs =
-            stmt.kind() == "select_statement" || cases.iter().any(|c| c.kind() == "default_case");
+        let one_runs = syntax::kind(stmt) == "select_statement"
+            || cases.iter().any(|c| syntax::kind(*c) == "default_case");
         let (out, sink) = self.in_sink(false, |p| {
             let mut out = (!one_runs).then(|| state.clone());
             for case in &cases {
@@ -916,7 +919,7 @@ impl<'t> Pass<'_, 't> {
                 let mut s = Some(state.clone());
                 for part in parts {
                     let Some(cur) = s else { break };
-                    s = if part.kind() == "statement_list" {
+                    s = if syntax::kind(part) == "statement_list" {
                         p.block(part, cur)
                     } else {
                         p.calls(part, &cur);
@@ -975,8 +978,10 @@ pub fn released_elsewhere<'t>(root: Node<'t>, src: &'t str) -> HashMap<&'t str, 
 pub fn releases<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, Releaser<'t>)> {
     // Only a function whose text says `Unlock` (or `RUnlock`) can
     // release anything: the others are not walked.
-    if !matches!(decl.kind(), "function_declaration" | "method_declaration")
-        || memchr::memmem::find(text(decl, src).as_bytes(), b"Unlock").is_none()
+    if !matches!(
+        syntax::kind(decl),
+        "function_declaration" | "method_declaration"
+    ) || memchr::memmem::find(text(decl, src).as_bytes(), b"Unlock").is_none()
     {
         return Vec::new();
     }
@@ -1033,7 +1038,7 @@ fn lock_selections<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, &'t str)> 
         if !hits.within(n) {
             return Walk::Skip;
         }
-        if n.kind() == "selector_expression" {
+        if syntax::kind(n) == "selector_expression" {
             let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
             if matches!(field, "Lock" | "RLock" | "Unlock" | "RUnlock") {
                 let operand = n.child_by_field_name("operand");
@@ -1052,7 +1057,7 @@ pub fn is_receivers(mutex: &str, recv: Option<&str>) -> bool {
 
 /// The receiver's name of a method declaration.
 pub fn receiver_name<'t>(func: Node<'t>, src: &'t str) -> Option<&'t str> {
-    (func.kind() == "method_declaration")
+    (syntax::kind(func) == "method_declaration")
         .then(|| func.child_by_field_name("receiver"))
         .flatten()
         .and_then(|r| r.named_child(0))

@@ -22,6 +22,7 @@
 use super::flow;
 use super::lock_calls::LockCall;
 use super::syntax::text;
+use crate::analysis::syntax;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -99,7 +100,7 @@ impl<'t> HeldLocks<'t> {
             }
             let lock = stmt
                 .named_child(0)
-                .filter(|_| stmt.kind() == "expression_statement")
+                .filter(|_| syntax::kind(stmt) == "expression_statement")
                 .and_then(|c| LockCall::of(c, src));
             if let Some(lock) = lock {
                 let mutex = lock.mutex(src);
@@ -111,7 +112,7 @@ impl<'t> HeldLocks<'t> {
                 }
                 continue;
             }
-            let stays = matches!(stmt.kind(), "defer_statement" | "go_statement");
+            let stays = matches!(syntax::kind(stmt), "defer_statement" | "go_statement");
             let mut within = state.clone();
             if !stays && state.iter().any(|t| t.held) {
                 let released = releases(stmt, src);
@@ -124,7 +125,7 @@ impl<'t> HeldLocks<'t> {
                     self.within.insert(stmt.id(), Rc::from(within.as_slice()));
                 }
             }
-            let entry = if stmt.kind() == "for_statement" {
+            let entry = if syntax::kind(stmt) == "for_statement" {
                 &within
             } else {
                 &state
@@ -142,7 +143,7 @@ fn inner<'t>(stmt: Node<'t>, entry: &[Taken<'t>], work: &mut Vec<(Node<'t>, Vec<
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         for child in n.named_children(&mut c) {
-            match child.kind() {
+            match syntax::kind(child) {
                 "block" | "statement_list" => work.push((child, entry.to_vec())),
                 "func_literal" => {
                     if let Some(body) = child.child_by_field_name("body") {
@@ -163,8 +164,8 @@ fn releases<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let mut stack = vec![stmt];
     while let Some(n) = stack.pop() {
         if n != stmt
-            && (n.kind() == "func_literal"
-                || (matches!(n.kind(), "block" | "statement_list")
+            && (syntax::kind(n) == "func_literal"
+                || (matches!(syntax::kind(n), "block" | "statement_list")
                     && flow::statements(n)
                         .last()
                         .is_some_and(|last| flow::is_terminator(*last, src))))

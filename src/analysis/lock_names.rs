@@ -6,6 +6,7 @@
 //! top-level declaration whose text names none of them holds no lock the
 //! walk for copies could find, and that walk can pass it over.
 
+use crate::analysis::syntax;
 use crate::analysis::syntax::text;
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -20,12 +21,12 @@ pub fn leading_to_locks<'t>(root: Node<'t>, src: &'t str, seeds: &[&'t str]) -> 
     let mut specs: Vec<(Vec<&'t str>, HashSet<&'t str>)> = Vec::new();
     let mut c = root.walk();
     for decl in root.named_children(&mut c) {
-        if !matches!(decl.kind(), "type_declaration" | "var_declaration") {
+        if !matches!(syntax::kind(decl), "type_declaration" | "var_declaration") {
             continue;
         }
         let mut stack = vec![decl];
         while let Some(n) = stack.pop() {
-            match n.kind() {
+            match syntax::kind(n) {
                 "type_spec" | "type_alias" | "var_spec" => {
                     let mut c2 = n.walk();
                     let declared = n

@@ -466,7 +466,7 @@ pub fn sliced(src: &str) -> bool {
 /// declaration larger than [`bounds::MAX_DECLARATION_BYTES`] is a slice of
 /// its own, marked oversized.
 fn slices(src: &str) -> Vec<Slice> {
-    if src.len() < SCANNED_BYTES {
+    if src.len() < SCANNED_BYTES || one_slice(src) {
         return Vec::new();
     }
     let scan = lexical::scan(src);
@@ -507,6 +507,26 @@ fn slices(src: &str) -> Vec<Slice> {
             oversized,
         })
         .collect()
+}
+
+/// Whether `src` is surely one slice, without scanning it: smaller than
+/// [`SLICE_BYTES`] (so no declaration is oversized) and spelling the
+/// keywords that start a declaration (`func`, `type`, `var`, `const`) at
+/// most [`SLICE_DECLARATIONS`] times in all, anywhere, so it cannot hold
+/// more declarations than one slice takes. A word search runs many times
+/// faster than the lexical scan.
+fn one_slice(src: &str) -> bool {
+    if src.len() >= SLICE_BYTES {
+        return false;
+    }
+    let mut count = 0;
+    for word in ["func", "type", "var", "const"] {
+        count += memchr::memmem::find_iter(src.as_bytes(), word).count();
+        if count > SLICE_DECLARATIONS {
+            return false;
+        }
+    }
+    true
 }
 
 /// The offset and size of the first top-level declaration of `src` larger

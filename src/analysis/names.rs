@@ -106,7 +106,7 @@ impl<'t> Decl<'t> {
         let mut c2 = values.walk();
         let vals: Vec<Node<'t>> = values
             .named_children(&mut c2)
-            .filter(|n| n.kind() != "comment")
+            .filter(|n| syntax::kind(*n) != "comment")
             .collect();
         (vals.len() == named.len())
             .then(|| vals.get(at).copied())
@@ -126,7 +126,7 @@ pub fn defines(node: Node<'_>) -> bool {
     let mut c = node.walk();
     let found = node
         .children(&mut c)
-        .any(|ch| !ch.is_named() && ch.kind() == ":=");
+        .any(|ch| !ch.is_named() && syntax::kind(ch) == ":=");
     found
 }
 
@@ -135,7 +135,7 @@ fn list_idents(list: Node<'_>) -> Vec<Node<'_>> {
     let mut c = list.walk();
     list.named_children(&mut c)
         .map(syntax::unparen)
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| syntax::kind(*n) == "identifier")
         .collect()
 }
 
@@ -144,14 +144,14 @@ pub fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut c = decl.walk();
     for child in decl.named_children(&mut c) {
-        match child.kind() {
+        match syntax::kind(child) {
             "var_spec" | "const_spec" | "type_spec" | "type_alias" => out.push(child),
             "var_spec_list" | "const_spec_list" => {
                 let mut c2 = child.walk();
                 out.extend(
                     child
                         .named_children(&mut c2)
-                        .filter(|n| matches!(n.kind(), "var_spec" | "const_spec")),
+                        .filter(|n| matches!(syntax::kind(*n), "var_spec" | "const_spec")),
                 );
             }
             _ => {}
@@ -179,14 +179,14 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             site: spec,
         }));
     }
-    match stmt.kind() {
+    match syntax::kind(stmt) {
         "var_declaration" | "const_declaration" | "type_declaration" => {
             for spec in specs(stmt) {
                 out.extend(declared_in(spec));
             }
         }
         "var_spec" | "const_spec" => {
-            let kind = if stmt.kind() == "var_spec" {
+            let kind = if syntax::kind(stmt) == "var_spec" {
                 DeclKind::Var
             } else {
                 DeclKind::Const
@@ -194,7 +194,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             let mut c = stmt.walk();
             let idents: Vec<Node<'_>> = stmt
                 .children_by_field_name("name", &mut c)
-                .filter(|n| n.kind() == "identifier")
+                .filter(|n| syntax::kind(*n) == "identifier")
                 .collect();
             out.extend(idents.into_iter().map(|ident| Decl {
                 ident,
@@ -213,7 +213,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             }
         }
         "range_clause" | "receive_statement" if defines(stmt) => {
-            let kind = if stmt.kind() == "range_clause" {
+            let kind = if syntax::kind(stmt) == "range_clause" {
                 DeclKind::Loop
             } else {
                 DeclKind::Receive
@@ -270,7 +270,7 @@ pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
     ] {
         let Some(list) = func
             .child_by_field_name(field)
-            .filter(|p| p.kind() == "parameter_list")
+            .filter(|p| syntax::kind(*p) == "parameter_list")
         else {
             continue;
         };
@@ -316,7 +316,7 @@ impl<'t, 's: 't> Resolver<'t, 's> {
     /// `None` when the name is declared elsewhere (another file of the
     /// package, a builtin).
     pub fn resolve(&mut self, ident: Node<'t>) -> Option<Decl<'t>> {
-        if ident.kind() != "identifier" {
+        if syntax::kind(ident) != "identifier" {
             return None;
         }
         let name = text(ident, self.src);
@@ -396,21 +396,22 @@ fn walk_values<'t>(within: Node<'t>, mut visit: impl FnMut(Node<'t>, bool)) {
     loop {
         let node = cursor.node();
         let parent = path.last().copied();
-        let value = node.kind() == "identifier" && !parent.is_some_and(|p| p.key && !p.keys_values);
+        let value =
+            syntax::kind(node) == "identifier" && !parent.is_some_and(|p| p.key && !p.keys_values);
         visit(node, value);
         let frame = Frame {
-            keys_values: if node.kind() == "composite_literal" {
+            keys_values: if syntax::kind(node) == "composite_literal" {
                 node.child_by_field_name("type").is_some_and(|t| {
                     matches!(
-                        t.kind(),
+                        syntax::kind(t),
                         "map_type" | "slice_type" | "array_type" | "implicit_length_array_type"
                     )
                 })
             } else {
                 parent.is_some_and(|p| p.keys_values)
             },
-            keyed: node.kind() == "keyed_element",
-            key: node.kind() == "literal_element"
+            keyed: syntax::kind(node) == "keyed_element",
+            key: syntax::kind(node) == "literal_element"
                 && parent.is_some_and(|p| p.keyed)
                 && node != within
                 && cursor.field_name() == Some("key"),
@@ -442,11 +443,11 @@ pub fn is_written<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
     let Some(parent) = up.parent(ident) else {
         return false;
     };
-    match parent.kind() {
+    match syntax::kind(parent) {
         "inc_statement" | "dec_statement" => true,
         "expression_list" => up.parent(parent).is_some_and(|stmt| {
             matches!(
-                stmt.kind(),
+                syntax::kind(stmt),
                 "assignment_statement"
                     | "short_var_declaration"
                     | "range_clause"

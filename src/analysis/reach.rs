@@ -10,6 +10,7 @@
 //! errs towards "every path is marked".
 
 use super::flow::{is_terminator, statements};
+use crate::analysis::syntax;
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -87,7 +88,7 @@ fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
     let mut c = case.walk();
     let list = case
         .named_children(&mut c)
-        .find(|n| n.kind() == "statement_list");
+        .find(|n| syntax::kind(*n) == "statement_list");
     list.map(statements_of_list).unwrap_or_default()
 }
 
@@ -95,7 +96,7 @@ fn case_statements(case: Node<'_>) -> Vec<Node<'_>> {
 fn statements_of_list(list: Node<'_>) -> Vec<Node<'_>> {
     let mut c = list.walk();
     list.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| syntax::kind(*n) != "comment")
         .collect()
 }
 
@@ -105,7 +106,7 @@ fn cases(stmt: Node<'_>) -> Vec<Node<'_>> {
     stmt.named_children(&mut c)
         .filter(|n| {
             matches!(
-                n.kind(),
+                syntax::kind(*n),
                 "expression_case" | "default_case" | "type_case" | "communication_case"
             )
         })
@@ -114,7 +115,7 @@ fn cases(stmt: Node<'_>) -> Vec<Node<'_>> {
 
 /// The statements directly nested in `stmt` whose summaries its own needs.
 fn nested(stmt: Node<'_>) -> Vec<Node<'_>> {
-    match stmt.kind() {
+    match syntax::kind(stmt) {
         "block" => statements(stmt),
         "if_statement" => {
             let mut out = stmt
@@ -122,7 +123,7 @@ fn nested(stmt: Node<'_>) -> Vec<Node<'_>> {
                 .map(statements)
                 .unwrap_or_default();
             match stmt.child_by_field_name("alternative") {
-                Some(alt) if alt.kind() == "block" => out.extend(statements(alt)),
+                Some(alt) if syntax::kind(alt) == "block" => out.extend(statements(alt)),
                 Some(alt) => out.push(alt),
                 None => {}
             }
@@ -138,7 +139,7 @@ fn nested(stmt: Node<'_>) -> Vec<Node<'_>> {
         "labeled_statement" => {
             let mut c = stmt.walk();
             stmt.named_children(&mut c)
-                .filter(|n| n.kind() != "label_name")
+                .filter(|n| syntax::kind(*n) != "label_name")
                 .collect()
         }
         _ => Vec::new(),
@@ -248,14 +249,14 @@ impl<'t> Summaries<'t, '_> {
         let mut c = case.walk();
         let head_marked = case
             .children(&mut c)
-            .filter(|n| n.kind() != "statement_list")
+            .filter(|n| syntax::kind(*n) != "statement_list")
             .any(|n| self.marks.within(n));
         if head_marked {
             return STOP;
         }
         let stmts = case_statements(case);
         match stmts.split_last() {
-            Some((last, rest)) if last.kind() == "fallthrough_statement" => {
+            Some((last, rest)) if syntax::kind(*last) == "fallthrough_statement" => {
                 self.seq(rest).then(next)
             }
             _ => self.seq(&stmts),
@@ -264,7 +265,7 @@ impl<'t> Summaries<'t, '_> {
 
     /// The summary of `stmt` from those of its nested statements.
     fn combine(&self, stmt: Node<'t>) -> Flow<'t> {
-        match stmt.kind() {
+        match syntax::kind(stmt) {
             "block" => self.seq(&statements(stmt)),
             "if_statement" => {
                 let cons = stmt.child_by_field_name("consequence");
@@ -275,7 +276,7 @@ impl<'t> Summaries<'t, '_> {
                 }
                 let c = cons.map_or(FALL, |b| self.seq(&statements(b)));
                 let a = match alt {
-                    Some(b) if b.kind() == "block" => self.seq(&statements(b)),
+                    Some(b) if syntax::kind(b) == "block" => self.seq(&statements(b)),
                     Some(elif) => self.get(elif),
                     None => FALL,
                 };
@@ -307,8 +308,8 @@ impl<'t> Summaries<'t, '_> {
                     total = total.or(flow);
                     next = flow;
                 }
-                let has_default = cs.iter().any(|c| c.kind() == "default_case");
-                let is_select = stmt.kind() == "select_statement";
+                let has_default = cs.iter().any(|c| syntax::kind(*c) == "default_case");
+                let is_select = syntax::kind(stmt) == "select_statement";
                 Flow {
                     exit: total.exit,
                     fall: total.fall || total.brk || (!is_select && !has_default),
@@ -361,7 +362,7 @@ impl<'t, 'a> Reach<'t, 'a> {
     pub fn unmarked_exit(&mut self, start: Node<'t>) -> Option<Node<'t>> {
         let sums = &mut self.sums;
         let mut state = if matches!(
-            start.kind(),
+            syntax::kind(start),
             "if_statement" | "expression_switch_statement" | "type_switch_statement"
         ) {
             sums.of(start)
@@ -377,7 +378,7 @@ impl<'t, 'a> Reach<'t, 'a> {
                 return None;
             }
             let parent = cur.parent()?;
-            match parent.kind() {
+            match syntax::kind(parent) {
                 "statement_list" => {
                     if state.fall {
                         state = state.then(sums.rest_after(parent, cur));
@@ -387,7 +388,7 @@ impl<'t, 'a> Reach<'t, 'a> {
                 "expression_case" | "default_case" | "type_case" | "communication_case" => {
                     let ends_in_fallthrough = case_statements(parent)
                         .last()
-                        .is_some_and(|s| s.kind() == "fallthrough_statement");
+                        .is_some_and(|s| syntax::kind(*s) == "fallthrough_statement");
                     if ends_in_fallthrough && state.fall {
                         return None;
                     }

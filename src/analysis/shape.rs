@@ -64,7 +64,7 @@ pub fn of_type(ty: Node<'_>, src: &str) -> Option<Shape> {
 fn expr_shape(expr: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
     let steps = steps.checked_sub(1)?;
     let expr = syntax::unparen(expr);
-    match expr.kind() {
+    match syntax::kind(expr) {
         "composite_literal" => type_shape(expr.child_by_field_name("type")?, src, steps),
         "interpreted_string_literal" | "raw_string_literal" => Some(Shape::String),
         "int_literal" | "float_literal" | "rune_literal" | "func_literal" => Some(Shape::Other),
@@ -91,7 +91,7 @@ fn expr_shape(expr: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 fn call_shape(call: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
     let callee = syntax::unparen(call.child_by_field_name("function")?);
     let args = syntax::call_args(call);
-    match callee.kind() {
+    match syntax::kind(callee) {
         "slice_type" | "array_type" | "map_type" | "channel_type" | "parenthesized_type" => {
             type_shape(callee, src, steps)
         }
@@ -121,13 +121,13 @@ fn call_shape(call: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 /// The one result type of a function declaration.
 fn single_result(func: Node<'_>) -> Option<Node<'_>> {
     let result = func.child_by_field_name("result")?;
-    if result.kind() != "parameter_list" {
+    if syntax::kind(result) != "parameter_list" {
         return Some(result);
     }
     let mut c = result.walk();
     let params: Vec<Node<'_>> = result
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| syntax::kind(*n) != "comment")
         .collect();
     match params.as_slice() {
         [p] if p.child_by_field_name("name").is_none() => p.child_by_field_name("type"),
@@ -137,7 +137,7 @@ fn single_result(func: Node<'_>) -> Option<Node<'_>> {
 
 fn type_shape(ty: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
     let steps = steps.checked_sub(1)?;
-    match ty.kind() {
+    match syntax::kind(ty) {
         "slice_type" => Some(Shape::Slice),
         "array_type" | "implicit_length_array_type" => Some(Shape::Array),
         "map_type" => Some(Shape::Map),
@@ -165,7 +165,7 @@ fn type_shape(ty: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 
 /// The shape a declaration gives its `index`-th name.
 fn declared_shape(decl: Node<'_>, index: usize, src: &str, steps: u8) -> Option<Shape> {
-    match decl.kind() {
+    match syntax::kind(decl) {
         "parameter_declaration" => type_shape(decl.child_by_field_name("type")?, src, steps),
         "variadic_parameter_declaration" => Some(Shape::Slice),
         "var_spec" => match decl.child_by_field_name("type") {
@@ -189,7 +189,7 @@ fn value_at(list: Node<'_>, index: usize) -> Option<Node<'_>> {
     let mut c = list.walk();
     let found = list
         .named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| syntax::kind(*n) != "comment")
         .nth(index);
     found
 }
@@ -202,7 +202,12 @@ fn declaration<'t>(ident: Node<'t>, src: &str) -> Option<(Node<'t>, usize)> {
     let name = text(ident, src);
     let at = ident.start_byte();
     let outer = syntax::ancestors(ident)
-        .filter(|n| matches!(n.kind(), "function_declaration" | "method_declaration"))
+        .filter(|n| {
+            matches!(
+                syntax::kind(*n),
+                "function_declaration" | "method_declaration"
+            )
+        })
         .last();
     let mut best = None;
     if let Some(func) = outer {
@@ -225,13 +230,13 @@ fn declaration<'t>(ident: Node<'t>, src: &str) -> Option<(Node<'t>, usize)> {
     let mut c = root.walk();
     let decls: Vec<Node<'t>> = root
         .named_children(&mut c)
-        .filter(|d| d.kind() == "var_declaration")
+        .filter(|d| syntax::kind(*d) == "var_declaration")
         .collect();
     decls
         .into_iter()
         .flat_map(syntax::descendants)
         .find_map(|n| {
-            let index = (n.kind() == "var_spec")
+            let index = (syntax::kind(n) == "var_spec")
                 .then(|| names(n, src).iter().position(|x| *x == name))??;
             Some((n, index))
         })
@@ -239,7 +244,7 @@ fn declaration<'t>(ident: Node<'t>, src: &str) -> Option<(Node<'t>, usize)> {
 
 /// The names a declaring node declares, in order.
 fn names<'s>(n: Node<'_>, src: &'s str) -> Vec<&'s str> {
-    match n.kind() {
+    match syntax::kind(n) {
         "parameter_declaration" | "variadic_parameter_declaration" => {
             let mut c = n.walk();
             let found = n
@@ -256,12 +261,12 @@ fn names<'s>(n: Node<'_>, src: &'s str) -> Vec<&'s str> {
 /// Where a declaration's names are visible: the function of a parameter,
 /// else the innermost block or statement header holding the declaration.
 fn scope_of(decl: Node<'_>) -> Option<Node<'_>> {
-    if decl.kind().ends_with("parameter_declaration") {
+    if syntax::kind(decl).ends_with("parameter_declaration") {
         return decl.parent()?.parent();
     }
     syntax::ancestors(decl).find(|a| {
         matches!(
-            a.kind(),
+            syntax::kind(*a),
             "block"
                 | "for_statement"
                 | "if_statement"
@@ -282,14 +287,14 @@ fn top_level<'t>(node: Node<'t>, src: &str, kind: &str, name: &str) -> Option<No
     let mut c = root.walk();
     let tops: Vec<Node<'t>> = root.named_children(&mut c).collect();
     tops.into_iter().find_map(|top| {
-        let candidates = if kind == "type_spec" && top.kind() == "type_declaration" {
+        let candidates = if kind == "type_spec" && syntax::kind(top) == "type_declaration" {
             let mut c = top.walk();
             top.named_children(&mut c).collect()
         } else {
             vec![top]
         };
         candidates.into_iter().find(|d| {
-            d.kind() == kind
+            syntax::kind(*d) == kind
                 && d.child_by_field_name("name")
                     .is_some_and(|n| text(n, src) == name)
         })
@@ -303,13 +308,13 @@ fn field_shape(sel: Node<'_>, field: &str, src: &str, steps: u8) -> Option<Shape
     let mut c = root.walk();
     let types: Vec<Node<'_>> = root
         .named_children(&mut c)
-        .filter(|d| d.kind() == "type_declaration")
+        .filter(|d| syntax::kind(*d) == "type_declaration")
         .collect();
     let mut shape = None;
     for ty in types {
         let mut agree = true;
         syntax::walk(ty, |n| {
-            if n.kind() != "field_declaration" {
+            if syntax::kind(n) != "field_declaration" {
                 return Walk::Enter;
             }
             let mut c = n.walk();

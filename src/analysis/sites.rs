@@ -96,7 +96,7 @@ impl<'t> Sites<'t> {
             up: Rc::clone(up),
         };
         syntax::walk(decl, |n| {
-            match n.kind() {
+            match syntax::kind(n) {
                 "identifier" => sites.idents.entry(text(n, src)).or_default().push(n),
                 "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
                     for name in syntax::assigned_names(n, src) {
@@ -296,7 +296,7 @@ impl<'t> Sites<'t> {
         let list = self
             .up
             .parent(stmt)
-            .filter(|p| matches!(p.kind(), "statement_list" | "block"))?;
+            .filter(|p| matches!(syntax::kind(*p), "statement_list" | "block"))?;
         let mut lists = self.lists.borrow_mut();
         let (by_list, index) = &mut *lists;
         let stmts = by_list.entry(list.id()).or_insert_with(|| {
@@ -398,12 +398,12 @@ fn binding_site<'t>(up: &Parents<'t>, ident: Node<'t>) -> Option<Node<'t>> {
     let mut e = ident;
     while let Some(p) = up
         .parent(e)
-        .filter(|p| p.kind() == "parenthesized_expression")
+        .filter(|p| syntax::kind(*p) == "parenthesized_expression")
     {
         e = p;
     }
     let p = up.parent(e)?;
-    if p.kind() == "expression_list" {
+    if syntax::kind(p) == "expression_list" {
         up.parent(p)
     } else {
         Some(p)
@@ -449,7 +449,7 @@ impl<'t> FuncFacts<'t> {
             {
                 literal_ends.pop();
             }
-            match n.kind() {
+            match syntax::kind(n) {
                 "func_literal" => literal_ends.push(n.end_byte()),
                 "goto_statement" => facts.has_goto = true,
                 "unary_expression" => facts.rebindable.extend(channels::bound_names(n, src)),
@@ -484,11 +484,11 @@ pub fn exclusive_with(a: Node<'_>, b_up: &[Node<'_>]) -> bool {
     };
     let is_case = |n: &Node<'_>| {
         matches!(
-            n.kind(),
+            syntax::kind(*n),
             "expression_case" | "default_case" | "type_case" | "communication_case"
         )
     };
-    match lca.kind() {
+    match syntax::kind(*lca) {
         "if_statement" => {
             let cons = lca.child_by_field_name("consequence");
             let alt = lca.child_by_field_name("alternative");

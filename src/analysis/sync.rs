@@ -18,6 +18,7 @@
 use super::lock_names;
 use super::syntax::text;
 use super::types::{has_star, struct_fields, FileTypes, Meaning, Types, MAX_STEPS, PREDECLARED};
+use crate::analysis::syntax;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -69,7 +70,7 @@ pub(super) fn locker_method<'t>(decl: Node<'t>, src: &'t str) -> Option<(&'t str
     let mut c = decl.walk();
     let name = decl
         .named_children(&mut c)
-        .find(|n| n.kind() == "field_identifier")
+        .find(|n| syntax::kind(*n) == "field_identifier")
         .map(|n| text(n, src))?;
     if !matches!(name, "Lock" | "Unlock") || decl.child_by_field_name("result").is_some() {
         return None;
@@ -79,14 +80,14 @@ pub(super) fn locker_method<'t>(decl: Node<'t>, src: &'t str) -> Option<(&'t str
     }
     let recv = decl.child_by_field_name("receiver")?.named_child(0)?;
     let mut ty = recv.child_by_field_name("type")?;
-    let pointer = ty.kind() == "pointer_type";
+    let pointer = syntax::kind(ty) == "pointer_type";
     if pointer {
         ty = ty.named_child(0)?;
     }
-    if ty.kind() == "generic_type" {
+    if syntax::kind(ty) == "generic_type" {
         ty = ty.child_by_field_name("type")?;
     }
-    (ty.kind() == "type_identifier").then(|| (text(ty, src), pointer, name))
+    (syntax::kind(ty) == "type_identifier").then(|| (text(ty, src), pointer, name))
 }
 
 impl<'t> FileTypes<'t> {
@@ -99,7 +100,7 @@ impl<'t> FileTypes<'t> {
             let src = self.src;
             self.root
                 .named_children(&mut c)
-                .filter(|d| d.kind() == "method_declaration")
+                .filter(|d| syntax::kind(*d) == "method_declaration")
                 .filter(|d| {
                     d.child_by_field_name("result").is_some()
                         || d.child_by_field_name("parameters")
@@ -167,9 +168,9 @@ impl<'t> Types<'_, 't> {
             }
             let mut next: Vec<(Node<'t>, Option<String>)> = Vec::new();
             let mut lock: Option<(LockKind, String)> = None;
-            match node.kind() {
+            match syntax::kind(node) {
                 "qualified_type" | "selector_expression" => {
-                    let (pkg, name) = match node.kind() {
+                    let (pkg, name) = match syntax::kind(node) {
                         "qualified_type" => (
                             node.child_by_field_name("package"),
                             node.child_by_field_name("name"),
@@ -217,7 +218,7 @@ impl<'t> Types<'_, 't> {
                     }
                 }
                 "generic_type" | "parenthesized_type" | "negated_type" => {
-                    let inner = match node.kind() {
+                    let inner = match syntax::kind(node) {
                         "generic_type" => node.child_by_field_name("type"),
                         _ => node.named_child(0),
                     };
@@ -284,16 +285,16 @@ fn constraint_terms(constraint: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     let mut c = constraint.walk();
     for child in constraint.named_children(&mut c) {
-        if child.kind() == "interface_type" {
+        if syntax::kind(child) == "interface_type" {
             let mut c2 = child.walk();
             for elem in child
                 .named_children(&mut c2)
-                .filter(|n| n.kind() == "type_elem")
+                .filter(|n| syntax::kind(*n) == "type_elem")
             {
                 let mut c3 = elem.walk();
                 out.extend(elem.named_children(&mut c3));
             }
-        } else if child.kind() != "comment" {
+        } else if syntax::kind(child) != "comment" {
             out.push(child);
         }
     }

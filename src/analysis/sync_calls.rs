@@ -92,7 +92,7 @@ pub fn of<'t>(body: Node<'t>, held: &HeldLocks<'t>, src: &str) -> Vec<SyncCall> 
             Work::Body(b, literal) => {
                 // Asked only of a body with a `defer x.Done()` of its own.
                 let defers_done = flow::statements(b).into_iter().any(|s| {
-                    s.kind() == "defer_statement"
+                    syntax::kind(s) == "defer_statement"
                         && s.named_child(0)
                             .and_then(|c| sync_call(c, src))
                             .is_some_and(|(_, m)| m == SyncMethod::Done)
@@ -108,7 +108,7 @@ pub fn of<'t>(body: Node<'t>, held: &HeldLocks<'t>, src: &str) -> Vec<SyncCall> 
             Work::Visit(n, literal) => {
                 let mut c = n.walk();
                 for child in n.named_children(&mut c) {
-                    stack.push(match child.kind() {
+                    stack.push(match syntax::kind(child) {
                         "block" | "statement_list" => Work::Block(child, literal),
                         "func_literal" => match child.child_by_field_name("body") {
                             Some(b) => Work::Body(b, true),
@@ -178,8 +178,8 @@ fn block<'t>(
         let stmt = flow::unlabeled(stmt);
         let call = stmt
             .named_child(0)
-            .filter(|c| c.kind() == "call_expression");
-        match (stmt.kind(), call) {
+            .filter(|c| syntax::kind(*c) == "call_expression");
+        match (syntax::kind(stmt), call) {
             ("expression_statement", Some(call)) => {
                 if LockCall::of(call, src).is_some() {
                     continue;
@@ -231,15 +231,15 @@ fn block<'t>(
 /// `x.Wait()`, `x.Done()`, `x.Signal()` or `x.Broadcast()` (no arguments,
 /// no call in `x`): `x` as written, and the method.
 fn sync_call<'s>(call: Node<'_>, src: &'s str) -> Option<(&'s str, SyncMethod)> {
-    if call.kind() != "call_expression"
+    if syntax::kind(call) != "call_expression"
         || call.child_by_field_name("arguments")?.named_child_count() != 0
     {
         return None;
     }
     let function = call.child_by_field_name("function")?;
     let operand = function.child_by_field_name("operand")?;
-    if function.kind() != "selector_expression"
-        || !matches!(operand.kind(), "identifier" | "selector_expression")
+    if syntax::kind(function) != "selector_expression"
+        || !matches!(syntax::kind(operand), "identifier" | "selector_expression")
     {
         return None;
     }
@@ -259,7 +259,7 @@ fn leading_locks(body: Node<'_>, src: &str) -> Vec<Acquired> {
     for stmt in flow::statements(body) {
         if let Some(lock) = stmt
             .named_child(0)
-            .filter(|_| stmt.kind() == "expression_statement")
+            .filter(|_| syntax::kind(stmt) == "expression_statement")
             .and_then(|c| LockCall::of(c, src))
             .filter(|l| l.op.acquires() && !l.recv_has_call())
         {
@@ -273,8 +273,8 @@ fn leading_locks(body: Node<'_>, src: &str) -> Vec<Acquired> {
         let exits = syntax::same_function_descendants(stmt)
             .into_iter()
             .any(|n| {
-                matches!(n.kind(), "return_statement" | "goto_statement")
-                    || (n.kind() == "call_expression" && syntax::is_call_to(n, src, "panic"))
+                matches!(syntax::kind(n), "return_statement" | "goto_statement")
+                    || (syntax::kind(n) == "call_expression" && syntax::is_call_to(n, src, "panic"))
             });
         if exits {
             break;

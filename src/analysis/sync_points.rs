@@ -12,7 +12,7 @@ use tree_sitter::Node;
 /// The method name of a call `x.M(…)`, and the receiver text `x`.
 pub fn method_call<'s>(call: Node<'_>, ctx: &Ctx<'s>) -> Option<(&'s str, &'s str)> {
     let f = syntax::unparen(call.child_by_field_name("function")?);
-    if f.kind() != "selector_expression" {
+    if syntax::kind(f) != "selector_expression" {
         return None;
     }
     Some((
@@ -24,12 +24,12 @@ pub fn method_call<'s>(call: Node<'_>, ctx: &Ctx<'s>) -> Option<(&'s str, &'s st
 /// Whether the variable declared by `decl` holds a channel.
 fn is_chan(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
     decl.declared_type()
-        .is_some_and(|t| t.kind() == "channel_type")
+        .is_some_and(|t| syntax::kind(t) == "channel_type")
         || decl.initial_value().is_some_and(|v| {
             syntax::is_call_to(v, ctx.src, "make")
                 && syntax::call_args(v)
                     .first()
-                    .is_some_and(|t| t.kind() == "channel_type")
+                    .is_some_and(|t| syntax::kind(*t) == "channel_type")
         })
 }
 
@@ -46,7 +46,7 @@ enum Sync {
 /// Whether `decl` is the reader half of an `io.Pipe()`: `pr, pw := io.Pipe()`.
 fn is_pipe_reader(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
     let site = decl.site;
-    site.kind() == "short_var_declaration"
+    syntax::kind(site) == "short_var_declaration"
         && site
             .child_by_field_name("left")
             .and_then(|l| l.named_child(0))
@@ -70,17 +70,17 @@ fn drains_pipe<'t>(call: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) ->
     syntax::call_args(call)
         .get(at)
         .map(|a| syntax::unparen(*a))
-        .filter(|a| a.kind() == "identifier")
+        .filter(|a| syntax::kind(*a) == "identifier")
         .and_then(|a| res.resolve(a))
         .is_some_and(|d| is_pipe_reader(&d, ctx))
 }
 
 /// How `node` synchronises the parent with its goroutines, if it does.
 fn sync_kind<'t>(node: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> Option<Sync> {
-    if node.kind() == "call_expression" && drains_pipe(node, ctx, res) {
+    if syntax::kind(node) == "call_expression" && drains_pipe(node, ctx, res) {
         return Some(Sync::Wait);
     }
-    let wait = match node.kind() {
+    let wait = match syntax::kind(node) {
         "call_expression" => match method_call(node, ctx)?.0 {
             "Wait" => true,
             "Lock" | "RLock" => false,
@@ -88,16 +88,16 @@ fn sync_kind<'t>(node: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> O
         },
         "unary_expression" => node
             .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "<-"),
+            .is_some_and(|o| syntax::kind(o) == "<-"),
         "range_clause" => node
             .child_by_field_name("right")
             .map(syntax::unparen)
-            .filter(|r| r.kind() == "identifier")
+            .filter(|r| syntax::kind(*r) == "identifier")
             .and_then(|r| res.resolve(r))
             .is_some_and(|d| is_chan(&d, ctx)),
         _ => false,
     };
-    match (wait, node.kind()) {
+    match (wait, syntax::kind(node)) {
         (true, _) => Some(Sync::Wait),
         (false, "call_expression") => Some(Sync::Lock),
         _ => None,
@@ -120,7 +120,7 @@ fn select_case_of<'t>(node: Node<'t>, up: &Parents<'t>) -> Option<Node<'t>> {
     let case = up
         .ancestors(node)
         .take(3)
-        .find(|a| a.kind() == "communication_case")?;
+        .find(|a| syntax::kind(*a) == "communication_case")?;
     case.child_by_field_name("communication")
         .is_some_and(|c| inside(c, node))
         .then_some(case)
@@ -132,7 +132,7 @@ fn select_case_of<'t>(node: Node<'t>, up: &Parents<'t>) -> Option<Node<'t>> {
 /// fails the test (`t.Error`): a path that is not the code's normal one.
 fn times_out_and_goes_on(case: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let src = ctx.src;
-    let gives_up = match case.kind() {
+    let gives_up = match syntax::kind(case) {
         "default_case" => true,
         "communication_case" => case
             .child_by_field_name("communication")
@@ -142,8 +142,8 @@ fn times_out_and_goes_on(case: Node<'_>, ctx: &Ctx<'_>) -> bool {
                     .filter_map(flow::received)
                     .map(syntax::unparen)
                     .any(|ch| {
-                        ch.kind() == "call_expression"
-                            || (ch.kind() == "selector_expression"
+                        syntax::kind(ch) == "call_expression"
+                            || (syntax::kind(ch) == "selector_expression"
                                 && ch
                                     .child_by_field_name("field")
                                     .is_some_and(|f| syntax::text(f, src) == "C"))
@@ -156,10 +156,10 @@ fn times_out_and_goes_on(case: Node<'_>, ctx: &Ctx<'_>) -> bool {
     }
     let ends = flow::statements(case)
         .last()
-        .is_some_and(|s| flow::is_terminator(*s, src) || s.kind() == "continue_statement");
+        .is_some_and(|s| flow::is_terminator(*s, src) || syntax::kind(*s) == "continue_statement");
     let fails_test = ctx.options.test_file
         && syntax::descendants(case).into_iter().any(|n| {
-            n.kind() == "call_expression"
+            syntax::kind(n) == "call_expression"
                 && method_call(n, ctx).is_some_and(|(m, _)| matches!(m, "Error" | "Errorf"))
         });
     !ends && !fails_test
@@ -205,11 +205,11 @@ impl<'t> SyncPoints<'t> {
         let mut selects = HashMap::new();
         if let Some(body) = syntax::function_body(func) {
             for node in syntax::same_function_descendants(body) {
-                if node.kind() == "defer_statement" {
+                if syntax::kind(node) == "defer_statement" {
                     deferred.push(node.byte_range());
                 } else if let Some(kind) = sync_kind(node, ctx, res) {
                     let in_defer = deferred.iter().any(|r| r.contains(&node.start_byte()));
-                    let only_in = (node.kind() == "unary_expression")
+                    let only_in = (syntax::kind(node) == "unary_expression")
                         .then(|| scoped_receive(node, ctx, &mut selects))
                         .flatten();
                     points.push(Point {
@@ -223,7 +223,7 @@ impl<'t> SyncPoints<'t> {
         }
         let mut goroutines = Vec::new();
         syntax::walk(func, |n| {
-            if n.kind() == "func_literal" && is_goroutine(n, ctx) {
+            if syntax::kind(n) == "func_literal" && is_goroutine(n, ctx) {
                 goroutines.push(n);
             }
             syntax::Walk::Enter
@@ -329,10 +329,10 @@ pub fn is_goroutine<'t>(lit: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let Some(parent) = up.parent(lit) else {
         return false;
     };
-    match parent.kind() {
+    match syntax::kind(parent) {
         "call_expression" => up
             .parent(parent)
-            .is_some_and(|p| p.kind() == "go_statement"),
+            .is_some_and(|p| syntax::kind(p) == "go_statement"),
         "argument_list" => {
             parent.named_child_count() == 1
                 && up

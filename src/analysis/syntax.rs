@@ -13,11 +13,35 @@ pub fn text<'s>(node: Node<'_>, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
+/// The name of each node kind, by kind id.
+static KIND_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let language = Language::new(tree_sitter_go::LANGUAGE);
+    (0..language.node_kind_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| language.node_kind_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+});
+
+/// `node`'s kind, as [`Node::kind`] names it, looked up by kind id: no
+/// call into tree-sitter, string length count or UTF-8 check, which
+/// [`Node::kind`] pays on every call.
+pub fn kind(node: Node<'_>) -> &'static str {
+    match KIND_NAMES.get(usize::from(node.kind_id())) {
+        Some(name) if !name.is_empty() => name,
+        // `ERROR` and the like lie outside the table.
+        _ => node.kind(),
+    }
+}
+
 /// Node kinds that start a new function body (and so a new goroutine scope
 /// for rules that reason about one function at a time).
 pub fn is_function(node: Node<'_>) -> bool {
     matches!(
-        node.kind(),
+        kind(node),
         "function_declaration" | "method_declaration" | "func_literal"
     )
 }
@@ -127,13 +151,32 @@ fn descend<'t>(top: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
     }
 }
 
+/// The nodes on the way down from `top` to `node`, `top` first and
+/// `node`'s parent last (`None` if `node` is not below `top`): the path
+/// [`descend`] takes.
+fn descent<'t>(top: Node<'t>, node: Node<'t>) -> Option<Vec<Node<'t>>> {
+    let mut path = vec![top];
+    let mut at = top;
+    loop {
+        let next = at.child_with_descendant(node)?;
+        if next == node {
+            return Some(path);
+        }
+        if next == at {
+            return None;
+        }
+        path.push(next);
+        at = next;
+    }
+}
+
 /// Hashing of node ids (addresses, unique within a tree): one multiply,
 /// where the default hasher's resistance to chosen keys buys nothing.
-type ById = BuildHasherDefault<IdHasher>;
+pub type ById = BuildHasherDefault<IdHasher>;
 
-/// The [`Hasher`] of [`ById`].
+/// The [`Hasher`] of [`ById`]; also a cheap hash of short names.
 #[derive(Default)]
-struct IdHasher(u64);
+pub struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -248,9 +291,50 @@ impl<'t> Parents<'t> {
         }
     }
 
-    /// `node`'s parent, its parent, and so on up to the root.
+    /// `node`'s parent, its parent, and so on up to the root. Below a
+    /// top-level node not mapped, one descent finds them all: asking
+    /// [`Self::parent`] for each would descend once per ancestor.
     pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
-        std::iter::successors(self.parent(node), |n| self.parent(*n))
+        let mut chain = self.chain(node);
+        chain.reverse();
+        // Past the chain (or without one), parent by parent.
+        let next = match chain.last() {
+            Some(last) => self.parent(*last),
+            None => self.parent(node),
+        };
+        chain
+            .into_iter()
+            .chain(std::iter::successors(next, |n| self.parent(*n)))
+    }
+
+    /// The ancestors of `node` found by one descent from the top-level
+    /// node holding it, outermost first: from that top-level node (or the
+    /// root, when `node` is one) to `node`'s parent. Empty when a map
+    /// holds `node`'s parent or `node` lies elsewhere: [`Self::parent`]
+    /// answers those.
+    fn chain(&self, node: Node<'t>) -> Vec<Node<'t>> {
+        if node == self.root || self.map.borrow().contains_key(&node.id()) {
+            return Vec::new();
+        }
+        let (start, end) = (node.start_byte(), node.end_byte());
+        let tops = self.tops();
+        let first = tops.partition_point(|t| t.1 < start);
+        for &(_, _, top) in tops[first..].iter().take_while(|t| t.0 <= end) {
+            if top == node {
+                return vec![self.root];
+            }
+            if self.mapped.borrow().contains(&top.id()) {
+                continue;
+            }
+            if self.worth_mapping(top) {
+                self.map_below(top);
+                return Vec::new();
+            }
+            if let Some(path) = descent(top, node) {
+                return path;
+            }
+        }
+        Vec::new()
     }
 
     /// The nearest function declaration, method or func literal around
@@ -260,7 +344,7 @@ impl<'t> Parents<'t> {
     pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
         self.ancestors(node).find(|n| {
             is_function(*n)
-                || (n.is_error() && self.parent(*n).is_some_and(|p| p.kind() == "source_file"))
+                || (n.is_error() && self.parent(*n).is_some_and(|p| kind(p) == "source_file"))
         })
     }
 
@@ -270,7 +354,7 @@ impl<'t> Parents<'t> {
     pub fn statement_of(&self, node: Node<'t>) -> Option<Node<'t>> {
         std::iter::once(node).chain(self.ancestors(node)).find(|n| {
             self.parent(*n)
-                .is_some_and(|p| matches!(p.kind(), "statement_list" | "block"))
+                .is_some_and(|p| matches!(kind(p), "statement_list" | "block"))
         })
     }
 
@@ -280,12 +364,12 @@ impl<'t> Parents<'t> {
         let mut callee = lit;
         while let Some(p) = self
             .parent(callee)
-            .filter(|p| p.kind() == "parenthesized_expression")
+            .filter(|p| kind(*p) == "parenthesized_expression")
         {
             callee = p;
         }
         self.parent(callee).filter(|p| {
-            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
+            kind(*p) == "call_expression" && p.child_by_field_name("function") == Some(callee)
         })
     }
 }
@@ -306,7 +390,7 @@ pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
 /// Whether `node` is a top-level `ERROR` region: statements the parser
 /// recovered outside any complete function.
 fn is_recovered_body(node: Node<'_>) -> bool {
-    node.is_error() && node.parent().is_some_and(|p| p.kind() == "source_file")
+    node.is_error() && node.parent().is_some_and(|p| kind(p) == "source_file")
 }
 
 /// The body block of a function, method or func literal (a recovered
@@ -399,7 +483,7 @@ pub fn descendants(root: Node<'_>) -> Vec<Node<'_>> {
 pub fn same_function_descendants(root: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
     walk(root, |n| {
-        if n != root && n.kind() == "func_literal" {
+        if n != root && kind(n) == "func_literal" {
             return Walk::Skip;
         }
         out.push(n);
@@ -410,7 +494,7 @@ pub fn same_function_descendants(root: Node<'_>) -> Vec<Node<'_>> {
 
 /// `node` with any parentheses around it removed.
 pub fn unparen(mut node: Node<'_>) -> Node<'_> {
-    while node.kind() == "parenthesized_expression" {
+    while kind(node) == "parenthesized_expression" {
         match node.named_child(0) {
             Some(inner) => node = inner,
             None => break,
@@ -422,11 +506,11 @@ pub fn unparen(mut node: Node<'_>) -> Node<'_> {
 /// The callee text of a call (`close`, `time.After`, `mu.Lock`), if the
 /// callee is an identifier or selector chain.
 pub fn callee<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
-    if call.kind() != "call_expression" {
+    if kind(call) != "call_expression" {
         return None;
     }
     let f = unparen(call.child_by_field_name("function")?);
-    matches!(f.kind(), "identifier" | "selector_expression").then(|| text(f, src))
+    matches!(kind(f), "identifier" | "selector_expression").then(|| text(f, src))
 }
 
 /// The argument expressions of a call.
@@ -435,7 +519,7 @@ pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
         .map(|args| {
             let mut c = args.walk();
             args.named_children(&mut c)
-                .filter(|n| n.kind() != "comment")
+                .filter(|n| kind(*n) != "comment")
                 .collect()
         })
         .unwrap_or_default()
@@ -458,14 +542,14 @@ pub fn is_builtin_call(node: Node<'_>, ctx: &Ctx<'_>, name: &str) -> bool {
 pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
     descendants(expr)
         .into_iter()
-        .filter(|n| n.kind() == "identifier")
+        .filter(|n| kind(*n) == "identifier")
         .map(|n| text(n, src))
         .collect()
 }
 
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.
 pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
-    let left = match stmt.kind() {
+    let left = match kind(stmt) {
         "assignment_statement" | "short_var_declaration" => stmt.child_by_field_name("left"),
         "var_spec" | "range_clause" => Some(stmt),
         _ => None,
@@ -473,7 +557,7 @@ pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let Some(left) = left else { return Vec::new() };
     let mut out = Vec::new();
     let mut c = left.walk();
-    match stmt.kind() {
+    match kind(stmt) {
         "var_spec" => {
             for n in stmt.children_by_field_name("name", &mut c) {
                 out.push(text(n, src));
@@ -532,7 +616,7 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let parents = ctx.facts.parents();
     let Some(func) = parents
         .enclosing_function(node)
-        .filter(|f| f.kind() == "func_literal")
+        .filter(|f| kind(*f) == "func_literal")
     else {
         return false;
     };
@@ -540,13 +624,13 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
         .child_by_field_name("parameters")
         .is_some_and(|p| p.named_child_count() == 0);
     let mut up = parents.parent(func);
-    while let Some(p) = up.filter(|p| p.kind() == "parenthesized_expression") {
+    while let Some(p) = up.filter(|p| kind(*p) == "parenthesized_expression") {
         up = parents.parent(p);
     }
     no_parameters
         && up.is_some_and(|p| {
             matches!(
-                p.kind(),
+                kind(p),
                 "literal_element" | "keyed_element" | "argument_list"
             )
         })
@@ -572,6 +656,11 @@ mod tests {
         let mut nodes = descendants(root);
         nodes.reverse();
         for node in &nodes {
+            assert_eq!(kind(*node), node.kind(), "{node:?} in {src:?}");
+            assert!(
+                parents.ancestors(*node).eq(ancestors(*node)),
+                "{node:?} in {src:?}"
+            );
             assert_eq!(parents.parent(*node), node.parent(), "{node:?} in {src:?}");
             assert_eq!(
                 parents.enclosing_function(*node),

@@ -15,6 +15,7 @@ mod file;
 pub use file::FileTypes;
 
 use super::names::{self, Decl, DeclKind};
+use crate::analysis::syntax;
 use crate::analysis::syntax::{text, unparen};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -80,7 +81,7 @@ fn spec_types<'t>(
         .unwrap_or_default();
     let written = spec
         .child_by_field_name("type")
-        .filter(|_| spec.kind() == "var_spec");
+        .filter(|_| syntax::kind(spec) == "var_spec");
     names
         .iter()
         .enumerate()
@@ -100,7 +101,7 @@ fn spec_types<'t>(
 fn spec_type<'t>(spec: Node<'t>, i: usize, infer: impl FnOnce(Node<'t>) -> Ty<'t>) -> Ty<'t> {
     if let Some(t) = spec
         .child_by_field_name("type")
-        .filter(|_| spec.kind() == "var_spec")
+        .filter(|_| syntax::kind(spec) == "var_spec")
     {
         return Ty::Val(t);
     }
@@ -119,12 +120,12 @@ fn spec_type<'t>(spec: Node<'t>, i: usize, infer: impl FnOnce(Node<'t>) -> Ty<'t
 /// The items of an `expression_list` (or the node itself when it is a single
 /// expression).
 pub(crate) fn list_items(list: Node<'_>) -> Vec<Node<'_>> {
-    if list.kind() != "expression_list" {
+    if syntax::kind(list) != "expression_list" {
         return vec![list];
     }
     let mut c = list.walk();
     list.named_children(&mut c)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| syntax::kind(*n) != "comment")
         .collect()
 }
 
@@ -267,7 +268,7 @@ impl<'t> Types<'_, 't> {
     /// `T{…}`, `&T{…}`, `new(T)`, `make(T, …)`.
     fn fresh_type(&self, v: Node<'t>) -> Ty<'t> {
         let v = unparen(v);
-        match v.kind() {
+        match syntax::kind(v) {
             "composite_literal" => v.child_by_field_name("type").map_or(Ty::Unknown, Ty::Val),
             "unary_expression" => match (
                 v.child_by_field_name("operator"),
@@ -314,7 +315,7 @@ impl<'t> Types<'_, 't> {
             if ops.len() > MAX_STEPS {
                 return Ty::Unknown;
             }
-            match e.kind() {
+            match syntax::kind(e) {
                 "parenthesized_expression" => match e.named_child(0) {
                     Some(inner) => e = inner,
                     None => return Ty::Unknown,
@@ -378,7 +379,7 @@ impl<'t> Types<'_, 't> {
 
     /// The type of an expression that is not a selector, index or unary op.
     fn base_type(&self, e: Node<'t>) -> Ty<'t> {
-        match e.kind() {
+        match syntax::kind(e) {
             "identifier" | "type_identifier" => {
                 match self.decl(text(e, self.src()), e.start_byte()) {
                     Some(Meaning::Var(ty)) => ty,
@@ -394,7 +395,7 @@ impl<'t> Types<'_, 't> {
                     .child_by_field_name("arguments")
                     .and_then(|a| a.named_child(0));
                 let name = text(f, self.src());
-                match (f.kind(), name, arg) {
+                match (syntax::kind(f), name, arg) {
                     ("identifier", "new", Some(t)) if !self.declared("new", f.start_byte()) => {
                         Ty::Ptr(t)
                     }
@@ -435,7 +436,7 @@ impl<'t> Types<'_, 't> {
             Ty::Ptr(t) if how == "index" => self.resolve(t)?,
             _ => return None,
         };
-        match (t.kind(), how) {
+        match (syntax::kind(t), how) {
             ("array_type" | "implicit_length_array_type" | "slice_type", "index") => {
                 t.child_by_field_name("element")
             }
@@ -462,7 +463,7 @@ impl<'t> Types<'_, 't> {
             return (Ty::Unknown, Ty::Unknown);
         };
         let val = |n: Option<Node<'t>>| n.map_or(Ty::Unknown, Ty::Val);
-        match t.kind() {
+        match syntax::kind(t) {
             "array_type" | "implicit_length_array_type" | "slice_type" => {
                 (Ty::Unknown, val(t.child_by_field_name("element")))
             }
@@ -491,7 +492,7 @@ impl<'t> Types<'_, 't> {
         while i < queue.len() && i < MAX_STEPS {
             let st = queue[i];
             i += 1;
-            if st.kind() != "struct_type" {
+            if syntax::kind(st) != "struct_type" {
                 continue;
             }
             for f in struct_fields(st) {
@@ -528,7 +529,7 @@ impl<'t> Types<'_, 't> {
     /// parameters and unknown names.
     fn resolve(&self, mut t: Node<'t>) -> Option<Node<'t>> {
         for _ in 0..MAX_STEPS {
-            match t.kind() {
+            match syntax::kind(t) {
                 "type_identifier" | "identifier" => match self.named_type(t)? {
                     Meaning::Type(d) => t = d,
                     _ => return None,
@@ -552,7 +553,7 @@ impl<'t> Types<'_, 't> {
     /// Whether type `t` is known exactly: a type of another package, a
     /// predeclared type, a type literal, or a name declared in this file.
     pub fn is_known(&self, t: Node<'t>) -> bool {
-        match t.kind() {
+        match syntax::kind(t) {
             "type_identifier" | "identifier" | "generic_type" | "parenthesized_type" => {
                 self.resolve(t).is_some() || PREDECLARED.contains(&text(t, self.src()))
             }
@@ -563,7 +564,7 @@ impl<'t> Types<'_, 't> {
 
 /// Whether a resolved type is a pointer type.
 fn is_pointer(t: Node<'_>) -> bool {
-    t.kind() == "pointer_type"
+    syntax::kind(t) == "pointer_type"
 }
 
 /// The field declarations of a struct type.
@@ -572,12 +573,12 @@ pub(super) fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
     let mut c = st.walk();
     for list in st
         .named_children(&mut c)
-        .filter(|n| n.kind() == "field_declaration_list")
+        .filter(|n| syntax::kind(*n) == "field_declaration_list")
     {
         let mut c2 = list.walk();
         out.extend(
             list.named_children(&mut c2)
-                .filter(|n| n.kind() == "field_declaration"),
+                .filter(|n| syntax::kind(*n) == "field_declaration"),
         );
     }
     out
@@ -589,19 +590,19 @@ pub(super) fn has_star(field: Node<'_>) -> bool {
     let mut c = field.walk();
     let star = field
         .children(&mut c)
-        .any(|n| !n.is_named() && n.kind() == "*");
+        .any(|n| !n.is_named() && syntax::kind(n) == "*");
     star
 }
 
 /// The name an embedded type gives its field: `T`, `pkg.T` → `T`, `G[int]` → `G`.
 fn type_name<'t>(mut t: Node<'t>, src: &'t str) -> &'t str {
-    if t.kind() == "generic_type" {
+    if syntax::kind(t) == "generic_type" {
         match t.child_by_field_name("type") {
             Some(inner) => t = inner,
             None => return "",
         }
     }
-    match t.kind() {
+    match syntax::kind(t) {
         "qualified_type" => t.child_by_field_name("name").map_or("", |n| text(n, src)),
         _ => text(t, src),
     }
@@ -616,7 +617,7 @@ pub fn declared_vars<'t>(stmt: Node<'t>, types: &Types<'_, 't>) -> Vec<(Decl<'t>
             .unwrap_or_default()
     };
     // The type of the name at each position of the declaring list.
-    let (names, tys): (Vec<Node<'t>>, Vec<Ty<'t>>) = match stmt.kind() {
+    let (names, tys): (Vec<Node<'t>>, Vec<Ty<'t>>) = match syntax::kind(stmt) {
         "var_spec" | "const_spec" => {
             let mut c = stmt.walk();
             let names = stmt.children_by_field_name("name", &mut c).collect();

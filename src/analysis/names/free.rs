@@ -4,6 +4,7 @@
 //! the root.
 
 use super::{declared_in, defines, parameters, Decl};
+use crate::analysis::syntax;
 use crate::analysis::syntax::text;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -17,9 +18,9 @@ fn declares<'t>(
     grand: Option<Node<'t>>,
 ) -> (Vec<Decl<'t>>, Range<usize>) {
     let end_of = |p: Option<Node<'t>>| p.map_or(n.end_byte(), |p| p.end_byte());
-    match n.kind() {
+    match syntax::kind(n) {
         "short_var_declaration" | "var_declaration" | "const_declaration" => {
-            let scope_end = match parent.map(|p| p.kind()) {
+            let scope_end = match parent.map(|p| syntax::kind(p)) {
                 Some("for_clause") => end_of(grand),
                 _ => end_of(parent),
             };
@@ -36,7 +37,7 @@ fn declares<'t>(
         "communication_case" => {
             let comm = n
                 .child_by_field_name("communication")
-                .filter(|c| c.kind() == "receive_statement");
+                .filter(|c| syntax::kind(*c) == "receive_statement");
             let from = comm.map_or(n.start_byte(), |c| c.end_byte());
             (
                 comm.map(declared_in).unwrap_or_default(),
@@ -50,9 +51,9 @@ fn declares<'t>(
 /// The keys of a struct literal `T{v: 1}`, which name fields, not variables
 /// (the keys of map, slice and array literals are expressions).
 fn field_keys(n: Node<'_>) -> Vec<Node<'_>> {
-    if n.kind() != "composite_literal"
+    if syntax::kind(n) != "composite_literal"
         || n.child_by_field_name("type")
-            .is_some_and(|t| matches!(t.kind(), "map_type" | "slice_type" | "array_type"))
+            .is_some_and(|t| matches!(syntax::kind(t), "map_type" | "slice_type" | "array_type"))
     {
         return Vec::new();
     }
@@ -63,9 +64,12 @@ fn field_keys(n: Node<'_>) -> Vec<Node<'_>> {
     let elements: Vec<Node<'_>> = body.named_children(&mut c).collect();
     elements
         .into_iter()
-        .filter(|e| e.kind() == "keyed_element")
+        .filter(|e| syntax::kind(*e) == "keyed_element")
         .filter_map(|e| e.child_by_field_name("key"))
-        .filter_map(|k| k.named_child(0).filter(|id| id.kind() == "identifier"))
+        .filter_map(|k| {
+            k.named_child(0)
+                .filter(|id| syntax::kind(*id) == "identifier")
+        })
         .collect()
 }
 
@@ -96,7 +100,7 @@ pub fn free_uses<'t>(root: Node<'t>, names: &[&str], src: &str) -> Vec<Node<'t>>
                 shadows.entry(name).or_default().push(scope.clone());
             }
         }
-        if n.kind() == "identifier" && !declaring.contains(&n.id()) {
+        if syntax::kind(n) == "identifier" && !declaring.contains(&n.id()) {
             let at = n.start_byte();
             if let Some(scopes) = shadows.get_mut(text(n, src)) {
                 while scopes.last().is_some_and(|r| r.end <= at) {

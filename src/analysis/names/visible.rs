@@ -15,7 +15,7 @@ fn within(outer: Node<'_>, at: Node<'_>) -> bool {
 /// Whether `at` is among the declaring names on the left of the `:=`
 /// statement `stmt` (its right side still sees the names outside).
 fn on_left(stmt: Node<'_>, at: Node<'_>) -> bool {
-    stmt.kind() == "short_var_declaration"
+    syntax::kind(stmt) == "short_var_declaration"
         && stmt
             .child_by_field_name("left")
             .is_some_and(|l| within(l, at))
@@ -28,7 +28,7 @@ fn on_left(stmt: Node<'_>, at: Node<'_>) -> bool {
 /// binding, a select case's receive, a `for` header, a function's
 /// parameters, the file's package-level variables and constants.
 pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'t>> {
-    match scope.kind() {
+    match syntax::kind(scope) {
         "statement_list" => {
             let mut c = scope.walk();
             let mut out: Vec<Decl<'t>> = scope
@@ -44,8 +44,8 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
         }
         "if_statement" | "expression_switch_statement" | "type_switch_statement" => {
             // The binding is inner to the initializer.
-            let mut out = if scope.kind() == "type_switch_statement"
-                && matches!(child.kind(), "type_case" | "default_case")
+            let mut out = if syntax::kind(scope) == "type_switch_statement"
+                && matches!(syntax::kind(child), "type_case" | "default_case")
             {
                 declared_in(scope)
             } else {
@@ -64,7 +64,7 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
             let mut c = scope.walk();
             let clause = scope
                 .named_children(&mut c)
-                .find(|n| matches!(n.kind(), "for_clause" | "range_clause"));
+                .find(|n| matches!(syntax::kind(*n), "for_clause" | "range_clause"));
             match clause {
                 Some(clause) if Some(child) == scope.child_by_field_name("body") => {
                     loop_variables(clause)
@@ -94,7 +94,7 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
             let mut c = scope.walk();
             let top: Vec<Node<'t>> = scope
                 .named_children(&mut c)
-                .filter(|n| matches!(n.kind(), "var_declaration" | "const_declaration"))
+                .filter(|n| matches!(syntax::kind(*n), "var_declaration" | "const_declaration"))
                 .collect();
             top.into_iter()
                 .flat_map(declared_in)
@@ -116,7 +116,7 @@ fn comm_left(comm: Node<'_>) -> Option<Node<'_>> {
 /// Whether a statement of a block declares names into it.
 fn is_declaring_statement(stmt: Node<'_>) -> bool {
     matches!(
-        stmt.kind(),
+        syntax::kind(stmt),
         "var_declaration" | "const_declaration" | "short_var_declaration"
     )
 }
@@ -124,7 +124,7 @@ fn is_declaring_statement(stmt: Node<'_>) -> bool {
 /// The variables a `for` header declares: a range clause's (with `:=`) or
 /// a `for` clause initializer's.
 fn loop_variables(clause: Node<'_>) -> Vec<Decl<'_>> {
-    match clause.kind() {
+    match syntax::kind(clause) {
         "range_clause" => declared_in(clause),
         "for_clause" => clause
             .child_by_field_name("initializer")
@@ -155,7 +155,7 @@ fn visible_from<'t, 's>(
     src: &'s str,
     lists: &mut Lists<'t, 's>,
 ) -> Option<Decl<'t>> {
-    if scope.kind() != "statement_list" {
+    if syntax::kind(scope) != "statement_list" {
         return visible(scope, child, at)
             .into_iter()
             .find(|d| text(d.ident, src) == name);
@@ -244,7 +244,7 @@ fn self_declaration<'t>(
     parent_of: &impl Fn(Node<'t>) -> Option<Node<'t>>,
 ) -> Option<Decl<'t>> {
     let parent = parent_of(ident)?;
-    match parent.kind() {
+    match syntax::kind(parent) {
         "var_spec" | "const_spec" => {
             let mut c = parent.walk();
             let is_name = parent
@@ -254,12 +254,12 @@ fn self_declaration<'t>(
             let top = std::iter::successors(parent_of(parent), |n| parent_of(*n))
                 .find(|n| {
                     !matches!(
-                        n.kind(),
+                        syntax::kind(*n),
                         "var_declaration" | "const_declaration" | "var_spec_list"
                     )
                 })
-                .is_some_and(|n| n.kind() == "source_file");
-            let kind = match (top, parent.kind()) {
+                .is_some_and(|n| syntax::kind(n) == "source_file");
+            let kind = match (top, syntax::kind(parent)) {
                 (true, _) => DeclKind::Package,
                 (false, "var_spec") => DeclKind::Var,
                 _ => DeclKind::Const,
@@ -272,12 +272,12 @@ fn self_declaration<'t>(
         }
         "expression_list" => {
             let stmt = parent_of(parent)?;
-            match stmt.kind() {
+            match syntax::kind(stmt) {
                 "short_var_declaration"
                     if stmt.child_by_field_name("left") == Some(parent)
-                        && parent_of(stmt).is_some_and(|p| p.kind() != "statement_list") =>
+                        && parent_of(stmt).is_some_and(|p| syntax::kind(p) != "statement_list") =>
                 {
-                    let in_for = parent_of(stmt).is_some_and(|p| p.kind() == "for_clause");
+                    let in_for = parent_of(stmt).is_some_and(|p| syntax::kind(p) == "for_clause");
                     let kind = if in_for {
                         DeclKind::Loop
                     } else {

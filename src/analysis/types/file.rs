@@ -4,6 +4,7 @@
 use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
+use crate::analysis::syntax;
 use crate::analysis::syntax::text;
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
@@ -55,11 +56,11 @@ impl<'t> FileTypes<'t> {
             .named_children(&mut c)
             .take_while(|n| {
                 matches!(
-                    n.kind(),
+                    syntax::kind(*n),
                     "package_clause" | "import_declaration" | "comment"
                 )
             })
-            .find(|n| n.kind() == "package_clause")
+            .find(|n| syntax::kind(*n) == "package_clause")
             .and_then(|n| n.named_child(0))
             .is_some_and(|n| text(n, src) == "sync");
         for import in imports::of_file(root, src) {
@@ -100,7 +101,7 @@ impl<'t> FileTypes<'t> {
         let mut locks: HashMap<&str, (bool, bool, bool)> = HashMap::new();
         let mut c = self.root.walk();
         for decl in self.root.named_children(&mut c) {
-            match decl.kind() {
+            match syntax::kind(decl) {
                 "type_declaration" | "var_declaration" => {
                     for d in names::declared_in(decl) {
                         if d.kind == DeclKind::Var && !pkg.spec_places.contains_key(&d.ident.id()) {
@@ -150,7 +151,7 @@ impl<'t> FileTypes<'t> {
                 .get(name)
                 .filter(|d| d.kind == DeclKind::Type)
                 .and_then(Decl::declared_type)
-                .is_some_and(|t| t.kind() == "struct_type");
+                .is_some_and(|t| syntax::kind(t) == "struct_type");
             if lock && unlock && pointer && is_struct {
                 pkg.lockers.insert(name);
             }
