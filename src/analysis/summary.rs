@@ -22,6 +22,7 @@ use super::conds::CondFacts;
 use super::imports;
 use super::lock_calls::{self, Op};
 use super::lock_held::HeldLocks;
+use super::pattern_gate;
 use super::sync_calls::{self, SyncCall};
 use super::syntax::{self, text};
 use std::collections::HashMap;
@@ -321,7 +322,12 @@ fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<M
     let name = method.child_by_field_name("name")?;
     let body = syntax::function_body(method)?;
     let locks = HeldLocks::of(body, src);
-    let mut held = Held::new(&locks, atomic);
+    let start = body.start_byte();
+    let mentions = memchr::memmem::find_iter(text(body, src).as_bytes(), recv.as_bytes())
+        .map(|at| start + at)
+        .filter(|&at| pattern_gate::whole_token(src.as_bytes(), at, at + recv.len()))
+        .collect();
+    let mut held = Held::new(&locks, atomic, mentions);
     block_ops(body, recv, src, &mut held);
     let name_text = text(name, src);
     Some(MethodSummary {

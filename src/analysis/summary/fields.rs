@@ -89,7 +89,13 @@ pub(super) fn own<'t>(
     out: &mut Held<'_, 't>,
 ) {
     let mut stack = Vec::new();
-    children(stmt, Role::Read, src, out.atomic, &mut stack);
+    children(
+        stmt,
+        Role::Read,
+        src,
+        (out.atomic, &out.mentions),
+        &mut stack,
+    );
     while let Some((node, role)) = stack.pop() {
         match node.kind() {
             "block" | "statement_list" => continue,
@@ -140,7 +146,7 @@ pub(super) fn own<'t>(
             }
             _ => {}
         }
-        children(node, role, src, out.atomic, &mut stack);
+        children(node, role, src, (out.atomic, &out.mentions), &mut stack);
     }
 }
 
@@ -195,7 +201,7 @@ fn children<'t>(
     node: Node<'t>,
     role: Role,
     src: &str,
-    atomic: Option<&str>,
+    (atomic, mentions): (Option<&str>, &[usize]),
     out: &mut Vec<(Node<'t>, Role)>,
 ) {
     // What a child passes on of its parent's role: writing `s.a[i].b`
@@ -276,7 +282,12 @@ fn children<'t>(
                 }
                 _ => Role::Read,
             };
-            out.push((child, role));
+            // Only what names the receiver can access its fields or call
+            // its methods.
+            let at = mentions.partition_point(|&m| m < child.start_byte());
+            if mentions.get(at).is_some_and(|&m| m < child.end_byte()) {
+                out.push((child, role));
+            }
         }
         if !cursor.goto_next_sibling() {
             break;

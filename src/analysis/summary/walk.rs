@@ -45,6 +45,8 @@ pub(super) struct Held<'a, 't> {
     pub(super) once: Vec<String>,
     /// The name `sync/atomic` is imported as.
     pub(super) atomic: Option<&'a str>,
+    /// Where the receiver's name stands as a word in the method, in order.
+    pub(super) mentions: Vec<usize>,
     /// Whether the walk is in a closure: only accesses and receiver calls
     /// are recorded there, with the closure's own locks.
     pub(super) closure: bool,
@@ -54,8 +56,13 @@ pub(super) struct Held<'a, 't> {
 
 impl<'a, 't> Held<'a, 't> {
     /// Nothing recorded yet, with the method's `locks`; `atomic` is the
-    /// name `sync/atomic` is imported as.
-    pub(super) fn new(locks: &'a HeldLocks<'t>, atomic: Option<&'a str>) -> Self {
+    /// name `sync/atomic` is imported as; `mentions` are where the
+    /// receiver's name stands as a word, in order.
+    pub(super) fn new(
+        locks: &'a HeldLocks<'t>,
+        atomic: Option<&'a str>,
+        mentions: Vec<usize>,
+    ) -> Self {
         Held {
             locks,
             chan_ops: Vec::new(),
@@ -65,6 +72,7 @@ impl<'a, 't> Held<'a, 't> {
             receiver_calls: Vec::new(),
             once: Vec::new(),
             atomic,
+            mentions,
             closure: false,
             goroutine: false,
         }
