@@ -10,6 +10,7 @@
 
 mod entry;
 mod fields;
+pub mod functions;
 mod moved;
 mod walk;
 
@@ -166,6 +167,8 @@ pub struct FileSummary {
     pub methods: Vec<MethodSummary>,
     /// What it declares, signals and hands elsewhere of `sync.Cond`s.
     pub conds: CondFacts,
+    /// What its functions and methods do to package-level mutexes.
+    pub functions: functions::Functions,
 }
 
 impl FileSummary {
@@ -176,6 +179,7 @@ impl FileSummary {
             package: String::new(),
             methods: Vec::new(),
             conds: CondFacts::default(),
+            functions: functions::Functions::default(),
         }
     }
 
@@ -195,8 +199,11 @@ impl FileSummary {
             .into_iter()
             .find(|i| i.path == "sync/atomic" && i.name != "." && i.name != "_")
             .map(|i| i.name);
+        let mut functions = functions::Functions::default();
+        let mut sync = None;
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
+            functions.add(root, decl, src, &mut sync);
             match decl.kind() {
                 "package_clause" => {
                     if let Some(name) = decl.named_child(0) {
@@ -212,6 +219,7 @@ impl FileSummary {
             package,
             methods,
             conds: CondFacts::of(root, src),
+            functions,
         }
     }
 }

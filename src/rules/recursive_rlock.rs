@@ -49,11 +49,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let shown = lock_calls::short(lock.mutex(ctx.src));
-    for again in reentry::of(ctx, func, &lock) {
+    let mut again = reentry::of(ctx, func, &lock);
+    again.extend(reentry::of_package(ctx, &lock));
+    for again in again {
         if again.op() != Some(Op::RLock) {
             continue;
         }
-        let finding = Finding::new(&RULE, again.call.byte_range())
+        let finding = Finding::new(&RULE, again.call.clone())
             .message(format!(
                 "`{}` read-locks `{shown}` again{} while this method read-holds it: once a writer waits in Lock, the second RLock waits for the writer and the writer for the first, a deadlock",
                 again.callee,

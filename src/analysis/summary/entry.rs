@@ -13,15 +13,7 @@ use tree_sitter::Node;
 pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
     let mut steps = Vec::new();
     for stmt in flow::statements(body) {
-        if !matches!(
-            stmt.kind(),
-            "expression_statement"
-                | "short_var_declaration"
-                | "assignment_statement"
-                | "var_declaration"
-                | "inc_statement"
-                | "dec_statement"
-        ) {
+        if !is_straight(stmt) {
             break;
         }
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
@@ -38,14 +30,7 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
             }
             continue;
         }
-        // A closure or an unlock helper may do anything to the locks.
-        let uncertain = syntax::descendants(stmt).into_iter().any(|n| {
-            n.kind() == "func_literal"
-                || (n.kind() == "selector_expression"
-                    && n.child_by_field_name("field")
-                        .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))))
-        });
-        if uncertain {
+        if uncertain(stmt, src) {
             break;
         }
         if let Some((name, call)) = receiver_call(stmt, recv, src) {
@@ -58,13 +43,34 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
     steps
 }
 
-/// The same-receiver method call that statement `stmt` is, or whose result
-/// it assigns: `recv.name(…)`, `x := recv.name(…)`, `x, err = recv.name(…)`.
-pub(super) fn receiver_call<'t, 's>(
-    stmt: Node<'t>,
-    recv: &str,
-    src: &'s str,
-) -> Option<(&'s str, Node<'t>)> {
+/// Whether statement `stmt` holds a closure or an unlock helper's call,
+/// either of which may do anything to the locks.
+pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
+    syntax::descendants(stmt).into_iter().any(|n| {
+        n.kind() == "func_literal"
+            || (n.kind() == "selector_expression"
+                && n.child_by_field_name("field")
+                    .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))))
+    })
+}
+
+/// Whether statement `stmt` is of a kind a function's entry may hold:
+/// straight-line, without branches.
+pub(super) fn is_straight(stmt: Node<'_>) -> bool {
+    matches!(
+        stmt.kind(),
+        "expression_statement"
+            | "short_var_declaration"
+            | "assignment_statement"
+            | "var_declaration"
+            | "inc_statement"
+            | "dec_statement"
+    )
+}
+
+/// The call that statement `stmt` is, or whose result it assigns:
+/// `f(…)`, `x := f(…)`, `x, err = f(…)`.
+pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
     let call = match stmt.kind() {
         "expression_statement" => stmt.named_child(0)?,
         "short_var_declaration" | "assignment_statement" => {
@@ -73,9 +79,17 @@ pub(super) fn receiver_call<'t, 's>(
         }
         _ => return None,
     };
-    if call.kind() != "call_expression" {
-        return None;
-    }
+    (call.kind() == "call_expression").then_some(call)
+}
+
+/// The same-receiver method call that statement `stmt` is, or whose result
+/// it assigns: `recv.name(…)`, `x := recv.name(…)`, `x, err = recv.name(…)`.
+pub(super) fn receiver_call<'t, 's>(
+    stmt: Node<'t>,
+    recv: &str,
+    src: &'s str,
+) -> Option<(&'s str, Node<'t>)> {
+    let call = statement_call(stmt)?;
     let function = call.child_by_field_name("function")?;
     if function.kind() != "selector_expression" {
         return None;
