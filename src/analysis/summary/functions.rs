@@ -507,7 +507,10 @@ impl<'t> Walker<'_, 't> {
             Walk::Enter
         });
         for call in found {
-            if let Some((callee, ident)) = callee_of(call, self.recv, self.src) {
+            let Some((callee, ident)) = callee_of(call, self.recv, self.src) else {
+                continue;
+            };
+            if ident.is_none_or(|i| !self.params.contains(text(i, self.src))) {
                 self.calls.push(RawCall {
                     held: held.to_vec(),
                     callee,
