@@ -199,11 +199,8 @@ impl FileSummary {
             .into_iter()
             .find(|i| i.path == "sync/atomic" && i.name != "." && i.name != "_")
             .map(|i| i.name);
-        let mut functions = functions::Functions::default();
-        let mut sync = None;
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
-            functions.add(root, decl, src, &mut sync);
             match decl.kind() {
                 "package_clause" => {
                     if let Some(name) = decl.named_child(0) {
@@ -219,7 +216,7 @@ impl FileSummary {
             package,
             methods,
             conds: CondFacts::of(root, src),
-            functions,
+            functions: functions::Functions::of(root, src),
         }
     }
 }

@@ -148,6 +148,9 @@ fn receiver_check(ctx: &Ctx<'_>, method: Node<'_>, recv: &str, ty: &str, out: &m
 /// The orderings of package-level mutexes in `decl`, against those of the
 /// other functions and methods of the package.
 fn package_check(ctx: &Ctx<'_>, decl: Node<'_>, out: &mut Vec<Finding>) {
+    if !ctx.may_sync {
+        return;
+    }
     let Some(this) = ctx.facts.summary().functions.of_decl(decl) else {
         return;
     };

@@ -3,18 +3,17 @@
 //! they certainly do to the receiver's locks.
 
 use super::EntryStep;
-use crate::analysis::flow;
 use crate::analysis::lock_calls::{self, LockCall};
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Walk};
 use tree_sitter::Node;
 
 /// The lock steps and same-receiver calls of the leading straight-line
 /// statements of `body`, whose receiver is named `recv`.
 pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
     let mut steps = Vec::new();
-    for stmt in flow::statements(body) {
+    leading(body, |stmt| {
         if !is_straight(stmt) {
-            break;
+            return false;
         }
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
             let mutex = lock.mutex(src);
@@ -28,10 +27,10 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
                     range: lock.call.byte_range(),
                 });
             }
-            continue;
+            return true;
         }
         if uncertain(stmt, src) {
-            break;
+            return false;
         }
         if let Some((name, call)) = receiver_call(stmt, recv, src) {
             steps.push(EntryStep::Call {
@@ -39,19 +38,58 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
                 range: call.byte_range(),
             });
         }
-    }
+        true
+    });
     steps
 }
 
 /// Whether statement `stmt` holds a closure or an unlock helper's call,
 /// either of which may do anything to the locks.
 pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
-    syntax::descendants(stmt).into_iter().any(|n| {
-        n.kind() == "func_literal"
+    // Most statements spell neither: they are not walked.
+    let bytes = text(stmt, src).as_bytes();
+    let spelled = memchr::memmem::find(bytes, b"func").is_some()
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"unlock"));
+    if !spelled {
+        return false;
+    }
+    let mut found = false;
+    syntax::walk(stmt, |n| {
+        found = n.kind() == "func_literal"
             || (n.kind() == "selector_expression"
                 && n.child_by_field_name("field")
-                    .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))))
-    })
+                    .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))));
+        if found {
+            Walk::Stop
+        } else {
+            Walk::Enter
+        }
+    });
+    found
+}
+
+/// Calls `f` on the statements of `block` in order, as long as it asks
+/// for the next: the leading ones are read without listing the rest.
+pub(super) fn leading<'t>(block: Node<'t>, mut f: impl FnMut(Node<'t>) -> bool) {
+    let mut c = block.walk();
+    if !c.goto_first_child() {
+        return;
+    }
+    loop {
+        let n = c.node();
+        if n.kind() == "statement_list" {
+            if !c.goto_first_child() {
+                return;
+            }
+            continue;
+        }
+        if n.is_named() && n.kind() != "comment" && !f(n) {
+            return;
+        }
+        if !c.goto_next_sibling() {
+            return;
+        }
+    }
 }
 
 /// Whether statement `stmt` is of a kind a function's entry may hold:

@@ -11,7 +11,7 @@
 //! method's is (see [`super::entry`]); the rest of its body with what
 //! [`HeldLocks`] says is certainly held at each statement.
 
-use super::entry::{is_straight, statement_call, uncertain};
+use super::entry::{is_straight, leading, statement_call, uncertain};
 use super::walk::for_blocks;
 use crate::analysis::flow;
 use crate::analysis::imports;
@@ -19,6 +19,7 @@ use crate::analysis::lock_calls::{LockCall, Op};
 use crate::analysis::lock_held::{HeldLocks, Taken};
 use crate::analysis::names;
 use crate::analysis::syntax::{self, text, Walk};
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -176,37 +177,44 @@ impl Functions {
     /// The summary of the top-level function or method declaration `decl`.
     pub fn of_decl(&self, decl: Node<'_>) -> Option<&FunctionSummary> {
         let name = decl.child_by_field_name("name")?.byte_range();
-        self.decls.iter().find(|d| d.name_range == name)
+        // In document order.
+        let at = self
+            .decls
+            .binary_search_by_key(&name.start, |d| d.name_range.start)
+            .ok()?;
+        self.decls.get(at).filter(|d| d.name_range == name)
     }
 
-    /// Adds what top-level declaration `decl` of the file `src`, whose
-    /// syntax tree is `root`, tells.
-    /// `sync` is the name package `sync` is imported as, looked up once
-    /// when first needed.
-    pub(super) fn add(
-        &mut self,
-        root: Node<'_>,
-        decl: Node<'_>,
-        src: &str,
-        sync: &mut Option<Option<String>>,
-    ) {
-        match decl.kind() {
-            "function_declaration" | "method_declaration" => self.decls.extend(summary(decl, src)),
-            "var_declaration" => {
-                let sync = sync.get_or_insert_with(|| {
-                    imports::of_file(root, src)
-                        .into_iter()
-                        .find(|i| i.path == "sync" && i.name != "." && i.name != "_")
-                        .map(|i| i.name.to_string())
-                });
-                if let Some(sync) = sync {
+    /// The facts of the file `src`, whose syntax tree is `root`. A file
+    /// that locks nothing (holds no `Lock()`) is taken to have no function
+    /// worth summarising, and one that never names a `Mutex` to declare
+    /// none: most files are read no further than that.
+    pub(super) fn of(root: Node<'_>, src: &str) -> Functions {
+        let has = |w: &[u8]| memchr::memmem::find(src.as_bytes(), w).is_some();
+        let (locks, mutexes) = (has(b"Lock()"), has(b"Mutex"));
+        let mut out = Functions::default();
+        if !locks && !mutexes {
+            return out;
+        }
+        let sync = imports::of_file(root, src)
+            .into_iter()
+            .find(|i| i.path == "sync" && i.name != "." && i.name != "_")
+            .map(|i| i.name);
+        let mut c = root.walk();
+        for decl in root.named_children(&mut c) {
+            match (decl.kind(), sync) {
+                ("function_declaration" | "method_declaration", _) if locks => {
+                    out.decls.extend(summary(decl, src))
+                }
+                ("var_declaration", Some(sync)) if mutexes => {
                     for spec in names::specs(decl) {
-                        declared_mutexes(spec, sync, src, &mut self.mutexes);
+                        declared_mutexes(spec, sync, src, &mut out.mutexes);
                     }
                 }
+                _ => {}
             }
-            _ => {}
         }
+        out
     }
 }
 
@@ -348,8 +356,11 @@ fn summary(decl: Node<'_>, src: &str) -> Option<FunctionSummary> {
         },
         None => Callee::Func(text(name, src).to_string()),
     };
-    let params = names::parameters(decl);
-    let params: HashSet<&str> = params.iter().map(|d| text(d.ident, src)).collect();
+    let params = Params {
+        decl,
+        src,
+        names: OnceCell::new(),
+    };
     let mut out = FunctionSummary {
         callee,
         name_range: name.byte_range(),
@@ -358,27 +369,47 @@ fn summary(decl: Node<'_>, src: &str) -> Option<FunctionSummary> {
         held_calls: Vec::new(),
     };
     held(body, &params, recv, src, &mut out);
-    Some(out)
+    let empty = out.entry.is_empty() && out.nested.is_empty() && out.held_calls.is_empty();
+    (!empty).then_some(out)
+}
+
+/// The names a function declares for its receiver, parameters and
+/// results, looked up when first asked.
+struct Params<'t, 's> {
+    decl: Node<'t>,
+    src: &'s str,
+    names: OnceCell<Vec<&'s str>>,
+}
+
+impl Params<'_, '_> {
+    /// Whether the function declares `name` so.
+    fn contains(&self, name: &str) -> bool {
+        let names = self.names.get_or_init(|| {
+            let params = names::parameters(self.decl);
+            params.iter().map(|d| text(d.ident, self.src)).collect()
+        });
+        names.contains(&name)
+    }
 }
 
 /// The package-mutex lock steps and calls of the leading straight-line
 /// statements of `body`, whose parameters are `params`.
 fn entry(
     body: Node<'_>,
-    params: &HashSet<&str>,
+    params: &Params<'_, '_>,
     recv: Option<(&str, &str)>,
     src: &str,
 ) -> Vec<FnStep> {
     let mut steps = Vec::new();
     // Names the statements so far declared, which shadow the package's.
-    let mut declared: HashSet<&str> = HashSet::new();
-    let global = |ident: Node<'_>, declared: &HashSet<&str>| {
+    let mut declared: Vec<&str> = Vec::new();
+    let global = |ident: Node<'_>, declared: &[&str]| {
         let name = text(ident, src);
-        !params.contains(name) && !declared.contains(name)
+        !params.contains(name) && !declared.contains(&name)
     };
-    for stmt in flow::statements(body) {
+    leading(body, |stmt| {
         if !is_straight(stmt) {
-            break;
+            return false;
         }
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
             if root_ident(lock.recv).is_some_and(|r| global(r, &declared)) {
@@ -388,10 +419,10 @@ fn entry(
                     range: lock.call.byte_range(),
                 }));
             }
-            continue;
+            return true;
         }
         if uncertain(stmt, src) {
-            break;
+            return false;
         }
         if let Some(call) = statement_call(stmt) {
             if let Some((callee, ident)) = callee_of(call, recv, src) {
@@ -406,7 +437,8 @@ fn entry(
         if matches!(stmt.kind(), "short_var_declaration" | "var_declaration") {
             declared.extend(names::declared_in(stmt).iter().map(|d| text(d.ident, src)));
         }
-    }
+        true
+    });
     steps
 }
 
@@ -420,16 +452,16 @@ struct RawCall<'t> {
 
 /// The walk of a body for what it does while holding locks on names other
 /// than its parameters.
-struct Walker<'a, 't> {
+struct Walker<'a, 'p, 'q, 't> {
     locks: &'a HeldLocks<'t>,
-    params: &'a HashSet<&'a str>,
+    params: &'a Params<'p, 'q>,
     recv: Option<(&'a str, &'a str)>,
     src: &'a str,
     nested: Vec<(LockCall<'t>, LockCall<'t>)>,
     calls: Vec<RawCall<'t>>,
 }
 
-impl<'t> Walker<'_, 't> {
+impl<'t> Walker<'_, '_, '_, 't> {
     /// Whether `lock` locks a mutex named from outside the function's
     /// parameters (a package-level name, or a local: told apart later).
     fn candidate(&self, lock: &LockCall<'t>) -> bool {
@@ -532,16 +564,62 @@ fn global(lock: &LockCall<'_>, free: &HashSet<usize>, src: &str) -> Option<Globa
     })
 }
 
+/// Whether the text `body` may lock a mutex named from outside the
+/// function's parameters: some `x.Lock()` or `x.RLock()` whose `x` is a
+/// name or a selection from one (`mu`, `cache.mu`) other than a parameter.
+/// Most bodies lock through their receiver or a parameter, or not at all:
+/// they are not walked.
+fn may_lock_outside(body: &str, params: &Params<'_, '_>) -> bool {
+    let bytes = body.as_bytes();
+    memchr::memmem::find_iter(bytes, b"Lock()").any(|at| {
+        let before = &body[..at];
+        let Some(before) = before
+            .strip_suffix('.')
+            .or_else(|| before.strip_suffix(".R"))
+        else {
+            return false;
+        };
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        // `f().mu`, `m[k].mu` start with a dot here: no name to look up.
+        let root = before[start..].split('.').next().unwrap_or_default();
+        !root.is_empty() && !params.contains(root) && !declares(body, root)
+    })
+}
+
+/// Whether the text `body` seems to declare the name `name` somewhere
+/// (`name :=`, `name, err :=`, `var name`): a local, most likely the one
+/// locked. A body that declares it in one block and locks the package's
+/// in another is not walked.
+fn declares(body: &str, name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    memchr::memmem::find_iter(body.as_bytes(), name.as_bytes()).any(|at| {
+        let (before, after) = (&body[..at], &body[at + name.len()..]);
+        if before.ends_with(word) || after.starts_with(word) {
+            return false;
+        }
+        if before.ends_with("var ") {
+            return true;
+        }
+        // Names and commas up to `:=`.
+        let rest = after.trim_start_matches(|c: char| word(c) || c == ',' || c == ' ');
+        rest.starts_with(":=")
+    })
+}
+
 /// Fills in `out`'s nested locks and held calls, from `body`. Bodies that
 /// lock nothing but through their parameters are not walked.
 fn held(
     body: Node<'_>,
-    params: &HashSet<&str>,
+    params: &Params<'_, '_>,
     recv: Option<(&str, &str)>,
     src: &str,
     out: &mut FunctionSummary,
 ) {
-    if memchr::memmem::find(text(body, src).as_bytes(), b"Lock()").is_none() {
+    if !may_lock_outside(text(body, src), params) {
         return;
     }
     let locks = HeldLocks::of(body, src);
