@@ -28,7 +28,9 @@ pub const RULE: Rule = Rule {
     good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}\n\n// evictLocked needs c.mu held.\nfunc (c *Cache) evictLocked() {\n\tc.m = make(map[string]string)\n}",
     use_instead: None,
     fix_safety: "No quick fix.",
-    known_problems: &[],
+    known_problems: &[
+        "For a mutex declared at the top level of the package, only calls by name of the package's functions (and of the same receiver's methods) made outside closures, `go` and `defer` statements are followed, into what the called function locks first thing; a function in a file that calls no `Lock()` is not read, so a chain through it is not seen.",
+    ],
     since: "0.1.0",
     go: "all",
     also_reported_by: &[],
