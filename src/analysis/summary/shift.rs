@@ -115,12 +115,14 @@ mod tests {
         FileSummary::of(tree.root_node(), text, Arc::from("f.go"))
     }
 
-    /// Every range a summary holds moves: a summary moved by the length of
-    /// a line put in front of the file is that file's summary.
+    /// Every range a summary holds moves: a summary (of methods and of
+    /// functions) moved by the length of a line put in front of the file is
+    /// that file's summary.
     #[test]
     fn a_moved_summary_is_the_summary_of_the_moved_text() {
         let pad = "// padding\n";
         let mut seen = [false; 8];
+        let mut seen_functions = false;
         for text in FIXTURES {
             let before = summary(text);
             let after = summary(&format!("{pad}{text}"));
@@ -146,7 +148,12 @@ mod tests {
                 }
             }
             assert_eq!(before.methods.len(), after.methods.len());
+            let mut functions = before.functions.clone();
+            assert_eq!(functions.shift(&by), Some(()));
+            assert_eq!(functions, after.functions);
+            seen_functions |= !before.functions.decls.is_empty();
         }
+        assert!(seen_functions);
         // The fixtures hold every kind of range a summary keeps.
         assert_eq!(seen, [true; 8]);
     }

@@ -243,7 +243,7 @@ fn statement_ops<'t>(
 
 /// Calls `f` on each block directly under `node` (through `if`/`else`,
 /// `for`, `switch` cases, labels), not entering closures.
-fn for_blocks<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+pub(super) fn for_blocks<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
