@@ -305,7 +305,11 @@ impl FileSummary {
             conds,
             atomic: atomic.map(str::to_string),
             cond_parts,
-            functions: functions::Functions::of(root, src),
+            functions: functions::Functions::of(
+                root,
+                src,
+                old.map(|(o, reuse)| (&o.functions, reuse)),
+            ),
         }
     }
 }

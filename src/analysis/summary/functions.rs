@@ -13,6 +13,7 @@
 
 use super::entry::{is_straight, leading, statement_call, uncertain};
 use super::walk::for_blocks;
+use super::Reuse;
 use crate::analysis::flow;
 use crate::analysis::imports;
 use crate::analysis::lock_calls::{LockCall, Op};
@@ -20,7 +21,7 @@ use crate::analysis::lock_held::{HeldLocks, Taken};
 use crate::analysis::names;
 use crate::analysis::syntax::{self, text, Walk};
 use std::cell::OnceCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -126,6 +127,9 @@ pub struct Functions {
     pub decls: Vec<FunctionSummary>,
     /// The mutexes it declares at the top level.
     pub mutexes: Vec<PackageMutex>,
+    /// Whether the file locks anything (holds `Lock()`): a file that
+    /// does not summarises no function.
+    locks: bool,
 }
 
 /// Maps `range` by `f`, or says it was dropped.
@@ -185,26 +189,54 @@ impl Functions {
         self.decls.get(at).filter(|d| d.name_range == name)
     }
 
-    /// The facts of the file `src`, whose syntax tree is `root`. A file
-    /// that locks nothing (holds no `Lock()`) is taken to have no function
-    /// worth summarising, and one that never names a `Mutex` to declare
-    /// none: most files are read no further than that.
-    pub(super) fn of(root: Node<'_>, src: &str) -> Functions {
+    /// The facts of the file `src`, whose syntax tree is `root`; after an
+    /// edit of the file `old` tells of, a function whose text the edit
+    /// left alone keeps its summary there, moved. A file that locks
+    /// nothing (holds no `Lock()`) is taken to have no function worth
+    /// summarising, and one that never names a `Mutex` to declare none:
+    /// most files are read no further than that.
+    pub(super) fn of(
+        root: Node<'_>,
+        src: &str,
+        old: Option<(&Functions, &Reuse<'_>)>,
+    ) -> Functions {
         let has = |w: &[u8]| memchr::memmem::find(src.as_bytes(), w).is_some();
         let (locks, mutexes) = (has(b"Lock()"), has(b"Mutex"));
-        let mut out = Functions::default();
+        let mut out = Functions {
+            locks,
+            ..Functions::default()
+        };
         if !locks && !mutexes {
             return out;
         }
+        // The old summaries, by where their names are now.
+        let old = old.filter(|(o, _)| o.locks == locks).map(|(o, reuse)| {
+            let decls: HashMap<usize, &FunctionSummary> = o
+                .decls
+                .iter()
+                .filter_map(|d| Some(((reuse.moved)(&d.name_range)?.start, d)))
+                .collect();
+            (decls, reuse)
+        });
         let sync = imports::of_file(root, src)
             .into_iter()
             .find(|i| i.path == "sync" && i.name != "." && i.name != "_")
             .map(|i| i.name);
+        let mut from = 0;
         let mut c = root.walk();
         for decl in root.named_children(&mut c) {
             match (decl.kind(), sync) {
                 ("function_declaration" | "method_declaration", _) if locks => {
-                    out.decls.extend(summary(decl, src))
+                    let kept = old.as_ref().and_then(|(decls, reuse)| {
+                        if !(reuse.kept)(&(from..decl.end_byte())) {
+                            return None;
+                        }
+                        let name = decl.child_by_field_name("name")?;
+                        let mut kept = (*decls.get(&name.start_byte())?).clone();
+                        kept.shift(reuse.moved)?;
+                        Some(kept)
+                    });
+                    out.decls.extend(kept.or_else(|| summary(decl, src)))
                 }
                 ("var_declaration", Some(sync)) if mutexes => {
                     for spec in names::specs(decl) {
@@ -213,6 +245,7 @@ impl Functions {
                 }
                 _ => {}
             }
+            from = decl.end_byte();
         }
         out
     }
