@@ -7,18 +7,22 @@
 //! walk for copies could find, and that walk can pass it over.
 
 use crate::analysis::syntax;
-use crate::analysis::syntax::text;
+use crate::analysis::syntax::{text, ById};
 use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// `seeds` (names that are or lead to locks) and every package-level type
 /// and variable of the file under `root` whose declaration names one of
 /// them, directly or through others.
-pub fn leading_to_locks<'t>(root: Node<'t>, src: &'t str, seeds: &[&'t str]) -> HashSet<&'t str> {
-    let mut names: HashSet<&'t str> = seeds.iter().copied().collect();
+pub fn leading_to_locks<'t>(
+    root: Node<'t>,
+    src: &'t str,
+    seeds: &[&'t str],
+) -> HashSet<&'t str, ById> {
+    let mut names: HashSet<&'t str, ById> = seeds.iter().copied().collect();
     // Each package-level type or variable spec: the names it declares and
     // the identifiers its text holds.
-    let mut specs: Vec<(Vec<&'t str>, HashSet<&'t str>)> = Vec::new();
+    let mut specs: Vec<(Vec<&'t str>, HashSet<&'t str, ById>)> = Vec::new();
     let mut c = root.walk();
     for decl in root.named_children(&mut c) {
         if !matches!(syntax::kind(decl), "type_declaration" | "var_declaration") {
@@ -62,7 +66,7 @@ pub fn leading_to_locks<'t>(root: Node<'t>, src: &'t str, seeds: &[&'t str]) -> 
 }
 
 /// Whether `source` holds one of `names` as a whole identifier.
-pub fn mentions(source: &str, names: &HashSet<&str>) -> bool {
+pub fn mentions(source: &str, names: &HashSet<&str, ById>) -> bool {
     identifiers(source).any(|id| names.contains(id))
 }
 
@@ -111,7 +115,7 @@ mod tests {
 
     #[test]
     fn mentions_whole_identifiers_only() {
-        let names: HashSet<&str> = ["outer", "Straße"].into_iter().collect();
+        let names: HashSet<&str, ById> = ["outer", "Straße"].into_iter().collect();
         assert!(mentions("x := outer{}", &names));
         assert!(mentions("var s Straße", &names));
         assert!(!mentions("x := outerMost + outer_ + Straßen", &names));

@@ -5,7 +5,7 @@ use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
 use crate::analysis::syntax;
-use crate::analysis::syntax::text;
+use crate::analysis::syntax::{text, ById};
 use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
@@ -14,13 +14,13 @@ use tree_sitter::Node;
 #[derive(Default)]
 pub(in crate::analysis) struct Package<'t> {
     /// The types, variables and functions declared at the top level.
-    pub(super) decls: HashMap<&'t str, Decl<'t>>,
+    pub(super) decls: HashMap<&'t str, Decl<'t>, ById>,
     /// Struct types whose pointer has `Lock()` and `Unlock()` methods.
     pub(in crate::analysis) lockers: HashSet<&'t str>,
     /// The place of each package-level variable's name among the names of
     /// its `var` spec, by the name's node id: found once per spec, so a
     /// spec of thousands of names costs no scan of them per use.
-    pub(super) spec_places: HashMap<usize, usize>,
+    pub(super) spec_places: HashMap<usize, usize, ById>,
 }
 
 /// Facts about one file: its imports and (lazily) its package-level names.
@@ -39,7 +39,7 @@ pub struct FileTypes<'t> {
     /// The names leading to locks (see [`super::lock_names`]); `None` when
     /// locks can be named without a qualifier (a dot import of `sync`, or
     /// package `sync` itself), so any declaration may copy one.
-    pub(in crate::analysis) lock_names: OnceCell<Option<HashSet<&'t str>>>,
+    pub(in crate::analysis) lock_names: OnceCell<Option<HashSet<&'t str, ById>>>,
     /// The (type, method) pairs of the methods named like a mutex method
     /// (`Lock`, `Unlock`, …) that take parameters or return results.
     pub(in crate::analysis) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
