@@ -13,14 +13,18 @@ const CALLERS: &str = "package reg\n\n\
                        func add(k string) {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tentries[k]++\n\tflush()\n}\n\n\
                        func first() {\n\ta.Lock()\n\tdefer a.Unlock()\n\tsecond()\n}\n";
 
-#[test]
-fn a_function_of_another_file_locking_the_held_mutex_again_is_reported() {
+/// A package of `vars.go`, `a.go` ([`CALLERS`]) and `b.go` holding `b`.
+fn package(b: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "vars.go", VARS);
     write(dir.path(), "a.go", CALLERS);
-    write(
-        dir.path(),
-        "b.go",
+    write(dir.path(), "b.go", b);
+    dir
+}
+
+#[test]
+fn a_function_of_another_file_locking_the_held_mutex_again_is_reported() {
+    let dir = package(
         "package reg\n\nfunc flush() {\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tentries = map[string]int{}\n}\n\nfunc second() {}\n",
     );
     assert_eq!(found(dir.path(), "recursive-lock"), vec!["a.go:7"]);
@@ -38,12 +42,7 @@ fn a_function_of_another_file_locking_the_held_mutex_again_is_reported() {
 
 #[test]
 fn package_mutexes_taken_in_both_orders_across_files_are_reported() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    write(dir.path(), "vars.go", VARS);
-    write(dir.path(), "a.go", CALLERS);
-    write(
-        dir.path(),
-        "b.go",
+    let dir = package(
         "package reg\n\nfunc flush() {}\n\n\
          func second() {\n\tb.Lock()\n\tdefer b.Unlock()\n}\n\n\
          func reverse() {\n\tb.Lock()\n\tdefer b.Unlock()\n\ta.Lock()\n\ta.Unlock()\n}\n",

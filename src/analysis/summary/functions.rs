@@ -12,8 +12,9 @@
 //! [`HeldLocks`] says is certainly held at each statement.
 
 use super::entry::{is_straight, leading, statement_call, uncertain};
+use super::shift::moved;
 use super::walk::for_blocks;
-use super::Reuse;
+use super::{Move, Reuse};
 use crate::analysis::flow;
 use crate::analysis::imports;
 use crate::analysis::lock_calls::{LockCall, Op};
@@ -132,19 +133,10 @@ pub struct Functions {
     locks: bool,
 }
 
-/// Maps `range` by `f`, or says it was dropped.
-fn moved(
-    range: &mut Range<usize>,
-    f: &dyn Fn(&Range<usize>) -> Option<Range<usize>>,
-) -> Option<()> {
-    *range = f(range)?;
-    Some(())
-}
-
 impl FunctionSummary {
     /// Moves every byte range it holds by `f` (an edit's shift): `None`
     /// when `f` drops one, and the summary must be worked out again.
-    pub fn shift(&mut self, f: &dyn Fn(&Range<usize>) -> Option<Range<usize>>) -> Option<()> {
+    pub fn shift(&mut self, f: Move<'_>) -> Option<()> {
         moved(&mut self.name_range, f)?;
         for step in &mut self.entry {
             match step {
@@ -168,7 +160,7 @@ impl FunctionSummary {
 
 impl Functions {
     /// Moves every byte range it holds by `f`, as [`FunctionSummary::shift`].
-    pub fn shift(&mut self, f: &dyn Fn(&Range<usize>) -> Option<Range<usize>>) -> Option<()> {
+    pub fn shift(&mut self, f: Move<'_>) -> Option<()> {
         for d in &mut self.decls {
             d.shift(f)?;
         }

@@ -22,22 +22,22 @@ pub struct Reuse<'a> {
 }
 
 /// Moves one range; `None` when it is gone.
-fn range(r: &mut Range<usize>, by: Move<'_>) -> Option<()> {
+pub(super) fn moved(r: &mut Range<usize>, by: Move<'_>) -> Option<()> {
     *r = by(r)?;
     Some(())
 }
 
 fn held(locks: &mut [HeldLock], by: Move<'_>) -> Option<()> {
-    locks.iter_mut().try_for_each(|l| range(&mut l.range, by))
+    locks.iter_mut().try_for_each(|l| moved(&mut l.range, by))
 }
 
 fn acquired(locks: &mut [Acquired], by: Move<'_>) -> Option<()> {
-    locks.iter_mut().try_for_each(|l| range(&mut l.range, by))
+    locks.iter_mut().try_for_each(|l| moved(&mut l.range, by))
 }
 
 fn calls(calls: &mut [HeldCall], by: Move<'_>) -> Option<()> {
     calls.iter_mut().try_for_each(|c| {
-        range(&mut c.range, by)?;
+        moved(&mut c.range, by)?;
         held(&mut c.held, by)
     })
 }
@@ -46,26 +46,26 @@ impl MethodSummary {
     /// Moves every byte range of the summary by `by`; `None` (and the
     /// summary half moved) when any range is gone.
     pub fn shift(&mut self, by: Move<'_>) -> Option<()> {
-        range(&mut self.name_range, by)?;
+        moved(&mut self.name_range, by)?;
         if let Some(r) = &mut self.rebound {
-            range(r, by)?;
+            moved(r, by)?;
         }
         self.entry.iter_mut().try_for_each(|step| match step {
-            EntryStep::Lock { range: r, .. } | EntryStep::Call { range: r, .. } => range(r, by),
+            EntryStep::Lock { range: r, .. } | EntryStep::Call { range: r, .. } => moved(r, by),
         })?;
         self.chan_ops.iter_mut().try_for_each(
             |ChanOp {
                  range: r, held: h, ..
              }| {
-                range(r, by)?;
+                moved(r, by)?;
                 held(h, by)
             },
         )?;
         self.nested
             .iter_mut()
             .try_for_each(|Nested { outer, inner }| {
-                range(&mut outer.range, by)?;
-                range(&mut inner.range, by)
+                moved(&mut outer.range, by)?;
+                moved(&mut inner.range, by)
             })?;
         calls(&mut self.held_calls, by)?;
         calls(&mut self.receiver_calls, by)?;
@@ -73,7 +73,7 @@ impl MethodSummary {
             |FieldAccess {
                  range: r, held: h, ..
              }| {
-                range(r, by)?;
+                moved(r, by)?;
                 held(h, by)
             },
         )?;
@@ -84,7 +84,7 @@ impl MethodSummary {
                  held: h,
                  ..
              }| {
-                range(r, by)?;
+                moved(r, by)?;
                 acquired(locked, by)?;
                 acquired(h, by)
             },
