@@ -213,6 +213,19 @@ impl Packages {
         folder.summarised = locks;
     }
 
+    /// Ends a read of folder `dir` that failed (the reading thread
+    /// panicked): the folder counts as read with what was known before, so
+    /// that each analysis does not start the same read again; the next
+    /// change to a Go file there ([`Packages::forget`]) reads it again.
+    pub fn failed(&self, dir: &Path) {
+        let mut folders = self.folders.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(folder) = folders.get_mut(dir) {
+            folder.loading = false;
+            folder.read = true;
+            folder.summarised = true;
+        }
+    }
+
     /// Records the latest analysis of the open document at `path`: its
     /// text and summary. Whether the summary changed (then the other open
     /// documents of its folder are checked again).
@@ -266,5 +279,29 @@ impl Packages {
             Some(text) => Some(text.to_string()),
             None => std::fs::read_to_string(path).ok(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_read_leaves_the_open_documents_package_until_the_folder_changes() {
+        let packages = Packages::default();
+        let doc = Path::new("/nowhere/p/a.go");
+        let text = "package p\nfunc f() { mu.Lock() }\n";
+        let (_, load) = packages.known(doc, text);
+        assert_eq!(load.as_deref(), Some(Path::new("/nowhere/p")));
+        // While the read is under way, no second one starts.
+        assert_eq!(packages.known(doc, text).1, None);
+        packages.failed(Path::new("/nowhere/p"));
+        // The open documents make the package; the read is not retried.
+        let (package, load) = packages.known(doc, text);
+        assert!(package.is_some());
+        assert_eq!(load, None);
+        // A change in the folder reads it again.
+        packages.forget(doc, false);
+        assert!(packages.known(doc, text).1.is_some());
     }
 }

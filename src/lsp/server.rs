@@ -526,6 +526,7 @@ impl Inner {
             .await;
             if let Err(e) = loaded {
                 log::line(format!("gohint: reading {} failed: {e}", dir.display()));
+                inner.packages.failed(&dir);
             }
             let docs: Vec<(Uri, Arc<Doc>)> = inner
                 .docs
