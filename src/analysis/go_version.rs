@@ -10,28 +10,34 @@ pub struct GoVersion {
 }
 
 impl GoVersion {
-    /// Parses `1.22`, `1.22.3`, `go1.22` or `1.23rc1`.
+    /// Parses `1.22`, `1.22.3`, `go1.22`, `1.23rc1` or `1.21beta2`; nothing
+    /// else (`1.21.x`, `1.22-foo` and `1` are no Go versions).
     pub fn parse(s: &str) -> Option<GoVersion> {
-        let s = s.trim().trim_start_matches("go");
-        let mut parts = s.split('.');
-        let major = parts.next()?.parse().ok()?;
-        let minor_text = parts.next().unwrap_or("0");
-        let digits: String = minor_text
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
+        let s = s.trim();
+        let s = s.strip_prefix("go").unwrap_or(s);
+        let (major, rest) = s.split_once('.')?;
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let (minor, tail) = rest.split_at(digits);
+        let number = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let tail_ok = tail.is_empty()
+            || [".", "rc", "beta"]
+                .iter()
+                .any(|p| tail.strip_prefix(p).is_some_and(number));
+        if !number(major) || !tail_ok {
+            return None;
+        }
         Some(GoVersion {
-            major,
-            minor: digits.parse().ok()?,
+            major: major.parse().ok()?,
+            minor: minor.parse().ok()?,
         })
     }
 
-    /// The `go` directive of a `go.mod` file.
-    pub fn from_go_mod(go_mod: &str) -> Option<GoVersion> {
-        go_mod
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("go ").map(str::trim))
-            .and_then(GoVersion::parse)
+    /// The version of a `go.mod` `go` directive's value, after any `//`
+    /// comment is cut off.
+    pub fn from_directive(value: &str) -> Option<GoVersion> {
+        GoVersion::parse(value.split("//").next().unwrap_or(value))
     }
 
     /// The version a `//go:build go1.N` constraint (before the package
@@ -73,7 +79,7 @@ mod tests {
             })
         );
         assert_eq!(
-            GoVersion::from_go_mod("module x\n\ngo 1.21\n"),
+            GoVersion::from_directive("1.21 // pinned"),
             Some(GoVersion {
                 major: 1,
                 minor: 21
@@ -92,5 +98,13 @@ mod tests {
             minor: 21
         }
         .before(1, 22));
+        for good in ["1.21", "1.21.0", "go1.21", "1.21rc1", "1.21beta2", " 1.21 "] {
+            assert_eq!(GoVersion::parse(good).map(|v| v.minor), Some(21), "{good}");
+        }
+        for bad in [
+            "1.21.x", "1.21-pre", "1", "1.", "x.21", "1.21.", "1.21rc", "1.21.3.4",
+        ] {
+            assert_eq!(GoVersion::parse(bad), None, "{bad}");
+        }
     }
 }

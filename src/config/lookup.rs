@@ -92,7 +92,7 @@ fn go_directive(go_mod: &str) -> Result<Option<GoVersion>, String> {
     else {
         return Ok(None);
     };
-    match GoVersion::parse(line) {
+    match GoVersion::from_directive(line) {
         Some(v) => Ok(Some(v)),
         None => Err(format!(
             "`go {line}` is not a Go version; the rules that depend on it assume the newest Go"
@@ -252,7 +252,7 @@ mod tests {
             go_directive("module x\ngo 1.21 // pinned\n"),
             Ok(GoVersion::parse("1.21"))
         );
-        for bad in ["go garbage", "go 1.99999999999999999999"] {
+        for bad in ["go garbage", "go 1.99999999999999999999", "go 1.21.x"] {
             let err = go_directive(&format!("module x\n{bad}\n")).err();
             assert!(
                 err.as_deref()
