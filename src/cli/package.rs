@@ -3,7 +3,8 @@
 //! are checked themselves — so that rules following calls into other files
 //! of the package see them (see [`crate::analysis::package`]).
 //!
-//! Two parallel passes over the files of the folders at hand: the first
+//! Each folder at hand is checked on its own, in parallel with the others,
+//! in two parallel passes over its files: the first
 //! parses each file of a folder where some file may synchronise (see
 //! [`package::may_sync`]), summarises it and keeps the trees of the checked
 //! ones (up to [`KEPT_TREES_BYTES`] of source); the second checks each file
@@ -19,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tree_sitter::Tree;
 
-/// The checked files whose trees are kept from the first pass to the second
-/// hold at most this many bytes of source (some 35 bytes of tree each);
-/// the others are parsed again.
+/// The checked files of a folder whose trees are kept from the first pass
+/// to the second hold at most this many bytes of source (some 35 bytes of
+/// tree each); the others are parsed again.
 const KEPT_TREES_BYTES: usize = 6 << 20;
 
 /// The folder of `path`, as a path to list (`.` for a bare file name).
@@ -63,8 +64,6 @@ pub type Checked = Result<(Vec<u8>, Vec<Finding>), String>;
 
 /// One file of a folder at hand.
 struct File {
-    /// Its folder, by index into the folders at hand.
-    folder: usize,
     path: PathBuf,
     name: Arc<str>,
     /// Its contents, or why it could not be read.
@@ -78,6 +77,10 @@ struct File {
 /// `options` gives each checked file's options and `done` is told of each
 /// file checked. The result follows the order of `checked`: each file's
 /// contents with its findings, or why it could not be checked.
+///
+/// The folders are checked in parallel, each as soon as a thread is free:
+/// a thread waiting for the last file of one folder's first pass works on
+/// another folder meanwhile.
 pub fn check_files(
     checked: Vec<(PathBuf, Result<Vec<u8>, String>)>,
     options: &(dyn Fn(&Path) -> Options + Sync),
@@ -87,84 +90,86 @@ pub fn check_files(
     let mut folders: BTreeMap<PathBuf, Vec<File>> = BTreeMap::new();
     for (i, (path, bytes)) in checked.into_iter().enumerate() {
         folders.entry(folder_of(&path)).or_default().push(File {
-            folder: 0,
             name: Arc::from(display_path(&path)),
             path,
             bytes,
             checked: Some(i),
         });
     }
-    let mut files: Vec<File> = Vec::new();
-    let mut locks: Vec<bool> = Vec::new();
-    for (index, (dir, mut own)) in folders.into_iter().enumerate() {
-        let skip: HashSet<OsString> = own
-            .iter()
-            .filter_map(|f| f.path.file_name().map(OsString::from))
-            .collect();
-        for path in siblings(&dir, &skip) {
-            if let Ok(bytes) = read(&path) {
-                own.push(File {
-                    folder: 0,
-                    name: Arc::from(display_path(&path)),
-                    path,
-                    bytes: Ok(bytes),
-                    checked: None,
-                });
-            }
+    let mut results: Vec<(usize, Checked)> = folders
+        .into_par_iter()
+        .flat_map_iter(|(dir, own)| check_folder(&dir, own, options, done))
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    debug_assert_eq!(results.len(), count);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Checks the files `own` of folder `dir` with the folder's other Go files
+/// (read here) as their package: the result of each checked one, by its
+/// index among the checked files.
+fn check_folder(
+    dir: &Path,
+    mut own: Vec<File>,
+    options: &(dyn Fn(&Path) -> Options + Sync),
+    done: &(dyn Fn() + Sync),
+) -> Vec<(usize, Checked)> {
+    let skip: HashSet<OsString> = own
+        .iter()
+        .filter_map(|f| f.path.file_name().map(OsString::from))
+        .collect();
+    for path in siblings(dir, &skip) {
+        if let Ok(bytes) = read(&path) {
+            own.push(File {
+                name: Arc::from(display_path(&path)),
+                path,
+                bytes: Ok(bytes),
+                checked: None,
+            });
         }
-        locks.push(
-            own.iter()
-                .any(|f| f.bytes.as_deref().is_ok_and(package::may_sync)),
-        );
-        files.extend(own.into_iter().map(|f| File { folder: index, ..f }));
     }
+    let locks = own
+        .iter()
+        .any(|f| f.bytes.as_deref().is_ok_and(package::may_sync));
     // Which checked files keep their trees.
     let mut budget = KEPT_TREES_BYTES;
-    let keep: Vec<bool> = files
+    let keep: Vec<bool> = own
         .iter()
         .map(|f| {
             let size = f.bytes.as_ref().map_or(0, Vec::len);
-            let kept = f.checked.is_some() && locks[f.folder] && size <= budget;
+            let kept = f.checked.is_some() && locks && size <= budget;
             budget -= if kept { size } else { 0 };
             kept
         })
         .collect();
-    // First pass: the summaries of the folders that lock, and kept trees.
-    let prepared: Vec<(Option<Arc<_>>, Option<Tree>)> = files
+    // First pass: the summaries, when some file locks, and kept trees.
+    let prepared: Vec<(Option<Arc<_>>, Option<Tree>)> = own
         .par_iter()
         .zip(keep)
         .map_init(Analyzer::new, |analyzer, (f, keep)| match &f.bytes {
-            Ok(bytes) if locks[f.folder] => {
+            Ok(bytes) if locks => {
                 let p = analyzer.prepare(bytes, Arc::clone(&f.name), keep);
                 (p.summary, p.tree)
             }
             _ => (None, None),
         })
         .collect();
-    let mut summaries: Vec<Vec<_>> = vec![Vec::new(); locks.len()];
-    let mut trees = Vec::with_capacity(files.len());
-    for (f, (summary, tree)) in files.iter().zip(prepared) {
-        if let Some(s) = &summary {
-            summaries[f.folder].push(Arc::clone(s));
-        }
-        trees.push((tree, summary));
-    }
-    let packages: Vec<Option<Package>> = summaries
-        .into_iter()
-        .zip(&locks)
-        .map(|(s, &locks)| locks.then(|| Package::new(s)))
-        .collect();
+    let package = locks.then(|| {
+        Package::new(
+            prepared
+                .iter()
+                .filter_map(|(summary, _)| summary.clone())
+                .collect(),
+        )
+    });
     // Second pass: each checked file with its package.
-    let mut results: Vec<(usize, Checked)> = files
-        .into_par_iter()
-        .zip(trees)
-        .filter_map(|(f, tree)| f.checked.map(|i| (i, f, tree)))
-        .map_init(Analyzer::new, |analyzer, (i, f, (tree, own))| {
+    own.into_par_iter()
+        .zip(prepared)
+        .filter_map(|(f, prepared)| f.checked.map(|i| (i, f, prepared)))
+        .map_init(Analyzer::new, |analyzer, (i, f, (own, tree))| {
             let result = f.bytes.and_then(|bytes| {
                 let mut options = options(&f.path);
-                options.package = packages[f.folder]
-                    .as_ref()
-                    .map(|p| p.seen_from(Arc::clone(&f.name)));
+                options.package = package.as_ref().map(|p| p.seen_from(Arc::clone(&f.name)));
                 // Worked out from these same bytes in the first pass.
                 options.own_summary = own;
                 analyzer
@@ -175,10 +180,7 @@ pub fn check_files(
             done();
             (i, result)
         })
-        .collect();
-    results.sort_by_key(|(i, _)| *i);
-    debug_assert_eq!(results.len(), count);
-    results.into_iter().map(|(_, r)| r).collect()
+        .collect()
 }
 
 /// The text of another file of a package, by the name its summary gives
