@@ -19,22 +19,39 @@ const NAME_KINDS: &[&str] = &[
     "package_identifier",
 ];
 
-/// The names a file's top-level declarations declare.
+/// The names a file's top-level declarations declare, and what the last
+/// edit changed of them. An edit updates them in the time of what it
+/// changed: each name is counted once per region declaring it.
 #[derive(Clone, Debug, Default)]
 pub struct Names {
     /// Functions, methods, types, variables and constants.
-    decls: HashSet<String>,
+    decls: HashMap<String, u32>,
     /// Struct fields and interface methods.
-    fields: HashSet<String>,
+    fields: HashMap<String, u32>,
     /// File-wide facts that rules read, each with the word whose mentions
     /// read it: the last names of the channels closed anywhere in the
     /// file (`close(h.in)` closes `in`: whether a channel may get closed
-    /// is read file-wide), and the [`decl_links`] and [`summary_links`].
-    links: HashSet<(String, String)>,
+    /// is read file-wide), and the [`decl_links`].
+    links: HashMap<(String, String), u32>,
+    /// The file-wide facts of the file's summary ([`summary_links`]),
+    /// shared with the names before an edit that left them alone.
+    summary_links: Arc<HashSet<(String, String)>>,
     /// What each region of the file (the text from the end of one
     /// top-level node to the end of the next) declares and links, which
-    /// the sets above gather: what an edit that left a region alone keeps.
+    /// the counts above gather: what an edit that left a region alone keeps.
     parts: Vec<(Range<usize>, Arc<Part>)>,
+    /// What the edit that made these names changed (for names made from
+    /// scratch, everything, as if the file had been empty).
+    change: NamesChange,
+}
+
+/// The parts an edit of a file dropped and added, and the summary's
+/// file-wide facts before it.
+#[derive(Clone, Debug, Default)]
+struct NamesChange {
+    dropped: Vec<Arc<Part>>,
+    added: Vec<Arc<Part>>,
+    summary_links: Arc<HashSet<(String, String)>>,
 }
 
 /// What one top-level node declares and links.
@@ -46,6 +63,20 @@ struct Part {
 }
 
 impl Part {
+    /// Adds this part's names and links to the counts (`adding`), or takes
+    /// them away.
+    fn count(
+        &self,
+        decls: &mut HashMap<String, u32>,
+        fields: &mut HashMap<String, u32>,
+        links: &mut HashMap<(String, String), u32>,
+        adding: bool,
+    ) {
+        self.decls.iter().for_each(|d| bump(decls, d, adding));
+        self.fields.iter().for_each(|f| bump(fields, f, adding));
+        self.links.iter().for_each(|l| bump(links, l, adding));
+    }
+
     /// What `top` (a top-level node of the file `text`) declares and links.
     fn of(top: Node<'_>, text: &str) -> Part {
         let mut part = Part::default();
@@ -92,70 +123,175 @@ impl Names {
     /// The names declared at the top level of `tree`, whose file's own
     /// summary is `summary`.
     pub fn of(tree: &Tree, text: &str, summary: &Arc<FileSummary>) -> Names {
-        Names::reusing(tree, text, summary, None)
+        Names::reusing(Names::default(), tree, text, Some(summary), None)
     }
 
     /// The same after an edit of the file `old` was made from, taking
-    /// what each region the edit left alone says from `old`.
+    /// what each region the edit left alone says from `old`, and the
+    /// summary's links too unless `methods_changed` (what the summary's
+    /// methods do, where they are aside, changed).
     pub fn updated(
-        old: &Names,
+        old: Names,
         tree: &Tree,
         text: &str,
         summary: &Arc<FileSummary>,
         reuse: &Reuse<'_>,
+        methods_changed: bool,
     ) -> Names {
-        Names::reusing(tree, text, summary, Some((old, reuse)))
+        let summary = methods_changed.then_some(summary);
+        Names::reusing(old, tree, text, summary, Some(reuse))
     }
 
+    /// The names of `tree`, reusing `old`'s parts where `reuse` allows, and
+    /// its summary links unless `summary` is given to work them out from.
     fn reusing(
+        old: Names,
         tree: &Tree,
         text: &str,
-        summary: &Arc<FileSummary>,
-        old: Option<(&Names, &Reuse<'_>)>,
+        summary: Option<&Arc<FileSummary>>,
+        reuse: Option<&Reuse<'_>>,
     ) -> Names {
-        let old_parts: HashMap<Range<usize>, &Arc<Part>> =
-            old.map_or_else(HashMap::new, |(o, reuse)| {
-                o.parts
-                    .iter()
-                    .filter_map(|(region, part)| Some(((reuse.moved)(region)?, part)))
-                    .collect()
-            });
-        let mut names = Names::default();
+        let Names {
+            mut decls,
+            mut fields,
+            mut links,
+            summary_links: old_summary_links,
+            parts: old_parts,
+            change: _,
+        } = old;
+        // The old parts by where they are now, each with its index.
+        let mut movable: HashMap<Range<usize>, usize> = reuse.map_or_else(HashMap::new, |r| {
+            old_parts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, (region, _))| Some(((r.moved)(region)?, i)))
+                .collect()
+        });
+        let mut kept_old = vec![false; old_parts.len()];
+        let mut parts = Vec::new();
+        let mut added = Vec::new();
         let root = tree.root_node();
         let mut from = 0;
         let mut cursor = root.walk();
         for top in root.named_children(&mut cursor) {
             let region = from..top.end_byte();
             from = top.end_byte();
-            let kept = old
-                .filter(|(_, reuse)| (reuse.kept)(&region))
-                .and_then(|_| old_parts.get(&region));
-            let part = kept.map_or_else(|| Arc::new(Part::of(top, text)), |p| Arc::clone(p));
-            names.decls.extend(part.decls.iter().cloned());
-            names.fields.extend(part.fields.iter().cloned());
-            names.links.extend(part.links.iter().cloned());
-            names.parts.push((region, part));
+            let kept = reuse
+                .filter(|r| (r.kept)(&region))
+                .and_then(|_| movable.remove(&region));
+            let part = match kept {
+                Some(i) => {
+                    kept_old[i] = true;
+                    Arc::clone(&old_parts[i].1)
+                }
+                None => {
+                    let part = Arc::new(Part::of(top, text));
+                    part.count(&mut decls, &mut fields, &mut links, true);
+                    added.push(Arc::clone(&part));
+                    part
+                }
+            };
+            parts.push((region, part));
         }
-        names.links.extend(summary_links(summary));
-        names
+        let dropped: Vec<Arc<Part>> = old_parts
+            .into_iter()
+            .zip(kept_old)
+            .filter(|(_, kept)| !kept)
+            .map(|((_, part), _)| part)
+            .collect();
+        for part in &dropped {
+            part.count(&mut decls, &mut fields, &mut links, false);
+        }
+        Names {
+            decls,
+            fields,
+            links,
+            summary_links: summary.map_or_else(
+                || Arc::clone(&old_summary_links),
+                |s| Arc::new(summary_links(s).into_iter().collect()),
+            ),
+            parts,
+            change: NamesChange {
+                dropped,
+                added,
+                summary_links: old_summary_links,
+            },
+        }
     }
 
-    /// The words whose file-wide facts differ between `self` and `other`
-    /// (a channel one of them closes and the other does not, say).
-    pub fn linked_differently<'a>(&'a self, other: &'a Names) -> impl Iterator<Item = &'a str> {
-        self.links
-            .symmetric_difference(&other.links)
-            .map(|(word, _)| word.as_str())
+    /// The words whose file-wide facts the edit that made these names
+    /// changed (a channel the file closed before and does not now, say).
+    pub fn linked_differently(&self) -> Vec<&str> {
+        let change = &self.change;
+        let in_parts = |parts: &[Arc<Part>], link: &(String, String)| -> u32 {
+            let n = parts
+                .iter()
+                .flat_map(|p| &p.links)
+                .filter(|l| *l == link)
+                .count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let candidates = change
+            .added
+            .iter()
+            .chain(&change.dropped)
+            .flat_map(|p| &p.links)
+            .chain(
+                (!Arc::ptr_eq(&self.summary_links, &change.summary_links))
+                    .then(|| {
+                        self.summary_links
+                            .symmetric_difference(&change.summary_links)
+                    })
+                    .into_iter()
+                    .flatten(),
+            );
+        let mut words = Vec::new();
+        for link in candidates {
+            let count = self.links.get(link).copied().unwrap_or(0);
+            let before = (count + in_parts(&change.dropped, link))
+                .saturating_sub(in_parts(&change.added, link));
+            let now = count > 0 || self.summary_links.contains(link);
+            let then = before > 0 || change.summary_links.contains(link);
+            if now != then {
+                words.push(link.0.as_str());
+            }
+        }
+        words
     }
 
-    /// Whether `word` names a function, method, type, variable or constant.
+    /// Whether `word` names a function, method, type, variable or constant,
+    /// now or before the edit that made these names.
     pub fn declares(&self, word: &str) -> bool {
-        self.decls.contains(word)
+        self.decls.contains_key(word)
+            || self
+                .change
+                .dropped
+                .iter()
+                .any(|p| p.decls.iter().any(|d| d == word))
     }
 
-    /// Whether `word` names a struct field or an interface method.
+    /// Whether `word` names a struct field or an interface method, now or
+    /// before the edit that made these names.
     pub fn has_field(&self, word: &str) -> bool {
-        self.fields.contains(word)
+        self.fields.contains_key(word)
+            || self
+                .change
+                .dropped
+                .iter()
+                .any(|p| p.fields.iter().any(|d| d == word))
+    }
+}
+
+/// Counts `key` once more in `counts` (`adding`) or once less, dropping
+/// it at zero.
+fn bump<K: Clone + Eq + std::hash::Hash>(counts: &mut HashMap<K, u32>, key: &K, adding: bool) {
+    if adding {
+        *counts.entry(key.clone()).or_default() += 1;
+    } else if let Some(n) = counts.get_mut(key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            counts.remove(key);
+        }
     }
 }
 
@@ -459,8 +595,8 @@ mod tests {
         for word in ["c", "ctx", "_"] {
             assert!(!names.declares(word) && !names.has_field(word), "{word}");
         }
-        let none = Names::default();
-        let mut closed: Vec<&str> = names.linked_differently(&none).collect();
+        // Made from scratch, every link is new.
+        let mut closed: Vec<&str> = names.linked_differently();
         closed.sort_unstable();
         assert_eq!(closed, ["ch", "done"]);
     }

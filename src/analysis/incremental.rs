@@ -185,18 +185,20 @@ impl Snapshot {
             Some((&change.old_summary, &reuse)),
         );
         let facts = Box::new(MethodFacts::of(&summary));
+        let changed_types = change.old_facts.changed_types(&facts);
+        // The file-wide links of the summary are read from its methods.
+        let methods_changed = changed_types.as_ref().is_none_or(|t| !t.is_empty());
         let names = Box::new(Names::updated(
-            &change.old_names,
+            std::mem::take(&mut *change.old_names),
             &change.tree,
             text,
             &summary,
             &reuse,
+            methods_changed,
         ));
         let options = &with_summary(options, &summary);
         let tops = TopLevel::of(&change.tree);
-        let stale = change
-            .stale(&tops, text, &names)
-            .zip(change.old_facts.changed_types(&facts));
+        let stale = change.stale(&tops, text, &names).zip(changed_types);
         let Some((mut stale, types)) = stale else {
             let raw = analysis::check_ranges(&change.tree, text, options, None);
             return Ok(Snapshot::finish(
@@ -425,8 +427,8 @@ impl Change {
             context.extend(dependencies::context_words(&self.tree, text, range));
             context.extend(dependencies::context_words(&self.old, text, range));
         }
-        let declared = |w: &str| names.declares(w) || self.old_names.declares(w);
-        let field = |w: &str| names.has_field(w) || self.old_names.has_field(w);
+        let declared = |w: &str| names.declares(w);
+        let field = |w: &str| names.has_field(w);
         let carriers: HashSet<&str> = code_words
             .into_iter()
             .chain(context.iter().map(String::as_str))
@@ -437,7 +439,7 @@ impl Change {
                     .map(String::as_str)
                     .filter(|w| declared(w) || field(w)),
             )
-            .chain(names.linked_differently(&self.old_names))
+            .chain(names.linked_differently())
             .collect();
         for word in carriers {
             for at in dependencies::occurrences(text, word) {
@@ -616,11 +618,18 @@ mod tests {
         let snapshot =
             Snapshot::fresh(&mut analyzer, text, &options).unwrap_or_else(|e| panic!("{e}"));
         let (edited, edit) = replace(text, old, new);
-        let change = snapshot
-            .reparse(&mut analyzer, &edited, &[edit])
+        let mut change = snapshot
+            .reparse(&mut analyzer, &edited, std::slice::from_ref(&edit))
             .unwrap_or_else(|e| panic!("{e}"));
         let summary = own_summary(&change.tree, &edited, &options, None);
-        let names = Names::of(&change.tree, &edited, &summary);
+        let kept = |region: &Range<usize>| !change.edited.iter().any(|e| touch(e, region));
+        let moved = |r: &Range<usize>| Some(edit.shift(r.start)?..edit.shift(r.end)?);
+        let reuse = Reuse {
+            kept: &kept,
+            moved: &moved,
+        };
+        let old_names = std::mem::take(&mut *change.old_names);
+        let names = Names::updated(old_names, &change.tree, &edited, &summary, &reuse, true);
         let tops = TopLevel::of(&change.tree);
         let stale = change.stale(&tops, &edited, &names)?;
         let functions = tops
