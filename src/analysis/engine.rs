@@ -7,6 +7,11 @@
 //! patterns (see [`super::pattern_gate`]): most nodes cost one table lookup
 //! instead of a step of the query cursor's state machine, and most calls a
 //! word search instead of a structural match that a text predicate rejects.
+//! The walk enters only nodes holding a trigger word (see
+//! [`super::triggers`]), going straight to the first child that holds one
+//! and leaving a node's last children unseen once none holds one, where
+//! their depth needs no look; it checks each declaration's depth bound on
+//! the way (see [`Declaration`]).
 
 use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
@@ -225,9 +230,19 @@ impl Engine {
                             held.matched(m.pattern_index, m.captures);
                         }
                     }
-                    if walk.goto_first_child() {
+                    // Children the walk would not visit need no look when
+                    // their depth needs none: it may start at the first
+                    // holding a hit.
+                    let unchecked = !decl.checking || bounds::surely_shallow(node, below_decl);
+                    let (descend, level) = marks.plan(node, unchecked);
+                    let entered = match descend {
+                        Descend::Every => walk.goto_first_child(),
+                        Descend::From(hit) => walk.goto_first_child_for_byte(hit).is_some(),
+                        Descend::No => false,
+                    };
+                    if entered {
                         depth += 1;
-                        marks.enter(node);
+                        marks.enter(level);
                         continue;
                     }
                 }
@@ -235,15 +250,17 @@ impl Engine {
                     && !bounds::surely_shallow(node, below_decl)
                     && !bounds::shallow(node, below_decl, &mut below);
             }
+            // The end of the node the cursor is at.
+            let mut end = node.end_byte();
             if deep {
                 too_deep.extend(decl.node.map(|n| n.byte_range()));
                 decl.too_deep(ctx, out);
                 while depth > 1 && walk.goto_parent() {
                     depth -= 1;
-                    marks.leave();
+                    end = marks.leave();
                 }
             }
-            while !walk.goto_next_sibling() {
+            while marks.done(end) || !walk.goto_next_sibling() {
                 if !walk.goto_parent() {
                     self.flush(ctx, &mut decl, &[], out);
                     let rest = out.len();
@@ -255,7 +272,7 @@ impl Engine {
                     return;
                 }
                 depth -= 1;
-                marks.leave();
+                end = marks.leave();
             }
         }
     }
@@ -433,12 +450,34 @@ fn skipped_deep(ctx: &Ctx<'_>, decl: Node<'_>) -> Finding {
     bounds::skipped(ctx.src, decl.byte_range(), message)
 }
 
-/// The triggers of one run of the walk (see [`Triggers`]) and, for each
-/// node the walk is inside of, whether it visits all that node's children.
+/// The triggers of one run of the walk (see [`Triggers`]) and the nodes
+/// the walk is inside of.
 struct Marks<'e> {
     triggers: Option<&'e Triggers>,
     hits: Hits,
-    through: Vec<bool>,
+    levels: Vec<Level>,
+}
+
+/// A node the walk is inside of.
+#[derive(Clone, Copy)]
+struct Level {
+    /// Whether the walk visits all the node's children.
+    all: bool,
+    /// Whether the walk may leave out the children it does not visit
+    /// without a look (their depth needs no check).
+    unseen: bool,
+    /// The node's end.
+    end: usize,
+}
+
+/// How the walk goes down into a node's children.
+enum Descend {
+    /// Through every child.
+    Every,
+    /// From the first child that ends after this hit.
+    From(usize),
+    /// Not at all: none would be visited.
+    No,
 }
 
 impl<'e> Marks<'e> {
@@ -461,7 +500,7 @@ impl<'e> Marks<'e> {
         Marks {
             triggers,
             hits: Hits::new(hits),
-            through: Vec::new(),
+            levels: Vec::new(),
         }
     }
 
@@ -469,19 +508,48 @@ impl<'e> Marks<'e> {
     /// through, and any node holding a hit. Asked in document order.
     fn visits(&mut self, node: Node<'_>) -> bool {
         self.triggers.is_none()
-            || self.through.last().is_none_or(|&all| all)
+            || self.levels.last().is_none_or(|level| level.all)
             || self.hits.within(node)
     }
 
-    /// The walk went down into the children of `node`.
-    fn enter(&mut self, node: Node<'_>) {
+    /// How the walk goes down into the children of `node`, and the level
+    /// it enters then; `unchecked` when the children's depth needs no
+    /// look.
+    fn plan(&mut self, node: Node<'_>, unchecked: bool) -> (Descend, Level) {
         let all = self.triggers.is_none_or(|t| t.passes_through(node));
-        self.through.push(all);
+        let end = node.end_byte();
+        let level = Level {
+            all,
+            unseen: unchecked && !all,
+            end,
+        };
+        if !level.unseen {
+            return (Descend::Every, level);
+        }
+        match self.hits.first_from(node.start_byte()) {
+            Some(hit) if hit < end => (Descend::From(hit), level),
+            _ => (Descend::No, level),
+        }
     }
 
-    /// The walk went back up to the parent.
-    fn leave(&mut self) {
-        self.through.pop();
+    /// The walk went down into the children of a node, at `level`.
+    fn enter(&mut self, level: Level) {
+        self.levels.push(level);
+    }
+
+    /// The walk went back up to the parent; its end.
+    fn leave(&mut self) -> usize {
+        self.levels.pop().map_or(usize::MAX, |level| level.end)
+    }
+
+    /// Whether the walk is done with the children of the node it is in,
+    /// the child it is at ending at `end`: the rest would not be visited
+    /// and need no look.
+    fn done(&mut self, end: usize) -> bool {
+        match self.levels.last() {
+            Some(level) if level.unseen => self.hits.first_from(end).is_none_or(|h| h >= level.end),
+            _ => false,
+        }
     }
 }
 
