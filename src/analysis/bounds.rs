@@ -28,15 +28,17 @@ use tree_sitter::{Node, TreeCursor};
 /// declaration, that the rules analyse.
 pub const MAX_DEPTH: usize = 128;
 
-/// Whether every node of `root`'s subtree lies at most [`MAX_DEPTH`] levels
-/// below `root`. No parent lookups, and a subtree of `k` nodes is less than
-/// `k` levels deep, so the walk only enters subtrees large enough to
+/// Whether every node of `root`'s subtree, `root` lying `depth` levels
+/// below its top-level declaration, lies at most [`MAX_DEPTH`] levels below
+/// the declaration. No parent lookups, and a subtree of `k` nodes is less
+/// than `k` levels deep, so the walk only enters subtrees large enough to
 /// reach past the bound: on real code a few nodes per declaration. The walk
 /// moves `cursor` (any cursor of the tree): one cursor reused for every
 /// declaration of a file keeps the stack it grew on the first.
-pub fn shallow<'t>(root: Node<'t>, cursor: &mut TreeCursor<'t>) -> bool {
+pub fn shallow<'t>(root: Node<'t>, depth: usize, cursor: &mut TreeCursor<'t>) -> bool {
     cursor.reset(root);
-    let mut depth = 0usize;
+    let top = depth;
+    let mut depth = depth;
     loop {
         let reach = depth + cursor.node().descendant_count();
         if reach > MAX_DEPTH && cursor.goto_first_child() {
@@ -47,7 +49,7 @@ pub fn shallow<'t>(root: Node<'t>, cursor: &mut TreeCursor<'t>) -> bool {
             continue;
         }
         loop {
-            if depth == 0 {
+            if depth == top {
                 return true;
             }
             if cursor.goto_next_sibling() {
@@ -59,6 +61,13 @@ pub fn shallow<'t>(root: Node<'t>, cursor: &mut TreeCursor<'t>) -> bool {
             depth -= 1;
         }
     }
+}
+
+/// Whether the subtree of `node`, lying `depth` levels below its top-level
+/// declaration, surely lies within [`MAX_DEPTH`] by its node count alone:
+/// a subtree of `k` nodes is at most `k - 1` levels deep.
+pub fn surely_shallow(node: Node<'_>, depth: usize) -> bool {
+    depth + node.descendant_count() <= MAX_DEPTH + 1
 }
 
 /// The largest top-level declaration, in bytes of source, that is parsed.
@@ -248,7 +257,7 @@ mod tests {
             let tree = parse(&nested(levels));
             let decl = tree.root_node().named_child(1).expect("a function");
             assert_eq!(
-                shallow(decl, &mut decl.walk()),
+                shallow(decl, 0, &mut decl.walk()),
                 expected,
                 "{levels} nested blocks"
             );

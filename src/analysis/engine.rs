@@ -7,6 +7,11 @@
 //! patterns (see [`super::pattern_gate`]): most nodes cost one table lookup
 //! instead of a step of the query cursor's state machine, and most calls a
 //! word search instead of a structural match that a text predicate rejects.
+//! The walk enters only nodes holding a trigger word (see
+//! [`super::triggers`]), going straight to the first child that holds one
+//! and leaving a node's last children unseen once none holds one, where
+//! their depth needs no look; it checks each declaration's depth bound on
+//! the way (see [`Declaration`]).
 
 use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
@@ -161,85 +166,146 @@ impl Engine {
 
     /// Runs every rule over the nodes of the file that intersect `range`
     /// (the whole file when `None`), appending findings to `out`. Top-level
-    /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out
-    /// (see [`checkable`]), and a rule whose work on a declaration runs past
-    /// [`bounds::MAX_WORK`] skips the rest of it (see [`Budget`]).
+    /// declarations nested deeper than [`bounds::MAX_DEPTH`] are left out,
+    /// each function or method among them reported as skipped, and a rule
+    /// whose work on a declaration runs past [`bounds::MAX_WORK`] skips the
+    /// rest of it (see [`Budget`]).
     pub fn run<'t>(&self, ctx: &Ctx<'t>, range: Option<Range<usize>>, out: &mut Vec<Finding>) {
         let range = range.unwrap_or(0..usize::MAX);
-        for part in checkable(ctx, range, out) {
-            self.run_part(ctx, part, out);
-        }
-    }
-
-    /// Runs every rule over the nodes that intersect `range`.
-    fn run_part<'t>(&self, ctx: &Ctx<'t>, range: Range<usize>, out: &mut Vec<Finding>) {
         let mut cursor = QueryCursor::new();
-        cursor.set_byte_range(range.clone());
         let Some(gates) = &self.gates else {
-            let mut budget = Budget::root();
-            self.run_at(ctx, &mut cursor, ctx.root, &mut budget, out);
+            for part in checkable(ctx, range, out) {
+                cursor.set_byte_range(part);
+                let mut budget = Budget::root();
+                let mut matches = cursor.matches(&self.query, ctx.root, ctx.src.as_bytes());
+                while let Some(m) = matches.next() {
+                    self.dispatch(ctx, m.pattern_index, m.captures, &mut budget, out);
+                }
+            }
             return;
         };
+        cursor.set_byte_range(range.clone());
         cursor.set_max_start_depth(Some(0));
         let whole = range.start == 0 && range.end >= ctx.root.end_byte();
         let mut marks = Marks::new(self.triggers.as_ref(), ctx, &range);
         let mut walk = ctx.root.walk();
+        let mut below = ctx.root.walk();
         // The cursor's depth, kept here: asking the cursor walks its stack.
         let mut depth = 0usize;
-        let mut budget = Budget::root();
+        // The root's matches run last, without what they capture in a
+        // declaration found too deep, and their findings go first.
+        let mut root = Declaration::new();
+        let mut decl = Declaration::new();
+        let mut too_deep = Vec::new();
+        let first = out.len();
         loop {
             let node = walk.node();
-            if depth == 1 {
-                budget = Budget::new(node);
-            }
             let inside = whole
                 || node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
-            // No pattern starts inside types, parameter lists, literals'
-            // text or comments, unless a syntax error put code there.
-            let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
-            if inside && !opaque && marks.visits(node) {
-                let kind = usize::from(node.kind_id());
-                for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
-                    let captures = [QueryCapture { node, index }];
-                    self.dispatch(ctx, pattern, &captures, &mut budget, out);
+            if depth == 1 {
+                self.flush(ctx, &mut decl, &[], out);
+                decl.start(node, inside);
+            }
+            // The declaration's depth is checked on the way: the walk's own
+            // depth where it goes, the node count of what it leaves out.
+            let below_decl = depth.saturating_sub(1);
+            let mut deep = decl.checking && below_decl > bounds::MAX_DEPTH;
+            if !deep {
+                // No pattern starts inside types, parameter lists, literals'
+                // text or comments, unless a syntax error put code there.
+                let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
+                if inside && !opaque && marks.visits(node) {
+                    let kind = usize::from(node.kind_id());
+                    let held = if depth == 0 { &mut root } else { &mut decl };
+                    for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
+                        held.matched(pattern, &[QueryCapture { node, index }]);
+                    }
+                    // Around a syntax error a keyword the gate expects can be
+                    // missing: the query decides there.
+                    let here = gates.get(kind).and_then(Option::as_ref);
+                    if here.is_some_and(|g| node.has_error() || g.admits(ctx.text(node))) {
+                        let mut matches = cursor.matches(&self.query, node, ctx.src.as_bytes());
+                        while let Some(m) = matches.next() {
+                            held.matched(m.pattern_index, m.captures);
+                        }
+                    }
+                    // Children the walk would not visit need no look when
+                    // their depth needs none: it may start at the first
+                    // holding a hit.
+                    let unchecked = !decl.checking || bounds::surely_shallow(node, below_decl);
+                    let (descend, level) = marks.plan(node, unchecked);
+                    let entered = match descend {
+                        Descend::Every => walk.goto_first_child(),
+                        Descend::From(hit) => walk.goto_first_child_for_byte(hit).is_some(),
+                        Descend::No => false,
+                    };
+                    if entered {
+                        depth += 1;
+                        marks.enter(level);
+                        continue;
+                    }
                 }
-                // Around a syntax error a keyword the gate expects can be
-                // missing: the query decides there.
-                let here = gates.get(kind).and_then(Option::as_ref);
-                if here.is_some_and(|g| node.has_error() || g.admits(ctx.text(node))) {
-                    self.run_at(ctx, &mut cursor, node, &mut budget, out);
-                }
-                if walk.goto_first_child() {
-                    depth += 1;
-                    marks.enter(node);
-                    continue;
+                deep = decl.checking
+                    && !bounds::surely_shallow(node, below_decl)
+                    && !bounds::shallow(node, below_decl, &mut below);
+            }
+            // The end of the node the cursor is at.
+            let mut end = node.end_byte();
+            if deep {
+                too_deep.extend(decl.node.map(|n| n.byte_range()));
+                decl.too_deep(ctx, out);
+                while depth > 1 && walk.goto_parent() {
+                    depth -= 1;
+                    end = marks.leave();
                 }
             }
-            while !walk.goto_next_sibling() {
+            while marks.done(end) || !walk.goto_next_sibling() {
                 if !walk.goto_parent() {
+                    self.flush(ctx, &mut decl, &[], out);
+                    let rest = out.len();
+                    self.flush(ctx, &mut root, &too_deep, out);
+                    let moved = out.len() - rest;
+                    if let Some(all) = out.get_mut(first..) {
+                        all.rotate_right(moved);
+                    }
                     return;
                 }
                 depth -= 1;
-                marks.leave();
+                end = marks.leave();
             }
         }
     }
 
-    /// Runs the query with `cursor` at `node`, checking each match while
-    /// `budget` lasts.
-    fn run_at<'t>(
+    /// Hands the matches held back in `decl` to their rules, save those
+    /// capturing a node below the root within one of the spans `left_out`.
+    fn flush<'t>(
         &self,
         ctx: &Ctx<'t>,
-        cursor: &mut QueryCursor,
-        node: Node<'t>,
-        budget: &mut Budget,
+        decl: &mut Declaration<'t>,
+        left_out: &[Range<usize>],
         out: &mut Vec<Finding>,
     ) {
-        let mut matches = cursor.matches(&self.query, node, ctx.src.as_bytes());
-        while let Some(m) = matches.next() {
-            self.dispatch(ctx, m.pattern_index, m.captures, budget, out);
+        let Declaration {
+            budget,
+            calls,
+            captures,
+            ..
+        } = decl;
+        for (pattern, span) in calls.iter() {
+            let found = captures.get(span.clone()).unwrap_or_default();
+            let within = |c: &QueryCapture<'_>| {
+                c.node.id() != ctx.root.id()
+                    && left_out
+                        .iter()
+                        .any(|r| r.start <= c.node.start_byte() && c.node.end_byte() <= r.end)
+            };
+            if !found.iter().any(within) {
+                self.dispatch(ctx, *pattern, found, budget, out);
+            }
         }
+        calls.clear();
+        captures.clear();
     }
 
     /// Hands a match of `pattern` to its rule, when the rule is on and
@@ -312,12 +378,106 @@ fn by_kind(language: &tree_sitter::Language, list: &[Gate]) -> Option<Vec<Option
     Some(compiled)
 }
 
-/// The triggers of one run of the walk (see [`Triggers`]) and, for each
-/// node the walk is inside of, whether it visits all that node's children.
+/// The top-level declaration the walk is in: its matches, held back until
+/// the walk has seen that it nests no deeper than [`bounds::MAX_DEPTH`]
+/// (rules walk up from what they match), and its budget.
+struct Declaration<'t> {
+    /// The declaration; `None` at the root.
+    node: Option<Node<'t>>,
+    /// Whether its depth is still being checked: it intersects the range
+    /// and was not found too deep.
+    checking: bool,
+    budget: Budget,
+    /// Each match held back: its pattern and its captures in `captures`.
+    calls: Vec<(usize, Range<usize>)>,
+    captures: Vec<QueryCapture<'t>>,
+}
+
+impl<'t> Declaration<'t> {
+    /// The root of the file, before the first declaration.
+    fn new() -> Self {
+        Declaration {
+            node: None,
+            checking: false,
+            budget: Budget::root(),
+            calls: Vec::new(),
+            captures: Vec::new(),
+        }
+    }
+
+    /// The walk entered the declaration `node`, which intersects the range
+    /// when `inside`.
+    fn start(&mut self, node: Node<'t>, inside: bool) {
+        self.node = Some(node);
+        self.checking = inside;
+        self.budget = Budget::new(node);
+    }
+
+    /// Holds back a match of `pattern`.
+    fn matched(&mut self, pattern: usize, captures: &[QueryCapture<'t>]) {
+        let from = self.captures.len();
+        self.captures.extend_from_slice(captures);
+        self.calls.push((pattern, from..self.captures.len()));
+    }
+
+    /// The declaration nests too deep: its matches are dropped and, for a
+    /// function or method, a `skipped-declaration` finding goes to `out`.
+    /// Deep `var` and `const` declarations are generated tables (long `+`
+    /// chains of strings, nested literals): nothing to report.
+    fn too_deep(&mut self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        self.checking = false;
+        self.calls.clear();
+        self.captures.clear();
+        let Some(decl) = self.node else {
+            return;
+        };
+        if matches!(
+            syntax::kind(decl),
+            "function_declaration" | "method_declaration"
+        ) {
+            out.push(skipped_deep(ctx, decl));
+        }
+    }
+}
+
+/// The `skipped-declaration` finding of `decl`, nested deeper than
+/// [`bounds::MAX_DEPTH`].
+fn skipped_deep(ctx: &Ctx<'_>, decl: Node<'_>) -> Finding {
+    let message = format!(
+        "this declaration nests more than {} syntax levels deep: the rules skipped it",
+        bounds::MAX_DEPTH
+    );
+    bounds::skipped(ctx.src, decl.byte_range(), message)
+}
+
+/// The triggers of one run of the walk (see [`Triggers`]) and the nodes
+/// the walk is inside of.
 struct Marks<'e> {
     triggers: Option<&'e Triggers>,
     hits: Hits,
-    through: Vec<bool>,
+    levels: Vec<Level>,
+}
+
+/// A node the walk is inside of.
+#[derive(Clone, Copy)]
+struct Level {
+    /// Whether the walk visits all the node's children.
+    all: bool,
+    /// Whether the walk may leave out the children it does not visit
+    /// without a look (their depth needs no check).
+    unseen: bool,
+    /// The node's end.
+    end: usize,
+}
+
+/// How the walk goes down into a node's children.
+enum Descend {
+    /// Through every child.
+    Every,
+    /// From the first child that ends after this hit.
+    From(usize),
+    /// Not at all: none would be visited.
+    No,
 }
 
 impl<'e> Marks<'e> {
@@ -340,7 +500,7 @@ impl<'e> Marks<'e> {
         Marks {
             triggers,
             hits: Hits::new(hits),
-            through: Vec::new(),
+            levels: Vec::new(),
         }
     }
 
@@ -348,28 +508,55 @@ impl<'e> Marks<'e> {
     /// through, and any node holding a hit. Asked in document order.
     fn visits(&mut self, node: Node<'_>) -> bool {
         self.triggers.is_none()
-            || self.through.last().is_none_or(|&all| all)
+            || self.levels.last().is_none_or(|level| level.all)
             || self.hits.within(node)
     }
 
-    /// The walk went down into the children of `node`.
-    fn enter(&mut self, node: Node<'_>) {
+    /// How the walk goes down into the children of `node`, and the level
+    /// it enters then; `unchecked` when the children's depth needs no
+    /// look.
+    fn plan(&mut self, node: Node<'_>, unchecked: bool) -> (Descend, Level) {
         let all = self.triggers.is_none_or(|t| t.passes_through(node));
-        self.through.push(all);
+        let end = node.end_byte();
+        let level = Level {
+            all,
+            unseen: unchecked && !all,
+            end,
+        };
+        if !level.unseen {
+            return (Descend::Every, level);
+        }
+        match self.hits.first_from(node.start_byte()) {
+            Some(hit) if hit < end => (Descend::From(hit), level),
+            _ => (Descend::No, level),
+        }
     }
 
-    /// The walk went back up to the parent.
-    fn leave(&mut self) {
-        self.through.pop();
+    /// The walk went down into the children of a node, at `level`.
+    fn enter(&mut self, level: Level) {
+        self.levels.push(level);
+    }
+
+    /// The walk went back up to the parent; its end.
+    fn leave(&mut self) -> usize {
+        self.levels.pop().map_or(usize::MAX, |level| level.end)
+    }
+
+    /// Whether the walk is done with the children of the node it is in,
+    /// the child it is at ending at `end`: the rest would not be visited
+    /// and need no look.
+    fn done(&mut self, end: usize) -> bool {
+        match self.levels.last() {
+            Some(level) if level.unseen => self.hits.first_from(end).is_none_or(|h| h >= level.end),
+            _ => false,
+        }
     }
 }
 
-/// The parts of `range` to check: `range` without the top-level
-/// declarations that nest deeper than [`bounds::MAX_DEPTH`], each function
-/// or method among them reported as skipped in `out`. Rules walk up from the nodes they match, and each
-/// step up costs the node's depth, so such declarations (generated tables,
-/// hostile input) would cost time quadratic in their depth. No real code
-/// comes near the bound.
+/// The parts of `range` a query run unanchored over the file checks:
+/// `range` without the top-level declarations that nest deeper than
+/// [`bounds::MAX_DEPTH`], each function or method among them reported as
+/// skipped in `out` (see [`Declaration`]).
 fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<Range<usize>> {
     let mut parts = Vec::new();
     let mut from = range.start;
@@ -380,18 +567,12 @@ fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<
         if decl.end_byte() <= range.start || decl.start_byte() >= range.end {
             continue;
         }
-        if !bounds::shallow(decl, &mut below) {
-            // Deep `var` and `const` declarations are generated tables (long
-            // `+` chains of strings, nested literals): nothing to report.
+        if !bounds::shallow(decl, 0, &mut below) {
             if matches!(
                 syntax::kind(decl),
                 "function_declaration" | "method_declaration"
             ) {
-                let message = format!(
-                    "this declaration nests more than {} syntax levels deep: the rules skipped it",
-                    bounds::MAX_DEPTH
-                );
-                out.push(bounds::skipped(ctx.src, decl.byte_range(), message));
+                out.push(skipped_deep(ctx, decl));
             }
             if decl.start_byte() > from {
                 parts.push(from..decl.start_byte());

@@ -219,11 +219,17 @@ impl Hits {
     /// Whether `node` holds a hit. Each node asked about must start at or
     /// after the one asked about before.
     pub fn within(&mut self, node: Node<'_>) -> bool {
-        let start = node.start_byte();
-        while self.at.get(self.next).is_some_and(|&h| h < start) {
+        self.first_from(node.start_byte())
+            .is_some_and(|h| h < node.end_byte())
+    }
+
+    /// The first hit at or after `at`, which must be at or after the
+    /// offsets asked about before.
+    pub fn first_from(&mut self, at: usize) -> Option<usize> {
+        while self.at.get(self.next).is_some_and(|&h| h < at) {
             self.next += 1;
         }
-        self.at.get(self.next).is_some_and(|&h| h < node.end_byte())
+        self.at.get(self.next).copied()
     }
 }
 
