@@ -7,6 +7,7 @@
 use super::entry::receiver_call;
 use super::fields::{self, FieldAccess};
 use super::{ChanOp, HeldCall, HeldLock, Nested};
+use crate::analysis::field;
 use crate::analysis::flow;
 use crate::analysis::lock_calls::LockCall;
 use crate::analysis::lock_held::{HeldLocks, Taken};
@@ -19,7 +20,7 @@ use tree_sitter::Node;
 pub(super) fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
     let mut e = expr;
     while e.kind() == "selector_expression" {
-        e = e.child_by_field_name("operand")?;
+        e = e.child_by_field_id(field::OPERAND)?;
     }
     if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
         return None;
@@ -79,6 +80,14 @@ impl<'a, 't> Held<'a, 't> {
     }
 }
 
+/// Whether the receiver's name stands as a word within `node`, given
+/// where it stands in the method (`mentions`, in order): what names it
+/// not can neither access its fields nor call its methods.
+pub(super) fn names_receiver(mentions: &[usize], node: Node<'_>) -> bool {
+    let at = mentions.partition_point(|&m| m < node.start_byte());
+    mentions.get(at).is_some_and(|&m| m < node.end_byte())
+}
+
 /// The receiver's mutexes among `taken` still held.
 fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
     taken
@@ -97,6 +106,10 @@ fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
 /// The operations of block `block`.
 pub(super) fn block_ops<'t>(block: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
     for stmt in flow::statements(block) {
+        // A statement that does not name the receiver records nothing.
+        if !names_receiver(&out.mentions, stmt) {
+            continue;
+        }
         let stmt = flow::unlabeled(stmt);
         let before = receiver_held(out.locks.before(stmt), recv, src);
         if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
@@ -177,7 +190,7 @@ fn statement_ops<'t>(
     match stmt.kind() {
         "send_statement" => {
             if let Some(suffix) = stmt
-                .child_by_field_name("channel")
+                .child_by_field_id(field::CHANNEL)
                 .and_then(|c| receiver_path(c, recv, src))
             {
                 push(suffix, true, stmt.byte_range());
@@ -188,17 +201,17 @@ fn statement_ops<'t>(
             let value = match stmt.kind() {
                 "expression_statement" => stmt.named_child(0),
                 _ => stmt
-                    .child_by_field_name("right")
+                    .child_by_field_id(field::RIGHT)
                     .filter(|r| r.named_child_count() == 1)
                     .and_then(|r| r.named_child(0)),
             };
             if let Some(v) = value.filter(|v| {
                 v.kind() == "unary_expression"
-                    && v.child_by_field_name("operator")
+                    && v.child_by_field_id(field::OPERATOR)
                         .is_some_and(|o| text(o, src) == "<-")
             }) {
                 if let Some(suffix) = v
-                    .child_by_field_name("operand")
+                    .child_by_field_id(field::OPERAND)
                     .and_then(|c| receiver_path(c, recv, src))
                 {
                     push(suffix, false, v.byte_range());
@@ -210,7 +223,7 @@ fn statement_ops<'t>(
             let range = stmt
                 .named_child(0)
                 .filter(|c| c.kind() == "range_clause")
-                .and_then(|c| c.child_by_field_name("right"));
+                .and_then(|c| c.child_by_field_id(field::RIGHT));
             if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
                 if let Some(r) = range {
                     push(suffix, false, r.byte_range());
@@ -226,7 +239,7 @@ fn statement_ops<'t>(
                 .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
                 .collect();
             if let [case] = cases.as_slice() {
-                if let Some(comm) = case.child_by_field_name("communication") {
+                if let Some(comm) = case.child_by_field_id(field::COMMUNICATION) {
                     let before = receiver_held(out.locks.before(stmt), recv, src);
                     statement_ops(comm, recv, src, &before, out);
                 }
