@@ -25,6 +25,8 @@ pub const RIGHT: u16 = 28;
 pub const CHANNEL: u16 = 6;
 /// `operator` (of a unary or binary expression).
 pub const OPERATOR: u16 = 22;
+/// `left` (of an assignment or declaration).
+pub const LEFT: u16 = 18;
 /// `body` (of a function, literal, loop or case).
 pub const BODY: u16 = 4;
 /// `communication` (of a select case).
@@ -51,6 +53,7 @@ mod tests {
             ("operator", super::OPERATOR),
             ("communication", super::COMMUNICATION),
             ("body", super::BODY),
+            ("left", super::LEFT),
         ] {
             assert_eq!(
                 language.field_id_for_name(name).map(u16::from),

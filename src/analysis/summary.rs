@@ -255,7 +255,7 @@ impl FileSummary {
             (methods, conds, reuse.kept, reuse.moved)
         });
         let mut conds = CondFacts::default();
-        let mut cond_parts = Vec::new();
+        let mut cond_parts = Vec::with_capacity(root.named_child_count() + 1);
         // Where the current declaration's doc comment may start, and
         // where its region of the file does.
         let (mut after_code, mut from) = (0, 0);

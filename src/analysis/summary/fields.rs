@@ -5,7 +5,7 @@
 //! or `defer` statement's included) is walked with the locks the closure
 //! takes itself, none from the method.
 
-use super::walk::{block_ops, names_receiver, receiver_path, Held};
+use super::walk::{block_ops, last_mention, names_receiver, receiver_path, Held};
 use super::{HeldCall, HeldLock};
 use crate::analysis::field;
 use crate::analysis::syntax::text;
@@ -237,6 +237,11 @@ fn children<'t>(
                 Role::Atomic
             }
         });
+    // The children after the last that names the receiver are not read.
+    let Some(last) = last_mention(mentions, node) else {
+        return;
+    };
+    let kind = node.kind();
     let mut cursor = node.walk();
     if !cursor.goto_first_child() {
         return;
@@ -244,24 +249,35 @@ fn children<'t>(
     let mut first_arg = true;
     loop {
         let child = cursor.node();
-        if child.is_named() {
-            let field = cursor.field_name();
-            let role = match (node.kind(), field) {
-                ("assignment_statement", Some("left")) => Role::Write,
+        if child.start_byte() > last {
+            break;
+        }
+        // Only what names the receiver can access its fields or call its
+        // methods.
+        if child.is_named() && !names_receiver(mentions, child) {
+            if kind == "argument_list" && child.kind() != "comment" {
+                first_arg = false;
+            }
+        } else if child.is_named() {
+            let field = cursor.field_id().map(u16::from);
+            let role = match (kind, field) {
+                ("assignment_statement", Some(field::LEFT)) => Role::Write,
                 ("inc_statement" | "dec_statement", _) => Role::Write,
                 ("expression_list" | "parenthesized_expression", _) => inherit,
                 // `&s.counts[i]` for sync/atomic reads the slice plainly.
-                ("index_expression" | "slice_expression", Some("operand"))
+                ("index_expression" | "slice_expression", Some(field::OPERAND))
                     if matches!(inherit, Role::Atomic | Role::AtomicLoad) =>
                 {
                     Role::Read
                 }
-                ("index_expression", Some("operand")) if inherit == Role::Write => Role::Element,
+                ("index_expression", Some(field::OPERAND)) if inherit == Role::Write => {
+                    Role::Element
+                }
                 (
                     "selector_expression" | "index_expression" | "slice_expression",
-                    Some("operand"),
+                    Some(field::OPERAND),
                 ) => inherit,
-                ("unary_expression", Some("operand")) => {
+                ("unary_expression", Some(field::OPERAND)) => {
                     match node
                         .child_by_field_id(field::OPERATOR)
                         .map(|o| text(o, src))
@@ -273,9 +289,9 @@ fn children<'t>(
                         _ => Role::Read,
                     }
                 }
-                ("send_statement", Some("channel")) => Role::Channel,
-                ("call_expression", Some("function")) => Role::Callee,
-                ("call_expression", Some("arguments")) => match atomic_call {
+                ("send_statement", Some(field::CHANNEL)) => Role::Channel,
+                ("call_expression", Some(field::FUNCTION)) => Role::Callee,
+                ("call_expression", Some(field::ARGUMENTS)) => match atomic_call {
                     Some(role) => role,
                     None if call("close") => Role::Channel,
                     None => Role::Read,
@@ -286,11 +302,7 @@ fn children<'t>(
                 }
                 _ => Role::Read,
             };
-            // Only what names the receiver can access its fields or call
-            // its methods.
-            if names_receiver(mentions, child) {
-                out.push((child, role));
-            }
+            out.push((child, role));
         }
         if !cursor.goto_next_sibling() {
             break;

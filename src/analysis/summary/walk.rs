@@ -103,50 +103,97 @@ fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
         .collect()
 }
 
+/// Where the receiver's name last stands as a word within `node`, given
+/// where it stands in the method (`mentions`, in order).
+pub(super) fn last_mention(mentions: &[usize], node: Node<'_>) -> Option<usize> {
+    let end = mentions.partition_point(|&m| m < node.end_byte());
+    let last = *mentions.get(end.checked_sub(1)?)?;
+    (last >= node.start_byte()).then_some(last)
+}
+
 /// The operations of block `block`.
 pub(super) fn block_ops<'t>(block: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
-    for stmt in flow::statements(block) {
-        // A statement that does not name the receiver records nothing.
-        if !names_receiver(&out.mentions, stmt) {
-            continue;
+    // The statements after the last that names the receiver are not read.
+    let Some(last) = last_mention(&out.mentions, block) else {
+        return;
+    };
+    each_statement(block, last, |stmt| stmt_ops(stmt, recv, src, out));
+}
+
+/// Calls `f` on the statements of `block` in order, as
+/// [`flow::statements`] lists them, up to the last that starts at or
+/// before `until`.
+fn each_statement<'t>(block: Node<'t>, until: usize, mut f: impl FnMut(Node<'t>)) {
+    let mut c = block.walk();
+    if !c.goto_first_child() {
+        return;
+    }
+    // Whether the cursor is in the block's statement list.
+    let mut listed = false;
+    loop {
+        let n = c.node();
+        if n.start_byte() > until {
+            return;
         }
-        let stmt = flow::unlabeled(stmt);
-        let before = receiver_held(out.locks.before(stmt), recv, src);
-        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
-            if stmt.kind() == "expression_statement" {
-                let suffix = receiver_lock_suffix(&lock, recv, src);
-                if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
-                    let inner = HeldLock {
-                        suffix: suffix.to_string(),
-                        op: lock.op,
-                        range: lock.call.byte_range(),
-                    };
-                    for outer in before.into_iter().filter(|h| h.suffix != suffix) {
-                        out.nested.push(Nested {
-                            outer,
-                            inner: inner.clone(),
-                        });
-                    }
-                }
+        if !listed && n.kind() == "statement_list" {
+            if c.goto_first_child() {
+                listed = true;
                 continue;
             }
+        } else if n.is_named() && n.kind() != "comment" {
+            f(n);
         }
-        if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
-            fields::own(stmt, recv, src, &before, out);
-            continue;
+        while !c.goto_next_sibling() {
+            if !listed || !c.goto_parent() {
+                return;
+            }
+            listed = false;
         }
-        let within = receiver_held(out.locks.within(stmt), recv, src);
-        // A condition or case is evaluated before the blocks that may unlock.
-        let header = match stmt.kind() {
-            "if_statement"
-            | "expression_switch_statement"
-            | "type_switch_statement"
-            | "select_statement" => &before,
-            _ => &within,
-        };
-        fields::own(stmt, recv, src, header, out);
-        statement_ops(stmt, recv, src, &within, out);
     }
+}
+
+/// The operations of statement `stmt` of a block.
+fn stmt_ops<'t>(stmt: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
+    // A statement that does not name the receiver records nothing.
+    if !names_receiver(&out.mentions, stmt) {
+        return;
+    }
+    let stmt = flow::unlabeled(stmt);
+    let before = receiver_held(out.locks.before(stmt), recv, src);
+    if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+        if stmt.kind() == "expression_statement" {
+            let suffix = receiver_lock_suffix(&lock, recv, src);
+            if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
+                let inner = HeldLock {
+                    suffix: suffix.to_string(),
+                    op: lock.op,
+                    range: lock.call.byte_range(),
+                };
+                for outer in before.into_iter().filter(|h| h.suffix != suffix) {
+                    out.nested.push(Nested {
+                        outer,
+                        inner: inner.clone(),
+                    });
+                }
+            }
+            return;
+        }
+    }
+    if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+        fields::own(stmt, recv, src, &before, out);
+        return;
+    }
+    let within = receiver_held(out.locks.within(stmt), recv, src);
+    // A condition or case is evaluated before the blocks that may unlock.
+    let header = match stmt.kind() {
+        "if_statement"
+        | "expression_switch_statement"
+        | "type_switch_statement"
+        | "select_statement" => &before,
+        _ => &within,
+    };
+    fields::own(stmt, recv, src, header, out);
+    statement_ops(stmt, recv, src, &within, out);
 }
 
 /// The mutex path below the receiver that `lock` locks or unlocks.
