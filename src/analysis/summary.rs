@@ -381,7 +381,7 @@ fn method_summary(
     let locks = HeldLocks::of(body, src);
     let mut held = Held::new(&locks, atomic, mentions);
     block_ops(body, recv, src, &mut held);
-    summary.rebound = rebound(body, recv, src);
+    summary.rebound = rebound(body, recv, &held.mentions, src);
     summary.entry = entry::entry(body, recv, src);
     summary.chan_ops = held.chan_ops;
     summary.nested = held.nested;
@@ -393,10 +393,11 @@ fn method_summary(
     Some(summary)
 }
 
-/// The first statement of `body` that assigns or declares the name `recv`.
-/// Most bodies never name the receiver before `=`, `:=` or a comma: they
-/// are not walked.
-fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
+/// The first statement of `body` that assigns or declares the name `recv`,
+/// which stands as a word at `mentions` (in order). Most bodies never name
+/// the receiver before `=`, `:=` or a comma: they are not walked; nor is
+/// what does not name it.
+fn rebound(body: Node<'_>, recv: &str, mentions: &[usize], src: &str) -> Option<Range<usize>> {
     let text = syntax::text(body, src);
     let assigned = memchr::memmem::find_iter(text.as_bytes(), recv.as_bytes()).any(|at| {
         let after = text[at + recv.len()..].trim_start_matches([' ', '\t']);
@@ -409,6 +410,9 @@ fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
     }
     let mut at = None;
     syntax::walk(body, |n| {
+        if !walk::names_receiver(mentions, n) {
+            return syntax::Walk::Skip;
+        }
         if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
             && syntax::assigned_names(n, src).contains(&recv)
         {
