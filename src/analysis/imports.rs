@@ -1,6 +1,7 @@
 //! A file's imports: which name stands for which package path, and the edit
 //! that removes one when a quick fix leaves it unused.
 
+use super::field;
 use super::finding::Edit;
 use super::syntax::{self, text};
 use tree_sitter::Node;
@@ -18,21 +19,14 @@ pub struct Import<'t> {
 }
 
 /// The imports of the file whose syntax tree is `root`, in order (they all
-/// precede the first other declaration).
+/// precede the first other declaration). Reads the first children of
+/// `root` only, asking for fields by id.
 pub fn of_file<'t>(root: Node<'t>, src: &'t str) -> Vec<Import<'t>> {
     let mut out = Vec::new();
     let mut c = root.walk();
     for child in root.named_children(&mut c) {
         match syntax::kind(child) {
-            "import_declaration" => out.extend(specs(child).into_iter().filter_map(|spec| {
-                let path = text(spec.child_by_field_name("path")?, src);
-                let path = path.trim_matches(|c| c == '"' || c == '`');
-                let name = match spec.child_by_field_name("name") {
-                    Some(n) => text(n, src),
-                    None => path.rsplit('/').next().unwrap_or(path),
-                };
-                Some(Import { spec, name, path })
-            })),
+            "import_declaration" => specs(child, |spec| out.extend(import(spec, src))),
             "package_clause" | "comment" => {}
             _ => break,
         }
@@ -40,25 +34,33 @@ pub fn of_file<'t>(root: Node<'t>, src: &'t str) -> Vec<Import<'t>> {
     out
 }
 
-/// The import specs of an import declaration.
-fn specs(decl: Node<'_>) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
+/// The import that `spec` is.
+fn import<'t>(spec: Node<'t>, src: &'t str) -> Option<Import<'t>> {
+    let path = text(spec.child_by_field_id(field::PATH)?, src);
+    let path = path.trim_matches(|c| c == '"' || c == '`');
+    let name = match spec.child_by_field_id(field::NAME) {
+        Some(n) => text(n, src),
+        None => path.rsplit('/').next().unwrap_or(path),
+    };
+    Some(Import { spec, name, path })
+}
+
+/// Calls `f` on each import spec of an import declaration, in order.
+fn specs<'t>(decl: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     let mut c = decl.walk();
     for child in decl.named_children(&mut c) {
         match syntax::kind(child) {
-            "import_spec" => out.push(child),
+            "import_spec" => f(child),
             "import_spec_list" => {
                 let mut c2 = child.walk();
-                out.extend(
-                    child
-                        .named_children(&mut c2)
-                        .filter(|n| syntax::kind(*n) == "import_spec"),
-                );
+                child
+                    .named_children(&mut c2)
+                    .filter(|n| syntax::kind(*n) == "import_spec")
+                    .for_each(&mut f);
             }
             _ => {}
         }
     }
-    out
 }
 
 /// Whether the package imported as `name` is used in the file whose tree is

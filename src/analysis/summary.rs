@@ -20,6 +20,7 @@ pub use moved::MethodFacts;
 pub use shift::{Move, Reuse};
 
 use super::conds::CondFacts;
+use super::field;
 use super::imports;
 use super::lock_calls::{self, Op};
 use super::lock_held::HeldLocks;
@@ -197,7 +198,7 @@ impl FileSummary {
 
     /// The summary of method declaration `method` of this file.
     pub fn method(&self, method: Node<'_>) -> Option<&MethodSummary> {
-        let name = method.child_by_field_name("name")?.byte_range();
+        let name = method.child_by_field_id(field::NAME)?.byte_range();
         self.methods.iter().find(|m| m.name_range == name)
     }
 
@@ -254,12 +255,19 @@ impl FileSummary {
             (methods, conds, reuse.kept, reuse.moved)
         });
         let mut conds = CondFacts::default();
-        let mut cond_parts = Vec::new();
+        let mut cond_parts = Vec::with_capacity(root.named_child_count() + 1);
         // Where the current declaration's doc comment may start, and
         // where its region of the file does.
         let (mut after_code, mut from) = (0, 0);
+        // The comments right before the current declaration, in order:
+        // a method's doc comment is their tail.
+        let mut comments = Vec::new();
         let mut c = root.walk();
-        for decl in root.named_children(&mut c) {
+        for decl in root.children(&mut c) {
+            if !decl.is_named() {
+                comments.clear();
+                continue;
+            }
             match decl.kind() {
                 "package_clause" => {
                     if let Some(name) = decl.named_child(0) {
@@ -268,7 +276,7 @@ impl FileSummary {
                 }
                 "method_declaration" => {
                     let kept = old_parts.as_ref().and_then(|(old, _, kept, moved)| {
-                        let name = decl.child_by_field_name("name")?;
+                        let name = decl.child_by_field_id(field::NAME)?;
                         if !kept(&(after_code..decl.end_byte())) {
                             return None;
                         }
@@ -276,11 +284,14 @@ impl FileSummary {
                         summary.shift(*moved)?;
                         Some(summary)
                     });
-                    methods.extend(kept.or_else(|| method_summary(decl, src, atomic)));
+                    methods.extend(kept.or_else(|| method_summary(decl, &comments, src, atomic)));
                 }
                 _ => {}
             }
-            if decl.kind() != "comment" {
+            if decl.kind() == "comment" {
+                comments.push(decl);
+            } else {
+                comments.clear();
                 after_code = decl.end_byte();
             }
             let region = from..decl.end_byte();
@@ -319,52 +330,74 @@ pub fn receiver<'s>(method: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)
     if method.kind() != "method_declaration" {
         return None;
     }
-    let param = method.child_by_field_name("receiver")?.named_child(0)?;
-    let name = text(param.child_by_field_name("name")?, src);
+    let param = method.child_by_field_id(field::RECEIVER)?.named_child(0)?;
+    let name = text(param.child_by_field_id(field::NAME)?, src);
     Some((name, lock_calls::receiver_type(method, src)?))
 }
 
-/// What `method` does, when it has a named receiver; `atomic` is the name
-/// `sync/atomic` is imported as.
-fn method_summary(method: Node<'_>, src: &str, atomic: Option<&str>) -> Option<MethodSummary> {
-    let (recv, receiver_type) = receiver(method, src)?;
-    let name = method.child_by_field_name("name")?;
+/// What `method` does, when it has a named receiver; `comments` are the
+/// comments right before it, in order; `atomic` is the name `sync/atomic`
+/// is imported as.
+fn method_summary(
+    method: Node<'_>,
+    comments: &[Node<'_>],
+    src: &str,
+    atomic: Option<&str>,
+) -> Option<MethodSummary> {
+    let param = method.child_by_field_id(field::RECEIVER)?.named_child(0)?;
+    let recv = text(param.child_by_field_id(field::NAME)?, src);
+    let receiver_type = lock_calls::receiver_type(method, src)?;
+    let name = method.child_by_field_id(field::NAME)?;
     let body = syntax::function_body(method)?;
-    let locks = HeldLocks::of(body, src);
-    let start = body.start_byte();
-    let mentions = memchr::memmem::find_iter(text(body, src).as_bytes(), recv.as_bytes())
-        .map(|at| start + at)
-        .filter(|&at| pattern_gate::whole_token(src.as_bytes(), at, at + recv.len()))
-        .collect();
-    let mut held = Held::new(&locks, atomic, mentions);
-    block_ops(body, recv, src, &mut held);
     let name_text = text(name, src);
-    Some(MethodSummary {
+    let mut summary = MethodSummary {
         receiver_type: receiver_type.to_string(),
         name: name_text.to_string(),
         name_range: name.byte_range(),
-        pointer: method
-            .child_by_field_name("receiver")
-            .and_then(|r| r.named_child(0))
-            .and_then(|p| p.child_by_field_name("type"))
+        pointer: param
+            .child_by_field_id(field::TYPE)
             .is_some_and(|t| t.kind() == "pointer_type"),
-        rebound: rebound(body, recv, src),
-        entry: entry::entry(body, recv, src),
-        chan_ops: held.chan_ops,
-        nested: held.nested,
-        held_calls: held.calls,
-        accesses: held.accesses,
-        receiver_calls: held.receiver_calls,
-        assumes_held: fields::assumes_held(method, name_text, src),
-        once: held.once,
-        syncs: sync_calls::of_method(body, recv, &locks, src),
-    })
+        rebound: None,
+        entry: Vec::new(),
+        chan_ops: Vec::new(),
+        nested: Vec::new(),
+        held_calls: Vec::new(),
+        accesses: Vec::new(),
+        receiver_calls: Vec::new(),
+        assumes_held: fields::assumes_held(method, comments, name_text, src),
+        once: Vec::new(),
+        syncs: Vec::new(),
+    };
+    let start = body.start_byte();
+    let mentions: Vec<usize> =
+        memchr::memmem::find_iter(text(body, src).as_bytes(), recv.as_bytes())
+            .map(|at| start + at)
+            .filter(|&at| pattern_gate::whole_token(src.as_bytes(), at, at + recv.len()))
+            .collect();
+    // Everything else the summary holds is done to the receiver, by name.
+    if mentions.is_empty() {
+        return Some(summary);
+    }
+    let locks = HeldLocks::of(body, src);
+    let mut held = Held::new(&locks, atomic, mentions);
+    block_ops(body, recv, src, &mut held);
+    summary.rebound = rebound(body, recv, &held.mentions, src);
+    summary.entry = entry::entry(body, recv, src);
+    summary.chan_ops = held.chan_ops;
+    summary.nested = held.nested;
+    summary.held_calls = held.calls;
+    summary.accesses = held.accesses;
+    summary.receiver_calls = held.receiver_calls;
+    summary.once = held.once;
+    summary.syncs = sync_calls::of_method(body, recv, &locks, src);
+    Some(summary)
 }
 
-/// The first statement of `body` that assigns or declares the name `recv`.
-/// Most bodies never name the receiver before `=`, `:=` or a comma: they
-/// are not walked.
-fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
+/// The first statement of `body` that assigns or declares the name `recv`,
+/// which stands as a word at `mentions` (in order). Most bodies never name
+/// the receiver before `=`, `:=` or a comma: they are not walked; nor is
+/// what does not name it.
+fn rebound(body: Node<'_>, recv: &str, mentions: &[usize], src: &str) -> Option<Range<usize>> {
     let text = syntax::text(body, src);
     let assigned = memchr::memmem::find_iter(text.as_bytes(), recv.as_bytes()).any(|at| {
         let after = text[at + recv.len()..].trim_start_matches([' ', '\t']);
@@ -377,6 +410,9 @@ fn rebound(body: Node<'_>, recv: &str, src: &str) -> Option<Range<usize>> {
     }
     let mut at = None;
     syntax::walk(body, |n| {
+        if !walk::names_receiver(mentions, n) {
+            return syntax::Walk::Skip;
+        }
         if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
             && syntax::assigned_names(n, src).contains(&recv)
         {

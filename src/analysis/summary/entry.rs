@@ -3,6 +3,7 @@
 //! they certainly do to the receiver's locks.
 
 use super::EntryStep;
+use crate::analysis::field;
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::syntax::{self, text, Walk};
 use tree_sitter::Node;
@@ -57,7 +58,7 @@ pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
     syntax::walk(stmt, |n| {
         found = n.kind() == "func_literal"
             || (n.kind() == "selector_expression"
-                && n.child_by_field_name("field")
+                && n.child_by_field_id(field::FIELD)
                     .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))));
         if found {
             Walk::Stop
@@ -112,7 +113,7 @@ pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
     let call = match stmt.kind() {
         "expression_statement" => stmt.named_child(0)?,
         "short_var_declaration" | "assignment_statement" => {
-            let right = stmt.child_by_field_name("right")?;
+            let right = stmt.child_by_field_id(field::RIGHT)?;
             (right.named_child_count() == 1).then(|| right.named_child(0))??
         }
         _ => return None,
@@ -128,14 +129,14 @@ pub(super) fn receiver_call<'t, 's>(
     src: &'s str,
 ) -> Option<(&'s str, Node<'t>)> {
     let call = statement_call(stmt)?;
-    let function = call.child_by_field_name("function")?;
+    let function = call.child_by_field_id(field::FUNCTION)?;
     if function.kind() != "selector_expression" {
         return None;
     }
-    let operand = function.child_by_field_name("operand")?;
+    let operand = function.child_by_field_id(field::OPERAND)?;
     if operand.kind() != "identifier" || text(operand, src) != recv {
         return None;
     }
-    let field = function.child_by_field_name("field")?;
+    let field = function.child_by_field_id(field::FIELD)?;
     Some((text(field, src), call))
 }

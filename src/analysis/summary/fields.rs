@@ -5,8 +5,9 @@
 //! or `defer` statement's included) is walked with the locks the closure
 //! takes itself, none from the method.
 
-use super::walk::{block_ops, receiver_path, Held};
+use super::walk::{block_ops, last_mention, names_receiver, receiver_path, Held};
 use super::{HeldCall, HeldLock};
+use crate::analysis::field;
 use crate::analysis::syntax::text;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -100,7 +101,7 @@ pub(super) fn own<'t>(
         match node.kind() {
             "block" | "statement_list" => continue,
             "func_literal" => {
-                if let Some(body) = node.child_by_field_name("body") {
+                if let Some(body) = node.child_by_field_id(field::BODY) {
                     let was = (out.closure, out.goroutine);
                     out.closure = true;
                     out.goroutine |= stmt.kind() == "go_statement";
@@ -110,7 +111,7 @@ pub(super) fn own<'t>(
                 continue;
             }
             "call_expression" => {
-                let callee = node.child_by_field_name("function");
+                let callee = node.child_by_field_id(field::FUNCTION);
                 let name = callee
                     .and_then(|f| receiver_path(f, recv, src))
                     .and_then(|p| p.strip_prefix('.'))
@@ -125,9 +126,9 @@ pub(super) fn own<'t>(
                 // `once.Do(recv.init)`: the method runs once, before what
                 // waits for the Once.
                 let once = callee
-                    .and_then(|f| f.child_by_field_name("field"))
+                    .and_then(|f| f.child_by_field_id(field::FIELD))
                     .is_some_and(|f| text(f, src) == "Do");
-                if let Some(args) = node.child_by_field_name("arguments").filter(|_| once) {
+                if let Some(args) = node.child_by_field_id(field::ARGUMENTS).filter(|_| once) {
                     let mut c = args.walk();
                     for arg in args.named_children(&mut c) {
                         if let Some(m) =
@@ -216,19 +217,19 @@ fn children<'t>(
         Role::Read | Role::Callee => Role::Read,
     };
     let call = |function: &str| {
-        node.child_by_field_name("function")
+        node.child_by_field_id(field::FUNCTION)
             .is_some_and(|f| text(f, src) == function)
     };
     // `atomic.F(&x, …)`: a load when F is `Load…`.
     let atomic_call = Some(node)
         .filter(|n| n.kind() == "call_expression")
-        .and_then(|n| n.child_by_field_name("function"))
+        .and_then(|n| n.child_by_field_id(field::FUNCTION))
         .filter(|f| f.kind() == "selector_expression")
         .filter(|f| {
-            f.child_by_field_name("operand")
+            f.child_by_field_id(field::OPERAND)
                 .is_some_and(|o| o.kind() == "identifier" && Some(text(o, src)) == atomic)
         })
-        .and_then(|f| f.child_by_field_name("field"))
+        .and_then(|f| f.child_by_field_id(field::FIELD))
         .map(|f| {
             if text(f, src).starts_with("Load") {
                 Role::AtomicLoad
@@ -236,6 +237,11 @@ fn children<'t>(
                 Role::Atomic
             }
         });
+    // The children after the last that names the receiver are not read.
+    let Some(last) = last_mention(mentions, node) else {
+        return;
+    };
+    let kind = node.kind();
     let mut cursor = node.walk();
     if !cursor.goto_first_child() {
         return;
@@ -243,25 +249,39 @@ fn children<'t>(
     let mut first_arg = true;
     loop {
         let child = cursor.node();
-        if child.is_named() {
-            let field = cursor.field_name();
-            let role = match (node.kind(), field) {
-                ("assignment_statement", Some("left")) => Role::Write,
+        if child.start_byte() > last {
+            break;
+        }
+        // Only what names the receiver can access its fields or call its
+        // methods.
+        if child.is_named() && !names_receiver(mentions, child) {
+            if kind == "argument_list" && child.kind() != "comment" {
+                first_arg = false;
+            }
+        } else if child.is_named() {
+            let field = cursor.field_id().map(u16::from);
+            let role = match (kind, field) {
+                ("assignment_statement", Some(field::LEFT)) => Role::Write,
                 ("inc_statement" | "dec_statement", _) => Role::Write,
                 ("expression_list" | "parenthesized_expression", _) => inherit,
                 // `&s.counts[i]` for sync/atomic reads the slice plainly.
-                ("index_expression" | "slice_expression", Some("operand"))
+                ("index_expression" | "slice_expression", Some(field::OPERAND))
                     if matches!(inherit, Role::Atomic | Role::AtomicLoad) =>
                 {
                     Role::Read
                 }
-                ("index_expression", Some("operand")) if inherit == Role::Write => Role::Element,
+                ("index_expression", Some(field::OPERAND)) if inherit == Role::Write => {
+                    Role::Element
+                }
                 (
                     "selector_expression" | "index_expression" | "slice_expression",
-                    Some("operand"),
+                    Some(field::OPERAND),
                 ) => inherit,
-                ("unary_expression", Some("operand")) => {
-                    match node.child_by_field_name("operator").map(|o| text(o, src)) {
+                ("unary_expression", Some(field::OPERAND)) => {
+                    match node
+                        .child_by_field_id(field::OPERATOR)
+                        .map(|o| text(o, src))
+                    {
                         Some("&") if matches!(role, Role::Atomic | Role::AtomicLoad) => role,
                         Some("&") => Role::Address,
                         Some("<-") => Role::Channel,
@@ -269,9 +289,9 @@ fn children<'t>(
                         _ => Role::Read,
                     }
                 }
-                ("send_statement", Some("channel")) => Role::Channel,
-                ("call_expression", Some("function")) => Role::Callee,
-                ("call_expression", Some("arguments")) => match atomic_call {
+                ("send_statement", Some(field::CHANNEL)) => Role::Channel,
+                ("call_expression", Some(field::FUNCTION)) => Role::Callee,
+                ("call_expression", Some(field::ARGUMENTS)) => match atomic_call {
                     Some(role) => role,
                     None if call("close") => Role::Channel,
                     None => Role::Read,
@@ -282,12 +302,7 @@ fn children<'t>(
                 }
                 _ => Role::Read,
             };
-            // Only what names the receiver can access its fields or call
-            // its methods.
-            let at = mentions.partition_point(|&m| m < child.start_byte());
-            if mentions.get(at).is_some_and(|&m| m < child.end_byte()) {
-                out.push((child, role));
-            }
+            out.push((child, role));
         }
         if !cursor.goto_next_sibling() {
             break;
@@ -298,19 +313,23 @@ fn children<'t>(
 /// Whether the callers of method `method` (named `name`) hold its
 /// receiver's lock, by convention: its name ends in `Locked`/`_locked`, or
 /// its doc comment says its callers hold the lock ("c.mu must be held",
-/// "called with the lock held").
-pub(super) fn assumes_held(method: Node<'_>, name: &str, src: &str) -> bool {
+/// "called with the lock held"). `comments` are the comments right before
+/// it, in order: its doc comment is their tail of adjacent lines.
+pub(super) fn assumes_held(method: Node<'_>, comments: &[Node<'_>], name: &str, src: &str) -> bool {
     if name.ends_with("Locked") || name.ends_with("_locked") {
         return true;
     }
     let mut doc = String::new();
     let mut next = method;
-    while let Some(prev) = next.prev_sibling().filter(|p| p.kind() == "comment") {
+    for &prev in comments.iter().rev() {
         if prev.end_position().row + 1 != next.start_position().row {
             break;
         }
         doc.push_str(&text(prev, src).to_lowercase());
         next = prev;
+    }
+    if doc.is_empty() {
+        return false;
     }
     [
         "must hold",

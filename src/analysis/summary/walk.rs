@@ -7,6 +7,7 @@
 use super::entry::receiver_call;
 use super::fields::{self, FieldAccess};
 use super::{ChanOp, HeldCall, HeldLock, Nested};
+use crate::analysis::field;
 use crate::analysis::flow;
 use crate::analysis::lock_calls::LockCall;
 use crate::analysis::lock_held::{HeldLocks, Taken};
@@ -19,7 +20,7 @@ use tree_sitter::Node;
 pub(super) fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
     let mut e = expr;
     while e.kind() == "selector_expression" {
-        e = e.child_by_field_name("operand")?;
+        e = e.child_by_field_id(field::OPERAND)?;
     }
     if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
         return None;
@@ -79,6 +80,14 @@ impl<'a, 't> Held<'a, 't> {
     }
 }
 
+/// Whether the receiver's name stands as a word within `node`, given
+/// where it stands in the method (`mentions`, in order): what names it
+/// not can neither access its fields nor call its methods.
+pub(super) fn names_receiver(mentions: &[usize], node: Node<'_>) -> bool {
+    let at = mentions.partition_point(|&m| m < node.start_byte());
+    mentions.get(at).is_some_and(|&m| m < node.end_byte())
+}
+
 /// The receiver's mutexes among `taken` still held.
 fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
     taken
@@ -94,46 +103,97 @@ fn receiver_held(taken: &[Taken<'_>], recv: &str, src: &str) -> Vec<HeldLock> {
         .collect()
 }
 
+/// Where the receiver's name last stands as a word within `node`, given
+/// where it stands in the method (`mentions`, in order).
+pub(super) fn last_mention(mentions: &[usize], node: Node<'_>) -> Option<usize> {
+    let end = mentions.partition_point(|&m| m < node.end_byte());
+    let last = *mentions.get(end.checked_sub(1)?)?;
+    (last >= node.start_byte()).then_some(last)
+}
+
 /// The operations of block `block`.
 pub(super) fn block_ops<'t>(block: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
-    for stmt in flow::statements(block) {
-        let stmt = flow::unlabeled(stmt);
-        let before = receiver_held(out.locks.before(stmt), recv, src);
-        if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
-            if stmt.kind() == "expression_statement" {
-                let suffix = receiver_lock_suffix(&lock, recv, src);
-                if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
-                    let inner = HeldLock {
-                        suffix: suffix.to_string(),
-                        op: lock.op,
-                        range: lock.call.byte_range(),
-                    };
-                    for outer in before.into_iter().filter(|h| h.suffix != suffix) {
-                        out.nested.push(Nested {
-                            outer,
-                            inner: inner.clone(),
-                        });
-                    }
-                }
+    // The statements after the last that names the receiver are not read.
+    let Some(last) = last_mention(&out.mentions, block) else {
+        return;
+    };
+    each_statement(block, last, |stmt| stmt_ops(stmt, recv, src, out));
+}
+
+/// Calls `f` on the statements of `block` in order, as
+/// [`flow::statements`] lists them, up to the last that starts at or
+/// before `until`.
+fn each_statement<'t>(block: Node<'t>, until: usize, mut f: impl FnMut(Node<'t>)) {
+    let mut c = block.walk();
+    if !c.goto_first_child() {
+        return;
+    }
+    // Whether the cursor is in the block's statement list.
+    let mut listed = false;
+    loop {
+        let n = c.node();
+        if n.start_byte() > until {
+            return;
+        }
+        if !listed && n.kind() == "statement_list" {
+            if c.goto_first_child() {
+                listed = true;
                 continue;
             }
+        } else if n.is_named() && n.kind() != "comment" {
+            f(n);
         }
-        if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
-            fields::own(stmt, recv, src, &before, out);
-            continue;
+        while !c.goto_next_sibling() {
+            if !listed || !c.goto_parent() {
+                return;
+            }
+            listed = false;
         }
-        let within = receiver_held(out.locks.within(stmt), recv, src);
-        // A condition or case is evaluated before the blocks that may unlock.
-        let header = match stmt.kind() {
-            "if_statement"
-            | "expression_switch_statement"
-            | "type_switch_statement"
-            | "select_statement" => &before,
-            _ => &within,
-        };
-        fields::own(stmt, recv, src, header, out);
-        statement_ops(stmt, recv, src, &within, out);
     }
+}
+
+/// The operations of statement `stmt` of a block.
+fn stmt_ops<'t>(stmt: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
+    // A statement that does not name the receiver records nothing.
+    if !names_receiver(&out.mentions, stmt) {
+        return;
+    }
+    let stmt = flow::unlabeled(stmt);
+    let before = receiver_held(out.locks.before(stmt), recv, src);
+    if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
+        if stmt.kind() == "expression_statement" {
+            let suffix = receiver_lock_suffix(&lock, recv, src);
+            if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
+                let inner = HeldLock {
+                    suffix: suffix.to_string(),
+                    op: lock.op,
+                    range: lock.call.byte_range(),
+                };
+                for outer in before.into_iter().filter(|h| h.suffix != suffix) {
+                    out.nested.push(Nested {
+                        outer,
+                        inner: inner.clone(),
+                    });
+                }
+            }
+            return;
+        }
+    }
+    if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+        fields::own(stmt, recv, src, &before, out);
+        return;
+    }
+    let within = receiver_held(out.locks.within(stmt), recv, src);
+    // A condition or case is evaluated before the blocks that may unlock.
+    let header = match stmt.kind() {
+        "if_statement"
+        | "expression_switch_statement"
+        | "type_switch_statement"
+        | "select_statement" => &before,
+        _ => &within,
+    };
+    fields::own(stmt, recv, src, header, out);
+    statement_ops(stmt, recv, src, &within, out);
 }
 
 /// The mutex path below the receiver that `lock` locks or unlocks.
@@ -177,7 +237,7 @@ fn statement_ops<'t>(
     match stmt.kind() {
         "send_statement" => {
             if let Some(suffix) = stmt
-                .child_by_field_name("channel")
+                .child_by_field_id(field::CHANNEL)
                 .and_then(|c| receiver_path(c, recv, src))
             {
                 push(suffix, true, stmt.byte_range());
@@ -188,17 +248,17 @@ fn statement_ops<'t>(
             let value = match stmt.kind() {
                 "expression_statement" => stmt.named_child(0),
                 _ => stmt
-                    .child_by_field_name("right")
+                    .child_by_field_id(field::RIGHT)
                     .filter(|r| r.named_child_count() == 1)
                     .and_then(|r| r.named_child(0)),
             };
             if let Some(v) = value.filter(|v| {
                 v.kind() == "unary_expression"
-                    && v.child_by_field_name("operator")
+                    && v.child_by_field_id(field::OPERATOR)
                         .is_some_and(|o| text(o, src) == "<-")
             }) {
                 if let Some(suffix) = v
-                    .child_by_field_name("operand")
+                    .child_by_field_id(field::OPERAND)
                     .and_then(|c| receiver_path(c, recv, src))
                 {
                     push(suffix, false, v.byte_range());
@@ -210,7 +270,7 @@ fn statement_ops<'t>(
             let range = stmt
                 .named_child(0)
                 .filter(|c| c.kind() == "range_clause")
-                .and_then(|c| c.child_by_field_name("right"));
+                .and_then(|c| c.child_by_field_id(field::RIGHT));
             if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
                 if let Some(r) = range {
                     push(suffix, false, r.byte_range());
@@ -226,7 +286,7 @@ fn statement_ops<'t>(
                 .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
                 .collect();
             if let [case] = cases.as_slice() {
-                if let Some(comm) = case.child_by_field_name("communication") {
+                if let Some(comm) = case.child_by_field_id(field::COMMUNICATION) {
                     let before = receiver_held(out.locks.before(stmt), recv, src);
                     statement_ops(comm, recv, src, &before, out);
                 }
