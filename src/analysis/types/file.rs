@@ -4,6 +4,7 @@
 use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use crate::analysis::syntax::{text, ById};
 use std::cell::OnceCell;
@@ -106,7 +107,7 @@ impl<'t> FileTypes<'t> {
                     for d in names::declared_in(decl) {
                         if d.kind == DeclKind::Var && !pkg.spec_places.contains_key(&d.ident.id()) {
                             let mut c = d.site.walk();
-                            let names = d.site.children_by_field_name("name", &mut c);
+                            let names = d.site.fields("name", &mut c);
                             for (i, name) in names.enumerate() {
                                 pkg.spec_places.insert(name.id(), i);
                             }
@@ -120,7 +121,7 @@ impl<'t> FileTypes<'t> {
                     }
                 }
                 "function_declaration" => {
-                    if let Some(ident) = decl.child_by_field_name("name") {
+                    if let Some(ident) = decl.field("name") {
                         let d = Decl {
                             ident,
                             kind: DeclKind::Func,
