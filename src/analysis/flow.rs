@@ -11,6 +11,7 @@
 
 use super::syntax::{self, text, Parents, Walk};
 use crate::analysis::fields::Fields as _;
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// Whether `b` can run after `a` on one path through one function body.
@@ -264,26 +265,62 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         if n.end_byte() <= from || n.start_byte() >= to {
             return Walk::Skip;
         }
-        let hit = match syntax::kind(n) {
-            "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
-                syntax::assigned_names(n, src).contains(&name)
-            }
-            "inc_statement" | "dec_statement" => {
-                n.named_child(0).is_some_and(|x| text(x, src) == name)
-            }
-            "unary_expression" => {
-                n.field("operator").is_some_and(|o| text(o, src) == "&")
-                    && n.field("operand").is_some_and(|o| text(o, src) == name)
-            }
-            _ => false,
-        };
-        if hit {
-            found = true;
+        assigns(n, src, |assigned| found |= assigned == name);
+        if found {
             return Walk::Stop;
         }
         Walk::Enter
     });
     found
+}
+
+/// Calls `each` with every name node `n` assigns, as [`assigned_in`]
+/// counts assignments.
+fn assigns<'s>(n: Node<'_>, src: &'s str, mut each: impl FnMut(&'s str)) {
+    match syntax::kind(n) {
+        "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
+            syntax::assigned_names(n, src).into_iter().for_each(each)
+        }
+        "inc_statement" | "dec_statement" => {
+            if let Some(x) = n.named_child(0) {
+                each(text(x, src));
+            }
+        }
+        "unary_expression" if n.field("operator").is_some_and(|o| text(o, src) == "&") => {
+            if let Some(o) = n.field("operand") {
+                each(text(o, src));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every name assigned anywhere in `scope` (as [`assigned_in`] counts
+/// assignments): one walk that answers [`changes_among`] for any number
+/// of expressions.
+pub fn assigned_names_in<'s>(scope: Node<'_>, src: &'s str) -> HashSet<&'s str> {
+    let (from, to) = (scope.start_byte(), scope.end_byte());
+    let mut names = HashSet::new();
+    syntax::walk(scope, |n| {
+        if n.end_byte() <= from || n.start_byte() >= to {
+            return Walk::Skip;
+        }
+        assigns(n, src, |name| {
+            names.insert(name);
+        });
+        Walk::Enter
+    });
+    names
+}
+
+/// Whether expression `expr` may denote something else within a scope
+/// whose assigned names are `assigned` ([`assigned_names_in`]):
+/// [`changes_in`] over the whole scope.
+pub fn changes_among(expr: Node<'_>, assigned: &HashSet<&str>, src: &str) -> bool {
+    assigned.contains(text(expr, src))
+        || syntax::identifiers(expr, src)
+            .into_iter()
+            .any(|name| assigned.contains(name))
 }
 
 /// Whether expression `expr` may denote something else between bytes

@@ -64,11 +64,10 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
         {
             return Vec::new();
         }
+        let assigned = flow::assigned_names_in(loop_, src);
         return calls
             .into_iter()
-            .filter(|(_, recv, _)| {
-                !flow::changes_in(*recv, loop_, loop_.start_byte(), loop_.end_byte(), src)
-            })
+            .filter(|(_, recv, _)| !flow::changes_among(*recv, &assigned, src))
             .map(|(call, receiver, method)| Start {
                 call,
                 receiver,
@@ -137,26 +136,31 @@ fn started_calls<'t>(go: Node<'t>, src: &'t str) -> Vec<(Node<'t>, Node<'t>, &'t
     let Some(body) = function.field("body") else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut found = Vec::new();
     let mut locked = false;
     syntax::walk(body, |n| {
         if locked || syntax::kind(n) == "func_literal" {
             return syntax::Walk::Skip;
         }
-        if let Some(found) = method_call(n, src) {
-            if matches!(found.2, "Lock" | "RLock") {
+        if let Some(call) = method_call(n, src) {
+            if matches!(call.2, "Lock" | "RLock") {
                 locked = true;
                 return syntax::Walk::Skip;
             }
-            if !flow::changes_in(found.1, body, body.start_byte(), body.end_byte(), src)
-                && !declares(function, text(root(found.1), src), src)
-            {
-                out.push(found);
-            }
+            found.push(call);
         }
         syntax::Walk::Enter
     });
-    out
+    if found.is_empty() {
+        return found;
+    }
+    // One walk of the body for the names it assigns, not one per call.
+    let assigned = flow::assigned_names_in(body, src);
+    found.retain(|(_, recv, _)| {
+        !flow::changes_among(*recv, &assigned, src)
+            && !declares(function, text(root(*recv), src), src)
+    });
+    found
 }
 
 /// Whether func literal `lit` declares `name` as a parameter.
