@@ -17,7 +17,7 @@ pub use file::FileTypes;
 use super::names::{self, Decl, DeclKind};
 use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
-use crate::analysis::syntax::{text, unparen};
+use crate::analysis::syntax::{text, unparen, ById};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -471,29 +471,13 @@ impl<'t> Types<'_, 't> {
             if syntax::kind(st) != "struct_type" {
                 continue;
             }
-            for f in struct_fields(st) {
-                let Some(fty) = f.field("type") else {
-                    continue;
-                };
-                let star = has_star(f);
-                let mut c = f.walk();
-                let names: Vec<&str> = f
-                    .fields("name", &mut c)
-                    .map(|n| text(n, self.src()))
-                    .collect();
-                let embedded = names.is_empty();
-                let own = if embedded {
-                    type_name(fty, self.src())
-                } else {
-                    ""
-                };
-                if names.contains(&name) || (embedded && own == name) {
-                    return if star { Ty::Ptr(fty) } else { Ty::Val(fty) };
-                }
-                if embedded {
-                    if let Some(inner) = self.resolve(fty) {
-                        queue.push(inner);
-                    }
+            let fields = self.file.struct_fields(st);
+            if let Some(f) = fields.by_name.get(name).and_then(|&at| fields.all.get(at)) {
+                return if f.star { Ty::Ptr(f.ty) } else { Ty::Val(f.ty) };
+            }
+            for f in fields.all.iter().filter(|f| f.embedded) {
+                if let Some(inner) = self.resolve(f.ty) {
+                    queue.push(inner);
                 }
             }
         }
@@ -558,6 +542,58 @@ pub(super) fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
         );
     }
     out
+}
+
+/// One field declaration of a struct type, as field lookups read it.
+pub(super) struct FieldDecl<'t> {
+    /// The declared type (for an embedded field, the embedded type).
+    ty: Node<'t>,
+    /// Whether the field is embedded.
+    embedded: bool,
+    /// Whether it is embedded as a pointer (`*T`).
+    star: bool,
+}
+
+/// The field declarations of a struct type, read once per type (see
+/// [`FileTypes::struct_fields`]): a struct of many fields costs one scan of
+/// its declarations, not one per field selected.
+pub(super) struct StructFields<'t> {
+    /// The declarations with a type, in order.
+    all: Vec<FieldDecl<'t>>,
+    /// The first declaration of each name (an embedded field's being its
+    /// type's name), by name.
+    by_name: HashMap<&'t str, usize, ById>,
+}
+
+impl<'t> StructFields<'t> {
+    /// The fields of struct type `st` of source `src`.
+    pub(super) fn of(st: Node<'t>, src: &'t str) -> Self {
+        let mut fields = StructFields {
+            all: Vec::new(),
+            by_name: HashMap::default(),
+        };
+        for f in struct_fields(st) {
+            let Some(ty) = f.field("type") else {
+                continue;
+            };
+            let at = fields.all.len();
+            let mut c = f.walk();
+            let mut embedded = true;
+            for n in f.fields("name", &mut c) {
+                embedded = false;
+                fields.by_name.entry(text(n, src)).or_insert(at);
+            }
+            if embedded {
+                fields.by_name.entry(type_name(ty, src)).or_insert(at);
+            }
+            fields.all.push(FieldDecl {
+                ty,
+                embedded,
+                star: has_star(f),
+            });
+        }
+        fields
+    }
 }
 
 /// Whether an embedded field is a pointer (`*T`): the grammar keeps the star

@@ -4,11 +4,13 @@
 use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
+use super::StructFields;
 use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use crate::analysis::syntax::{text, ById};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// Package-level names of the file.
@@ -44,6 +46,8 @@ pub struct FileTypes<'t> {
     /// The (type, method) pairs of the methods named like a mutex method
     /// (`Lock`, `Unlock`, …) that take parameters or return results.
     pub(in crate::analysis) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
+    /// The fields of each struct type asked about, by the type's node id.
+    structs: RefCell<HashMap<usize, Rc<StructFields<'t>>, ById>>,
 }
 
 impl<'t> FileTypes<'t> {
@@ -83,6 +87,7 @@ impl<'t> FileTypes<'t> {
             package: OnceCell::new(),
             lock_names: OnceCell::new(),
             lock_like_methods: OnceCell::new(),
+            structs: RefCell::default(),
         }
     }
 
@@ -158,6 +163,18 @@ impl<'t> FileTypes<'t> {
             }
         }
         pkg
+    }
+
+    /// The fields of struct type `st`, read once per type.
+    pub(super) fn struct_fields(&self, st: Node<'t>) -> Rc<StructFields<'t>> {
+        if let Some(fields) = self.structs.borrow().get(&st.id()) {
+            return Rc::clone(fields);
+        }
+        let fields = Rc::new(StructFields::of(st, self.src));
+        self.structs
+            .borrow_mut()
+            .insert(st.id(), Rc::clone(&fields));
+        fields
     }
 
     /// The names `unsafe` is imported as.
