@@ -7,6 +7,7 @@ use super::channels::{self, Use};
 use super::sites::Sites;
 use super::syntax::{self, text, Parents};
 use super::{flow, Fix};
+use crate::analysis::fields::Fields as _;
 use std::rc::Rc;
 use tree_sitter::Node;
 
@@ -35,17 +36,17 @@ impl<'t> MadeChannel<'t> {
     pub fn of(decl: Node<'t>, make: Node<'t>, src: &str) -> Option<Self> {
         let (names, values, stmt) = match syntax::kind(decl) {
             "short_var_declaration" => {
-                let left = decl.child_by_field_name("left")?;
+                let left = decl.field("left")?;
                 let mut c = left.walk();
                 let names: Vec<_> = left.named_children(&mut c).collect();
-                (names, decl.child_by_field_name("right")?, decl)
+                (names, decl.field("right")?, decl)
             }
             "var_spec" => {
                 let mut c = decl.walk();
-                let names: Vec<_> = decl.children_by_field_name("name", &mut c).collect();
+                let names: Vec<_> = decl.fields("name", &mut c).collect();
                 let stmt =
                     syntax::ancestors(decl).find(|a| syntax::kind(*a) == "var_declaration")?;
-                (names, decl.child_by_field_name("value")?, stmt)
+                (names, decl.field("value")?, stmt)
             }
             _ => return None,
         };
@@ -228,8 +229,7 @@ impl<'t> Iterator for Trace<'t, '_> {
                 continue;
             }
             if syntax::kind(stmt) == "for_statement" {
-                if let (Some(count), Some(body)) =
-                    (trip_count(stmt, self.src), stmt.child_by_field_name("body"))
+                if let (Some(count), Some(body)) = (trip_count(stmt, self.src), stmt.field("body"))
                 {
                     if uses
                         .iter()
@@ -253,9 +253,8 @@ fn in_loop_update<'t>(up: &Parents<'t>, node: Node<'t>, stmt: Node<'t>) -> bool 
     up.ancestors(node)
         .take_while(|a| a.start_byte() >= stmt.start_byte() && *a != stmt)
         .any(|a| {
-            up.parent(a).is_some_and(|p| {
-                syntax::kind(p) == "for_clause" && p.child_by_field_name("update") == Some(a)
-            })
+            up.parent(a)
+                .is_some_and(|p| syntax::kind(p) == "for_clause" && p.field("update") == Some(a))
         })
 }
 
@@ -273,7 +272,7 @@ fn ends_path(stmt: Node<'_>, src: &str) -> bool {
     match syntax::kind(stmt) {
         "for_statement" => {
             stmt.named_child_count() == 1
-                && stmt.child_by_field_name("body").is_some_and(|b| {
+                && stmt.field("body").is_some_and(|b| {
                     !syntax::same_function_descendants(b)
                         .iter()
                         .any(|n| syntax::kind(*n) == "break_statement")
@@ -290,7 +289,7 @@ fn ends_path(stmt: Node<'_>, src: &str) -> bool {
 /// array literal; and a body without `break`, `continue`, `return`, `goto`,
 /// labels or panics.
 pub fn trip_count(for_stmt: Node<'_>, src: &str) -> Option<u64> {
-    let body = for_stmt.child_by_field_name("body")?;
+    let body = for_stmt.field("body")?;
     let leaves = syntax::same_function_descendants(body)
         .into_iter()
         .any(|n| {
@@ -309,7 +308,7 @@ pub fn trip_count(for_stmt: Node<'_>, src: &str) -> Option<u64> {
     let header = for_stmt.named_child(0).filter(|h| *h != body)?;
     match syntax::kind(header) {
         "for_clause" => clause_count(header, body, src),
-        "range_clause" => range_count(header.child_by_field_name("right")?, src),
+        "range_clause" => range_count(header.field("right")?, src),
         _ => None,
     }
 }
@@ -327,36 +326,33 @@ fn single(list: Node<'_>) -> Option<Node<'_>> {
 /// The trip count of `for i := A; i < B; i++`.
 fn clause_count(clause: Node<'_>, body: Node<'_>, src: &str) -> Option<u64> {
     let init = clause
-        .child_by_field_name("initializer")
+        .field("initializer")
         .filter(|i| syntax::kind(*i) == "short_var_declaration")?;
-    let var =
-        single(init.child_by_field_name("left")?).filter(|v| syntax::kind(*v) == "identifier")?;
+    let var = single(init.field("left")?).filter(|v| syntax::kind(*v) == "identifier")?;
     let name = text(var, src);
-    let start = channels::int_value(single(init.child_by_field_name("right")?)?, src)?;
+    let start = channels::int_value(single(init.field("right")?)?, src)?;
     let cond = clause
-        .child_by_field_name("condition")
+        .field("condition")
         .filter(|c| syntax::kind(*c) == "binary_expression")?;
-    if cond.child_by_field_name("left").map(|l| text(l, src)) != Some(name) {
+    if cond.field("left").map(|l| text(l, src)) != Some(name) {
         return None;
     }
-    let end = channels::int_value(cond.child_by_field_name("right")?, src)?;
-    let end = match cond.child_by_field_name("operator").map(|o| text(o, src)) {
+    let end = channels::int_value(cond.field("right")?, src)?;
+    let end = match cond.field("operator").map(|o| text(o, src)) {
         Some("<") => end,
         Some("<=") => end.checked_add(1)?,
         _ => return None,
     };
-    let update = clause.child_by_field_name("update")?;
+    let update = clause.field("update")?;
     let steps_by_one = match syntax::kind(update) {
         "inc_statement" => update.named_child(0).is_some_and(|v| text(v, src) == name),
         "assignment_statement" => {
             update
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| text(o, src) == "+=")
+                && update.field("left").is_some_and(|l| text(l, src) == name)
                 && update
-                    .child_by_field_name("left")
-                    .is_some_and(|l| text(l, src) == name)
-                && update
-                    .child_by_field_name("right")
+                    .field("right")
                     .and_then(single)
                     .and_then(|r| channels::int_value(r, src))
                     == Some(1)
@@ -379,8 +375,8 @@ fn range_count(x: Node<'_>, src: &str) -> Option<u64> {
     if syntax::kind(x) != "composite_literal" {
         return None;
     }
-    let ty = x.child_by_field_name("type")?;
-    let body = x.child_by_field_name("body")?;
+    let ty = x.field("type")?;
+    let body = x.field("body")?;
     let mut c = body.walk();
     let elements: Vec<_> = body
         .named_children(&mut c)
@@ -394,7 +390,7 @@ fn range_count(x: Node<'_>, src: &str) -> Option<u64> {
     }
     match syntax::kind(ty) {
         "slice_type" | "implicit_length_array_type" => u64::try_from(elements.len()).ok(),
-        "array_type" => channels::int_value(ty.child_by_field_name("length")?, src),
+        "array_type" => channels::int_value(ty.field("length")?, src),
         _ => None,
     }
 }

@@ -5,6 +5,7 @@
 use super::sites::Sites;
 use super::syntax::{self, text, Parents, Walk};
 use super::Ctx;
+use crate::analysis::fields::Fields as _;
 use tree_sitter::Node;
 
 /// One use of a channel variable.
@@ -59,7 +60,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
         return Use::Other;
     };
     match syntax::kind(p) {
-        "send_statement" if p.child_by_field_name("channel") == Some(e) => {
+        "send_statement" if p.field("channel") == Some(e) => {
             if in_select_case(up, p) {
                 Use::SelectSend
             } else {
@@ -67,14 +68,13 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
             }
         }
         "unary_expression"
-            if p.child_by_field_name("operand") == Some(e)
-                && p.child_by_field_name("operator")
-                    .is_some_and(|o| text(o, src) == "<-") =>
+            if p.field("operand") == Some(e)
+                && p.field("operator").is_some_and(|o| text(o, src) == "<-") =>
         {
             let top = with_parens(up, p);
             let in_case = up.parent(top).is_some_and(|r| {
                 syntax::kind(r) == "receive_statement"
-                    && r.child_by_field_name("right") == Some(top)
+                    && r.field("right") == Some(top)
                     && in_select_case(up, r)
             });
             if in_case {
@@ -83,7 +83,7 @@ pub fn classify<'t>(up: &Parents<'t>, ident: Node<'t>, src: &str) -> Use {
                 Use::Recv
             }
         }
-        "range_clause" if p.child_by_field_name("right") == Some(e) => Use::Range,
+        "range_clause" if p.field("right") == Some(e) => Use::Range,
         "argument_list" => {
             let Some(call) = up.parent(p) else {
                 return Use::Other;
@@ -157,9 +157,9 @@ pub fn bound_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
     };
     match syntax::kind(node) {
         "assignment_statement" | "short_var_declaration" | "range_clause" | "receive_statement" => {
-            named(node.child_by_field_name("left"))
+            named(node.field("left"))
         }
-        "type_switch_statement" => named(node.child_by_field_name("alias")),
+        "type_switch_statement" => named(node.field("alias")),
         "inc_statement" | "dec_statement" => node
             .named_child(0)
             .map(|n| text(syntax::unparen(n), src))
@@ -167,22 +167,14 @@ pub fn bound_names<'s>(node: Node<'_>, src: &'s str) -> Vec<&'s str> {
             .collect(),
         "var_spec" | "const_spec" | "parameter_declaration" | "variadic_parameter_declaration" => {
             let mut c = node.walk();
-            let names: Vec<&'s str> = node
-                .children_by_field_name("name", &mut c)
-                .map(|n| text(n, src))
-                .collect();
+            let names: Vec<&'s str> = node.fields("name", &mut c).map(|n| text(n, src)).collect();
             names
         }
-        "unary_expression"
-            if node
-                .child_by_field_name("operator")
-                .is_some_and(|o| text(o, src) == "&") =>
-        {
-            node.child_by_field_name("operand")
-                .map(|o| text(syntax::unparen(o), src))
-                .into_iter()
-                .collect()
-        }
+        "unary_expression" if node.field("operator").is_some_and(|o| text(o, src) == "&") => node
+            .field("operand")
+            .map(|o| text(syntax::unparen(o), src))
+            .into_iter()
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -251,7 +243,7 @@ pub fn recovered<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
 /// Whether the deferred call `call` may recover a panic.
 fn deferred_recover(call: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let src = ctx.src;
-    let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
+    let Some(callee) = call.field("function").map(syntax::unparen) else {
         return false;
     };
     if syntax::kind(callee) == "func_literal" {
@@ -282,12 +274,9 @@ pub struct NilChannel<'t> {
 /// declaration holding it.
 pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<NilChannel<'t>> {
     let typed_chan = spec
-        .child_by_field_name("type")
+        .field("type")
         .is_some_and(|t| syntax::kind(t) == "channel_type");
-    if syntax::kind(spec) != "var_spec"
-        || !typed_chan
-        || spec.child_by_field_name("value").is_some()
-    {
+    if syntax::kind(spec) != "var_spec" || !typed_chan || spec.field("value").is_some() {
         return Vec::new();
     }
     let up = sites.parents();
@@ -304,7 +293,7 @@ pub fn nil_channels<'t>(spec: Node<'t>, sites: &Sites<'t>, src: &str) -> Vec<Nil
         return Vec::new();
     };
     let mut c = spec.walk();
-    let names: Vec<_> = spec.children_by_field_name("name", &mut c).collect();
+    let names: Vec<_> = spec.fields("name", &mut c).collect();
     names
         .into_iter()
         .filter(|n| {
@@ -345,8 +334,7 @@ pub fn runs_in<'t>(up: &Parents<'t>, node: Node<'t>, func: Node<'t>) -> bool {
                 .filter(|p| syntax::kind(*p) == "parenthesized_expression")
                 .unwrap_or(lit);
             up.parent(called).is_some_and(|call| {
-                syntax::kind(call) == "call_expression"
-                    && call.child_by_field_name("function") == Some(called)
+                syntax::kind(call) == "call_expression" && call.field("function") == Some(called)
             })
         })
 }

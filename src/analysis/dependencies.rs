@@ -4,6 +4,7 @@
 //! declarations whose findings an edit elsewhere can change.
 
 use crate::analysis::facts::{decl_links, summary_links};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::summary::{FileSummary, Reuse};
 use crate::analysis::syntax::{self, Walk};
 use std::collections::{HashMap, HashSet};
@@ -93,7 +94,7 @@ impl Part {
                 _ => return Walk::Enter,
             };
             let mut c = n.walk();
-            for name in n.children_by_field_name("name", &mut c) {
+            for name in n.fields("name", &mut c) {
                 let name = syntax::text(name, text);
                 // The blank identifier declares nothing anyone can use.
                 if name != "_" {
@@ -329,7 +330,7 @@ pub fn enclosing_type(tree: &Tree, text: &str, range: &Range<usize>) -> Option<S
     let spec = std::iter::once(node)
         .chain(syntax::ancestors(node))
         .find(|n| matches!(n.kind(), "type_spec" | "type_alias"))?;
-    let name = spec.child_by_field_name("name")?;
+    let name = spec.field("name")?;
     Some(syntax::text(name, text).to_string())
 }
 
@@ -346,7 +347,7 @@ pub fn holders(tree: &Tree, text: &str, types: &mut HashSet<String>) {
     {
         let mut dc = decl.walk();
         for spec in decl.named_children(&mut dc) {
-            if let Some(name) = spec.child_by_field_name("name") {
+            if let Some(name) = spec.field("name") {
                 let body = &text[name.end_byte()..spec.end_byte()];
                 specs.push((syntax::text(name, text).to_string(), body));
             }
@@ -400,12 +401,12 @@ pub fn spec_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<Stri
     };
     let mut c = spec.walk();
     words.extend(
-        spec.children_by_field_name("name", &mut c)
+        spec.fields("name", &mut c)
             .map(|n| syntax::text(n, text).to_string()),
     );
     if words.is_empty() {
         // An embedded field is named after its type: `sync.Mutex`, `*T`.
-        if let Some(ty) = spec.child_by_field_name("type") {
+        if let Some(ty) = spec.field("type") {
             let mut last = None;
             syntax::walk(ty, |n| {
                 if NAME_KINDS.contains(&n.kind()) {
@@ -434,7 +435,7 @@ pub fn context_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet<S
         match n.parent().map(|p| p.kind()) {
             Some("statement_list") => collect(n, text, &mut words),
             Some("source_file") => {
-                let body = n.child_by_field_name("body");
+                let body = n.field("body");
                 let in_body =
                     body.is_some_and(|b| b.start_byte() < range.start && range.end < b.end_byte());
                 if !in_body {
@@ -459,7 +460,7 @@ pub fn signature_words(tree: &Tree, text: &str, range: &Range<usize>) -> HashSet
         if !function || top.start_byte() > range.end || range.start > top.end_byte() {
             continue;
         }
-        let body = top.child_by_field_name("body");
+        let body = top.field("body");
         if !body.is_some_and(|b| b.start_byte() < range.start && range.end < b.end_byte()) {
             collect(top, text, &mut words);
         }

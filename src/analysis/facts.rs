@@ -10,6 +10,7 @@ use super::names::{ListMemo, Resolver};
 use super::summary::FileSummary;
 use super::sync_points::SyncPoints;
 use super::types::FileTypes;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::sites::Sites;
 use crate::analysis::syntax::{self, text, Parents, Walk};
 use crate::analysis::triggers::Hits;
@@ -65,10 +66,7 @@ fn constants_in<'t>(node: Node<'t>, src: &'t str) -> HashSet<&'t str> {
     let mut hits = Hits::of_word(node, src, "const");
     let mut declare = |spec: Node<'t>| {
         let mut c = spec.walk();
-        names.extend(
-            spec.children_by_field_name("name", &mut c)
-                .map(|id| text(id, src)),
-        );
+        names.extend(spec.fields("name", &mut c).map(|id| text(id, src)));
     };
     syntax::walk(node, |n| match syntax::kind(n) {
         "const_declaration" => {
@@ -223,9 +221,7 @@ impl<'t> Facts<'t> {
         let mut c = list.walk();
         let ifs: Rc<[Node<'t>]> = list
             .named_children(&mut c)
-            .filter(|s| {
-                syntax::kind(*s) == "if_statement" && s.child_by_field_name("alternative").is_none()
-            })
+            .filter(|s| syntax::kind(*s) == "if_statement" && s.field("alternative").is_none())
             .collect();
         self.plain_ifs
             .borrow_mut()
@@ -255,15 +251,15 @@ impl<'t> Facts<'t> {
                 let mut c = self.root.walk();
                 for decl in self.root.named_children(&mut c) {
                     match syntax::kind(decl) {
-                        "function_declaration" => names
-                            .extend(decl.child_by_field_name("name").map(|n| text(n, self.src))),
+                        "function_declaration" => {
+                            names.extend(decl.field("name").map(|n| text(n, self.src)))
+                        }
                         "var_declaration" | "const_declaration" => {
                             syntax::walk(decl, |n| match syntax::kind(n) {
                                 "var_spec" | "const_spec" => {
                                     let mut c2 = n.walk();
                                     names.extend(
-                                        n.children_by_field_name("name", &mut c2)
-                                            .map(|id| text(id, self.src)),
+                                        n.fields("name", &mut c2).map(|id| text(id, self.src)),
                                     );
                                     Walk::Skip
                                 }

@@ -10,6 +10,8 @@
 //! block (return, panic, a `break`/`continue` that skips the second, …).
 
 use super::syntax::{self, text, Parents, Walk};
+use crate::analysis::fields::Fields as _;
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// Whether `b` can run after `a` on one path through one function body.
@@ -56,8 +58,8 @@ pub fn exclusive<'t>(up: &Parents<'t>, a: Node<'t>, b: Node<'t>) -> bool {
     };
     match syntax::kind(lca) {
         "if_statement" => {
-            let cons = lca.child_by_field_name("consequence");
-            let alt = lca.child_by_field_name("alternative");
+            let cons = lca.field("consequence");
+            let alt = lca.field("alternative");
             (Some(ca) == cons && Some(cb) == alt) || (Some(ca) == alt && Some(cb) == cons)
         }
         "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
@@ -96,8 +98,8 @@ pub fn is_terminator(stmt: Node<'_>, src: &str) -> bool {
             }),
         "block" => last_statement(stmt).is_some_and(|s| is_terminator(s, src)),
         "if_statement" => {
-            let cons = stmt.child_by_field_name("consequence");
-            let alt = stmt.child_by_field_name("alternative");
+            let cons = stmt.field("consequence");
+            let alt = stmt.field("alternative");
             match (cons, alt) {
                 (Some(c), Some(a)) => is_terminator(c, src) && is_terminator(a, src),
                 _ => false,
@@ -263,28 +265,62 @@ pub fn assigned_in(name: &str, scope: Node<'_>, from: usize, to: usize, src: &st
         if n.end_byte() <= from || n.start_byte() >= to {
             return Walk::Skip;
         }
-        let hit = match syntax::kind(n) {
-            "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
-                syntax::assigned_names(n, src).contains(&name)
-            }
-            "inc_statement" | "dec_statement" => {
-                n.named_child(0).is_some_and(|x| text(x, src) == name)
-            }
-            "unary_expression" => {
-                n.child_by_field_name("operator")
-                    .is_some_and(|o| text(o, src) == "&")
-                    && n.child_by_field_name("operand")
-                        .is_some_and(|o| text(o, src) == name)
-            }
-            _ => false,
-        };
-        if hit {
-            found = true;
+        assigns(n, src, |assigned| found |= assigned == name);
+        if found {
             return Walk::Stop;
         }
         Walk::Enter
     });
     found
+}
+
+/// Calls `each` with every name node `n` assigns, as [`assigned_in`]
+/// counts assignments.
+fn assigns<'s>(n: Node<'_>, src: &'s str, mut each: impl FnMut(&'s str)) {
+    match syntax::kind(n) {
+        "assignment_statement" | "short_var_declaration" | "var_spec" | "range_clause" => {
+            syntax::assigned_names(n, src).into_iter().for_each(each)
+        }
+        "inc_statement" | "dec_statement" => {
+            if let Some(x) = n.named_child(0) {
+                each(text(x, src));
+            }
+        }
+        "unary_expression" if n.field("operator").is_some_and(|o| text(o, src) == "&") => {
+            if let Some(o) = n.field("operand") {
+                each(text(o, src));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every name assigned anywhere in `scope` (as [`assigned_in`] counts
+/// assignments): one walk that answers [`changes_among`] for any number
+/// of expressions.
+pub fn assigned_names_in<'s>(scope: Node<'_>, src: &'s str) -> HashSet<&'s str> {
+    let (from, to) = (scope.start_byte(), scope.end_byte());
+    let mut names = HashSet::new();
+    syntax::walk(scope, |n| {
+        if n.end_byte() <= from || n.start_byte() >= to {
+            return Walk::Skip;
+        }
+        assigns(n, src, |name| {
+            names.insert(name);
+        });
+        Walk::Enter
+    });
+    names
+}
+
+/// Whether expression `expr` may denote something else within a scope
+/// whose assigned names are `assigned` ([`assigned_names_in`]):
+/// [`changes_in`] over the whole scope.
+pub fn changes_among(expr: Node<'_>, assigned: &HashSet<&str>, src: &str) -> bool {
+    assigned.contains(text(expr, src))
+        || syntax::identifiers(expr, src)
+            .into_iter()
+            .any(|name| assigned.contains(name))
 }
 
 /// Whether expression `expr` may denote something else between bytes
@@ -303,7 +339,7 @@ pub fn is_infinite(loop_: Node<'_>) -> bool {
     syntax::kind(loop_) == "for_statement"
         && loop_
             .named_children(&mut c)
-            .all(|n| syntax::kind(n) == "comment" || Some(n) == loop_.child_by_field_name("body"))
+            .all(|n| syntax::kind(n) == "comment" || Some(n) == loop_.field("body"))
 }
 
 /// The channel operand of a receive expression `<-x`.
@@ -311,9 +347,9 @@ pub fn received(node: Node<'_>) -> Option<Node<'_>> {
     let node = syntax::unparen(node);
     (syntax::kind(node) == "unary_expression"
         && node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|o| syntax::kind(o) == "<-"))
-    .then(|| node.child_by_field_name("operand"))
+    .then(|| node.field("operand"))
     .flatten()
 }
 
@@ -321,7 +357,7 @@ pub fn received(node: Node<'_>) -> Option<Node<'_>> {
 fn label_of<'t, 's>(up: &Parents<'t>, loop_: Node<'t>, src: &'s str) -> Option<&'s str> {
     up.parent(loop_)
         .filter(|p| syntax::kind(*p) == "labeled_statement")
-        .and_then(|p| p.child_by_field_name("label"))
+        .and_then(|p| p.field("label"))
         .map(|l| text(l, src))
 }
 
@@ -330,8 +366,7 @@ fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
     let mut found = false;
     syntax::walk(scope, |n| {
         if syntax::kind(n) == "labeled_statement"
-            && n.child_by_field_name("label")
-                .is_some_and(|l| text(l, src) == label)
+            && n.field("label").is_some_and(|l| text(l, src) == label)
         {
             found = true;
             return Walk::Stop;
@@ -346,14 +381,14 @@ fn label_inside(label: &str, scope: Node<'_>, src: &str) -> bool {
 /// `continue` of an outer loop, `panic`, `os.Exit`, `log.Fatal`, ….
 pub fn has_exit<'t>(up: &Parents<'t>, loop_: Node<'t>, src: &str) -> bool {
     loop_
-        .child_by_field_name("body")
+        .field("body")
         .is_none_or(|body| leaves(up, body, loop_, src))
 }
 
 /// Whether something in `scope`, a part of the body of `loop_`, leaves the
 /// loop (see [`has_exit`]).
 pub fn leaves<'t>(up: &Parents<'t>, scope: Node<'t>, loop_: Node<'t>, src: &str) -> bool {
-    let Some(body) = loop_.child_by_field_name("body") else {
+    let Some(body) = loop_.field("body") else {
         return true;
     };
     let own = label_of(up, loop_, src);

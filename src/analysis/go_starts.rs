@@ -14,6 +14,7 @@ use super::guards::TypeAccesses;
 use super::package::{Hop, HopKind, Methods};
 use super::summary::{Access, FieldAccess, FileSummary, MethodSummary};
 use super::syntax::{self, text, Parents};
+use crate::analysis::fields::Fields as _;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tree_sitter::Node;
@@ -63,11 +64,10 @@ pub fn repeated<'t>(go: Node<'t>, src: &'t str, up: &Parents<'t>) -> Vec<Start<'
         {
             return Vec::new();
         }
+        let assigned = flow::assigned_names_in(loop_, src);
         return calls
             .into_iter()
-            .filter(|(_, recv, _)| {
-                !flow::changes_in(*recv, loop_, loop_.start_byte(), loop_.end_byte(), src)
-            })
+            .filter(|(_, recv, _)| !flow::changes_among(*recv, &assigned, src))
             .map(|(call, receiver, method)| Start {
                 call,
                 receiver,
@@ -127,40 +127,45 @@ fn started_calls<'t>(go: Node<'t>, src: &'t str) -> Vec<(Node<'t>, Node<'t>, &'t
     else {
         return Vec::new();
     };
-    let Some(function) = call.child_by_field_name("function").map(syntax::unparen) else {
+    let Some(function) = call.field("function").map(syntax::unparen) else {
         return Vec::new();
     };
     if syntax::kind(function) != "func_literal" {
         return method_call(call, src).into_iter().collect();
     }
-    let Some(body) = function.child_by_field_name("body") else {
+    let Some(body) = function.field("body") else {
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut found = Vec::new();
     let mut locked = false;
     syntax::walk(body, |n| {
         if locked || syntax::kind(n) == "func_literal" {
             return syntax::Walk::Skip;
         }
-        if let Some(found) = method_call(n, src) {
-            if matches!(found.2, "Lock" | "RLock") {
+        if let Some(call) = method_call(n, src) {
+            if matches!(call.2, "Lock" | "RLock") {
                 locked = true;
                 return syntax::Walk::Skip;
             }
-            if !flow::changes_in(found.1, body, body.start_byte(), body.end_byte(), src)
-                && !declares(function, text(root(found.1), src), src)
-            {
-                out.push(found);
-            }
+            found.push(call);
         }
         syntax::Walk::Enter
     });
-    out
+    if found.is_empty() {
+        return found;
+    }
+    // One walk of the body for the names it assigns, not one per call.
+    let assigned = flow::assigned_names_in(body, src);
+    found.retain(|(_, recv, _)| {
+        !flow::changes_among(*recv, &assigned, src)
+            && !declares(function, text(root(*recv), src), src)
+    });
+    found
 }
 
 /// Whether func literal `lit` declares `name` as a parameter.
 fn declares(lit: Node<'_>, name: &str, src: &str) -> bool {
-    lit.child_by_field_name("parameters").is_some_and(|p| {
+    lit.field("parameters").is_some_and(|p| {
         syntax::descendants(p)
             .into_iter()
             .any(|n| syntax::kind(n) == "identifier" && text(n, src) == name)
@@ -173,23 +178,23 @@ fn method_call<'t>(node: Node<'t>, src: &'t str) -> Option<(Node<'t>, Node<'t>, 
     if syntax::kind(node) != "call_expression" {
         return None;
     }
-    let function = syntax::unparen(node.child_by_field_name("function")?);
+    let function = syntax::unparen(node.field("function")?);
     if syntax::kind(function) != "selector_expression" {
         return None;
     }
-    let receiver = function.child_by_field_name("operand")?;
+    let receiver = function.field("operand")?;
     let mut r = receiver;
     while syntax::kind(r) == "selector_expression" {
-        r = r.child_by_field_name("operand")?;
+        r = r.field("operand")?;
     }
-    let field = function.child_by_field_name("field")?;
+    let field = function.field("field")?;
     (syntax::kind(r) == "identifier").then(|| (node, receiver, text(field, src)))
 }
 
 /// The identifier a field path starts from: `s` for `s.a.b`.
 fn root(mut expr: Node<'_>) -> Node<'_> {
     while let Some(op) = expr
-        .child_by_field_name("operand")
+        .field("operand")
         .filter(|_| syntax::kind(expr) == "selector_expression")
     {
         expr = op;

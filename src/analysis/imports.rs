@@ -1,7 +1,7 @@
 //! A file's imports: which name stands for which package path, and the edit
 //! that removes one when a quick fix leaves it unused.
 
-use super::field;
+use super::fields::Fields as _;
 use super::finding::Edit;
 use super::syntax::{self, text};
 use tree_sitter::Node;
@@ -36,9 +36,9 @@ pub fn of_file<'t>(root: Node<'t>, src: &'t str) -> Vec<Import<'t>> {
 
 /// The import that `spec` is.
 fn import<'t>(spec: Node<'t>, src: &'t str) -> Option<Import<'t>> {
-    let path = text(spec.child_by_field_id(field::PATH)?, src);
+    let path = text(spec.field("path")?, src);
     let path = path.trim_matches(|c| c == '"' || c == '`');
-    let name = match spec.child_by_field_id(field::NAME) {
+    let name = match spec.field("name") {
         Some(n) => text(n, src),
         None => path.rsplit('/').next().unwrap_or(path),
     };

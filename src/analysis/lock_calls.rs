@@ -7,6 +7,7 @@
 //! nothing in between reassigns a name in it.
 
 use super::lock_flow::LockFlow;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx};
 use tree_sitter::Node;
@@ -76,18 +77,18 @@ impl<'t> LockCall<'t> {
     /// `node` as a lock call, if it is one.
     pub fn of(node: Node<'t>, src: &str) -> Option<LockCall<'t>> {
         if syntax::kind(node) != "call_expression"
-            || node.child_by_field_name("arguments")?.named_child_count() != 0
+            || node.field("arguments")?.named_child_count() != 0
         {
             return None;
         }
-        let f = node.child_by_field_name("function")?;
+        let f = node.field("function")?;
         if syntax::kind(f) != "selector_expression" {
             return None;
         }
-        let method = f.child_by_field_name("field")?;
+        let method = f.field("field")?;
         Some(LockCall {
             call: node,
-            recv: f.child_by_field_name("operand")?,
+            recv: f.field("operand")?,
             method,
             op: Op::from_name(text(method, src))?,
         })
@@ -204,13 +205,13 @@ pub fn indentation<'s>(node: Node<'_>, src: &'s str) -> &'s str {
 
 /// The base type name of a method's receiver: `T` for `T`, `*T`, `*T[K]`.
 pub fn receiver_type<'s>(method: Node<'_>, src: &'s str) -> Option<&'s str> {
-    let param = method.child_by_field_name("receiver")?.named_child(0)?;
-    let mut ty = param.child_by_field_name("type")?;
+    let param = method.field("receiver")?.named_child(0)?;
+    let mut ty = param.field("type")?;
     if syntax::kind(ty) == "pointer_type" {
         ty = ty.named_child(0)?;
     }
     if syntax::kind(ty) == "generic_type" {
-        ty = ty.child_by_field_name("type")?;
+        ty = ty.field("type")?;
     }
     (syntax::kind(ty) == "type_identifier").then(|| text(ty, src))
 }

@@ -13,6 +13,7 @@ use super::names;
 use super::sync::{LockKind, LockPath};
 use super::types::{declared_vars, list_items, FileTypes, Scope, Ty, Types};
 use super::Rule;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text, unparen, KindSet, Walk};
 use crate::analysis::{Ctx, Finding, Fix, Match};
 use std::collections::{HashMap, HashSet};
@@ -196,9 +197,9 @@ pub fn receiver_types<'t>(file: &FileTypes<'t>, decl: Node<'t>) -> HashMap<usize
     syntax::walk(decl, |n| {
         if syntax::kind(n) == "call_expression" {
             let operand = n
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| syntax::kind(*f) == "selector_expression")
-                .and_then(|f| f.child_by_field_name("operand"));
+                .and_then(|f| f.field("operand"));
             wanted.extend(operand.map(|o| o.id()));
         }
         if wanted.remove(&n.id()) {
@@ -248,11 +249,7 @@ fn visit<'t>(
         }
         "var_spec" | "const_spec" => {
             if syntax::kind(n) == "var_spec" {
-                for v in n
-                    .child_by_field_name("value")
-                    .map(list_items)
-                    .unwrap_or_default()
-                {
+                for v in n.field("value").map(list_items).unwrap_or_default() {
                     check(scope, v, Site::Declaration, out);
                 }
             }
@@ -260,16 +257,9 @@ fn visit<'t>(
         }
         "short_var_declaration" | "assignment_statement" => {
             let plain = syntax::kind(n) == "short_var_declaration"
-                || n.child_by_field_name("operator")
-                    .is_some_and(|o| text(o, src) == "=");
-            let left = n
-                .child_by_field_name("left")
-                .map(list_items)
-                .unwrap_or_default();
-            let right = n
-                .child_by_field_name("right")
-                .map(list_items)
-                .unwrap_or_default();
+                || n.field("operator").is_some_and(|o| text(o, src) == "=");
+            let left = n.field("left").map(list_items).unwrap_or_default();
+            let right = n.field("right").map(list_items).unwrap_or_default();
             let tuple = right.len() == 1
                 && left.len() == 2
                 && unparen(right[0]).kind() == "index_expression";
@@ -284,15 +274,10 @@ fn visit<'t>(
         }
         "range_clause" => {
             let types = Types { file, scope };
-            let (k, v) = n
-                .child_by_field_name("right")
-                .map_or((Ty::Unknown, Ty::Unknown), |r| {
-                    types.range_types(types.infer(r))
-                });
-            let left = n
-                .child_by_field_name("left")
-                .map(list_items)
-                .unwrap_or_default();
+            let (k, v) = n.field("right").map_or((Ty::Unknown, Ty::Unknown), |r| {
+                types.range_types(types.infer(r))
+            });
+            let left = n.field("left").map(list_items).unwrap_or_default();
             for (var, ty) in left.into_iter().zip([k, v]) {
                 if let (Ty::Val(t), false) = (ty, text(var, src) == "_") {
                     if let Some(lock) = types.lock_in(t) {
@@ -307,7 +292,7 @@ fn visit<'t>(
             if names::defines(n) {
                 // `open` is the for statement: the names live in its body.
                 let from = open
-                    .and_then(|f| f.child_by_field_name("body"))
+                    .and_then(|f| f.field("body"))
                     .map_or(n.end_byte(), |b| b.start_byte());
                 declare(n, file, scope, (from, end));
             }
@@ -342,7 +327,7 @@ fn visit<'t>(
             let mut c = n.walk();
             for el in n.named_children(&mut c) {
                 let value = match syntax::kind(el) {
-                    "keyed_element" => el.child_by_field_name("value"),
+                    "keyed_element" => el.field("value"),
                     "literal_element" => Some(el),
                     _ => None,
                 };
@@ -364,10 +349,8 @@ fn function<'t>(
     out: &mut Vec<LockCopy<'t>>,
 ) {
     let end = f.end_byte();
-    let from = f
-        .child_by_field_name("body")
-        .map_or(end, |b| b.start_byte());
-    if let Some(tps) = f.child_by_field_name("type_parameters") {
+    let from = f.field("body").map_or(end, |b| b.start_byte());
+    if let Some(tps) = f.field("type_parameters") {
         for d in names::declared_in(tps) {
             scope.declare(&d, Ty::Unknown, f.start_byte(), end);
         }
@@ -378,7 +361,7 @@ fn function<'t>(
         ("result", None),
     ] {
         let Some(list) = f
-            .child_by_field_name(field)
+            .field(field)
             .filter(|l| syntax::kind(*l) == "parameter_list")
         else {
             continue;
@@ -390,7 +373,7 @@ fn function<'t>(
             if syntax::kind(p) != "parameter_declaration" && !variadic {
                 continue;
             }
-            let Some(ty) = p.child_by_field_name("type") else {
+            let Some(ty) = p.field("type") else {
                 continue;
             };
             if let (Some(site), false) = (site, variadic) {
@@ -437,8 +420,7 @@ fn copied_lock<'t>(e: Node<'t>, types: &Types<'_, 't>) -> Option<LockPath> {
     if fresh(e) {
         return None;
     }
-    if syntax::kind(e) == "unary_expression" && e.child_by_field_name("operand").is_some_and(fresh)
-    {
+    if syntax::kind(e) == "unary_expression" && e.field("operand").is_some_and(fresh) {
         return None;
     }
     match types.infer(e) {
@@ -451,7 +433,7 @@ fn copied_lock<'t>(e: Node<'t>, types: &Types<'_, 't>) -> Option<LockPath> {
 /// `len`, `cap`, `new`, or `unsafe.Sizeof`/`Offsetof`/`Alignof` (also
 /// dot-imported), none of them shadowed.
 fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
-    let Some(f) = call.child_by_field_name("function").map(unparen) else {
+    let Some(f) = call.field("function").map(unparen) else {
         return false;
     };
     let unsafe_fn = |name: &str| matches!(name, "Sizeof" | "Offsetof" | "Alignof");
@@ -463,10 +445,7 @@ fn copies_nothing(call: Node<'_>, types: &Types<'_, '_>, src: &str) -> bool {
             builtin && !types.declared(name, f.start_byte())
         }
         "selector_expression" => {
-            let (Some(pkg), Some(name)) = (
-                f.child_by_field_name("operand"),
-                f.child_by_field_name("field"),
-            ) else {
+            let (Some(pkg), Some(name)) = (f.field("operand"), f.field("field")) else {
                 return false;
             };
             syntax::kind(pkg) == "identifier"
@@ -519,7 +498,7 @@ pub fn report<'t>(
         };
         let mut finding = Finding::new(rule, copy.node.byte_range()).message(message);
         if copy.site == Site::Receiver {
-            if let Some(ty) = copy.node.child_by_field_name("type") {
+            if let Some(ty) = copy.node.field("type") {
                 let at = ty.start_byte();
                 finding = finding.fix(Fix::single("Use a pointer receiver", at..at, "*", false));
             }
@@ -533,7 +512,7 @@ pub fn report<'t>(
 fn param_names(param: Node<'_>, src: &str) -> String {
     let mut c = param.walk();
     let names: Vec<String> = param
-        .children_by_field_name("name", &mut c)
+        .fields("name", &mut c)
         .map(|n| format!("`{}`", text(n, src)))
         .collect();
     if names.is_empty() {

@@ -28,6 +28,7 @@
 //! is left only by a `break`.
 
 use super::lock_calls::{is_unlock_helper, LockCall, Op};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::flow;
 use crate::analysis::pattern_gate::whole_token;
 use crate::analysis::syntax::{self, text, Parents, Walk};
@@ -208,15 +209,12 @@ impl<'t> LockFlow<'t> {
                     literals.push((n, !runs_on_the_spot(up, n), Vec::new()))
                 }
                 "selector_expression" => {
-                    let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
-                    let operand = n
-                        .child_by_field_name("operand")
-                        .map_or("", |o| text(o, src));
+                    let field = n.field("field").map_or("", |f| text(f, src));
+                    let operand = n.field("operand").map_or("", |o| text(o, src));
                     if matches!(field, "Unlock" | "RUnlock") {
                         self.released.insert(operand);
                         let called = up.parent(n).is_some_and(|p| {
-                            syntax::kind(p) == "call_expression"
-                                && p.child_by_field_name("function") == Some(n)
+                            syntax::kind(p) == "call_expression" && p.field("function") == Some(n)
                         });
                         // Released by a func literal that runs later and
                         // does not take the lock itself: a signal.
@@ -256,10 +254,10 @@ impl<'t> LockFlow<'t> {
                     }
                 }
                 "call_expression" => {
-                    let f = n.child_by_field_name("function");
+                    let f = n.field("function");
                     let name = f.and_then(|f| match syntax::kind(f) {
                         "identifier" => Some(f),
-                        "selector_expression" => f.child_by_field_name("field"),
+                        "selector_expression" => f.field("field"),
                         _ => None,
                     });
                     self.called.extend(name.map(|n| text(n, src)));
@@ -278,7 +276,7 @@ impl<'t> LockFlow<'t> {
                     for name in syntax::assigned_names(n, src) {
                         self.assigns.entry(name).or_default().push(at);
                     }
-                    let value = n.child_by_field_name("right");
+                    let value = n.field("right");
                     if syntax::kind(n) != "range_clause" {
                         for v in value.map(super::types::list_items).unwrap_or_default() {
                             self.copied.insert(text(v, src));
@@ -296,11 +294,8 @@ impl<'t> LockFlow<'t> {
                         self.assigns.entry(text(x, src)).or_default().push(at);
                     }
                 }
-                "unary_expression"
-                    if n.child_by_field_name("operator")
-                        .is_some_and(|o| text(o, src) == "&") =>
-                {
-                    if let Some(x) = n.child_by_field_name("operand") {
+                "unary_expression" if n.field("operator").is_some_and(|o| text(o, src) == "&") => {
+                    if let Some(x) = n.field("operand") {
                         self.assigns.entry(text(x, src)).or_default().push(at);
                     }
                 }
@@ -477,7 +472,7 @@ impl<'t> LockFlow<'t> {
 fn runs_on_the_spot<'t>(up: &Parents<'t>, lit: Node<'t>) -> bool {
     up.parent(lit).is_some_and(|call| {
         syntax::kind(call) == "call_expression"
-            && call.child_by_field_name("function") == Some(lit)
+            && call.field("function") == Some(lit)
             && up
                 .parent(call)
                 .is_none_or(|p| syntax::kind(p) != "go_statement")
@@ -627,16 +622,16 @@ impl<'t> Pass<'_, 't> {
                 (!flow::is_terminator(stmt, self.src)).then_some(state)
             }
             "if_statement" => {
-                let cons = stmt.child_by_field_name("consequence");
-                let alt = stmt.child_by_field_name("alternative");
-                if let Some(init) = stmt.child_by_field_name("initializer") {
+                let cons = stmt.field("consequence");
+                let alt = stmt.field("alternative");
+                if let Some(init) = stmt.field("initializer") {
                     state = self.statement(init, state)?;
                 }
                 self.header(stmt, &[cons, alt], &state);
                 // `if false { … }` never runs (code kept for a linter or
                 // for later).
                 let never = stmt
-                    .child_by_field_name("condition")
+                    .field("condition")
                     .is_some_and(|c| text(c, self.src) == "false");
                 let mut out = match cons {
                     _ if never => None,
@@ -789,10 +784,10 @@ impl<'t> Pass<'_, 't> {
                 return Walk::Skip;
             }
             let operand = (syntax::kind(n) == "call_expression")
-                .then(|| n.child_by_field_name("function"))
+                .then(|| n.field("function"))
                 .flatten()
                 .filter(|f| syntax::kind(*f) == "selector_expression")
-                .and_then(|f| f.child_by_field_name("operand"));
+                .and_then(|f| f.field("operand"));
             if operand.is_some_and(|o| text(o, src) == recv) {
                 found.push(n);
             }
@@ -819,7 +814,7 @@ impl<'t> Pass<'_, 't> {
     /// A `for` loop: its header, its body, and its body again around the
     /// back edge. Like `same_path`, a loop may always be left.
     fn for_loop(&mut self, stmt: Node<'t>, state: State<'t>) -> Option<State<'t>> {
-        let body = stmt.child_by_field_name("body");
+        let body = stmt.field("body");
         self.header(stmt, &[body], &state);
         let Some(body) = body else { return Some(state) };
         let (end, sink) = self.in_sink(true, |p| p.block(body, state.clone()));
@@ -985,7 +980,7 @@ pub fn releases<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, Releaser<'t>)
     {
         return Vec::new();
     }
-    let Some(name) = decl.child_by_field_name("name").map(|n| text(n, src)) else {
+    let Some(name) = decl.field("name").map(|n| text(n, src)) else {
         return Vec::new();
     };
     let (mut acquired, mut released) = (HashSet::new(), Vec::new());
@@ -1039,9 +1034,9 @@ fn lock_selections<'t>(decl: Node<'t>, src: &'t str) -> Vec<(&'t str, &'t str)> 
             return Walk::Skip;
         }
         if syntax::kind(n) == "selector_expression" {
-            let field = n.child_by_field_name("field").map_or("", |f| text(f, src));
+            let field = n.field("field").map_or("", |f| text(f, src));
             if matches!(field, "Lock" | "RLock" | "Unlock" | "RUnlock") {
-                let operand = n.child_by_field_name("operand");
+                let operand = n.field("operand");
                 out.push((field, operand.map_or("", |o| text(o, src))));
             }
         }
@@ -1058,9 +1053,9 @@ pub fn is_receivers(mutex: &str, recv: Option<&str>) -> bool {
 /// The receiver's name of a method declaration.
 pub fn receiver_name<'t>(func: Node<'t>, src: &'t str) -> Option<&'t str> {
     (syntax::kind(func) == "method_declaration")
-        .then(|| func.child_by_field_name("receiver"))
+        .then(|| func.field("receiver"))
         .flatten()
         .and_then(|r| r.named_child(0))
-        .and_then(|p| p.child_by_field_name("name"))
+        .and_then(|p| p.field("name"))
         .map(|n| text(n, src))
 }

@@ -22,6 +22,7 @@
 use super::flow;
 use super::lock_calls::LockCall;
 use super::syntax::text;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -146,7 +147,7 @@ fn inner<'t>(stmt: Node<'t>, entry: &[Taken<'t>], work: &mut Vec<(Node<'t>, Vec<
             match syntax::kind(child) {
                 "block" | "statement_list" => work.push((child, entry.to_vec())),
                 "func_literal" => {
-                    if let Some(body) = child.child_by_field_name("body") {
+                    if let Some(body) = child.field("body") {
                         work.push((body, Vec::new()));
                     }
                 }

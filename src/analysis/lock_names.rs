@@ -6,6 +6,7 @@
 //! top-level declaration whose text names none of them holds no lock the
 //! walk for copies could find, and that walk can pass it over.
 
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use crate::analysis::syntax::{text, ById};
 use std::collections::HashSet;
@@ -33,10 +34,7 @@ pub fn leading_to_locks<'t>(
             match syntax::kind(n) {
                 "type_spec" | "type_alias" | "var_spec" => {
                     let mut c2 = n.walk();
-                    let declared = n
-                        .children_by_field_name("name", &mut c2)
-                        .map(|id| text(id, src))
-                        .collect();
+                    let declared = n.fields("name", &mut c2).map(|id| text(id, src)).collect();
                     specs.push((declared, identifiers(text(n, src)).collect()));
                 }
                 "type_declaration" | "var_declaration" | "var_spec_list" => {

@@ -11,7 +11,7 @@ pub mod conds;
 pub mod dependencies;
 mod engine;
 pub mod facts;
-pub mod field;
+pub mod fields;
 mod finding;
 pub mod flow;
 pub mod generated;

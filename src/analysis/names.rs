@@ -18,6 +18,7 @@ pub use free::free_uses;
 pub use visible::{declaration, visible};
 
 use super::syntax::{self, text, Parents};
+use crate::analysis::fields::Fields as _;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -80,7 +81,7 @@ impl<'t> Decl<'t> {
             | "const_spec"
             | "type_spec"
             | "type_alias"
-            | "type_parameter_declaration" => self.site.child_by_field_name("type"),
+            | "type_parameter_declaration" => self.site.field("type"),
             _ => None,
         }
     }
@@ -89,16 +90,13 @@ impl<'t> Decl<'t> {
     /// with one value (`x := v`, `var x = v`).
     pub fn initial_value(&self) -> Option<Node<'t>> {
         let (names, values) = match self.site.kind() {
-            "short_var_declaration" => (
-                self.site.child_by_field_name("left")?,
-                self.site.child_by_field_name("right")?,
-            ),
-            "var_spec" => (self.site, self.site.child_by_field_name("value")?),
+            "short_var_declaration" => (self.site.field("left")?, self.site.field("right")?),
+            "var_spec" => (self.site, self.site.field("value")?),
             _ => return None,
         };
         let mut c = names.walk();
         let named: Vec<Node<'t>> = if self.site.kind() == "var_spec" {
-            self.site.children_by_field_name("name", &mut c).collect()
+            self.site.fields("name", &mut c).collect()
         } else {
             names.named_children(&mut c).collect()
         };
@@ -172,7 +170,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
     /// Pushes the names of `spec`'s `name` field as declarations of `kind`.
     fn names<'t>(spec: Node<'t>, kind: DeclKind, out: &mut Vec<Decl<'t>>) {
         let mut c = spec.walk();
-        let idents: Vec<Node<'t>> = spec.children_by_field_name("name", &mut c).collect();
+        let idents: Vec<Node<'t>> = spec.fields("name", &mut c).collect();
         out.extend(idents.into_iter().map(|ident| Decl {
             ident,
             kind,
@@ -193,7 +191,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             };
             let mut c = stmt.walk();
             let idents: Vec<Node<'_>> = stmt
-                .children_by_field_name("name", &mut c)
+                .fields("name", &mut c)
                 .filter(|n| syntax::kind(*n) == "identifier")
                 .collect();
             out.extend(idents.into_iter().map(|ident| Decl {
@@ -204,7 +202,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
         }
         "type_spec" | "type_alias" => names(stmt, DeclKind::Type, &mut out),
         "short_var_declaration" => {
-            if let Some(left) = stmt.child_by_field_name("left") {
+            if let Some(left) = stmt.field("left") {
                 out.extend(list_idents(left).into_iter().map(|ident| Decl {
                     ident,
                     kind: DeclKind::Short,
@@ -218,7 +216,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
             } else {
                 DeclKind::Receive
             };
-            if let Some(left) = stmt.child_by_field_name("left") {
+            if let Some(left) = stmt.field("left") {
                 out.extend(list_idents(left).into_iter().map(|ident| Decl {
                     ident,
                     kind,
@@ -237,7 +235,7 @@ pub fn declared_in(stmt: Node<'_>) -> Vec<Decl<'_>> {
         }
         "type_switch_statement" => {
             out.extend(
-                stmt.child_by_field_name("alias")
+                stmt.field("alias")
                     .map(list_idents)
                     .unwrap_or_default()
                     .into_iter()
@@ -269,7 +267,7 @@ pub fn parameters(func: Node<'_>) -> Vec<Decl<'_>> {
         ("result", DeclKind::Result),
     ] {
         let Some(list) = func
-            .child_by_field_name(field)
+            .field(field)
             .filter(|p| syntax::kind(*p) == "parameter_list")
         else {
             continue;
@@ -401,7 +399,7 @@ fn walk_values<'t>(within: Node<'t>, mut visit: impl FnMut(Node<'t>, bool)) {
         visit(node, value);
         let frame = Frame {
             keys_values: if syntax::kind(node) == "composite_literal" {
-                node.child_by_field_name("type").is_some_and(|t| {
+                node.field("type").is_some_and(|t| {
                     matches!(
                         syntax::kind(t),
                         "map_type" | "slice_type" | "array_type" | "implicit_length_array_type"
@@ -452,7 +450,7 @@ pub fn is_written<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
                     | "short_var_declaration"
                     | "range_clause"
                     | "receive_statement"
-            ) && stmt.child_by_field_name("left") == Some(parent)
+            ) && stmt.field("left") == Some(parent)
         }),
         _ => false,
     }
@@ -461,6 +459,7 @@ pub fn is_written<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{declaration, DeclKind, Resolver};
+    use crate::analysis::fields::Fields as _;
     use crate::analysis::syntax::{self, text, Parents, Walk};
     use crate::analysis::Analyzer;
 
@@ -478,7 +477,7 @@ mod tests {
             let declaring = up.parent(n).is_some_and(|p| {
                 matches!(p.kind(), "var_spec" | "parameter_declaration")
                     || p.kind() == "expression_list"
-                        && up.parent(p).and_then(|s| s.child_by_field_name("left")) == Some(p)
+                        && up.parent(p).and_then(|s| s.field("left")) == Some(p)
             });
             if n.kind() == "identifier" && text(n, &src) == "x" && !declaring {
                 let d = res.resolve(n);

@@ -10,6 +10,7 @@
 //! errs towards "every path is marked".
 
 use super::flow::{is_terminator, statements};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -119,20 +120,17 @@ fn nested(stmt: Node<'_>) -> Vec<Node<'_>> {
         "block" => statements(stmt),
         "if_statement" => {
             let mut out = stmt
-                .child_by_field_name("consequence")
+                .field("consequence")
                 .map(statements)
                 .unwrap_or_default();
-            match stmt.child_by_field_name("alternative") {
+            match stmt.field("alternative") {
                 Some(alt) if syntax::kind(alt) == "block" => out.extend(statements(alt)),
                 Some(alt) => out.push(alt),
                 None => {}
             }
             out
         }
-        "for_statement" => stmt
-            .child_by_field_name("body")
-            .map(statements)
-            .unwrap_or_default(),
+        "for_statement" => stmt.field("body").map(statements).unwrap_or_default(),
         "expression_switch_statement" | "type_switch_statement" | "select_statement" => {
             cases(stmt).into_iter().flat_map(case_statements).collect()
         }
@@ -268,8 +266,8 @@ impl<'t> Summaries<'t, '_> {
         match syntax::kind(stmt) {
             "block" => self.seq(&statements(stmt)),
             "if_statement" => {
-                let cons = stmt.child_by_field_name("consequence");
-                let alt = stmt.child_by_field_name("alternative");
+                let cons = stmt.field("consequence");
+                let alt = stmt.field("alternative");
                 let skip: Vec<Node<'t>> = cons.into_iter().chain(alt).collect();
                 if self.header_marked(stmt, &skip) {
                     return STOP;
@@ -283,7 +281,7 @@ impl<'t> Summaries<'t, '_> {
                 c.or(a)
             }
             "for_statement" => {
-                let body = stmt.child_by_field_name("body");
+                let body = stmt.field("body");
                 if self.header_marked(stmt, &body.into_iter().collect::<Vec<_>>()) {
                     return STOP;
                 }

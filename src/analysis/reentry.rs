@@ -9,6 +9,7 @@ use super::lock_calls::{self, LockCall, Op};
 use super::package::{self, Hop, HopKind};
 use super::summary::{self, functions::Callee};
 use super::{syntax, Ctx, Finding};
+use crate::analysis::fields::Fields as _;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -76,10 +77,10 @@ pub fn of<'t>(ctx: &Ctx<'t>, func: Node<'t>, lock: &LockCall<'t>) -> Vec<Reentry
     let methods = ctx.methods();
     let mut out = Vec::new();
     for &call in calls {
-        let Some(function) = call.child_by_field_name("function") else {
+        let Some(function) = call.field("function") else {
             continue;
         };
-        let Some(name) = function.child_by_field_name("field") else {
+        let Some(name) = function.field("field") else {
             continue;
         };
         let Some(hops) = methods.entry_lock(type_name, ctx.text(name), suffix) else {

@@ -5,6 +5,7 @@
 //! checker; anything else is unknown.
 
 use super::syntax::{self, text, Walk};
+use crate::analysis::fields::Fields as _;
 use tree_sitter::Node;
 
 /// The broad kind of a type.
@@ -65,10 +66,10 @@ fn expr_shape(expr: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
     let steps = steps.checked_sub(1)?;
     let expr = syntax::unparen(expr);
     match syntax::kind(expr) {
-        "composite_literal" => type_shape(expr.child_by_field_name("type")?, src, steps),
+        "composite_literal" => type_shape(expr.field("type")?, src, steps),
         "interpreted_string_literal" | "raw_string_literal" => Some(Shape::String),
         "int_literal" | "float_literal" | "rune_literal" | "func_literal" => Some(Shape::Other),
-        "slice_expression" => match expr_shape(expr.child_by_field_name("operand")?, src, steps)? {
+        "slice_expression" => match expr_shape(expr.field("operand")?, src, steps)? {
             Shape::Array => Some(Shape::Slice),
             s => Some(s),
         },
@@ -81,7 +82,7 @@ fn expr_shape(expr: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
             if text(expr, src) == "os.Args" {
                 return Some(Shape::Slice);
             }
-            let field = expr.child_by_field_name("field")?;
+            let field = expr.field("field")?;
             field_shape(expr, text(field, src), src, steps)
         }
         _ => None,
@@ -89,7 +90,7 @@ fn expr_shape(expr: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 }
 
 fn call_shape(call: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
-    let callee = syntax::unparen(call.child_by_field_name("function")?);
+    let callee = syntax::unparen(call.field("function")?);
     let args = syntax::call_args(call);
     match syntax::kind(callee) {
         "slice_type" | "array_type" | "map_type" | "channel_type" | "parenthesized_type" => {
@@ -120,7 +121,7 @@ fn call_shape(call: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 
 /// The one result type of a function declaration.
 fn single_result(func: Node<'_>) -> Option<Node<'_>> {
-    let result = func.child_by_field_name("result")?;
+    let result = func.field("result")?;
     if syntax::kind(result) != "parameter_list" {
         return Some(result);
     }
@@ -130,7 +131,7 @@ fn single_result(func: Node<'_>) -> Option<Node<'_>> {
         .filter(|n| syntax::kind(*n) != "comment")
         .collect();
     match params.as_slice() {
-        [p] if p.child_by_field_name("name").is_none() => p.child_by_field_name("type"),
+        [p] if p.field("name").is_none() => p.field("type"),
         _ => None,
     }
 }
@@ -148,7 +149,7 @@ fn type_shape(ty: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
             _ => Some(Shape::Other),
         },
         "struct_type" | "interface_type" | "function_type" => Some(Shape::Other),
-        "generic_type" => type_shape(ty.child_by_field_name("type")?, src, steps),
+        "generic_type" => type_shape(ty.field("type")?, src, steps),
         "type_identifier" => match text(ty, src) {
             "string" => Some(Shape::String),
             "bool" | "byte" | "rune" | "int" | "int8" | "int16" | "int32" | "int64" | "uint"
@@ -156,7 +157,7 @@ fn type_shape(ty: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
             | "complex64" | "complex128" | "error" | "any" => Some(Shape::Other),
             name => {
                 let spec = top_level(ty, src, "type_spec", name)?;
-                type_shape(spec.child_by_field_name("type")?, src, steps)
+                type_shape(spec.field("type")?, src, steps)
             }
         },
         _ => None,
@@ -166,17 +167,16 @@ fn type_shape(ty: Node<'_>, src: &str, steps: u8) -> Option<Shape> {
 /// The shape a declaration gives its `index`-th name.
 fn declared_shape(decl: Node<'_>, index: usize, src: &str, steps: u8) -> Option<Shape> {
     match syntax::kind(decl) {
-        "parameter_declaration" => type_shape(decl.child_by_field_name("type")?, src, steps),
+        "parameter_declaration" => type_shape(decl.field("type")?, src, steps),
         "variadic_parameter_declaration" => Some(Shape::Slice),
-        "var_spec" => match decl.child_by_field_name("type") {
+        "var_spec" => match decl.field("type") {
             Some(ty) => type_shape(ty, src, steps),
-            None => value_at(decl.child_by_field_name("value")?, index)
-                .and_then(|v| expr_shape(v, src, steps)),
+            None => value_at(decl.field("value")?, index).and_then(|v| expr_shape(v, src, steps)),
         },
         "short_var_declaration" => {
-            let value = value_at(decl.child_by_field_name("right")?, index)?;
-            let left = decl.child_by_field_name("left")?;
-            let right = decl.child_by_field_name("right")?;
+            let value = value_at(decl.field("right")?, index)?;
+            let left = decl.field("left")?;
+            let right = decl.field("right")?;
             (left.named_child_count() == right.named_child_count()).then_some(())?;
             expr_shape(value, src, steps)
         }
@@ -247,10 +247,7 @@ fn names<'s>(n: Node<'_>, src: &'s str) -> Vec<&'s str> {
     match syntax::kind(n) {
         "parameter_declaration" | "variadic_parameter_declaration" => {
             let mut c = n.walk();
-            let found = n
-                .children_by_field_name("name", &mut c)
-                .map(|x| text(x, src))
-                .collect();
+            let found = n.fields("name", &mut c).map(|x| text(x, src)).collect();
             found
         }
         "var_spec" | "short_var_declaration" | "range_clause" => syntax::assigned_names(n, src),
@@ -294,9 +291,7 @@ fn top_level<'t>(node: Node<'t>, src: &str, kind: &str, name: &str) -> Option<No
             vec![top]
         };
         candidates.into_iter().find(|d| {
-            syntax::kind(*d) == kind
-                && d.child_by_field_name("name")
-                    .is_some_and(|n| text(n, src) == name)
+            syntax::kind(*d) == kind && d.field("name").is_some_and(|n| text(n, src) == name)
         })
     })
 }
@@ -318,13 +313,9 @@ fn field_shape(sel: Node<'_>, field: &str, src: &str, steps: u8) -> Option<Shape
                 return Walk::Enter;
             }
             let mut c = n.walk();
-            let named = n
-                .children_by_field_name("name", &mut c)
-                .any(|x| text(x, src) == field);
+            let named = n.fields("name", &mut c).any(|x| text(x, src) == field);
             if named {
-                let s = n
-                    .child_by_field_name("type")
-                    .and_then(|t| type_shape(t, src, steps));
+                let s = n.field("type").and_then(|t| type_shape(t, src, steps));
                 if s.is_none() || (shape.is_some() && shape != s) {
                     agree = false;
                     return Walk::Stop;

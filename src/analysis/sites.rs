@@ -9,6 +9,7 @@ use super::channels;
 use super::names::{Decl, Resolver};
 use super::reach::Reach;
 use super::syntax::{self, text, Parents, Walk};
+use crate::analysis::fields::Fields as _;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -113,10 +114,8 @@ impl<'t> Sites<'t> {
                     }
                 }
                 "unary_expression" => {
-                    let address = n
-                        .child_by_field_name("operator")
-                        .is_some_and(|o| text(o, src) == "&");
-                    if let Some(x) = n.child_by_field_name("operand").filter(|_| address) {
+                    let address = n.field("operator").is_some_and(|o| text(o, src) == "&");
+                    if let Some(x) = n.field("operand").filter(|_| address) {
                         sites
                             .assigns
                             .entry(text(x, src))
@@ -429,7 +428,7 @@ impl<'t> FuncFacts<'t> {
         let mut facts = FuncFacts::default();
         for list in ["receiver", "parameters"]
             .into_iter()
-            .filter_map(|f| func.child_by_field_name(f))
+            .filter_map(|f| func.field(f))
         {
             syntax::walk(list, |n| {
                 facts.declared.extend(channels::bound_names(n, src));
@@ -490,8 +489,8 @@ pub fn exclusive_with(a: Node<'_>, b_up: &[Node<'_>]) -> bool {
     };
     match syntax::kind(*lca) {
         "if_statement" => {
-            let cons = lca.child_by_field_name("consequence");
-            let alt = lca.child_by_field_name("alternative");
+            let cons = lca.field("consequence");
+            let alt = lca.field("alternative");
             (Some(*cb) == cons && alt.as_ref().is_some_and(holds))
                 || (Some(*cb) == alt && cons.as_ref().is_some_and(holds))
         }

@@ -20,7 +20,7 @@ pub use moved::MethodFacts;
 pub use shift::{Move, Reuse};
 
 use super::conds::CondFacts;
-use super::field;
+use super::fields::Fields as _;
 use super::imports;
 use super::lock_calls::{self, Op};
 use super::lock_held::HeldLocks;
@@ -198,7 +198,7 @@ impl FileSummary {
 
     /// The summary of method declaration `method` of this file.
     pub fn method(&self, method: Node<'_>) -> Option<&MethodSummary> {
-        let name = method.child_by_field_id(field::NAME)?.byte_range();
+        let name = method.field("name")?.byte_range();
         self.methods.iter().find(|m| m.name_range == name)
     }
 
@@ -276,7 +276,7 @@ impl FileSummary {
                 }
                 "method_declaration" => {
                     let kept = old_parts.as_ref().and_then(|(old, _, kept, moved)| {
-                        let name = decl.child_by_field_id(field::NAME)?;
+                        let name = decl.field("name")?;
                         if !kept(&(after_code..decl.end_byte())) {
                             return None;
                         }
@@ -330,8 +330,8 @@ pub fn receiver<'s>(method: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)
     if method.kind() != "method_declaration" {
         return None;
     }
-    let param = method.child_by_field_id(field::RECEIVER)?.named_child(0)?;
-    let name = text(param.child_by_field_id(field::NAME)?, src);
+    let param = method.field("receiver")?.named_child(0)?;
+    let name = text(param.field("name")?, src);
     Some((name, lock_calls::receiver_type(method, src)?))
 }
 
@@ -344,10 +344,10 @@ fn method_summary(
     src: &str,
     atomic: Option<&str>,
 ) -> Option<MethodSummary> {
-    let param = method.child_by_field_id(field::RECEIVER)?.named_child(0)?;
-    let recv = text(param.child_by_field_id(field::NAME)?, src);
+    let param = method.field("receiver")?.named_child(0)?;
+    let recv = text(param.field("name")?, src);
     let receiver_type = lock_calls::receiver_type(method, src)?;
-    let name = method.child_by_field_id(field::NAME)?;
+    let name = method.field("name")?;
     let body = syntax::function_body(method)?;
     let name_text = text(name, src);
     let mut summary = MethodSummary {
@@ -355,7 +355,7 @@ fn method_summary(
         name: name_text.to_string(),
         name_range: name.byte_range(),
         pointer: param
-            .child_by_field_id(field::TYPE)
+            .field("type")
             .is_some_and(|t| t.kind() == "pointer_type"),
         rebound: None,
         entry: Vec::new(),

@@ -18,6 +18,7 @@
 use super::lock_names;
 use super::syntax::text;
 use super::types::{has_star, struct_fields, FileTypes, Meaning, Types, MAX_STEPS, PREDECLARED};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use std::collections::HashSet;
 use tree_sitter::Node;
@@ -72,20 +73,20 @@ pub(super) fn locker_method<'t>(decl: Node<'t>, src: &'t str) -> Option<(&'t str
         .named_children(&mut c)
         .find(|n| syntax::kind(*n) == "field_identifier")
         .map(|n| text(n, src))?;
-    if !matches!(name, "Lock" | "Unlock") || decl.child_by_field_name("result").is_some() {
+    if !matches!(name, "Lock" | "Unlock") || decl.field("result").is_some() {
         return None;
     }
-    if decl.child_by_field_name("parameters")?.named_child_count() != 0 {
+    if decl.field("parameters")?.named_child_count() != 0 {
         return None;
     }
-    let recv = decl.child_by_field_name("receiver")?.named_child(0)?;
-    let mut ty = recv.child_by_field_name("type")?;
+    let recv = decl.field("receiver")?.named_child(0)?;
+    let mut ty = recv.field("type")?;
     let pointer = syntax::kind(ty) == "pointer_type";
     if pointer {
         ty = ty.named_child(0)?;
     }
     if syntax::kind(ty) == "generic_type" {
-        ty = ty.child_by_field_name("type")?;
+        ty = ty.field("type")?;
     }
     (syntax::kind(ty) == "type_identifier").then(|| (text(ty, src), pointer, name))
 }
@@ -102,12 +103,12 @@ impl<'t> FileTypes<'t> {
                 .named_children(&mut c)
                 .filter(|d| syntax::kind(*d) == "method_declaration")
                 .filter(|d| {
-                    d.child_by_field_name("result").is_some()
-                        || d.child_by_field_name("parameters")
+                    d.field("result").is_some()
+                        || d.field("parameters")
                             .is_some_and(|p| p.named_child_count() > 0)
                 })
                 .filter_map(|d| {
-                    let name = text(d.child_by_field_name("name")?, src);
+                    let name = text(d.field("name")?, src);
                     matches!(name, "Lock" | "RLock" | "Unlock" | "RUnlock")
                         .then_some((super::lock_calls::receiver_type(d, src)?, name))
                 })
@@ -171,14 +172,8 @@ impl<'t> Types<'_, 't> {
             match syntax::kind(node) {
                 "qualified_type" | "selector_expression" => {
                     let (pkg, name) = match syntax::kind(node) {
-                        "qualified_type" => (
-                            node.child_by_field_name("package"),
-                            node.child_by_field_name("name"),
-                        ),
-                        _ => (
-                            node.child_by_field_name("operand"),
-                            node.child_by_field_name("field"),
-                        ),
+                        "qualified_type" => (node.field("package"), node.field("name")),
+                        _ => (node.field("operand"), node.field("field")),
                     };
                     let (Some(pkg), Some(name)) = (pkg, name) else {
                         continue;
@@ -219,18 +214,18 @@ impl<'t> Types<'_, 't> {
                 }
                 "generic_type" | "parenthesized_type" | "negated_type" => {
                     let inner = match syntax::kind(node) {
-                        "generic_type" => node.child_by_field_name("type"),
+                        "generic_type" => node.field("type"),
                         _ => node.named_child(0),
                     };
                     next.extend(inner.map(|n| (n, None)));
                 }
                 "array_type" | "implicit_length_array_type" => {
-                    next.extend(node.child_by_field_name("element").map(|n| (n, None)));
+                    next.extend(node.field("element").map(|n| (n, None)));
                 }
                 "struct_type" => {
                     for f in struct_fields(node) {
                         if !has_star(f) {
-                            next.extend(f.child_by_field_name("type").map(|n| (n, None)));
+                            next.extend(f.field("type").map(|n| (n, None)));
                         }
                     }
                 }

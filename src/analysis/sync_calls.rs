@@ -13,6 +13,7 @@ use super::flow;
 use super::lock_calls::{LockCall, Op};
 use super::lock_held::{HeldLocks, Taken};
 use super::syntax::{self, text};
+use crate::analysis::fields::Fields as _;
 use std::ops::Range;
 use tree_sitter::Node;
 
@@ -110,7 +111,7 @@ pub fn of<'t>(body: Node<'t>, held: &HeldLocks<'t>, src: &str) -> Vec<SyncCall> 
                 for child in n.named_children(&mut c) {
                     stack.push(match syntax::kind(child) {
                         "block" | "statement_list" => Work::Block(child, literal),
-                        "func_literal" => match child.child_by_field_name("body") {
+                        "func_literal" => match child.field("body") {
                             Some(b) => Work::Body(b, true),
                             None => continue,
                         },
@@ -231,19 +232,18 @@ fn block<'t>(
 /// `x.Wait()`, `x.Done()`, `x.Signal()` or `x.Broadcast()` (no arguments,
 /// no call in `x`): `x` as written, and the method.
 fn sync_call<'s>(call: Node<'_>, src: &'s str) -> Option<(&'s str, SyncMethod)> {
-    if syntax::kind(call) != "call_expression"
-        || call.child_by_field_name("arguments")?.named_child_count() != 0
+    if syntax::kind(call) != "call_expression" || call.field("arguments")?.named_child_count() != 0
     {
         return None;
     }
-    let function = call.child_by_field_name("function")?;
-    let operand = function.child_by_field_name("operand")?;
+    let function = call.field("function")?;
+    let operand = function.field("operand")?;
     if syntax::kind(function) != "selector_expression"
         || !matches!(syntax::kind(operand), "identifier" | "selector_expression")
     {
         return None;
     }
-    let method = match text(function.child_by_field_name("field")?, src) {
+    let method = match text(function.field("field")?, src) {
         "Wait" => SyncMethod::Wait,
         "Done" => SyncMethod::Done,
         "Signal" | "Broadcast" => SyncMethod::Wake,

@@ -4,6 +4,7 @@
 use super::names::{self, Decl, Resolver};
 use super::syntax::{inside, Parents};
 use super::{flow, syntax, Ctx};
+use crate::analysis::fields::Fields as _;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -11,14 +12,11 @@ use tree_sitter::Node;
 
 /// The method name of a call `x.M(…)`, and the receiver text `x`.
 pub fn method_call<'s>(call: Node<'_>, ctx: &Ctx<'s>) -> Option<(&'s str, &'s str)> {
-    let f = syntax::unparen(call.child_by_field_name("function")?);
+    let f = syntax::unparen(call.field("function")?);
     if syntax::kind(f) != "selector_expression" {
         return None;
     }
-    Some((
-        ctx.text(f.child_by_field_name("field")?),
-        ctx.text(f.child_by_field_name("operand")?),
-    ))
+    Some((ctx.text(f.field("field")?), ctx.text(f.field("operand")?)))
 }
 
 /// Whether the variable declared by `decl` holds a channel.
@@ -47,12 +45,9 @@ enum Sync {
 fn is_pipe_reader(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
     let site = decl.site;
     syntax::kind(site) == "short_var_declaration"
+        && site.field("left").and_then(|l| l.named_child(0)) == Some(decl.ident)
         && site
-            .child_by_field_name("left")
-            .and_then(|l| l.named_child(0))
-            == Some(decl.ident)
-        && site
-            .child_by_field_name("right")
+            .field("right")
             .filter(|r| r.named_child_count() == 1)
             .and_then(|r| r.named_child(0))
             .is_some_and(|v| syntax::is_call_to(v, ctx.src, "io.Pipe"))
@@ -87,10 +82,10 @@ fn sync_kind<'t>(node: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> O
             _ => return None,
         },
         "unary_expression" => node
-            .child_by_field_name("operator")
+            .field("operator")
             .is_some_and(|o| syntax::kind(o) == "<-"),
         "range_clause" => node
-            .child_by_field_name("right")
+            .field("right")
             .map(syntax::unparen)
             .filter(|r| syntax::kind(*r) == "identifier")
             .and_then(|r| res.resolve(r))
@@ -121,7 +116,7 @@ fn select_case_of<'t>(node: Node<'t>, up: &Parents<'t>) -> Option<Node<'t>> {
         .ancestors(node)
         .take(3)
         .find(|a| syntax::kind(*a) == "communication_case")?;
-    case.child_by_field_name("communication")
+    case.field("communication")
         .is_some_and(|c| inside(c, node))
         .then_some(case)
 }
@@ -134,21 +129,19 @@ fn times_out_and_goes_on(case: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let src = ctx.src;
     let gives_up = match syntax::kind(case) {
         "default_case" => true,
-        "communication_case" => case
-            .child_by_field_name("communication")
-            .is_some_and(|comm| {
-                syntax::descendants(comm)
-                    .into_iter()
-                    .filter_map(flow::received)
-                    .map(syntax::unparen)
-                    .any(|ch| {
-                        syntax::kind(ch) == "call_expression"
-                            || (syntax::kind(ch) == "selector_expression"
-                                && ch
-                                    .child_by_field_name("field")
-                                    .is_some_and(|f| syntax::text(f, src) == "C"))
-                    })
-            }),
+        "communication_case" => case.field("communication").is_some_and(|comm| {
+            syntax::descendants(comm)
+                .into_iter()
+                .filter_map(flow::received)
+                .map(syntax::unparen)
+                .any(|ch| {
+                    syntax::kind(ch) == "call_expression"
+                        || (syntax::kind(ch) == "selector_expression"
+                            && ch
+                                .field("field")
+                                .is_some_and(|f| syntax::text(f, src) == "C"))
+                })
+        }),
         _ => false,
     };
     if !gives_up {

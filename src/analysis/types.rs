@@ -15,8 +15,9 @@ mod file;
 pub use file::FileTypes;
 
 use super::names::{self, Decl, DeclKind};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
-use crate::analysis::syntax::{text, unparen};
+use crate::analysis::syntax::{text, unparen, ById};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -71,16 +72,10 @@ fn spec_types<'t>(
     mut infer: impl FnMut(Node<'t>) -> Ty<'t>,
 ) -> Vec<(&'t str, Ty<'t>)> {
     let mut c = spec.walk();
-    let names: Vec<&str> = spec
-        .children_by_field_name("name", &mut c)
-        .map(|n| text(n, src))
-        .collect();
-    let values = spec
-        .child_by_field_name("value")
-        .map(list_items)
-        .unwrap_or_default();
+    let names: Vec<&str> = spec.fields("name", &mut c).map(|n| text(n, src)).collect();
+    let values = spec.field("value").map(list_items).unwrap_or_default();
     let written = spec
-        .child_by_field_name("type")
+        .field("type")
         .filter(|_| syntax::kind(spec) == "var_spec");
     names
         .iter()
@@ -100,17 +95,14 @@ fn spec_types<'t>(
 /// finds it, inferring no other name's.
 fn spec_type<'t>(spec: Node<'t>, i: usize, infer: impl FnOnce(Node<'t>) -> Ty<'t>) -> Ty<'t> {
     if let Some(t) = spec
-        .child_by_field_name("type")
+        .field("type")
         .filter(|_| syntax::kind(spec) == "var_spec")
     {
         return Ty::Val(t);
     }
-    let values = spec
-        .child_by_field_name("value")
-        .map(list_items)
-        .unwrap_or_default();
+    let values = spec.field("value").map(list_items).unwrap_or_default();
     let mut c = spec.walk();
-    let names = spec.children_by_field_name("name", &mut c).count();
+    let names = spec.fields("name", &mut c).count();
     match values.get(i) {
         Some(v) if values.len() == names => infer(*v),
         _ => Ty::Unknown,
@@ -269,17 +261,12 @@ impl<'t> Types<'_, 't> {
     fn fresh_type(&self, v: Node<'t>) -> Ty<'t> {
         let v = unparen(v);
         match syntax::kind(v) {
-            "composite_literal" => v.child_by_field_name("type").map_or(Ty::Unknown, Ty::Val),
-            "unary_expression" => match (
-                v.child_by_field_name("operator"),
-                v.child_by_field_name("operand"),
-            ) {
+            "composite_literal" => v.field("type").map_or(Ty::Unknown, Ty::Val),
+            "unary_expression" => match (v.field("operator"), v.field("operand")) {
                 (Some(op), Some(x))
                     if text(op, self.src()) == "&" && unparen(x).kind() == "composite_literal" =>
                 {
-                    unparen(x)
-                        .child_by_field_name("type")
-                        .map_or(Ty::Unknown, Ty::Ptr)
+                    unparen(x).field("type").map_or(Ty::Unknown, Ty::Ptr)
                 }
                 _ => Ty::Unknown,
             },
@@ -321,10 +308,8 @@ impl<'t> Types<'_, 't> {
                     None => return Ty::Unknown,
                 },
                 "unary_expression" => {
-                    let (Some(op), Some(operand)) = (
-                        e.child_by_field_name("operator"),
-                        e.child_by_field_name("operand"),
-                    ) else {
+                    let (Some(op), Some(operand)) = (e.field("operator"), e.field("operand"))
+                    else {
                         return Ty::Unknown;
                     };
                     ops.push(match text(op, src) {
@@ -336,25 +321,21 @@ impl<'t> Types<'_, 't> {
                     e = operand;
                 }
                 "selector_expression" => {
-                    let (Some(operand), Some(field)) = (
-                        e.child_by_field_name("operand"),
-                        e.child_by_field_name("field"),
-                    ) else {
+                    let (Some(operand), Some(field)) = (e.field("operand"), e.field("field"))
+                    else {
                         return Ty::Unknown;
                     };
                     ops.push(Op::Field(text(field, src)));
                     e = operand;
                 }
                 "index_expression" => {
-                    let Some(operand) = e.child_by_field_name("operand") else {
+                    let Some(operand) = e.field("operand") else {
                         return Ty::Unknown;
                     };
                     ops.push(Op::Index);
                     e = operand;
                 }
-                "type_assertion_expression" => {
-                    break e.child_by_field_name("type").map_or(Ty::Unknown, Ty::Val)
-                }
+                "type_assertion_expression" => break e.field("type").map_or(Ty::Unknown, Ty::Val),
                 _ => break self.base_type(e),
             }
         };
@@ -386,14 +367,12 @@ impl<'t> Types<'_, 't> {
                     _ => Ty::Unknown,
                 }
             }
-            "composite_literal" => e.child_by_field_name("type").map_or(Ty::Unknown, Ty::Val),
+            "composite_literal" => e.field("type").map_or(Ty::Unknown, Ty::Val),
             "call_expression" => {
-                let Some(f) = e.child_by_field_name("function").map(unparen) else {
+                let Some(f) = e.field("function").map(unparen) else {
                     return Ty::Unknown;
                 };
-                let arg = e
-                    .child_by_field_name("arguments")
-                    .and_then(|a| a.named_child(0));
+                let arg = e.field("arguments").and_then(|a| a.named_child(0));
                 let name = text(f, self.src());
                 match (syntax::kind(f), name, arg) {
                     ("identifier", "new", Some(t)) if !self.declared("new", f.start_byte()) => {
@@ -438,10 +417,10 @@ impl<'t> Types<'_, 't> {
         };
         match (syntax::kind(t), how) {
             ("array_type" | "implicit_length_array_type" | "slice_type", "index") => {
-                t.child_by_field_name("element")
+                t.field("element")
             }
-            ("map_type", "index") => t.child_by_field_name("value"),
-            ("channel_type", "channel") => t.child_by_field_name("value"),
+            ("map_type", "index") => t.field("value"),
+            ("channel_type", "channel") => t.field("value"),
             _ => None,
         }
     }
@@ -465,13 +444,10 @@ impl<'t> Types<'_, 't> {
         let val = |n: Option<Node<'t>>| n.map_or(Ty::Unknown, Ty::Val);
         match syntax::kind(t) {
             "array_type" | "implicit_length_array_type" | "slice_type" => {
-                (Ty::Unknown, val(t.child_by_field_name("element")))
+                (Ty::Unknown, val(t.field("element")))
             }
-            "map_type" => (
-                val(t.child_by_field_name("key")),
-                val(t.child_by_field_name("value")),
-            ),
-            "channel_type" => (val(t.child_by_field_name("value")), Ty::Unknown),
+            "map_type" => (val(t.field("key")), val(t.field("value"))),
+            "channel_type" => (val(t.field("value")), Ty::Unknown),
             _ => (Ty::Unknown, Ty::Unknown),
         }
     }
@@ -495,29 +471,13 @@ impl<'t> Types<'_, 't> {
             if syntax::kind(st) != "struct_type" {
                 continue;
             }
-            for f in struct_fields(st) {
-                let Some(fty) = f.child_by_field_name("type") else {
-                    continue;
-                };
-                let star = has_star(f);
-                let mut c = f.walk();
-                let names: Vec<&str> = f
-                    .children_by_field_name("name", &mut c)
-                    .map(|n| text(n, self.src()))
-                    .collect();
-                let embedded = names.is_empty();
-                let own = if embedded {
-                    type_name(fty, self.src())
-                } else {
-                    ""
-                };
-                if names.contains(&name) || (embedded && own == name) {
-                    return if star { Ty::Ptr(fty) } else { Ty::Val(fty) };
-                }
-                if embedded {
-                    if let Some(inner) = self.resolve(fty) {
-                        queue.push(inner);
-                    }
+            let fields = self.file.struct_fields(st);
+            if let Some(f) = fields.by_name.get(name).and_then(|&at| fields.all.get(at)) {
+                return if f.star { Ty::Ptr(f.ty) } else { Ty::Val(f.ty) };
+            }
+            for f in fields.all.iter().filter(|f| f.embedded) {
+                if let Some(inner) = self.resolve(f.ty) {
+                    queue.push(inner);
                 }
             }
         }
@@ -534,7 +494,7 @@ impl<'t> Types<'_, 't> {
                     Meaning::Type(d) => t = d,
                     _ => return None,
                 },
-                "generic_type" => t = t.child_by_field_name("type")?,
+                "generic_type" => t = t.field("type")?,
                 "parenthesized_type" | "parenthesized_expression" => t = t.named_child(0)?,
                 "qualified_type" | "selector_expression" => return None,
                 _ => return Some(t),
@@ -584,6 +544,58 @@ pub(super) fn struct_fields(st: Node<'_>) -> Vec<Node<'_>> {
     out
 }
 
+/// One field declaration of a struct type, as field lookups read it.
+pub(super) struct FieldDecl<'t> {
+    /// The declared type (for an embedded field, the embedded type).
+    ty: Node<'t>,
+    /// Whether the field is embedded.
+    embedded: bool,
+    /// Whether it is embedded as a pointer (`*T`).
+    star: bool,
+}
+
+/// The field declarations of a struct type, read once per type (see
+/// [`FileTypes::struct_fields`]): a struct of many fields costs one scan of
+/// its declarations, not one per field selected.
+pub(super) struct StructFields<'t> {
+    /// The declarations with a type, in order.
+    all: Vec<FieldDecl<'t>>,
+    /// The first declaration of each name (an embedded field's being its
+    /// type's name), by name.
+    by_name: HashMap<&'t str, usize, ById>,
+}
+
+impl<'t> StructFields<'t> {
+    /// The fields of struct type `st` of source `src`.
+    pub(super) fn of(st: Node<'t>, src: &'t str) -> Self {
+        let mut fields = StructFields {
+            all: Vec::new(),
+            by_name: HashMap::default(),
+        };
+        for f in struct_fields(st) {
+            let Some(ty) = f.field("type") else {
+                continue;
+            };
+            let at = fields.all.len();
+            let mut c = f.walk();
+            let mut embedded = true;
+            for n in f.fields("name", &mut c) {
+                embedded = false;
+                fields.by_name.entry(text(n, src)).or_insert(at);
+            }
+            if embedded {
+                fields.by_name.entry(type_name(ty, src)).or_insert(at);
+            }
+            fields.all.push(FieldDecl {
+                ty,
+                embedded,
+                star: has_star(f),
+            });
+        }
+        fields
+    }
+}
+
 /// Whether an embedded field is a pointer (`*T`): the grammar keeps the star
 /// as an anonymous child of the field declaration.
 pub(super) fn has_star(field: Node<'_>) -> bool {
@@ -597,13 +609,13 @@ pub(super) fn has_star(field: Node<'_>) -> bool {
 /// The name an embedded type gives its field: `T`, `pkg.T` → `T`, `G[int]` → `G`.
 fn type_name<'t>(mut t: Node<'t>, src: &'t str) -> &'t str {
     if syntax::kind(t) == "generic_type" {
-        match t.child_by_field_name("type") {
+        match t.field("type") {
             Some(inner) => t = inner,
             None => return "",
         }
     }
     match syntax::kind(t) {
-        "qualified_type" => t.child_by_field_name("name").map_or("", |n| text(n, src)),
+        "qualified_type" => t.field("name").map_or("", |n| text(n, src)),
         _ => text(t, src),
     }
 }
@@ -611,16 +623,12 @@ fn type_name<'t>(mut t: Node<'t>, src: &'t str) -> &'t str {
 /// The declarations a `var`/`const` spec, `:=` or range clause makes (see
 /// [`names::declared_in`]), each with its type as `types` infers it.
 pub fn declared_vars<'t>(stmt: Node<'t>, types: &Types<'_, 't>) -> Vec<(Decl<'t>, Ty<'t>)> {
-    let items = |field: &str| {
-        stmt.child_by_field_name(field)
-            .map(list_items)
-            .unwrap_or_default()
-    };
+    let items = |field: &str| stmt.field(field).map(list_items).unwrap_or_default();
     // The type of the name at each position of the declaring list.
     let (names, tys): (Vec<Node<'t>>, Vec<Ty<'t>>) = match syntax::kind(stmt) {
         "var_spec" | "const_spec" => {
             let mut c = stmt.walk();
-            let names = stmt.children_by_field_name("name", &mut c).collect();
+            let names = stmt.fields("name", &mut c).collect();
             let tys = spec_types(stmt, types.src(), |v| types.infer(v));
             (names, tys.into_iter().map(|(_, t)| t).collect())
         }
@@ -641,11 +649,9 @@ pub fn declared_vars<'t>(stmt: Node<'t>, types: &Types<'_, 't>) -> Vec<(Decl<'t>
             (left, tys)
         }
         "range_clause" => {
-            let (k, v) = stmt
-                .child_by_field_name("right")
-                .map_or((Ty::Unknown, Ty::Unknown), |r| {
-                    types.range_types(types.infer(r))
-                });
+            let (k, v) = stmt.field("right").map_or((Ty::Unknown, Ty::Unknown), |r| {
+                types.range_types(types.infer(r))
+            });
             (items("left"), vec![k, v])
         }
         _ => return Vec::new(),

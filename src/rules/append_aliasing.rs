@@ -2,6 +2,7 @@
 //! `b` may share one backing array.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{self, Decl, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
@@ -45,14 +46,12 @@ fn receiver(call: Node<'_>) -> Option<Node<'_>> {
     let stmt = values.parent()?;
     let ok = match stmt.kind() {
         "short_var_declaration" => true,
-        "assignment_statement" => stmt
-            .child_by_field_name("operator")
-            .is_some_and(|o| o.kind() == "="),
+        "assignment_statement" => stmt.field("operator").is_some_and(|o| o.kind() == "="),
         _ => false,
     };
-    let left = stmt.child_by_field_name("left")?;
+    let left = stmt.field("left")?;
     if !ok
-        || stmt.child_by_field_name("right") != Some(values)
+        || stmt.field("right") != Some(values)
         || values.named_child_count() != 1
         || left.named_child_count() != 1
     {
@@ -90,7 +89,7 @@ fn always_copies(decl: &Decl<'_>, refs: &[(Node<'_>, u8)], ctx: &Ctx<'_>) -> boo
         Some(v) if v.kind() == "composite_literal" => true,
         Some(v) if syntax::is_call_to(v, ctx.src, "make") => syntax::call_args(v).len() == 2,
         Some(_) => false,
-        None => decl.kind == DeclKind::Var && decl.site.child_by_field_name("value").is_none(),
+        None => decl.kind == DeclKind::Var && decl.site.field("value").is_none(),
     };
     copies
         && !refs
@@ -149,9 +148,7 @@ fn plain_overwrite<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
                 matches!(
                     s.kind(),
                     "short_var_declaration" | "range_clause" | "receive_statement"
-                ) || s
-                    .child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "=")
+                ) || s.field("operator").is_some_and(|o| o.kind() == "=")
             })
 }
 
@@ -161,7 +158,7 @@ fn plain_overwrite<'t>(up: &Parents<'t>, ident: Node<'t>) -> bool {
 /// (and `strconv.formatBits`, which backs it).
 fn is_append_style(func: Node<'_>, decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
     let named = func
-        .child_by_field_name("name")
+        .field("name")
         .is_some_and(|n| ctx.text(n).to_ascii_lowercase().starts_with("append"));
     named || (decl.kind == DeclKind::Param && ctx.text(decl.ident) == "dst")
 }
@@ -188,10 +185,9 @@ fn reused_scratch<'t>(
                 && args.get(1).is_some_and(|n| ctx.text(*n) == "0")
         }
         "slice_expression" => {
-            v.child_by_field_name("start").is_none()
-                && v.child_by_field_name("end")
-                    .is_some_and(|e| ctx.text(e) == "0")
-                && v.child_by_field_name("capacity").is_none()
+            v.field("start").is_none()
+                && v.field("end").is_some_and(|e| ctx.text(e) == "0")
+                && v.field("capacity").is_none()
         }
         _ => false,
     });

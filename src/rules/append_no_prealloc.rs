@@ -2,6 +2,7 @@
 //! one append per iteration of a range loop whose length is known.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::shape::{self, Shape};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
@@ -62,10 +63,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let name = ctx.text(slice);
-    let Some(call) = append
-        .child_by_field_name("right")
-        .and_then(|r| r.named_child(0))
-    else {
+    let Some(call) = append.field("right").and_then(|r| r.named_child(0)) else {
         return;
     };
     if syntax::call_args(call)
@@ -74,7 +72,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let Some(body) = loop_.child_by_field_name("body") else {
+    let Some(body) = loop_.field("body") else {
         return;
     };
     if !shape::of_expr(range, ctx.src).is_some_and(Shape::is_container)
@@ -140,9 +138,9 @@ fn once_per_iteration<'t>(
                 syntax::assigned_names(*n, src).contains(&name)
             }
             "unary_expression" => {
-                n.child_by_field_name("operator")
+                n.field("operator")
                     .is_some_and(|o| syntax::text(o, src) == "&")
-                    && n.child_by_field_name("operand")
+                    && n.field("operand")
                         .is_some_and(|o| syntax::text(o, src) == name)
             }
             _ => false,
@@ -213,7 +211,7 @@ fn declares<'t>(stmt: Node<'t>, name: &str, ctx: &Ctx<'_>) -> Declares<'t> {
                     Declares::No
                 };
             }
-            only_value(stmt.child_by_field_name("right")).and_then(|value| {
+            only_value(stmt.field("right")).and_then(|value| {
                 Some(EmptyDecl {
                     stmt,
                     slice_type: empty_slice_value(value, ctx)?,
@@ -231,8 +229,8 @@ fn declares<'t>(stmt: Node<'t>, name: &str, ctx: &Ctx<'_>) -> Declares<'t> {
             if syntax::assigned_names(spec, src) != [name] {
                 return Declares::Otherwise;
             }
-            let ty = spec.child_by_field_name("type");
-            match (ty, only_value(spec.child_by_field_name("value"))) {
+            let ty = spec.field("type");
+            match (ty, only_value(spec.field("value"))) {
                 (Some(ty), None) if ty.kind() == "slice_type" => Some(EmptyDecl {
                     stmt: spec,
                     slice_type: ty,
@@ -266,10 +264,8 @@ fn empty_slice_value<'t>(value: Node<'t>, ctx: &Ctx<'_>) -> Option<Node<'t>> {
     let src = ctx.src;
     match value.kind() {
         "composite_literal" => {
-            let ty = value
-                .child_by_field_name("type")
-                .filter(|t| t.kind() == "slice_type")?;
-            let body = value.child_by_field_name("body")?;
+            let ty = value.field("type").filter(|t| t.kind() == "slice_type")?;
+            let body = value.field("body")?;
             let mut c = body.walk();
             let empty = body.named_children(&mut c).all(|n| n.kind() == "comment");
             empty.then_some(ty)
@@ -298,7 +294,7 @@ fn mentions(node: Node<'_>, name: &str, src: &str) -> bool {
 fn is_plain_reference(expr: Node<'_>) -> bool {
     let mut e = syntax::unparen(expr);
     while e.kind() == "selector_expression" {
-        match e.child_by_field_name("operand") {
+        match e.field("operand") {
             Some(operand) => e = syntax::unparen(operand),
             None => return false,
         }

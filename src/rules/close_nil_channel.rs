@@ -2,6 +2,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::channels::{self, NilChannel, Use};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::{syntax, Ctx, Finding, Fix, Match};
 
 /// Closing a nil channel panics.
@@ -35,9 +36,9 @@ pub const RULE: Rule = Rule {
 /// A fix that makes the channel where it is declared: `var ch chan T`
 /// becomes `var ch = make(chan T)` (single-name declarations only).
 pub(super) fn make_fix(nil: &NilChannel<'_>, src: &str) -> Option<Fix> {
-    let ty = nil.spec.child_by_field_name("type")?;
+    let ty = nil.spec.field("type")?;
     let mut c = nil.spec.walk();
-    if nil.spec.children_by_field_name("name", &mut c).count() != 1 {
+    if nil.spec.fields("name", &mut c).count() != 1 {
         return None;
     }
     let name = syntax::text(nil.name, src);

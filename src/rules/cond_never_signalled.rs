@@ -6,6 +6,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::conds::{fresh, is_cond_type};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{Decl, DeclKind, Resolver};
 use crate::analysis::summary;
 use crate::analysis::{Ctx, Finding, Match};
@@ -49,7 +50,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     if call
-        .child_by_field_name("arguments")
+        .field("arguments")
         .is_some_and(|a| a.named_child_count() != 0)
     {
         return;
@@ -104,10 +105,7 @@ fn touched(ctx: &Ctx<'_>, name: &str) -> bool {
 /// the method's receiver, `field` an unexported Cond field of its type,
 /// untouched elsewhere.
 fn field_silent<'t>(ctx: &Ctx<'t>, resolver: &mut Resolver<'t, 't>, sel: Node<'t>) -> bool {
-    let (Some(operand), Some(field)) = (
-        sel.child_by_field_name("operand"),
-        sel.child_by_field_name("field"),
-    ) else {
+    let (Some(operand), Some(field)) = (sel.field("operand"), sel.field("field")) else {
         return true;
     };
     let Some(decl) = resolver
@@ -152,7 +150,7 @@ fn local_silent<'t>(ctx: &Ctx<'t>, resolver: &mut Resolver<'t, 't>, decl: &Decl<
             let used = parents
                 .parent(r)
                 .filter(|p| p.kind() == "selector_expression")
-                .and_then(|p| p.child_by_field_name("field"))
+                .and_then(|p| p.field("field"))
                 .map(|f| ctx.text(f));
             !matches!(used, Some("Wait" | "L"))
         })

@@ -2,6 +2,7 @@
 //! iteration queues another call that only runs when the function returns.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
@@ -76,7 +77,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     }
     let header_end = inner
-        .child_by_field_name("body")
+        .field("body")
         .map_or(inner.end_byte(), |b| b.start_byte());
     out.push(
         Finding::new(&RULE, defer.byte_range()).related(inner.start_byte()..header_end, "the loop"),
@@ -91,28 +92,20 @@ fn runs_once(loop_: Node<'_>, src: &str) -> bool {
     };
     let int = |n: Option<Node<'_>>| n.and_then(|n| syntax::text(n, src).parse::<i64>().ok());
     let init = clause
-        .child_by_field_name("initializer")
+        .field("initializer")
         .filter(|i| i.kind() == "short_var_declaration");
     let cond = clause
-        .child_by_field_name("condition")
+        .field("condition")
         .filter(|c| c.kind() == "binary_expression");
-    let update = clause
-        .child_by_field_name("update")
-        .map(|u| syntax::text(u, src));
+    let update = clause.field("update").map(|u| syntax::text(u, src));
     let (Some(init), Some(cond)) = (init, cond) else {
         return false;
     };
-    let var = init
-        .child_by_field_name("left")
-        .map(|l| syntax::text(l, src));
-    let start = int(init.child_by_field_name("right"));
-    let left = cond
-        .child_by_field_name("left")
-        .map(|l| syntax::text(l, src));
-    let op = cond
-        .child_by_field_name("operator")
-        .map(|o| syntax::text(o, src));
-    let end = int(cond.child_by_field_name("right"));
+    let var = init.field("left").map(|l| syntax::text(l, src));
+    let start = int(init.field("right"));
+    let left = cond.field("left").map(|l| syntax::text(l, src));
+    let op = cond.field("operator").map(|o| syntax::text(o, src));
+    let end = int(cond.field("right"));
     let (Some(var), Some(start), Some(op), Some(end)) = (var, start, op, end) else {
         return false;
     };
@@ -134,13 +127,13 @@ fn held_on_purpose<'t>(up: &Parents<'t>, defer: Node<'t>, loop_: Node<'t>, src: 
     let Some(call) = defer.named_child(0) else {
         return false;
     };
-    let Some(callee) = call.child_by_field_name("function").map(syntax::unparen) else {
+    let Some(callee) = call.field("function").map(syntax::unparen) else {
         return false;
     };
     match callee.kind() {
         "func_literal" => {
             let stmts = callee
-                .child_by_field_name("body")
+                .field("body")
                 .map(flow::statements)
                 .unwrap_or_default();
             match stmts.as_slice() {
@@ -152,7 +145,7 @@ fn held_on_purpose<'t>(up: &Parents<'t>, defer: Node<'t>, loop_: Node<'t>, src: 
             }
         }
         "selector_expression" => callee
-            .child_by_field_name("operand")
+            .field("operand")
             .filter(|o| o.kind() == "identifier")
             .is_some_and(|r| outlives_iteration(syntax::text(r, src), loop_, src)),
         _ => false,
@@ -162,10 +155,10 @@ fn held_on_purpose<'t>(up: &Parents<'t>, defer: Node<'t>, loop_: Node<'t>, src: 
 /// Whether `stmt` is `if err != nil { … }` on a named result `err` of the
 /// function around `defer`.
 fn failure_only<'t>(up: &Parents<'t>, stmt: Node<'t>, defer: Node<'t>, src: &str) -> bool {
-    if stmt.child_by_field_name("alternative").is_some() {
+    if stmt.field("alternative").is_some() {
         return false;
     }
-    let Some(cond) = stmt.child_by_field_name("condition").map(syntax::unparen) else {
+    let Some(cond) = stmt.field("condition").map(syntax::unparen) else {
         return false;
     };
     let Some(tested) = syntax::text(cond, src).strip_suffix("!= nil") else {
@@ -173,7 +166,7 @@ fn failure_only<'t>(up: &Parents<'t>, stmt: Node<'t>, defer: Node<'t>, src: &str
     };
     let results = up
         .enclosing_function(defer)
-        .and_then(|f| f.child_by_field_name("result"))
+        .and_then(|f| f.field("result"))
         .filter(|r| r.kind() == "parameter_list");
     results.is_some_and(|r| {
         syntax::descendants(r)
@@ -185,7 +178,7 @@ fn failure_only<'t>(up: &Parents<'t>, stmt: Node<'t>, defer: Node<'t>, src: &str
 /// Whether the loop body hands the value `name` on beyond the iteration:
 /// appends it, puts it in a composite literal, or assigns it with `=`.
 fn outlives_iteration(name: &str, loop_: Node<'_>, src: &str) -> bool {
-    let Some(body) = loop_.child_by_field_name("body") else {
+    let Some(body) = loop_.field("body") else {
         return false;
     };
     syntax::descendants(body).into_iter().any(|n| {
@@ -197,11 +190,9 @@ fn outlives_iteration(name: &str, loop_: Node<'_>, src: &str) -> bool {
                 .any(|a| syntax::text(syntax::unparen(*a), src) == name),
             "literal_element" => syntax::text(n, src) == name,
             "assignment_statement" => {
-                n.child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "=")
-                    && n.child_by_field_name("left")
-                        .is_some_and(|l| syntax::text(l, src) != "_")
-                    && n.child_by_field_name("right").is_some_and(uses)
+                n.field("operator").is_some_and(|o| o.kind() == "=")
+                    && n.field("left").is_some_and(|l| syntax::text(l, src) != "_")
+                    && n.field("right").is_some_and(uses)
             }
             _ => false,
         }
@@ -215,10 +206,7 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
     if node.kind() != "if_statement" {
         return false;
     }
-    let (Some(cond), Some(cons)) = (
-        node.child_by_field_name("condition"),
-        node.child_by_field_name("consequence"),
-    ) else {
+    let (Some(cond), Some(cons)) = (node.field("condition"), node.field("consequence")) else {
         return false;
     };
     if !(cons.start_byte() <= defer.start_byte() && defer.end_byte() <= cons.end_byte()) {
@@ -228,13 +216,10 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
     let tested = match cond.kind() {
         "binary_expression"
             if cond
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| syntax::text(o, src) == "==") =>
         {
-            let (Some(l), Some(r)) = (
-                cond.child_by_field_name("left"),
-                cond.child_by_field_name("right"),
-            ) else {
+            let (Some(l), Some(r)) = (cond.field("left"), cond.field("right")) else {
                 return false;
             };
             let zero = |t: &str| matches!(t, "nil" | "\"\"" | "``" | "0" | "false");
@@ -245,10 +230,10 @@ fn once_guard(node: Node<'_>, defer: Node<'_>, src: &str) -> bool {
         }
         "unary_expression"
             if cond
-                .child_by_field_name("operator")
+                .field("operator")
                 .is_some_and(|o| syntax::text(o, src) == "!") =>
         {
-            match cond.child_by_field_name("operand") {
+            match cond.field("operand") {
                 Some(x) => syntax::text(x, src),
                 None => return false,
             }
@@ -266,12 +251,12 @@ fn timer_fires_once<'t>(up: &Parents<'t>, node: Node<'t>, src: &str) -> bool {
         return false;
     }
     let received = node
-        .child_by_field_name("communication")
+        .field("communication")
         .filter(|c| c.kind() == "receive_statement")
-        .and_then(|c| c.child_by_field_name("right"))
+        .and_then(|c| c.field("right"))
         .map(syntax::unparen)
         .filter(|r| r.kind() == "unary_expression")
-        .and_then(|r| r.child_by_field_name("operand"));
+        .and_then(|r| r.field("operand"));
     let Some(timer) = received.and_then(|r| syntax::text(r, src).strip_suffix(".C")) else {
         return false;
     };
@@ -285,9 +270,7 @@ fn timer_fires_once<'t>(up: &Parents<'t>, node: Node<'t>, src: &str) -> bool {
             "short_var_declaration" | "assignment_statement"
                 if syntax::assigned_names(n, src).contains(&timer) =>
             {
-                let value = n
-                    .child_by_field_name("right")
-                    .and_then(|r| r.named_child(0));
+                let value = n.field("right").and_then(|r| r.named_child(0));
                 if !value.is_some_and(|v| syntax::is_call_to(v, src, "time.NewTimer")) {
                     return false;
                 }
@@ -319,9 +302,9 @@ fn after_successful_stop<'t>(up: &Parents<'t>, reset: Node<'t>, timer: &str, src
         .take_while(|a| !syntax::is_function(*a))
         .any(|a| {
             a.kind() == "if_statement"
-                && a.child_by_field_name("condition")
+                && a.field("condition")
                     .is_some_and(|c| syntax::text(c, src) == stop)
-                && a.child_by_field_name("consequence")
+                && a.field("consequence")
                     .is_some_and(|b| syntax::inside(b, stmt))
         });
     let stopped_before = up
@@ -332,10 +315,10 @@ fn after_successful_stop<'t>(up: &Parents<'t>, reset: Node<'t>, timer: &str, src
         .take_while(|s| s.end_byte() <= stmt.start_byte())
         .any(|s| {
             s.kind() == "if_statement"
-                && s.child_by_field_name("alternative").is_none()
-                && s.child_by_field_name("consequence")
+                && s.field("alternative").is_none()
+                && s.field("consequence")
                     .is_some_and(|b| flow::is_terminator(b, src))
-                && s.child_by_field_name("condition").is_some_and(|c| {
+                && s.field("condition").is_some_and(|c| {
                     syntax::text(c, src)
                         .split("||")
                         .any(|term| term.trim() == negated)

@@ -1,6 +1,7 @@
 //! `double-close`: closing a channel that the same path already closed.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, sites, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -168,14 +169,13 @@ fn guarded_by_flag<'t>(first: Node<'t>, second: Node<'t>, ctx: &Ctx<'t>) -> bool
         .ancestors(second)
         .take_while(|n| !syntax::is_function(*n))
         .filter(|n| n.kind() == "if_statement")
-        .filter_map(|n| n.child_by_field_name("condition"))
+        .filter_map(|n| n.field("condition"))
         .map(syntax::unparen)
         .filter(|c| {
             c.kind() == "unary_expression"
-                && c.child_by_field_name("operator")
-                    .is_some_and(|o| ctx.text(o) == "!")
+                && c.field("operator").is_some_and(|o| ctx.text(o) == "!")
         })
-        .filter_map(|c| c.child_by_field_name("operand"))
+        .filter_map(|c| c.field("operand"))
         .filter(|o| o.kind() == "identifier")
         .map(|o| ctx.text(o))
         .collect();
@@ -194,11 +194,9 @@ fn guarded_by_flag<'t>(first: Node<'t>, second: Node<'t>, ctx: &Ctx<'t>) -> bool
     let sets_flag = block.named_children(&mut cursor).any(|stmt| {
         stmt.kind() == "assignment_statement"
             && stmt
-                .child_by_field_name("left")
+                .field("left")
                 .is_some_and(|l| flags.contains(&ctx.text(l)))
-            && stmt
-                .child_by_field_name("right")
-                .is_some_and(|r| ctx.text(r) == "true")
+            && stmt.field("right").is_some_and(|r| ctx.text(r) == "true")
     });
     sets_flag
 }

@@ -3,6 +3,7 @@
 //! sender then blocks forever.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text, Walk};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use std::collections::HashSet;
@@ -41,12 +42,12 @@ pub const RULE: Rule = Rule {
 /// `None` when the literal declares its own `inner`.
 fn outer_name<'s>(lit: Node<'_>, inner: &'s str, src: &'s str) -> Option<&'s str> {
     let call = lit.parent()?;
-    let params = lit.child_by_field_name("parameters")?;
+    let params = lit.field("parameters")?;
     let mut c = params.walk();
     let mut index = 0;
     for decl in params.named_children(&mut c) {
         let mut c2 = decl.walk();
-        for name in decl.children_by_field_name("name", &mut c2) {
+        for name in decl.fields("name", &mut c2) {
             if text(name, src) == inner {
                 let arg = *syntax::call_args(call).get(index)?;
                 return (arg.kind() == "identifier").then(|| text(arg, src));
@@ -54,7 +55,7 @@ fn outer_name<'s>(lit: Node<'_>, inner: &'s str, src: &'s str) -> Option<&'s str
             index += 1;
         }
     }
-    let body = lit.child_by_field_name("body")?;
+    let body = lit.field("body")?;
     (!flow::assigned_in(inner, body, body.start_byte(), body.end_byte(), src)).then_some(inner)
 }
 
@@ -63,19 +64,13 @@ fn outer_name<'s>(lit: Node<'_>, inner: &'s str, src: &'s str) -> Option<&'s str
 fn assigned_value<'t>(stmt: Node<'t>, name: &str, src: &str) -> Option<(Node<'t>, Node<'t>)> {
     let (left, right): (Vec<Node<'t>>, Node<'t>) = match stmt.kind() {
         "short_var_declaration" | "assignment_statement" => {
-            let l = stmt.child_by_field_name("left")?;
+            let l = stmt.field("left")?;
             let mut c = l.walk();
-            (
-                l.named_children(&mut c).collect(),
-                stmt.child_by_field_name("right")?,
-            )
+            (l.named_children(&mut c).collect(), stmt.field("right")?)
         }
         "var_spec" => {
             let mut c = stmt.walk();
-            (
-                stmt.children_by_field_name("name", &mut c).collect(),
-                stmt.child_by_field_name("value")?,
-            )
+            (stmt.fields("name", &mut c).collect(), stmt.field("value")?)
         }
         _ => return None,
     };
@@ -107,7 +102,7 @@ fn gives_up(case: Node<'_>, src: &str) -> bool {
                 || name.ends_with(".Done")
                 || name.ends_with(".After")
         }),
-        "selector_expression" => operand.child_by_field_name("field").is_some_and(|f| {
+        "selector_expression" => operand.field("field").is_some_and(|f| {
             let field = text(f, src);
             field == "C" || is_stop_signal(field)
         }),
@@ -130,9 +125,9 @@ fn is_stop_signal(name: &str) -> bool {
 
 /// The channel a select case receives from.
 fn receive_operand(case: Node<'_>) -> Option<Node<'_>> {
-    let comm = case.child_by_field_name("communication")?;
+    let comm = case.field("communication")?;
     let expr = match comm.kind() {
-        "receive_statement" => comm.child_by_field_name("right")?,
+        "receive_statement" => comm.field("right")?,
         "expression_statement" => comm.named_child(0)?,
         _ => comm,
     };
@@ -217,15 +212,14 @@ fn guarded(send: Node<'_>) -> bool {
 
 /// The sends on `inner` in the goroutine's own body (not nested literals).
 fn sends_on<'t>(lit: Node<'t>, inner: &str, src: &str) -> Vec<Node<'t>> {
-    let Some(body) = lit.child_by_field_name("body") else {
+    let Some(body) = lit.field("body") else {
         return Vec::new();
     };
     syntax::same_function_descendants(body)
         .into_iter()
         .filter(|n| {
             n.kind() == "send_statement"
-                && n.child_by_field_name("channel")
-                    .is_some_and(|c| text(c, src) == inner)
+                && n.field("channel").is_some_and(|c| text(c, src) == inner)
         })
         .collect()
 }
@@ -236,7 +230,7 @@ fn goroutine_literals(body: Node<'_>) -> Vec<std::ops::Range<usize>> {
     syntax::descendants(body)
         .into_iter()
         .filter(|n| n.kind() == "go_statement")
-        .filter_map(|g| g.named_child(0)?.child_by_field_name("function"))
+        .filter_map(|g| g.named_child(0)?.field("function"))
         .filter(|f| f.kind() == "func_literal")
         .map(|f| f.byte_range())
         .collect()
@@ -260,8 +254,7 @@ fn only_known_uses(
             return Walk::Skip;
         }
         if n.kind() == "send_statement"
-            && n.child_by_field_name("channel")
-                .is_some_and(|c| text(c, src) == channel)
+            && n.field("channel").is_some_and(|c| text(c, src) == channel)
             && goroutines.iter().any(|r| r.contains(&n.start_byte()))
         {
             *senders += 1;
@@ -357,13 +350,13 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 
 /// The channel names the goroutine literal sends on.
 fn sends_on_any<'s>(lit: Node<'_>, src: &'s str) -> Vec<&'s str> {
-    let Some(body) = lit.child_by_field_name("body") else {
+    let Some(body) = lit.field("body") else {
         return Vec::new();
     };
     syntax::same_function_descendants(body)
         .into_iter()
         .filter(|n| n.kind() == "send_statement")
-        .filter_map(|n| n.child_by_field_name("channel"))
+        .filter_map(|n| n.field("channel"))
         .filter(|c| c.kind() == "identifier")
         .map(|c| text(c, src))
         .collect()

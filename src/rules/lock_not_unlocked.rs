@@ -2,6 +2,7 @@
 //! in the function.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow::{self, LockFlow};
 use crate::analysis::syntax::Parents;
@@ -131,7 +132,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
 /// or, when `top` returns results, any (the value returned holds the lock).
 fn handed_over<'t>(top: Node<'t>, field: &str, ctx: &Ctx<'t>) -> bool {
     let own_type = lock_calls::receiver_type(top, ctx.src);
-    let returns = top.child_by_field_name("result").is_some();
+    let returns = top.field("result").is_some();
     let locks = ctx.facts.lock_flow(top);
     ctx.facts.released_elsewhere(field).iter().any(|r| {
         returns || (own_type.is_some() && r.receiver_type == own_type) || locks.calls(r.name)
@@ -147,7 +148,7 @@ pub(super) fn returned(lock: &LockCall<'_>, locks: &LockFlow<'_>, src: &str) -> 
 /// The identifier an expression `a.b[i].c` starts from.
 fn root_identifier(expr: Node<'_>) -> Node<'_> {
     let mut root = expr;
-    while let Some(inner) = root.child_by_field_name("operand").filter(|_| {
+    while let Some(inner) = root.field("operand").filter(|_| {
         matches!(
             root.kind(),
             "selector_expression" | "index_expression" | "parenthesized_expression"
@@ -175,7 +176,7 @@ pub(super) fn function_names<'t, 's>(
 ) -> Vec<&'s str> {
     let mut out = Vec::new();
     for f in up.ancestors(node).filter(|n| syntax::is_function(*n)) {
-        if let Some(name) = f.child_by_field_name("name") {
+        if let Some(name) = f.field("name") {
             out.push(syntax::text(name, src));
             continue;
         }
@@ -203,9 +204,7 @@ pub(super) fn function_names<'t, 's>(
                 let names = syntax::assigned_names(p, src);
                 out.extend(index.and_then(|i| names.get(i).copied()));
             }
-            "keyed_element" => {
-                out.extend(p.child_by_field_name("key").map(|k| syntax::text(k, src)))
-            }
+            "keyed_element" => out.extend(p.field("key").map(|k| syntax::text(k, src))),
             _ => {}
         }
     }

@@ -3,6 +3,7 @@
 //! subtest that uses it may see a later iteration's value.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names;
 use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx, Finding, Fix, Match};
@@ -71,24 +72,24 @@ fn loop_vars<'s>(loop_: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let mut c = loop_.walk();
     let Some(header) = loop_
         .named_children(&mut c)
-        .find(|n| Some(*n) != loop_.child_by_field_name("body"))
+        .find(|n| Some(*n) != loop_.field("body"))
     else {
         return Vec::new();
     };
     let names: Vec<Node<'_>> = match header.kind() {
         "range_clause" => header
-            .child_by_field_name("left")
+            .field("left")
             .map(|l| {
                 let mut c = l.walk();
                 l.named_children(&mut c).collect()
             })
             .unwrap_or_default(),
-        "for_clause" => match header.child_by_field_name("update") {
+        "for_clause" => match header.field("update") {
             Some(u) if matches!(u.kind(), "inc_statement" | "dec_statement") => {
                 u.named_child(0).into_iter().collect()
             }
             Some(u) if u.kind() == "assignment_statement" => u
-                .child_by_field_name("left")
+                .field("left")
                 .map(|l| {
                     let mut c = l.walk();
                     l.named_children(&mut c).collect()
@@ -112,7 +113,7 @@ fn base_identifier(mut expr: Node<'_>) -> Option<Node<'_>> {
         expr = syntax::unparen(expr);
         match expr.kind() {
             "identifier" => return Some(expr),
-            "selector_expression" => expr = expr.child_by_field_name("operand")?,
+            "selector_expression" => expr = expr.field("operand")?,
             _ => return None,
         }
     }
@@ -122,16 +123,16 @@ fn base_identifier(mut expr: Node<'_>) -> Option<Node<'_>> {
 /// subtest literal (P its `*testing.T` parameter), after its last label
 /// (a jump to a later label could skip the call).
 fn parallel_end(lit: Node<'_>, src: &str) -> Option<usize> {
-    let params = lit.child_by_field_name("parameters")?;
+    let params = lit.field("parameters")?;
     let decl = params.named_child(0)?;
     let is_test = decl
-        .child_by_field_name("type")
+        .field("type")
         .is_some_and(|t| text(t, src) == "*testing.T");
     if !is_test {
         return None;
     }
-    let param = text(decl.child_by_field_name("name")?, src);
-    let stmts = flow::statements(lit.child_by_field_name("body")?);
+    let param = text(decl.field("name")?, src);
+    let stmts = flow::statements(lit.field("body")?);
     let last_label = stmts
         .iter()
         .rposition(|s| s.kind() == "labeled_statement")
@@ -160,12 +161,12 @@ fn classify<'t>(up: &Parents<'t>, site: Node<'t>, lit: Node<'t>, src: &str) -> O
         "defer_statement" => return Some(Site::Defer),
         _ => {}
     }
-    let function = site.child_by_field_name("function")?;
-    let receiver = base_identifier(function.child_by_field_name("operand")?)?;
+    let function = site.field("function")?;
+    let receiver = base_identifier(function.field("operand")?)?;
     let declared =
         names::declaration(up, receiver, text(receiver, src), src).map(|d| text(d.site, src))?;
     let args = syntax::call_args(site);
-    match text(function.child_by_field_name("field")?, src) {
+    match text(function.field("field")?, src) {
         "Go" if args.len() == 1 && declared.contains("errgroup") => Some(Site::Group),
         "Run" if args.len() == 2 && args[1] == lit && declared.contains("*testing.T") => {
             parallel_end(lit, src).map(Site::Subtest)
@@ -210,7 +211,7 @@ fn enclosing_loops<'t, 's>(
                     .collect();
                 waits = later.into_iter().any(|s| flow::may_block(s, src));
             }
-            "for_statement" if anc.child_by_field_name("body") == Some(child) => {
+            "for_statement" if anc.field("body") == Some(child) => {
                 let vars = loop_vars(anc, src)
                     .into_iter()
                     .filter(|v| !hidden.contains(v))
@@ -244,8 +245,7 @@ fn writes<'t>(up: &Parents<'t>, node: Node<'t>, name: &str, src: &str) -> bool {
                 || up.parent(n).is_some_and(|p| {
                     p.kind() == "var_spec"
                         || p.kind() == "unary_expression"
-                            && p.child_by_field_name("operator")
-                                .is_some_and(|o| text(o, src) == "&")
+                            && p.field("operator").is_some_and(|o| text(o, src) == "&")
                 }));
         if found {
             syntax::Walk::Stop
@@ -309,7 +309,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     let (Some(kind), Some(body), Some(stmt)) = (
         classify(ctx.facts.parents(), site, lit, ctx.src),
-        lit.child_by_field_name("body"),
+        lit.field("body"),
         ctx.facts.parents().statement_of(site),
     ) else {
         return;

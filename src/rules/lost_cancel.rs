@@ -2,6 +2,7 @@
 //! used, or not called on every path out of the function.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{self, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Edit, Finding, Fix, Match};
@@ -58,8 +59,8 @@ fn assignment<'t>(up: &Parents<'t>, call: Node<'t>) -> Option<Assignment<'t>> {
     }
     let holder = values.parent()?;
     let (stmt, names, declares) = match holder.kind() {
-        "short_var_declaration" if holder.child_by_field_name("right") == Some(values) => {
-            let left = holder.child_by_field_name("left")?;
+        "short_var_declaration" if holder.field("right") == Some(values) => {
+            let left = holder.field("left")?;
             let mut c = left.walk();
             (
                 holder,
@@ -67,12 +68,12 @@ fn assignment<'t>(up: &Parents<'t>, call: Node<'t>) -> Option<Assignment<'t>> {
                 true,
             )
         }
-        "assignment_statement" if holder.child_by_field_name("right") == Some(values) => {
-            let op = holder.child_by_field_name("operator")?;
+        "assignment_statement" if holder.field("right") == Some(values) => {
+            let op = holder.field("operator")?;
             if op.kind() != "=" {
                 return None;
             }
-            let left = holder.child_by_field_name("left")?;
+            let left = holder.field("left")?;
             let mut c = left.walk();
             (
                 holder,
@@ -80,16 +81,14 @@ fn assignment<'t>(up: &Parents<'t>, call: Node<'t>) -> Option<Assignment<'t>> {
                 false,
             )
         }
-        "var_spec" if holder.child_by_field_name("value") == Some(values) => {
+        "var_spec" if holder.field("value") == Some(values) => {
             let decl = up
                 .ancestors(holder)
                 .find(|n| n.kind() == "var_declaration")?;
             let mut c = holder.walk();
             (
                 decl,
-                holder
-                    .children_by_field_name("name", &mut c)
-                    .collect::<Vec<_>>(),
+                holder.fields("name", &mut c).collect::<Vec<_>>(),
                 true,
             )
         }
@@ -117,10 +116,10 @@ fn only_discarded(ident: Node<'_>, ctx: &Ctx<'_>) -> bool {
     else {
         return false;
     };
-    if stmt.child_by_field_name("right") != Some(right) {
+    if stmt.field("right") != Some(right) {
         return false;
     }
-    let left = stmt.child_by_field_name("left");
+    let left = stmt.field("left");
     left.is_some_and(|l| {
         l.named_child_count() == right.named_child_count()
             && l.named_children(&mut l.walk()).all(|n| ctx.text(n) == "_")
@@ -131,9 +130,7 @@ fn only_discarded(ident: Node<'_>, ctx: &Ctx<'_>) -> bool {
 /// program and so releases every context.
 fn is_program_main(func: Node<'_>, ctx: &Ctx<'_>) -> bool {
     let named_main = func.kind() == "function_declaration"
-        && func
-            .child_by_field_name("name")
-            .is_some_and(|n| ctx.text(n) == "main");
+        && func.field("name").is_some_and(|n| ctx.text(n) == "main");
     let root = func.parent();
     let package_main = root.is_some_and(|r| {
         let mut c = r.walk();
@@ -210,9 +207,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(func) = ctx.facts.parents().enclosing_function(call) else {
         return;
     };
-    let with = call
-        .child_by_field_name("function")
-        .map_or("context", |f| ctx.text(f));
+    let with = call.field("function").map_or("context", |f| ctx.text(f));
     if a.cancel.kind() != "identifier" {
         // Stored in a field, map or slice: handled elsewhere.
         return;

@@ -2,6 +2,7 @@
 //! made.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{self, DeclKind};
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
@@ -63,14 +64,10 @@ fn classify<'t>(ident: Node<'t>, ctx: &Ctx<'t>) -> Use {
         return Use::Read;
     };
     match parent.kind() {
-        "unary_expression"
-            if parent
-                .child_by_field_name("operator")
-                .is_some_and(|o| ctx.text(o) == "&") =>
-        {
+        "unary_expression" if parent.field("operator").is_some_and(|o| ctx.text(o) == "&") => {
             Use::Assign
         }
-        "index_expression" if parent.child_by_field_name("operand") == Some(node) => {
+        "index_expression" if parent.field("operand") == Some(node) => {
             let mut entry = parent;
             while let Some(p) = up
                 .parent(entry)
@@ -119,7 +116,7 @@ fn write_statement<'t>(up: &Parents<'t>, ident: Node<'t>) -> Node<'t> {
 
 /// The fix: `var m = make(map[K]V)` for a single-name spec.
 fn make_fix(spec: Node<'_>, name: &str, ctx: &Ctx<'_>) -> Option<Fix> {
-    let ty = spec.child_by_field_name("type")?;
+    let ty = spec.field("type")?;
     let type_text = ctx.text(ty);
     Some(Fix::single(
         format!("Make the map: `var {name} = make({type_text})`"),
@@ -139,7 +136,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     };
     let mut resolver = ctx.facts.resolver();
     let mut c = spec.walk();
-    let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+    let names: Vec<Node<'_>> = spec.fields("name", &mut c).collect();
     // `goto` can jump back over anything: stay silent.
     let mut has_goto = false;
     syntax::walk(func, |n| {

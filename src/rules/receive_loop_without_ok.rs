@@ -2,6 +2,7 @@
 //! no way out of the loop: once `ch` is closed it spins on zero values.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text, Parents};
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -38,9 +39,7 @@ pub const RULE: Rule = Rule {
 fn closable(channel: Node<'_>, src: &str) -> bool {
     match channel.kind() {
         "identifier" => true,
-        "selector_expression" => channel
-            .child_by_field_name("field")
-            .is_some_and(|f| text(f, src) != "C"),
+        "selector_expression" => channel.field("field").is_some_and(|f| text(f, src) != "C"),
         _ => false,
     }
 }
@@ -56,7 +55,7 @@ fn may_be_closed<'t>(up: &Parents<'t>, channel: Node<'t>, src: &str) -> bool {
     for anc in up.ancestors(channel) {
         let is_param = channel.kind() == "identifier"
             && syntax::is_function(anc)
-            && anc.child_by_field_name("parameters").is_some_and(|p| {
+            && anc.field("parameters").is_some_and(|p| {
                 syntax::descendants(p)
                     .iter()
                     .any(|n| n.kind() == "identifier" && text(*n, src) == name)
@@ -84,17 +83,11 @@ fn range_fix(
     name: &str,
     channel: &str,
 ) -> Option<Fix> {
-    let body = loop_.child_by_field_name("body")?;
+    let body = loop_.field("body")?;
     let first = flow::statements(body).into_iter().next()?;
     let op = match stmt.kind() {
         "short_var_declaration" => ":=",
-        "assignment_statement"
-            if stmt
-                .child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "=") =>
-        {
-            "="
-        }
+        "assignment_statement" if stmt.field("operator").is_some_and(|o| o.kind() == "=") => "=",
         _ => return None,
     };
     if first != stmt {
@@ -125,10 +118,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(channel) = flow::received(receive).map(syntax::unparen) else {
         return;
     };
-    let Some(var) = stmt
-        .child_by_field_name("left")
-        .and_then(|l| l.named_child(0))
-    else {
+    let Some(var) = stmt.field("left").and_then(|l| l.named_child(0)) else {
         return;
     };
     let name = ctx.text(var);

@@ -2,6 +2,7 @@
 //! the function calling it is not the one a `defer` runs.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::Parents;
 use crate::analysis::{flow, syntax, Ctx, Finding, Fix, Match};
 use tree_sitter::Node;
@@ -152,8 +153,7 @@ fn defers_recover_too_early<'t>(up: &Parents<'t>, stmt: Node<'t>, src: &'t str) 
         return misuse(up, func, src).is_some();
     }
     let (Some(name), Some(root)) = (
-        func.child_by_field_name("name")
-            .map(|n| syntax::text(n, src)),
+        func.field("name").map(|n| syntax::text(n, src)),
         up.ancestors(func).last(),
     ) else {
         return false;
@@ -171,9 +171,7 @@ fn defers_recover_too_early<'t>(up: &Parents<'t>, stmt: Node<'t>, src: &'t str) 
             .unwrap_or(n);
         callee
             .parent()
-            .filter(|p| {
-                p.kind() == "call_expression" && p.child_by_field_name("function") == Some(callee)
-            })
+            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(callee))
             .is_some_and(|call| call.parent().is_none_or(|p| p.kind() != "defer_statement"))
     })
 }
@@ -211,9 +209,9 @@ fn misuse<'t>(up: &Parents<'t>, lit: Node<'t>, src: &'t str) -> Option<Misuse<'t
         if n.kind() != "identifier" || syntax::text(n, src) != name {
             continue;
         }
-        let call = n.parent().filter(|p| {
-            p.kind() == "call_expression" && p.child_by_field_name("function") == Some(n)
-        })?;
+        let call = n
+            .parent()
+            .filter(|p| p.kind() == "call_expression" && p.field("function") == Some(n))?;
         if call.parent().is_some_and(|p| p.kind() == "defer_statement") {
             return None;
         }
@@ -240,18 +238,18 @@ fn bound_name<'t>(lit: Node<'t>, src: &'t str) -> Option<(&'t str, Node<'t>)> {
         "short_var_declaration" | "assignment_statement" => {
             if stmt.kind() == "assignment_statement"
                 && stmt
-                    .child_by_field_name("operator")
+                    .field("operator")
                     .is_none_or(|o| syntax::text(o, src) != "=")
             {
                 return None;
             }
-            let l = stmt.child_by_field_name("left")?;
+            let l = stmt.field("left")?;
             let mut c = l.walk();
             l.named_children(&mut c).collect()
         }
         "var_spec" => {
             let mut c = stmt.walk();
-            stmt.children_by_field_name("name", &mut c).collect()
+            stmt.fields("name", &mut c).collect()
         }
         _ => return None,
     };
@@ -276,7 +274,7 @@ fn wrap_fix<'t>(up: &Parents<'t>, call: Node<'t>, lit: Node<'t>, src: &str) -> O
     let movable = match stmt.kind() {
         "expression_statement" => stmt.named_child(0) == Some(call),
         "if_statement" => {
-            let cons = stmt.child_by_field_name("consequence")?;
+            let cons = stmt.field("consequence")?;
             !(cons.start_byte() <= call.start_byte() && call.end_byte() <= cons.end_byte())
         }
         _ => false,

@@ -3,6 +3,7 @@
 //! container-aware default.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::{flow, imports, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -100,9 +101,9 @@ fn removed<'t>(stmt: Node<'t>, ctx: &Ctx<'t>) -> Node<'t> {
     let lone = flow::statements(block).len() == 1;
     let whole_if = parents.parent(block).filter(|i| {
         i.kind() == "if_statement"
-            && i.child_by_field_name("alternative").is_none()
-            && i.child_by_field_name("initializer").is_none()
-            && i.child_by_field_name("condition").is_some_and(|c| {
+            && i.field("alternative").is_none()
+            && i.field("initializer").is_none()
+            && i.field("condition").is_some_and(|c| {
                 !syntax::descendants(c)
                     .iter()
                     .any(|n| n.kind() == "call_expression" || n.kind() == "receive_expression")

@@ -2,6 +2,7 @@
 //! default spins a CPU while no case is ready.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::{flow, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -62,7 +63,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         return;
     };
     let select = ctx.facts.parents().parent(default);
-    let (Some(select), Some(body)) = (select, loop_.child_by_field_name("body")) else {
+    let (Some(select), Some(body)) = (select, loop_.field("body")) else {
         return;
     };
     if !flow::is_infinite(loop_) || !is_empty(default) {

@@ -2,6 +2,7 @@
 
 use super::{Rule, Severity};
 use crate::analysis::channels;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
 use tree_sitter::Node;
 
@@ -46,7 +47,7 @@ fn path_prefixes<'s>(expr: Node<'_>, src: &'s str) -> Option<Vec<&'s str>> {
         out.push(syntax::text(n, src));
         match n.kind() {
             "identifier" => break,
-            "selector_expression" => n = syntax::unparen(n.child_by_field_name("operand")?),
+            "selector_expression" => n = syntax::unparen(n.field("operand")?),
             _ => return None,
         }
     }

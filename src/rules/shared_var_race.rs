@@ -5,6 +5,7 @@ mod others;
 mod writes;
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{DeclKind, Resolver};
 use crate::analysis::sync_points::SyncPoints;
 use crate::analysis::syntax::inside;
@@ -84,8 +85,7 @@ fn first_access<'t>(
             Some(field) => {
                 let mut sel = ident;
                 while let Some(p) = sel.parent().filter(|p| {
-                    p.kind() == "selector_expression"
-                        && p.child_by_field_name("operand") == Some(sel)
+                    p.kind() == "selector_expression" && p.field("operand") == Some(sel)
                 }) {
                     sel = p;
                     if compact(ctx.text(sel)) == *field {
@@ -118,9 +118,7 @@ fn started_in_loop<'t>(t: &Target<'_>, g: &Goroutine<'t>, ctx: &Ctx<'t>) -> Opti
     // Range variables are per iteration from Go 1.22; a three-clause loop
     // variable is copied into the next iteration, a read that races too.
     let per_iteration = t.decl.is_some_and(|d| {
-        let in_body = lp
-            .child_by_field_name("body")
-            .is_some_and(|b| inside(b, d.ident));
+        let in_body = lp.field("body").is_some_and(|b| inside(b, d.ident));
         let range_var = d.site.kind() == "range_clause" && d.site.parent() == Some(lp);
         in_body || (range_var && !ctx.go_before(22))
     });
@@ -144,7 +142,7 @@ fn releases_after(body: Node<'_>, access: Node<'_>, gates: &[&str], ctx: &Ctx<'_
             .into_iter()
             .any(|n| {
                 let channel = match n.kind() {
-                    "send_statement" => n.child_by_field_name("channel"),
+                    "send_statement" => n.field("channel"),
                     "call_expression" if syntax::is_call_to(n, ctx.src, "close") => {
                         syntax::call_args(n).first().copied()
                     }

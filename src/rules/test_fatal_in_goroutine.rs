@@ -2,6 +2,7 @@
 //! from a goroutine the test started, on the test's own `*testing.T`.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{self, DeclKind};
 use crate::analysis::syntax;
 use crate::analysis::{Ctx, Finding, Linter, Match, Peer};
@@ -54,15 +55,12 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             continue;
         }
         let Some(callee) = call
-            .child_by_field_name("function")
+            .field("function")
             .filter(|f| f.kind() == "selector_expression")
         else {
             continue;
         };
-        let (Some(recv), Some(method)) = (
-            callee.child_by_field_name("operand"),
-            callee.child_by_field_name("field"),
-        ) else {
+        let (Some(recv), Some(method)) = (callee.field("operand"), callee.field("field")) else {
             continue;
         };
         if recv.kind() != "identifier" || !GOEXIT.contains(&ctx.text(method)) {

@@ -2,6 +2,7 @@
 //! not a small constant, with nothing in the loop limiting concurrency.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text};
 use crate::analysis::{flow, Ctx, Finding, Match};
 use tree_sitter::Node;
@@ -89,17 +90,14 @@ fn small_trip_count<'t>(loop_: Node<'t>, ctx: &Ctx<'t>) -> bool {
     let mut c = loop_.walk();
     let Some(header) = loop_
         .named_children(&mut c)
-        .find(|n| Some(*n) != loop_.child_by_field_name("body"))
+        .find(|n| Some(*n) != loop_.field("body"))
     else {
         return false;
     };
     match header.kind() {
-        "for_clause" => header.child_by_field_name("condition").is_some_and(|cond| {
-            let op = cond.child_by_field_name("operator").map(|o| o.kind());
-            let (left, right) = (
-                cond.child_by_field_name("left"),
-                cond.child_by_field_name("right"),
-            );
+        "for_clause" => header.field("condition").is_some_and(|cond| {
+            let op = cond.field("operator").map(|o| o.kind());
+            let (left, right) = (cond.field("left"), cond.field("right"));
             let up = match op {
                 Some("<" | "<=" | "!=") => right,
                 Some(">" | ">=") => left,
@@ -107,15 +105,15 @@ fn small_trip_count<'t>(loop_: Node<'t>, ctx: &Ctx<'t>) -> bool {
             };
             // Counting down from a small start: `for n := 4; n > 0; n--`.
             let start = header
-                .child_by_field_name("initializer")
-                .and_then(|i| i.child_by_field_name("right"))
+                .field("initializer")
+                .and_then(|i| i.field("right"))
                 .and_then(|r| r.named_child(0));
             let down = matches!(op, Some(">" | ">=" | "!="))
                 && right.is_some_and(|r| r.kind() == "int_literal");
             up.is_some_and(|b| small_constant(b, ctx))
                 || (down && start.is_some_and(|s| small_constant(s, ctx)))
         }),
-        "range_clause" => header.child_by_field_name("right").is_some_and(|r| {
+        "range_clause" => header.field("right").is_some_and(|r| {
             let r = syntax::unparen(r);
             r.kind() == "composite_literal" || small_constant(r, ctx)
         }),
@@ -129,7 +127,7 @@ fn counter_names<'s>(loop_: Node<'_>, src: &'s str) -> Option<Vec<&'s str>> {
     let clause = loop_
         .named_children(&mut c)
         .find(|n| n.kind() == "for_clause")?;
-    let init = clause.child_by_field_name("initializer")?;
+    let init = clause.field("initializer")?;
     Some(syntax::assigned_names(init, src))
 }
 
@@ -163,10 +161,10 @@ fn is_receive_loop(n: Node<'_>) -> bool {
     let mut c = n.walk();
     let header = n
         .named_children(&mut c)
-        .find(|h| Some(*h) != n.child_by_field_name("body"));
+        .find(|h| Some(*h) != n.field("body"));
     header.is_some_and(|h| match h.kind() {
         "range_clause" => h
-            .child_by_field_name("right")
+            .field("right")
             .is_some_and(|r| matches!(r.kind(), "identifier" | "selector_expression")),
         "for_clause" => false,
         _ => receives(h),
@@ -184,7 +182,7 @@ fn calls_method(n: Node<'_>, src: &str, names: &[&str]) -> bool {
 /// send or token receive before the `go`, a wait or receive after it in
 /// the same iteration, or a weighted semaphore or rate limiter.
 fn throttled(loop_: Node<'_>, go: Node<'_>, src: &str) -> bool {
-    let Some(body) = loop_.child_by_field_name("body") else {
+    let Some(body) = loop_.field("body") else {
         return false;
     };
     syntax::same_function_descendants(body)
@@ -213,7 +211,7 @@ fn self_throttled(nodes: &[Node<'_>], src: &str) -> bool {
     let sent: Vec<&str> = nodes
         .iter()
         .filter(|n| n.kind() == "send_statement")
-        .filter_map(|n| n.child_by_field_name("channel"))
+        .filter_map(|n| n.field("channel"))
         .map(|c| text(c, src))
         .collect();
     nodes.iter().any(|n| {

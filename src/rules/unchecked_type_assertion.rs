@@ -2,6 +2,7 @@
 //! `x` holds another type.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::{flow, imports, syntax, Ctx, Edit, Finding, Fix, Match};
 use tree_sitter::Node;
 
@@ -87,14 +88,12 @@ fn binding(expr: Node<'_>) -> Option<(Node<'_>, usize)> {
         .filter(|p| p.kind() == "expression_list" && p.named_child_count() == 1)?;
     let stmt = list.parent()?;
     let names = match stmt.kind() {
-        "short_var_declaration" | "assignment_statement"
-            if stmt.child_by_field_name("right") == Some(list) =>
-        {
-            stmt.child_by_field_name("left")?.named_child_count()
+        "short_var_declaration" | "assignment_statement" if stmt.field("right") == Some(list) => {
+            stmt.field("left")?.named_child_count()
         }
-        "var_spec" if stmt.child_by_field_name("value") == Some(list) => {
+        "var_spec" if stmt.field("value") == Some(list) => {
             let mut c = stmt.walk();
-            let n = stmt.children_by_field_name("name", &mut c).count();
+            let n = stmt.fields("name", &mut c).count();
             n
         }
         _ => return None,
@@ -112,15 +111,15 @@ fn ok_assertion<'s>(stmt: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str, &
     if stmt.kind() != "short_var_declaration" {
         return None;
     }
-    let value = stmt.child_by_field_name("right")?.named_child(0)?;
+    let value = stmt.field("right")?.named_child(0)?;
     let value = syntax::unparen(value);
     if value.kind() != "type_assertion_expression" || binding(outermost_parens(value))?.1 != 2 {
         return None;
     }
-    let ok = stmt.child_by_field_name("left")?.named_child(1)?;
+    let ok = stmt.field("left")?.named_child(1)?;
     Some((
-        syntax::text(value.child_by_field_name("operand")?, src),
-        syntax::text(value.child_by_field_name("type")?, src),
+        syntax::text(value.field("operand")?, src),
+        syntax::text(value.field("type")?, src),
         syntax::text(ok, src),
     ))
 }
@@ -141,11 +140,9 @@ fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool
             return false;
         }
         match anc.kind() {
-            "if_statement" if anc.child_by_field_name("consequence") == Some(child) => {
-                let cond = anc
-                    .child_by_field_name("condition")
-                    .map_or("", |c| syntax::text(c, src));
-                if same(anc.child_by_field_name("initializer"))
+            "if_statement" if anc.field("consequence") == Some(child) => {
+                let cond = anc.field("condition").map_or("", |c| syntax::text(c, src));
+                if same(anc.field("initializer"))
                     .is_some_and(|ok| cond == ok || cond.starts_with(&format!("{ok} &&")))
                 {
                     return true;
@@ -154,11 +151,11 @@ fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool
             "type_case" => {
                 let switch = anc.parent();
                 let value = switch
-                    .and_then(|s| s.child_by_field_name("value"))
+                    .and_then(|s| s.field("value"))
                     .map(|v| syntax::text(v, src));
                 let mut c = anc.walk();
                 let listed = anc
-                    .children_by_field_name("type", &mut c)
+                    .fields("type", &mut c)
                     .any(|t| syntax::text(t, src) == ty);
                 if value == Some(operand) && listed {
                     return true;
@@ -170,10 +167,10 @@ fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool
                     .iter()
                     .take_while(|s| s.end_byte() <= child.start_byte());
                 let checked = earlier.copied().any(|s| {
-                    s.child_by_field_name("consequence")
+                    s.field("consequence")
                         .is_some_and(|b| flow::is_terminator(b, src))
-                        && same(s.child_by_field_name("initializer")).is_some_and(|ok| {
-                            s.child_by_field_name("condition")
+                        && same(s.field("initializer")).is_some_and(|ok| {
+                            s.field("condition")
                                 .is_some_and(|c| syntax::text(c, src) == format!("!{ok}"))
                         })
                 });
@@ -201,10 +198,8 @@ fn comma_ok_fix<'t>(
         return None;
     };
     let name_end = match bind.kind() {
-        "short_var_declaration" => bind.child_by_field_name("left")?.end_byte(),
-        "var_spec" if bind.child_by_field_name("type").is_none() => {
-            bind.child_by_field_name("name")?.end_byte()
-        }
+        "short_var_declaration" => bind.field("left")?.end_byte(),
+        "var_spec" if bind.field("type").is_none() => bind.field("name")?.end_byte(),
         _ => return None,
     };
     let stmt = ctx.facts.parents().statement_of(bind)?;
@@ -244,7 +239,7 @@ fn mismatch_return(
     ctx: &Ctx<'_>,
 ) -> Option<String> {
     let src = ctx.src;
-    let Some(result) = func.child_by_field_name("result") else {
+    let Some(result) = func.field("result") else {
         return Some("return".to_string());
     };
     let types: Vec<Node<'_>> = if result.kind() == "parameter_list" {
@@ -253,16 +248,10 @@ fn mismatch_return(
             .named_children(&mut c)
             .filter(|n| n.kind() != "comment")
             .collect();
-        if params
-            .iter()
-            .any(|p| p.child_by_field_name("name").is_some())
-        {
+        if params.iter().any(|p| p.field("name").is_some()) {
             return Some("return".to_string());
         }
-        params
-            .iter()
-            .filter_map(|p| p.child_by_field_name("type"))
-            .collect()
+        params.iter().filter_map(|p| p.field("type")).collect()
     } else {
         vec![result]
     };

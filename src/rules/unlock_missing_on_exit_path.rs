@@ -14,6 +14,7 @@
 
 use super::lock_not_unlocked::{aliased, function_names, returned};
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::lock_flow;
 use crate::analysis::{flow, syntax, Ctx, Finding, Match};
@@ -112,7 +113,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     {
         return;
     }
-    let has_results = func.child_by_field_name("result").is_some();
+    let has_results = func.field("result").is_some();
     let shown = lock_calls::short(mutex);
     let (op, release) = (lock.op.name(), lock.op.release().name());
     for &exit in exits {

@@ -2,6 +2,7 @@
 //! `go func() { … }()` it is meant to count.
 
 use super::{Rule, Severity};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls;
 use crate::analysis::sync::LockKind;
 use crate::analysis::{syntax, Ctx, Edit, Finding, Fix, Match};
@@ -50,22 +51,17 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let Some(recv) = add
-        .child_by_field_name("function")
-        .and_then(|f| f.child_by_field_name("operand"))
-    else {
+    let Some(recv) = add.field("function").and_then(|f| f.field("operand")) else {
         return;
     };
     let wg = ctx.text(recv);
     let calls = |scope: Node<'_>, method: &str| {
         syntax::descendants(scope).into_iter().any(|n| {
             n.kind() == "call_expression"
-                && n.child_by_field_name("function").is_some_and(|f| {
+                && n.field("function").is_some_and(|f| {
                     f.kind() == "selector_expression"
-                        && f.child_by_field_name("field")
-                            .is_some_and(|x| ctx.text(x) == method)
-                        && f.child_by_field_name("operand")
-                            .is_some_and(|o| ctx.text(o) == wg)
+                        && f.field("field").is_some_and(|x| ctx.text(x) == method)
+                        && f.field("operand").is_some_and(|o| ctx.text(o) == wg)
                 })
         })
     };
@@ -125,7 +121,7 @@ fn move_before(
         .iter()
         .all(|a| a.kind() == "int_literal");
     let params = lit
-        .child_by_field_name("parameters")
+        .field("parameters")
         .map(|p| syntax::descendants(p))
         .unwrap_or_default();
     let uses_param = syntax::descendants(recv)

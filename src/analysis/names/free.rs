@@ -4,6 +4,7 @@
 //! the root.
 
 use super::{declared_in, defines, parameters, Decl};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use crate::analysis::syntax::text;
 use std::collections::{HashMap, HashSet};
@@ -29,14 +30,12 @@ fn declares<'t>(
         "range_clause" if defines(n) => (declared_in(n), n.end_byte()..end_of(parent)),
         "func_literal" => (parameters(n), n.start_byte()..n.end_byte()),
         "type_switch_statement" => {
-            let from = n
-                .child_by_field_name("value")
-                .map_or(n.start_byte(), |v| v.end_byte());
+            let from = n.field("value").map_or(n.start_byte(), |v| v.end_byte());
             (declared_in(n), from..n.end_byte())
         }
         "communication_case" => {
             let comm = n
-                .child_by_field_name("communication")
+                .field("communication")
                 .filter(|c| syntax::kind(*c) == "receive_statement");
             let from = comm.map_or(n.start_byte(), |c| c.end_byte());
             (
@@ -52,12 +51,12 @@ fn declares<'t>(
 /// (the keys of map, slice and array literals are expressions).
 fn field_keys(n: Node<'_>) -> Vec<Node<'_>> {
     if syntax::kind(n) != "composite_literal"
-        || n.child_by_field_name("type")
+        || n.field("type")
             .is_some_and(|t| matches!(syntax::kind(t), "map_type" | "slice_type" | "array_type"))
     {
         return Vec::new();
     }
-    let Some(body) = n.child_by_field_name("body") else {
+    let Some(body) = n.field("body") else {
         return Vec::new();
     };
     let mut c = body.walk();
@@ -65,7 +64,7 @@ fn field_keys(n: Node<'_>) -> Vec<Node<'_>> {
     elements
         .into_iter()
         .filter(|e| syntax::kind(*e) == "keyed_element")
-        .filter_map(|e| e.child_by_field_name("key"))
+        .filter_map(|e| e.field("key"))
         .filter_map(|k| {
             k.named_child(0)
                 .filter(|id| syntax::kind(*id) == "identifier")

@@ -3,6 +3,7 @@
 //! looking up from where it is used.
 
 use super::{declared_in, defines, parameters, Decl, DeclKind};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::{self, text, Parents};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -16,9 +17,7 @@ fn within(outer: Node<'_>, at: Node<'_>) -> bool {
 /// statement `stmt` (its right side still sees the names outside).
 fn on_left(stmt: Node<'_>, at: Node<'_>) -> bool {
     syntax::kind(stmt) == "short_var_declaration"
-        && stmt
-            .child_by_field_name("left")
-            .is_some_and(|l| within(l, at))
+        && stmt.field("left").is_some_and(|l| within(l, at))
 }
 
 /// Every declaration the construct `scope` brings into scope for its child
@@ -53,7 +52,7 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
             };
             out.extend(
                 scope
-                    .child_by_field_name("initializer")
+                    .field("initializer")
                     .filter(|i| *i != child)
                     .map(declared_in)
                     .unwrap_or_default(),
@@ -66,22 +65,20 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
                 .named_children(&mut c)
                 .find(|n| matches!(syntax::kind(*n), "for_clause" | "range_clause"));
             match clause {
-                Some(clause) if Some(child) == scope.child_by_field_name("body") => {
-                    loop_variables(clause)
-                }
+                Some(clause) if Some(child) == scope.field("body") => loop_variables(clause),
                 _ => Vec::new(),
             }
         }
         // The condition and post statement see the initializer's names.
         "for_clause" => scope
-            .child_by_field_name("initializer")
+            .field("initializer")
             .filter(|i| *i != child)
             .map(loop_variables_of)
             .unwrap_or_default(),
         // The declaring identifiers on the left resolve to themselves.
-        "range_clause" if scope.child_by_field_name("left") == Some(child) => declared_in(scope),
+        "range_clause" if scope.field("left") == Some(child) => declared_in(scope),
         "communication_case" => {
-            let comm = scope.child_by_field_name("communication");
+            let comm = scope.field("communication");
             match comm {
                 Some(comm) if comm != child || comm_left(comm).is_some_and(|l| within(l, at)) => {
                     declared_in(comm)
@@ -110,7 +107,7 @@ pub fn visible<'t>(scope: Node<'t>, child: Node<'t>, at: Node<'t>) -> Vec<Decl<'
 
 /// The left side of a receive that defines (`v, ok := <-ch`).
 fn comm_left(comm: Node<'_>) -> Option<Node<'_>> {
-    comm.child_by_field_name("left").filter(|_| defines(comm))
+    comm.field("left").filter(|_| defines(comm))
 }
 
 /// Whether a statement of a block declares names into it.
@@ -127,7 +124,7 @@ fn loop_variables(clause: Node<'_>) -> Vec<Decl<'_>> {
     match syntax::kind(clause) {
         "range_clause" => declared_in(clause),
         "for_clause" => clause
-            .child_by_field_name("initializer")
+            .field("initializer")
             .map(loop_variables_of)
             .unwrap_or_default(),
         _ => Vec::new(),
@@ -247,9 +244,7 @@ fn self_declaration<'t>(
     match syntax::kind(parent) {
         "var_spec" | "const_spec" => {
             let mut c = parent.walk();
-            let is_name = parent
-                .children_by_field_name("name", &mut c)
-                .any(|n| n == ident);
+            let is_name = parent.fields("name", &mut c).any(|n| n == ident);
             // A spec of a declaration at the top of the file.
             let top = std::iter::successors(parent_of(parent), |n| parent_of(*n))
                 .find(|n| {
@@ -274,7 +269,7 @@ fn self_declaration<'t>(
             let stmt = parent_of(parent)?;
             match syntax::kind(stmt) {
                 "short_var_declaration"
-                    if stmt.child_by_field_name("left") == Some(parent)
+                    if stmt.field("left") == Some(parent)
                         && parent_of(stmt).is_some_and(|p| syntax::kind(p) != "statement_list") =>
                 {
                     let in_for = parent_of(stmt).is_some_and(|p| syntax::kind(p) == "for_clause");
@@ -289,13 +284,11 @@ fn self_declaration<'t>(
                         site: stmt,
                     })
                 }
-                "type_switch_statement" if stmt.child_by_field_name("alias") == Some(parent) => {
-                    Some(Decl {
-                        ident,
-                        kind: DeclKind::TypeSwitch,
-                        site: stmt,
-                    })
-                }
+                "type_switch_statement" if stmt.field("alias") == Some(parent) => Some(Decl {
+                    ident,
+                    kind: DeclKind::TypeSwitch,
+                    site: stmt,
+                }),
                 _ => None,
             }
         }

@@ -3,7 +3,7 @@
 //! they certainly do to the receiver's locks.
 
 use super::EntryStep;
-use crate::analysis::field;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls::{self, LockCall};
 use crate::analysis::syntax::{self, text, Walk};
 use tree_sitter::Node;
@@ -58,7 +58,7 @@ pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
     syntax::walk(stmt, |n| {
         found = n.kind() == "func_literal"
             || (n.kind() == "selector_expression"
-                && n.child_by_field_id(field::FIELD)
+                && n.field("field")
                     .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))));
         if found {
             Walk::Stop
@@ -113,7 +113,7 @@ pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
     let call = match stmt.kind() {
         "expression_statement" => stmt.named_child(0)?,
         "short_var_declaration" | "assignment_statement" => {
-            let right = stmt.child_by_field_id(field::RIGHT)?;
+            let right = stmt.field("right")?;
             (right.named_child_count() == 1).then(|| right.named_child(0))??
         }
         _ => return None,
@@ -129,14 +129,14 @@ pub(super) fn receiver_call<'t, 's>(
     src: &'s str,
 ) -> Option<(&'s str, Node<'t>)> {
     let call = statement_call(stmt)?;
-    let function = call.child_by_field_id(field::FUNCTION)?;
+    let function = call.field("function")?;
     if function.kind() != "selector_expression" {
         return None;
     }
-    let operand = function.child_by_field_id(field::OPERAND)?;
+    let operand = function.field("operand")?;
     if operand.kind() != "identifier" || text(operand, src) != recv {
         return None;
     }
-    let field = function.child_by_field_id(field::FIELD)?;
+    let field = function.field("field")?;
     Some((text(field, src), call))
 }

@@ -7,7 +7,7 @@
 
 use super::walk::{block_ops, last_mention, names_receiver, receiver_path, Held};
 use super::{HeldCall, HeldLock};
-use crate::analysis::field;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax::text;
 use std::ops::Range;
 use tree_sitter::Node;
@@ -101,7 +101,7 @@ pub(super) fn own<'t>(
         match node.kind() {
             "block" | "statement_list" => continue,
             "func_literal" => {
-                if let Some(body) = node.child_by_field_id(field::BODY) {
+                if let Some(body) = node.field("body") {
                     let was = (out.closure, out.goroutine);
                     out.closure = true;
                     out.goroutine |= stmt.kind() == "go_statement";
@@ -111,7 +111,7 @@ pub(super) fn own<'t>(
                 continue;
             }
             "call_expression" => {
-                let callee = node.child_by_field_id(field::FUNCTION);
+                let callee = node.field("function");
                 let name = callee
                     .and_then(|f| receiver_path(f, recv, src))
                     .and_then(|p| p.strip_prefix('.'))
@@ -126,9 +126,9 @@ pub(super) fn own<'t>(
                 // `once.Do(recv.init)`: the method runs once, before what
                 // waits for the Once.
                 let once = callee
-                    .and_then(|f| f.child_by_field_id(field::FIELD))
+                    .and_then(|f| f.field("field"))
                     .is_some_and(|f| text(f, src) == "Do");
-                if let Some(args) = node.child_by_field_id(field::ARGUMENTS).filter(|_| once) {
+                if let Some(args) = node.field("arguments").filter(|_| once) {
                     let mut c = args.walk();
                     for arg in args.named_children(&mut c) {
                         if let Some(m) =
@@ -217,19 +217,19 @@ fn children<'t>(
         Role::Read | Role::Callee => Role::Read,
     };
     let call = |function: &str| {
-        node.child_by_field_id(field::FUNCTION)
+        node.field("function")
             .is_some_and(|f| text(f, src) == function)
     };
     // `atomic.F(&x, …)`: a load when F is `Load…`.
     let atomic_call = Some(node)
         .filter(|n| n.kind() == "call_expression")
-        .and_then(|n| n.child_by_field_id(field::FUNCTION))
+        .and_then(|n| n.field("function"))
         .filter(|f| f.kind() == "selector_expression")
         .filter(|f| {
-            f.child_by_field_id(field::OPERAND)
+            f.field("operand")
                 .is_some_and(|o| o.kind() == "identifier" && Some(text(o, src)) == atomic)
         })
-        .and_then(|f| f.child_by_field_id(field::FIELD))
+        .and_then(|f| f.field("field"))
         .map(|f| {
             if text(f, src).starts_with("Load") {
                 Role::AtomicLoad
@@ -259,29 +259,24 @@ fn children<'t>(
                 first_arg = false;
             }
         } else if child.is_named() {
-            let field = cursor.field_id().map(u16::from);
+            let field = cursor.field_name();
             let role = match (kind, field) {
-                ("assignment_statement", Some(field::LEFT)) => Role::Write,
+                ("assignment_statement", Some("left")) => Role::Write,
                 ("inc_statement" | "dec_statement", _) => Role::Write,
                 ("expression_list" | "parenthesized_expression", _) => inherit,
                 // `&s.counts[i]` for sync/atomic reads the slice plainly.
-                ("index_expression" | "slice_expression", Some(field::OPERAND))
+                ("index_expression" | "slice_expression", Some("operand"))
                     if matches!(inherit, Role::Atomic | Role::AtomicLoad) =>
                 {
                     Role::Read
                 }
-                ("index_expression", Some(field::OPERAND)) if inherit == Role::Write => {
-                    Role::Element
-                }
+                ("index_expression", Some("operand")) if inherit == Role::Write => Role::Element,
                 (
                     "selector_expression" | "index_expression" | "slice_expression",
-                    Some(field::OPERAND),
+                    Some("operand"),
                 ) => inherit,
-                ("unary_expression", Some(field::OPERAND)) => {
-                    match node
-                        .child_by_field_id(field::OPERATOR)
-                        .map(|o| text(o, src))
-                    {
+                ("unary_expression", Some("operand")) => {
+                    match node.field("operator").map(|o| text(o, src)) {
                         Some("&") if matches!(role, Role::Atomic | Role::AtomicLoad) => role,
                         Some("&") => Role::Address,
                         Some("<-") => Role::Channel,
@@ -289,9 +284,9 @@ fn children<'t>(
                         _ => Role::Read,
                     }
                 }
-                ("send_statement", Some(field::CHANNEL)) => Role::Channel,
-                ("call_expression", Some(field::FUNCTION)) => Role::Callee,
-                ("call_expression", Some(field::ARGUMENTS)) => match atomic_call {
+                ("send_statement", Some("channel")) => Role::Channel,
+                ("call_expression", Some("function")) => Role::Callee,
+                ("call_expression", Some("arguments")) => match atomic_call {
                     Some(role) => role,
                     None if call("close") => Role::Channel,
                     None => Role::Read,

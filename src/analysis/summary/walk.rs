@@ -7,7 +7,7 @@
 use super::entry::receiver_call;
 use super::fields::{self, FieldAccess};
 use super::{ChanOp, HeldCall, HeldLock, Nested};
-use crate::analysis::field;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::flow;
 use crate::analysis::lock_calls::LockCall;
 use crate::analysis::lock_held::{HeldLocks, Taken};
@@ -20,7 +20,7 @@ use tree_sitter::Node;
 pub(super) fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
     let mut e = expr;
     while e.kind() == "selector_expression" {
-        e = e.child_by_field_id(field::OPERAND)?;
+        e = e.field("operand")?;
     }
     if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
         return None;
@@ -237,7 +237,7 @@ fn statement_ops<'t>(
     match stmt.kind() {
         "send_statement" => {
             if let Some(suffix) = stmt
-                .child_by_field_id(field::CHANNEL)
+                .field("channel")
                 .and_then(|c| receiver_path(c, recv, src))
             {
                 push(suffix, true, stmt.byte_range());
@@ -248,19 +248,15 @@ fn statement_ops<'t>(
             let value = match stmt.kind() {
                 "expression_statement" => stmt.named_child(0),
                 _ => stmt
-                    .child_by_field_id(field::RIGHT)
+                    .field("right")
                     .filter(|r| r.named_child_count() == 1)
                     .and_then(|r| r.named_child(0)),
             };
             if let Some(v) = value.filter(|v| {
                 v.kind() == "unary_expression"
-                    && v.child_by_field_id(field::OPERATOR)
-                        .is_some_and(|o| text(o, src) == "<-")
+                    && v.field("operator").is_some_and(|o| text(o, src) == "<-")
             }) {
-                if let Some(suffix) = v
-                    .child_by_field_id(field::OPERAND)
-                    .and_then(|c| receiver_path(c, recv, src))
-                {
+                if let Some(suffix) = v.field("operand").and_then(|c| receiver_path(c, recv, src)) {
                     push(suffix, false, v.byte_range());
                 }
             }
@@ -270,7 +266,7 @@ fn statement_ops<'t>(
             let range = stmt
                 .named_child(0)
                 .filter(|c| c.kind() == "range_clause")
-                .and_then(|c| c.child_by_field_id(field::RIGHT));
+                .and_then(|c| c.field("right"));
             if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
                 if let Some(r) = range {
                     push(suffix, false, r.byte_range());
@@ -286,7 +282,7 @@ fn statement_ops<'t>(
                 .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
                 .collect();
             if let [case] = cases.as_slice() {
-                if let Some(comm) = case.child_by_field_id(field::COMMUNICATION) {
+                if let Some(comm) = case.field("communication") {
                     let before = receiver_held(out.locks.before(stmt), recv, src);
                     statement_ops(comm, recv, src, &before, out);
                 }

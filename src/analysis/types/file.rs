@@ -4,10 +4,13 @@
 use super::super::imports;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
+use super::StructFields;
+use crate::analysis::fields::Fields as _;
 use crate::analysis::syntax;
 use crate::analysis::syntax::{text, ById};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use tree_sitter::Node;
 
 /// Package-level names of the file.
@@ -43,6 +46,8 @@ pub struct FileTypes<'t> {
     /// The (type, method) pairs of the methods named like a mutex method
     /// (`Lock`, `Unlock`, …) that take parameters or return results.
     pub(in crate::analysis) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
+    /// The fields of each struct type asked about, by the type's node id.
+    structs: RefCell<HashMap<usize, Rc<StructFields<'t>>, ById>>,
 }
 
 impl<'t> FileTypes<'t> {
@@ -82,6 +87,7 @@ impl<'t> FileTypes<'t> {
             package: OnceCell::new(),
             lock_names: OnceCell::new(),
             lock_like_methods: OnceCell::new(),
+            structs: RefCell::default(),
         }
     }
 
@@ -106,7 +112,7 @@ impl<'t> FileTypes<'t> {
                     for d in names::declared_in(decl) {
                         if d.kind == DeclKind::Var && !pkg.spec_places.contains_key(&d.ident.id()) {
                             let mut c = d.site.walk();
-                            let names = d.site.children_by_field_name("name", &mut c);
+                            let names = d.site.fields("name", &mut c);
                             for (i, name) in names.enumerate() {
                                 pkg.spec_places.insert(name.id(), i);
                             }
@@ -120,7 +126,7 @@ impl<'t> FileTypes<'t> {
                     }
                 }
                 "function_declaration" => {
-                    if let Some(ident) = decl.child_by_field_name("name") {
+                    if let Some(ident) = decl.field("name") {
                         let d = Decl {
                             ident,
                             kind: DeclKind::Func,
@@ -157,6 +163,18 @@ impl<'t> FileTypes<'t> {
             }
         }
         pkg
+    }
+
+    /// The fields of struct type `st`, read once per type.
+    pub(super) fn struct_fields(&self, st: Node<'t>) -> Rc<StructFields<'t>> {
+        if let Some(fields) = self.structs.borrow().get(&st.id()) {
+            return Rc::clone(fields);
+        }
+        let fields = Rc::new(StructFields::of(st, self.src));
+        self.structs
+            .borrow_mut()
+            .insert(st.id(), Rc::clone(&fields));
+        fields
     }
 
     /// The names `unsafe` is imported as.

@@ -10,6 +10,7 @@
 
 use super::RULE;
 use crate::analysis::conds::{self, is_sync_type};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls;
 use crate::analysis::lock_flow::conflicts;
 use crate::analysis::names::{DeclKind, Resolver};
@@ -177,7 +178,7 @@ fn field_sides(
         Kind::Group => SyncMethod::Done,
         Kind::Cond => SyncMethod::Wake,
     };
-    let this = method.child_by_field_name("name")?.byte_range();
+    let this = method.field("name")?.byte_range();
     let suffix = format!(".{field}");
     let mut sides = Vec::new();
     for (file, m) in methods.of_type(ty) {
@@ -254,9 +255,7 @@ fn local_sides(
     let call = ctx
         .root
         .descendant_for_byte_range(wait.range.start, wait.range.end)?;
-    let operand = call
-        .child_by_field_name("function")?
-        .child_by_field_name("operand")?;
+    let operand = call.field("function")?.field("operand")?;
     let mut resolver = Resolver::new(ctx.src, ctx.facts.shared_parents());
     let decl = resolver
         .resolve(operand)
@@ -288,7 +287,7 @@ fn local_sides(
         let used = parents
             .parent(r)
             .filter(|p| p.kind() == "selector_expression")
-            .and_then(|p| p.child_by_field_name("field"))
+            .and_then(|p| p.field("field"))
             .map(|f| text(f, ctx.src))?;
         if !uses.contains(&used) {
             return None;
@@ -306,8 +305,8 @@ fn local_sides(
     // The Cond's own lock, `sync.NewCond(&mu)`.
     let own = match kind {
         Kind::Cond => {
-            let arg = value?.child_by_field_name("arguments")?.named_child(0)?;
-            let arg = arg.child_by_field_name("operand").unwrap_or(arg);
+            let arg = value?.field("arguments")?.named_child(0)?;
+            let arg = arg.field("operand").unwrap_or(arg);
             Some(text(arg, ctx.src))
         }
         Kind::Group => None,

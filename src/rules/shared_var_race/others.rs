@@ -4,6 +4,7 @@
 
 use super::writes::Target;
 use super::{first_access, Goroutine, Race};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{DeclKind, Resolver};
 use crate::analysis::syntax::{self, inside};
 use crate::analysis::{flow, Ctx};
@@ -75,14 +76,12 @@ fn nils_closed_channel<'t>(
 ) -> bool {
     let nil = t.field.is_none()
         && !t.element
-        && t.stmt
-            .child_by_field_name("right")
-            .is_some_and(|r| ctx.text(r) == "nil");
+        && t.stmt.field("right").is_some_and(|r| ctx.text(r) == "nil");
     if !nil {
         return false;
     }
     let received_from_target = |site: Node<'t>| {
-        let mut right = site.child_by_field_name("right");
+        let mut right = site.field("right");
         if let Some(list) = right.filter(|r| r.kind() == "expression_list") {
             right = (list.named_child_count() == 1)
                 .then(|| list.named_child(0))
@@ -90,10 +89,8 @@ fn nils_closed_channel<'t>(
         }
         right.is_some_and(|r| {
             r.kind() == "unary_expression"
-                && r.child_by_field_name("operator")
-                    .is_some_and(|o| o.kind() == "<-")
-                && r.child_by_field_name("operand")
-                    .is_some_and(|c| ctx.text(c) == t.name)
+                && r.field("operator").is_some_and(|o| o.kind() == "<-")
+                && r.field("operand").is_some_and(|c| ctx.text(c) == t.name)
         })
     };
     ctx.facts
@@ -101,11 +98,11 @@ fn nils_closed_channel<'t>(
         .ancestors(t.stmt)
         .take_while(|a| *a != g.lit)
         .filter(|a| a.kind() == "if_statement")
-        .filter_map(|i| i.child_by_field_name("condition"))
+        .filter_map(|i| i.field("condition"))
         .filter_map(|c| {
             let c = syntax::unparen(c);
             (c.kind() == "unary_expression" && ctx.text(c).starts_with('!'))
-                .then(|| c.child_by_field_name("operand"))
+                .then(|| c.field("operand"))
                 .flatten()
         })
         .filter(|ok| ok.kind() == "identifier")
@@ -134,22 +131,17 @@ fn started_function<'t>(go: Node<'t>, ctx: &Ctx<'t>) -> Option<Node<'t>> {
     let call = go
         .named_child(0)
         .filter(|c| c.kind() == "call_expression")?;
-    let f = syntax::unparen(call.child_by_field_name("function")?);
+    let f = syntax::unparen(call.field("function")?);
     let (name, kind) = match f.kind() {
         "identifier" => (ctx.text(f), "function_declaration"),
-        "selector_expression" => (
-            ctx.text(f.child_by_field_name("field")?),
-            "method_declaration",
-        ),
+        "selector_expression" => (ctx.text(f.field("field")?), "method_declaration"),
         _ => return None,
     };
     let root = ctx.facts.parents().ancestors(go).last()?;
     let mut c = root.walk();
-    let mut found = root.named_children(&mut c).filter(|d| {
-        d.kind() == kind
-            && d.child_by_field_name("name")
-                .is_some_and(|n| ctx.text(n) == name)
-    });
+    let mut found = root
+        .named_children(&mut c)
+        .filter(|d| d.kind() == kind && d.field("name").is_some_and(|n| ctx.text(n) == name));
     let decl = found.next()?;
     found.next().is_none().then_some(decl)
 }

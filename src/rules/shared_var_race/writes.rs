@@ -1,5 +1,6 @@
 //! What a goroutine literal writes, and what protects or publishes a write.
 
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::{Decl, DeclKind, Resolver};
 use crate::analysis::sync_points::method_call;
 use crate::analysis::syntax::inside;
@@ -46,7 +47,7 @@ pub fn compact(text: &str) -> String {
 fn runs_inline(lit: Node<'_>) -> bool {
     lit.parent().is_some_and(|call| {
         call.kind() == "call_expression"
-            && call.child_by_field_name("function") == Some(lit)
+            && call.field("function") == Some(lit)
             && call.parent().is_none_or(|p| p.kind() != "go_statement")
     })
 }
@@ -55,9 +56,7 @@ fn runs_inline(lit: Node<'_>) -> bool {
 fn is_map(decl: &Decl<'_>, ctx: &Ctx<'_>) -> bool {
     let by_type = decl.declared_type().is_some_and(|t| t.kind() == "map_type");
     let by_value = decl.initial_value().is_some_and(|v| match v.kind() {
-        "composite_literal" => v
-            .child_by_field_name("type")
-            .is_some_and(|t| t.kind() == "map_type"),
+        "composite_literal" => v.field("type").is_some_and(|t| t.kind() == "map_type"),
         "call_expression" => {
             syntax::is_call_to(v, ctx.src, "make")
                 && syntax::call_args(v)
@@ -86,11 +85,11 @@ fn target<'t>(
         "selector_expression" => {
             let mut root = lhs;
             while root.kind() == "selector_expression" {
-                root = syntax::unparen(root.child_by_field_name("operand")?);
+                root = syntax::unparen(root.field("operand")?);
             }
             (root, Some(compact(ctx.text(lhs))))
         }
-        "index_expression" => (syntax::unparen(lhs.child_by_field_name("operand")?), None),
+        "index_expression" => (syntax::unparen(lhs.field("operand")?), None),
         _ => return None,
     };
     if root.kind() != "identifier" || ctx.text(root) == "_" {
@@ -126,7 +125,7 @@ pub fn writes<'t>(lit: Node<'t>, ctx: &Ctx<'t>, res: &mut Resolver<'t, 't>) -> V
         match n.kind() {
             "func_literal" if !runs_inline(n) => return syntax::Walk::Skip,
             "assignment_statement" => {
-                if let Some(left) = n.child_by_field_name("left") {
+                if let Some(left) = n.field("left") {
                     let mut c = left.walk();
                     sites.extend(left.named_children(&mut c).map(|e| (e, n)));
                 }
@@ -246,11 +245,8 @@ pub fn gates<'s>(lit: Node<'_>, stmt: Node<'_>, ctx: &Ctx<'s>) -> Vec<&'s str> {
     syntax::same_function_descendants(body)
         .into_iter()
         .filter(|n| n.end_byte() <= stmt.start_byte() && n.kind() == "unary_expression")
-        .filter(|n| {
-            n.child_by_field_name("operator")
-                .is_some_and(|o| o.kind() == "<-")
-        })
-        .filter_map(|n| n.child_by_field_name("operand"))
+        .filter(|n| n.field("operator").is_some_and(|o| o.kind() == "<-"))
+        .filter_map(|n| n.field("operand"))
         .map(|c| ctx.text(c))
         .collect()
 }
