@@ -579,6 +579,7 @@ impl<'t> TopLevel<'t> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::fields::Fields as _;
     use tree_sitter::Point;
 
     /// Replaces `old` (its first occurrence) with `new` in `text`: the new
@@ -639,7 +640,7 @@ mod tests {
             .filter(|(n, &s)| s && n.kind() == "function_declaration");
         Some(
             functions
-                .filter_map(|(n, _)| n.child_by_field_name("name"))
+                .filter_map(|(n, _)| n.field("name"))
                 .map(|n| edited[n.byte_range()].to_string())
                 .collect(),
         )

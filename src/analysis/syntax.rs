@@ -1,6 +1,7 @@
 //! Small, iterative helpers over tree-sitter-go syntax trees, shared by rules.
 //! Nothing here recurses: trees can be 10,000 levels deep.
 
+use super::fields::Fields as _;
 use super::Ctx;
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -368,9 +369,8 @@ impl<'t> Parents<'t> {
         {
             callee = p;
         }
-        self.parent(callee).filter(|p| {
-            kind(*p) == "call_expression" && p.child_by_field_name("function") == Some(callee)
-        })
+        self.parent(callee)
+            .filter(|p| kind(*p) == "call_expression" && p.field("function") == Some(callee))
     }
 }
 
@@ -399,7 +399,7 @@ pub fn function_body(func: Node<'_>) -> Option<Node<'_>> {
     if is_recovered_body(func) {
         return Some(func);
     }
-    func.child_by_field_name("body")
+    func.field("body")
 }
 
 /// Go's keywords.
@@ -509,13 +509,13 @@ pub fn callee<'s>(call: Node<'_>, src: &'s str) -> Option<&'s str> {
     if kind(call) != "call_expression" {
         return None;
     }
-    let f = unparen(call.child_by_field_name("function")?);
+    let f = unparen(call.field("function")?);
     matches!(kind(f), "identifier" | "selector_expression").then(|| text(f, src))
 }
 
 /// The argument expressions of a call.
 pub fn call_args(call: Node<'_>) -> Vec<Node<'_>> {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .map(|args| {
             let mut c = args.walk();
             args.named_children(&mut c)
@@ -550,7 +550,7 @@ pub fn identifiers<'s>(expr: Node<'_>, src: &'s str) -> Vec<&'s str> {
 /// The identifiers named on the left of an assignment, `:=` or `var` spec.
 pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let left = match kind(stmt) {
-        "assignment_statement" | "short_var_declaration" => stmt.child_by_field_name("left"),
+        "assignment_statement" | "short_var_declaration" => stmt.field("left"),
         "var_spec" | "range_clause" => Some(stmt),
         _ => None,
     };
@@ -559,12 +559,12 @@ pub fn assigned_names<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let mut c = left.walk();
     match kind(stmt) {
         "var_spec" => {
-            for n in stmt.children_by_field_name("name", &mut c) {
+            for n in stmt.fields("name", &mut c) {
                 out.push(text(n, src));
             }
         }
         "range_clause" => {
-            if let Some(l) = stmt.child_by_field_name("left") {
+            if let Some(l) = stmt.field("left") {
                 let mut c2 = l.walk();
                 out.extend(l.named_children(&mut c2).map(|n| text(unparen(n), src)));
             }
@@ -621,7 +621,7 @@ pub fn in_panic_test_case<'t>(node: Node<'t>, ctx: &Ctx<'t>) -> bool {
         return false;
     };
     let no_parameters = func
-        .child_by_field_name("parameters")
+        .field("parameters")
         .is_some_and(|p| p.named_child_count() == 0);
     let mut up = parents.parent(func);
     while let Some(p) = up.filter(|p| kind(*p) == "parenthesized_expression") {

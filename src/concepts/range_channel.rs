@@ -5,6 +5,7 @@
 //! A loop over a name declared out of sight (another file, a function's
 //! result) is not recognised: no hover is better than a wrong one.
 
+use crate::analysis::fields::Fields as _;
 use crate::analysis::names::Resolver;
 use crate::analysis::syntax::{self, Parents, Walk};
 use std::rc::Rc;
@@ -16,7 +17,7 @@ pub fn over_channel<'t>(keyword: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -
     let Some(right) = up
         .parent(keyword)
         .filter(|c| c.kind() == "range_clause")
-        .and_then(|c| c.child_by_field_name("right"))
+        .and_then(|c| c.field("right"))
     else {
         return false;
     };
@@ -24,10 +25,10 @@ pub fn over_channel<'t>(keyword: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -
     match right.kind() {
         "identifier" => variable_is_channel(right, src, up),
         "selector_expression" => right
-            .child_by_field_name("field")
+            .field("field")
             .is_some_and(|f| field_is_channel(right, syntax::text(f, src), src)),
         "call_expression" => right
-            .child_by_field_name("function")
+            .field("function")
             .is_some_and(|f| syntax::text(f, src) == "time.Tick"),
         _ => false,
     }
@@ -50,7 +51,7 @@ fn is_channel(node: Node<'_>) -> bool {
     match unparenthesized(node).kind() {
         "channel_type" => true,
         "call_expression" => node
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| a.named_child(0))
             .is_some_and(|first| first.kind() == "channel_type"),
         _ => false,
@@ -72,7 +73,7 @@ fn variable_is_channel<'t>(at: Node<'t>, src: &'t str, up: &Rc<Parents<'t>>) -> 
 /// Whether a field declaration declares `name`.
 fn declares(field: Node<'_>, name: &str, src: &str) -> bool {
     let mut c = field.walk();
-    let names: Vec<Node<'_>> = field.children_by_field_name("name", &mut c).collect();
+    let names: Vec<Node<'_>> = field.fields("name", &mut c).collect();
     names.iter().any(|n| syntax::text(*n, src) == name)
 }
 
@@ -89,8 +90,7 @@ fn field_is_channel(at: Node<'_>, name: &str, src: &str) -> bool {
         match n.kind() {
             "function_declaration" | "method_declaration" => Walk::Skip,
             "field_declaration" => {
-                found =
-                    declares(n, name, src) && n.child_by_field_name("type").is_some_and(is_channel);
+                found = declares(n, name, src) && n.field("type").is_some_and(is_channel);
                 Walk::Skip
             }
             _ => Walk::Enter,

@@ -15,6 +15,7 @@ use super::entry::{is_straight, leading, statement_call, uncertain};
 use super::shift::moved;
 use super::walk::for_blocks;
 use super::{Move, Reuse};
+use crate::analysis::fields::Fields as _;
 use crate::analysis::flow;
 use crate::analysis::imports;
 use crate::analysis::lock_calls::{LockCall, Op};
@@ -172,7 +173,7 @@ impl Functions {
 
     /// The summary of the top-level function or method declaration `decl`.
     pub fn of_decl(&self, decl: Node<'_>) -> Option<&FunctionSummary> {
-        let name = decl.child_by_field_name("name")?.byte_range();
+        let name = decl.field("name")?.byte_range();
         // In document order.
         let at = self
             .decls
@@ -223,7 +224,7 @@ impl Functions {
                         if !(reuse.kept)(&(from..decl.end_byte())) {
                             return None;
                         }
-                        let name = decl.child_by_field_name("name")?;
+                        let name = decl.field("name")?;
                         let mut kept = (*decls.get(&name.start_byte())?).clone();
                         kept.shift(reuse.moved)?;
                         Some(kept)
@@ -264,14 +265,14 @@ fn is_mutex_type(ty: Node<'_>, sync: &str, src: &str) -> bool {
 /// struct type embedding one or with mutex fields, or given a new mutex.
 fn declared_mutexes(spec: Node<'_>, sync: &str, src: &str, out: &mut Vec<PackageMutex>) {
     let mut c = spec.walk();
-    let idents: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c).collect();
+    let idents: Vec<Node<'_>> = spec.fields("name", &mut c).collect();
     let mut add = |ident: Node<'_>, path: String| {
         out.push(PackageMutex {
             path,
             range: ident.byte_range(),
         })
     };
-    if let Some(ty) = spec.child_by_field_name("type") {
+    if let Some(ty) = spec.field("type") {
         let mut paths: Vec<Option<&str>> = Vec::new();
         if is_mutex_type(ty, sync, src) {
             paths.push(None);
@@ -280,14 +281,14 @@ fn declared_mutexes(spec: Node<'_>, sync: &str, src: &str, out: &mut Vec<Package
                 .into_iter()
                 .filter(|f| f.kind() == "field_declaration")
             {
-                let Some(fty) = field.child_by_field_name("type") else {
+                let Some(fty) = field.field("type") else {
                     continue;
                 };
                 if !is_mutex_type(fty, sync, src) {
                     continue;
                 }
                 let mut c = field.walk();
-                let named: Vec<Node<'_>> = field.children_by_field_name("name", &mut c).collect();
+                let named: Vec<Node<'_>> = field.fields("name", &mut c).collect();
                 if named.is_empty() {
                     paths.push(None);
                 }
@@ -305,7 +306,7 @@ fn declared_mutexes(spec: Node<'_>, sync: &str, src: &str, out: &mut Vec<Package
         }
         return;
     }
-    let Some(values) = spec.child_by_field_name("value") else {
+    let Some(values) = spec.field("value") else {
         return;
     };
     let mut c = values.walk();
@@ -313,14 +314,14 @@ fn declared_mutexes(spec: Node<'_>, sync: &str, src: &str, out: &mut Vec<Package
     for (ident, value) in idents.iter().zip(values) {
         let made = match value.kind() {
             "unary_expression" => value
-                .child_by_field_name("operand")
+                .field("operand")
                 .filter(|o| o.kind() == "composite_literal")
-                .and_then(|o| o.child_by_field_name("type")),
-            "composite_literal" => value.child_by_field_name("type"),
+                .and_then(|o| o.field("type")),
+            "composite_literal" => value.field("type"),
             "call_expression" => value
-                .child_by_field_name("function")
+                .field("function")
                 .filter(|f| text(*f, src) == "new")
-                .and_then(|_| value.child_by_field_name("arguments"))
+                .and_then(|_| value.field("arguments"))
                 .and_then(|a| a.named_child(0)),
             _ => None,
         };
@@ -334,7 +335,7 @@ fn declared_mutexes(spec: Node<'_>, sync: &str, src: &str, out: &mut Vec<Package
 /// `cache.mu`; `None` past anything but plain field selections.
 fn root_ident(mut e: Node<'_>) -> Option<Node<'_>> {
     while e.kind() == "selector_expression" {
-        e = e.child_by_field_name("operand")?;
+        e = e.field("operand")?;
     }
     (e.kind() == "identifier").then_some(e)
 }
@@ -346,7 +347,7 @@ fn callee_of<'t>(
     recv: Option<(&str, &str)>,
     src: &str,
 ) -> Option<(Callee, Option<Node<'t>>)> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     match function.kind() {
         "identifier" => Some((
             Callee::Func(text(function, src).to_string()),
@@ -354,11 +355,11 @@ fn callee_of<'t>(
         )),
         "selector_expression" => {
             let (recv, ty) = recv?;
-            let operand = function.child_by_field_name("operand")?;
+            let operand = function.field("operand")?;
             if operand.kind() != "identifier" || text(operand, src) != recv {
                 return None;
             }
-            let name = text(function.child_by_field_name("field")?, src).to_string();
+            let name = text(function.field("field")?, src).to_string();
             let ty = ty.to_string();
             Some((Callee::Method { ty, name }, None))
         }
@@ -368,7 +369,7 @@ fn callee_of<'t>(
 
 /// The summary of function or method declaration `decl`.
 fn summary(decl: Node<'_>, src: &str) -> Option<FunctionSummary> {
-    let name = decl.child_by_field_name("name")?;
+    let name = decl.field("name")?;
     let body = syntax::function_body(decl)?;
     let recv = match decl.kind() {
         "method_declaration" => super::receiver(decl, src),
