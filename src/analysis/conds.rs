@@ -9,6 +9,7 @@
 //! makes a rule asking here silent, never louder. Escaped names are kept as
 //! hashes: every unexported value name of the file may be one.
 
+use super::fields::Fields as _;
 use super::syntax::{self, text, unparen, ById, IdHasher, KindSet, Walk};
 use memchr::memmem::Finder;
 use std::collections::HashSet;
@@ -142,13 +143,13 @@ impl CondFacts {
     fn visit(&mut self, n: Node<'_>, src: &str) {
         match syntax::kind(n) {
             "selector_expression" => {
-                let field = n.child_by_field_name("field").map(|f| text(f, src));
+                let field = n.field("field").map(|f| text(f, src));
                 let list = match field {
                     Some("Signal" | "Broadcast") => &mut self.signalled,
                     Some("Done") => &mut self.dones,
                     _ => return,
                 };
-                if let Some(operand) = n.child_by_field_name("operand") {
+                if let Some(operand) = n.field("operand") {
                     if let Some(name) = name(operand, src) {
                         list.push(Selected {
                             name: name.to_string(),
@@ -164,7 +165,7 @@ impl CondFacts {
                 }
             }
             "send_statement" => {
-                if let Some(v) = n.child_by_field_name("value") {
+                if let Some(v) = n.field("value") {
                     self.leaves(v, src);
                 }
             }
@@ -175,8 +176,8 @@ impl CondFacts {
             }
             "keyed_element" => {
                 // `cond: c` sets the field from somewhere else.
-                let key = n.child_by_field_name("key");
-                let value = n.child_by_field_name("value");
+                let key = n.field("key");
+                let value = n.field("value");
                 if let (Some(k), Some(v)) = (key, value) {
                     if !fresh(v, src) {
                         self.leaves(k, src);
@@ -242,10 +243,8 @@ impl CondFacts {
                     Some(inner) => v = unparen(inner),
                     None => return,
                 },
-                "unary_expression"
-                    if v.child_by_field_name("operator").map(|o| text(o, src)) == Some("&") =>
-                {
-                    match v.child_by_field_name("operand") {
+                "unary_expression" if v.field("operator").map(|o| text(o, src)) == Some("&") => {
+                    match v.field("operand") {
                         Some(inner) => v = unparen(inner),
                         None => return,
                     }
@@ -268,9 +267,7 @@ impl CondFacts {
     /// An assignment's values leave; so does a target set from anything
     /// but a new Cond.
     fn assignment(&mut self, n: Node<'_>, src: &str) {
-        let right = n
-            .child_by_field_name("right")
-            .or_else(|| n.child_by_field_name("value"));
+        let right = n.field("right").or_else(|| n.field("value"));
         let values = right.map(items).unwrap_or_default();
         for v in &values {
             self.leaves(*v, src);
@@ -278,7 +275,7 @@ impl CondFacts {
         if syntax::kind(n) != "assignment_statement" {
             return;
         }
-        let targets = n.child_by_field_name("left").map(items).unwrap_or_default();
+        let targets = n.field("left").map(items).unwrap_or_default();
         for (i, t) in targets.iter().enumerate() {
             let value = values.get(i).filter(|_| values.len() == targets.len());
             match value.filter(|v| fresh(**v, src)) {
@@ -290,22 +287,19 @@ impl CondFacts {
 
     /// Records `x.f = sync.NewCond(&x.mu)`.
     fn cond_lock(&mut self, target: Node<'_>, value: Node<'_>, src: &str) {
-        let (Some(base), Some(field)) = (
-            target.child_by_field_name("operand"),
-            target.child_by_field_name("field"),
-        ) else {
+        let (Some(base), Some(field)) = (target.field("operand"), target.field("field")) else {
             return;
         };
         let value = unparen(value);
         let arg = value
-            .child_by_field_name("arguments")
+            .field("arguments")
             .and_then(|a| a.named_child(0))
             .filter(|_| syntax::kind(value) == "call_expression");
         let Some(mut lock) = arg else {
             return;
         };
         if syntax::kind(lock) == "unary_expression" {
-            match lock.child_by_field_name("operand") {
+            match lock.field("operand") {
                 Some(inner) => lock = inner,
                 None => return,
             }
@@ -320,10 +314,7 @@ impl CondFacts {
 
     /// The Cond fields of a struct type declaration.
     fn struct_fields(&mut self, spec: Node<'_>, src: &str) {
-        let (Some(owner), Some(ty)) = (
-            spec.child_by_field_name("name"),
-            spec.child_by_field_name("type"),
-        ) else {
+        let (Some(owner), Some(ty)) = (spec.field("name"), spec.field("type")) else {
             return;
         };
         if syntax::kind(ty) != "struct_type" {
@@ -334,7 +325,7 @@ impl CondFacts {
         };
         let mut c = list.walk();
         for field in list.named_children(&mut c) {
-            let ty = field.child_by_field_name("type");
+            let ty = field.field("type");
             let list = if ty.is_some_and(|t| is_cond_type(t, src)) {
                 &mut self.fields
             } else if ty.is_some_and(|t| is_sync_type(t, src, "WaitGroup")) {
@@ -343,7 +334,7 @@ impl CondFacts {
                 continue;
             };
             let mut c2 = field.walk();
-            for name in field.children_by_field_name("name", &mut c2) {
+            for name in field.fields("name", &mut c2) {
                 let name = text(name, src);
                 if !exported(name) {
                     list.push(CondField {
@@ -362,13 +353,10 @@ impl CondFacts {
             if syntax::kind(spec) != "var_spec" {
                 continue;
             }
-            let written = spec.child_by_field_name("type");
-            let values = spec
-                .child_by_field_name("value")
-                .map(items)
-                .unwrap_or_default();
+            let written = spec.field("type");
+            let values = spec.field("value").map(items).unwrap_or_default();
             let mut c2 = spec.walk();
-            let names: Vec<Node<'_>> = spec.children_by_field_name("name", &mut c2).collect();
+            let names: Vec<Node<'_>> = spec.fields("name", &mut c2).collect();
             for (i, name) in names.iter().enumerate() {
                 let cond = match written {
                     Some(t) => is_cond_type(t, src),
@@ -406,7 +394,7 @@ fn set_to_new(rest: &str) -> bool {
 fn name<'s>(v: Node<'_>, src: &'s str) -> Option<&'s str> {
     match syntax::kind(v) {
         "identifier" | "field_identifier" => Some(text(v, src)),
-        "selector_expression" => v.child_by_field_name("field").map(|f| text(f, src)),
+        "selector_expression" => v.field("field").map(|f| text(f, src)),
         _ => None,
     }
 }
@@ -464,21 +452,19 @@ pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
         }
     }
     if syntax::kind(v) == "unary_expression" {
-        match v.child_by_field_name("operand") {
+        match v.field("operand") {
             Some(inner) => v = unparen(inner),
             None => return false,
         }
     }
     match syntax::kind(v) {
-        "composite_literal" => v
-            .child_by_field_name("type")
-            .is_some_and(|t| is_sync_type(t, src, name)),
+        "composite_literal" => v.field("type").is_some_and(|t| is_sync_type(t, src, name)),
         "call_expression" => {
-            let function = v.child_by_field_name("function").map(|f| text(f, src));
+            let function = v.field("function").map(|f| text(f, src));
             match function {
                 Some("sync.NewCond") => name == "Cond",
                 Some("new") => v
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| a.named_child(0))
                     .is_some_and(|t| text(t, src).strip_prefix("sync.") == Some(name)),
                 _ => false,

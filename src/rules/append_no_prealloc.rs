@@ -75,14 +75,18 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     let Some(body) = loop_.field("body") else {
         return;
     };
-    if !shape::of_expr(range, ctx.src).is_some_and(Shape::is_container)
-        || !once_per_iteration(ctx.facts.parents(), loop_, body, append, name, ctx.src)
+    // The cheap tests first: the statements before the loop, the loop's
+    // body, and last the shape of what it ranges over, which may look up
+    // a declaration.
+    let up = ctx.facts.parents();
+    let Some(decl) = empty_declaration(up, loop_, name, ctx) else {
+        return;
+    };
+    if !once_per_iteration(up, loop_, body, append, name, ctx.src)
+        || !shape::of_expr(range, ctx.src).is_some_and(Shape::is_container)
     {
         return;
     }
-    let Some(decl) = empty_declaration(loop_, name, ctx) else {
-        return;
-    };
     let xs = ctx.text(range);
     let make = format!("make({}, 0, len({xs}))", ctx.text(decl.slice_type));
     let mut finding = Finding::new(&RULE, decl.stmt.byte_range())
@@ -90,7 +94,7 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             "`{name}` starts empty and grows by one append per iteration over `{xs}`: preallocate it with {make} to skip the repeated growth and copying"
         ))
         .related(append.byte_range(), "appended once per iteration here");
-    let scope = loop_.parent().unwrap_or(loop_);
+    let scope = up.parent(loop_).unwrap_or(loop_);
     if is_plain_reference(range)
         && !flow::changes_in(
             range,
@@ -167,13 +171,15 @@ fn once_per_iteration<'t>(
 
 /// The declaration of `name` as an empty slice among the statements right
 /// before `loop_` in its block, with no other use of `name` in between.
-fn empty_declaration<'t>(loop_: Node<'t>, name: &str, ctx: &Ctx<'_>) -> Option<EmptyDecl<'t>> {
+fn empty_declaration<'t>(
+    up: &Parents<'t>,
+    loop_: Node<'t>,
+    name: &str,
+    ctx: &Ctx<'_>,
+) -> Option<EmptyDecl<'t>> {
     let mut stmt = loop_;
-    if stmt
-        .parent()
-        .is_some_and(|p| p.kind() == "labeled_statement")
-    {
-        stmt = stmt.parent()?;
+    if let Some(label) = up.parent(stmt).filter(|p| p.kind() == "labeled_statement") {
+        stmt = label;
     }
     loop {
         stmt = stmt.prev_named_sibling()?;
@@ -284,9 +290,11 @@ fn empty_slice_value<'t>(value: Node<'t>, ctx: &Ctx<'_>) -> Option<Node<'t>> {
 
 /// Whether identifier `name` occurs in `node`.
 fn mentions(node: Node<'_>, name: &str, src: &str) -> bool {
-    syntax::descendants(node)
-        .into_iter()
-        .any(|n| n.kind() == "identifier" && syntax::text(n, src) == name)
+    // A statement whose text lacks the name holds no identifier of it.
+    syntax::text(node, src).contains(name)
+        && syntax::descendants(node)
+            .into_iter()
+            .any(|n| n.kind() == "identifier" && syntax::text(n, src) == name)
 }
 
 /// Whether `expr` is a variable or a field chain (`xs`, `s.items`), which
