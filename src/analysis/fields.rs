@@ -7,27 +7,99 @@ use std::num::NonZeroU16 as FieldId;
 use std::sync::LazyLock;
 use tree_sitter::{Language, Node, TreeCursor};
 
-/// The Go grammar's field names with their ids, sorted by name.
-static FIELD_IDS: LazyLock<Vec<(&'static str, FieldId)>> = LazyLock::new(|| {
+/// The Go grammar's field names, in the order of [`slot`].
+const NAMES: [&str; 35] = [
+    "alias",
+    "alternative",
+    "arguments",
+    "body",
+    "capacity",
+    "channel",
+    "communication",
+    "condition",
+    "consequence",
+    "element",
+    "end",
+    "field",
+    "function",
+    "index",
+    "initializer",
+    "key",
+    "label",
+    "left",
+    "length",
+    "name",
+    "operand",
+    "operator",
+    "package",
+    "parameters",
+    "path",
+    "receiver",
+    "result",
+    "right",
+    "start",
+    "tag",
+    "type",
+    "type_arguments",
+    "type_parameters",
+    "update",
+    "value",
+];
+
+/// The grammar's id of each field of [`NAMES`], by slot.
+static FIELD_IDS: LazyLock<[Option<FieldId>; NAMES.len()]> = LazyLock::new(|| {
     let language = Language::new(tree_sitter_go::LANGUAGE);
-    let mut ids: Vec<(&'static str, FieldId)> = (1..=language.field_count())
-        .filter_map(|id| {
-            let id = u16::try_from(id).ok()?;
-            let name = language.field_name_for_id(id)?;
-            Some((name, FieldId::new(id)?))
-        })
-        .collect();
-    ids.sort_unstable();
-    ids
+    NAMES.map(|name| language.field_id_for_name(name))
 });
 
+/// The slot of field `name` in [`NAMES`]. Inlined, a call with a literal
+/// name folds to a constant: what is left of a lookup is one load.
+#[inline(always)]
+fn slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "alias" => 0,
+        "alternative" => 1,
+        "arguments" => 2,
+        "body" => 3,
+        "capacity" => 4,
+        "channel" => 5,
+        "communication" => 6,
+        "condition" => 7,
+        "consequence" => 8,
+        "element" => 9,
+        "end" => 10,
+        "field" => 11,
+        "function" => 12,
+        "index" => 13,
+        "initializer" => 14,
+        "key" => 15,
+        "label" => 16,
+        "left" => 17,
+        "length" => 18,
+        "name" => 19,
+        "operand" => 20,
+        "operator" => 21,
+        "package" => 22,
+        "parameters" => 23,
+        "path" => 24,
+        "receiver" => 25,
+        "result" => 26,
+        "right" => 27,
+        "start" => 28,
+        "tag" => 29,
+        "type" => 30,
+        "type_arguments" => 31,
+        "type_parameters" => 32,
+        "update" => 33,
+        "value" => 34,
+        _ => return None,
+    })
+}
+
 /// The id of the field named `name`, if the grammar has one.
+#[inline(always)]
 fn field_id(name: &str) -> Option<FieldId> {
-    let ids = &*FIELD_IDS;
-    ids.binary_search_by(|(n, _)| (*n).cmp(name))
-        .ok()
-        .and_then(|i| ids.get(i))
-        .map(|(_, id)| *id)
+    FIELD_IDS.get(slot(name)?).copied().flatten()
 }
 
 /// A node's children by field name, as tree-sitter's methods of the same
@@ -45,6 +117,7 @@ pub trait Fields<'t> {
 }
 
 impl<'t> Fields<'t> for Node<'t> {
+    #[inline(always)]
     fn field(&self, name: &str) -> Option<Node<'t>> {
         self.child_by_field_id(field_id(name)?.get())
     }
@@ -75,6 +148,19 @@ mod tests {
     use super::*;
     use crate::analysis::syntax;
     use crate::analysis::Analyzer;
+
+    #[test]
+    fn names_are_the_grammars() {
+        let language = Language::new(tree_sitter_go::LANGUAGE);
+        let grammar: Vec<&str> = (1..=language.field_count())
+            .filter_map(|id| language.field_name_for_id(u16::try_from(id).ok()?))
+            .collect();
+        assert_eq!(grammar, NAMES);
+        for (i, name) in NAMES.iter().enumerate() {
+            assert_eq!(slot(name), Some(i));
+            assert!(field_id(name).is_some(), "{name}");
+        }
+    }
 
     #[test]
     fn every_field_is_tree_sitters() {
