@@ -267,7 +267,7 @@ impl FileSummary {
                 comments.clear();
                 continue;
             }
-            match decl.kind() {
+            match syntax::kind(decl) {
                 "package_clause" => {
                     if let Some(name) = decl.named_child(0) {
                         package = text(name, src).to_string();
@@ -287,7 +287,7 @@ impl FileSummary {
                 }
                 _ => {}
             }
-            if decl.kind() == "comment" {
+            if syntax::kind(decl) == "comment" {
                 comments.push(decl);
             } else {
                 comments.clear();
@@ -322,7 +322,7 @@ impl FileSummary {
 
 /// The receiver name and base type name of a method declaration.
 pub fn receiver<'s>(method: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
-    if method.kind() != "method_declaration" {
+    if syntax::kind(method) != "method_declaration" {
         return None;
     }
     let param = method.field("receiver")?.named_child(0)?;
@@ -351,7 +351,7 @@ fn method_summary(
         name_range: name.byte_range(),
         pointer: param
             .field("type")
-            .is_some_and(|t| t.kind() == "pointer_type"),
+            .is_some_and(|t| syntax::kind(t) == "pointer_type"),
         rebound: None,
         entry: Vec::new(),
         chan_ops: Vec::new(),
@@ -408,8 +408,10 @@ fn rebound(body: Node<'_>, recv: &str, mentions: &[usize], src: &str) -> Option<
         if !walk::names_receiver(mentions, n) {
             return syntax::Walk::Skip;
         }
-        if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
-            && syntax::assigned_names(n, src).contains(&recv)
+        if matches!(
+            syntax::kind(n),
+            "assignment_statement" | "short_var_declaration"
+        ) && syntax::assigned_names(n, src).contains(&recv)
         {
             at = Some(n.byte_range());
             return syntax::Walk::Stop;
