@@ -302,7 +302,10 @@ fn statement_ops<'t>(
         }
         _ => {}
     }
-    for_blocks(stmt, |b| block_ops(b, recv, src, out));
+    // Every block is braced: a statement without `{` holds none.
+    if memchr::memchr(b'{', text(stmt, src).as_bytes()).is_some() {
+        for_blocks(stmt, |b| block_ops(b, recv, src, out));
+    }
 }
 
 /// Calls `f` on each block directly under `node` (through `if`/`else`,
