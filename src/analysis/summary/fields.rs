@@ -263,8 +263,13 @@ fn children<'t>(
                 Role::Atomic
             }
         });
+    // The children before the first that names the receiver are not read
+    // either (but for an argument list's, which tell its first argument).
+    let first = mentions.get(mentions.partition_point(|&m| m < node.start_byte()));
     let mut cursor = node.walk();
-    if !cursor.goto_first_child() {
+    let jumped = kind != "argument_list"
+        && first.is_some_and(|&at| cursor.goto_first_child_for_byte(at).is_some());
+    if !jumped && !cursor.goto_first_child() {
         return;
     }
     let mut first_arg = true;
