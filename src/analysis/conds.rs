@@ -1,8 +1,10 @@
-//! What one file tells the other files of its package about `sync.Cond`s:
-//! the unexported Cond fields and package-level Cond variables it declares,
-//! the names it signals (`x.Signal()`, `s.ready.Broadcast()`, or the
-//! method values), and the names whose value it hands elsewhere (passed,
-//! assigned, returned, stored in a literal, its address taken).
+//! What one file tells the other files of its package about `sync.Cond`s
+//! and `sync.WaitGroup`s: the unexported Cond and WaitGroup fields and
+//! package-level Cond variables it declares, the names it signals
+//! (`x.Signal()`, `s.ready.Broadcast()`, or the method values), the fields
+//! whose `Done` it calls, and the names whose value it hands elsewhere
+//! (passed, assigned, returned, stored in a literal, its address taken).
+//! What is kept is what the rules ask, no more.
 //!
 //! Names are kept by spelling, field names and plain identifiers alike:
 //! another file cannot resolve them, and a name that merely looks the same
@@ -18,16 +20,16 @@ use std::ops::Range;
 use std::sync::LazyLock;
 use tree_sitter::Node;
 
-/// The words a declaration names when it may declare, signal, wait on or
-/// hand a Cond or WaitGroup anywhere but through a plain selection or key.
-const NAMES: [&str; 6] = [
-    "Cond",
-    "WaitGroup",
-    "Wait()",
-    "Done()",
-    "Signal",
-    "Broadcast",
-];
+/// The words a declaration names when it may declare, make or wait on a
+/// Cond or WaitGroup: what the walk records of them is written so (a
+/// field's type `sync.Cond`, a value `sync.NewCond(…)`). The methods that
+/// signal and finish count only when selected: see [`names_one`].
+const NAMES: [&str; 4] = ["sync.Cond", "NewCond", "WaitGroup", "Wait()"];
+
+/// The methods counted when selected (`x.Signal`), and the least number
+/// of dots before them: `Done` counts on a field (`s.wg.Done`), not on a
+/// variable (`ctx.Done()`).
+const SELECTED: [(&str, usize); 3] = [("Signal", 1), ("Broadcast", 1), ("Done", 2)];
 
 /// The kinds [`CondFacts::visit`] looks at, tested by id before their
 /// names are compared.
@@ -51,6 +53,59 @@ static VISITED: LazyLock<KindSet> = LazyLock::new(|| {
 static FINDERS: LazyLock<Vec<Finder<'static>>> =
     LazyLock::new(|| NAMES.iter().map(Finder::new).collect());
 
+/// The searchers of [`SELECTED`]'s methods, with the dots they need.
+static METHODS: LazyLock<Vec<(Finder<'static>, usize)>> = LazyLock::new(|| {
+    SELECTED
+        .iter()
+        .map(|(name, dots)| (Finder::new(name), *dots))
+        .collect()
+});
+
+/// Whether the text `text` of a region names one of [`NAMES`], or
+/// selects one of [`SELECTED`]'s methods. What the gate shuts out are the
+/// plain names that region passes elsewhere: the rules asking whether a
+/// name escapes ask it of Cond and WaitGroup fields and variables, which
+/// a region that names neither seldom hands elsewhere but by selection
+/// (read from the text anyway).
+fn names_one(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    FINDERS.iter().any(|f| f.find(bytes).is_some())
+        || METHODS.iter().any(|(f, dots)| {
+            let len = f.needle().len();
+            f.find_iter(bytes)
+                .any(|at| selected(bytes, at, at + len, *dots))
+        })
+}
+
+/// Whether the word at `start..end` of `text` may be a method selected
+/// after `dots` dots (`x.Signal`, `s.wg.Done` for two; spaces allowed
+/// around the dots): a comment in between admits it.
+fn selected(text: &[u8], start: usize, end: usize, dots: usize) -> bool {
+    let word = |b: &u8| *b == b'_' || b.is_ascii_alphanumeric();
+    if text.get(end).is_some_and(word) {
+        return false;
+    }
+    let mut at = start;
+    // Read backward: a dot, then a word and a dot for each further dot.
+    for step in 0..(2 * dots).saturating_sub(1) {
+        let want_dot = step % 2 == 0;
+        while at > 0 && text[at - 1].is_ascii_whitespace() {
+            at -= 1;
+        }
+        match at.checked_sub(1).map(|i| text[i]) {
+            Some(b'/') => return true,
+            Some(b'.') if want_dot => at -= 1,
+            Some(b) if !want_dot && word(&b) => {
+                while at > 0 && word(&text[at - 1]) {
+                    at -= 1;
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
+}
+
 /// An unexported field of type `sync.Cond` or `*sync.Cond` (or
 /// `sync.WaitGroup`, `*sync.WaitGroup`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,7 +125,7 @@ pub struct Selected {
     pub field: bool,
 }
 
-/// The `sync.Cond` facts of one file.
+/// The `sync.Cond` and `sync.WaitGroup` facts of one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CondFacts {
     /// The unexported Cond fields of its struct types.
@@ -82,8 +137,10 @@ pub struct CondFacts {
     /// The names signalled: the operand of each `.Signal` and
     /// `.Broadcast` selection, once per selection.
     pub signalled: Vec<Selected>,
-    /// The operand of each `.Done` selection.
-    pub dones: Vec<Selected>,
+    /// The field of each `.Done` selection on a field (`wg` for
+    /// `s.wg.Done`), once per selection; a variable's (`ctx.Done()`) is
+    /// not kept.
+    pub dones: Vec<String>,
     /// The Cond fields given a lock by `x.f = sync.NewCond(&x.mu)`: the
     /// field and the lock's path below `x` (`.mu`).
     pub cond_locks: Vec<(String, String)>,
@@ -99,63 +156,167 @@ impl CondFacts {
         self.escaped.contains(&hash(name))
     }
 
-    /// The facts of one region of the file `src`: the text from the end
-    /// of the top-level node before `decl` to the end of `decl` (or, with
-    /// no `decl`, the text after the last one). From the text, the
-    /// selections and keys that may leave (a superset); from a walk of a
-    /// declaration that names a Cond, a WaitGroup or their methods, the
-    /// rest. What a region says rests on its text alone.
-    pub fn part(decl: Option<Node<'_>>, region: Range<usize>, src: &str) -> CondFacts {
-        let mut facts = CondFacts::default();
-        let Some(text) = src.get(region) else {
-            return facts;
-        };
-        facts.selections_leave(text);
-        facts.keys_leave(text);
-        let Some(decl) = decl else {
-            return facts;
-        };
-        if syntax::kind(decl) == "var_declaration" {
-            facts.package_vars(decl, src);
-        }
-        if FINDERS.iter().any(|f| f.find(text.as_bytes()).is_some()) {
-            syntax::walk(decl, |n| {
-                if n.is_named() && VISITED.contains(n) {
-                    facts.visit(n, src);
-                }
-                Walk::Enter
-            });
-        }
-        facts
+    /// Whether it holds nothing but escaped names.
+    fn is_bare(&self) -> bool {
+        self.fields.is_empty()
+            && self.wait_groups.is_empty()
+            && self.globals.is_empty()
+            && self.signalled.is_empty()
+            && self.dones.is_empty()
+            && self.cond_locks.is_empty()
     }
 
-    /// Adds the facts of a later region.
-    pub fn merge(&mut self, later: &CondFacts) {
+    /// Adds the facts of a later region, but for its escaped names.
+    fn merge(&mut self, later: &CondFacts) {
         self.fields.extend_from_slice(&later.fields);
         self.wait_groups.extend_from_slice(&later.wait_groups);
         self.globals.extend_from_slice(&later.globals);
         self.signalled.extend_from_slice(&later.signalled);
         self.dones.extend_from_slice(&later.dones);
         self.cond_locks.extend_from_slice(&later.cond_locks);
-        self.escaped.extend(&later.escaped);
+    }
+}
+
+/// One region of a file and its facts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Region {
+    /// Where it is in the file.
+    range: Range<usize>,
+    /// Its escaped names' hashes, in [`CondParts::hashes`].
+    hashes: Range<usize>,
+    /// Its other facts, when it has some.
+    facts: Option<Box<CondFacts>>,
+}
+
+/// The Cond facts of a file region by region (see [`CondParts::add`]):
+/// what an edit that left a region alone keeps.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CondParts {
+    /// The regions, in order.
+    regions: Vec<Region>,
+    /// The escaped names' hashes of every region, region after region.
+    hashes: Vec<u64>,
+}
+
+impl CondParts {
+    /// No region yet, with room for `n`.
+    pub fn with_capacity(n: usize) -> CondParts {
+        CondParts {
+            regions: Vec::with_capacity(n),
+            hashes: Vec::new(),
+        }
+    }
+
+    /// Where each region is, in order.
+    pub fn ranges(&self) -> impl Iterator<Item = &Range<usize>> {
+        self.regions.iter().map(|r| &r.range)
+    }
+
+    /// Adds the facts of one region of the file `src`: the text from the
+    /// end of the top-level node before `decl` to the end of `decl` (or,
+    /// with no `decl`, the text after the last one). From the text, the
+    /// selections and keys that may leave (a superset); from a walk of a
+    /// declaration that names a Cond, a WaitGroup or their methods, the
+    /// rest. What a region says rests on its text alone.
+    pub fn add(&mut self, decl: Option<Node<'_>>, region: Range<usize>, src: &str) {
+        let from = self.hashes.len();
+        let mut part = Part {
+            facts: CondFacts::default(),
+            escaped: &mut self.hashes,
+        };
+        part.read(decl, region.clone(), src);
+        let facts = Some(part.facts).filter(|f| !f.is_bare()).map(Box::new);
+        self.regions.push(Region {
+            range: region,
+            hashes: from..self.hashes.len(),
+            facts,
+        });
+    }
+
+    /// Adds the facts of region `index` of `old`, now at `region`: the
+    /// edit left its text alone.
+    pub fn keep(&mut self, old: &CondParts, index: usize, region: Range<usize>) {
+        let Some(r) = old.regions.get(index) else {
+            return;
+        };
+        let from = self.hashes.len();
+        self.hashes
+            .extend_from_slice(old.hashes.get(r.hashes.clone()).unwrap_or_default());
+        self.regions.push(Region {
+            range: region,
+            hashes: from..self.hashes.len(),
+            facts: r.facts.clone(),
+        });
+    }
+
+    /// The facts of the whole file.
+    pub fn merged(&self) -> CondFacts {
+        let mut all = CondFacts::default();
+        for facts in self.regions.iter().filter_map(|r| r.facts.as_deref()) {
+            all.merge(facts);
+        }
+        all.escaped.extend(&self.hashes);
+        all
+    }
+}
+
+/// The facts of one region being read, its escaped names' hashes going
+/// to a list the regions of the file share.
+struct Part<'e> {
+    /// Its facts but for the escaped names.
+    facts: CondFacts,
+    /// Where its escaped names' hashes go.
+    escaped: &'e mut Vec<u64>,
+}
+
+impl Part<'_> {
+    /// Reads the region `region` of `src` ending with `decl` (see
+    /// [`CondParts::add`]).
+    fn read(&mut self, decl: Option<Node<'_>>, region: Range<usize>, src: &str) {
+        let Some(text) = src.get(region) else {
+            return;
+        };
+        self.selections_leave(text);
+        self.keys_leave(text);
+        let Some(decl) = decl else {
+            return;
+        };
+        if syntax::kind(decl) == "var_declaration" {
+            self.package_vars(decl, src);
+        }
+        if names_one(text) {
+            syntax::walk(decl, |n| {
+                if n.is_named() && VISITED.contains(n) {
+                    self.visit(n, src);
+                }
+                Walk::Enter
+            });
+        }
     }
 
     fn visit(&mut self, n: Node<'_>, src: &str) {
         match syntax::kind(n) {
             "selector_expression" => {
                 let field = n.field("field").map(|f| text(f, src));
-                let list = match field {
-                    Some("Signal" | "Broadcast") => &mut self.signalled,
-                    Some("Done") => &mut self.dones,
+                let done = match field {
+                    Some("Signal" | "Broadcast") => false,
+                    Some("Done") => true,
                     _ => return,
                 };
-                if let Some(operand) = n.field("operand") {
-                    if let Some(name) = name(operand, src) {
-                        list.push(Selected {
-                            name: name.to_string(),
-                            field: syntax::kind(operand) == "selector_expression",
-                        });
-                    }
+                let Some(operand) = n.field("operand") else {
+                    return;
+                };
+                let Some(name) = name(operand, src) else {
+                    return;
+                };
+                let field = syntax::kind(operand) == "selector_expression";
+                if !done {
+                    self.facts.signalled.push(Selected {
+                        name: name.to_string(),
+                        field,
+                    });
+                } else if field {
+                    self.facts.dones.push(name.to_string());
                 }
             }
             "argument_list" | "literal_value" => {
@@ -207,7 +368,7 @@ impl CondFacts {
                 continue;
             }
             if let Some(name) = src.get(start..end).filter(|n| !exported(n)) {
-                self.escaped.insert(hash(name));
+                self.escaped.push(hash(name));
             }
         }
     }
@@ -228,7 +389,7 @@ impl CondFacts {
                 .get(start..)
                 .filter(|n| !n.is_empty() && !exported(n))
             {
-                self.escaped.insert(hash(name));
+                self.escaped.push(hash(name));
             }
         }
     }
@@ -253,7 +414,7 @@ impl CondFacts {
             }
         }
         if let Some(name) = name(v, src).filter(|n| !exported(n)) {
-            self.escaped.insert(hash(name));
+            self.escaped.push(hash(name));
         }
     }
 
@@ -306,7 +467,8 @@ impl CondFacts {
         }
         if let Some(path) = text(lock, src).strip_prefix(text(base, src)) {
             if syntax::kind(target) == "selector_expression" && path.starts_with('.') {
-                self.cond_locks
+                self.facts
+                    .cond_locks
                     .push((text(field, src).to_string(), path.to_string()));
             }
         }
@@ -327,9 +489,9 @@ impl CondFacts {
         for field in list.named_children(&mut c) {
             let ty = field.field("type");
             let list = if ty.is_some_and(|t| is_cond_type(t, src)) {
-                &mut self.fields
+                &mut self.facts.fields
             } else if ty.is_some_and(|t| is_sync_type(t, src, "WaitGroup")) {
-                &mut self.wait_groups
+                &mut self.facts.wait_groups
             } else {
                 continue;
             };
@@ -366,7 +528,7 @@ impl CondFacts {
                 };
                 let name = text(*name, src);
                 if cond && !exported(name) && name != "_" {
-                    self.globals.push(name.to_string());
+                    self.facts.globals.push(name.to_string());
                 }
             }
         }
@@ -471,5 +633,23 @@ pub fn makes(v: Node<'_>, src: &str, name: &str) -> bool {
             }
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_one;
+
+    #[test]
+    fn the_gate_counts_done_on_a_field_and_signal_on_anything_selected() {
+        assert!(names_one("defer s.wg.Done()"));
+        assert!(names_one("go f(s.wg .\n\tDone)"));
+        assert!(names_one("c.Broadcast()"));
+        assert!(names_one("s./* why */Signal()"));
+        assert!(names_one("var mu = sync.NewCond(&m)"));
+        assert!(!names_one("<-ctx.Done()"));
+        assert!(!names_one("s.DoneChan <- x"));
+        assert!(!names_one("SIGABRT = Signal(0x6)"));
+        assert!(!names_one("if s.Cond != nil {}"));
     }
 }

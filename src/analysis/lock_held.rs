@@ -23,7 +23,7 @@ use super::flow;
 use super::lock_calls::LockCall;
 use super::syntax::text;
 use crate::analysis::fields::Fields as _;
-use crate::analysis::syntax;
+use crate::analysis::syntax::{self, Walk};
 use std::collections::HashMap;
 use std::rc::Rc;
 use tree_sitter::Node;
@@ -131,7 +131,7 @@ impl<'t> HeldLocks<'t> {
             } else {
                 &state
             };
-            inner(stmt, entry, work);
+            inner(stmt, entry, src, work);
             state = within;
         }
     }
@@ -139,31 +139,50 @@ impl<'t> HeldLocks<'t> {
 
 /// Queues the blocks directly inside statement `stmt` on `work`, entered
 /// with `entry`, and the bodies of its func literals, entered with nothing.
-fn inner<'t>(stmt: Node<'t>, entry: &[Taken<'t>], work: &mut Vec<(Node<'t>, Vec<Taken<'t>>)>) {
-    let mut stack = vec![stmt];
-    while let Some(n) = stack.pop() {
-        let mut c = n.walk();
-        for child in n.named_children(&mut c) {
-            match syntax::kind(child) {
-                "block" | "statement_list" => work.push((child, entry.to_vec())),
-                "func_literal" => {
-                    if let Some(body) = child.field("body") {
-                        work.push((body, Vec::new()));
-                    }
-                }
-                _ => stack.push(child),
-            }
-        }
+/// One cursor walks the statement, when its text holds a `{`, as every
+/// block does.
+fn inner<'t>(
+    stmt: Node<'t>,
+    entry: &[Taken<'t>],
+    src: &str,
+    work: &mut Vec<(Node<'t>, Vec<Taken<'t>>)>,
+) {
+    if memchr::memchr(b'{', text(stmt, src).as_bytes()).is_none() {
+        return;
     }
+    syntax::walk(stmt, |n| {
+        if n == stmt {
+            return Walk::Enter;
+        }
+        if !n.is_named() {
+            return Walk::Skip;
+        }
+        match syntax::kind(n) {
+            "block" | "statement_list" => work.push((n, entry.to_vec())),
+            "func_literal" => {
+                if let Some(body) = n.field("body") {
+                    work.push((body, Vec::new()));
+                }
+            }
+            _ => return Walk::Enter,
+        }
+        Walk::Skip
+    });
 }
 
 /// The mutexes, as written, that statement `stmt` may leave released for
 /// the statements after it: those it unlocks, except in a block that then
-/// leaves the function and in a func literal.
+/// leaves the function and in a func literal. Every such call is named
+/// `Unlock` or `RUnlock`: a statement without the word releases none.
 fn releases<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
     let mut out = Vec::new();
-    let mut stack = vec![stmt];
-    while let Some(n) = stack.pop() {
+    if memchr::memmem::find(text(stmt, src).as_bytes(), b"Unlock").is_none() {
+        return out;
+    }
+    syntax::walk(stmt, |n| {
+        if !n.is_named() {
+            return Walk::Skip;
+        }
         if n != stmt
             && (syntax::kind(n) == "func_literal"
                 || (matches!(syntax::kind(n), "block" | "statement_list")
@@ -171,14 +190,13 @@ fn releases<'s>(stmt: Node<'_>, src: &'s str) -> Vec<&'s str> {
                         .last()
                         .is_some_and(|last| flow::is_terminator(*last, src))))
         {
-            continue;
+            return Walk::Skip;
         }
         if let Some(l) = LockCall::of(n, src).filter(|l| !l.op.acquires()) {
             out.push(l.mutex(src));
         }
-        let mut c = n.walk();
-        stack.extend(n.named_children(&mut c));
-    }
+        Walk::Enter
+    });
     out
 }
 

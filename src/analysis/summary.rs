@@ -19,7 +19,7 @@ pub use fields::{Access, FieldAccess};
 pub use moved::MethodFacts;
 pub use shift::{Move, Reuse};
 
-use super::conds::CondFacts;
+use super::conds::{CondFacts, CondParts};
 use super::fields::Fields as _;
 use super::imports;
 use super::lock_calls::{self, Op};
@@ -174,10 +174,9 @@ pub struct FileSummary {
     pub conds: CondFacts,
     /// The name `sync/atomic` is imported as, which method summaries read.
     atomic: Option<String>,
-    /// The Cond facts of each region of the file (see
-    /// [`CondFacts::part`]), which `conds` merges: what an edit that left a
-    /// region alone keeps.
-    cond_parts: Vec<(Range<usize>, CondFacts)>,
+    /// The Cond facts of each region of the file, which `conds` merges:
+    /// what an edit that left a region alone keeps.
+    cond_parts: CondParts,
     /// What its functions and methods do to package-level mutexes.
     pub functions: functions::Functions,
 }
@@ -191,7 +190,7 @@ impl FileSummary {
             methods: Vec::new(),
             conds: CondFacts::default(),
             atomic: None,
-            cond_parts: Vec::new(),
+            cond_parts: CondParts::default(),
             functions: functions::Functions::default(),
         }
     }
@@ -247,15 +246,15 @@ impl FileSummary {
             } else {
                 HashMap::new()
             };
-            let conds: HashMap<Range<usize>, &CondFacts> = o
+            let conds: HashMap<Range<usize>, usize> = o
                 .cond_parts
-                .iter()
-                .filter_map(|(region, part)| Some(((reuse.moved)(region)?, part)))
+                .ranges()
+                .enumerate()
+                .filter_map(|(i, region)| Some(((reuse.moved)(region)?, i)))
                 .collect();
-            (methods, conds, reuse.kept, reuse.moved)
+            (o, methods, conds, reuse.kept, reuse.moved)
         });
-        let mut conds = CondFacts::default();
-        let mut cond_parts = Vec::with_capacity(root.named_child_count() + 1);
+        let mut cond_parts = CondParts::with_capacity(root.named_child_count() + 1);
         // Where the current declaration's doc comment may start, and
         // where its region of the file does.
         let (mut after_code, mut from) = (0, 0);
@@ -268,14 +267,14 @@ impl FileSummary {
                 comments.clear();
                 continue;
             }
-            match decl.kind() {
+            match syntax::kind(decl) {
                 "package_clause" => {
                     if let Some(name) = decl.named_child(0) {
                         package = text(name, src).to_string();
                     }
                 }
                 "method_declaration" => {
-                    let kept = old_parts.as_ref().and_then(|(old, _, kept, moved)| {
+                    let kept = old_parts.as_ref().and_then(|(_, old, _, kept, moved)| {
                         let name = decl.field("name")?;
                         if !kept(&(after_code..decl.end_byte())) {
                             return None;
@@ -288,32 +287,28 @@ impl FileSummary {
                 }
                 _ => {}
             }
-            if decl.kind() == "comment" {
+            if syntax::kind(decl) == "comment" {
                 comments.push(decl);
             } else {
                 comments.clear();
                 after_code = decl.end_byte();
             }
             let region = from..decl.end_byte();
-            let kept = old_parts
-                .as_ref()
-                .and_then(|(_, old, kept, _)| kept(&region).then(|| old.get(&region)).flatten());
-            let part = kept.map_or_else(
-                || CondFacts::part(Some(decl), region.clone(), src),
-                |p| (*p).clone(),
-            );
-            conds.merge(&part);
-            cond_parts.push((region, part));
+            let kept = old_parts.as_ref().and_then(|(o, _, old, kept, _)| {
+                Some((&o.cond_parts, *old.get(&region).filter(|_| kept(&region))?))
+            });
+            match kept {
+                Some((old, i)) => cond_parts.keep(old, i, region),
+                None => cond_parts.add(Some(decl), region, src),
+            }
             from = decl.end_byte();
         }
-        let tail = CondFacts::part(None, from..src.len(), src);
-        conds.merge(&tail);
-        cond_parts.push((from..src.len(), tail));
+        cond_parts.add(None, from..src.len(), src);
         FileSummary {
             file,
             package,
             methods,
-            conds,
+            conds: cond_parts.merged(),
             atomic: atomic.map(str::to_string),
             cond_parts,
             functions: functions::Functions::of(
@@ -327,7 +322,7 @@ impl FileSummary {
 
 /// The receiver name and base type name of a method declaration.
 pub fn receiver<'s>(method: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str)> {
-    if method.kind() != "method_declaration" {
+    if syntax::kind(method) != "method_declaration" {
         return None;
     }
     let param = method.field("receiver")?.named_child(0)?;
@@ -356,7 +351,7 @@ fn method_summary(
         name_range: name.byte_range(),
         pointer: param
             .field("type")
-            .is_some_and(|t| t.kind() == "pointer_type"),
+            .is_some_and(|t| syntax::kind(t) == "pointer_type"),
         rebound: None,
         entry: Vec::new(),
         chan_ops: Vec::new(),
@@ -413,8 +408,10 @@ fn rebound(body: Node<'_>, recv: &str, mentions: &[usize], src: &str) -> Option<
         if !walk::names_receiver(mentions, n) {
             return syntax::Walk::Skip;
         }
-        if matches!(n.kind(), "assignment_statement" | "short_var_declaration")
-            && syntax::assigned_names(n, src).contains(&recv)
+        if matches!(
+            syntax::kind(n),
+            "assignment_statement" | "short_var_declaration"
+        ) && syntax::assigned_names(n, src).contains(&recv)
         {
             at = Some(n.byte_range());
             return syntax::Walk::Stop;

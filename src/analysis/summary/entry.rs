@@ -56,8 +56,8 @@ pub(super) fn uncertain(stmt: Node<'_>, src: &str) -> bool {
     }
     let mut found = false;
     syntax::walk(stmt, |n| {
-        found = n.kind() == "func_literal"
-            || (n.kind() == "selector_expression"
+        found = syntax::kind(n) == "func_literal"
+            || (syntax::kind(n) == "selector_expression"
                 && n.field("field")
                     .is_some_and(|f| lock_calls::is_unlock_helper(text(f, src))));
         if found {
@@ -78,13 +78,13 @@ pub(super) fn leading<'t>(block: Node<'t>, mut f: impl FnMut(Node<'t>) -> bool) 
     }
     loop {
         let n = c.node();
-        if n.kind() == "statement_list" {
+        if syntax::kind(n) == "statement_list" {
             if !c.goto_first_child() {
                 return;
             }
             continue;
         }
-        if n.is_named() && n.kind() != "comment" && !f(n) {
+        if n.is_named() && syntax::kind(n) != "comment" && !f(n) {
             return;
         }
         if !c.goto_next_sibling() {
@@ -97,7 +97,7 @@ pub(super) fn leading<'t>(block: Node<'t>, mut f: impl FnMut(Node<'t>) -> bool) 
 /// straight-line, without branches.
 pub(super) fn is_straight(stmt: Node<'_>) -> bool {
     matches!(
-        stmt.kind(),
+        syntax::kind(stmt),
         "expression_statement"
             | "short_var_declaration"
             | "assignment_statement"
@@ -110,7 +110,7 @@ pub(super) fn is_straight(stmt: Node<'_>) -> bool {
 /// The call that statement `stmt` is, or whose result it assigns:
 /// `f(…)`, `x := f(…)`, `x, err = f(…)`.
 pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
-    let call = match stmt.kind() {
+    let call = match syntax::kind(stmt) {
         "expression_statement" => stmt.named_child(0)?,
         "short_var_declaration" | "assignment_statement" => {
             let right = stmt.field("right")?;
@@ -118,7 +118,7 @@ pub(super) fn statement_call(stmt: Node<'_>) -> Option<Node<'_>> {
         }
         _ => return None,
     };
-    (call.kind() == "call_expression").then_some(call)
+    (syntax::kind(call) == "call_expression").then_some(call)
 }
 
 /// The same-receiver method call that statement `stmt` is, or whose result
@@ -130,11 +130,11 @@ pub(super) fn receiver_call<'t, 's>(
 ) -> Option<(&'s str, Node<'t>)> {
     let call = statement_call(stmt)?;
     let function = call.field("function")?;
-    if function.kind() != "selector_expression" {
+    if syntax::kind(function) != "selector_expression" {
         return None;
     }
     let operand = function.field("operand")?;
-    if operand.kind() != "identifier" || text(operand, src) != recv {
+    if syntax::kind(operand) != "identifier" || text(operand, src) != recv {
         return None;
     }
     let field = function.field("field")?;

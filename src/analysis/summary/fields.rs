@@ -8,9 +8,10 @@
 use super::walk::{block_ops, last_mention, names_receiver, receiver_path, Held};
 use super::{HeldCall, HeldLock};
 use crate::analysis::fields::Fields as _;
-use crate::analysis::syntax::text;
+use crate::analysis::syntax::{self, text};
 use std::ops::Range;
-use tree_sitter::Node;
+use std::sync::LazyLock;
+use tree_sitter::{Language, Node, TreeCursor};
 
 /// How a field is accessed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,13 +99,13 @@ pub(super) fn own<'t>(
         &mut stack,
     );
     while let Some((node, role)) = stack.pop() {
-        match node.kind() {
+        match syntax::kind(node) {
             "block" | "statement_list" => continue,
             "func_literal" => {
                 if let Some(body) = node.field("body") {
                     let was = (out.closure, out.goroutine);
                     out.closure = true;
-                    out.goroutine |= stmt.kind() == "go_statement";
+                    out.goroutine |= syntax::kind(stmt) == "go_statement";
                     block_ops(body, recv, src, out);
                     (out.closure, out.goroutine) = was;
                 }
@@ -195,6 +196,26 @@ fn push(
     });
 }
 
+/// The name of each field of the grammar, by field id.
+static FIELD_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let language = Language::new(tree_sitter_go::LANGUAGE);
+    (0..=language.field_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| language.field_name_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+});
+
+/// The field name of the cursor's node, as [`TreeCursor::field_name`]
+/// but looked up by id: no string length count or UTF-8 check per call.
+fn field_name(cursor: &TreeCursor<'_>) -> Option<&'static str> {
+    let id = usize::from(cursor.field_id()?.get());
+    FIELD_NAMES.get(id).copied().filter(|n| !n.is_empty())
+}
+
 /// Pushes the named children of `node` on `out`, each with its role,
 /// `node` being in `role`; `atomic` is the name `sync/atomic` is imported
 /// as.
@@ -216,18 +237,23 @@ fn children<'t>(
         | Role::Channel => role,
         Role::Read | Role::Callee => Role::Read,
     };
+    // The children after the last that names the receiver are not read.
+    let Some(last) = last_mention(mentions, node) else {
+        return;
+    };
+    let kind = syntax::kind(node);
     let call = |function: &str| {
         node.field("function")
             .is_some_and(|f| text(f, src) == function)
     };
     // `atomic.F(&x, …)`: a load when F is `Load…`.
     let atomic_call = Some(node)
-        .filter(|n| n.kind() == "call_expression")
+        .filter(|_| kind == "call_expression")
         .and_then(|n| n.field("function"))
-        .filter(|f| f.kind() == "selector_expression")
+        .filter(|f| syntax::kind(*f) == "selector_expression")
         .filter(|f| {
             f.field("operand")
-                .is_some_and(|o| o.kind() == "identifier" && Some(text(o, src)) == atomic)
+                .is_some_and(|o| syntax::kind(o) == "identifier" && Some(text(o, src)) == atomic)
         })
         .and_then(|f| f.field("field"))
         .map(|f| {
@@ -237,13 +263,13 @@ fn children<'t>(
                 Role::Atomic
             }
         });
-    // The children after the last that names the receiver are not read.
-    let Some(last) = last_mention(mentions, node) else {
-        return;
-    };
-    let kind = node.kind();
+    // The children before the first that names the receiver are not read
+    // either (but for an argument list's, which tell its first argument).
+    let first = mentions.get(mentions.partition_point(|&m| m < node.start_byte()));
     let mut cursor = node.walk();
-    if !cursor.goto_first_child() {
+    let jumped = kind != "argument_list"
+        && first.is_some_and(|&at| cursor.goto_first_child_for_byte(at).is_some());
+    if !jumped && !cursor.goto_first_child() {
         return;
     }
     let mut first_arg = true;
@@ -255,11 +281,11 @@ fn children<'t>(
         // Only what names the receiver can access its fields or call its
         // methods.
         if child.is_named() && !names_receiver(mentions, child) {
-            if kind == "argument_list" && child.kind() != "comment" {
+            if kind == "argument_list" && syntax::kind(child) != "comment" {
                 first_arg = false;
             }
         } else if child.is_named() {
-            let field = cursor.field_name();
+            let field = field_name(&cursor);
             let role = match (kind, field) {
                 ("assignment_statement", Some("left")) => Role::Write,
                 ("inc_statement" | "dec_statement", _) => Role::Write,
@@ -291,7 +317,7 @@ fn children<'t>(
                     None if call("close") => Role::Channel,
                     None => Role::Read,
                 },
-                ("argument_list", _) if first_arg && child.kind() != "comment" => {
+                ("argument_list", _) if first_arg && syntax::kind(child) != "comment" => {
                     first_arg = false;
                     inherit
                 }

@@ -11,18 +11,26 @@ use crate::analysis::fields::Fields as _;
 use crate::analysis::flow;
 use crate::analysis::lock_calls::LockCall;
 use crate::analysis::lock_held::{HeldLocks, Taken};
-use crate::analysis::syntax::text;
+use crate::analysis::syntax::{self, text};
 use std::ops::Range;
 use tree_sitter::Node;
 
 /// The receiver-relative path of `expr` when it is `recv.a.b…` (plain
 /// field selections only).
 pub(super) fn receiver_path<'s>(expr: Node<'_>, recv: &str, src: &'s str) -> Option<&'s str> {
+    // The receiver's name starts the selection's text.
+    let named = src
+        .as_bytes()
+        .get(expr.start_byte()..)
+        .is_some_and(|t| t.starts_with(recv.as_bytes()));
+    if !named || syntax::kind(expr) != "selector_expression" {
+        return None;
+    }
     let mut e = expr;
-    while e.kind() == "selector_expression" {
+    while syntax::kind(e) == "selector_expression" {
         e = e.field("operand")?;
     }
-    if e.kind() != "identifier" || text(e, src) != recv || expr.kind() != "selector_expression" {
+    if syntax::kind(e) != "identifier" || text(e, src) != recv {
         return None;
     }
     text(expr, src).strip_prefix(recv)
@@ -135,12 +143,12 @@ fn each_statement<'t>(block: Node<'t>, until: usize, mut f: impl FnMut(Node<'t>)
         if n.start_byte() > until {
             return;
         }
-        if !listed && n.kind() == "statement_list" {
+        if !listed && syntax::kind(n) == "statement_list" {
             if c.goto_first_child() {
                 listed = true;
                 continue;
             }
-        } else if n.is_named() && n.kind() != "comment" {
+        } else if n.is_named() && syntax::kind(n) != "comment" {
             f(n);
         }
         while !c.goto_next_sibling() {
@@ -161,7 +169,7 @@ fn stmt_ops<'t>(stmt: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
     let stmt = flow::unlabeled(stmt);
     let before = receiver_held(out.locks.before(stmt), recv, src);
     if let Some(lock) = stmt.named_child(0).and_then(|c| LockCall::of(c, src)) {
-        if stmt.kind() == "expression_statement" {
+        if syntax::kind(stmt) == "expression_statement" {
             let suffix = receiver_lock_suffix(&lock, recv, src);
             if let Some(suffix) = suffix.filter(|_| lock.op.acquires() && !out.closure) {
                 let inner = HeldLock {
@@ -179,13 +187,13 @@ fn stmt_ops<'t>(stmt: Node<'t>, recv: &str, src: &str, out: &mut Held<'_, 't>) {
             return;
         }
     }
-    if stmt.kind() == "defer_statement" || stmt.kind() == "go_statement" {
+    if syntax::kind(stmt) == "defer_statement" || syntax::kind(stmt) == "go_statement" {
         fields::own(stmt, recv, src, &before, out);
         return;
     }
     let within = receiver_held(out.locks.within(stmt), recv, src);
     // A condition or case is evaluated before the blocks that may unlock.
-    let header = match stmt.kind() {
+    let header = match syntax::kind(stmt) {
         "if_statement"
         | "expression_switch_statement"
         | "type_switch_statement"
@@ -234,7 +242,7 @@ fn statement_ops<'t>(
             held: held.to_vec(),
         });
     };
-    match stmt.kind() {
+    match syntax::kind(stmt) {
         "send_statement" => {
             if let Some(suffix) = stmt
                 .field("channel")
@@ -245,7 +253,7 @@ fn statement_ops<'t>(
             return;
         }
         "expression_statement" | "short_var_declaration" | "assignment_statement" => {
-            let value = match stmt.kind() {
+            let value = match syntax::kind(stmt) {
                 "expression_statement" => stmt.named_child(0),
                 _ => stmt
                     .field("right")
@@ -253,7 +261,7 @@ fn statement_ops<'t>(
                     .and_then(|r| r.named_child(0)),
             };
             if let Some(v) = value.filter(|v| {
-                v.kind() == "unary_expression"
+                syntax::kind(*v) == "unary_expression"
                     && v.field("operator").is_some_and(|o| text(o, src) == "<-")
             }) {
                 if let Some(suffix) = v.field("operand").and_then(|c| receiver_path(c, recv, src)) {
@@ -265,7 +273,7 @@ fn statement_ops<'t>(
         "for_statement" => {
             let range = stmt
                 .named_child(0)
-                .filter(|c| c.kind() == "range_clause")
+                .filter(|c| syntax::kind(*c) == "range_clause")
                 .and_then(|c| c.field("right"));
             if let Some(suffix) = range.and_then(|r| receiver_path(r, recv, src)) {
                 if let Some(r) = range {
@@ -279,7 +287,7 @@ fn statement_ops<'t>(
             let mut c = stmt.walk();
             let cases: Vec<Node<'_>> = stmt
                 .named_children(&mut c)
-                .filter(|n| matches!(n.kind(), "communication_case" | "default_case"))
+                .filter(|n| matches!(syntax::kind(*n), "communication_case" | "default_case"))
                 .collect();
             if let [case] = cases.as_slice() {
                 if let Some(comm) = case.field("communication") {
@@ -294,7 +302,10 @@ fn statement_ops<'t>(
         }
         _ => {}
     }
-    for_blocks(stmt, |b| block_ops(b, recv, src, out));
+    // Every block is braced: a statement without `{` holds none.
+    if memchr::memchr(b'{', text(stmt, src).as_bytes()).is_some() {
+        for_blocks(stmt, |b| block_ops(b, recv, src, out));
+    }
 }
 
 /// Calls `f` on each block directly under `node` (through `if`/`else`,
@@ -304,7 +315,7 @@ pub(super) fn for_blocks<'t>(node: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         for child in n.named_children(&mut c) {
-            match child.kind() {
+            match syntax::kind(child) {
                 "block" | "statement_list" => f(child),
                 "func_literal" | "go_statement" | "defer_statement" => {}
                 "if_statement"

@@ -208,12 +208,12 @@ fn field_sides(
         .sum();
     let named: usize = methods
         .files()
-        .map(|f| {
-            let list = match kind {
-                Kind::Group => &f.conds.dones,
-                Kind::Cond => &f.conds.signalled,
-            };
-            list.iter().filter(|s| s.field && s.name == field).count()
+        .map(|f| match kind {
+            Kind::Group => f.conds.dones.iter().filter(|d| *d == field).count(),
+            Kind::Cond => {
+                let signalled = f.conds.signalled.iter();
+                signalled.filter(|s| s.field && s.name == field).count()
+            }
         })
         .sum();
     if named != on_receivers {
