@@ -10,8 +10,9 @@
 //! The walk enters only nodes holding a trigger word (see
 //! [`super::triggers`]), going straight to the first child that holds one
 //! and leaving a node's last children unseen once none holds one, where
-//! their depth needs no look; it checks each declaration's depth bound on
-//! the way (see [`Declaration`]).
+//! their depth needs no look; it checks each function's depth bound on the
+//! way, and another declaration's only once it holds a match (see
+//! [`Declaration`]).
 
 use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
@@ -20,7 +21,7 @@ use super::{syntax, Ctx, Finding, Rule};
 use std::ops::Range;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, Query, QueryCapture, QueryCursor};
+use tree_sitter::{Node, Query, QueryCapture, QueryCursor, TreeCursor};
 
 /// The combined query and, for each of its patterns, the rule it belongs to.
 pub struct Engine {
@@ -197,6 +198,10 @@ impl Engine {
         let mut root = Declaration::new();
         let mut decl = Declaration::new();
         let mut too_deep = Vec::new();
+        // Declarations left unchecked that hold no match (see
+        // [`Declaration::deferred`]): checked only if a root match captures
+        // in one.
+        let mut unknown = Vec::new();
         let first = out.len();
         loop {
             let node = walk.node();
@@ -204,6 +209,7 @@ impl Engine {
                 || node.start_byte() < range.end && node.end_byte() > range.start
                 || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
             if depth == 1 {
+                decl.settle(&mut below, &mut too_deep, &mut unknown);
                 self.flush(ctx, &mut decl, &[], out);
                 decl.start(node, inside);
             }
@@ -233,7 +239,8 @@ impl Engine {
                     // Children the walk would not visit need no look when
                     // their depth needs none: it may start at the first
                     // holding a hit.
-                    let unchecked = !decl.checking || bounds::surely_shallow(node, below_decl);
+                    let unchecked =
+                        !decl.checking || decl.deferred || bounds::surely_shallow(node, below_decl);
                     let (descend, level) = marks.plan(node, unchecked);
                     let entered = match descend {
                         Descend::Every => walk.goto_first_child(),
@@ -247,6 +254,7 @@ impl Engine {
                     }
                 }
                 deep = decl.checking
+                    && !decl.deferred
                     && !bounds::surely_shallow(node, below_decl)
                     && !bounds::shallow(node, below_decl, &mut below);
             }
@@ -262,7 +270,9 @@ impl Engine {
             }
             while marks.done(end) || !walk.goto_next_sibling() {
                 if !walk.goto_parent() {
+                    decl.settle(&mut below, &mut too_deep, &mut unknown);
                     self.flush(ctx, &mut decl, &[], out);
+                    root.settle_captured(&mut unknown, &mut below, &mut too_deep);
                     let rest = out.len();
                     self.flush(ctx, &mut root, &too_deep, out);
                     let moved = out.len() - rest;
@@ -387,6 +397,11 @@ struct Declaration<'t> {
     /// Whether its depth is still being checked: it intersects the range
     /// and was not found too deep.
     checking: bool,
+    /// Whether the check waits for the end of its walk: a declaration
+    /// other than a function or method, never reported when too deep,
+    /// whose depth needs no look unless it holds a match (generated tables
+    /// mostly hold none). The walk still stops past [`bounds::MAX_DEPTH`].
+    deferred: bool,
     budget: Budget,
     /// Each match held back: its pattern and its captures in `captures`.
     calls: Vec<(usize, Range<usize>)>,
@@ -399,6 +414,7 @@ impl<'t> Declaration<'t> {
         Declaration {
             node: None,
             checking: false,
+            deferred: false,
             budget: Budget::root(),
             calls: Vec::new(),
             captures: Vec::new(),
@@ -410,6 +426,7 @@ impl<'t> Declaration<'t> {
     fn start(&mut self, node: Node<'t>, inside: bool) {
         self.node = Some(node);
         self.checking = inside;
+        self.deferred = !is_function(node);
         self.budget = Budget::new(node);
     }
 
@@ -431,13 +448,67 @@ impl<'t> Declaration<'t> {
         let Some(decl) = self.node else {
             return;
         };
-        if matches!(
-            syntax::kind(decl),
-            "function_declaration" | "method_declaration"
-        ) {
+        if is_function(decl) {
             out.push(skipped_deep(ctx, decl));
         }
     }
+
+    /// The walk of a deferred declaration ended: when it holds a match, its
+    /// depth is checked now, its matches dropped and its span added to
+    /// `too_deep` when it nests too deep; else it joins `unknown`. `below`
+    /// is a cursor of the tree.
+    fn settle(
+        &mut self,
+        below: &mut TreeCursor<'t>,
+        too_deep: &mut Vec<Range<usize>>,
+        unknown: &mut Vec<(Node<'t>, bool)>,
+    ) {
+        let Some(node) = self.node.filter(|_| self.checking && self.deferred) else {
+            return;
+        };
+        self.checking = false;
+        if self.calls.is_empty() {
+            unknown.push((node, false));
+        } else if !bounds::shallow(node, 0, below) {
+            too_deep.push(node.byte_range());
+            self.calls.clear();
+            self.captures.clear();
+        }
+    }
+
+    /// Checks the depth of each declaration in `unknown` (in document
+    /// order, each marked once checked) that a match held here captures a
+    /// node of, adding the span of those nesting too deep to `too_deep`.
+    fn settle_captured(
+        &self,
+        unknown: &mut [(Node<'t>, bool)],
+        below: &mut TreeCursor<'t>,
+        too_deep: &mut Vec<Range<usize>>,
+    ) {
+        for capture in &self.captures {
+            let at = capture.node.start_byte();
+            let k = unknown.partition_point(|(d, _)| d.end_byte() <= at);
+            let Some((decl, checked)) = unknown.get_mut(k) else {
+                continue;
+            };
+            let span = decl.byte_range();
+            if *checked || at < span.start || capture.node.end_byte() > span.end {
+                continue;
+            }
+            *checked = true;
+            if !bounds::shallow(*decl, 0, below) {
+                too_deep.push(span);
+            }
+        }
+    }
+}
+
+/// Whether `decl` is a function or method declaration.
+fn is_function(decl: Node<'_>) -> bool {
+    matches!(
+        syntax::kind(decl),
+        "function_declaration" | "method_declaration"
+    )
 }
 
 /// The `skipped-declaration` finding of `decl`, nested deeper than
@@ -568,10 +639,7 @@ fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<
             continue;
         }
         if !bounds::shallow(decl, 0, &mut below) {
-            if matches!(
-                syntax::kind(decl),
-                "function_declaration" | "method_declaration"
-            ) {
+            if is_function(decl) {
                 out.push(skipped_deep(ctx, decl));
             }
             if decl.start_byte() > from {
