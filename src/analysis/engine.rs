@@ -279,6 +279,11 @@ impl Engine {
                     if let Some(all) = out.get_mut(first..) {
                         all.rotate_right(moved);
                     }
+                    let at = marks.hits.into_vec();
+                    // A huge file's buffer is not kept for the next.
+                    if at.capacity() <= MAX_KEPT_HITS {
+                        HITS.set(at);
+                    }
                     return;
                 }
                 depth -= 1;
@@ -521,6 +526,14 @@ fn skipped_deep(ctx: &Ctx<'_>, decl: Node<'_>) -> Finding {
     bounds::skipped(ctx.src, decl.byte_range(), message)
 }
 
+/// The most hits whose buffer a thread keeps for its next walk.
+const MAX_KEPT_HITS: usize = 1 << 16;
+
+thread_local! {
+    /// The hits buffer of the thread's last walk, reused by the next.
+    static HITS: std::cell::Cell<Vec<usize>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// The triggers of one run of the walk (see [`Triggers`]) and the nodes
 /// the walk is inside of.
 struct Marks<'e> {
@@ -564,7 +577,10 @@ impl<'e> Marks<'e> {
                         span.end = span.end.max(decl.end_byte());
                     }
                 }
-                t.hits(ctx.src, span)
+                let mut at = HITS.take();
+                at.clear();
+                t.hits_into(ctx.src, span, &mut at);
+                at
             }
             None => Vec::new(),
         };
