@@ -35,6 +35,9 @@ pub struct Engine {
     /// [`pattern_gate::bare`]) and their capture: disabled in the query,
     /// their rules get every node of the kind the walk visits.
     bare: Vec<Vec<(usize, u32)>>,
+    /// The same for the top-level patterns (see [`pattern_gate::top_level`]):
+    /// their rules get every child of the root of the kind in the range.
+    top: Vec<Vec<(usize, u32)>>,
     /// What marks the nodes worth entering; `None` enters every node.
     triggers: Option<Triggers>,
 }
@@ -129,6 +132,7 @@ impl Engine {
             })
             .collect();
         let mut bare = vec![Vec::new(); language.node_kind_count()];
+        let mut top = vec![Vec::new(); language.node_kind_count()];
         let list = pattern_gates(&query, &source).filter(|_| gated);
         let Some(list) = list else {
             return Ok(Engine {
@@ -136,19 +140,23 @@ impl Engine {
                 pattern_rule,
                 gates: None,
                 bare,
+                top,
                 triggers: None,
             });
         };
         let mut queried = Vec::new();
         for (i, gate) in list.iter().enumerate() {
-            let found = pattern_source(&query, &source, i)
-                .and_then(pattern_gate::bare)
-                .and_then(|(kind, capture)| {
-                    let id = language.id_for_node_kind(&kind, true);
-                    let index = query.capture_index_for_name(&capture)?;
-                    Some((usize::from(id), index)).filter(|_| id != 0)
-                });
-            match found.and_then(|(id, index)| Some((bare.get_mut(id)?, index))) {
+            let pattern = pattern_source(&query, &source, i);
+            let (shape, table) = match pattern.and_then(pattern_gate::top_level) {
+                Some(shape) => (Some(shape), &mut top),
+                None => (pattern.and_then(pattern_gate::bare), &mut bare),
+            };
+            let found = shape.and_then(|(kind, capture)| {
+                let id = language.id_for_node_kind(&kind, true);
+                let index = query.capture_index_for_name(&capture)?;
+                Some((usize::from(id), index)).filter(|_| id != 0)
+            });
+            match found.and_then(|(id, index)| Some((table.get_mut(id)?, index))) {
                 Some((of_kind, index)) => {
                     of_kind.push((i, index));
                     query.disable_pattern(i);
@@ -161,6 +169,7 @@ impl Engine {
             pattern_rule,
             gates: by_kind(&language, &queried),
             bare,
+            top,
             triggers: Triggers::new(&list),
         })
     }
@@ -212,6 +221,12 @@ impl Engine {
                 decl.settle(&mut below, &mut too_deep, &mut unknown);
                 self.flush(ctx, &mut decl, &[], out);
                 decl.start(node, inside);
+                if inside {
+                    let kind = usize::from(node.kind_id());
+                    for &(pattern, index) in self.top.get(kind).into_iter().flatten() {
+                        root.matched(pattern, &[QueryCapture { node, index }]);
+                    }
+                }
             }
             // The declaration's depth is checked on the way: the walk's own
             // depth where it goes, the node count of what it leaves out.
@@ -705,7 +720,7 @@ mod tests {
             .expect("the rule queries compile");
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
         let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
-        let bare: usize = engine.bare.iter().map(Vec::len).sum();
+        let bare: usize = engine.bare.iter().chain(&engine.top).map(Vec::len).sum();
         assert!(bare > 0, "no bare pattern");
         assert_eq!(gated + bare, engine.query.pattern_count());
         assert!(engine.triggers.is_some(), "the walk enters every node");
