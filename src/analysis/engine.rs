@@ -214,9 +214,11 @@ impl Engine {
         let first = out.len();
         loop {
             let node = walk.node();
+            // Its span, read once: each read is a call into the parser.
+            let (start, end) = (node.start_byte(), node.end_byte());
             let inside = whole
-                || node.start_byte() < range.end && node.end_byte() > range.start
-                || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
+                || start < range.end && end > range.start
+                || start == end && range.contains(&start);
             if depth == 1 {
                 decl.settle(&mut below, &mut too_deep, &mut unknown);
                 self.flush(ctx, &mut decl, &[], out);
@@ -236,7 +238,7 @@ impl Engine {
                 // No pattern starts inside types, parameter lists, literals'
                 // text or comments, unless a syntax error put code there.
                 let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
-                if inside && !opaque && marks.visits(node) {
+                if inside && !opaque && marks.visits(start, end) {
                     let kind = usize::from(node.kind_id());
                     let held = if depth == 0 { &mut root } else { &mut decl };
                     for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
@@ -256,7 +258,7 @@ impl Engine {
                     // holding a hit.
                     let unchecked =
                         !decl.checking || decl.deferred || bounds::surely_shallow(node, below_decl);
-                    let (descend, level) = marks.plan(node, unchecked);
+                    let (descend, level) = marks.plan(node, start..end, unchecked);
                     let entered = match descend {
                         Descend::Every => walk.goto_first_child(),
                         Descend::From(hit) => walk.goto_first_child_for_byte(hit).is_some(),
@@ -274,7 +276,7 @@ impl Engine {
                     && !bounds::shallow(node, below_decl, &mut below);
             }
             // The end of the node the cursor is at.
-            let mut end = node.end_byte();
+            let mut end = end;
             if deep {
                 too_deep.extend(decl.node.map(|n| n.byte_range()));
                 decl.too_deep(ctx, out);
@@ -606,20 +608,21 @@ impl<'e> Marks<'e> {
         }
     }
 
-    /// Whether the walk visits `node`: the root, a child of a node passed
-    /// through, and any node holding a hit. Asked in document order.
-    fn visits(&mut self, node: Node<'_>) -> bool {
+    /// Whether the walk visits the node spanning `start..end`: the root, a
+    /// child of a node passed through, and any node holding a hit. Asked in
+    /// document order.
+    fn visits(&mut self, start: usize, end: usize) -> bool {
         self.triggers.is_none()
             || self.levels.last().is_none_or(|level| level.all)
-            || self.hits.within(node)
+            || self.hits.within_span(start, end)
     }
 
-    /// How the walk goes down into the children of `node`, and the level
-    /// it enters then; `unchecked` when the children's depth needs no
-    /// look.
-    fn plan(&mut self, node: Node<'_>, unchecked: bool) -> (Descend, Level) {
+    /// How the walk goes down into the children of `node` (spanning
+    /// `span`), and the level it enters then; `unchecked` when the
+    /// children's depth needs no look.
+    fn plan(&mut self, node: Node<'_>, span: Range<usize>, unchecked: bool) -> (Descend, Level) {
         let all = self.triggers.is_none_or(|t| t.passes_through(node));
-        let end = node.end_byte();
+        let end = span.end;
         let level = Level {
             all,
             unseen: unchecked && !all,
@@ -628,7 +631,7 @@ impl<'e> Marks<'e> {
         if !level.unseen {
             return (Descend::Every, level);
         }
-        match self.hits.first_from(node.start_byte()) {
+        match self.hits.first_from(span.start) {
             Some(hit) if hit < end => (Descend::From(hit), level),
             _ => (Descend::No, level),
         }

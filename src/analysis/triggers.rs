@@ -234,8 +234,13 @@ impl Hits {
     /// Whether `node` holds a hit. Each node asked about must start at or
     /// after the one asked about before.
     pub fn within(&mut self, node: Node<'_>) -> bool {
-        self.first_from(node.start_byte())
-            .is_some_and(|h| h < node.end_byte())
+        self.within_span(node.start_byte(), node.end_byte())
+    }
+
+    /// Whether `start..end` holds a hit, asked in the order of
+    /// [`Hits::within`].
+    pub fn within_span(&mut self, start: usize, end: usize) -> bool {
+        self.first_from(start).is_some_and(|h| h < end)
     }
 
     /// The first hit at or after `at`, which must be at or after the
