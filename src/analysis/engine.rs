@@ -10,8 +10,9 @@
 //! The walk enters only nodes holding a trigger word (see
 //! [`super::triggers`]), going straight to the first child that holds one
 //! and leaving a node's last children unseen once none holds one, where
-//! their depth needs no look; it checks each declaration's depth bound on
-//! the way (see [`Declaration`]).
+//! their depth needs no look; it checks each function's depth bound on the
+//! way, and another declaration's only once it holds a match (see
+//! [`Declaration`]).
 
 use super::bounds::{self, Budget};
 use super::pattern_gate::{self, Gate, KindGates};
@@ -20,7 +21,7 @@ use super::{syntax, Ctx, Finding, Rule};
 use std::ops::Range;
 use std::sync::OnceLock;
 use streaming_iterator::StreamingIterator;
-use tree_sitter::{Node, Query, QueryCapture, QueryCursor};
+use tree_sitter::{Node, Query, QueryCapture, QueryCursor, TreeCursor};
 
 /// The combined query and, for each of its patterns, the rule it belongs to.
 pub struct Engine {
@@ -34,6 +35,9 @@ pub struct Engine {
     /// [`pattern_gate::bare`]) and their capture: disabled in the query,
     /// their rules get every node of the kind the walk visits.
     bare: Vec<Vec<(usize, u32)>>,
+    /// The same for the top-level patterns (see [`pattern_gate::top_level`]):
+    /// their rules get every child of the root of the kind in the range.
+    top: Vec<Vec<(usize, u32)>>,
     /// What marks the nodes worth entering; `None` enters every node.
     triggers: Option<Triggers>,
 }
@@ -128,6 +132,7 @@ impl Engine {
             })
             .collect();
         let mut bare = vec![Vec::new(); language.node_kind_count()];
+        let mut top = vec![Vec::new(); language.node_kind_count()];
         let list = pattern_gates(&query, &source).filter(|_| gated);
         let Some(list) = list else {
             return Ok(Engine {
@@ -135,19 +140,23 @@ impl Engine {
                 pattern_rule,
                 gates: None,
                 bare,
+                top,
                 triggers: None,
             });
         };
         let mut queried = Vec::new();
         for (i, gate) in list.iter().enumerate() {
-            let found = pattern_source(&query, &source, i)
-                .and_then(pattern_gate::bare)
-                .and_then(|(kind, capture)| {
-                    let id = language.id_for_node_kind(&kind, true);
-                    let index = query.capture_index_for_name(&capture)?;
-                    Some((usize::from(id), index)).filter(|_| id != 0)
-                });
-            match found.and_then(|(id, index)| Some((bare.get_mut(id)?, index))) {
+            let pattern = pattern_source(&query, &source, i);
+            let (shape, table) = match pattern.and_then(pattern_gate::top_level) {
+                Some(shape) => (Some(shape), &mut top),
+                None => (pattern.and_then(pattern_gate::bare), &mut bare),
+            };
+            let found = shape.and_then(|(kind, capture)| {
+                let id = language.id_for_node_kind(&kind, true);
+                let index = query.capture_index_for_name(&capture)?;
+                Some((usize::from(id), index)).filter(|_| id != 0)
+            });
+            match found.and_then(|(id, index)| Some((table.get_mut(id)?, index))) {
                 Some((of_kind, index)) => {
                     of_kind.push((i, index));
                     query.disable_pattern(i);
@@ -160,6 +169,7 @@ impl Engine {
             pattern_rule,
             gates: by_kind(&language, &queried),
             bare,
+            top,
             triggers: Triggers::new(&list),
         })
     }
@@ -197,15 +207,28 @@ impl Engine {
         let mut root = Declaration::new();
         let mut decl = Declaration::new();
         let mut too_deep = Vec::new();
+        // Declarations left unchecked that hold no match (see
+        // [`Declaration::deferred`]): checked only if a root match captures
+        // in one.
+        let mut unknown = Vec::new();
         let first = out.len();
         loop {
             let node = walk.node();
+            // Its span, read once: each read is a call into the parser.
+            let (start, end) = (node.start_byte(), node.end_byte());
             let inside = whole
-                || node.start_byte() < range.end && node.end_byte() > range.start
-                || node.start_byte() == node.end_byte() && range.contains(&node.start_byte());
+                || start < range.end && end > range.start
+                || start == end && range.contains(&start);
             if depth == 1 {
+                decl.settle(&mut below, &mut too_deep, &mut unknown);
                 self.flush(ctx, &mut decl, &[], out);
                 decl.start(node, inside);
+                if inside {
+                    let kind = usize::from(node.kind_id());
+                    for &(pattern, index) in self.top.get(kind).into_iter().flatten() {
+                        root.matched(pattern, &[QueryCapture { node, index }]);
+                    }
+                }
             }
             // The declaration's depth is checked on the way: the walk's own
             // depth where it goes, the node count of what it leaves out.
@@ -215,7 +238,7 @@ impl Engine {
                 // No pattern starts inside types, parameter lists, literals'
                 // text or comments, unless a syntax error put code there.
                 let opaque = syntax::OPAQUE.contains(node) && !node.has_error();
-                if inside && !opaque && marks.visits(node) {
+                if inside && !opaque && marks.visits(start, end) {
                     let kind = usize::from(node.kind_id());
                     let held = if depth == 0 { &mut root } else { &mut decl };
                     for &(pattern, index) in self.bare.get(kind).into_iter().flatten() {
@@ -233,8 +256,9 @@ impl Engine {
                     // Children the walk would not visit need no look when
                     // their depth needs none: it may start at the first
                     // holding a hit.
-                    let unchecked = !decl.checking || bounds::surely_shallow(node, below_decl);
-                    let (descend, level) = marks.plan(node, unchecked);
+                    let unchecked =
+                        !decl.checking || decl.deferred || bounds::surely_shallow(node, below_decl);
+                    let (descend, level) = marks.plan(node, start..end, unchecked);
                     let entered = match descend {
                         Descend::Every => walk.goto_first_child(),
                         Descend::From(hit) => walk.goto_first_child_for_byte(hit).is_some(),
@@ -247,11 +271,12 @@ impl Engine {
                     }
                 }
                 deep = decl.checking
+                    && !decl.deferred
                     && !bounds::surely_shallow(node, below_decl)
                     && !bounds::shallow(node, below_decl, &mut below);
             }
             // The end of the node the cursor is at.
-            let mut end = node.end_byte();
+            let mut end = end;
             if deep {
                 too_deep.extend(decl.node.map(|n| n.byte_range()));
                 decl.too_deep(ctx, out);
@@ -262,12 +287,19 @@ impl Engine {
             }
             while marks.done(end) || !walk.goto_next_sibling() {
                 if !walk.goto_parent() {
+                    decl.settle(&mut below, &mut too_deep, &mut unknown);
                     self.flush(ctx, &mut decl, &[], out);
+                    root.settle_captured(&mut unknown, &mut below, &mut too_deep);
                     let rest = out.len();
                     self.flush(ctx, &mut root, &too_deep, out);
                     let moved = out.len() - rest;
                     if let Some(all) = out.get_mut(first..) {
                         all.rotate_right(moved);
+                    }
+                    let at = marks.hits.into_vec();
+                    // A huge file's buffer is not kept for the next.
+                    if at.capacity() <= MAX_KEPT_HITS {
+                        HITS.set(at);
                     }
                     return;
                 }
@@ -387,6 +419,11 @@ struct Declaration<'t> {
     /// Whether its depth is still being checked: it intersects the range
     /// and was not found too deep.
     checking: bool,
+    /// Whether the check waits for the end of its walk: a declaration
+    /// other than a function or method, never reported when too deep,
+    /// whose depth needs no look unless it holds a match (generated tables
+    /// mostly hold none). The walk still stops past [`bounds::MAX_DEPTH`].
+    deferred: bool,
     budget: Budget,
     /// Each match held back: its pattern and its captures in `captures`.
     calls: Vec<(usize, Range<usize>)>,
@@ -399,6 +436,7 @@ impl<'t> Declaration<'t> {
         Declaration {
             node: None,
             checking: false,
+            deferred: false,
             budget: Budget::root(),
             calls: Vec::new(),
             captures: Vec::new(),
@@ -410,6 +448,7 @@ impl<'t> Declaration<'t> {
     fn start(&mut self, node: Node<'t>, inside: bool) {
         self.node = Some(node);
         self.checking = inside;
+        self.deferred = !is_function(node);
         self.budget = Budget::new(node);
     }
 
@@ -431,13 +470,67 @@ impl<'t> Declaration<'t> {
         let Some(decl) = self.node else {
             return;
         };
-        if matches!(
-            syntax::kind(decl),
-            "function_declaration" | "method_declaration"
-        ) {
+        if is_function(decl) {
             out.push(skipped_deep(ctx, decl));
         }
     }
+
+    /// The walk of a deferred declaration ended: when it holds a match, its
+    /// depth is checked now, its matches dropped and its span added to
+    /// `too_deep` when it nests too deep; else it joins `unknown`. `below`
+    /// is a cursor of the tree.
+    fn settle(
+        &mut self,
+        below: &mut TreeCursor<'t>,
+        too_deep: &mut Vec<Range<usize>>,
+        unknown: &mut Vec<(Node<'t>, bool)>,
+    ) {
+        let Some(node) = self.node.filter(|_| self.checking && self.deferred) else {
+            return;
+        };
+        self.checking = false;
+        if self.calls.is_empty() {
+            unknown.push((node, false));
+        } else if !bounds::shallow(node, 0, below) {
+            too_deep.push(node.byte_range());
+            self.calls.clear();
+            self.captures.clear();
+        }
+    }
+
+    /// Checks the depth of each declaration in `unknown` (in document
+    /// order, each marked once checked) that a match held here captures a
+    /// node of, adding the span of those nesting too deep to `too_deep`.
+    fn settle_captured(
+        &self,
+        unknown: &mut [(Node<'t>, bool)],
+        below: &mut TreeCursor<'t>,
+        too_deep: &mut Vec<Range<usize>>,
+    ) {
+        for capture in &self.captures {
+            let at = capture.node.start_byte();
+            let k = unknown.partition_point(|(d, _)| d.end_byte() <= at);
+            let Some((decl, checked)) = unknown.get_mut(k) else {
+                continue;
+            };
+            let span = decl.byte_range();
+            if *checked || at < span.start || capture.node.end_byte() > span.end {
+                continue;
+            }
+            *checked = true;
+            if !bounds::shallow(*decl, 0, below) {
+                too_deep.push(span);
+            }
+        }
+    }
+}
+
+/// Whether `decl` is a function or method declaration.
+fn is_function(decl: Node<'_>) -> bool {
+    matches!(
+        syntax::kind(decl),
+        "function_declaration" | "method_declaration"
+    )
 }
 
 /// The `skipped-declaration` finding of `decl`, nested deeper than
@@ -448,6 +541,14 @@ fn skipped_deep(ctx: &Ctx<'_>, decl: Node<'_>) -> Finding {
         bounds::MAX_DEPTH
     );
     bounds::skipped(ctx.src, decl.byte_range(), message)
+}
+
+/// The most hits whose buffer a thread keeps for its next walk.
+const MAX_KEPT_HITS: usize = 1 << 16;
+
+thread_local! {
+    /// The hits buffer of the thread's last walk, reused by the next.
+    static HITS: std::cell::Cell<Vec<usize>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The triggers of one run of the walk (see [`Triggers`]) and the nodes
@@ -493,7 +594,10 @@ impl<'e> Marks<'e> {
                         span.end = span.end.max(decl.end_byte());
                     }
                 }
-                t.hits(ctx.src, span)
+                let mut at = HITS.take();
+                at.clear();
+                t.hits_into(ctx.src, span, &mut at);
+                at
             }
             None => Vec::new(),
         };
@@ -504,20 +608,21 @@ impl<'e> Marks<'e> {
         }
     }
 
-    /// Whether the walk visits `node`: the root, a child of a node passed
-    /// through, and any node holding a hit. Asked in document order.
-    fn visits(&mut self, node: Node<'_>) -> bool {
+    /// Whether the walk visits the node spanning `start..end`: the root, a
+    /// child of a node passed through, and any node holding a hit. Asked in
+    /// document order.
+    fn visits(&mut self, start: usize, end: usize) -> bool {
         self.triggers.is_none()
             || self.levels.last().is_none_or(|level| level.all)
-            || self.hits.within(node)
+            || self.hits.within_span(start, end)
     }
 
-    /// How the walk goes down into the children of `node`, and the level
-    /// it enters then; `unchecked` when the children's depth needs no
-    /// look.
-    fn plan(&mut self, node: Node<'_>, unchecked: bool) -> (Descend, Level) {
+    /// How the walk goes down into the children of `node` (spanning
+    /// `span`), and the level it enters then; `unchecked` when the
+    /// children's depth needs no look.
+    fn plan(&mut self, node: Node<'_>, span: Range<usize>, unchecked: bool) -> (Descend, Level) {
         let all = self.triggers.is_none_or(|t| t.passes_through(node));
-        let end = node.end_byte();
+        let end = span.end;
         let level = Level {
             all,
             unseen: unchecked && !all,
@@ -526,7 +631,7 @@ impl<'e> Marks<'e> {
         if !level.unseen {
             return (Descend::Every, level);
         }
-        match self.hits.first_from(node.start_byte()) {
+        match self.hits.first_from(span.start) {
             Some(hit) if hit < end => (Descend::From(hit), level),
             _ => (Descend::No, level),
         }
@@ -568,10 +673,7 @@ fn checkable(ctx: &Ctx<'_>, range: Range<usize>, out: &mut Vec<Finding>) -> Vec<
             continue;
         }
         if !bounds::shallow(decl, 0, &mut below) {
-            if matches!(
-                syntax::kind(decl),
-                "function_declaration" | "method_declaration"
-            ) {
+            if is_function(decl) {
                 out.push(skipped_deep(ctx, decl));
             }
             if decl.start_byte() > from {
@@ -621,7 +723,7 @@ mod tests {
             .expect("the rule queries compile");
         let gates = engine.gates.as_ref().expect("every pattern has a gate");
         let gated: usize = gates.iter().flatten().map(KindGates::len).sum();
-        let bare: usize = engine.bare.iter().map(Vec::len).sum();
+        let bare: usize = engine.bare.iter().chain(&engine.top).map(Vec::len).sum();
         assert!(bare > 0, "no bare pattern");
         assert_eq!(gated + bare, engine.query.pattern_count());
         assert!(engine.triggers.is_some(), "the walk enters every node");

@@ -211,6 +211,23 @@ pub fn bare(pattern: &str) -> Option<(String, String)> {
     }
 }
 
+/// The kind and capture of a pattern that is one child of the root and its
+/// capture, `(source_file (var_declaration) @report)`: it matches every
+/// top-level node of the kind, so the engine hands those to its rule
+/// without running the query at the root.
+pub fn top_level(pattern: &str) -> Option<(String, String)> {
+    match tokenize(pattern)?.as_slice() {
+        [Token::Open, Token::Word(root), Token::Open, Token::Word(kind), Token::Close, Token::Capture(capture), Token::Close]
+            if root == super::triggers::ROOT
+                && !kind.starts_with(['_', '#', '"'])
+                && kind != "ERROR" =>
+        {
+            Some((kind.clone(), capture.clone()))
+        }
+        _ => None,
+    }
+}
+
 /// The words a predicate requires, when it is an `#eq?` or `#any-of?` of a
 /// certain capture against string literals.
 fn words(name: &str, args: &[Token], certain: &[String]) -> Option<Vec<String>> {
@@ -513,6 +530,11 @@ mod tests {
         assert_eq!(bare("(go_statement) @a @b"), None);
         assert_eq!(bare("(go_statement (call_expression)) @x"), None);
         assert_eq!(bare("((go_statement) @x (#eq? @x \"go f()\"))"), None);
+        let top = Some(("var_declaration".to_string(), "report".to_string()));
+        assert_eq!(top_level("(source_file (var_declaration) @report)"), top);
+        assert_eq!(top_level("(source_file (var_declaration @report))"), None);
+        assert_eq!(top_level("(block (var_declaration) @report)"), None);
+        assert_eq!(top_level("(source_file (var_declaration) @a) @b"), None);
     }
 
     #[test]

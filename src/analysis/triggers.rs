@@ -157,20 +157,30 @@ impl Triggers {
 
     /// The start offsets of the triggers in `src[range]`, in order.
     pub fn hits(&self, src: &str, range: Range<usize>) -> Vec<usize> {
+        let mut at = Vec::new();
+        self.hits_into(src, range, &mut at);
+        at
+    }
+
+    /// The start offsets of the triggers in `src[range]`, in order,
+    /// appended to `at` (a buffer reused from file to file).
+    pub fn hits_into(&self, src: &str, range: Range<usize>, at: &mut Vec<usize>) {
         let bytes = src.as_bytes();
         let start = range.start.min(bytes.len());
         let end = range.end.clamp(start, bytes.len());
         let haystack = bytes.get(start..end).unwrap_or_default();
-        self.finder
+        let mut path = Path::default();
+        let found = self
+            .finder
             .find_iter(haystack)
             .map(|m| (m.pattern().as_usize(), start + m.start(), start + m.end()))
             .filter(|&(pattern, from, to)| match self.confirm.get(pattern) {
                 Some(Confirm::Token) => whole_token(bytes, from, to),
-                Some(Confirm::Assertion) => opens_after_dot(bytes, from + 1),
+                Some(Confirm::Assertion) => path.opens_after(bytes, from + 1),
                 None => false,
             })
-            .map(|(_, from, _)| from)
-            .collect()
+            .map(|(_, from, _)| from);
+        at.extend(found);
     }
 
     /// Whether the walk visits every child of `node`: the root, the
@@ -193,6 +203,11 @@ impl Hits {
     /// The hits at offsets `at`, in order.
     pub fn new(at: Vec<usize>) -> Self {
         Hits { at, next: 0 }
+    }
+
+    /// The offsets, for the buffer to be reused.
+    pub fn into_vec(self) -> Vec<usize> {
+        self.at
     }
 
     /// Where `word` (a keyword or identifier) stands as a whole token in the
@@ -219,8 +234,13 @@ impl Hits {
     /// Whether `node` holds a hit. Each node asked about must start at or
     /// after the one asked about before.
     pub fn within(&mut self, node: Node<'_>) -> bool {
-        self.first_from(node.start_byte())
-            .is_some_and(|h| h < node.end_byte())
+        self.within_span(node.start_byte(), node.end_byte())
+    }
+
+    /// Whether `start..end` holds a hit, asked in the order of
+    /// [`Hits::within`].
+    pub fn within_span(&mut self, start: usize, end: usize) -> bool {
+        self.first_from(start).is_some_and(|h| h < end)
     }
 
     /// The first hit at or after `at`, which must be at or after the
@@ -233,24 +253,75 @@ impl Hits {
     }
 }
 
-/// Whether `(` is the next byte from `at` on that is not a blank or part of
-/// a comment.
-fn opens_after_dot(bytes: &[u8], mut at: usize) -> bool {
-    loop {
-        let rest = bytes.get(at..).unwrap_or_default();
-        match rest {
-            [b' ' | b'\t' | b'\n' | b'\r', ..] => at += 1,
-            [b'/', b'/', ..] => match rest.iter().position(|&b| b == b'\n') {
-                Some(end) => at += end,
-                None => return false,
-            },
-            [b'/', b'*', ..] => match rest.windows(2).skip(2).position(|w| w == b"*/") {
-                Some(end) => at += end + 4,
-                None => return false,
-            },
-            [b'(', ..] => return true,
-            _ => return false,
+/// The way from a dot to the next byte that is not a blank or part of a
+/// comment: the offsets the scan stood at, as runs, and whether that byte
+/// is `(`. The scan from any offset goes the same way, so a later scan that
+/// stands where a kept one stood has its answer: the dots ending the lines
+/// of a doc comment, each once scanning to its end, cost one scan. The way
+/// that reaches furthest is kept.
+#[derive(Default)]
+struct Path {
+    /// Runs `start..end` of offsets the scan stood at, in order.
+    runs: Vec<(usize, usize)>,
+    /// The first run that may hold an offset asked about.
+    next: usize,
+    /// Where the scan ended.
+    end: usize,
+    opens: bool,
+    /// The runs of the scan under way.
+    scratch: Vec<(usize, usize)>,
+}
+
+impl Path {
+    /// Whether `(` is the next byte from `at` on that is not a blank or part
+    /// of a comment. Asked at increasing offsets.
+    fn opens_after(&mut self, bytes: &[u8], mut at: usize) -> bool {
+        self.scratch.clear();
+        let mut run = at;
+        let opens = loop {
+            if self.stood_at(at) {
+                return self.opens;
+            }
+            let rest = bytes.get(at..).unwrap_or_default();
+            let skip = match rest {
+                [b' ' | b'\t' | b'\n' | b'\r', ..] => {
+                    at += 1;
+                    continue;
+                }
+                [b'/', b'/', ..] => memchr::memchr(b'\n', rest),
+                [b'/', b'*', ..] => rest
+                    .get(2..)
+                    .and_then(|body| memchr::memmem::find(body, b"*/"))
+                    .map(|end| end + 4),
+                [b'(', ..] => break true,
+                _ => break false,
+            };
+            let Some(skip) = skip else {
+                break false;
+            };
+            self.scratch.push((run, at + 1));
+            at += skip;
+            run = at;
+        };
+        self.scratch.push((run, at + 1));
+        if at > self.end || self.runs.is_empty() {
+            std::mem::swap(&mut self.runs, &mut self.scratch);
+            self.next = 0;
+            self.end = at;
+            self.opens = opens;
         }
+        opens
+    }
+
+    /// Whether the kept scan stood at `at`; asked at offsets that only grow
+    /// within a scan, and a miss only costs a longer scan.
+    fn stood_at(&mut self, at: usize) -> bool {
+        while self.runs.get(self.next).is_some_and(|&(_, end)| end <= at) {
+            self.next += 1;
+        }
+        self.runs
+            .get(self.next)
+            .is_some_and(|&(start, _)| start <= at)
     }
 }
 
@@ -281,6 +352,48 @@ mod tests {
         let triggers = Triggers::new(&[gate("type_assertion_expression", &[])]).expect("triggers");
         let src = "a.(T) b. (T) c./* x */(T) d.\n// y\n(T) e.f() end. Here";
         assert_eq!(triggers.hits(src, 0..src.len()), vec![1, 7, 14, 27]);
+    }
+
+    /// The scan of [`Path::opens_after`], without the kept way.
+    fn opens_after_dot(bytes: &[u8], mut at: usize) -> bool {
+        loop {
+            let rest = bytes.get(at..).unwrap_or_default();
+            match rest {
+                [b' ' | b'\t' | b'\n' | b'\r', ..] => at += 1,
+                [b'/', b'/', ..] => match rest.iter().position(|&b| b == b'\n') {
+                    Some(end) => at += end,
+                    None => return false,
+                },
+                [b'/', b'*', ..] => match rest.windows(2).skip(2).position(|w| w == b"*/") {
+                    Some(end) => at += end + 4,
+                    None => return false,
+                },
+                [b'(', ..] => return true,
+                _ => return false,
+            }
+        }
+    }
+
+    #[test]
+    fn the_kept_way_answers_as_a_scan_of_its_own() {
+        let sources = [
+            "// a.\n// b.\n// c.  d.\n/* e.\n// f.\n(g) */ x.\n// h.\n(T) y./* z. */ (T) w.  v",
+            "s := \"./*.go\"; v := i.(T) /* q. */ x.\n\n\t(T) // r./\n// s. (t)\n",
+            "/* a.\n// b.\n// c.\n*/ d.\n/* e. */\n// f.\n\t(T) g. /",
+        ];
+        let triggers = Triggers::new(&[gate("type_assertion_expression", &[])]).expect("triggers");
+        for src in sources {
+            let bytes = src.as_bytes();
+            let expected: Vec<usize> = (0..bytes.len())
+                .filter(|&i| {
+                    ASSERTION_DOTS
+                        .iter()
+                        .any(|d| bytes[i..].starts_with(d.as_bytes()))
+                        && opens_after_dot(bytes, i + 1)
+                })
+                .collect();
+            assert_eq!(triggers.hits(src, 0..src.len()), expected, "{src}");
+        }
     }
 
     #[test]
