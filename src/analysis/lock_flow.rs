@@ -165,35 +165,8 @@ impl<'t> LockFlow<'t> {
 
     /// The one walk over `func` that fills the indexes.
     fn index(&mut self, func: Node<'t>, src: &'t str, up: &Parents<'t>) {
-        let own = syntax::function_body(func).map(syntax::same_function_descendants);
-        self.last = syntax::function_body(func).and_then(|b| flow::statements(b).pop());
-        for n in own.unwrap_or_default() {
-            if matches!(syntax::kind(n), "block" | "statement_list") {
-                let mut c = n.walk();
-                let list: Vec<Node<'t>> = n
-                    .named_children(&mut c)
-                    .filter(|s| syntax::kind(*s) != "comment")
-                    .collect();
-                for (i, stmt) in list.iter().enumerate() {
-                    let is_lock = syntax::kind(*stmt) == "expression_statement"
-                        && stmt
-                            .named_child(0)
-                            .and_then(|c| LockCall::of(c, src))
-                            .is_some();
-                    if is_lock {
-                        let next = [list.get(i + 1).copied(), list.get(i + 2).copied()];
-                        self.following.insert(stmt.id(), next);
-                    }
-                }
-            }
-            if let Some(lock) = LockCall::of(n, src) {
-                if lock.statement(up).is_some() {
-                    self.statements.push(lock);
-                } else if lock.deferred(up).is_some() {
-                    self.deferred.push(lock);
-                }
-            }
-        }
+        let body = syntax::function_body(func);
+        self.last = body.and_then(|b| flow::statements(b).pop());
         // Open defer statements and func literals around the walk's node.
         let mut defers: Vec<Node<'t>> = Vec::new();
         // With whether each runs later (not on the spot) and the mutexes it
@@ -203,6 +176,15 @@ impl<'t> LockFlow<'t> {
             let at = n.start_byte();
             defers.retain(|d| d.end_byte() > at);
             literals.retain(|(l, _, _)| l.end_byte() > at);
+            // A node of the body that runs in `func` itself, not in a
+            // nested func literal (the body is `func`'s last child, so
+            // only empty leaves lie at its edges without being in it).
+            let own = literals.is_empty()
+                && (n == func || syntax::kind(n) != "func_literal")
+                && body.is_some_and(|b| syntax::inside(b, n));
+            if own {
+                self.own_node(n, src, up);
+            }
             match syntax::kind(n) {
                 "defer_statement" => defers.push(n),
                 "func_literal" if n != func => {
@@ -303,6 +285,37 @@ impl<'t> LockFlow<'t> {
             }
             Walk::Enter
         });
+    }
+
+    /// Indexes node `n` of the function's own body: the two statements
+    /// after each lock statement of a list, the lock calls made as
+    /// statements or deferred.
+    fn own_node(&mut self, n: Node<'t>, src: &'t str, up: &Parents<'t>) {
+        if matches!(syntax::kind(n), "block" | "statement_list") {
+            let mut c = n.walk();
+            let list: Vec<Node<'t>> = n
+                .named_children(&mut c)
+                .filter(|s| syntax::kind(*s) != "comment")
+                .collect();
+            for (i, stmt) in list.iter().enumerate() {
+                let is_lock = syntax::kind(*stmt) == "expression_statement"
+                    && stmt
+                        .named_child(0)
+                        .and_then(|c| LockCall::of(c, src))
+                        .is_some();
+                if is_lock {
+                    let next = [list.get(i + 1).copied(), list.get(i + 2).copied()];
+                    self.following.insert(stmt.id(), next);
+                }
+            }
+        }
+        if let Some(lock) = LockCall::of(n, src) {
+            if lock.statement(up).is_some() {
+                self.statements.push(lock);
+            } else if lock.deferred(up).is_some() {
+                self.deferred.push(lock);
+            }
+        }
     }
 
     /// The lock statements of the function's own body, in order.

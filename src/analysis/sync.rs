@@ -124,21 +124,23 @@ impl<'t> FileTypes<'t> {
     }
 
     /// Whether top-level declaration `decl` may copy a lock: the file may
-    /// hold locks and `decl` names `sync`, a locker type, or a package-level
-    /// type or variable that leads to one.
+    /// hold locks and `decl` names `sync`, or a locker type or a
+    /// package-level type, variable or field that leads to one as
+    /// [`lock_names::may_copy`] reads them.
     pub fn may_copy_locks(&self, decl: Node<'t>) -> bool {
         if !self.may_hold_locks() {
             return false;
         }
         let names = self.lock_names.get_or_init(|| {
             let sync = self.sync_name.filter(|n| !n.is_empty() && !self.in_sync)?;
-            let mut seeds = vec![sync];
-            seeds.extend(self.package().lockers.iter().copied());
-            Some(lock_names::leading_to_locks(self.root, self.src, &seeds))
+            let lockers = self.package().lockers.iter().copied();
+            Some(lock_names::leading_to_locks(
+                self.root, self.src, sync, lockers,
+            ))
         });
         names
             .as_ref()
-            .is_none_or(|names| lock_names::mentions(text(decl, self.src), names))
+            .is_none_or(|names| lock_names::may_copy(text(decl, self.src), names))
     }
 }
 

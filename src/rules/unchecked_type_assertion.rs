@@ -44,8 +44,21 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let outer = outermost_parens(assert);
-    if comma_ok(outer) || guarded(assert, ctx.text(operand), ctx.text(ty), ctx) {
+    // The ancestors up to the enclosing function, found in one descent.
+    let chain: Vec<Node<'t>> = ctx
+        .facts
+        .parents()
+        .ancestors(assert)
+        .take_while(|a| !syntax::is_function(*a))
+        .collect();
+    let parens = chain
+        .iter()
+        .take_while(|a| syntax::kind(**a) == "parenthesized_expression")
+        .count();
+    let bound = binding(chain.get(parens..).unwrap_or_default());
+    if bound.is_some_and(|(_, names)| names == 2)
+        || guarded(assert, &chain, ctx.text(operand), ctx.text(ty), ctx)
+    {
         return;
     }
     // In a chain (`v.(T).x.(U)`) each assertion is reported at its own
@@ -63,31 +76,23 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
         ctx.text(assert),
         ctx.text(operand)
     ));
-    if let Some(fix) = comma_ok_fix(outer, operand, ty, ctx) {
+    if let Some(fix) = bound.and_then(|b| comma_ok_fix(b, operand, ty, ctx)) {
         finding = finding.fix(fix);
     }
     out.push(finding);
 }
 
-/// `node` with every parenthesis around it.
-fn outermost_parens(mut node: Node<'_>) -> Node<'_> {
-    while let Some(p) = node
-        .parent()
-        .filter(|p| p.kind() == "parenthesized_expression")
-    {
-        node = p;
-    }
-    node
-}
-
-/// The statement that binds `expr` as the only value of its right-hand
-/// side (`:=`, `=`, `var`), and how many names it binds.
-fn binding(expr: Node<'_>) -> Option<(Node<'_>, usize)> {
-    let list = expr
-        .parent()
-        .filter(|p| p.kind() == "expression_list" && p.named_child_count() == 1)?;
-    let stmt = list.parent()?;
-    let names = match stmt.kind() {
+/// The statement that binds an expression as the only value of its
+/// right-hand side (`:=`, `=`, `var`), and how many names it binds, given
+/// the ancestors of the expression (its parentheses included), innermost
+/// first.
+fn binding<'t>(above: &[Node<'t>]) -> Option<(Node<'t>, usize)> {
+    let list = above
+        .first()
+        .copied()
+        .filter(|p| syntax::kind(*p) == "expression_list" && p.named_child_count() == 1)?;
+    let stmt = *above.get(1)?;
+    let names = match syntax::kind(stmt) {
         "short_var_declaration" | "assignment_statement" if stmt.field("right") == Some(list) => {
             stmt.field("left")?.named_child_count()
         }
@@ -101,22 +106,21 @@ fn binding(expr: Node<'_>) -> Option<(Node<'_>, usize)> {
     Some((stmt, names))
 }
 
-/// Whether `expr` is the value of a two-name `v, ok := …` form.
-fn comma_ok(expr: Node<'_>) -> bool {
-    binding(expr).is_some_and(|(_, names)| names == 2)
-}
-
 /// The operand, type and `ok` name of a `v, ok := x.(T)` statement.
 fn ok_assertion<'s>(stmt: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str, &'s str)> {
     if stmt.kind() != "short_var_declaration" {
         return None;
     }
-    let value = stmt.field("right")?.named_child(0)?;
-    let value = syntax::unparen(value);
-    if value.kind() != "type_assertion_expression" || binding(outermost_parens(value))?.1 != 2 {
+    let right = stmt.field("right")?;
+    let value = syntax::unparen(right.named_child(0)?);
+    let (left, single) = (
+        stmt.field("left")?,
+        syntax::kind(right) == "expression_list" && right.named_child_count() == 1,
+    );
+    if value.kind() != "type_assertion_expression" || !single || left.named_child_count() != 2 {
         return None;
     }
-    let ok = stmt.field("left")?.named_child(1)?;
+    let ok = left.named_child(1)?;
     Some((
         syntax::text(value.field("operand")?, src),
         syntax::text(value.field("type")?, src),
@@ -127,18 +131,21 @@ fn ok_assertion<'s>(stmt: Node<'_>, src: &'s str) -> Option<(&'s str, &'s str, &
 /// Whether the assertion cannot fail because the code already checked the
 /// same operand and type: inside `if _, ok := x.(T); ok { … }`, after
 /// `if _, ok := x.(T); !ok { return }`, or in `case T:` of `switch x.(type)`.
-fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool {
+fn guarded<'t>(
+    assert: Node<'t>,
+    chain: &[Node<'t>],
+    operand: &str,
+    ty: &str,
+    ctx: &Ctx<'t>,
+) -> bool {
     let src = ctx.src;
-    let same = |stmt: Option<Node<'_>>| {
+    let same = |stmt: Option<Node<'t>>| {
         stmt.and_then(|s| ok_assertion(s, src))
             .filter(|(o, t, _)| *o == operand && *t == ty)
             .map(|(_, _, ok)| ok)
     };
     let mut child = assert;
-    for anc in ctx.facts.parents().ancestors(assert) {
-        if syntax::is_function(anc) {
-            return false;
-        }
+    for &anc in chain {
         match anc.kind() {
             "if_statement" if anc.field("consequence") == Some(child) => {
                 let cond = anc.field("condition").map_or("", |c| syntax::text(c, src));
@@ -188,15 +195,15 @@ fn guarded<'t>(assert: Node<'t>, operand: &str, ty: &str, ctx: &Ctx<'t>) -> bool
 /// `v := x.(T)` → `v, ok := x.(T)` followed by `if !ok { return … }`, when
 /// the function's results let the check return mechanically.
 fn comma_ok_fix<'t>(
-    outer: Node<'t>,
+    (bind, names): (Node<'t>, usize),
     operand: Node<'t>,
     ty: Node<'t>,
     ctx: &Ctx<'t>,
 ) -> Option<Fix> {
     let src = ctx.src;
-    let (bind, 1) = binding(outer)? else {
+    if names != 1 {
         return None;
-    };
+    }
     let name_end = match bind.kind() {
         "short_var_declaration" => bind.field("left")?.end_byte(),
         "var_spec" if bind.field("type").is_none() => bind.field("name")?.end_byte(),
@@ -208,7 +215,7 @@ fn comma_ok_fix<'t>(
     }
     let func = ctx.facts.parents().enclosing_function(stmt)?;
     let body = syntax::function_body(func)?;
-    if ctx.facts.identifiers(body).contains("ok") {
+    if may_name_ok(ctx.text(body)) && ctx.facts.identifiers(body).contains("ok") {
         return None;
     }
     let ret = mismatch_return(func, operand, ty, ctx)?;
@@ -315,4 +322,14 @@ fn imports_fmt(root: Node<'_>, src: &str) -> bool {
     imports::of_file(root, src)
         .iter()
         .any(|i| i.path == "fmt" && i.name == "fmt")
+}
+
+/// Whether `code` may hold an identifier `ok`: the word `ok` between bytes
+/// that are not ASCII letters, digits or `_` (comments and strings count).
+fn may_name_ok(code: &str) -> bool {
+    let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+    let bytes = code.as_bytes();
+    code.match_indices("ok").any(|(at, _)| {
+        !word(at.checked_sub(1).and_then(|i| bytes.get(i))) && !word(bytes.get(at + 2))
+    })
 }

@@ -2,6 +2,7 @@
 //! its package-level types, variables, functions and locker types.
 
 use super::super::imports;
+use super::super::lock_names::LockNames;
 use super::super::names::{self, Decl, DeclKind};
 use super::super::sync::locker_method;
 use super::StructFields;
@@ -42,7 +43,7 @@ pub struct FileTypes<'t> {
     /// The names leading to locks (see [`super::lock_names`]); `None` when
     /// locks can be named without a qualifier (a dot import of `sync`, or
     /// package `sync` itself), so any declaration may copy one.
-    pub(in crate::analysis) lock_names: OnceCell<Option<HashSet<&'t str, ById>>>,
+    pub(in crate::analysis) lock_names: OnceCell<Option<LockNames<'t>>>,
     /// The (type, method) pairs of the methods named like a mutex method
     /// (`Lock`, `Unlock`, …) that take parameters or return results.
     pub(in crate::analysis) lock_like_methods: OnceCell<HashSet<(&'t str, &'t str)>>,
