@@ -1,6 +1,7 @@
 //! `lock-not-unlocked`: a `Lock`/`RLock` with no matching release anywhere
 //! in the function.
 
+use super::recursive_lock;
 use super::{Rule, Severity};
 use crate::analysis::fields::Fields as _;
 use crate::analysis::lock_calls::{self, LockCall};
@@ -27,6 +28,7 @@ pub const RULE: Rule = Rule {
     known_problems: &[
         "A goroutine that holds the lock until the process kills itself (restores the signal handler and re-sends the signal) is reported.",
         "A lock whose Close releases it (a file lock closed instead of unlocked) is reported.",
+        "A Lock that a loop comes back to while it is still held is left to `recursive-lock`, which reports the deadlock; with that rule off, neither reports it.",
     ],
     since: "0.1.0",
     go: "all",
@@ -109,6 +111,11 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
     if flow::enclosing_loop(ctx.facts.parents(), stmt)
         .is_some_and(|l| !flow::leaves_loop_after(ctx.facts.parents(), stmt, l, ctx.src))
     {
+        // A Lock the loop brings back to itself is the deadlock that
+        // `recursive-lock` reports.
+        if recursive_lock::held_before(ctx, &lock).is_some_and(|f| f.call.id() == lock.call.id()) {
+            return;
+        }
         out.push(
             Finding::new(&RULE, lock.call.byte_range()).message(message(format!(
                 "call `{shown}.{release}()` before the loop's next iteration"

@@ -42,22 +42,17 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
-    let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
-        return;
-    };
-    let Some(stmt) = lock.statement(ctx.facts.parents()) else {
-        return;
-    };
-    let Some(func) = ctx.facts.parents().enclosing_function(stmt) else {
-        return;
-    };
+/// The Lock of the same mutex that the path reaching `lock` already holds
+/// (the finding this rule reports at `lock`), if any. `lock-not-unlocked`
+/// leaves a Lock that a loop brings back to itself to this rule.
+pub(super) fn held_before<'t>(ctx: &Ctx<'t>, lock: &LockCall<'t>) -> Option<LockCall<'t>> {
+    let stmt = lock.statement(ctx.facts.parents())?;
+    let func = ctx.facts.parents().enclosing_function(stmt)?;
     if lock.recv_has_call() {
-        return;
+        return None;
     }
     let flow = ctx.facts.lock_flow(func);
     let mutex = lock.mutex(ctx.src);
-    let shown = lock_calls::short(mutex);
     // Around a loop's back edge, a lock that another function of the
     // declaration releases (the goroutine that started this one) is
     // handed over, not held.
@@ -67,16 +62,42 @@ fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
             && lock_calls::outermost_function(ctx.facts.parents(), func)
                 .is_some_and(|top| ctx.facts.lock_flow(top).names_release(mutex))
     };
-    let earlier = flow.held_before(&lock, ctx.src).filter(|e| !handed_over(e));
-    if let Some(first) = earlier.filter(|_| is_mutex(&lock, ctx)) {
+    flow.held_before(lock, ctx.src)
+        .copied()
+        .filter(|e| !handed_over(e))
+        .filter(|_| is_mutex(lock, ctx))
+}
+
+fn check<'t>(ctx: &Ctx<'t>, m: &Match<'_, 't>, out: &mut Vec<Finding>) {
+    let Some(lock) = m.node("report").and_then(|n| LockCall::of(n, ctx.src)) else {
+        return;
+    };
+    let Some(func) = lock
+        .statement(ctx.facts.parents())
+        .and_then(|stmt| ctx.facts.parents().enclosing_function(stmt))
+    else {
+        return;
+    };
+    if lock.recv_has_call() {
+        return;
+    }
+    let mutex = lock.mutex(ctx.src);
+    let shown = lock_calls::short(mutex);
+    if let Some(first) = held_before(ctx, &lock) {
         let (a, b) = (first.op.name(), lock.op.name());
-        out.push(
+        let finding = if first.call.id() == lock.call.id() {
+            let release = lock.op.release().name();
+            Finding::new(&RULE, lock.call.byte_range()).message(format!(
+                "`{shown}.{b}()` runs again on the loop's next iteration while `{shown}` is still held: Go mutexes are not reentrant, so this deadlocks; call `{shown}.{release}()` on every path to the next iteration"
+            ))
+        } else {
             Finding::new(&RULE, lock.call.byte_range())
                 .message(format!(
                     "`{shown}.{b}()` while this path already holds `{shown}` ({a} above): Go mutexes are not reentrant, so this deadlocks"
                 ))
-                .related(first.call.byte_range(), format!("`{shown}` locked here")),
-        );
+                .related(first.call.byte_range(), format!("`{shown}` locked here"))
+        };
+        out.push(finding);
     }
     // Calls, while the lock is held, to a method of the same receiver
     // (in any file of the package) that locks it again.
